@@ -1,0 +1,45 @@
+# make demo / make test set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Debian packages: fonts for every script a review arrives in (Latin, Cyrillic,
+# CJK, emoji) and poppler-utils (pdftoppm/pdftotext) to look at the PDFs.
+SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core poppler-utils
+
+.PHONY: demo test bench system-deps venv clean
+
+demo: $(STAMP)
+	$(BIN)/repscan demo --dir demo-output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml | system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Installs the Debian packages when one is missing and we may (root + apt-get);
+# otherwise says which to install and carries on (rendering still works, with
+# tofu boxes for scripts the machine has no font for).
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing: $$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install $$missing"; \
+	  else \
+	    echo "warning: missing Debian packages: $$missing (sudo apt-get install $$missing)"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) demo-output build *.egg-info
