@@ -1,0 +1,239 @@
+"""The `repscan` command line: one subcommand per job, exit 0 ok, 1 failure, 2 bad usage or config, 3 blocked."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import inspect
+import json
+import sys
+from pathlib import Path
+
+from repscan import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+
+
+class Usage(Exception):
+    """Bad usage: printed as `repscan: error: ...`, exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from repscan.config import ConfigError
+
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"repscan: config error:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Usage as exc:
+        print(f"repscan: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repscan", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"repscan {__version__}")
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: ./repscan.toml)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("extract", help="parse one saved page or API response, print JSON lines")
+    p.add_argument("site", help="site key, e.g. trustpilot or jsonld")
+    p.add_argument("file", type=Path, help="saved page (.html, .json, .gz)")
+    p.add_argument("--url", help="the page's URL (default: its canonical link, else the file)")
+    p.add_argument("--query", help="the search query, for search engine pages")
+    p.add_argument("--now", help="ISO time that relative dates are resolved against (default: now)")
+    p.set_defaults(handler=cmd_extract)
+
+    p = sub.add_parser("classify", help="JSON lines in, the same lines out with sentiment and negative")
+    p.add_argument("--threshold", type=float, default=0.4, help="rating/rating_max at or below is negative (0.4)")
+    p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("crawl", help="crawl the configured sources into the database")
+    p.add_argument("--client", help="only this client id")
+    p.add_argument("--source", help="only this site key")
+    p.add_argument("--full", action="store_true", help="crawl every page (no incremental stop); marks removed reviews")
+    p.add_argument("--quiet", action="store_true", help="only warnings from Scrapy")
+    p.set_defaults(handler=cmd_crawl)
+
+    p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
+    p.add_argument("--client", required=True)
+    p.add_argument("--since", default="last", help="ISO time, or 'last' = the last sent report's cutoff (default)")
+    p.add_argument("--out", type=Path, help="output file (default: <reports_dir>/<client>-<date>.pdf)")
+    p.add_argument("--html", action="store_true", help="write HTML instead of PDF")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client")
+    who.add_argument("--all", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
+    p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
+    p.set_defaults(handler=cmd_send)
+
+    p = sub.add_parser("demo", help="the whole pipeline on bundled pages served from 127.0.0.1")
+    p.add_argument("--dir", type=Path, default=Path("demo-output"), help="working folder (kept between runs)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("config", help="configuration commands")
+    config_sub = p.add_subparsers(title="config commands", metavar="ACTION")
+    c = config_sub.add_parser("check", help="validate the config file; exit 2 naming file, line and field")
+    c.set_defaults(handler=cmd_config_check)
+    return parser
+
+
+# -- extract / classify -------------------------------------------------------
+
+def cmd_extract(args) -> int:
+    from scrapy.http import HtmlResponse, TextResponse
+
+    from repscan.items import parse_iso
+    from spiders.pages import LayoutError, blocked, get
+
+    try:
+        page = get(args.site)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    try:
+        body = args.file.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {args.file}: {exc.strerror}") from None
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    is_json = body.lstrip()[:1] in (b"{", b"[")
+    cls = TextResponse if is_json else HtmlResponse
+    url = args.url or args.file.resolve().as_uri()
+    response = cls(url=url, body=body, encoding="utf-8")
+    if not args.url and not is_json:
+        canonical = response.css('link[rel="canonical"]::attr(href)').get()
+        if canonical and canonical.startswith("http"):
+            response = response.replace(url=canonical)
+    reason = blocked.detect(response)
+    if reason:
+        print(f"blocked: {reason}", file=sys.stderr)
+        return EXIT_BLOCKED
+    try:
+        now = parse_iso(args.now) if args.now else None
+    except ValueError:
+        raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
+    extra = {"query": args.query} if args.query else {}
+    if extra and "query" not in inspect.signature(page.extract).parameters:
+        raise Usage(f"{args.site} pages take no --query")
+    try:
+        items = page.extract(response, now=now, **extra)
+    except LayoutError as exc:
+        print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    out = sys.stdout
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def cmd_classify(args) -> int:
+    from repscan.classify import classify
+
+    failed = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            print(f"repscan classify: line {number}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        item.update(classify(item, args.threshold))
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+# -- crawl / report / send ------------------------------------------------------
+
+def _config(args):
+    from repscan import config
+
+    return config.load(args.config)
+
+
+def cmd_config_check(args) -> int:
+    cfg = _config(args)
+    sources = sum(len(c.sources) for c in cfg.clients)
+    print(f"{cfg.path}: ok ({len(cfg.clients)} clients, {sources} sources)")
+    return EXIT_OK
+
+
+def cmd_crawl(args) -> int:
+    from spiders.run import jobs_for, run
+
+    cfg = _config(args)
+    try:
+        jobs = jobs_for(cfg, args.client, args.source)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    if not jobs:
+        raise Usage("no sources match (check --client/--source and the config's sources)")
+    rows = run(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
+    print_crawls(rows)
+    return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
+
+
+def print_crawls(rows: list[dict], out=sys.stdout) -> None:
+    out.write(f"{'client':<14} {'source':<12} {'status':<8} {'items':>6} {'new':>5} {'requests':>8}  error\n")
+    for r in rows:
+        out.write(f"{r['client_id']:<14} {r['source']:<12} {r['status']:<8} {r['items']:>6} {r['new_items']:>5} "
+                  f"{r['requests']:>8}  {r['error'] or ''}\n")
+
+
+def cmd_report(args) -> int:
+    from reports import deliver
+
+    cfg = _config(args)
+    try:
+        client = cfg.client(args.client)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    since = None if args.since == "last" else args.since
+    try:
+        path = deliver.render_report(cfg, client, since=since, last=args.since == "last", out=args.out, html=args.html)
+    except ValueError as exc:
+        raise Usage(str(exc)) from None
+    print(path)
+    return EXIT_OK
+
+
+def cmd_send(args) -> int:
+    from reports import deliver
+    from reports.mail import MailConfigError
+
+    cfg = _config(args)
+    try:
+        clients = cfg.clients if args.all else [cfg.client(args.client)]
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    try:
+        results = deliver.send_reports(cfg, clients, dry_run=args.dry_run, outbox=args.outbox)
+    except MailConfigError as exc:
+        raise Usage(str(exc)) from None
+    for result in results:
+        print(result.line())
+    return EXIT_FAILURE if any(r.failed for r in results) else EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from repscan.demo import run_demo
+
+    return run_demo(args.dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

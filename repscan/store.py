@@ -1,0 +1,334 @@
+"""The SQLite store: schema, migrations and every SQL statement repscan runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from repscan.items import iso_utc, utcnow
+
+REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
+BATCH_IN = 500  # SQLite allows 999+ variables; stay well under it
+
+migrations = Migrations("repscan")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["reviews"].create(
+        {
+            "client_id": str, "source": str, "source_id": str, "url": str, "business_url": str,
+            "author": str, "rating": float, "rating_max": float, "title": str, "text": str,
+            "language": str, "published_at": str, "published_approx": int, "updated_at": str,
+            "reply_text": str, "reply_at": str, "sentiment": float, "negative": int,
+            "negative_since": str, "first_seen_at": str, "last_seen_at": str, "removed_at": str,
+            "first_crawl_id": int, "last_crawl_id": int,
+        },
+        pk=("client_id", "source", "source_id"),
+    )
+    db["reviews"].create_index(["client_id", "first_seen_at"])
+    db["reviews"].create_index(["client_id", "negative_since"])
+    db["review_versions"].create(
+        {
+            "id": int, "client_id": str, "source": str, "source_id": str, "seen_at": str,
+            "crawl_id": int, "changed": str, "rating": float, "title": str, "text": str,
+            "reply_text": str, "reply_at": str,
+        },
+        pk="id",
+    )
+    db["review_versions"].create_index(["client_id", "source", "source_id"])
+    db["posts"].create(
+        {
+            "client_id": str, "source": str, "source_id": str, "url": str, "parent_url": str,
+            "author": str, "title": str, "text": str, "language": str, "published_at": str,
+            "score": float, "comments_count": int, "sentiment": float, "negative": int,
+            "negative_since": str, "first_seen_at": str, "last_seen_at": str,
+            "first_crawl_id": int, "last_crawl_id": int,
+        },
+        pk=("client_id", "source", "source_id"),
+    )
+    db["posts"].create_index(["client_id", "first_seen_at"])
+    db["search_results"].create(
+        {
+            "id": int, "client_id": str, "crawl_id": int, "engine": str, "query": str,
+            "rank": int, "url": str, "displayed_url": str, "title": str, "snippet": str,
+            "category": str, "sentiment": float, "negative": int, "seen_at": str,
+        },
+        pk="id",
+    )
+    db["search_results"].create_index(["client_id", "engine", "query", "seen_at"])
+    db["businesses"].create(
+        {
+            "id": int, "client_id": str, "crawl_id": int, "source": str, "url": str,
+            "name": str, "rating": float, "review_count": int, "seen_at": str,
+        },
+        pk="id",
+    )
+    db["crawls"].create(
+        {
+            "id": int, "client_id": str, "source": str, "spider": str, "url": str,
+            "started_at": str, "finished_at": str, "status": str, "items": int,
+            "new_items": int, "requests": int, "pages": int, "full": int, "error": str,
+        },
+        pk="id",
+    )
+    db["crawls"].create_index(["client_id", "source", "started_at"])
+    db["reports"].create(
+        {
+            "id": int, "client_id": str, "period_start": str, "period_end": str,
+            "created_at": str, "pdf_path": str, "status": str, "sent_at": str,
+            "recipients": str, "message_id": str, "new_reviews": int, "new_negatives": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["reports"].create_index(["client_id", "status"])
+
+
+def _now() -> str:
+    return iso_utc(utcnow())
+
+
+class Store:
+    """One SQLite file (WAL), schema kept current by the migrations above."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- crawls -------------------------------------------------------------
+
+    def start_crawl(self, client_id: str, source: str, spider: str, url: str, started_at: str | None = None) -> int:
+        table = self.db["crawls"]
+        table.insert({
+            "client_id": client_id, "source": source, "spider": spider, "url": url,
+            "started_at": started_at or _now(), "status": "running", "items": 0,
+            "new_items": 0, "requests": 0, "pages": 0, "full": 0,
+        })
+        return table.last_pk
+
+    def finish_crawl(self, crawl_id: int, *, status: str, items: int, new_items: int, requests: int,
+                     pages: int, full: bool, error: str | None) -> None:
+        self.db["crawls"].update(crawl_id, {
+            "finished_at": _now(), "status": status, "items": items, "new_items": new_items,
+            "requests": requests, "pages": pages, "full": int(full), "error": error,
+        })
+
+    def crawls(self, client_id: str | None = None) -> list[dict]:
+        where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
+        return list(self.db.query(f"SELECT * FROM crawls {where} ORDER BY id", params))
+
+    def latest_crawls(self, client_id: str) -> dict[tuple[str, str], list[dict]]:
+        """The last crawls per (source, url), newest first, for health checks."""
+        rows = self.db.query(
+            "SELECT * FROM crawls WHERE client_id = ? AND status != 'running' ORDER BY id DESC",
+            [client_id],
+        )
+        out: dict[tuple[str, str], list[dict]] = {}
+        for row in rows:
+            history = out.setdefault((row["source"], row["url"]), [])
+            if len(history) < 10:
+                history.append(row)
+        return out
+
+    # -- items --------------------------------------------------------------
+
+    def known_ids(self, client_id: str, source: str) -> set[str]:
+        rows = self.db.execute(
+            "SELECT source_id FROM reviews WHERE client_id = ? AND source = ?"
+            " UNION SELECT source_id FROM posts WHERE client_id = ? AND source = ?",
+            [client_id, source, client_id, source],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def save_items(self, client_id: str, items: Iterable[dict], crawl_id: int | None = None,
+                   seen_at: str | None = None) -> dict[str, int]:
+        """Write one batch in one transaction; return counts of new, changed and newly negative."""
+        seen_at = seen_at or _now()
+        counts = {"new": 0, "changed": 0, "newly_negative": 0, "items": 0}
+        groups: dict[str, list[dict]] = {}
+        for item in items:
+            groups.setdefault(item["kind"], []).append(item)
+        with self.db.atomic():
+            if groups.get("review"):
+                self._save_reviews(client_id, groups["review"], crawl_id, seen_at, counts)
+            if groups.get("post"):
+                self._save_posts(client_id, groups["post"], crawl_id, seen_at, counts)
+            for item in groups.get("search_result", []):
+                row = {k: v for k, v in item.items() if k != "kind"}
+                self.db["search_results"].insert({**row, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
+                counts["items"] += 1
+            for item in groups.get("business", []):
+                row = {k: v for k, v in item.items() if k != "kind"}
+                self.db["businesses"].insert({**row, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
+        return counts
+
+    def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        found: dict[tuple[str, str], dict] = {}
+        for start in range(0, len(source_keys), BATCH_IN):
+            chunk = source_keys[start:start + BATCH_IN]
+            clause = " OR ".join("(source = ? AND source_id = ?)" for _ in chunk)
+            params: list = [client_id]
+            for source, source_id in chunk:
+                params += [source, source_id]
+            for row in self.db.query(f"SELECT * FROM {table} WHERE client_id = ? AND ({clause})", params):
+                found[(row["source"], row["source_id"])] = row
+        return found
+
+    def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
+        items = list({(i["source"], i["source_id"]): i for i in items}.values())
+        existing = self._existing("reviews", client_id, [(i["source"], i["source_id"]) for i in items])
+        inserts, versions = [], []
+        for item in items:
+            counts["items"] += 1
+            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields["published_approx"] = int(bool(fields.get("published_approx")))
+            fields["negative"] = int(bool(fields.get("negative")))
+            old = existing.get((item["source"], item["source_id"]))
+            if old is None:
+                counts["new"] += 1
+                row = {**fields, "client_id": client_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
+                       "negative_since": seen_at if fields["negative"] else None,
+                       "first_crawl_id": crawl_id, "last_crawl_id": crawl_id, "removed_at": None}
+                inserts.append(row)
+                versions.append(_version(row, "new", seen_at, crawl_id))
+                continue
+            # A null from a partial extraction (e.g. a JSON-LD fallback without
+            # replies) never erases what an earlier crawl saw.
+            update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+            changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
+            if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
+                changed.remove("rating")
+            if "negative" in update and update["negative"] and not old["negative"]:
+                update["negative_since"] = seen_at
+                counts["newly_negative"] += 1
+            update.update(last_seen_at=seen_at, last_crawl_id=crawl_id, removed_at=None)
+            self.db["reviews"].update((client_id, item["source"], item["source_id"]), update)
+            if changed:
+                counts["changed"] += 1
+                versions.append(_version({**old, **update}, ",".join(changed), seen_at, crawl_id))
+        if inserts:
+            self.db["reviews"].insert_all(inserts)
+        if versions:
+            self.db["review_versions"].insert_all(versions)
+
+    def _save_posts(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
+        items = list({(i["source"], i["source_id"]): i for i in items}.values())
+        existing = self._existing("posts", client_id, [(i["source"], i["source_id"]) for i in items])
+        for item in items:
+            counts["items"] += 1
+            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields["negative"] = int(bool(fields.get("negative")))
+            old = existing.get((item["source"], item["source_id"]))
+            if old is None:
+                counts["new"] += 1
+                self.db["posts"].insert({
+                    **fields, "client_id": client_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
+                    "negative_since": seen_at if fields["negative"] else None,
+                    "first_crawl_id": crawl_id, "last_crawl_id": crawl_id,
+                })
+                continue
+            update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+            if update.get("negative") and not old["negative"]:
+                update["negative_since"] = seen_at
+                counts["newly_negative"] += 1
+            update.update(last_seen_at=seen_at, last_crawl_id=crawl_id)
+            self.db["posts"].update((client_id, item["source"], item["source_id"]), update)
+
+    def mark_removed(self, client_id: str, source: str, business_url: str, crawl_id: int, when: str | None = None) -> int:
+        """After a complete crawl: reviews of that business not seen in it are gone from the site."""
+        cursor = self.db.execute(
+            "UPDATE reviews SET removed_at = ? WHERE client_id = ? AND source = ? AND business_url = ?"
+            " AND removed_at IS NULL AND (last_crawl_id IS NULL OR last_crawl_id != ?)",
+            [when or _now(), client_id, source, business_url, crawl_id],
+        )
+        return cursor.rowcount
+
+    # -- report queries -----------------------------------------------------
+
+    def reviews_since(self, client_id: str, since: str | None, until: str | None = None) -> list[dict]:
+        """Reviews first seen, or turned negative, in (since, until]; every one when since is None."""
+        where, params = ["client_id = ?"], [client_id]
+        if since is not None:
+            where.append("(first_seen_at > ? OR negative_since > ?)")
+            params += [since, since]
+        if until is not None:
+            where.append("first_seen_at <= ?")
+            params.append(until)
+        sql = f"SELECT * FROM reviews WHERE {' AND '.join(where)} ORDER BY published_at DESC, first_seen_at DESC"
+        return list(self.db.query(sql, params))
+
+    def review_stats(self, client_id: str, until: str | None = None) -> dict:
+        """Count and mean of normalised ratings (out of 5) among reviews first seen up to `until`."""
+        where, params = "client_id = ? AND removed_at IS NULL", [client_id]
+        if until is not None:
+            where += " AND first_seen_at <= ?"
+            params.append(until)
+        row = next(self.db.query(
+            f"SELECT COUNT(*) AS total, AVG(rating * 5.0 / rating_max) AS avg_rating,"
+            f" SUM(CASE WHEN negative = 1 AND reply_text IS NULL THEN 1 ELSE 0 END) AS unanswered"
+            f" FROM reviews WHERE {where}", params))
+        return row
+
+    def versions(self, client_id: str, source: str, source_id: str) -> list[dict]:
+        return list(self.db.query(
+            "SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",
+            [client_id, source, source_id]))
+
+    # -- reports ------------------------------------------------------------
+
+    def last_sent_report(self, client_id: str) -> dict | None:
+        rows = list(self.db.query(
+            "SELECT * FROM reports WHERE client_id = ? AND status = 'sent' ORDER BY period_end DESC LIMIT 1",
+            [client_id]))
+        return rows[0] if rows else None
+
+    def pending_report(self, client_id: str) -> dict | None:
+        """A report rendered (or being sent) but not recorded as sent: reuse it, never render twice."""
+        rows = list(self.db.query(
+            "SELECT * FROM reports WHERE client_id = ? AND status IN ('rendered', 'sending') ORDER BY id DESC LIMIT 1",
+            [client_id]))
+        return rows[0] if rows else None
+
+    def add_report(self, client_id: str, *, period_start: str | None, period_end: str, pdf_path: str,
+                   new_reviews: int, new_negatives: int) -> int:
+        table = self.db["reports"]
+        table.insert({
+            "client_id": client_id, "period_start": period_start, "period_end": period_end,
+            "created_at": _now(), "pdf_path": pdf_path, "status": "rendered",
+            "new_reviews": new_reviews, "new_negatives": new_negatives,
+        })
+        return table.last_pk
+
+    def mark_sending(self, report_id: int, recipients: list[str], message_id: str) -> None:
+        self.db["reports"].update(report_id, {"status": "sending", "recipients": ", ".join(recipients),
+                                              "message_id": message_id})
+
+    def mark_sent(self, report_id: int, sent_at: str | None = None) -> None:
+        self.db["reports"].update(report_id, {"status": "sent", "sent_at": sent_at or _now(), "error": None})
+
+    def mark_report_error(self, report_id: int, error: str) -> None:
+        self.db["reports"].update(report_id, {"error": error})
+
+    def reports(self, client_id: str | None = None) -> list[dict]:
+        where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
+        return list(self.db.query(f"SELECT * FROM reports {where} ORDER BY id", params))
+
+
+def _version(row: dict, changed: str, seen_at: str, crawl_id) -> dict:
+    return {
+        "client_id": row["client_id"], "source": row["source"], "source_id": row["source_id"],
+        "seen_at": seen_at, "crawl_id": crawl_id, "changed": changed,
+        **{k: row.get(k) for k in REVIEW_VERSIONED},
+    }
+

@@ -1,0 +1,104 @@
+"""The shared spider: fetch a source's pages newest first, stop when a page holds nothing new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from repscan.items import parse_iso, utcnow
+from spiders.pages import LayoutError, blocked
+
+
+@dataclass
+class CrawlHealth:
+    """What happened during one crawl; the store pipeline turns it into a `crawls` row."""
+
+    pages: int = 0
+    blocked: str | None = None
+    errors: list[str] = field(default_factory=list)
+    complete: bool = False  # reached the last page: absent reviews were removed from the site
+    stopped_early: str | None = None
+
+    def status(self, items: int) -> str:
+        if self.blocked:
+            return "blocked"
+        if self.errors:
+            return "error"
+        return "ok" if items else "empty"
+
+    def error_text(self) -> str | None:
+        parts = ([f"blocked: {self.blocked}"] if self.blocked else []) + self.errors
+        return "; ".join(parts[:5]) or None
+
+
+class SourceSpider(scrapy.Spider):
+    """Subclasses name a page module; extraction lives there, this only decides what to fetch."""
+
+    page: ModuleType
+
+    def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
+                 threshold: float = 0.4, now: str | datetime | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.client_id = client_id
+        self.url = url
+        self.known_ids = set(known_ids)
+        self.max_pages = int(max_pages)
+        self.full = bool(full)
+        self.threshold = float(threshold)
+        self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
+        self.health = CrawlHealth()
+
+    async def start(self):
+        yield self.request(self.page.start_url(self.url), page_no=1)
+
+    def request(self, url: str, page_no: int) -> scrapy.Request:
+        proxy = self.settings.get("REPSCAN_PROXY")
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, cb_kwargs={"page_no": page_no},
+                              meta={"proxy": proxy} if proxy else {}, dont_filter=page_no == 1)
+
+    def parse(self, response, page_no: int = 1):
+        self.health.pages += 1
+        reason = blocked.detect(response)
+        if reason:
+            self.health.blocked = f"{reason} at {response.url}"
+            return
+        if response.status >= 400:
+            wait = response.meta.get("repscan_retry_after")
+            hint = f" (Retry-After {wait:.0f} s is longer than we wait)" if wait else ""
+            self.health.errors.append(f"HTTP {response.status} at {response.url}{hint}")
+            return
+        try:
+            items = self.page.extract(response, now=self.now)
+        except LayoutError as exc:
+            self.health.errors.append(f"layout changed at {response.url}: {exc}")
+            return
+        content = [item for item in items if item["kind"] in ("review", "post")]
+        yield from items
+        next_url = self.page.next_page(response)
+        if not next_url:
+            self.health.complete = True
+        elif not content:
+            self.health.stopped_early = f"page {page_no} had no reviews"
+        elif not self.full and all(item["source_id"] in self.known_ids for item in content):
+            self.health.stopped_early = f"page {page_no} held nothing new"
+        elif page_no >= self.max_pages:
+            self.health.stopped_early = f"max_pages ({self.max_pages}) reached"
+        else:
+            yield self.request(response.urljoin(next_url), page_no + 1)
+
+    def failed(self, failure):
+        request = failure.request
+        if failure.check(HttpError):
+            message = f"HTTP {failure.value.response.status}"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            message = "timed out"
+        elif failure.check(DNSLookupError):
+            message = "DNS lookup failed"
+        else:
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.health.errors.append(f"{message} at {request.url}")

@@ -1,0 +1,44 @@
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time)."""
+
+from repscan import USER_AGENT as _UA
+
+BOT_NAME = "repscan"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+USER_AGENT = _UA
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 2.0
+DOWNLOAD_DELAY_JITTER = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+REPSCAN_MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the crawl as an error
+# Error and challenge pages reach the spider, which records them as blocked or
+# error instead of letting them vanish as an HttpError.
+HTTPERROR_ALLOWED_CODES = [401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522, 524]
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.RetryAfterMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "spiders.pipelines.NormalisePipeline": 100,
+    "spiders.pipelines.ClassifyPipeline": 200,
+    "spiders.pipelines.StorePipeline": 300,
+}
+REPSCAN_DATABASE = "repscan.db"
+REPSCAN_BATCH_SIZE = 200
+FEED_EXPORT_ENCODING = "utf-8"
