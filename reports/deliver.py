@@ -7,7 +7,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from repscan.config import Client, Config
-from repscan.items import iso_utc, parse_iso, utcnow
+from repscan.items import parse_iso, stamp, utcnow
 from repscan.store import Store
 from reports import mail, queries, render
 
@@ -46,7 +46,7 @@ def render_report(config: Config, client: Client, *, since: str | None = None, l
     try:
         if not last and since is not None:
             try:
-                since = iso_utc(since)
+                since = stamp(parse_iso(since))
             except ValueError:
                 raise ValueError(f"--since {since!r} is not an ISO 8601 time") from None
         else:
@@ -93,7 +93,7 @@ def _send_one(config: Config, store: Store, client: Client, settings, dry_run: b
         since, until = _since(store, client), utcnow()
         data = queries.build(config, client, store, since=since, until=until)
         pdf = render.render_pdf(data, default_path(config, client, until, ".pdf"))
-        report_id = store.add_report(client.id, period_start=since, period_end=iso_utc(until), pdf_path=str(pdf),
+        report_id = store.add_report(client.id, period_start=since, period_end=stamp(until), pdf_path=str(pdf),
                                      new_reviews=data.summary.new_reviews, new_negatives=data.summary.new_negatives)
         message_id = make_msgid(domain=_domain(config.agency.sender))
     msg = mail.build_message(data, pdf, config.agency.sender, client.recipients, message_id=message_id)

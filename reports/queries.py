@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from repscan.config import Client, Config
-from repscan.items import iso_utc, parse_iso
+from repscan.items import parse_iso, stamp
 from repscan.store import Store
 from reports.model import Branding, ReportData, ReviewRow, SourceHealth, Summary
 
@@ -48,7 +48,7 @@ def source_health(config_client: Client, store: Store) -> list[SourceHealth]:
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
     """The report for reviews first seen (or turned negative) after `since`, up to `until`."""
-    until_iso = iso_utc(until)
+    until_iso = stamp(until)
     rows = store.reviews_since(client.id, since, until_iso)
     new = [r for r in rows if since is None or r["first_seen_at"] > since]
     negatives = [r for r in rows if r["negative"]]

@@ -56,6 +56,16 @@ def iso_utc(value: datetime | str | int | float | None) -> str | None:
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
 
 
+def stamp(value: datetime | None = None) -> str:
+    """A bookkeeping time (first_seen_at, report cutoffs): UTC to the microsecond, fixed width,
+    so string order is time order and two events in one second stay ordered."""
+    dt = value or utcnow()
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    dt = dt.astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+
 def parse_iso(value: str | None) -> datetime | None:
     """The inverse of iso_utc: an aware datetime, or None."""
     if not value:

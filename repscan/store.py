@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from repscan.items import iso_utc, utcnow
+from repscan.items import stamp
 
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
 BATCH_IN = 500  # SQLite allows 999+ variables; stay well under it
@@ -88,7 +88,7 @@ def m001_initial(db: Database) -> None:
 
 
 def _now() -> str:
-    return iso_utc(utcnow())
+    return stamp()
 
 
 class Store:
@@ -158,6 +158,8 @@ class Store:
         counts = {"new": 0, "changed": 0, "newly_negative": 0, "items": 0}
         groups: dict[str, list[dict]] = {}
         for item in items:
+            if item["kind"] in ("review", "post") and not (item.get("source") and item.get("source_id")):
+                raise ValueError(f"a {item['kind']} needs source and source_id: {item!r:.200}")
             groups.setdefault(item["kind"], []).append(item)
         with self.db.atomic():
             if groups.get("review"):

@@ -7,8 +7,14 @@ from datetime import datetime
 from types import ModuleType
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+try:  # Scrapy >= 2.14 raises its own timeout error; older ones Twisted's
+    from scrapy.exceptions import DownloadTimeoutError
+except ImportError:  # pragma: no cover
+    DownloadTimeoutError = TimeoutError
 
 from repscan.items import parse_iso, utcnow
 from spiders.pages import LayoutError, blocked
@@ -95,8 +101,10 @@ class SourceSpider(scrapy.Spider):
         request = failure.request
         if failure.check(HttpError):
             message = f"HTTP {failure.value.response.status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             message = "timed out"
+        elif failure.check(IgnoreRequest):
+            message = f"not fetched ({failure.getErrorMessage() or 'ignored'})"
         elif failure.check(DNSLookupError):
             message = "DNS lookup failed"
         else:

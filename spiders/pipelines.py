@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from repscan.classify import classify
 from repscan.items import FIELDS, iso_utc
@@ -30,6 +31,8 @@ class NormalisePipeline:
             if name in NUMBER_FIELDS and value is not None:
                 value = float(str(value).replace(",", "."))
             out[name] = value
+        if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
+            raise DropItem(f"{out['kind']} without source/source_id from {out.get('url')}")
         if out["kind"] == "review" and out.get("rating_max") is None:
             out["rating_max"] = 5.0
         return out
