@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="parse one saved page or API response, print JSON lines")
     p.add_argument("site", help="site key, e.g. trustpilot or jsonld")
     p.add_argument("file", type=Path, help="saved page (.html, .json, .gz)")
-    p.add_argument("--url", help="the page's URL (default: its canonical link, else the file)")
+    p.add_argument("--url", help="the page's URL (default: its canonical or og:url link, else the file)")
     p.add_argument("--query", help="the search query, for search engine pages")
     p.add_argument("--now", help="ISO time that relative dates are resolved against (default: now)")
     p.set_defaults(handler=cmd_extract)
@@ -112,7 +112,8 @@ def cmd_extract(args) -> int:
     url = args.url or args.file.resolve().as_uri()
     response = cls(url=url, body=body, encoding="utf-8")
     if not args.url and not is_json:
-        canonical = response.css('link[rel="canonical"]::attr(href)').get()
+        canonical = (response.css('link[rel="canonical"]::attr(href)').get()
+                     or response.css('meta[property="og:url"]::attr(content)').get())
         if canonical and canonical.startswith("http"):
             response = response.replace(url=canonical)
     reason = blocked.detect(response)
@@ -131,9 +132,12 @@ def cmd_extract(args) -> int:
     except LayoutError as exc:
         print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    out = sys.stdout
-    for item in items:
-        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    try:
+        for item in items:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `repscan extract ... | head`
+        sys.stderr.close()
     return EXIT_OK
 
 

@@ -80,6 +80,13 @@ def _port_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (aiosmtpd cannot bind port 0 and report it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
 def smtp_server(outbox: Path):
     """aiosmtpd on 127.0.0.1 that saves every message it receives as an .eml file in `outbox`."""
@@ -93,7 +100,7 @@ def smtp_server(outbox: Path):
             (outbox / name).write_bytes(envelope.original_content or envelope.content)
             return "250 Message accepted for delivery"
 
-    controller = Controller(SaveToFolder(), hostname="127.0.0.1", port=0)
+    controller = Controller(SaveToFolder(), hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller

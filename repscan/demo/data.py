@@ -37,7 +37,7 @@ OWN_SITE = [
 
 def businesses(now: datetime) -> tuple[Business, Business]:
     def at(hours: float) -> str:
-        return iso_utc((now - timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0))
+        return iso_utc((now - timedelta(hours=hours)).replace(second=0, microsecond=0))
 
     trustpilot = Business(slug="harbourlanebakery.example", name="Harbour Lane Bakery", rating=3.4, per_page=5)
     for rid, author, stars, title, text, lang, ago, reply, after in TRUSTPILOT:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Review, Reply, run_cli, write_config
+from helpers import Review, Reply, run_cli, write_config
 from repscan.store import Store
 
 CHALLENGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>

@@ -1,0 +1,136 @@
+"""Sending through a real SMTP server on 127.0.0.1: one email per report, never twice, none skipped."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from helpers import run_cli, write_config
+from repscan import config as config_mod
+from repscan.demo import free_port, smtp_server
+from repscan.items import make
+from repscan.store import Store
+from reports import deliver, mail
+
+
+def seed(folder, *reviews):
+    store = Store(folder / "repscan.db")
+    items = [{**make("review", source="trustpilot", source_id=sid, url=f"https://t.example/reviews/{sid}",
+                     business_url="https://t.example/review/acme.example", author=author, rating=rating,
+                     text=text, published_at="2026-11-20T09:00:00Z"), "sentiment": 0.0, "negative": rating <= 2}
+             for sid, author, rating, text in reviews]
+    store.save_items("acme", items)
+    store.close()
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    path = write_config(tmp_path, [])
+    seed(tmp_path, ("r1", "Wendy Marsh", 1, "The boiler still leaks after three visits."),
+         ("r2", "Tariq Aziz", 5, "Quick and tidy work."))
+    with smtp_server(tmp_path / "received") as smtp:
+        monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{smtp.port}")
+        yield config_mod.load(path), tmp_path / "received"
+
+
+@pytest.fixture
+def smtp_url():
+    import os
+
+    return os.environ["REPSCAN_SMTP_URL"]
+
+
+def received(folder):
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
+
+
+def test_send_delivers_one_message_with_summary_and_pdf_and_records_it(setup):
+    cfg, inbox = setup
+    [result] = deliver.send_reports(cfg, cfg.clients)
+    assert result.status == "sent" and result.new_reviews == 2 and result.new_negatives == 1
+    [msg] = received(inbox)
+    assert msg["To"] == "owner@acme.example, manager@acme.example"
+    assert "Acme Plumbing" in msg["Subject"]
+    text = msg.get_body(("plain",)).get_content()
+    assert "New negative reviews: 1" in text and "by Wendy Marsh" in text
+    assert "The boiler still leaks after three visits." in text and "Tariq" not in text
+    [pdf] = [part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_content()[:5] == b"%PDF-"
+    store = Store(cfg.database)
+    [row] = store.reports("acme")
+    store.close()
+    assert row["status"] == "sent" and row["message_id"] == msg["Message-ID"]
+    assert row["recipients"] == "owner@acme.example, manager@acme.example"
+
+
+def test_next_report_covers_only_what_is_new_since_the_last_one(setup):
+    cfg, inbox = setup
+    deliver.send_reports(cfg, cfg.clients)
+    seed(cfg.path.parent, ("r3", "Nadia Petrova", 2, "Arrived four hours late."))
+    [result] = deliver.send_reports(cfg, cfg.clients)
+    assert (result.new_reviews, result.new_negatives) == (1, 1)
+    [quiet] = deliver.send_reports(cfg, cfg.clients)
+    assert (quiet.new_reviews, quiet.new_negatives) == (0, 0)
+    assert len(received(inbox)) == 3
+
+
+def test_smtp_down_fails_loudly_and_the_rerun_sends_the_same_report_once(setup, smtp_url, monkeypatch):
+    cfg, inbox = setup
+    monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")  # nobody listens
+    [failed] = deliver.send_reports(cfg, cfg.clients)
+    assert failed.failed and "Connection" in failed.detail
+    store = Store(cfg.database)
+    [row] = store.reports("acme")
+    store.close()
+    assert row["status"] == "sending" and row["error"]
+    monkeypatch.setenv("REPSCAN_SMTP_URL", smtp_url)
+    [result] = deliver.send_reports(cfg, cfg.clients)
+    assert result.status == "sent"
+    [msg] = received(inbox)
+    store = Store(cfg.database)
+    [row2] = store.reports("acme")
+    store.close()
+    assert row2["id"] == row["id"] and row2["status"] == "sent"
+    assert msg["Message-ID"] == row["message_id"]  # the resend reuses the id, so mail clients de-duplicate
+
+
+def test_crash_after_rendering_reuses_the_rendered_report(setup):
+    cfg, inbox = setup
+    store = Store(cfg.database)
+    client = cfg.client("acme")
+    # What a crash right after rendering leaves behind: a rendered, unsent report.
+    from reports import queries, render
+    from repscan.items import stamp, utcnow
+
+    until = utcnow()
+    data = queries.build(cfg, client, store, since=None, until=until)
+    pdf = render.render_pdf(data, cfg.reports_dir / "crashed.pdf")
+    report_id = store.add_report("acme", period_start=None, period_end=stamp(until), pdf_path=str(pdf),
+                                 new_reviews=2, new_negatives=1)
+    store.close()
+    [result] = deliver.send_reports(cfg, cfg.clients)
+    assert result.status == "sent" and result.pdf == pdf
+    assert len(received(inbox)) == 1
+    store = Store(cfg.database)
+    assert [(r["id"], r["status"]) for r in store.reports("acme")] == [(report_id, "sent")]
+    store.close()
+
+
+def test_dry_run_writes_eml_and_records_nothing_as_sent(setup, tmp_path):
+    cfg, inbox = setup
+    [result] = deliver.send_reports(cfg, cfg.clients, dry_run=True, outbox=tmp_path / "outbox")
+    assert result.status == "dry-run"
+    [eml] = (tmp_path / "outbox").glob("*.eml")
+    assert b"%PDF" not in eml.read_bytes()[:100] and received(inbox) == []
+    store = Store(cfg.database)
+    assert store.last_sent_report("acme") is None
+    store.close()
+
+
+def test_send_cli_without_smtp_settings_is_a_usage_error(setup):
+    cfg, _ = setup
+    result = run_cli("--config", str(cfg.path), "send", "--client", "acme", env={"REPSCAN_SMTP_URL": ""})
+    assert result.returncode == 2
+    assert mail.URL_VAR in result.stderr
