@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages: fonts for every script a review arrives in (Latin, Cyrillic,
-# CJK, emoji) and poppler-utils (pdftoppm/pdftotext) to look at the PDFs.
-SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core poppler-utils
+# CJK, emoji), HarfBuzz's subsetter (small PDFs) and poppler-utils (pdftoppm)
+# to look at the PDFs.
+SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core libharfbuzz-subset0 poppler-utils
 
 .PHONY: demo test bench system-deps venv clean
 

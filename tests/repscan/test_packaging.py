@@ -1,0 +1,28 @@
+"""A plain (non-editable) install carries the templates and the demo, and runs from anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from helpers import ROOT
+
+
+def test_non_editable_install_has_templates_and_runs_the_demo(tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    assert (target / "repscan" / "templates" / "report.html").is_file()
+    assert (target / "repscan" / "templates" / "report.css").is_file()
+    assert (target / "spiders" / "pages" / "trustpilot.py").is_file()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import repscan, reports.render as r; print(repscan.__file__); print(r.templates_dir())"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    module, templates = probe.stdout.split()
+    assert module.startswith(str(target)) and templates == str(target / "repscan" / "templates")
+    demo = subprocess.run([sys.executable, "-m", "repscan.cli", "demo", "--dir", str(tmp_path / "demo")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert "demo: report" in demo.stdout and list((tmp_path / "demo" / "mail").glob("*.eml"))
