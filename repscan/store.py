@@ -208,6 +208,9 @@ class Store:
             # A null from a partial extraction (e.g. a JSON-LD fallback without
             # replies) never erases what an earlier crawl saw.
             update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+            for key in ("title", "text"):  # a fallback's text without line breaks is no edit
+                if key in update and old[key] is not None and _squash(update[key]) == _squash(old[key]):
+                    del update[key]
             changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
             if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
                 changed.remove("rating")
@@ -325,6 +328,10 @@ class Store:
     def reports(self, client_id: str | None = None) -> list[dict]:
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return list(self.db.query(f"SELECT * FROM reports {where} ORDER BY id", params))
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def _version(row: dict, changed: str, seen_at: str, crawl_id) -> dict:

@@ -98,3 +98,13 @@ def test_report_bookkeeping_reuses_an_unsent_report(tmp_path):
     assert store.pending_report("acme") is None
     assert store.last_sent_report("acme")["period_end"] == "2026-11-01T00:00:00.000000Z"
     store.close()
+
+
+def test_whitespace_only_differences_are_not_edits(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1", text="Line one.\nLine two.")])
+    counts = store.save_items("acme", [review("r1", text="Line one. Line two.")])  # JSON-LD flattens breaks
+    assert counts["changed"] == 0
+    assert next(store.db.query("SELECT text FROM reviews"))["text"] == "Line one.\nLine two."
+    assert len(store.versions("acme", "trustpilot", "r1")) == 1
+    store.close()

@@ -1,0 +1,142 @@
+"""Captcha, bot-challenge and login-wall pages told apart from content by their structure."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["Blocked", "detect"]
+
+
+class Blocked(Exception):
+    """A page that is a block/captcha/login wall instead of content; str() is the reason."""
+
+    def __init__(self, reason: str, url: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+
+# Each rule: (reason, CSS selectors any of which marks the page). Vendor markup only,
+# never words of the visible text, so a review that says "captcha" is not a block.
+_ALWAYS = (
+    ("DuckDuckGo anomaly challenge", (
+        'form[action*="anomaly.js"]', '[data-testid="anomaly-modal"]', ".anomaly-modal__modal",
+    )),
+    ("unusual traffic", (
+        "form#captcha-form", 'form[action*="/sorry/index"]',
+    )),
+    ("Cloudflare challenge", (
+        "#challenge-running", "#challenge-stage", "#cf-challenge-running", "#challenge-error-text",
+        "#cf-please-wait", 'form#challenge-form[action*="__cf_chl"]',
+        'script[src*="/cdn-cgi/challenge-platform/h/"]',
+    )),
+    ("Cloudflare block", (
+        "#cf-error-details", "#cf-wrapper .cf-error-code",
+    )),
+    ("PerimeterX", (
+        "#px-captcha", 'script[src*="captcha.px-cdn.net"]', 'script[src*="captcha.perimeterx.net"]',
+        'script[src*="/captcha/captcha.js?a=c"]',
+    )),
+    ("DataDome", (
+        'script[src*="captcha-delivery.com"]', 'iframe[src*="captcha-delivery.com"]',
+    )),
+    ("Imperva challenge", ('iframe[src*="_Incapsula_Resource"]',)),
+)
+# Widgets that also sit in ordinary comment and contact forms: a block only on a page
+# that has nothing else (see _bare).
+_ON_BARE_PAGE = (
+    ("hCaptcha", (".h-captcha", 'iframe[src*="hcaptcha.com"]', 'script[src*="hcaptcha.com"]')),
+    ("reCAPTCHA", (
+        ".g-recaptcha", "#recaptcha", 'iframe[src*="/recaptcha/"]', 'script[src*="/recaptcha/api"]',
+        'script[src*="recaptcha.net"]',
+    )),
+    ("Cloudflare challenge", (".cf-turnstile", 'script[src*="challenges.cloudflare.com/turnstile"]')),
+    ("AWS WAF challenge", ('script[src*="awswaf.com"]',)),
+    ("captcha", ('form[action*="aptcha"]', 'input[name*="aptcha"]', 'img[src*="aptcha"]')),
+)
+# Inline script variables set only on challenge pages.
+_SCRIPT_MARKERS = (
+    ("Cloudflare challenge", re.compile(r"\b_cf_chl_opt\b|/cdn-cgi/challenge-platform/h/")),
+    ("DataDome", re.compile(r"\bvar\s+dd\s*=\s*\{[^}]*captcha-delivery\.com")),
+    ("PerimeterX", re.compile(r"\b_pxCaptcha|/captcha/captcha\.js\?a=c")),
+    ("AWS WAF challenge", re.compile(r"\bwindow\.gokuProps\s*=")),
+)
+# Titles of vendor interstitials; trusted only together with an error status.
+_TITLES = (
+    ("Cloudflare challenge", re.compile(r"^just a moment\.\.\.$|^attention required! \| cloudflare$")),
+    ("PerimeterX", re.compile(r"^access to this page has been denied\.?$")),
+    ("Imperva challenge", re.compile(r"^pardon our interruption")),
+    ("captcha", re.compile(r"^robot check$|^are you a robot\??$|^captcha")),
+    ("access denied", re.compile(r"^access denied$")),
+)
+_LOGIN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|logon|authwall|/auth(?:/|$)|/session|/checkpoint",
+                         re.IGNORECASE)
+_BARE_TEXT = 1500
+
+
+def detect(response) -> str | None:
+    """A short reason when `response` is a challenge, captcha or login wall, else None.
+
+    An error status alone (429, 503) is not a block: retries and Retry-After handle those.
+    """
+    status = getattr(response, "status", 200)
+    headers = getattr(response, "headers", None) or {}
+    if (headers.get(b"cf-mitigated") or b"").lower() == b"challenge":
+        return "Cloudflare challenge"
+    selector = _html(response)
+    if selector is not None:
+        return _markup(response, selector, status)
+    return None
+
+
+def _html(response):
+    try:
+        selector = response.selector
+    except AttributeError:
+        return None
+    return selector if getattr(selector, "type", "html") in ("html", "xml") else None
+
+
+def _markup(response, sel, status: int) -> str | None:
+    for reason, selectors in _ALWAYS:
+        if any(sel.css(css) for css in selectors):
+            return reason
+    scripts = sel.xpath("//script[not(@src)]/text()").getall()
+    for reason, pattern in _SCRIPT_MARKERS:
+        if any(pattern.search(script) for script in scripts):
+            return reason
+    if status >= 400:
+        title = " ".join((sel.xpath("//title//text()").get() or "").split()).casefold()
+        for reason, pattern in _TITLES:
+            if title and pattern.search(title):
+                return reason
+    password_form = sel.xpath(
+        "//form[.//input[translate(@type, 'PASSWORD', 'password')='password']]"
+    )
+    login_url = bool(_LOGIN_PATH.search(urlsplit(response.url).path))
+    if password_form and (login_url or status == 401):
+        return "login wall"
+    if not _bare(sel):
+        return None
+    for reason, selectors in _ON_BARE_PAGE:
+        if any(sel.css(css) for css in selectors):
+            return reason
+    # A bare page behind a login URL is a wall even when its form is drawn by script.
+    if password_form or login_url:
+        return "login wall"
+    return None
+
+
+def _bare(sel) -> bool:
+    """Whether the page is an interstitial: little visible text and no review content."""
+    if sel.css("article, [itemtype*='Review'], script#__NEXT_DATA__"):
+        return False
+    if any('"Review"' in block or '"AggregateRating"' in block
+           for block in sel.xpath("//script[@type='application/ld+json']/text()").getall()):
+        return False
+    text = sel.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style)"
+        " and not(ancestor::noscript) and not(ancestor::template)]"
+    ).getall()
+    return len(" ".join(" ".join(text).split())) < _BARE_TEXT

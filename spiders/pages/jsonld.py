@@ -1,0 +1,121 @@
+"""Any page with schema.org reviews (JSON-LD or microdata): how repscan covers small sites."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from repscan.items import make
+
+from . import LayoutError, _ld
+
+SITE = "jsonld"
+
+
+def extract(response, *, now: datetime | None = None) -> list[dict]:
+    """Unique review items in document order, then one business item for the rating summary.
+
+    A page with structured data but no reviews gives [] (or just the business item); a page
+    with no JSON-LD and no microdata at all, or only broken JSON-LD, raises LayoutError:
+    the site dropped its markup or we are not looking at the page we think.
+    `now` is accepted for the common extractor signature; schema.org dates are absolute.
+    """
+    data = _ld.parse(response)
+    if not data.has_markup:
+        raise LayoutError(
+            f"jsonld: {response.url} has no schema.org markup "
+            f"({data.blocks} JSON-LD blocks, {data.broken} broken, no microdata)"
+        )
+    business_url = _ld.page_url(response.url)
+    pairs = data.reviews()
+    reviews: dict[str, dict] = {}
+    for review, parent in pairs:
+        fields = data.review_fields(review, parent, response.url)
+        source_id = fields["id"] or fields["url"] or _ld.stable_id(
+            business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
+        )
+        item = make(
+            "review",
+            source=SITE,
+            source_id=source_id,
+            url=_review_url(fields, response.url),
+            business_url=business_url,
+            author=fields["author"],
+            rating=fields["rating"],
+            rating_max=fields["rating_max"],
+            title=fields["title"],
+            text=fields["text"],
+            language=fields["language"],
+            published_at=fields["published_at"],
+            updated_at=fields["updated_at"],
+            reply_text=fields["reply_text"],
+            reply_at=fields["reply_at"],
+        )
+        known = reviews.get(source_id)
+        if known is None:
+            reviews[source_id] = item
+        else:
+            # The same review repeated in another block: fill what the first copy lacked.
+            for key, value in item.items():
+                if known[key] is None and value is not None:
+                    known[key] = value
+    items = list(reviews.values())
+    summary = data.summary([parent for _, parent in pairs])
+    if summary is not None:
+        rating, parent = summary
+        items.append(make(
+            "business",
+            source=SITE,
+            url=business_url,
+            name=data.names((parent or {}).get("name")),
+            rating=_ld.number(rating.get("ratingValue")),
+            review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
+        ))
+    return items
+
+
+def next_page(response) -> str | None:
+    """The rel=next link when it continues this page's listing (not a "next post" link)."""
+    for href in response.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+        " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+    ).getall():
+        target = response.urljoin(href.strip())
+        if target != response.url and _same_listing(response.url, target):
+            return target
+    return None
+
+
+def start_url(url: str) -> str:
+    return url
+
+
+_PAGE_SUFFIX = re.compile(r"/(?:page/|comment-page-|p/)?\d+$")
+
+
+def _same_listing(current: str, target: str) -> bool:
+    """Whether `target` pages through `current` (…/page/2, ?page=2, …/reviews/2) on the same host.
+
+    WordPress and others mark the next *article* rel=next too; following it would crawl
+    the whole site and file its reviews under this business.
+    """
+    here, there = urlsplit(current), urlsplit(target)
+    if here.netloc != there.netloc:
+        return False
+    base, other = _listing_path(here.path), _listing_path(there.path)
+    return other == base or (base != "/" and other.startswith(base + "/"))
+
+
+def _listing_path(path: str) -> str:
+    path = path.rstrip("/")
+    return _PAGE_SUFFIX.sub("", path) or "/"
+
+
+def _review_url(fields: dict, page: str) -> str:
+    """The review's own web address (its url, or an @id that is a plain page URL), else the page."""
+    for url in (fields["url"], fields["id"]):
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and (url == fields["url"] or not parts.fragment):
+            return url
+    return page

@@ -1,0 +1,196 @@
+"""Trustpilot business review pages: __NEXT_DATA__ first, the page's JSON-LD as fallback."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from repscan.items import make
+
+from . import LayoutError, _ld
+
+SITE = "trustpilot"
+
+
+def extract(response, *, now: datetime | None = None) -> list[dict]:
+    """Review items in page order, then one business item for the page's summary.
+
+    `now` is accepted for the common extractor signature; Trustpilot gives exact times.
+    Raises LayoutError when the page has neither usable __NEXT_DATA__ nor JSON-LD reviews.
+    """
+    business_url = _ld.page_url(response.url)
+    props = _page_props(response)
+    if props is not None and isinstance(props.get("reviews"), list):
+        return _from_next_data(response, props, business_url)
+    return _from_json_ld(response, business_url)
+
+
+def next_page(response) -> str | None:
+    """The next page of reviews from the pagination data, else the "next" button; None at the end."""
+    pagination = ((_page_props(response) or {}).get("filters") or {}).get("pagination")
+    if isinstance(pagination, dict):
+        current = _ld.count(pagination.get("currentPage"))
+        total = _ld.count(pagination.get("totalPages"))
+        if current is not None and total is not None:
+            return _with_params(response.url, page=str(current + 1)) if current < total else None
+    button = response.css('a[name="pagination-button-next"]')
+    href = button.attrib.get("href") if button else None
+    if not href or button.attrib.get("aria-disabled") == "true":
+        return None
+    target = response.urljoin(href)
+    if target == response.url:
+        return None
+    # Trustpilot's own link can drop filters; carry over ours (sort=recency) it does not set.
+    missing = {k: v for k, v in parse_qsl(urlsplit(response.url).query, keep_blank_values=True)
+               if k != "page" and k not in dict(parse_qsl(urlsplit(target).query))}
+    return _with_params(target, **missing) if missing else target
+
+
+def start_url(url: str) -> str:
+    """The business URL sorted newest first (sort=recency), from page 1, other params kept."""
+    return _with_params(url, sort="recency", page=None)
+
+
+def _page_props(response) -> dict | None:
+    raw = response.css("script#__NEXT_DATA__::text").get()
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    props = (data.get("props") or {}).get("pageProps") if isinstance(data, dict) else None
+    return props if isinstance(props, dict) else None
+
+
+def _from_next_data(response, props: dict, business_url: str) -> list[dict]:
+    items = []
+    for review in props["reviews"]:
+        if not isinstance(review, dict) or not review.get("id"):
+            continue
+        review_id = str(review["id"])
+        consumer = review.get("consumer") or {}
+        dates = review.get("dates") or {}
+        reply = review.get("reply") or {}
+        items.append(make(
+            "review",
+            source=SITE,
+            source_id=review_id,
+            url=response.urljoin("/reviews/" + review_id),
+            business_url=business_url,
+            author=_text(consumer.get("displayName")),
+            rating=_ld.number(review.get("rating")),
+            rating_max=5,
+            title=_text(review.get("title")),
+            text=_text(review.get("text")),
+            language=_text(review.get("language")),
+            published_at=_ld.when(dates.get("publishedDate")),
+            updated_at=_ld.when(dates.get("updatedDate")),
+            reply_text=_text(reply.get("message")),
+            reply_at=_ld.when(reply.get("publishedDate")),
+        ))
+    unit = props.get("businessUnit")
+    if isinstance(unit, dict):
+        items.append(make(
+            "business",
+            source=SITE,
+            url=business_url,
+            name=_text(unit.get("displayName")),
+            rating=_ld.number(unit.get("trustScore")),
+            review_count=_ld.count(unit.get("numberOfReviews")),
+        ))
+    return items
+
+
+def _from_json_ld(response, business_url: str) -> list[dict]:
+    data = _ld.parse(response)
+    pairs = data.reviews()
+    summary = data.summary([parent for _, parent in pairs])
+    if not pairs and summary is None:
+        raise LayoutError(
+            f"trustpilot: {response.url} has neither parseable __NEXT_DATA__ reviews "
+            f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
+        )
+    replies = _card_replies(response)
+    items = []
+    for review, parent in pairs:
+        fields = data.review_fields(review, parent, response.url)
+        review_id = _review_id(fields) or _ld.stable_id(
+            business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
+        )
+        reply_text, reply_at = replies.get(review_id, (None, None))
+        items.append(make(
+            "review",
+            source=SITE,
+            source_id=review_id,
+            url=response.urljoin("/reviews/" + review_id),
+            business_url=business_url,
+            author=fields["author"],
+            rating=fields["rating"],
+            rating_max=fields["rating_max"],
+            title=fields["title"],
+            text=fields["text"],
+            language=fields["language"],
+            published_at=fields["published_at"],
+            updated_at=fields["updated_at"],
+            reply_text=reply_text,
+            reply_at=reply_at,
+        ))
+    if summary is not None:
+        rating, parent = summary
+        items.append(make(
+            "business",
+            source=SITE,
+            url=business_url,
+            name=data.names((parent or {}).get("name")),
+            rating=_ld.number(rating.get("ratingValue")),
+            review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
+        ))
+    return items
+
+
+def _review_id(fields: dict) -> str | None:
+    """Trustpilot's review id, the last segment of the Review's @id (…/Review/<site>/<id>) or url."""
+    for ref in (fields["id"], fields["url"]):
+        if ref:
+            tail = urlsplit(ref).fragment or urlsplit(ref).path
+            segment = tail.rstrip("/").rsplit("/", 1)[-1]
+            if segment:
+                return segment
+    return None
+
+
+def _card_replies(response) -> dict[str, tuple[str | None, str | None]]:
+    """Owner replies shown on the review cards, by review id (JSON-LD does not carry them)."""
+    replies = {}
+    for card in response.css("article[data-service-review-card-paper]"):
+        href = card.css('a[href*="/reviews/"]::attr(href)').get()
+        message = card.css("[data-service-review-business-reply-text-typography]")
+        if not href or not message:
+            continue
+        review_id = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
+        at = card.css("time[data-service-review-business-reply-date-time-ago]::attr(datetime)").get()
+        replies[review_id] = (_ld.element_text(message[0].root) or None, _ld.when(at))
+    return replies
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).replace("\r\n", "\n")
+    return text.strip() or None
+
+
+def _with_params(url: str, **changes: str | None) -> str:
+    """`url` with query parameters set (None removes one), order kept, fragment dropped."""
+    parts = urlsplit(url)
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    for key, value in changes.items():
+        if value is None:
+            params = [(k, v) for k, v in params if k != key]
+        elif any(k == key for k, _ in params):
+            params = [(k, value if k == key else v) for k, v in params]
+        else:
+            params.append((key, value))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))

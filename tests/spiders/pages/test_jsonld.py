@@ -1,0 +1,303 @@
+"""Generic schema.org extraction: every field on our pages, de-duplication and counts on the real one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from spiders.pages import LayoutError, _ld, jsonld
+
+DENTIST = "https://harbourlane.example/reviews/"
+TENT = "https://shop.example/products/trailblazer-2"
+FLORIST = "https://mossandfern.example/reviews"
+CAFE = "https://cafelumiere.example/"
+REAL_PAGE = "jsonld-reviews/chefjeanpierre-beef-bourguignon-2024.html"
+REAL_URL = "https://chefjeanpierre.com/recipes/beef-bourguignon-recipe/"
+
+
+def review(page, source_id, **fields):
+    item = {
+        "kind": "review", "source": "jsonld", "source_id": source_id, "url": page,
+        "business_url": page, "author": None, "rating": None, "rating_max": 5, "title": None,
+        "text": None, "language": None, "published_at": None, "published_approx": False,
+        "updated_at": None, "reply_text": None, "reply_at": None,
+    }
+    assert set(fields) <= set(item), set(fields) - set(item)
+    item.update(fields)
+    return item
+
+
+def business(page, name, rating, review_count):
+    return {"kind": "business", "source": "jsonld", "url": page, "name": name, "rating": rating,
+            "review_count": review_count}
+
+
+LOCAL_BUSINESS = [
+    review(
+        DENTIST, "https://harbourlane.example/reviews/#review-101",
+        url="https://harbourlane.example/reviews/101/", author="Grace Liu", rating=5,
+        title="Painless cleaning",
+        text="Dr. Okafor explained every step & the cleaning didn\u2019t hurt at all.",
+        language="en", published_at="2024-03-05T13:30:00Z",
+        reply_text="Thanks Grace, see you in six months!", reply_at="2024-03-06T00:00:00Z",
+    ),
+    review(
+        DENTIST, "50b660fda76d04c9", author="Mihai Ionescu", rating=3.5, title="Bine, dar aglomerat",
+        text="Tratament bun, însă am așteptat 40 de minute.\nParcarea e greu de găsit.",
+        published_at="2024-02-11T00:00:00Z",
+    ),
+    review(
+        DENTIST, "https://harbourlane.example/#review-kai", author="Kai Müller, Lea Müller",
+        rating=8, rating_max=10, text="Kinderfreundlich, wir kommen wieder.", language="de",
+        published_at="2024-01-20T09:00:00Z", updated_at="2024-01-22T10:00:00Z",
+        reply_text="Danke, Familie Müller!", reply_at="2024-01-21T07:00:00Z",
+    ),
+    business(DENTIST, "Harbour Lane Dental", 4.5, 3),
+]
+
+PRODUCT = [
+    review(
+        TENT, "https://shop.example/products/trailblazer-2/reviews/9001",
+        url="https://shop.example/products/trailblazer-2/reviews/9001", author="Sam Park", rating=4,
+        title="Survived a storm",
+        text="Kept us dry through a night of heavy rain. Poles feel a bit flimsy.",
+        published_at="2023-09-01T00:00:00Z",
+    ),
+    review(
+        TENT, "85f4c240bfa46cc8", author="Ірина Шевченко", rating=2,
+        text="Блискавка зламалася після другого походу.", language="uk",
+        published_at="2023-08-15T00:15:00Z",
+    ),
+    business(TENT, "Trailblazer 2 Tent", 4.2, 57),
+]
+
+MICRODATA = [
+    review(
+        FLORIST, "42f8884c6464d284", author="Noor Haddad", rating=5, title="Wedding bouquets",
+        text="The bouquets were stunning.\nDelivered on time & still fresh two days later.",
+        published_at="2024-04-02T00:00:00Z",
+    ),
+    review(
+        FLORIST, "aecc2bc0e273b7a4", author="Li Wei 李伟", rating=4,
+        text="Lovely peonies, a little pricey.\nWould order again 🌸",
+        published_at="2024-03-15T02:00:00Z",
+    ),
+    business(FLORIST, "Moss & Fern Florist", 4.5, 2),
+]
+
+BROKEN_BLOCK = [
+    review(
+        CAFE, "a11811bc5ed9f6bc", author="Bea Ortiz", rating=4,
+        text="Great flat white ☕\nand a quiet corner to work.", published_at="2024-05-05T00:00:00Z",
+        reply_text="Merci Bea ! À bientôt.", reply_at="2024-05-06T08:00:00Z",
+    ),
+    business(CAFE, "Café Lumière", 4, 1),
+]
+
+
+@pytest.mark.parametrize("name, url, expected", [
+    ("local-business-graph.html", DENTIST, LOCAL_BUSINESS),
+    ("product-list.html", TENT, PRODUCT),
+    ("microdata.html", FLORIST, MICRODATA),
+    ("broken-block.html", CAFE, BROKEN_BLOCK),
+    ("no-reviews.html", "https://quaysidejoinery.example/contact/", []),
+], ids=["graph", "top-level-list", "microdata", "broken-block", "no-reviews"])
+def test_every_field(load, name, url, expected):
+    assert jsonld.extract(load(f"jsonld/{name}", url)) == expected
+
+
+def test_hash_ids_are_sha1_of_page_author_date_and_text():
+    text = "Tratament bun, însă am așteptat 40 de minute.\nParcarea e greu de găsit."
+    key = "\x1f".join([DENTIST, "Mihai Ionescu", "2024-02-11T00:00:00Z", text[:200]])
+    assert hashlib.sha1(key.encode()).hexdigest()[:16] == "50b660fda76d04c9"
+
+
+def test_ids_are_stable_across_query_strings_and_fragments(load):
+    again = jsonld.extract(load("jsonld/local-business-graph.html", DENTIST + "?utm_source=x#top"))
+    assert [item.get("source_id") for item in again] == [item.get("source_id") for item in LOCAL_BUSINESS]
+    assert again[1]["url"] == DENTIST + "?utm_source=x#top"
+    assert again[1]["business_url"] == DENTIST
+
+
+def test_no_markup_at_all_is_a_layout_error(load):
+    with pytest.raises(LayoutError, match="no schema.org markup"):
+        jsonld.extract(load("jsonld/no-markup.html", "https://quaysidejoinery.example/"))
+
+
+def test_script_type_is_case_insensitive(respond):
+    page = ('<html><head><script type="Application/LD+JSON">{"@type": "Review", "@id": "https://x.example/r1",'
+            ' "reviewBody": "Ok.", "reviewRating": {"ratingValue": 3}}</script></head></html>')
+    (item,) = jsonld.extract(respond(page, "https://x.example/"))
+    assert (item["source_id"], item["text"], item["rating"]) == ("https://x.example/r1", "Ok.", 3)
+
+
+def test_only_broken_json_ld_is_a_layout_error(respond):
+    page = '<html><head><script type="application/ld+json">{"@type": "Review",</script></head></html>'
+    with pytest.raises(LayoutError, match="1 JSON-LD blocks, 1 broken"):
+        jsonld.extract(respond(page, CAFE))
+
+
+def _page(*blocks) -> str:
+    scripts = "".join(
+        f'<script type="application/ld+json">{b if isinstance(b, str) else json.dumps(b)}</script>'
+        for b in blocks
+    )
+    return f"<html><head>{scripts}</head><body><p>x</p></body></html>"
+
+
+def test_standalone_review_of_an_inline_book(respond):
+    page = _page({
+        "@context": "https://schema.org", "@type": "Review", "url": "https://blog.example/orchard-review",
+        "itemReviewed": {"@type": "Book", "name": "The Quiet Orchard",
+                         "aggregateRating": {"ratingValue": "4.1", "ratingCount": "1.234"}},
+        "author": {"@type": "Person", "givenName": "Ada", "familyName": "Byrne"},
+        "headline": "Slow &amp; lovely", "reviewBody": "<p>Slow start.</p><p>Worth it.</p>",
+        "datePublished": "2024-02-29T23:30:00", "reviewRating": {"ratingValue": "4,5", "bestRating": "5"},
+    })
+    assert jsonld.extract(respond(page, "https://blog.example/orchard-review?ref=rss")) == [
+        review("https://blog.example/orchard-review", "https://blog.example/orchard-review",
+               author="Ada Byrne", rating=4.5, title="Slow & lovely", text="Slow start.\nWorth it.",
+               published_at="2024-02-29T23:30:00Z"),
+        business("https://blog.example/orchard-review", "The Quiet Orchard", 4.1, 1234),
+    ]
+
+
+def test_type_lists_reviews_key_and_nested_graphs(respond):
+    page = _page([{"@graph": [
+        {"@type": ["Organization", "Thing"], "@id": "#org", "name": "Tidewater Tours",
+         "reviews": [{"author": ["Ana", {"name": "Ben"}], "reviewRating": {"ratingValue": 1},
+                      "reviewBody": "Cancelled twice.", "datePublished": "2024-07-01T08:00:00+02:00"},
+                     {"@id": "#r2", "author": "Cleo", "reviewRating": {"ratingValue": "3"},
+                      "reviewBody": "Fine."}]},
+        {"@type": "AggregateRating", "itemReviewed": {"@id": "#org"}, "ratingValue": 2.0,
+         "reviewCount": 9},
+    ]}])
+    url = "https://tidewater.example/reviews"
+    sid = hashlib.sha1("\x1f".join([url, "Ana, Ben", "2024-07-01T06:00:00Z", "Cancelled twice."])
+                       .encode()).hexdigest()[:16]
+    on_page = dict(url=url + "?page=1", business_url=url)
+    assert jsonld.extract(respond(page, url + "?page=1")) == [
+        review(url, sid, author="Ana, Ben", rating=1, text="Cancelled twice.",
+               published_at="2024-07-01T06:00:00Z", **on_page),
+        review(url, "https://tidewater.example/reviews#r2", author="Cleo", rating=3, text="Fine.",
+               **on_page),
+        business(url, "Tidewater Tours", 2, 9),
+    ]
+
+
+def test_rating_without_best_rating_above_five_is_out_of_ten(respond):
+    page = _page({"@type": "Hotel", "name": "Hotel Nord", "review": [
+        {"@type": "Review", "@id": "https://nord.example/r/1", "reviewRating": {"ratingValue": "8.5"},
+         "reviewBody": "Quiet rooms."}]})
+    (item,) = jsonld.extract(respond(page, "https://nord.example/"))
+    assert (item["rating"], item["rating_max"], item["url"]) == (8.5, 10, "https://nord.example/r/1")
+
+
+def test_review_reply_only_when_the_business_wrote_it(respond):
+    page = _page({"@type": "Restaurant", "@id": "https://bistro.example/#r", "name": "Bistro Vela",
+                  "review": [{"@type": "Review", "@id": "https://bistro.example/#rev1",
+                              "reviewBody": "Cold soup.", "reviewRating": {"ratingValue": 2},
+                              "comment": {"@type": "Comment", "author": "Another Diner",
+                                          "text": "Same for me"}}]})
+    (item,) = jsonld.extract(respond(page, "https://bistro.example/"))
+    assert (item["reply_text"], item["reply_at"]) == (None, None)
+
+
+def test_duplicate_blocks_collapse_and_fill_gaps(load):
+    items = jsonld.extract(load("jsonld/product-list.html", TENT))
+    assert [item["kind"] for item in items] == ["review", "review", "business"]
+    assert items[1]["language"] == "uk"  # only the second copy says so
+
+
+def test_next_page_from_link_rel_next(load):
+    assert jsonld.next_page(load("jsonld/local-business-graph.html", DENTIST)) == (
+        "https://harbourlane.example/reviews/page/2/")
+
+
+def test_next_page_skips_next_post_links(load):
+    assert jsonld.next_page(load("jsonld/product-list.html", TENT)) == f"{TENT}?page=2#reviews"
+
+
+@pytest.mark.parametrize("url, href, expected", [
+    ("https://a.example/reviews/page/2/", "/reviews/page/3/", "https://a.example/reviews/page/3/"),
+    ("https://a.example/post/", "/post/comment-page-2/", "https://a.example/post/comment-page-2/"),
+    ("https://a.example/", "/page/2/", "https://a.example/page/2/"),
+    ("https://a.example/", "/another-post/", None),
+    ("https://a.example/recipes/stew/", "https://a.example/recipes/soup/", None),
+    ("https://a.example/reviews", "https://b.example/reviews?page=2", None),
+    ("https://a.example/reviews?page=2", "?page=2", None),
+])
+def test_next_page_rules(respond, url, href, expected):
+    page = f'<html><body><a rel="nofollow next" href="{href}">Next</a></body></html>'
+    assert jsonld.next_page(respond(page, url)) == expected
+
+
+def test_no_next_link(load):
+    assert jsonld.next_page(load("jsonld/microdata.html", FLORIST)) is None
+
+
+def test_start_url_is_unchanged():
+    assert jsonld.start_url(f"{TENT}?page=1#reviews") == f"{TENT}?page=1#reviews"
+
+
+# The real page: a WordPress recipe with the same 12 reviews in two JSON-LD blocks.
+
+def test_real_page(real, respond):
+    response = respond(real(REAL_PAGE), REAL_URL)
+    items = jsonld.extract(response)
+    reviews = [item for item in items if item["kind"] == "review"]
+    assert len(reviews) == 12
+    assert len({r["source_id"] for r in reviews}) == 12
+    assert reviews[0] == review(
+        REAL_URL, reviews[0]["source_id"], author="Karen Harrington", rating=5,
+        text=("Chef! I'm making this right now as a \"trial run\" for Christmas dinner. It's been on "
+              "the stove for 1.5 hours and already tastes AMAZING! You are a gifted, talented chef "
+              "and TEACHER (retired teacher here!). Thank you!"),
+        published_at="2024-11-24T00:00:00Z",
+    )
+    assert all(r["author"] and r["text"] and r["published_at"] and r["rating"] for r in reviews)
+    assert not any("\r" in r["text"] for r in reviews)  # the page's CRLFs become LFs
+    assert reviews[8]["author"] == "Joseph Patrick"
+    assert reviews[8]["text"].startswith("Chef,\n   Nous avons rendu visite à notre fils")
+    assert [r["author"] for r in reviews][-1] == "Joseph Bauer"
+    assert [item for item in items if item["kind"] == "business"] == [
+        business(REAL_URL, "Awesome Beef Bourguignon Recipe!", 4.34, 12)]
+    # The theme's rel=next points at the next recipe, not at more reviews.
+    assert jsonld.next_page(response) is None
+    again = jsonld.extract(respond(real(REAL_PAGE), REAL_URL + "?utm_medium=email"))
+    assert [r["source_id"] for r in again[:-1]] == [r["source_id"] for r in reviews]
+
+
+# The value helpers both extractors share.
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2024-11-24", "2024-11-24T00:00:00Z"),
+    ("2024-06-27T08:03:48.000Z", "2024-06-27T08:03:48Z"),
+    ("2024-03-05T14:30:00+01:00", "2024-03-05T13:30:00Z"),
+    ("2024-03-05 14:30:00", "2024-03-05T14:30:00Z"),
+    ("November 24, 2024", "2024-11-24T00:00:00Z"),
+    ("24 Nov 2024", "2024-11-24T00:00:00Z"),
+    ("yesterday", None),
+    ("", None),
+    (None, None),
+])
+def test_dates(raw, expected):
+    assert _ld.when(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (5, 5), (4.0, 4), ("4.5", 4.5), ("4,5", 4.5), ("4.5 / 5", 4.5), ({"@value": "3"}, 3),
+    (["2", "4"], 2), ("n/a", None), (True, None), (None, None),
+])
+def test_ratings(raw, expected):
+    value = _ld.number(raw)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (20, 20), ("20", 20), ("1,234", 1234), ("1.234", 1234), ("1 234 reviews", 1234), ("none", None),
+])
+def test_counts(raw, expected):
+    assert _ld.count(raw) == expected
