@@ -1,0 +1,167 @@
+"""Report delivery: SMTP settings from the environment, the report email, sending, .eml dry runs."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from reports.model import ReportData
+from reports.render import render_template
+
+log = logging.getLogger(__name__)
+
+URL_VAR = "REPSCAN_SMTP_URL"
+USER_VAR = "REPSCAN_SMTP_USER"
+PASSWORD_VAR = "REPSCAN_SMTP_PASSWORD"
+SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+URL_FORMS = "smtp+starttls://user:password@host:587, smtps://user:password@host:465 or smtp://host:25"
+
+
+class MailConfigError(ValueError):
+    """The SMTP settings in the environment are missing or malformed."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # "plain", "starttls" or "tls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def smtp_settings_from_env(environ=os.environ) -> SmtpSettings:
+    """SMTP settings from REPSCAN_SMTP_URL (+ REPSCAN_SMTP_USER/PASSWORD); errors never echo the value."""
+    raw = (environ.get(URL_VAR) or "").strip()
+    if not raw:
+        raise MailConfigError(f"{URL_VAR} is not set; set it to {URL_FORMS}")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise MailConfigError(f"{URL_VAR} is malformed (bad host or port); expected {URL_FORMS}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise MailConfigError(
+            f"{URL_VAR} must start with smtp://, smtp+starttls:// or smtps:// (got {scheme or 'no'} scheme)"
+        )
+    security, default_port = SCHEMES[scheme]
+    if not parts.hostname:
+        raise MailConfigError(f"{URL_VAR} names no host; expected {URL_FORMS}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise MailConfigError(f"{URL_VAR} must be scheme://[user:password@]host[:port] with nothing after the port")
+
+    url_user = unquote(parts.username) if parts.username else None
+    url_password = unquote(parts.password) if parts.password else None
+    env_user = environ.get(USER_VAR) or None
+    env_password = environ.get(PASSWORD_VAR) or None
+    if url_user is not None and env_user is not None:
+        raise MailConfigError(f"the SMTP user is set both in {URL_VAR} and in {USER_VAR}; keep one")
+    if url_password is not None and env_password is not None:
+        raise MailConfigError(f"the SMTP password is set both in {URL_VAR} and in {PASSWORD_VAR}; keep one")
+    user = url_user if url_user is not None else env_user
+    password = url_password if url_password is not None else env_password
+    if password is not None and user is None:
+        raise MailConfigError(f"an SMTP password is set but no user: set {USER_VAR} or user@ in {URL_VAR}")
+    if user is not None and password is None:
+        raise MailConfigError(f"an SMTP user is set but no password: set {PASSWORD_VAR} or user:password@ in {URL_VAR}")
+    if user is not None and security == "plain" and not _is_loopback(parts.hostname):
+        raise MailConfigError(
+            f"{URL_VAR} would send the SMTP password unencrypted to {parts.hostname}; "
+            "use smtp+starttls:// or smtps://"
+        )
+    return SmtpSettings(parts.hostname, port or default_port, security, user, password)
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def subject_for(data: ReportData) -> str:
+    """"Reputation report for Acme Plumbing: 3 new reviews, 1 needs a reply"."""
+    name = " ".join(data.client_name.split())
+    new = len(data.new_reviews)
+    figures = "no new reviews" if new == 0 else _count(new, "new review", "new reviews")
+    waiting = len(data.awaiting_reply)
+    if waiting:
+        figures += f", {waiting} {'needs' if waiting == 1 else 'need'} a reply"
+    return f"Reputation report for {name}: {figures}"
+
+
+def build_message(
+    data: ReportData,
+    pdf_path: Path,
+    sender: str,
+    recipients: list[str],
+    message_id: str | None = None,
+) -> EmailMessage:
+    """The report email: text and HTML summary, the PDF attached; pass message_id to resend as the same message."""
+    if not recipients:
+        raise ValueError("a report email needs at least one recipient")
+    pdf_path = Path(pdf_path)
+    if message_id is None:
+        domain = parseaddr(sender)[1].rpartition("@")[2] or "repscan.invalid"
+        message_id = make_msgid(idstring="repscan." + re.sub(r"[^A-Za-z0-9-]", "-", data.client_id), domain=domain)
+    msg = EmailMessage()
+    msg["Subject"] = subject_for(data)
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(render_template("email.txt", data))
+    msg.add_alternative(render_template("email.html", data), subtype="html")
+    msg.add_attachment(
+        pdf_path.read_bytes(), maintype="application", subtype="pdf", filename=pdf_path.name
+    )
+    return msg
+
+
+def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.SSLContext | None = None) -> str:
+    """Send `msg` over SMTP as `settings` say and return its Message-ID."""
+    context = ssl_context or ssl.create_default_context()
+    if settings.security == "tls":
+        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with client:
+        client.ehlo()
+        if settings.security == "starttls":
+            client.starttls(context=context)
+            client.ehlo()
+        if settings.username is not None:
+            client.login(settings.username, settings.password or "")
+        refused = client.send_message(msg)
+    if refused:
+        log.warning("SMTP server refused some recipients of %s: %s", msg["Message-ID"], sorted(refused))
+    return msg["Message-ID"]
+
+
+def write_eml(msg: EmailMessage, folder: Path) -> Path:
+    """Write `msg` as an .eml file named after its Message-ID (dry runs); returns the path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (msg["Message-ID"] or "message").strip("<>")) or "message"
+    path = folder / f"{stem}.eml"
+    path.write_bytes(msg.as_bytes())
+    return path

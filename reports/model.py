@@ -1,0 +1,229 @@
+"""What a report shows: plain dataclasses filled by the queries, plus formatting helpers."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The agency's name, contact line, logo and colours (hex only: they go into CSS)."""
+
+    name: str
+    contact: str | None = None
+    logo_path: Path | None = None
+    primary_color: str = "#1f3a5f"
+    accent_color: str = "#c0392b"
+
+    def __post_init__(self):
+        for attr in ("primary_color", "accent_color"):
+            value = getattr(self, attr)
+            if not isinstance(value, str) or not _COLOR.fullmatch(value):
+                raise ValueError(f"branding {attr} must be a hex colour like #1f3a5f, got {value!r}")
+        if self.logo_path is not None and not isinstance(self.logo_path, Path):
+            object.__setattr__(self, "logo_path", Path(self.logo_path))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    source: str
+    url: str | None
+    author: str | None
+    rating: float | None
+    rating_max: float
+    title: str | None
+    text: str | None
+    language: str | None
+    published_at: datetime | None
+    published_approx: bool
+    reply_text: str | None
+    reply_at: datetime | None
+    first_seen_at: datetime
+    negative: bool
+
+    @property
+    def stars(self) -> str | None:
+        """The rating on a five-star scale, e.g. "★★☆☆☆"; None when unrated."""
+        if self.rating is None or not self.rating_max:
+            return None
+        filled = math.floor(self.rating / self.rating_max * 5 + 0.5)
+        filled = min(5, max(0, filled))
+        return "★" * filled + "☆" * (5 - filled)
+
+    @property
+    def rating_label(self) -> str | None:
+        """The rating as the site gave it, e.g. "2/5" or "7.5/10"."""
+        if self.rating is None:
+            return None
+        return f"{_number(self.rating)}/{_number(self.rating_max)}"
+
+    @property
+    def replied(self) -> bool:
+        return self.reply_text is not None or self.reply_at is not None
+
+    @property
+    def reply_delay(self) -> timedelta | None:
+        if self.reply_at is None or self.published_at is None:
+            return None
+        return max(self.reply_at - self.published_at, timedelta(0))
+
+    def waiting(self, now: datetime) -> timedelta | None:
+        """How long an unanswered review has waited (None once it has a reply)."""
+        if self.replied:
+            return None
+        since = self.published_at or self.first_seen_at
+        return max(now - since, timedelta(0))
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    site: str
+    url: str | None
+    status: str
+    last_crawl_at: datetime | None
+    items: int
+    error: str | None
+
+    def __post_init__(self):
+        if self.status not in SOURCE_STATUSES:
+            raise ValueError(f"source status must be one of {SOURCE_STATUSES}, got {self.status!r}")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures at the top of a report.
+
+    new_reviews / new_negatives count the period; unanswered_negatives counts every
+    tracked negative review still without an owner reply (old ones included);
+    reviews_total counts every review tracked for the client.
+    """
+
+    new_reviews: int
+    new_negatives: int
+    avg_rating: float | None
+    avg_rating_before: float | None
+    unanswered_negatives: int
+    reviews_total: int
+
+    @property
+    def avg_rating_change(self) -> float | None:
+        if self.avg_rating is None or self.avg_rating_before is None:
+            return None
+        return self.avg_rating - self.avg_rating_before
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows. Datetimes are timezone-aware (UTC); `timezone` is the
+    client's IANA zone, used only for display. `negatives` are the period's new (or newly)
+    negative reviews, `new_reviews` every review first seen in the period."""
+
+    branding: Branding
+    client_id: str
+    client_name: str
+    timezone: str
+    period_start: datetime | None
+    period_end: datetime
+    generated_at: datetime
+    summary: Summary
+    negatives: list[ReviewRow] = field(default_factory=list)
+    new_reviews: list[ReviewRow] = field(default_factory=list)
+    sources: list[SourceHealth] = field(default_factory=list)
+
+    def __post_init__(self):
+        try:
+            ZoneInfo(self.timezone)
+        except (ValueError, KeyError):
+            raise ValueError(f"unknown timezone {self.timezone!r}") from None
+
+    @property
+    def quiet(self) -> bool:
+        return not self.new_reviews and not self.negatives
+
+    @property
+    def awaiting_reply(self) -> list[ReviewRow]:
+        """New negatives without a reply, longest waiting first."""
+        rows = [r for r in self.negatives if not r.replied]
+        return sorted(rows, key=lambda r: r.published_at or r.first_seen_at)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def format_delay(delta: timedelta | None) -> str:
+    """A duration as people say it: "12 min", "3 h", "2 days"."""
+    if delta is None:
+        return ""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 60:
+        return "under a minute"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 48 * 3600:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} days"
+
+
+def _local(value: datetime, tz: str) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(tz))
+
+
+def format_date(value: datetime | None, tz: str) -> str:
+    """"7 Mar 2025" in the client's timezone (naive datetimes are taken as UTC)."""
+    if value is None:
+        return ""
+    local = _local(value, tz)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
+def format_datetime(value: datetime | None, tz: str) -> str:
+    """"7 Mar 2025, 14:05" in the client's timezone (naive datetimes are taken as UTC)."""
+    if value is None:
+        return ""
+    local = _local(value, tz)
+    return f"{format_date(local, tz)}, {local:%H:%M}"
+
+
+def trim_text(text: str | None, limit: int = 1200) -> tuple[str, bool]:
+    """The text cut at a word boundary near `limit` characters, and whether it was cut."""
+    if not text:
+        return "", False
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    space = cut.rfind(" ", int(limit * 0.8))
+    if space > 0:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…", True
+
+
+_SOURCE_LABELS = {
+    "google-maps": "Google Maps",
+    "tripadvisor": "Tripadvisor",
+    "yellowpages": "Yellow Pages",
+    "insiderpages": "Insider Pages",
+    "citysearch": "CitySearch",
+    "bbb": "BBB",
+    "ripoffreport": "Ripoff Report",
+    "pissedconsumer": "PissedConsumer",
+    "complaintsboard": "ComplaintsBoard",
+}
+
+
+def source_label(key: str | None) -> str:
+    """A site key as people write it: "google-maps" -> "Google Maps"."""
+    if not key:
+        return ""
+    return _SOURCE_LABELS.get(key) or key.replace("-", " ").replace("_", " ").title()

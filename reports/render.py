@@ -1,0 +1,213 @@
+"""The one report renderer: ReportData -> HTML (Jinja2, autoescaped) -> PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import weasyprint
+from markupsafe import Markup
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+import repscan
+from reports.model import (
+    ReportData,
+    format_date,
+    format_datetime,
+    format_delay,
+    source_label,
+    trim_text,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+STATUS_LABELS = {
+    "ok": "OK",
+    "empty": "Empty",
+    "blocked": "Blocked",
+    "error": "Error",
+    "broken": "Broken",
+    "never": "Never crawled",
+}
+
+
+def templates_dir() -> Path:
+    """Where the templates live: inside the package when installed, else the checkout's top level."""
+    package = Path(repscan.__file__).parent
+    installed = package / "templates"
+    if installed.is_dir():
+        return installed
+    return package.parent / "templates"
+
+
+def file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: scraped links never become javascript: or file: links."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return "no change"
+    return f"+{value:.1f}" if value > 0 else f"\u2212{-value:.1f}"
+
+
+@jinja2.pass_context
+def _datetime_filter(context, value):
+    return format_datetime(value, context["tz"])
+
+
+@jinja2.pass_context
+def _date_filter(context, value):
+    return format_date(value, context["tz"])
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for every report and email template (HTML autoescaped)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        # Everything is HTML-escaped except plain-text templates, where "&" must stay "&".
+        autoescape=lambda name: not (name or "").endswith(".txt"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        datetime=_datetime_filter,
+        date=_date_filter,
+        delay=format_delay,
+        excerpt=trim_text,
+        href=safe_href,
+        source=source_label,
+        signed=_signed,
+        status_label=lambda status: STATUS_LABELS.get(status, status),
+    )
+    env.globals["asset"] = lambda name: file_url(templates_dir() / "assets" / name)
+    return env
+
+
+def period_label(data: ReportData) -> str:
+    end = format_date(data.period_end, data.timezone)
+    if data.period_start is None:
+        return f"up to {end}"
+    start = format_date(data.period_start, data.timezone)
+    return end if start == end else f"{start} \u2013 {end}"
+
+
+def context(data: ReportData) -> dict:
+    """What every template sees: the data plus a few values computed once."""
+    logo = data.branding.logo_path
+    logo_url = None
+    if logo is not None:
+        if logo.is_file():
+            logo_url = file_url(logo)
+        else:
+            log.warning("branding logo %s not found; rendering without it", logo)
+    replied = [r for r in data.negatives if r.replied]
+    return {
+        "data": data,
+        "branding": data.branding,
+        "summary": data.summary,
+        "tz": data.timezone,
+        "now": data.generated_at,
+        "period": period_label(data),
+        "logo_url": logo_url,
+        "needs_reply": data.awaiting_reply + replied,
+        "awaiting": data.awaiting_reply,
+    }
+
+
+def render_template(name: str, data: ReportData, **extra) -> str:
+    return environment().get_template(name).render(**context(data), **extra)
+
+
+def render_html(data: ReportData, *, page_size: str = "A4") -> str:
+    """The report as one self-contained HTML document (the CSS inlined)."""
+    size = PAGE_SIZES.get(page_size.lower())
+    if size is None:
+        raise ValueError(f"page size must be one of {sorted(PAGE_SIZES.values())}, got {page_size!r}")
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    return render_template("report.html", data, css=Markup(css), page_size=size)
+
+
+class RefusedURL(ValueError):
+    """The report asked for something that is not one of the project's own assets."""
+
+
+class AssetFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves files under the templates folder and the logo, nothing else.
+
+    data: URLs are refused too: no template of ours uses one, so a data: URL could only
+    come from content that is not ours, and "own files only" stays a rule with no exceptions.
+    """
+
+    def __init__(self, roots: list[Path] | None = None, files: list[Path] | None = None):
+        super().__init__(allowed_protocols=["file"], allow_redirects=False)
+        self.roots = [p.resolve() for p in (roots if roots is not None else [templates_dir()])]
+        self.files = {p.resolve() for p in (files or []) if p is not None}
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def allowed_path(self, url: str) -> Path | None:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        try:
+            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if not path.is_file():
+            return None
+        if path in self.files or any(path.is_relative_to(root) for root in self.roots):
+            return path
+        return None
+
+    def fetch(self, url, headers=None):
+        path = self.allowed_path(url)
+        if path is None:
+            self.refused.append(url)
+            log.warning("report renderer refused to fetch %s", url)
+            raise RefusedURL(f"not one of the report's own assets: {url}")
+        self.served.append(url)
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(
+            file_url(path), path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
+        )
+
+
+def render_pdf(
+    data: ReportData, path: Path, *, page_size: str = "A4", fetcher: AssetFetcher | None = None
+) -> Path:
+    """Write the report PDF to `path`; the fetcher (inspectable afterwards) guards every read."""
+    path = Path(path)
+    html = render_html(data, page_size=page_size)
+    if fetcher is None:
+        fetcher = AssetFetcher(files=[data.branding.logo_path] if data.branding.logo_path else [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = weasyprint.HTML(
+        string=html, base_url=file_url(templates_dir()) + "/", url_fetcher=fetcher
+    )
+    document.write_pdf(path)
+    return path

@@ -1,0 +1,128 @@
+"""The report data model: stars, reply timing, formatting helpers, branding checks."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from report_samples import NOW, review, sample_data
+
+from reports.model import (
+    Branding,
+    SourceHealth,
+    Summary,
+    format_date,
+    format_datetime,
+    format_delay,
+    source_label,
+    trim_text,
+)
+
+
+@pytest.mark.parametrize(
+    "rating, rating_max, stars",
+    [
+        (1, 5, "★☆☆☆☆"),
+        (2, 5, "★★☆☆☆"),
+        (5, 5, "★★★★★"),
+        (0, 5, "☆☆☆☆☆"),
+        (8, 10, "★★★★☆"),
+        (2.5, 5, "★★★☆☆"),  # half up, not banker's rounding
+        (7, 5, "★★★★★"),  # a bad rating_max never gives six stars
+    ],
+)
+def test_stars_scale_to_five(rating, rating_max, stars):
+    assert review(rating=rating, rating_max=rating_max).stars == stars
+
+
+def test_unrated_review_has_no_stars_or_label():
+    row = review(rating=None)
+    assert row.stars is None
+    assert row.rating_label is None
+    assert review(rating=7.5, rating_max=10).rating_label == "7.5/10"
+
+
+def test_reply_delay_and_waiting():
+    published = NOW - timedelta(hours=10)
+    answered = review(published_at=published, reply_text="Sorry!", reply_at=published + timedelta(hours=3))
+    assert answered.replied
+    assert answered.reply_delay == timedelta(hours=3)
+    assert answered.waiting(NOW) is None
+
+    open_one = review(published_at=published)
+    assert not open_one.replied
+    assert open_one.reply_delay is None
+    assert open_one.waiting(NOW) == timedelta(hours=10)
+
+
+def test_waiting_counts_from_first_seen_when_the_date_is_unknown():
+    row = review(published_at=None, first_seen_at=NOW - timedelta(days=3))
+    assert row.waiting(NOW) == timedelta(days=3)
+
+
+def test_reply_without_text_still_counts_as_replied():
+    row = review(reply_text=None, reply_at=NOW)
+    assert row.replied
+
+
+@pytest.mark.parametrize(
+    "delta, text",
+    [
+        (timedelta(seconds=20), "under a minute"),
+        (timedelta(minutes=59, seconds=59), "59 min"),
+        (timedelta(hours=1), "1 h"),
+        (timedelta(hours=47, minutes=59), "47 h"),
+        (timedelta(hours=48), "2 days"),
+        (timedelta(days=9, hours=23), "9 days"),
+        (timedelta(hours=-2), "under a minute"),
+    ],
+)
+def test_format_delay(delta, text):
+    assert format_delay(delta) == text
+
+
+def test_dates_shown_in_the_client_timezone():
+    utc = datetime(2025, 3, 9, 23, 30, tzinfo=timezone.utc)
+    assert format_datetime(utc, "Europe/Bucharest") == "10 Mar 2025, 01:30"
+    assert format_date(utc, "America/New_York") == "9 Mar 2025"
+    assert format_datetime(datetime(2025, 7, 1, 12, 0), "Asia/Tokyo") == "1 Jul 2025, 21:00"
+
+
+def test_trim_text_cuts_at_a_word_and_marks_it():
+    text = "word " * 400
+    cut, trimmed = trim_text(text, 1200)
+    assert trimmed
+    assert len(cut) <= 1201
+    assert cut.endswith("word…")
+    assert trim_text("short", 1200) == ("short", False)
+    assert trim_text(None) == ("", False)
+
+
+def test_branding_accepts_only_hex_colours():
+    Branding("A", primary_color="#abc", accent_color="#A1B2C3")
+    with pytest.raises(ValueError, match="primary_color"):
+        Branding("A", primary_color="red; background: url(http://127.0.0.1/x)")
+    with pytest.raises(ValueError, match="accent_color"):
+        Branding("A", accent_color="#12345")
+
+
+def test_source_status_is_checked():
+    with pytest.raises(ValueError, match="status"):
+        SourceHealth("yelp", None, "fine", None, 0, None)
+
+
+def test_unknown_timezone_fails_early():
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        sample_data(timezone="Mars/Olympus")
+
+
+def test_summary_change_and_awaiting_order():
+    assert Summary(1, 0, 3.6, 3.9, 0, 1).avg_rating_change == pytest.approx(-0.3)
+    assert Summary(1, 0, 3.6, None, 0, 1).avg_rating_change is None
+    data = sample_data()
+    waiting = data.awaiting_reply
+    assert [r.author for r in waiting] == ["Ștefan Țurcanu", "Dana Whitfield"]
+
+
+def test_source_labels():
+    assert source_label("google-maps") == "Google Maps"
+    assert source_label("trustpilot") == "Trustpilot"
+    assert source_label("some_forum") == "Some Forum"
