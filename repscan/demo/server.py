@@ -33,6 +33,7 @@ class LocalSite:
     def __init__(self, route: Route, host: str = "127.0.0.1", port: int = 0):
         self.route = route
         self.hits: list[str] = []
+        self.agents: set[str] = set()
         self._faults: dict[str, deque[Reply]] = defaultdict(deque)
         self._lock = threading.Lock()
         site = self
@@ -67,6 +68,7 @@ class LocalSite:
         path = handler.path
         with self._lock:
             self.hits.append(path)
+            self.agents.add(handler.headers.get("User-Agent", ""))
             queued = self._faults.get(path)
             reply = queued.popleft() if queued else None
         if reply is None:

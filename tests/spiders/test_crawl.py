@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import Review, Reply, run_cli, write_config
+from repscan import __version__
 from repscan.store import Store
 
 CHALLENGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
@@ -43,6 +44,15 @@ def test_first_crawl_follows_every_page_and_stores_every_review(tmp_path, site):
     assert len([r for r in reviews if r["source"] == "trustpilot"]) == 12
     assert {r["source_id"] for r in reviews if r["source"] == "trustpilot"} == {f"acme-{n:04d}" for n in range(1, 13)}
     assert "trustpilot" in result.stdout and "ok" in result.stdout
+    assert site.server.agents == {f"repscan/{__version__} (+https://github.com/repscan/repscan)"}
+    assert site.server.hits.count("/robots.txt") >= 1
+
+
+def test_robots_txt_is_obeyed_and_the_refusal_is_recorded(tmp_path, site):
+    site.server.fail("/robots.txt", Reply(200, "User-agent: *\nDisallow: /review/\n", content_type="text/plain"))
+    result, crawls, reviews = crawl(tmp_path, site)
+    assert page_hits(site, "/review/") == []
+    assert crawls[-1]["status"] == "error" and "robots.txt" in crawls[-1]["error"]
 
 
 def test_recrawl_stops_at_the_first_page_with_nothing_new(tmp_path, site):

@@ -1,0 +1,86 @@
+"""What a report counts as new, negative and unanswered, and each source's health."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pypdf import PdfReader
+
+from helpers import run_cli, write_config
+from repscan.config import load
+from repscan.items import make
+from repscan.store import Store
+from reports import queries
+
+T0, T1, T2 = "2026-11-01T00:00:00.000000Z", "2026-11-08T00:00:00.000000Z", "2026-11-15T00:00:00.000000Z"
+
+
+def item(sid, rating, reply=None, text="Some text."):
+    return {**make("review", source="trustpilot", source_id=sid, url=f"https://t.example/reviews/{sid}",
+                   author=f"Person {sid}", rating=rating, text=text, published_at="2026-10-30T10:00:00Z",
+                   reply_text=reply, reply_at="2026-10-30T12:00:00Z" if reply else None),
+            "sentiment": 0.0, "negative": rating <= 2}
+
+
+def setup(tmp_path):
+    cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme"), ("jsonld", "https://acme.example/r")]))
+    store = Store(cfg.database)
+    store.save_items("acme", [item("old-bad", 1), item("old-good", 5), item("old-replied", 2, reply="Sorry!")], seen_at=T0)
+    store.save_items("acme", [item("new-bad", 1), item("new-good", 4)], seen_at=T2)
+    store.save_items("acme", [item("old-good", 2, text="Worse now.")], seen_at=T2)  # turned negative
+    return cfg, store
+
+
+def test_new_and_newly_negative_since_the_cutoff(tmp_path):
+    cfg, store = setup(tmp_path)
+    data = queries.build(cfg, cfg.client("acme"), store, since=T1, until=datetime(2026, 11, 16, tzinfo=timezone.utc))
+    assert sorted(r.author for r in data.new_reviews) == ["Person new-bad", "Person new-good"]
+    assert sorted(r.author for r in data.negatives) == ["Person new-bad", "Person old-good"]
+    assert data.summary.new_reviews == 2 and data.summary.new_negatives == 2
+    assert data.summary.unanswered_negatives == 3  # old-bad, new-bad, old-good (old-replied has a reply)
+    assert data.summary.reviews_total == 5
+    assert round(data.summary.avg_rating, 2) == round((1 + 2 + 2 + 1 + 4) / 5, 2)
+    assert round(data.summary.avg_rating_before, 2) == round((1 + 2 + 2) / 3, 2)  # ratings as stored now
+    store.close()
+
+
+def test_first_report_covers_everything(tmp_path):
+    cfg, store = setup(tmp_path)
+    data = queries.build(cfg, cfg.client("acme"), store, since=None, until=datetime(2026, 11, 16, tzinfo=timezone.utc))
+    assert data.summary.new_reviews == 5 and data.period_start is None
+    store.close()
+
+
+def test_source_health_never_ok_blocked_and_broken(tmp_path):
+    cfg, store = setup(tmp_path)
+    client = cfg.client("acme")
+    tp = client.sources[0]
+    for status, items in (("ok", 12), ("empty", 0)):
+        crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", tp.url)
+        store.finish_crawl(crawl_id, status=status, items=items, new_items=0, requests=2, pages=1, full=False, error=None)
+    health = {h.site: h for h in queries.source_health(client, store)}
+    assert health["trustpilot"].status == "broken" and "layout" in health["trustpilot"].error
+    assert health["jsonld"].status == "never"
+    crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", tp.url)
+    store.finish_crawl(crawl_id, status="blocked", items=0, new_items=0, requests=1, pages=1, full=False,
+                       error="blocked: Cloudflare challenge at https://t.example/review/acme")
+    health = {h.site: h for h in queries.source_health(client, store)}
+    assert health["trustpilot"].status == "blocked" and "Cloudflare" in health["trustpilot"].error
+    store.close()
+
+
+def test_report_cli_writes_pdf_and_html(tmp_path):
+    cfg, store = setup(tmp_path)
+    store.close()
+    pdf = run_cli("--config", str(cfg.path), "report", "--client", "acme", "--out", str(tmp_path / "r.pdf"))
+    assert pdf.returncode == 0, pdf.stderr
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    assert "Person new-bad" in text and "Acme Plumbing" in text
+    html = run_cli("--config", str(cfg.path), "report", "--client", "acme", "--html", "--since", "2026-11-10")
+    assert html.returncode == 0, html.stderr
+    body = open(html.stdout.strip(), encoding="utf-8").read()
+    assert "Person new-bad" in body and "Person old-bad" not in body
+    bad = run_cli("--config", str(cfg.path), "report", "--client", "acme", "--since", "last tuesday")
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+    unknown = run_cli("--config", str(cfg.path), "report", "--client", "zed")
+    assert unknown.returncode == 2 and "no client 'zed'" in unknown.stderr
