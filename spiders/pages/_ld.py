@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from repscan.items import iso_utc
+from repscan.items import iso_utc, make
 
 TYPE_PREFIXES = (
     "http://schema.org/", "https://schema.org/", "schema:",
@@ -345,12 +345,25 @@ def is_review(node) -> bool:
     return any(key in node for key in ("reviewBody", "reviewRating"))
 
 
-def text_of(value) -> str | None:
-    """A plain string from a string, number, {"@value": ...} or list of them."""
+def scalar(value):
+    """The first value of a list, unwrapped from {"@value": ...}; None for booleans and nothing."""
     value = first(value)
     if isinstance(value, dict):
         value = value.get("@value")
-    if isinstance(value, bool) or value is None:
+    return None if isinstance(value, bool) else value
+
+
+def review_item(site: str, fields: dict, **identity) -> dict:
+    """A review item from review_fields(); `identity` gives source_id, url, business_url and overrides."""
+    carried = ("author", "rating", "rating_max", "title", "text", "language", "published_at",
+               "updated_at", "reply_text", "reply_at")
+    return make("review", source=site, **{**{key: fields[key] for key in carried}, **identity})
+
+
+def text_of(value) -> str | None:
+    """A plain string from a string, number, {"@value": ...} or list of them."""
+    value = scalar(value)
+    if value is None:
         return None
     if isinstance(value, (int, float)):
         return str(value)
@@ -379,10 +392,8 @@ _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 def number(value) -> int | float | None:
     """A rating as a number: 4, 4.5, "4.5", "4,5", "4.5 / 5"; integral values as int."""
-    value = first(value)
-    if isinstance(value, dict):
-        value = value.get("@value")
-    if isinstance(value, bool) or value is None:
+    value = scalar(value)
+    if value is None:
         return None
     if isinstance(value, str):
         match = _NUMBER.search(value)
@@ -396,10 +407,8 @@ def number(value) -> int | float | None:
 
 def count(value) -> int | None:
     """A count: 20, "20", "1,234", "1.234", "1 234 reviews"."""
-    value = first(value)
-    if isinstance(value, dict):
-        value = value.get("@value")
-    if isinstance(value, bool) or value is None:
+    value = scalar(value)
+    if value is None:
         return None
     if isinstance(value, (int, float)):
         return int(value)

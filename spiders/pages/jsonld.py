@@ -35,23 +35,8 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         source_id = fields["id"] or fields["url"] or _ld.stable_id(
             business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
         )
-        item = make(
-            "review",
-            source=SITE,
-            source_id=source_id,
-            url=_review_url(fields, response.url),
-            business_url=business_url,
-            author=fields["author"],
-            rating=fields["rating"],
-            rating_max=fields["rating_max"],
-            title=fields["title"],
-            text=fields["text"],
-            language=fields["language"],
-            published_at=fields["published_at"],
-            updated_at=fields["updated_at"],
-            reply_text=fields["reply_text"],
-            reply_at=fields["reply_at"],
-        )
+        item = _ld.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
+                               business_url=business_url)
         known = reviews.get(source_id)
         if known is None:
             reviews[source_id] = item

@@ -120,23 +120,8 @@ def _from_json_ld(response, business_url: str) -> list[dict]:
             business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
         )
         reply_text, reply_at = replies.get(review_id, (None, None))
-        items.append(make(
-            "review",
-            source=SITE,
-            source_id=review_id,
-            url=response.urljoin("/reviews/" + review_id),
-            business_url=business_url,
-            author=fields["author"],
-            rating=fields["rating"],
-            rating_max=fields["rating_max"],
-            title=fields["title"],
-            text=fields["text"],
-            language=fields["language"],
-            published_at=fields["published_at"],
-            updated_at=fields["updated_at"],
-            reply_text=reply_text,
-            reply_at=reply_at,
-        ))
+        items.append(_ld.review_item(SITE, fields, source_id=review_id, url=response.urljoin("/reviews/" + review_id),
+                                     business_url=business_url, reply_text=reply_text, reply_at=reply_at))
     if summary is not None:
         rating, parent = summary
         items.append(make(
