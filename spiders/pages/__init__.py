@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from types import ModuleType
 
-SITES = ("trustpilot", "jsonld")
+# Every public module here is a site's extractor; its key is the module name with
+# "-" for "_" (google_maps.py serves "google-maps"). Adding a site is adding a file.
+_NOT_SITES = {"blocked"}
+SITES = tuple(sorted(
+    info.name.replace("_", "-") for info in pkgutil.iter_modules(__path__)
+    if not info.name.startswith("_") and info.name not in _NOT_SITES
+))
 
 
 class LayoutError(Exception):
@@ -21,4 +28,4 @@ def get(site: str) -> ModuleType:
     """The page module for a site key, e.g. get("trustpilot").extract(response)."""
     if site not in SITES:
         raise UnknownSite(f"unknown site {site!r}; known sites: {', '.join(SITES)}")
-    return importlib.import_module(f"{__name__}.{site}")
+    return importlib.import_module(f"{__name__}.{site.replace('-', '_')}")
