@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import ModuleType
@@ -17,7 +18,7 @@ except ImportError:  # pragma: no cover
     DownloadTimeoutError = TimeoutError
 
 from repscan.items import parse_iso, utcnow
-from spiders.pages import LayoutError, blocked
+from spiders.pages import LayoutError, MissingCredentials, blocked
 
 
 @dataclass
@@ -60,11 +61,18 @@ class SourceSpider(scrapy.Spider):
         self.health = CrawlHealth()
 
     async def start(self):
+        try:
+            self.headers = self.page.request_headers(os.environ) if hasattr(self.page, "request_headers") else {}
+        except MissingCredentials as exc:
+            self.health.errors.append(f"missing credentials: {exc}")
+            return
         yield self.request(self.page.start_url(self.url), page_no=1)
 
     def request(self, url: str, page_no: int) -> scrapy.Request:
+        """API pages may declare request_headers(environ) for keys and tokens (from the environment only)."""
         proxy = self.settings.get("REPSCAN_PROXY")
         return scrapy.Request(url, callback=self.parse, errback=self.failed, cb_kwargs={"page_no": page_no},
+                              headers=getattr(self, "headers", None) or None,
                               meta={"proxy": proxy} if proxy else {}, dont_filter=page_no == 1)
 
     def parse(self, response, page_no: int = 1):

@@ -19,6 +19,10 @@ class LayoutError(Exception):
     """The page lacks every structure its extractor knows (a changed or foreign layout)."""
 
 
+class MissingCredentials(Exception):
+    """An API source whose credentials are not in the environment; str() names the variables."""
+
+
 class UnknownSite(KeyError):
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown site"
