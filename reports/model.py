@@ -99,6 +99,54 @@ class SourceHealth:
 
 
 @dataclass(frozen=True)
+class SearchResultRow:
+    """One organic result on a results page, with where it stood at the last report."""
+
+    rank: int
+    url: str
+    displayed_url: str | None
+    title: str | None
+    snippet: str | None
+    category: str  # own, review, complaint, social, news, other
+    negative: bool
+    previous_rank: int | None
+    had_previous: bool  # whether the last report saw this query at all
+    visible_since: datetime | None
+    above_own: bool
+
+    @property
+    def complaint(self) -> bool:
+        return self.category == "complaint" or (self.negative and self.category != "own")
+
+    @property
+    def movement(self) -> str:
+        """"new", "▲ 2", "▼ 1" or "=" against the last report ("" when there was none)."""
+        if not self.had_previous:
+            return ""
+        if self.previous_rank is None:
+            return "new"
+        delta = self.previous_rank - self.rank
+        return "=" if delta == 0 else (f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
+
+
+@dataclass(frozen=True)
+class SearchBlock:
+    """What one engine shows for one query: the top results and the complaint visibility score."""
+
+    engine: str
+    query: str
+    crawled_at: datetime | None
+    results: list[SearchResultRow]
+    visibility: float
+    visibility_before: float | None
+    own_best_rank: int | None
+
+    @property
+    def complaints(self) -> list[SearchResultRow]:
+        return [r for r in self.results if r.complaint and r.rank <= 10]
+
+
+@dataclass(frozen=True)
 class Summary:
     """The figures at the top of a report.
 
@@ -113,6 +161,7 @@ class Summary:
     avg_rating_before: float | None
     unanswered_negatives: int
     reviews_total: int
+    complaints_on_page_one: int = 0
 
     @property
     def avg_rating_change(self) -> float | None:
@@ -138,6 +187,7 @@ class ReportData:
     negatives: list[ReviewRow] = field(default_factory=list)
     new_reviews: list[ReviewRow] = field(default_factory=list)
     sources: list[SourceHealth] = field(default_factory=list)
+    search: list[SearchBlock] = field(default_factory=list)
 
     def __post_init__(self):
         try:
@@ -210,6 +260,14 @@ def trim_text(text: str | None, limit: int = 1200) -> tuple[str, bool]:
 
 
 _SOURCE_LABELS = {
+    "jsonld": "Website (schema.org)",
+    "duckduckgo": "DuckDuckGo",
+    "searxng": "SearXNG",
+    "googleplay": "Google Play",
+    "appstore": "App Store",
+    "google-business": "Google Business Profile",
+    "facebook-graph": "Facebook (Graph API)",
+    "yelp-api": "Yelp Fusion API",
     "google-maps": "Google Maps",
     "tripadvisor": "Tripadvisor",
     "yellowpages": "Yellow Pages",

@@ -6,6 +6,7 @@ import argparse
 import gzip
 import inspect
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:  # `repscan ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
     p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
     p.set_defaults(handler=cmd_send)
+
+    p = sub.add_parser("run", help="everything that is due: crawls, alerts, reports (the cron/systemd entry point)")
+    p.add_argument("--wait", type=float, default=10.0, help="seconds to wait for another run to finish (10)")
+    p.add_argument("--now", help=argparse.SUPPRESS)  # tests: pretend it is this ISO time
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("schedule", help="print the crontab line and a systemd service + timer for `repscan run`")
+    p.add_argument("--every", type=int, default=5, help="minutes between runs (5)")
+    p.set_defaults(handler=cmd_schedule)
 
     p = sub.add_parser("demo", help="the whole pipeline on bundled pages served from 127.0.0.1")
     p.add_argument("--dir", type=Path, default=Path("demo-output"), help="working folder (kept between runs)")
@@ -132,12 +145,9 @@ def cmd_extract(args) -> int:
     except LayoutError as exc:
         print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    try:
-        for item in items:
-            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `repscan extract ... | head`
-        sys.stderr.close()
+    for item in items:
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
     return EXIT_OK
 
 
@@ -231,6 +241,38 @@ def cmd_send(args) -> int:
     for result in results:
         print(result.line())
     return EXIT_FAILURE if any(r.failed for r in results) else EXIT_OK
+
+
+def cmd_run(args) -> int:
+    from repscan.items import parse_iso
+    from repscan.jobs import Busy, print_summary, run_due, run_lock
+
+    cfg = _config(args)
+    try:
+        now = parse_iso(args.now) if args.now else None
+    except ValueError:
+        raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            outcomes = run_due(cfg, now=now)
+    except Busy as exc:
+        print(f"repscan run: {exc}", file=sys.stderr)
+        return EXIT_OK
+    print_summary(outcomes)
+    return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def cmd_schedule(args) -> int:
+    from repscan.schedule import crontab_line, systemd_units
+
+    cfg = _config(args)
+    print("# crontab (crontab -e):")
+    print(crontab_line(cfg.path, args.every))
+    for name, text in systemd_units(cfg.path, args.every).items():
+        print(f"\n# /etc/systemd/system/{name}")
+        print(text, end="")
+    print("\n# then: systemctl daemon-reload && systemctl enable --now repscan.timer")
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:

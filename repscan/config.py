@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -111,6 +111,13 @@ class Crawl(_Strict):
     proxy: str | None = None
 
 
+def _sites(kind: str) -> list[str]:
+    """Site keys of the registry's page modules: review/post sources, or search engines."""
+    from spiders.pages import SITES, get
+
+    return [site for site in SITES if (getattr(get(site), "KIND", "source") == "search") == (kind == "search")]
+
+
 class Source(_Strict):
     site: str
     url: Url
@@ -119,17 +126,45 @@ class Source(_Strict):
     @field_validator("site")
     @classmethod
     def _known_site(cls, value: str) -> str:
-        from spiders.pages import SITES  # the registry of extractors
-
-        if value not in SITES:
-            raise ValueError(f"unknown site {value!r}; known: {', '.join(SITES)}")
+        known = _sites("source")
+        if value not in known:
+            hint = " (a search engine: list it under [search] engines)" if value in _sites("search") else ""
+            raise ValueError(f"unknown site {value!r}{hint}; known: {', '.join(known)}")
         return value
+
+
+class Search(_Strict):
+    engines: list[str] = ["duckduckgo"]
+    depth: int = Field(1, ge=1, le=10)
+    delay: float = Field(10.0, ge=0)
+    searxng_url: Url | None = None
+    base_urls: dict[str, Url] = {}
+    categories: dict[Literal["own", "review", "complaint", "social", "news"], list[str]] = {}
+
+    @field_validator("engines")
+    @classmethod
+    def _known_engines(cls, value: list[str]) -> list[str]:
+        known = _sites("search")
+        for engine in value:
+            if engine not in known:
+                raise ValueError(f"unknown search engine {engine!r}; known: {', '.join(known)}")
+        return value
+
+    @model_validator(mode="after")
+    def _searxng_needs_url(self) -> "Search":
+        if "searxng" in self.engines and not (self.searxng_url or self.base_urls.get("searxng")):
+            raise ValueError("the searxng engine needs searxng_url (your instance's address)")
+        return self
+
+    def base_url(self, engine: str) -> str | None:
+        return self.base_urls.get(engine) or (self.searxng_url if engine == "searxng" else None)
 
 
 class Client(_Strict):
     id: str
     name: str = Field(min_length=1)
     aliases: list[str] = []
+    handles: list[str] = []
     domains: list[str] = []
     profiles: list[Url] = []
     recipients: list[Email] = Field(min_length=1)
@@ -138,7 +173,27 @@ class Client(_Strict):
     crawl_schedule: Cron = "0 */4 * * *"
     report_schedule: Cron = "0 8 * * 1"
     negative_threshold: float = Field(0.4, gt=0, lt=1)
+    quiet_hours: str | None = None
+    alert_recipients: list[Email] = []
+    apprise: list[str] = []
     sources: list[Source] = []
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        if value is not None:
+            from repscan.schedule import parse_window
+
+            parse_window(value)
+        return value
+
+    @field_validator("apprise")
+    @classmethod
+    def _apprise(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not (re.match(r"^\$[A-Z_][A-Z0-9_]*$", url) or re.match(r"^[a-z][a-z0-9+.-]*://", url)):
+                raise ValueError(f"{url!r} is neither an Apprise URL (scheme://...) nor $VARIABLE holding one")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -152,6 +207,7 @@ class Settings(_Strict):
     agency: Agency
     storage: Storage = Storage()
     crawl: Crawl = Crawl()
+    search: Search = Search()
     clients: list[Client] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -182,6 +238,10 @@ class Config:
     @property
     def crawl(self) -> Crawl:
         return self.settings.crawl
+
+    @property
+    def search(self) -> Search:
+        return self.settings.search
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.path.parent / path)

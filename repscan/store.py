@@ -87,6 +87,28 @@ def m001_initial(db: Database) -> None:
     db["reports"].create_index(["client_id", "status"])
 
 
+@migrations()
+def m002_schedule_state(db: Database) -> None:
+    db["schedule_state"].create(
+        {"client_id": str, "job": str, "last_slot": str, "last_run_at": str, "last_status": str},
+        pk=("client_id", "job"),
+    )
+
+
+@migrations()
+def m003_alerts(db: Database) -> None:
+    db["alerts"].create(
+        {
+            "id": int, "client_id": str, "kind": str, "item_key": str, "created_at": str, "due_at": str,
+            "sent_at": str, "channels": str, "error": str, "source": str, "title": str, "text": str,
+            "url": str, "rating": float, "rating_max": float, "detail": str,
+        },
+        pk="id",
+    )
+    db["alerts"].create_index(["client_id", "kind", "item_key"], unique=True)
+    db["alerts"].create_index(["sent_at", "due_at"])
+
+
 def _now() -> str:
     return stamp()
 
@@ -289,6 +311,93 @@ class Store:
         return list(self.db.query(
             "SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",
             [client_id, source, source_id]))
+
+    def search_snapshot(self, client_id: str, until: str | None = None) -> dict[tuple[str, str], list[dict]]:
+        """The latest results per (engine, query) seen up to `until`, in rank order."""
+        where, params = "client_id = ?", [client_id]
+        if until is not None:
+            where += " AND seen_at <= ?"
+            params.append(until)
+        rows = self.db.query(
+            f"SELECT r.* FROM search_results r JOIN (SELECT engine, query, MAX(crawl_id) AS crawl_id"
+            f" FROM search_results WHERE {where} GROUP BY engine, query) latest"
+            " ON r.engine = latest.engine AND r.query = latest.query AND r.crawl_id = latest.crawl_id"
+            " WHERE r.client_id = ? ORDER BY r.engine, r.query, r.rank", params + [client_id])
+        out: dict[tuple[str, str], list[dict]] = {}
+        for row in rows:
+            out.setdefault((row["engine"], row["query"]), []).append(row)
+        return out
+
+    def search_first_seen(self, client_id: str, max_rank: int = 10) -> dict[tuple[str, str, str], str]:
+        """When each URL was first seen on page one for an engine and query."""
+        rows = self.db.query(
+            "SELECT engine, query, url, MIN(seen_at) AS first FROM search_results"
+            " WHERE client_id = ? AND rank <= ? GROUP BY engine, query, url", [client_id, max_rank])
+        return {(r["engine"], r["query"], r["url"]): r["first"] for r in rows}
+
+    # -- alerts -------------------------------------------------------------
+
+    def alert_candidates(self, client_id: str, recent_since: str) -> list[dict]:
+        """Negative reviews and posts, and complaints on page one, that have no alert yet.
+
+        A source's first crawl imports its history: its old negatives alert only when
+        published after `recent_since`; anything that turns up or turns negative later alerts.
+        """
+        first_crawl = ("(SELECT MIN(finished_at) FROM crawls c WHERE c.client_id = t.client_id"
+                       " AND c.source = t.source AND c.status IN ('ok', 'empty'))")
+        out = []
+        for kind, table, extra in (("review", "reviews", ", t.rating, t.rating_max, t.reply_text"),
+                                   ("post", "posts", ", NULL AS rating, NULL AS rating_max, NULL AS reply_text")):
+            out += [{**row, "kind": kind} for row in self.db.query(
+                f"SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
+                f" FROM {table} t WHERE t.client_id = ? AND t.negative = 1"
+                + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
+                f" AND (t.negative_since > COALESCE({first_crawl}, '') OR t.published_at >= ?)"
+                " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id AND a.kind = ?"
+                " AND a.item_key = t.source || ':' || t.source_id)",
+                [client_id, recent_since, kind])]
+        for (engine, query), rows in self.search_snapshot(client_id).items():
+            for row in rows:
+                complaint = row["category"] == "complaint" or (row["negative"] and row["category"] != "own")
+                if row["rank"] <= 10 and complaint and not self._alerted(client_id, "search", f"{engine}:{query}:{row['url']}"):
+                    out.append({**row, "kind": "search"})
+        return out
+
+    def _alerted(self, client_id: str, kind: str, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",
+                               [client_id, kind, key]).fetchone() is not None
+
+    def add_alerts(self, rows: list[dict]) -> int:
+        """Insert alerts, ignoring any item already alerted (the unique key makes it once per item)."""
+        with self.db.atomic():
+            before = self.db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
+            self.db["alerts"].insert_all(rows, ignore=True)
+            return self.db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] - before
+
+    def pending_alerts(self, now: str) -> list[dict]:
+        return list(self.db.query(
+            "SELECT * FROM alerts WHERE sent_at IS NULL AND due_at <= ? ORDER BY client_id, id", [now]))
+
+    def alerts(self, client_id: str | None = None) -> list[dict]:
+        where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
+        return list(self.db.query(f"SELECT * FROM alerts {where} ORDER BY id", params))
+
+    def mark_alerts(self, ids: list[int], *, sent_at: str | None, channels: str, error: str | None) -> None:
+        with self.db.atomic():
+            for alert_id in ids:
+                self.db["alerts"].update(alert_id, {"sent_at": sent_at, "channels": channels, "error": error})
+
+    # -- schedule -----------------------------------------------------------
+
+    def last_done(self, client_id: str, job: str) -> str | None:
+        row = self.db.execute("SELECT last_slot FROM schedule_state WHERE client_id = ? AND job = ?",
+                              [client_id, job]).fetchone()
+        return row[0] if row else None
+
+    def mark_done(self, client_id: str, job: str, slot: str, status: str) -> None:
+        self.db["schedule_state"].upsert(
+            {"client_id": client_id, "job": job, "last_slot": slot, "last_run_at": _now(), "last_status": status},
+            pk=("client_id", "job"))
 
     # -- reports ------------------------------------------------------------
 

@@ -34,6 +34,7 @@ class LocalSite:
         self.route = route
         self.hits: list[str] = []
         self.agents: set[str] = set()
+        self.posts: list[tuple[str, bytes]] = []  # (path, body) of every POST, e.g. webhooks
         self._faults: dict[str, deque[Reply]] = defaultdict(deque)
         self._lock = threading.Lock()
         site = self
@@ -42,6 +43,12 @@ class LocalSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
+                site._serve(self)
+
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                with site._lock:
+                    site.posts.append((self.path, self.rfile.read(length)))
                 site._serve(self)
 
             def log_message(self, *args):

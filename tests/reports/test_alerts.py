@@ -1,0 +1,123 @@
+"""Alerts: each new complaint once, by real SMTP and a real webhook, held through quiet hours."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from helpers import write_config
+from repscan.config import load
+from repscan.demo import smtp_server
+from repscan.demo.server import LocalSite, Reply
+from repscan.items import make, stamp
+from repscan.store import Store
+from reports import alerts, mail
+
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin
+
+
+def review(sid, rating, published, text="The tap still drips."):
+    return {**make("review", source="trustpilot", source_id=sid, url=f"https://t.example/reviews/{sid}",
+                   author=f"Person {sid}", rating=rating, text=text, published_at=published),
+            "sentiment": -1.0, "negative": rating <= 2}
+
+
+@pytest.fixture
+def env(tmp_path):
+    hook = LocalSite(lambda path, query: Reply(200, "ok"))
+    with hook, smtp_server(tmp_path / "inbox") as smtp:
+        path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
+        text = path.read_text().replace('timezone = "Europe/Berlin"',
+                                        f'timezone = "Europe/Berlin"\nquiet_hours = "22:00-07:00"\n'
+                                        f'apprise = ["json://127.0.0.1:{hook.server.server_address[1]}/hook"]')
+        path.write_text(text)
+        cfg = load(path)
+        store = Store(cfg.database)
+        # The first crawl imported history at T-10 days.
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
+                                  started_at=stamp(NOW - timedelta(days=10)))
+        store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=2, pages=1, full=True, error=None)
+        store.db["crawls"].update(crawl, {"finished_at": stamp(NOW - timedelta(days=10))})
+        store.save_items("acme", [review("old-bad", 1, "2025-01-01T00:00:00Z"),
+                                  review("recent-bad", 2, stamp(NOW - timedelta(hours=5)))],
+                         seen_at=stamp(NOW - timedelta(days=10)))
+        settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
+        yield cfg, store, settings, hook, tmp_path / "inbox"
+        store.close()
+
+
+def inbox_messages(folder):
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
+
+
+def test_new_negative_alerts_once_by_email_and_webhook(env):
+    cfg, store, smtp, hook, inbox = env
+    store.save_items("acme", [review("fresh-bad", 1, stamp(NOW - timedelta(hours=1)), text="Flooded my hallway!"),
+                              review("fresh-good", 5, stamp(NOW - timedelta(hours=1)))], seen_at=stamp(NOW))
+    assert alerts.collect(cfg, store, NOW) == 2  # fresh-bad, and recent-bad from the history import
+    [result] = alerts.deliver(cfg, store, NOW, smtp)
+    assert result.sent == 2 and result.error is None
+    [msg] = inbox_messages(inbox)
+    body = msg.get_content()
+    assert "Flooded my hallway!" in body and "https://t.example/reviews/fresh-bad" in body
+    assert "Reply publicly on Trustpilot within the hour" in body and "take the conversation offline" in body
+    assert "old-bad" not in body  # a 2025 review found by the first crawl is history, not news
+    payloads = [json.loads(body) for path, body in hook.posts if path == "/hook"]
+    assert len(payloads) == 2 and any("Flooded my hallway!" in p["message"] for p in payloads)
+    assert all(p["title"].startswith("Acme Plumbing: new negative review on Trustpilot") for p in payloads)
+
+    assert alerts.collect(cfg, store, NOW) == 0  # once per item
+    assert alerts.deliver(cfg, store, NOW, smtp) == []
+    assert len(inbox_messages(inbox)) == 1
+
+
+def test_quiet_hours_hold_alerts_until_they_end(env):
+    cfg, store, smtp, hook, inbox = env
+    night = datetime(2026, 11, 18, 22, 30, tzinfo=timezone.utc)  # 23:30 in Berlin
+    store.save_items("acme", [review("night-bad", 1, stamp(night))], seen_at=stamp(night))
+    assert alerts.collect(cfg, store, night) == 2
+    assert alerts.deliver(cfg, store, night, smtp) == []
+    assert inbox_messages(inbox) == [] and hook.posts == []
+    morning = datetime(2026, 11, 19, 6, 0, 1, tzinfo=timezone.utc)  # 07:00:01 in Berlin
+    [result] = alerts.deliver(cfg, store, morning, smtp)
+    assert result.sent == 2 and len(inbox_messages(inbox)) == 1
+
+
+def test_complaint_on_page_one_alerts_once(env):
+    cfg, store, smtp, hook, inbox = env
+    results = [
+        {**make("search_result", engine="duckduckgo", query="Acme Plumbing", rank=1, url="https://acme.example/",
+                title="Acme Plumbing", snippet="Plumbers in Berlin"), "category": "own", "negative": False},
+        {**make("search_result", engine="duckduckgo", query="Acme Plumbing", rank=2,
+                url="https://www.ripoffreport.com/r/acme-plumbing", title="Acme Plumbing ripped me off",
+                snippet="Avoid"), "category": "complaint", "negative": True},
+    ]
+    store.save_items("acme", results, crawl_id=99, seen_at=stamp(NOW))
+    store.db["alerts"].insert_all([{"client_id": "acme", "kind": "review", "item_key": "trustpilot:recent-bad",
+                                    "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
+    assert alerts.collect(cfg, store, NOW) == 1
+    [alert] = [a for a in store.alerts("acme") if a["kind"] == "search"]
+    assert alert["item_key"] == "duckduckgo:Acme Plumbing:https://www.ripoffreport.com/r/acme-plumbing"
+    assert alert["detail"].startswith("#2 on DuckDuckGo")
+    alerts.deliver(cfg, store, NOW, smtp)
+    [msg] = inbox_messages(inbox)
+    assert "page one" in msg["Subject"] and "ripped me off" in msg.get_content()
+    store.save_items("acme", results, crawl_id=100, seen_at=stamp(NOW + timedelta(hours=4)))
+    assert alerts.collect(cfg, store, NOW + timedelta(hours=4)) == 0
+
+
+def test_without_any_channel_alerts_stay_pending_and_say_why(env):
+    cfg, store, smtp, hook, inbox = env
+    hookless = cfg.settings.model_copy(update={"clients": [cfg.clients[0].model_copy(update={"apprise": []})]})
+    cfg2 = type(cfg)(path=cfg.path, settings=hookless)
+    assert alerts.collect(cfg2, store, NOW) == 1
+    [result] = alerts.deliver(cfg2, store, NOW, None)
+    assert result.sent == 0 and "REPSCAN_SMTP_URL is not set" in result.error
+    [pending] = store.pending_alerts(stamp(NOW))
+    assert pending["error"] and pending["sent_at"] is None
+    [result] = alerts.deliver(cfg2, store, NOW, smtp)
+    assert result.sent == 1 and store.pending_alerts(stamp(NOW)) == []
