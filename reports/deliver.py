@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from email.utils import make_msgid
 from pathlib import Path
@@ -63,37 +67,104 @@ def render_report(config: Config, client: Client, *, since: str | None = None, l
     return render.render_pdf(data, path)
 
 
-def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False,
-                 outbox: Path | None = None) -> list[SendResult]:
-    """Each client's due report: reuse one rendered but unsent, else render; then email and record."""
+def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False, outbox: Path | None = None,
+                 workers: int | None = None, progress: bool = False, on_done=None) -> list[SendResult]:
+    """Each client's report: reuse one rendered but unsent, else render (in parallel); then email and record.
+
+    Sending and recording happen in this process, one client at a time, so a crash at any
+    point leaves each client either sent (recorded) or rendered/unrendered: a rerun sends
+    what is missing and nothing twice. `on_done(client_id, result)` runs after each client.
+    """
     settings = None if dry_run else mail.smtp_settings_from_env()
     outbox = outbox or config.reports_dir / "outbox"
-    results = []
     store = Store(config.database)
+    results: dict[str, SendResult] = {}
+    todo: list[tuple[Client, dict | None, tuple | None]] = []
     try:
         for client in clients:
-            try:
-                results.append(_send_one(config, store, client, settings, dry_run, outbox))
-            except Exception as exc:  # one client's failure never stops the others
-                results.append(SendResult(client.id, "failed", detail=f"{type(exc).__name__}: {exc}"))
+            pending = store.pending_report(client.id)
+            if pending and Path(pending["pdf_path"]).is_file():
+                todo.append((client, pending, None))
+            else:
+                since, until = _since(store, client), utcnow()
+                todo.append((client, None, (str(config.path), client.id, since, stamp(until),
+                                            str(default_path(config, client, until, ".pdf")))))
     finally:
         store.close()
-    return results
+
+    bar = _progress(len(todo), progress)
+    tasks = [task for _, _, task in todo if task]
+    rendered = _render_all(tasks, workers)
+    store = Store(config.database)
+    try:
+        for client, pending, task in todo:
+            try:
+                outcome = rendered.get(client.id) if task else None
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                results[client.id] = _send_one(config, store, client, pending, outcome, settings, dry_run, outbox)
+            except Exception as exc:  # one client's failure never stops the others
+                results[client.id] = SendResult(client.id, "failed", detail=f"{type(exc).__name__}: {exc}")
+            if on_done:
+                on_done(client.id, results[client.id])
+            bar.update(1)
+    finally:
+        bar.close()
+        store.close()
+    return [results[client.id] for client, _, _ in todo]
 
 
-def _send_one(config: Config, store: Store, client: Client, settings, dry_run: bool, outbox: Path) -> SendResult:
-    pending = store.pending_report(client.id)
-    if pending and Path(pending["pdf_path"]).is_file():
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="client", desc="reports", disable=not enabled or None, file=sys.stderr)
+
+
+def _render_task(config_path: str, client_id: str, since: str | None, until: str, pdf_path: str):
+    """In a worker process: build and render one client's report; returns (data, pdf path)."""
+    from repscan import config as config_mod
+
+    config = config_mod.load(config_path)
+    store = Store(config.database)
+    try:
+        data = queries.build(config, config.client(client_id), store, since=since, until=parse_iso(until))
+    finally:
+        store.close()
+    return data, render.render_pdf(data, Path(pdf_path)), since, until
+
+
+def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
+    """Render on all cores (WeasyPrint is CPU-bound); results or exceptions by client id."""
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    out: dict[str, object] = {}
+    if workers <= 1:
+        for task in tasks:
+            try:
+                out[task[1]] = _render_task(*task)
+            except Exception as exc:
+                out[task[1]] = exc
+        return out
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited SQLite handles
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_render_task, *task): task[1] for task in tasks}
+        for future in as_completed(futures):
+            try:
+                out[futures[future]] = future.result()
+            except Exception as exc:
+                out[futures[future]] = exc
+    return out
+
+
+def _send_one(config: Config, store: Store, client: Client, pending: dict | None, rendered, settings,
+              dry_run: bool, outbox: Path) -> SendResult:
+    if pending:
         report_id, since = pending["id"], pending["period_start"]
-        until = parse_iso(pending["period_end"])
-        data = queries.build(config, client, store, since=since, until=until)
+        data = queries.build(config, client, store, since=since, until=parse_iso(pending["period_end"]))
         pdf = Path(pending["pdf_path"])
         message_id = pending["message_id"] or make_msgid(domain=_domain(config.agency.sender))
     else:
-        since, until = _since(store, client), utcnow()
-        data = queries.build(config, client, store, since=since, until=until)
-        pdf = render.render_pdf(data, default_path(config, client, until, ".pdf"))
-        report_id = store.add_report(client.id, period_start=since, period_end=stamp(until), pdf_path=str(pdf),
+        data, pdf, since, until = rendered
+        report_id = store.add_report(client.id, period_start=since, period_end=until, pdf_path=str(pdf),
                                      new_reviews=data.summary.new_reviews, new_negatives=data.summary.new_negatives)
         message_id = make_msgid(domain=_domain(config.agency.sender))
     msg = mail.build_message(data, pdf, config.agency.sender, client.recipients, message_id=message_id)

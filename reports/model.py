@@ -147,6 +147,20 @@ class SearchBlock:
 
 
 @dataclass(frozen=True)
+class ReplySpeed:
+    """How fast the business answered the period's negative reviews (people expect an hour)."""
+
+    negatives: int
+    replied: int
+    within_hour: int
+    within_day: int
+    median: timedelta | None
+
+    def share(self, count: int) -> float | None:
+        return count / self.negatives if self.negatives else None
+
+
+@dataclass(frozen=True)
 class Summary:
     """The figures at the top of a report.
 
@@ -188,6 +202,9 @@ class ReportData:
     new_reviews: list[ReviewRow] = field(default_factory=list)
     sources: list[SourceHealth] = field(default_factory=list)
     search: list[SearchBlock] = field(default_factory=list)
+    reply_speed: ReplySpeed | None = None
+    unanswered: list[ReviewRow] = field(default_factory=list)  # every tracked negative without a reply
+    charts: list[str] = field(default_factory=list)  # inline SVG, ours (numbers and our labels only)
 
     def __post_init__(self):
         try:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from statistics import median
 
 from repscan.config import Client, Config
-from repscan.items import parse_iso, stamp
+from repscan.items import iso_utc, parse_iso, stamp
+from repscan.search import movement, visibility
 from repscan.store import Store
-from reports.model import Branding, ReportData, ReviewRow, SourceHealth, Summary
+from reports.charts import WEEKS, trend_charts
+from reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow, SourceHealth,
+                           Summary, format_date)
 
 
 def branding(config: Config) -> Branding:
@@ -26,24 +30,86 @@ def review_row(row: dict) -> ReviewRow:
     )
 
 
-def source_health(config_client: Client, store: Store) -> list[SourceHealth]:
-    """Each configured source's last crawl; 'broken' when it used to yield items and now yields none."""
-    history = store.latest_crawls(config_client.id)
+def source_health(config: Config, client: Client, store: Store) -> list[SourceHealth]:
+    """Each configured source's and search engine's last crawl; 'broken' when it used to yield and now yields none."""
+    history = store.latest_crawls(client.id)
+    by_source: dict[str, list[dict]] = {}
+    for (site, _url), crawls in history.items():
+        by_source.setdefault(site, []).extend(crawls)
+    watched = [(s.site, s.url, history.get((s.site, s.url), [])) for s in client.sources]
+    if client.queries:
+        watched += [(engine, f"{len(client.queries)} queries", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
+                    for engine in config.search.engines]
     out = []
-    for source in config_client.sources:
-        crawls = history.get((source.site, source.url), [])
+    for site, url, crawls in watched:
         if not crawls:
-            out.append(SourceHealth(source.site, source.url, "never", None, 0, None))
+            out.append(SourceHealth(site, url, "never", None, 0, None))
             continue
         last = crawls[0]
         status = last["status"]
         if status == "empty" and any(c["status"] == "ok" and c["items"] for c in crawls[1:]):
             status = "broken"
-        error = last["error"] or ("used to yield reviews, now yields none: the page layout may have changed"
+        error = last["error"] or ("used to yield items, now yields none: the page layout may have changed"
                                   if status == "broken" else None)
-        out.append(SourceHealth(source.site, source.url, status, parse_iso(last["finished_at"] or last["started_at"]),
+        out.append(SourceHealth(site, url, status, parse_iso(last["finished_at"] or last["started_at"]),
                                 last["items"], error))
     return out
+
+
+def search_blocks(client: Client, store: Store, *, since: str | None, until: str) -> list[SearchBlock]:
+    """Per engine and query: the latest results up to `until`, moved against the snapshot at `since`."""
+    current = store.search_snapshot(client.id, until)
+    previous = store.search_snapshot(client.id, since) if since else {}
+    first_seen = store.search_first_seen(client.id)
+    blocks = []
+    for (engine, query), rows in sorted(current.items()):
+        before = previous.get((engine, query))
+        moves = movement(before or [], rows)
+        own_ranks = [r["rank"] for r in rows if r["category"] == "own"]
+        results = [
+            SearchResultRow(
+                rank=row["rank"], url=row["url"], displayed_url=row["displayed_url"], title=row["title"],
+                snippet=row["snippet"], category=row["category"] or "other", negative=bool(row["negative"]),
+                previous_rank=move["previous_rank"], had_previous=before is not None,
+                visible_since=parse_iso(first_seen.get((engine, query, row["url"]))), above_own=move["above_own"],
+            )
+            for row, move in zip(rows, moves)
+        ]
+        blocks.append(SearchBlock(
+            engine=engine, query=query, crawled_at=parse_iso(rows[0]["seen_at"]) if rows else None,
+            results=results, visibility=visibility(rows),
+            visibility_before=visibility(before) if before is not None else None,
+            own_best_rank=min(own_ranks) if own_ranks else None,
+        ))
+    return blocks
+
+
+def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
+    delays = [r.reply_delay for r in negatives if r.reply_delay is not None]
+    return ReplySpeed(
+        negatives=len(negatives), replied=sum(1 for r in negatives if r.replied),
+        within_hour=sum(1 for d in delays if d <= timedelta(hours=1)),
+        within_day=sum(1 for d in delays if d <= timedelta(hours=24)),
+        median=median(delays) if delays else None,
+    )
+
+
+def charts(config: Config, client: Client, store: Store, until) -> list[str]:
+    start = until - timedelta(weeks=2 * WEEKS + 1)
+    rows = []
+    for row in store.trend_rows(client.id, iso_utc(start)):
+        when = parse_iso(row["published_at"]) or parse_iso(row["first_seen_at"])
+        reply = parse_iso(row["reply_at"])
+        rows.append({
+            "source": row["source"], "when": when, "negative": bool(row["negative"]),
+            "stars": row["rating"] * 5.0 / (row["rating_max"] or 5) if row["rating"] is not None else None,
+            "reply_hours": max((reply - when).total_seconds() / 3600, 0) if reply and when else None,
+        })
+    b = config.agency.branding
+    tz = client.timezone
+    period = f"12 weeks to {format_date(until, tz)}"
+    compare = f"the 12 weeks to {format_date(until - timedelta(weeks=WEEKS), tz)}"
+    return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
 
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
@@ -54,14 +120,19 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
     negatives = [r for r in rows if r["negative"]]
     now_stats = store.review_stats(client.id, until_iso)
     before = store.review_stats(client.id, since)["avg_rating"] if since else None
+    search = search_blocks(client, store, since=since, until=until_iso)
     summary = Summary(
         new_reviews=len(new), new_negatives=len(negatives), avg_rating=now_stats["avg_rating"],
         avg_rating_before=before, unanswered_negatives=now_stats["unanswered"] or 0,
         reviews_total=now_stats["total"],
+        complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
     )
     return ReportData(
         branding=branding(config), client_id=client.id, client_name=client.name, timezone=client.timezone,
         period_start=parse_iso(since), period_end=until, generated_at=until, summary=summary,
         negatives=[review_row(r) for r in negatives], new_reviews=[review_row(r) for r in new],
-        sources=source_health(client, store),
+        sources=source_health(config, client, store), search=search,
+        reply_speed=reply_speed([review_row(r) for r in negatives]),
+        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id)],
+        charts=charts(config, client, store, until),
     )

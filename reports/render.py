@@ -133,6 +133,9 @@ def context(data: ReportData) -> dict:
         "logo_url": logo_url,
         "needs_reply": data.awaiting_reply + replied,
         "awaiting": data.awaiting_reply,
+        "older_unanswered": [r for r in data.unanswered if r not in data.negatives],
+        # pygal output built from numbers and our own labels only, never scraped text
+        "charts": [Markup(svg) for svg in data.charts],
     }
 
 

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--client")
     who.add_argument("--all", action="store_true")
+    p.add_argument("--force", action="store_true", help="with --all: every client, not only those whose report is due")
     p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
     p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
     p.set_defaults(handler=cmd_send)
@@ -228,14 +229,20 @@ def cmd_report(args) -> int:
 def cmd_send(args) -> int:
     from reports import deliver
     from reports.mail import MailConfigError
+    from repscan.jobs import due_reports, print_summary, send_due_reports
 
     cfg = _config(args)
+    progress = sys.stderr.isatty()
     try:
+        if args.all and not args.force:
+            outcomes = send_due_reports(cfg, due_reports(cfg), progress=progress, dry_run=args.dry_run,
+                                        outbox=args.outbox)
+            print_summary(outcomes)
+            return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
         clients = cfg.clients if args.all else [cfg.client(args.client)]
+        results = deliver.send_reports(cfg, clients, dry_run=args.dry_run, outbox=args.outbox, progress=progress)
     except KeyError as exc:
         raise Usage(exc.args[0]) from None
-    try:
-        results = deliver.send_reports(cfg, clients, dry_run=args.dry_run, outbox=args.outbox)
     except MailConfigError as exc:
         raise Usage(str(exc)) from None
     for result in results:

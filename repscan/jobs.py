@@ -66,7 +66,6 @@ def run_lock(database: Path, wait: float = 10.0):
 
 def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WARNING") -> list[Outcome]:
     """Everything due at `now`; one failing client or source never stops the others."""
-    from reports.deliver import send_reports
     from spiders.run import jobs_for, run
 
     now = now or utcnow()
@@ -93,13 +92,36 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
     _mark(config, due_crawls, outcomes)
     outcomes += _alerts(config, now)
 
-    for d in due_reports:
-        client = config.client(d.client_id)
-        [result] = send_reports(config, [client])
-        outcomes.append(Outcome(d.client_id, "report", "failed" if result.failed else "ok",
-                                result.detail if result.failed else f"{result.new_reviews} new, sent {result.detail}"))
-    _mark(config, due_reports, outcomes)
+    outcomes += send_due_reports(config, due_reports)
     return outcomes
+
+
+def send_due_reports(config: Config, due_reports, *, progress: bool = False, dry_run: bool = False,
+                     outbox=None) -> list[Outcome]:
+    """Send each due report and mark its slot done right after, so a killed batch resumes where it stopped."""
+    from reports.deliver import send_reports
+
+    slots = {d.client_id: d for d in due_reports}
+    outcomes: list[Outcome] = []
+
+    def done(client_id, result):
+        outcomes.append(Outcome(client_id, "report", "failed" if result.failed else "ok",
+                                result.detail if result.failed else f"{result.new_reviews} new, {result.status} {result.detail}"))
+        if not result.failed and not dry_run:
+            _mark(config, [slots[client_id]], [])
+
+    if slots:
+        send_reports(config, [config.client(c) for c in slots], progress=progress, dry_run=dry_run, outbox=outbox,
+                     on_done=done)
+    return outcomes
+
+
+def due_reports(config: Config, now: datetime | None = None):
+    store = Store(config.database)
+    try:
+        return _due(store, config, "report", now or utcnow())
+    finally:
+        store.close()
 
 
 def _alerts(config: Config, now: datetime) -> list[Outcome]:

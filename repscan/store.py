@@ -307,6 +307,18 @@ class Store:
             f" FROM reviews WHERE {where}", params))
         return row
 
+    def unanswered_negatives(self, client_id: str, limit: int = 200) -> list[dict]:
+        """Negative reviews still without an owner reply, oldest first."""
+        return list(self.db.query(
+            "SELECT * FROM reviews WHERE client_id = ? AND negative = 1 AND reply_text IS NULL AND removed_at IS NULL"
+            " ORDER BY COALESCE(published_at, first_seen_at) LIMIT ?", [client_id, limit]))
+
+    def trend_rows(self, client_id: str, since: str) -> list[dict]:
+        """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
+        return list(self.db.query(
+            "SELECT source, rating, rating_max, negative, published_at, first_seen_at, reply_at FROM reviews"
+            " WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?", [client_id, since]))
+
     def versions(self, client_id: str, source: str, source_id: str) -> list[dict]:
         return list(self.db.query(
             "SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",

@@ -60,22 +60,32 @@ class SourceSpider(scrapy.Spider):
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
         self.health = CrawlHealth()
 
+    @property
+    def source(self) -> str:
+        """The site key recorded with the crawl and its items (the spider name by default)."""
+        return self.name
+
     async def start(self):
         try:
             self.headers = self.page.request_headers(os.environ) if hasattr(self.page, "request_headers") else {}
         except MissingCredentials as exc:
             self.health.errors.append(f"missing credentials: {exc}")
             return
+        for request in self.first_requests():
+            yield request
+
+    def first_requests(self):
         yield self.request(self.page.start_url(self.url), page_no=1)
 
-    def request(self, url: str, page_no: int) -> scrapy.Request:
+    def request(self, url: str, page_no: int, **context) -> scrapy.Request:
         """API pages may declare request_headers(environ) for keys and tokens (from the environment only)."""
         proxy = self.settings.get("REPSCAN_PROXY")
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, cb_kwargs={"page_no": page_no},
+        return scrapy.Request(url, callback=self.parse, errback=self.failed,
+                              cb_kwargs={"page_no": page_no, **context},
                               headers=getattr(self, "headers", None) or None,
                               meta={"proxy": proxy} if proxy else {}, dont_filter=page_no == 1)
 
-    def parse(self, response, page_no: int = 1):
+    def parse(self, response, page_no: int = 1, **context):
         self.health.pages += 1
         reason = blocked.detect(response)
         if reason:
@@ -87,12 +97,16 @@ class SourceSpider(scrapy.Spider):
             self.health.errors.append(f"HTTP {response.status} at {response.url}{hint}")
             return
         try:
-            items = self.page.extract(response, now=self.now)
+            items = self.page.extract(response, now=self.now, **context)
         except LayoutError as exc:
             self.health.errors.append(f"layout changed at {response.url}: {exc}")
             return
-        content = [item for item in items if item["kind"] in ("review", "post")]
         yield from items
+        yield from self.follow(response, items, page_no, context)
+
+    def follow(self, response, items: list[dict], page_no: int, context: dict):
+        """Newest first: stop at the last page, or the first page whose reviews are all stored."""
+        content = [item for item in items if item["kind"] in ("review", "post")]
         next_url = self.page.next_page(response)
         if not next_url:
             self.health.complete = True
@@ -103,7 +117,7 @@ class SourceSpider(scrapy.Spider):
         elif page_no >= self.max_pages:
             self.health.stopped_early = f"max_pages ({self.max_pages}) reached"
         else:
-            yield self.request(response.urljoin(next_url), page_no + 1)
+            yield self.request(response.urljoin(next_url), page_no + 1, **context)
 
     def failed(self, failure):
         request = failure.request

@@ -8,6 +8,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from repscan.classify import classify
+from repscan.search import categorize, negative_result
 from repscan.items import FIELDS, iso_utc
 from repscan.store import Store
 
@@ -49,9 +50,15 @@ class ClassifyPipeline:
         return cls(crawler)
 
     def process_item(self, item: dict) -> dict:
-        if item["kind"] in ("review", "post", "search_result"):
-            threshold = getattr(self.crawler.spider, "threshold", 0.4)
-            item.update(classify(item, threshold))
+        spider = self.crawler.spider
+        if item["kind"] in ("review", "post"):
+            item.update(classify(item, getattr(spider, "threshold", 0.4)))
+        elif item["kind"] == "search_result":
+            verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
+            item["sentiment"] = verdict["sentiment"]
+            item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"])
+            item["category"] = categorize(item["url"], own_domains=spider.own_domains,
+                                          own_profiles=spider.own_profiles, extra=spider.categories)
         return item
 
 
@@ -73,7 +80,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.store = Store(self.crawler.settings.get("REPSCAN_DATABASE"))
-        self.crawl_id = self.store.start_crawl(spider.client_id, spider.name, type(spider).__name__, spider.url)
+        self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
 
     def process_item(self, item: dict) -> dict:
@@ -110,7 +117,7 @@ class StorePipeline:
         )
         if complete and spider.full:
             for business_url in self.business_urls:
-                self.store.mark_removed(spider.client_id, spider.name, business_url, self.crawl_id)
-        log.info("crawl %s %s %s: %s, %d items, %d new", self.crawl_id, spider.client_id, spider.name,
+                self.store.mark_removed(spider.client_id, spider.source, business_url, self.crawl_id)
+        log.info("crawl %s %s %s: %s, %d items, %d new", self.crawl_id, spider.client_id, spider.source,
                  status, self.counts["items"], self.counts["new"])
         self.store.close()

@@ -13,13 +13,22 @@ from repscan.store import Store
 
 @dataclass(frozen=True)
 class Job:
+    """One crawl: a client's source, or one engine asked every one of the client's queries."""
+
     client: Client
-    source: Source
+    source: Source | None = None
+    engine: str | None = None
+
+    @property
+    def site(self) -> str:
+        return self.engine or self.source.site
 
 
 def jobs_for(config: Config, client_id: str | None = None, site: str | None = None) -> list[Job]:
     clients = [config.client(client_id)] if client_id else config.clients
-    return [Job(c, s) for c in clients for s in c.sources if site in (None, s.site)]
+    jobs = [Job(c, source=s) for c in clients for s in c.sources]
+    jobs += [Job(c, engine=e) for c in clients if c.queries for e in config.search.engines]
+    return [job for job in jobs if site in (None, job.site)]
 
 
 def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
@@ -52,11 +61,21 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
     if not jobs:
         return []
     store = Store(config.database)
-    known = {(j.client.id, j.source.site): store.known_ids(j.client.id, j.source.site) for j in jobs}
+    known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs if j.source}
     before = max((row["id"] for row in store.crawls()), default=0)
     store.close()
     process = CrawlerProcess(scrapy_settings(config, log_level))
+    search = config.search
     for job in jobs:
+        if job.engine:
+            client = job.client
+            process.crawl(
+                process.spider_loader.load("search"), client_id=client.id, engine=job.engine,
+                queries=client.queries, base_url=search.base_url(job.engine), depth=search.depth,
+                delay=search.delay, own_domains=client.domains, own_profiles=client.profiles,
+                categories=search.categories, now=now,
+            )
+            continue
         spider_cls = process.spider_loader.load(job.source.site)
         process.crawl(
             spider_cls,

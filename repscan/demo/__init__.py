@@ -34,11 +34,19 @@ autothrottle = false
 timeout = 10
 retries = 2
 
+[search]
+engines = ["duckduckgo"]
+delay = 0
+
+[search.base_urls]
+duckduckgo = "{site}"
+
 [[clients]]
 id = "{client_id}"
 name = "Harbour Lane Bakery"
 aliases = ["Harbour Lane", "HLB"]
 domains = ["harbourlanebakery.example"]
+profiles = ["https://www.facebook.com/harbourlanebakery"]
 recipients = ["owner@harbourlanebakery.example"]
 timezone = "Europe/London"
 queries = ["Harbour Lane Bakery"]
@@ -55,9 +63,9 @@ url = "{site}/reviews"
 
 def route_for(now):
     """The demo site's pages: Trustpilot-structured profile pages and a JSON-LD reviews page."""
-    from repscan.demo.data import businesses
+    from repscan.demo.data import SEARCH, businesses
     from repscan.demo.server import Reply
-    from repscan.demo.site import jsonld_page, trustpilot_page
+    from repscan.demo.site import duckduckgo_page, jsonld_page, trustpilot_page
 
     trustpilot, own = businesses(now)
     host = {}
@@ -68,6 +76,9 @@ def route_for(now):
             body = trustpilot_page(trustpilot, page, host["url"])
         elif path == "/reviews":
             body = jsonld_page(own, page, host["url"], "/reviews")
+        elif path == "/html/" and (query.get("q") or [""])[0] in SEARCH:
+            q = query["q"][0]
+            body = duckduckgo_page(q, SEARCH[q])
         else:
             body = None
         return Reply(body=body) if body else None
@@ -108,6 +119,24 @@ def smtp_server(outbox: Path):
         controller.stop()
 
 
+def _search_line(cfg) -> str:
+    from repscan.store import Store
+
+    store = Store(cfg.database)
+    try:
+        snapshot = store.search_snapshot(CLIENT_ID)
+    finally:
+        store.close()
+    lines = []
+    for (engine, query), rows in snapshot.items():
+        own = min((r["rank"] for r in rows if r["category"] == "own"), default=None)
+        complaints = [r["rank"] for r in rows if r["category"] == "complaint"]
+        above = [rank for rank in complaints if own is None or rank < own]
+        lines.append(f"“{query}” on {engine}: {len(complaints)} complaint(s) on page one"
+                     + (f", {len(above)} above your own site (#{own})" if above else ""))
+    return "; ".join(lines) or "no search results"
+
+
 def run_demo(folder: Path) -> int:
     from repscan import config as config_mod
     from repscan.demo.server import LocalSite
@@ -140,6 +169,7 @@ def run_demo(folder: Path) -> int:
     for r in rows:
         print(f"  crawl {r['source']:<11} {r['status']:<8} {r['items']:>3} items, {r['new_items']:>3} new, "
               f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
+    print(f"demo: search: {_search_line(cfg)}")
     result = results[0]
     if new:
         print(f"demo: {new} new items; {total} reviews in the database; "

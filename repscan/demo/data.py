@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from repscan.demo.site import Business, Review
+from repscan.demo.site import Business, Review, SearchHit
 from repscan.items import iso_utc
 
 HOSTILE = ('<img src="file:///etc/passwd"> <script>alert("x")</script> '
@@ -49,3 +49,25 @@ def businesses(now: datetime) -> tuple[Business, Business]:
         own.reviews.append(Review(id=rid, author=author, rating=stars, title=title, text=text,
                                   published=at(ago), language=lang))
     return trustpilot, own
+
+
+# What a search for the bakery's name shows: a complaint above its own site.
+SEARCH = {
+    "Harbour Lane Bakery": [
+        SearchHit("https://harbourlanebakery.example/order", "Harbour Lane Bakery - Order cakes online",
+                  "Sponsored: same-day celebration cakes.", ad=True),
+        SearchHit("https://www.ripoffreport.com/reports/harbour-lane-bakery/portsmouth/cake-never-delivered-1234567",
+                  "Ripoff Report | Harbour Lane Bakery complaint: cake never delivered",
+                  "Paid £80 for a birthday cake that never arrived and they refused a refund. Avoid!"),
+        SearchHit("https://harbourlanebakery.example/", "Harbour Lane Bakery | Sourdough, cakes and coffee",
+                  "Independent bakery on Harbour Lane, open every day from 7am."),
+        SearchHit("https://uk.trustpilot.com/review/harbourlanebakery.example",
+                  "Harbour Lane Bakery is rated 3.4 | Trustpilot", "Read 12 reviews about Harbour Lane Bakery."),
+        SearchHit("https://www.facebook.com/harbourlanebakery", "Harbour Lane Bakery - Facebook",
+                  "Harbour Lane Bakery. 1,204 likes. Bakery."),
+        SearchHit("https://www.reddit.com/r/portsmouth/comments/abc123/harbour_lane_bakery_worth_it/",
+                  "Harbour Lane Bakery worth it? : r/portsmouth", "Queue is long but the sourdough is great."),
+        SearchHit("https://www.portsmouthnews.example/business/harbour-lane-bakery-opens-second-shop",
+                  "Harbour Lane Bakery opens a second shop", "The bakery on Harbour Lane is expanding."),
+    ],
+}

@@ -155,3 +155,39 @@ def jsonld_page(business: Business, page: int, host: str, path: str) -> str | No
 <link rel="canonical" href="{host}{path}{'' if page == 1 else f'?page={page}'}">{next_link}
 <script type="application/ld+json">{_json_script(data)}</script>
 </head><body><h1>What our customers say</h1><ul>{items}</ul></body></html>"""
+
+
+@dataclass
+class SearchHit:
+    url: str
+    title: str
+    snippet: str
+    ad: bool = False
+
+
+def duckduckgo_page(query: str, hits: list[SearchHit]) -> str:
+    """One results page in the structure of html.duckduckgo.com/html/ (redirect links, ads, result__ classes)."""
+    from urllib.parse import quote
+
+    rows = []
+    for hit in hits:
+        href = (f"https://duckduckgo.com/y.js?ad_domain={quote(hit.url)}&amp;rut=demo" if hit.ad
+                else f"//duckduckgo.com/l/?uddg={quote(hit.url, safe='')}&amp;rut=demo")
+        shown = hit.url.split("://", 1)[-1].rstrip("/")
+        rows.append(f"""<div class="result results_links results_links_deep {'result--ad' if hit.ad else 'web-result'} ">
+  <div class="links_main links_deep result__body">
+    <h2 class="result__title"><a rel="nofollow" class="result__a" href="{href}">{html.escape(hit.title)}</a></h2>
+    <div class="result__extras"><div class="result__extras__url"><a class="result__url" href="{href}">{html.escape(shown)}</a></div></div>
+    <a class="result__snippet" href="{href}">{html.escape(hit.snippet)}</a>
+    <div class="clear"></div>
+  </div>
+</div>""")
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="content-type" content="text/html; charset=UTF-8" />
+<title>{html.escape(query)} at DuckDuckGo</title></head>
+<body class="body--html"><div id="header" class="header cw header--html">
+<form name="x" class="header__form" action="/html/" method="post">
+<input name="q" autocomplete="off" class="search__input" type="text" value="{html.escape(query)}" /></form></div>
+<div class="serp__results"><div id="links" class="results">
+{''.join(rows)}
+</div></div></body></html>"""

@@ -26,6 +26,9 @@ _ALWAYS = (
     ("unusual traffic", (
         "form#captcha-form", 'form[action*="/sorry/index"]',
     )),
+    ("Google consent", (
+        'form[action^="https://consent.google."]', 'form[action^="https://consent.youtube."]',
+    )),
     ("Cloudflare challenge", (
         "#challenge-running", "#challenge-stage", "#cf-challenge-running", "#challenge-error-text",
         "#cf-please-wait", 'form#challenge-form[action*="__cf_chl"]',
@@ -82,6 +85,8 @@ def detect(response) -> str | None:
     """
     status = getattr(response, "status", 200)
     headers = getattr(response, "headers", None) or {}
+    if (urlsplit(getattr(response, "url", "") or "").hostname or "").startswith("consent.google."):
+        return "Google consent"
     if (headers.get(b"cf-mitigated") or b"").lower() == b"challenge":
         return "Cloudflare challenge"
     selector = _html(response)

@@ -58,13 +58,13 @@ def test_source_health_never_ok_blocked_and_broken(tmp_path):
     for status, items in (("ok", 12), ("empty", 0)):
         crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", tp.url)
         store.finish_crawl(crawl_id, status=status, items=items, new_items=0, requests=2, pages=1, full=False, error=None)
-    health = {h.site: h for h in queries.source_health(client, store)}
+    health = {h.site: h for h in queries.source_health(cfg, client, store)}
     assert health["trustpilot"].status == "broken" and "layout" in health["trustpilot"].error
     assert health["jsonld"].status == "never"
     crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", tp.url)
     store.finish_crawl(crawl_id, status="blocked", items=0, new_items=0, requests=1, pages=1, full=False,
                        error="blocked: Cloudflare challenge at https://t.example/review/acme")
-    health = {h.site: h for h in queries.source_health(client, store)}
+    health = {h.site: h for h in queries.source_health(cfg, client, store)}
     assert health["trustpilot"].status == "blocked" and "Cloudflare" in health["trustpilot"].error
     store.close()
 

@@ -17,11 +17,14 @@ def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(tmp_path):
     assert re.search(r"crawl trustpilot\s+ok\s+12 items,\s+12 new", first.stdout)
     assert re.search(r"crawl jsonld\s+ok\s+6 items,\s+6 new", first.stdout)
     assert "18 reviews in the database; 7 negative reviews need a reply" in first.stdout
+    assert "“Harbour Lane Bakery” on duckduckgo: 1 complaint(s) on page one, 1 above your own site (#2)" in first.stdout
     pdf = re.search(r"demo: report (\S+\.pdf)", first.stdout).group(1)
     eml = re.search(r"demo: email\s+(\S+\.eml)", first.stdout).group(1)
 
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     for expected in ("Harbour Lane Bakery", "Needs a reply now", "Cold bread and a rude till",
+                     "What people see when they search you", "above your own site", "Complaints on page one",
+                     "Trends", "Average rating (out of 5) per week",
                      "Дуже погано", "Nu recomand", "No reply yet", "Das tut uns leid, Jonas!"):
         assert expected in text, expected
     assert 'src="file:///etc/passwd"' in text  # the hostile review shows as text

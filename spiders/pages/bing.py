@@ -1,0 +1,83 @@
+"""Bing web result pages (www.bing.com/search): li.b_algo organic results, ck/a links unwrapped."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from . import LayoutError, _serp
+
+SITE = "bing"
+KIND = "search"
+DEFAULT = "https://www.bing.com/search"
+
+# Ads, answer blocks (People also ask, videos, images, related searches) and the sidebar.
+_EXCLUDED = (
+    ".b_ad", ".b_adTop", ".b_adBottom", ".b_ans", ".b_rs", "#brsv3", ".b_vidAns", ".b_imgans",
+    "#b_context", "#b_pole", ".b_mop",
+)
+_SNIPPETS = (".b_caption p", "p[class*='b_lineclamp']", ".b_algoSlug", ".b_snippet", ".b_caption")
+_LABELS = (".algoSlug_icon",)
+
+
+def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
+    if page < 1:
+        raise ValueError(f"page must be 1 or more, not {page}")
+    return _serp.search_url(DEFAULT, base, {"q": query, "first": (page - 1) * 10 + 1 if page > 1 else None})
+
+
+def extract(response, *, now: datetime | None = None, query: str | None = None) -> list[dict]:
+    """The li.b_algo results of #b_results in page order, outside ads and answer blocks.
+
+    Ranks are absolute: first= in the URL is the rank of the page's first result. A page
+    without #b_results raises LayoutError. `now` is accepted for the common signature.
+    """
+    if not response.css("#b_results"):
+        raise LayoutError(f"bing: {response.url} has no #b_results list")
+    rows = []
+    for result in response.css("#b_results li.b_algo"):
+        if _serp.inside(result, _EXCLUDED):
+            continue
+        link = result.css("h2 a")
+        if not link:
+            continue
+        snippet = next((found for rule in _SNIPPETS if (found := _serp.text(result.css(rule)[:1], drop=_LABELS))),
+                       None)
+        rows.append((_target(response, link[0]), _serp.text(result.css("cite")[:1]), _serp.text(link[0]), snippet))
+    first = _serp.int_param(response.url, "first") or 1
+    return _serp.results(SITE, _serp.query_of(response, query), first - 1, rows)
+
+
+def next_page(response) -> str | None:
+    for link in response.css('a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]'):
+        target = _serp.href(response, link)
+        if target and target != response.url:
+            return target
+    return None
+
+
+def start_url(url: str) -> str:
+    return url
+
+
+def _target(response, link) -> str | None:
+    """The real URL behind a bing.com/ck/a?...&u=a1<base64url> click link."""
+    url = _serp.href(response, link)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    bing = host == "bing.com" or host.endswith(".bing.com")
+    if parts.path == "/ck/a" and (bing or parts.netloc == urlsplit(response.url).netloc):
+        encoded = _serp.param(url, "u") or ""
+        if encoded.startswith("a1"):
+            data = encoded[2:]
+            try:
+                target = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                return url
+            if urlsplit(target).scheme in ("http", "https"):
+                return target
+    return url

@@ -1,0 +1,40 @@
+"""Search engines: each client query on one engine, one query at a time, to the configured depth."""
+
+from __future__ import annotations
+
+from spiders.base import SourceSpider
+from spiders.pages import get
+
+
+class SearchSpider(SourceSpider):
+    """The engine's page module extracts; this asks each query, then follows `depth` result pages."""
+
+    name = "search"
+
+    def __init__(self, client_id: str, engine: str, queries=(), base_url: str | None = None, depth: int = 1,
+                 delay: float = 10.0, own_domains=(), own_profiles=(), categories=None, **kwargs):
+        self.engine = engine
+        self.page = get(engine)
+        queries = list(queries)
+        first = self.page.search_url(queries[0], base=base_url) if queries else (base_url or engine)
+        super().__init__(client_id=client_id, url=first, **kwargs)
+        self.base_url = base_url
+        self.queries = list(queries)
+        self.depth = int(depth)
+        self.download_delay = float(delay)  # Scrapy spaces requests to one engine by this
+        self.own_domains = list(own_domains)
+        self.own_profiles = list(own_profiles)
+        self.categories = dict(categories or {})
+
+    @property
+    def source(self) -> str:
+        return self.engine
+
+    def first_requests(self):
+        for query in self.queries:
+            yield self.request(self.page.search_url(query, base=self.base_url), page_no=1, query=query)
+
+    def follow(self, response, items, page_no, context):
+        next_url = self.page.next_page(response)
+        if next_url and page_no < self.depth:
+            yield self.request(response.urljoin(next_url), page_no + 1, **context)

@@ -1,0 +1,87 @@
+"""`repscan send --all`: parallel rendering, and a batch killed mid-way resumes with exactly one email per client."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+
+from helpers import ROOT
+from repscan.demo import free_port
+from repscan.items import make
+from repscan.store import Store
+
+CLIENTS = ["alpha", "bravo", "charlie", "delta"]
+
+
+class SlowInbox:
+    """Accepts each message after a pause, so a batch can be killed between two sends."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        await asyncio.sleep(1.0)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+def write_config(folder):
+    clients = "".join(
+        f'\n[[clients]]\nid = "{c}"\nname = "{c.title()} Ltd"\nrecipients = ["owner@{c}.example"]\n'
+        f'report_schedule = "0 8 * * 1"\n' for c in CLIENTS)
+    path = folder / "repscan.toml"
+    path.write_text(f'[agency]\nname = "Agency"\nsender = "reports@agency.example"\n{clients}', encoding="utf-8")
+    store = Store(folder / "repscan.db")
+    for n, client in enumerate(CLIENTS):
+        store.save_items(client, [{**make("review", source="trustpilot", source_id=f"{client}-{i}",
+                                          author=f"Person {i}", rating=1 + (i + n) % 5, text=f"Review {i} of {client}.",
+                                          published_at="2026-11-10T10:00:00Z"),
+                                   "sentiment": 0.0, "negative": (i + n) % 5 < 2} for i in range(6)])
+    store.close()
+    return path
+
+
+def send_all(path, port):
+    env = {**os.environ, "REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    return subprocess.Popen([sys.executable, "-m", "repscan.cli", "--config", str(path), "send", "--all"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_killed_batch_resumes_and_every_client_gets_exactly_one_email(tmp_path):
+    path = write_config(tmp_path)
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        batch = send_all(path, controller.port)
+        deadline = time.monotonic() + 120
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert inbox.messages, "no email arrived"
+        batch.send_signal(signal.SIGKILL)
+        batch.wait()
+        delivered_before = len(inbox.messages)
+        assert delivered_before < len(CLIENTS)  # the kill really interrupted the batch
+
+        rerun = send_all(path, controller.port)
+        out, err = rerun.communicate(timeout=300)
+        assert rerun.returncode == 0, err[-2000:]
+        again = send_all(path, controller.port)  # nothing is due any more
+        out2, _ = again.communicate(timeout=300)
+        assert out2.strip() == "nothing due"
+    finally:
+        controller.stop()
+    recipients = sorted(m["To"] for m in inbox.messages)
+    assert recipients == sorted(f"owner@{c}.example" for c in CLIENTS)
+    store = Store(path.parent / "repscan.db")
+    sent = [r for r in store.reports() if r["status"] == "sent"]
+    store.close()
+    assert sorted(r["client_id"] for r in sent) == CLIENTS
