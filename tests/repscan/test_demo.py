@@ -21,7 +21,7 @@ def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(tmp_path):
     pdf = re.search(r"demo: report (\S+\.pdf)", first.stdout).group(1)
     eml = re.search(r"demo: email\s+(\S+\.eml)", first.stdout).group(1)
 
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     for expected in ("Harbour Lane Bakery", "Needs a reply now", "Cold bread and a rude till",
                      "What people see when they search you", "above your own site", "Complaints on page one",
                      "Trends", "Average rating (out of 5) per week",
