@@ -176,6 +176,8 @@ class Summary:
     unanswered_negatives: int
     reviews_total: int
     complaints_on_page_one: int = 0
+    visibility: float | None = None  # mean complaint visibility over the client's searches
+    visibility_before: float | None = None
 
     @property
     def avg_rating_change(self) -> float | None:

@@ -14,6 +14,11 @@ from reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBl
                            Summary, format_date)
 
 
+def _mean(values: list[float | None]) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
 def branding(config: Config) -> Branding:
     b = config.agency.branding
     return Branding(name=config.agency.name, contact=b.contact, logo_path=config.logo,
@@ -126,6 +131,8 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         avg_rating_before=before, unanswered_negatives=now_stats["unanswered"] or 0,
         reviews_total=now_stats["total"],
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
+        visibility=_mean([b.visibility for b in search]),
+        visibility_before=_mean([b.visibility_before for b in search]),
     )
     return ReportData(
         branding=branding(config), client_id=client.id, client_name=client.name, timezone=client.timezone,

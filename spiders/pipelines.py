@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 from repscan.classify import classify
 from repscan.search import categorize, negative_result
 from repscan.items import FIELDS, iso_utc
+from repscan.language import detect
 from repscan.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class NormalisePipeline:
             out[name] = value
         if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
             raise DropItem(f"{out['kind']} without source/source_id from {out.get('url')}")
+        if out["kind"] in ("review", "post") and not out.get("language"):
+            out["language"] = detect(" ".join(filter(None, (out.get("title"), out.get("text")))))
         if out["kind"] == "review" and out.get("rating_max") is None:
             out["rating_max"] = 5.0
         return out

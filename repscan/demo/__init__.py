@@ -86,6 +86,21 @@ def route_for(now):
     return route, host
 
 
+def _demo_port(config_path: Path) -> int:
+    """The port of this demo folder's earlier runs (review ids carry the site's address), else 8734 or any."""
+    import re
+
+    if config_path.exists():
+        match = re.search(r'url = "http://127\.0\.0\.1:(\d+)/', config_path.read_text(encoding="utf-8"))
+        if match:
+            port = int(match.group(1))
+            if not _port_free(port):
+                raise SystemExit(f"demo: port {port} (used by this demo folder before) is busy; "
+                                 "is another demo running? Stop it, or use another --dir")
+            return port
+    return DEMO_PORT if _port_free(DEMO_PORT) else free_port()
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
@@ -147,7 +162,7 @@ def run_demo(folder: Path) -> int:
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     route, host = route_for(utcnow())
-    port = DEMO_PORT if _port_free(DEMO_PORT) else 0
+    port = _demo_port(folder / "repscan.toml")
     outbox = folder / "mail"
     with LocalSite(route, port=port) as site, smtp_server(outbox) as smtp:
         host["url"] = site.url

@@ -1,0 +1,132 @@
+"""Search crawls over HTTP: results stored per crawl with class and rank, movement across crawls, blocks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from helpers import FIXTURES, REAL, Reply, run_cli
+from repscan.config import load
+from repscan.demo.server import LocalSite
+from repscan.demo.site import SearchHit, duckduckgo_page
+from repscan.items import stamp, utcnow
+from repscan.store import Store
+from reports import queries, render
+
+OWN = SearchHit("https://www.acmeplumbing.example/", "Acme Plumbing | Rochester plumbers", "Family-run plumbers.")
+COMPLAINT = SearchHit("https://www.ripoffreport.com/reports/acme-plumbing/rochester/overcharged-1523377",
+                      "Ripoff Report | Acme Plumbing complaint", "Charged me $2,400 for a leaking heater. Avoid!")
+REVIEWS = SearchHit("https://www.trustpilot.com/review/acmeplumbing.example", "Acme Plumbing Reviews | Trustpilot",
+                    "Read 40 reviews of Acme Plumbing.")
+SOCIAL = SearchHit("https://www.facebook.com/acmeplumbing", "Acme Plumbing - Facebook", "Acme Plumbing. 900 likes.")
+
+CONFIG = """\
+[agency]
+name = "Test Agency"
+sender = "reports@agency.example"
+
+[search]
+engines = ["duckduckgo", "bing"]
+delay = 0
+
+[search.base_urls]
+duckduckgo = "{url}"
+bing = "{url}"
+
+[crawl]
+download_delay = 0
+autothrottle = false
+timeout = 5
+retries = 0
+
+[[clients]]
+id = "acme"
+name = "Acme Plumbing"
+domains = ["acmeplumbing.example"]
+profiles = ["https://www.facebook.com/acmeplumbing"]
+recipients = ["owner@acmeplumbing.example"]
+queries = ["Acme Plumbing"]
+"""
+
+
+class Engines:
+    """DuckDuckGo results from a list we can reorder; Bing answers with our Bing fixture."""
+
+    def __init__(self):
+        self.hits = [OWN, REVIEWS, COMPLAINT, SOCIAL]
+        self.server = LocalSite(self.route)
+
+    def route(self, path, query):
+        if path == "/html/":
+            return Reply(body=duckduckgo_page(query["q"][0], self.hits))
+        if path == "/search":
+            return Reply(body=(FIXTURES / "search" / "bing" / "serp-page-1.html").read_bytes())
+        return None
+
+
+def crawl(tmp_path, engines):
+    path = tmp_path / "repscan.toml"
+    path.write_text(CONFIG.format(url=engines.server.url), encoding="utf-8")
+    result = run_cli("--config", str(path), "crawl", "--quiet")
+    return load(path), result
+
+
+def test_two_crawls_store_ranks_and_classes_and_the_report_shows_movement(tmp_path):
+    engines = Engines()
+    with engines.server:
+        cfg, first = crawl(tmp_path, engines)
+        assert first.returncode == 0, first.stderr[-2000:]
+        between = stamp(utcnow())
+        engines.hits = [COMPLAINT, OWN, SOCIAL, REVIEWS]  # the complaint climbs above the own site
+        cfg, second = crawl(tmp_path, engines)
+        assert second.returncode == 0, second.stderr[-2000:]
+    assert [hit for hit in engines.server.hits if hit.startswith("/html/")] == ["/html/?q=Acme+Plumbing"] * 2
+
+    store = Store(cfg.database)
+    try:
+        crawls = {(c["source"], c["id"]): c for c in store.crawls()}
+        assert {source for source, _ in crawls} == {"duckduckgo", "bing"}
+        assert all(c["status"] == "ok" for c in crawls.values())
+        snapshot = store.search_snapshot("acme")
+        ddg = snapshot[("duckduckgo", "Acme Plumbing")]
+        assert [(r["rank"], r["category"], bool(r["negative"])) for r in ddg] == [
+            (1, "complaint", True), (2, "own", False), (3, "own", False), (4, "review", False)]
+        assert ddg[0]["url"] == COMPLAINT.url  # unwrapped from DuckDuckGo's redirect link
+        assert len(snapshot[("bing", "Acme Plumbing")]) >= 5
+
+        blocks = queries.search_blocks(cfg.client("acme"), store, since=between, until=stamp(utcnow() + timedelta(seconds=1)))
+        [block] = [b for b in blocks if b.engine == "duckduckgo"]
+        first_row = block.results[0]
+        assert (first_row.rank, first_row.previous_rank, first_row.movement) == (1, 3, "▲ 2")
+        assert first_row.complaint and first_row.above_own
+        assert block.own_best_rank == 2
+        assert block.visibility > block.visibility_before > 0  # position 1 is seen by more searchers than 3
+        data = queries.build(cfg, cfg.client("acme"), store, since=between, until=utcnow() + timedelta(seconds=1))
+    finally:
+        store.close()
+    pdf = render.render_pdf(data, tmp_path / "report.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "What people see when they search you" in text
+    assert "“Acme Plumbing” on DuckDuckGo" in text and "above your own site" in text and "▲ 2" in text
+    assert "Ripoff Report | Acme Plumbing complaint" in text
+
+
+def test_challenge_instead_of_results_is_blocked(tmp_path):
+    engines = Engines()
+    challenge = (REAL / "blocked" / "duckduckgo-anomaly-challenge-2026.html")
+    body = challenge.read_bytes() if challenge.exists() else (
+        b'<html><body><form id="challenge-form" action="/anomaly.js?sv=html"><div class="anomaly-modal__modal"'
+        b' data-testid="anomaly-modal"></div></form></body></html>')
+    with engines.server:
+        engines.server.fail("/html/?q=Acme+Plumbing", Reply(202, body))
+        cfg, result = crawl(tmp_path, engines)
+    assert result.returncode == 1
+    store = Store(cfg.database)
+    try:
+        [ddg] = [c for c in store.crawls() if c["source"] == "duckduckgo"]
+        assert ddg["status"] == "blocked" and ddg["items"] == 0
+        assert "DuckDuckGo anomaly challenge" in ddg["error"]
+        assert ("duckduckgo", "Acme Plumbing") not in store.search_snapshot("acme")
+    finally:
+        store.close()
