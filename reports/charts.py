@@ -37,13 +37,13 @@ def _style(primary: str, accent: str) -> Style:
 
 
 def _chart(kind, title: str, primary: str, accent: str, **options):
-    return kind(
+    settings = dict(
         js=[], disable_xml_declaration=True, width=720, height=260, title=title, style=_style(primary, accent),
         legend_at_bottom=True, legend_at_bottom_columns=4, show_minor_x_labels=True, truncate_legend=40,
         print_values=False, show_y_guides=True, show_x_guides=False, margin=8, margin_bottom=28,
         show_minor_y_labels=False,
-        **options,
     )
+    return kind(**{**settings, **options})
 
 
 def _bucket(rows: list[dict], weeks: list[Week], when) -> list[list[dict]]:
@@ -75,7 +75,8 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
     labels = [w.label for w in weeks]
 
     rating = _chart(pygal.Line, f"Average rating (out of 5) per week — {period}, dashed: {compare}",
-                    primary, accent, range=(1, 5), dots_size=2, y_labels=[1, 2, 3, 4, 5])
+                    primary, accent, range=(1, 5), dots_size=2, y_labels=[1, 2, 3, 4, 5],
+                    show_minor_y_labels=True)
     rating.x_labels = labels
     rating.add("this period", [_mean(r["stars"] for r in b) for b in now_b])
     rating.add("comparison period", [_mean(r["stars"] for r in b) for b in prev_b], stroke_style={"dasharray": "6,4"})

@@ -23,6 +23,7 @@ class Branding:
     logo_path: Path | None = None
     primary_color: str = "#1f3a5f"
     accent_color: str = "#c0392b"
+    page_size: str = "A4"
 
     def __post_init__(self):
         for attr in ("primary_color", "accent_color"):

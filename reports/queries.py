@@ -22,7 +22,7 @@ def _mean(values: list[float | None]) -> float | None:
 def branding(config: Config) -> Branding:
     b = config.agency.branding
     return Branding(name=config.agency.name, contact=b.contact, logo_path=config.logo,
-                    primary_color=b.primary_color, accent_color=b.accent_color)
+                    primary_color=b.primary_color, accent_color=b.accent_color, page_size=b.page_size)
 
 
 def review_row(row: dict) -> ReviewRow:

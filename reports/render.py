@@ -201,11 +201,12 @@ class AssetFetcher(URLFetcher):
 
 
 def render_pdf(
-    data: ReportData, path: Path, *, page_size: str = "A4", fetcher: AssetFetcher | None = None
+    data: ReportData, path: Path, *, page_size: str | None = None, fetcher: AssetFetcher | None = None
 ) -> Path:
-    """Write the report PDF to `path`; the fetcher (inspectable afterwards) guards every read."""
+    """Write the report PDF to `path` (page size: the argument, else the agency's branding); the
+    fetcher (inspectable afterwards) guards every read."""
     path = Path(path)
-    html = render_html(data, page_size=page_size)
+    html = render_html(data, page_size=page_size or data.branding.page_size)
     if fetcher is None:
         fetcher = AssetFetcher(files=[data.branding.logo_path] if data.branding.logo_path else [])
     path.parent.mkdir(parents=True, exist_ok=True)

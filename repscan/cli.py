@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", type=int, default=5, help="minutes between runs (5)")
     p.set_defaults(handler=cmd_schedule)
 
+    p = sub.add_parser("browse", help="open the database in Datasette (optional extra) with canned queries")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--no-open", action="store_true", help="do not open a browser")
+    p.add_argument("--get", help=argparse.SUPPRESS)  # tests: fetch one path and exit
+    p.set_defaults(handler=cmd_browse)
+
     p = sub.add_parser("demo", help="the whole pipeline on bundled pages served from 127.0.0.1")
     p.add_argument("--dir", type=Path, default=Path("demo-output"), help="working folder (kept between runs)")
     p.set_defaults(handler=cmd_demo)
@@ -280,6 +286,16 @@ def cmd_schedule(args) -> int:
         print(text, end="")
     print("\n# then: systemctl daemon-reload && systemctl enable --now repscan.timer")
     return EXIT_OK
+
+
+def cmd_browse(args) -> int:
+    from repscan.browse import MissingDatasette, browse
+
+    cfg = _config(args)
+    try:
+        return browse(cfg.database, port=args.port, open_browser=not args.no_open, get=args.get)
+    except MissingDatasette as exc:
+        raise Usage(str(exc)) from None
 
 
 def cmd_demo(args) -> int:

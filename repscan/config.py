@@ -79,6 +79,7 @@ class Branding(_Strict):
     primary_color: str = "#1f3a5f"
     accent_color: str = "#c0392b"
     contact: str | None = None
+    page_size: Literal["A4", "Letter"] = "A4"
 
     @field_validator("primary_color", "accent_color")
     @classmethod

@@ -10,7 +10,39 @@ from sqlite_utils import Database, Migrations
 from repscan.items import stamp
 
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
-BATCH_IN = 500  # SQLite allows 999+ variables; stay well under it
+BATCH_IN = 500
+
+# Canned queries for `repscan browse` (Datasette); :client_id is a form field there.
+CANNED_QUERIES = {
+    "new_negatives": {
+        "title": "New negative reviews (last 7 days)",
+        "sql": "SELECT client_id, source, rating, rating_max, author, title, text, url, published_at, negative_since,"
+               " reply_text FROM reviews WHERE negative = 1 AND negative_since >= strftime('%Y-%m-%dT%H:%M:%f', 'now', '-7 days')"
+               " AND (:client_id = '' OR client_id = :client_id) ORDER BY negative_since DESC",
+    },
+    "unanswered": {
+        "title": "Negative reviews without an owner reply, oldest first",
+        "sql": "SELECT client_id, source, rating, author, title, text, url, published_at FROM reviews"
+               " WHERE negative = 1 AND reply_text IS NULL AND removed_at IS NULL"
+               " AND (:client_id = '' OR client_id = :client_id) ORDER BY COALESCE(published_at, first_seen_at)",
+    },
+    "complaints_on_page_one": {
+        "title": "Complaints on page one at the latest search crawl",
+        "sql": "SELECT r.client_id, r.engine, r.query, r.rank, r.category, r.title, r.url, r.seen_at"
+               " FROM search_results r JOIN (SELECT client_id, engine, query, MAX(crawl_id) AS crawl_id"
+               " FROM search_results GROUP BY client_id, engine, query) latest"
+               " ON r.client_id = latest.client_id AND r.engine = latest.engine AND r.query = latest.query"
+               " AND r.crawl_id = latest.crawl_id WHERE r.rank <= 10"
+               " AND (r.category = 'complaint' OR (r.negative = 1 AND r.category != 'own'))"
+               " AND (:client_id = '' OR r.client_id = :client_id) ORDER BY r.client_id, r.engine, r.query, r.rank",
+    },
+    "source_health": {
+        "title": "Last crawl of every source",
+        "sql": "SELECT c.client_id, c.source, c.url, c.status, c.items, c.new_items, c.requests, c.finished_at, c.error"
+               " FROM crawls c JOIN (SELECT MAX(id) AS id FROM crawls GROUP BY client_id, source, url) last ON c.id = last.id"
+               " WHERE (:client_id = '' OR c.client_id = :client_id) ORDER BY c.client_id, c.source",
+    },
+}  # SQLite allows 999+ variables; stay well under it
 
 migrations = Migrations("repscan")
 

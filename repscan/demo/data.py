@@ -19,19 +19,19 @@ TRUSTPILOT = [
     ("tp-1005", "佐藤 花子", 4, "美味しいクロワッサン", "クロワッサンがとても美味しかったです。また来ます。", "ja", 40, "ありがとうございます！またのお越しをお待ちしております。", 30),
     ("tp-1006", "Sam Patel", 5, "Best cinnamon buns 🥐🔥", "Friendly staff, great coffee ☕ and the buns are unreal 😍", "en", 52, None, None),
     ("tp-1007", "Chris Lomax", 1, None, HOSTILE, "en", 60, None, None),
-    ("tp-1008", "Aoife Byrne", 3, "Fine, a bit pricey", "Good bread but £4.50 for a loaf is steep for the area.", "en", 80, None, None),
-    ("tp-1009", "Tomasz Nowak", 5, "Great birthday cake", "Ordered a cake for my daughter, it was perfect and on time.", "en", 100, "Thank you Tomasz, happy birthday to her!", 2),
-    ("tp-1010", "Ruth Ellery", 2, "Order mix-up", "They gave my order to someone else and I had to wait for a new one.", "en", 130, "So sorry Ruth, we have changed how we label orders.", 50),
-    ("tp-1011", "Dmitri Volkov", 4, "Nice place", "Cosy corner and decent espresso.", "en", 160, None, None),
-    ("tp-1012", "Priya Nair", 5, "Lovely", "Lovely staff and the best focaccia I have had.", "en", 200, None, None),
+    ("tp-1008", "Aoife Byrne", 3, "Fine, a bit pricey", "Good bread but £4.50 for a loaf is steep for the area.", "en", 300, None, None),
+    ("tp-1009", "Tomasz Nowak", 5, "Great birthday cake", "Ordered a cake for my daughter, it was perfect and on time.", "en", 500, "Thank you Tomasz, happy birthday to her!", 2),
+    ("tp-1010", "Ruth Ellery", 2, "Order mix-up", "They gave my order to someone else and I had to wait for a new one.", "en", 800, "So sorry Ruth, we have changed how we label orders.", 50),
+    ("tp-1011", "Dmitri Volkov", 4, "Nice place", "Cosy corner and decent espresso.", "en", 1100, None, None),
+    ("tp-1012", "Priya Nair", 5, "Lovely", "Lovely staff and the best focaccia I have had.", "en", 1500, None, None),
 ]
 OWN_SITE = [
     ("hl-01", "Gemma Hart", 5, "Our go-to bakery", "We buy our weekend loaf here every Saturday.", "en", 10),
     ("hl-02", "Marco Bellini", 2, "Burnt croissants", "Two of the four croissants were burnt on the bottom.", "en", 26),
     ("hl-03", "Lena Fischer", 4, "Schöner Laden", "Sehr gutes Roggenbrot, etwas lange Schlange.", "de", 70),
     ("hl-04", "Ana Ionescu", 1, "Nu recomand", "Prăjitura era veche și vânzătoarea nepoliticoasă.", "ro", 90),
-    ("hl-05", "Owen Price", 5, "Superb", "The sourdough is worth the queue.", "en", 150),
-    ("hl-06", "Hiro Tanaka", 3, "普通", "普通のパン屋さんです。", "ja", 190),
+    ("hl-05", "Owen Price", 5, "Superb", "The sourdough is worth the queue.", "en", 700),
+    ("hl-06", "Hiro Tanaka", 3, "普通", "普通のパン屋さんです。", "ja", 1300),
 ]
 
 

@@ -1,0 +1,60 @@
+"""Whether a text mentions a client: its name, aliases or @handles as whole words, in any script and case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["mentions"]
+
+# Scripts written without spaces between words: there a name has no word boundary to find.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                       r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def mentions(text: str, names: list[str]) -> bool:
+    """True when `text` names any of `names` as whole words.
+
+    Case, accents, width and the spacing between words do not matter ("Acme Plumbing"
+    finds "ACME  plumbing's van" and "Acmé Plumbing", not "Acmeplumbingsupply"); a
+    name in an unspaced script (Japanese, Chinese, Thai ...) is found inside a word.
+    A handle ("@acmeplumbing") is found as "@acmeplumbing" or "#acmeplumbing", not as
+    part of an e-mail address or a longer handle.
+    """
+    if not text:
+        return False
+    folded = _fold(text)
+    return any(pattern.search(folded) for pattern in _patterns(tuple(names)))
+
+
+@lru_cache(maxsize=256)
+def _patterns(names: tuple[str, ...]) -> list[re.Pattern]:
+    out = []
+    for name in names:
+        name = _fold(name or "").strip()
+        if not name:
+            continue
+        if name.startswith("@"):
+            handle = name.lstrip("@")
+            if handle:
+                out.append(re.compile(rf"(?<![\w@.])[@#]{re.escape(handle)}(?![\w@])"))
+            continue
+        words = [re.escape(word) for word in re.split(r"[\s\-]+", name) if word]
+        if not words:
+            continue
+        body = r"(?:\s|-)+".join(words)
+        before = "" if _UNSPACED.match(name[0]) else r"(?<!\w)"
+        after = "" if _UNSPACED.match(name[-1]) else r"(?!\w)"
+        out.append(re.compile(before + body + after))
+    return out
+
+
+def _fold(value: str) -> str:
+    """Case-folded, width-normalised, accents removed, one kind of apostrophe and dash."""
+    value = unicodedata.normalize("NFKD", value.translate(_APOSTROPHES))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    value = _DASHES.sub("-", value)
+    return unicodedata.normalize("NFKC", value).casefold()
