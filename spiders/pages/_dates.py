@@ -1,0 +1,227 @@
+"""Dates as review sites print them: relative ("2 months ago", "vor 3 Tagen") and site-local formats."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+from repscan.items import iso_utc, utcnow
+
+__all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative"]
+
+
+def parse(text: str | None, *, now: datetime | None = None, day_first: bool = False) -> tuple[str | None, bool]:
+    """(ISO UTC time, approximate) from any date text a review site prints, else (None, False).
+
+    Relative texts are resolved against `now` (default: the current time) and are approximate;
+    so is a bare month ("July 2018"). `day_first` reads 05/01/2019 as 5 January (numeric dates
+    with "/" are month first by default, as on US sites; "5.1.2019" is always day first).
+    """
+    if not text or not text.strip():
+        return None, False
+    when = relative(text, now)
+    if when is not None:
+        return iso_utc(when), True
+    found = _absolute(text, day_first)
+    if found is None:
+        return None, False
+    when, approx = found
+    return iso_utc(when), approx
+
+
+def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:
+    """The first calendar date in `text` (midnight UTC; a bare month is its first day), else None."""
+    found = _absolute(text or "", day_first)
+    return found[0] if found else None
+
+
+def local_to_utc(text: str | None, zone: str) -> str | None:
+    """ISO UTC from a naive "YYYY-MM-DD HH:MM:SS" that a site gives in its own time zone."""
+    from zoneinfo import ZoneInfo
+
+    if not text or not text.strip():
+        return None
+    try:
+        naive = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        return None
+    if naive.tzinfo is not None:
+        return iso_utc(naive)
+    return iso_utc(naive.replace(tzinfo=ZoneInfo(zone)))
+
+
+def from_epoch(value) -> str | None:
+    """ISO UTC from epoch seconds, milliseconds or microseconds (told apart by size)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    if value > 1e17:
+        return None
+    if value > 1e14:
+        value = value / 1e6
+    elif value > 1e11:
+        value = value / 1e3
+    return iso_utc(value)
+
+
+# Relative dates. Each language: a pattern with the amount and the unit word, and words
+# for today/yesterday. Units are matched by their stem after accents are removed.
+
+_UNITS = (
+    ("second", ("sec", "sek", "seg", "segund", "second", "seconde")),
+    ("minute", ("min",)),
+    ("hour", ("hour", "hr", "stund", "heure", "hora", "ora", "ore", "uur")),
+    ("day", ("day", "tag", "jour", "dia", "giorn", "dag")),
+    ("week", ("week", "wk", "woche", "semaine", "semana", "settiman", "weken")),
+    ("month", ("month", "monat", "mois", "mes", "mese", "mesi", "maand")),
+    ("year", ("year", "yr", "jahr", "an", "annee", "ano", "anno", "anni", "jaar")),
+)
+_ONE = {"a", "an", "one", "ein", "eine", "einer", "einem", "einen", "un", "une", "una", "uno", "um", "uma", "een"}
+_AMOUNT = r"(\d+|an?|one|ein(?:e[mnr]?)?|une?|una|uno|uma?|een)"
+_RELATIVE = (
+    re.compile(rf"\b{_AMOUNT}\s+([a-z]+)\s+ago\b"),                 # 2 months ago, a week ago
+    re.compile(rf"\bvor\s+{_AMOUNT}\s+([a-z]+)"),                    # vor 3 Tagen, vor einem Monat
+    re.compile(rf"\bil y a\s+{_AMOUNT}\s+([a-z]+)"),                 # il y a 2 mois
+    re.compile(rf"\bhace\s+{_AMOUNT}\s+([a-z]+)"),                   # hace 2 meses
+    re.compile(rf"\bha\s+{_AMOUNT}\s+([a-z]+)"),                     # há 3 dias (accent removed)
+    re.compile(rf"\b{_AMOUNT}\s+([a-z]+)\s+fa\b"),                   # 2 mesi fa
+    re.compile(rf"\b{_AMOUNT}\s+([a-z]+)\s+geleden\b"),              # 3 dagen geleden
+)
+_DAYS_AGO = {
+    0: ("today", "just now", "moments ago", "a moment ago", "heute", "gerade eben", "aujourd'hui",
+        "hoy", "oggi", "hoje", "vandaag"),
+    1: ("yesterday", "gestern", "hier", "ayer", "ieri", "ontem", "gisteren"),
+}
+
+
+def relative(text: str | None, now: datetime | None = None) -> datetime | None:
+    """The time `text` ("2 months ago", "vor einer Woche", "il y a 3 jours", "yesterday") points to.
+
+    Day-sized units and larger are truncated to the day, hours to the hour, so two crawls on
+    the same day give the same time for the same review. None when `text` is not relative.
+    """
+    if not text:
+        return None
+    now = now or utcnow()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    now = now.astimezone(timezone.utc)
+    plain = _fold(text)
+    for pattern in _RELATIVE:
+        match = pattern.search(plain)
+        if not match:
+            continue
+        unit = _unit(match.group(2))
+        if unit is None:
+            continue
+        amount = 1 if match.group(1) in _ONE else int(match.group(1))
+        return _back(now, amount, unit)
+    for days, words in _DAYS_AGO.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(_fold(word))}(?![a-z])", plain) for word in words):
+            return _back(now, days, "day")
+    return None
+
+
+def _unit(word: str) -> str | None:
+    word = word.rstrip("s") if word not in ("mes", "mois", "ans") else word
+    for unit, stems in _UNITS:
+        if any(word == stem or (len(stem) > 2 and word.startswith(stem)) for stem in stems):
+            return unit
+    if word in ("ans", "anos", "annees"):
+        return "year"
+    return None
+
+
+def _back(now: datetime, amount: int, unit: str) -> datetime:
+    if unit == "second":
+        return now.replace(microsecond=0) - timedelta(seconds=amount)
+    if unit == "minute":
+        return now.replace(second=0, microsecond=0) - timedelta(minutes=amount)
+    if unit == "hour":
+        return now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=amount)
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return day - timedelta(days=amount)
+    if unit == "week":
+        return day - timedelta(weeks=amount)
+    months = amount * (12 if unit == "year" else 1)
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Absolute dates.
+
+_MONTHS = {
+    1: ("january", "jan", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari",
+        "ianuarie"),
+    2: ("february", "feb", "februar", "fevrier", "fevr", "fev", "febrero", "febbraio", "fevereiro", "februari",
+        "februarie"),
+    3: ("march", "mar", "marz", "maerz", "mars", "marzo", "marco", "maart", "martie", "mrz"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "aprilie"),
+    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "iunie"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "iulie"),
+    8: ("august", "aug", "aout", "agosto", "ago", "augustus", "august"),
+    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro", "septembrie"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out",
+         "octombrie"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "noiembrie"),
+    12: ("december", "dec", "dezember", "dez", "decembre", "diciembre", "dic", "dicembre", "dezembro",
+         "decembrie"),
+}
+_MONTH = {name: number for number, names in _MONTHS.items() for name in names}
+_MONTH_WORD = r"([a-z]{3,10})\.?"
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_NUMERIC = re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})\b")
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH_WORD}\s+(?:de\s+)?(\d{{4}})\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(?:de\s+)?(\d{{4}})\b")
+
+
+def _absolute(text: str, day_first: bool) -> tuple[datetime, bool] | None:
+    match = _ISO.search(text)
+    if match:
+        try:
+            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False
+        except ValueError:
+            pass
+    plain = _fold(text)
+    match = _NUMERIC.search(plain)
+    if match:
+        first, sep, second, year = match.groups()
+        day, month = (first, second) if day_first or sep == "." else (second, first)
+        found = _date(year, month, day)
+        if found:
+            return found, False
+    for pattern, order in ((_MONTH_DAY_YEAR, "mdy"), (_DAY_MONTH_YEAR, "dmy")):
+        for match in pattern.finditer(plain):
+            groups = dict(zip(order, match.groups()))
+            month = _MONTH.get(groups["m"])
+            found = month and _date(groups["y"], month, groups["d"])
+            if found:
+                return found, False
+    for match in _MONTH_YEAR.finditer(plain):
+        month = _MONTH.get(match.group(1))
+        found = month and _date(match.group(2), month, 1)
+        if found:
+            return found, True
+    return None
+
+
+def _date(year, month, day) -> datetime | None:
+    year = int(year)
+    if year < 100:
+        year += 2000
+    try:
+        return datetime(year, int(month), int(day), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _fold(text: str) -> str:
+    """Lowercase, accents removed, whitespace collapsed: "Vor 3 Tägen" -> "vor 3 tagen"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(plain.replace("\u2019", "'").split())

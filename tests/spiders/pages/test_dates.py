@@ -1,0 +1,118 @@
+"""The shared date helper: relative dates against `now`, site-local formats, epochs and local zones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from spiders.pages import _dates
+
+NOW = datetime(2023, 9, 5, 14, 30, 15, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2 months ago", "2023-07-05T00:00:00Z"),
+    ("a month ago", "2023-08-05T00:00:00Z"),
+    ("a week ago", "2023-08-29T00:00:00Z"),
+    ("4 weeks ago", "2023-08-08T00:00:00Z"),
+    ("a year ago", "2022-09-05T00:00:00Z"),
+    ("4 years ago", "2019-09-05T00:00:00Z"),
+    ("29 days ago", "2023-08-07T00:00:00Z"),
+    ("an hour ago", "2023-09-05T13:00:00Z"),
+    ("5 minutes ago", "2023-09-05T14:25:00Z"),
+    ("Edited a year ago", "2022-09-05T00:00:00Z"),
+    ("Reviewed 4 days ago", "2023-09-01T00:00:00Z"),
+    ("yesterday", "2023-09-04T00:00:00Z"),
+    ("Reviewed today", "2023-09-05T00:00:00Z"),
+    ("vor 3 Tagen", "2023-09-02T00:00:00Z"),
+    ("vor einer Woche", "2023-08-29T00:00:00Z"),
+    ("vor einem Monat", "2023-08-05T00:00:00Z"),
+    ("vor 2 Jahren", "2021-09-05T00:00:00Z"),
+    ("Gestern", "2023-09-04T00:00:00Z"),
+    ("il y a 2 mois", "2023-07-05T00:00:00Z"),
+    ("il y a un an", "2022-09-05T00:00:00Z"),
+    ("il y a 3 jours", "2023-09-02T00:00:00Z"),
+    ("hace 3 semanas", "2023-08-15T00:00:00Z"),
+    ("hace un año", "2022-09-05T00:00:00Z"),
+    ("2 mesi fa", "2023-07-05T00:00:00Z"),
+    ("há 2 dias", "2023-09-03T00:00:00Z"),
+    ("3 dagen geleden", "2023-09-02T00:00:00Z"),
+])
+def test_relative_dates_resolve_against_now_and_are_approximate(text, expected):
+    assert _dates.parse(text, now=NOW) == (expected, True)
+
+
+def test_month_arithmetic_clamps_to_the_end_of_a_shorter_month():
+    assert _dates.relative("a month ago", datetime(2023, 3, 31, 9, tzinfo=timezone.utc)) == \
+        datetime(2023, 2, 28, tzinfo=timezone.utc)
+    assert _dates.relative("a year ago", datetime(2024, 2, 29, tzinfo=timezone.utc)) == \
+        datetime(2023, 2, 28, tzinfo=timezone.utc)
+
+
+def test_a_naive_now_is_utc_and_the_default_now_is_the_current_time():
+    assert _dates.relative("2 days ago", datetime(2023, 9, 5, 23, 0)) == datetime(2023, 9, 3, tzinfo=timezone.utc)
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert _dates.relative("today") == today
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6/17/2019", "2019-06-17T00:00:00Z"),
+    ("11/2/2021", "2021-11-02T00:00:00Z"),
+    ("6/17/19", "2019-06-17T00:00:00Z"),
+    ("17.06.2019", "2019-06-17T00:00:00Z"),
+    ("January 5, 2019", "2019-01-05T00:00:00Z"),
+    ("Jan 5, 2019", "2019-01-05T00:00:00Z"),
+    ("Sept. 21st, 2023", "2023-09-21T00:00:00Z"),
+    ("Reviewed July 24, 2018", "2018-07-24T00:00:00Z"),
+    ("Written November 12, 2023", "2023-11-12T00:00:00Z"),
+    ("24 July 2018", "2018-07-24T00:00:00Z"),
+    ("5 janv. 2019", "2019-01-05T00:00:00Z"),
+    ("1er mars 2019", "2019-03-01T00:00:00Z"),
+    ("5. März 2019", "2019-03-05T00:00:00Z"),
+    ("5 de enero de 2019", "2019-01-05T00:00:00Z"),
+    ("12 dicembre 2020", "2020-12-12T00:00:00Z"),
+    ("2019-01-05", "2019-01-05T00:00:00Z"),
+    ("2024-06-20T07:45:12.000Z", "2024-06-20T07:45:12Z"),
+    ("2024-06-20T09:45:12+02:00", "2024-06-20T07:45:12Z"),
+])
+def test_absolute_dates_are_exact(text, expected):
+    assert _dates.parse(text, now=NOW) == (expected, False)
+
+
+def test_day_first_reads_slashed_dates_the_european_way():
+    assert _dates.parse("05/01/2019", day_first=True) == ("2019-01-05T00:00:00Z", False)
+    assert _dates.parse("05/01/2019") == ("2019-05-01T00:00:00Z", False)
+
+
+def test_a_bare_month_is_its_first_day_and_approximate():
+    assert _dates.parse("Date of experience: July 2018") == ("2018-07-01T00:00:00Z", True)
+    assert _dates.parse("wrote a review Nov 2023") == ("2023-11-01T00:00:00Z", True)
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "nonsense", "13/45/2019", "February 30, 2019", "5 stars"])
+def test_text_without_a_date_is_none(text):
+    assert _dates.parse(text, now=NOW) == (None, False)
+
+
+def test_absolute_returns_a_utc_datetime():
+    assert _dates.absolute("Reviewed 3/1/2018") == datetime(2018, 3, 1, tzinfo=timezone.utc)
+    assert _dates.absolute("no date here") is None
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1519954124, "2018-03-02T01:28:44Z"),              # seconds
+    (1688125590509, "2023-06-30T11:46:30Z"),           # milliseconds
+    (1688125590509285, "2023-06-30T11:46:30Z"),        # microseconds
+    (0, None), (-5, None), (True, None), ("1519954124", None), (None, None),
+])
+def test_epochs_in_any_unit(value, expected):
+    assert _dates.from_epoch(value) == expected
+
+
+def test_local_time_of_a_site_becomes_utc_across_daylight_saving():
+    assert _dates.local_to_utc("2016-08-29 00:41:13", "America/Los_Angeles") == "2016-08-29T07:41:13Z"
+    assert _dates.local_to_utc("2016-12-29 00:41:13", "America/Los_Angeles") == "2016-12-29T08:41:13Z"
+    assert _dates.local_to_utc("2016-12-29T00:41:13+00:00", "America/Los_Angeles") == "2016-12-29T00:41:13Z"
+    assert _dates.local_to_utc("", "America/Los_Angeles") is None
+    assert _dates.local_to_utc("last week", "America/Los_Angeles") is None
