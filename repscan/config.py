@@ -123,6 +123,7 @@ class Source(_Strict):
     site: str
     url: Url
     max_pages: int | None = Field(None, ge=1)
+    mentions_only: bool | None = None  # keep only items naming the client (default: on for search sources)
 
     @field_validator("site")
     @classmethod

@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover
     DownloadTimeoutError = TimeoutError
 
 from repscan.items import parse_iso, utcnow
+from repscan.mentions import mentions
 from spiders.pages import LayoutError, MissingCredentials, blocked
 
 
@@ -49,7 +50,8 @@ class SourceSpider(scrapy.Spider):
     page: ModuleType
 
     def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
-                 threshold: float = 0.4, now: str | datetime | None = None, **kwargs):
+                 threshold: float = 0.4, now: str | datetime | None = None, mention_names=(),
+                 mentions_only: bool | None = None, **kwargs):
         super().__init__(**kwargs)
         self.client_id = client_id
         self.url = url
@@ -59,6 +61,9 @@ class SourceSpider(scrapy.Spider):
         self.threshold = float(threshold)
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
         self.health = CrawlHealth()
+        self.mention_names = list(mention_names)
+        page = getattr(type(self), "page", None)
+        self.mentions_only = getattr(page, "MENTIONS", False) if mentions_only is None else mentions_only
 
     @property
     def source(self) -> str:
@@ -101,8 +106,19 @@ class SourceSpider(scrapy.Spider):
         except LayoutError as exc:
             self.health.errors.append(f"layout changed at {response.url}: {exc}")
             return
+        items = [item for item in items if self.relevant(item)]
         yield from items
         yield from self.follow(response, items, page_no, context)
+
+    def relevant(self, item: dict) -> bool:
+        """Search and alert sources keep only what names the client (before the incremental-stop check
+        too: a page of other people's posts is never 'all known')."""
+        if not (self.mentions_only and self.mention_names and item["kind"] in ("review", "post")):
+            return True
+        if mentions(" ".join(filter(None, (item.get("title"), item.get("text")))), self.mention_names):
+            return True
+        self.crawler.stats.inc_value("repscan/not_a_mention")
+        return False
 
     def follow(self, response, items: list[dict], page_no: int, context: dict):
         """Newest first: stop at the last page, or the first page whose reviews are all stored."""
@@ -110,7 +126,7 @@ class SourceSpider(scrapy.Spider):
         next_url = self.page.next_page(response)
         if not next_url:
             self.health.complete = True
-        elif not content:
+        elif not content and not self.mentions_only:
             self.health.stopped_early = f"page {page_no} had no reviews"
         elif not self.full and all(item["source_id"] in self.known_ids for item in content):
             self.health.stopped_early = f"page {page_no} held nothing new"

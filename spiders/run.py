@@ -86,6 +86,8 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             full=full,
             threshold=job.client.negative_threshold,
             now=now,
+            mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
+            mentions_only=job.source.mentions_only,
         )
     process.start()
     store = Store(config.database)

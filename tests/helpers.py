@@ -35,7 +35,8 @@ max_retry_after = 5
 
 [[clients]]
 id = "acme"
-name = "Acme Plumbing"
+name = "{name}"
+aliases = {aliases}
 recipients = ["owner@acme.example", "manager@acme.example"]
 timezone = "Europe/Berlin"
 {sources}
@@ -88,10 +89,12 @@ class Site:
         return base if page == 1 else f"{base}&page={page}"
 
 
-def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 5, retries: int = 2) -> Path:
+def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 5, retries: int = 2,
+                 name: str = "Acme Plumbing", aliases: tuple[str, ...] = ()) -> Path:
     blocks = "".join(f'\n[[clients.sources]]\nsite = "{site}"\nurl = "{url}"\n' for site, url in sources)
     path = folder / "repscan.toml"
-    path.write_text(CONFIG.format(sources=blocks, timeout=timeout, retries=retries), encoding="utf-8")
+    path.write_text(CONFIG.format(sources=blocks, timeout=timeout, retries=retries, name=name,
+                                  aliases=json.dumps(list(aliases))), encoding="utf-8")
     return path
 
 

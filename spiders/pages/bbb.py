@@ -1,0 +1,176 @@
+"""Better Business Bureau (bbb.org): a business's customer reviews and its complaints, with the business's responses.
+
+Complaints carry no stars: each becomes a review with rating None, title
+"Complaint: <complaint type>", source_id "complaint-<id>", and the business's response
+as reply_text/reply_at, so unanswered complaints show up like unanswered reviews.
+
+Not yet verified against a saved page: built from the profile pages' embedded state
+(window.__PRELOADED_STATE__ with businessProfile.customerReviews.items[] of id,
+reviewStarRating, displayName, text, date, and businessProfile.complaints.items[] of
+id, complaintType, text, date, businessResponse), and schema.org markup as fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from repscan.items import make
+
+from . import LayoutError, _ld
+from ._social import dig, structured_reviews, text, with_params
+
+SITE = "bbb"
+SECTIONS = ("customer-reviews", "complaints")
+_STATE = re.compile(r"window\.__PRELOADED_STATE__\s*=\s*")
+
+
+def extract(response, *, now: datetime | None = None) -> list[dict]:
+    """Reviews and complaints in page order, then the business summary when the page gives one."""
+    business_url = profile_url(response.url)
+    state = _state(response)
+    profile = dig(state, "businessProfile") if isinstance(state, dict) else None
+    items: list[dict] = []
+    if isinstance(profile, dict):
+        for entry in dig(profile, "customerReviews", "items") or []:
+            if isinstance(entry, dict) and entry.get("id") is not None:
+                items.append(_review(entry, business_url))
+        for entry in dig(profile, "complaints", "items") or []:
+            if isinstance(entry, dict) and entry.get("id") is not None:
+                items.append(_complaint(entry, business_url))
+    structured, business = structured_reviews(SITE, response)
+    if not items:
+        items = [dict(item, business_url=business_url) for item in structured]
+    if business is None and isinstance(profile, dict):
+        business = _summary(profile, business_url)
+    if business is not None:
+        business = dict(business, url=business_url)
+    if not items and business is None and not isinstance(profile, dict):
+        raise LayoutError(f"bbb: {response.url} has no embedded profile state and no review markup")
+    return items + ([business] if business else [])
+
+
+def next_page(response) -> str | None:
+    """?page=N+1 while the embedded state says more pages follow, else a rel=next link."""
+    state = _state(response)
+    for section in ("customerReviews", "complaints"):
+        block = dig(state, "businessProfile", section) if isinstance(state, dict) else None
+        if not isinstance(block, dict) or not block.get("items"):
+            continue
+        page, total = _ld.count(block.get("page")), _ld.count(block.get("totalPages"))
+        if page is not None and total is not None:
+            return with_params(response.url, page=str(page + 1)) if page < total else None
+    href = response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()
+    return response.urljoin(href) if href and response.urljoin(href) != response.url else None
+
+
+def start_url(url: str) -> str:
+    return start_urls(url)[0]
+
+
+def start_urls(url: str) -> list[str]:
+    """The named section, or both customer reviews and complaints for a profile URL (BBB lists newest first)."""
+    profile = profile_url(url)
+    tail = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return [f"{profile}/{section}" for section in ([tail] if tail in SECTIONS else SECTIONS)]
+
+
+def profile_url(url: str) -> str:
+    """The business profile the page belongs to (…/profile/<category>/<slug>), without a section."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for section in SECTIONS + ("details", "addressId"):
+        if path.endswith("/" + section):
+            path = path[: -len(section) - 1]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _state(response):
+    for script in response.xpath("//script[not(@src)]/text()").getall():
+        match = _STATE.search(script)
+        if not match:
+            continue
+        try:
+            value, _ = json.JSONDecoder().raw_decode(script, match.end())
+        except ValueError:
+            return None
+        return value
+    return None
+
+
+def _review(entry: dict, business_url: str) -> dict:
+    review_id = str(entry["id"])
+    reply_text, reply_at = _response(entry)
+    return make(
+        "review",
+        source=SITE,
+        source_id=review_id,
+        url=f"{business_url}/customer-reviews#{review_id}",
+        business_url=business_url,
+        author=text(entry.get("displayName")),
+        rating=_ld.number(entry.get("reviewStarRating")),
+        rating_max=5,
+        text=_body(entry),
+        published_at=_date(entry.get("date")),
+        reply_text=reply_text,
+        reply_at=reply_at,
+    )
+
+
+def _complaint(entry: dict, business_url: str) -> dict:
+    complaint_id = str(entry["id"])
+    kind = entry.get("complaintType")
+    kind = text(kind.get("name") if isinstance(kind, dict) else kind)
+    reply_text, reply_at = _response(entry)
+    return make(
+        "review",
+        source=SITE,
+        source_id=f"complaint-{complaint_id}",
+        url=f"{business_url}/complaints#{complaint_id}",
+        business_url=business_url,
+        rating=None,
+        title=f"Complaint: {kind}" if kind else "Complaint",
+        text=_body(entry),
+        published_at=_date(entry.get("date")),
+        reply_text=reply_text,
+        reply_at=reply_at,
+    )
+
+
+def _body(entry: dict) -> str | None:
+    body = entry.get("text")
+    if isinstance(body, list):
+        body = "\n".join(text(part.get("text") if isinstance(part, dict) else part) or "" for part in body)
+    return _ld.clean_text(body) if isinstance(body, str) else None
+
+
+def _response(entry: dict) -> tuple[str | None, str | None]:
+    reply = entry.get("businessResponse")
+    if isinstance(reply, list):
+        reply = reply[0] if reply else None
+    if isinstance(reply, str):
+        return _ld.clean_text(reply), None
+    if not isinstance(reply, dict):
+        return None, None
+    return _ld.clean_text(text(reply.get("text"))), _date(reply.get("date"))
+
+
+def _date(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("value") or value.get("iso")
+    value = text(value)
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value or "")
+    if match:
+        value = f"{match.group(3)}-{int(match.group(1)):02d}-{int(match.group(2)):02d}"
+    return _ld.when(value)
+
+
+def _summary(profile: dict, business_url: str) -> dict | None:
+    name = text(dig(profile, "names", "primary")) or text(profile.get("name"))
+    reviews = profile.get("customerReviews") if isinstance(profile.get("customerReviews"), dict) else {}
+    if not name:
+        return None
+    return make("business", source=SITE, url=business_url, name=name,
+                rating=_ld.number(reviews.get("averageRating")), review_count=_ld.count(reviews.get("totalCount")))

@@ -1,0 +1,258 @@
+"""A Facebook page's posts from m.facebook.com (posts tab, "more" pages) and the comments on a post's own page."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from repscan.items import iso_utc, make, utcnow
+
+from . import LayoutError, _ld
+from ._social import abbreviated_count, on_domain, param, social_time, text
+
+SITE = "facebook"
+MOBILE = "m.facebook.com"
+_JS_GUARD = "for (;;);"
+_MORE = re.compile(r'see_more_cards_id"?\s*,\s*"?href"?\s*:\s*"((?:[^"\\]|\\.)*)"')
+_MORE_TAIL = re.compile(r"\s*(?:…|\.\.\.)\s*(?:More|See more)$")
+
+
+def extract(response, *, now: datetime | None = None) -> list[dict]:
+    """Posts in page order; on a post's own page, the post and then its comments (parent_url = the post).
+
+    Exact times come from the data-ft/data-store epochs; displayed times such as "on Thu"
+    or "2 hrs" are read against `now` (default: the current time). Raises LayoutError when
+    the page has no posts, no "more" payload and no post-page structure.
+    """
+    now = now or utcnow()
+    documents = _documents(response)
+    items: list[dict] = []
+    for doc in documents:
+        for article in doc.css("article[data-ft]"):
+            item = _article(article, response, now)
+            if item is not None:
+                items.append(item)
+    if items:
+        return items
+    found = _post_page(documents, response, now)
+    if found or _is_more_payload(response) or any(doc.css("#see_more_cards_id") for doc in documents):
+        return found
+    raise LayoutError(f"facebook: {response.url} has no posts (article[data-ft]) and is no post page")
+
+
+def next_page(response) -> str | None:
+    """The "more posts" URL the page's script would fetch next, from a page or a "more" payload."""
+    for source in _scripts(response):
+        match = _MORE.search(source)
+        if not match:
+            continue
+        try:
+            href = json.loads(f'"{match.group(1)}"')
+        except ValueError:
+            continue
+        if '"has_next_page":false' in unquote(href):
+            return None
+        return response.urljoin(href)
+    for doc in _documents(response):
+        href = doc.css("#see_more_cards_id a::attr(href)").get()
+        if href:
+            return response.urljoin(href)
+    return None
+
+
+def start_url(url: str) -> str:
+    """The page's posts tab on m.facebook.com (another host, such as a test server, is kept)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        raise ValueError(f"facebook: {url} names no page")
+    if segments[0] in ("pg", "pages") and len(segments) > 1:
+        segments = segments[1:]
+    if segments[0] == "profile.php":
+        page = param(url, "id")
+        return urlunsplit((_scheme(url), _netloc(url), "/profile.php", f"id={page}&v=timeline", ""))
+    return urlunsplit((_scheme(url), _netloc(url), f"/{segments[0]}/posts/", "", ""))
+
+
+def _scheme(url: str) -> str:
+    return "https" if on_domain(url, "facebook.com") else urlsplit(url).scheme
+
+
+def _netloc(url: str) -> str:
+    return MOBILE if on_domain(url, "facebook.com") else urlsplit(url).netloc
+
+
+# -- documents ---------------------------------------------------------------
+
+def _documents(response) -> list[Selector]:
+    """The HTML to read: the page, the HTML inside a "more" payload, and hidden <code><!-- --></code> blocks."""
+    if _is_more_payload(response):
+        payload = _payload(response)
+        actions = ((payload or {}).get("payload") or {}).get("actions") or []
+        return [Selector(text=a["html"]) for a in actions if isinstance(a, dict) and isinstance(a.get("html"), str)
+                and a["html"].strip()]
+    docs = [response.selector]
+    for comment in response.xpath("//code/comment()").getall():
+        inner = comment[4:-3] if comment.startswith("<!--") else comment
+        if inner.strip():
+            docs.append(Selector(text=inner))
+    return docs
+
+
+def _is_more_payload(response) -> bool:
+    return response.body.lstrip()[:len(_JS_GUARD)] == _JS_GUARD.encode()
+
+
+def _payload(response):
+    try:
+        return json.loads(response.text.lstrip()[len(_JS_GUARD):])
+    except ValueError:
+        return None
+
+
+def _scripts(response) -> list[str]:
+    if _is_more_payload(response):
+        payload = _payload(response) or {}
+        actions = (payload.get("payload") or {}).get("actions") or []
+        return [a.get("code") or "" for a in actions if isinstance(a, dict)]
+    return response.xpath("//script/text()").getall()
+
+
+# -- posts -------------------------------------------------------------------
+
+def _article(article, response, now) -> dict | None:
+    try:
+        ft = json.loads(article.attrib.get("data-ft") or "{}")
+    except ValueError:
+        ft = {}
+    post_id = text(ft.get("top_level_post_id")) or text(ft.get("mf_story_key")) or text(ft.get("tl_objid"))
+    if not post_id:
+        return None
+    owner = _owner(article.css("header h3 a::attr(href)").get()) or text(ft.get("page_id")) \
+        or text(ft.get("content_owner_id_new"))
+    body = article.css("div.story_body_container > div._5rgt, div._5rgt")
+    return make(
+        "post",
+        source=SITE,
+        source_id=post_id,
+        url=_post_url(response, owner, post_id),
+        author=_name(article.css("header h3 strong a, header h3 a")),
+        text=_body_text(body[0]) if body else None,
+        published_at=_publish_time(ft) or social_time(article.css("header abbr::text").get(), now),
+        score=abbreviated_count(article.css("footer .like_def::text").get()),
+        comments_count=abbreviated_count(article.css("footer .cmt_def::text").get()),
+    )
+
+
+_AREA = ("//*[contains(concat(' ', normalize-space(@data-sigil), ' '), ' marea ')]"
+         "[.//a[contains(concat(' ', normalize-space(@class), ' '), ' actor-link ')]]")
+_COMMENT = "//*[contains(concat(' ', normalize-space(@data-sigil), ' '), ' comment ')]"
+
+
+def _post_page(documents, response, now) -> list[dict]:
+    """A post's own page: the post (author, text, exact time) and its comments, from any of its documents."""
+    areas = [area for doc in documents for area in doc.xpath(_AREA)]
+    comments = [comment for doc in documents for comment in doc.xpath(_COMMENT)]
+    if not areas and not comments:
+        return []
+    post_id = next((found for found in (_post_id(doc) for doc in documents) if found), None) \
+        or _post_id_from_url(response.url)
+    if not post_id:
+        return []
+    area = areas[0] if areas else None
+    owner = _owner(area.css("a.actor-link::attr(href)").get() if area else None) or _owner(response.url)
+    post_url = _post_url(response, owner, post_id)
+    items = []
+    if area is not None:
+        message = area.css("div.msg > div")
+        stamp = area.css("abbr[data-sigil~=timestamp]::attr(data-store)").get()
+        items.append(make(
+            "post",
+            source=SITE,
+            source_id=post_id,
+            url=post_url,
+            author=_name(area.css("a.actor-link strong, strong.actor")),
+            text=_body_text(message[0]) if message else None,
+            published_at=_store_time(stamp) or social_time(area.css("abbr::text").get(), now),
+        ))
+    seen = set()
+    for comment in comments:
+        body = comment.css("[data-commentid]")
+        comment_id = text(body.attrib.get("data-commentid") if body else None) or text(comment.attrib.get("id"))
+        if not comment_id or comment_id in seen:
+            continue
+        seen.add(comment_id)
+        items.append(make(
+            "post",
+            source=SITE,
+            source_id=comment_id if "_" in comment_id else f"{post_id}_{comment_id}",
+            url=f"{post_url}?comment_id={comment_id.rsplit('_', 1)[-1]}",
+            parent_url=post_url,
+            author=_name(comment.css("._2b05")),
+            text=_body_text(body[0]) if body else None,
+            published_at=_store_time(comment.css("abbr::attr(data-store)").get())
+            or social_time(comment.css("abbr::text").get(), now),
+        ))
+    return items
+
+
+def _post_id(doc) -> str | None:
+    for value in (doc.css("[id^=ufi_]::attr(id)").get(), doc.css("[id^=like_sentence_]::attr(id)").get()):
+        match = re.search(r"_(\d+)$", value or "")
+        if match:
+            return match.group(1)
+    token = doc.css("[data-commentid]::attr(data-commentid)").get()
+    return token.split("_", 1)[0] if token and "_" in token else None
+
+
+def _post_id_from_url(url: str) -> str | None:
+    match = re.search(r"/posts/(\d+)", urlsplit(url).path)
+    return match.group(1) if match else param(url, "story_fbid")
+
+
+def _post_url(response, owner: str | None, post_id: str) -> str:
+    """The post's own page, /<page>/posts/<id>, on the host being crawled."""
+    return response.urljoin(f"/{owner}/posts/{post_id}") if owner else response.urljoin(f"/{post_id}")
+
+
+def _owner(href: str | None) -> str | None:
+    """The page's vanity name or id from a link to it ("/Nintendo/?__tn__=C-R", "/profile.php?id=1")."""
+    if not href:
+        return None
+    parts = urlsplit(href)
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments or segments[0] in ("story.php", "photo.php", "permalink.php"):
+        return None
+    if segments[0] == "profile.php":
+        return param(href, "id")
+    return segments[0]
+
+
+def _name(selection) -> str | None:
+    return text(_ld.element_text(selection[0].root)) if selection else None
+
+
+def _body_text(selection) -> str | None:
+    """Visible text of a post or comment body, without the "… More" expander."""
+    body = _ld.element_text(selection.root)
+    return text(_MORE_TAIL.sub("", body))
+
+
+def _publish_time(ft: dict) -> str | None:
+    for node in _ld.iter_dicts(ft):
+        context = node.get("post_context")
+        if isinstance(context, dict) and isinstance(context.get("publish_time"), (int, float)):
+            return iso_utc(context["publish_time"])
+    return None
+
+
+def _store_time(raw: str | None) -> str | None:
+    try:
+        value = json.loads(raw or "").get("time")
+    except (ValueError, AttributeError):
+        return None
+    return iso_utc(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
