@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="only this site key")
     p.add_argument("--full", action="store_true", help="crawl every page (no incremental stop); marks removed reviews")
     p.add_argument("--quiet", action="store_true", help="only warnings from Scrapy")
+    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait while another run or crawl works (60)")
     p.set_defaults(handler=cmd_crawl)
 
     p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
@@ -194,6 +195,7 @@ def cmd_config_check(args) -> int:
 
 
 def cmd_crawl(args) -> int:
+    from repscan.jobs import Busy, run_lock
     from spiders.run import jobs_for, run
 
     cfg = _config(args)
@@ -203,7 +205,12 @@ def cmd_crawl(args) -> int:
         raise Usage(exc.args[0]) from None
     if not jobs:
         raise Usage("no sources match (check --client/--source and the config's sources)")
-    rows = run(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            rows = run(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
+    except Busy as exc:
+        print(f"repscan crawl: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     print_crawls(rows)
     return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
 

@@ -178,6 +178,21 @@ class Store:
             "requests": requests, "pages": pages, "full": int(full), "error": error,
         })
 
+    def close_interrupted_crawls(self) -> int:
+        """Crawls left 'running' by a process that died: record them as errors (the run lock ensures
+        no other crawl of this database is live when a run starts)."""
+        cursor = self.db.execute(
+            "UPDATE crawls SET status = 'error', finished_at = ?, error = 'interrupted: the crawl process ended"
+            " before recording its result' WHERE status = 'running'", [_now()])
+        return cursor.rowcount
+
+    def last_crawl_clean(self, client_id: str, source: str, url: str) -> bool:
+        """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
+        row = self.db.execute(
+            "SELECT status FROM crawls WHERE client_id = ? AND source = ? AND url = ? ORDER BY id DESC LIMIT 1",
+            [client_id, source, url]).fetchone()
+        return row is None or row[0] in ("ok", "empty")
+
     def crawls(self, client_id: str | None = None) -> list[dict]:
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return list(self.db.query(f"SELECT * FROM crawls {where} ORDER BY id", params))

@@ -61,9 +61,16 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
     if not jobs:
         return []
     store = Store(config.database)
-    known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs if j.source}
-    before = max((row["id"] for row in store.crawls()), default=0)
-    store.close()
+    try:
+        store.close_interrupted_crawls()
+        known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs if j.source}
+        # The incremental stop trusts that older pages were read; after a crawl that did not end
+        # cleanly (error, block, kill) that is not so, and the next crawl reads every page.
+        catch_up = {(j.client.id, j.site, j.source.url) for j in jobs if j.source
+                    and not store.last_crawl_clean(j.client.id, j.site, j.source.url)}
+        before = max((row["id"] for row in store.crawls()), default=0)
+    finally:
+        store.close()
     process = CrawlerProcess(scrapy_settings(config, log_level))
     search = config.search
     for job in jobs:
@@ -83,7 +90,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             url=job.source.url,
             known_ids=known[(job.client.id, job.source.site)],
             max_pages=job.source.max_pages or config.crawl.max_pages,
-            full=full,
+            full=full or (job.client.id, job.site, job.source.url) in catch_up,
             threshold=job.client.negative_threshold,
             now=now,
             mention_names=[job.client.name, *job.client.aliases, *job.client.handles],

@@ -79,7 +79,7 @@ def test_config_check_ok_and_bad(tmp_path):
     path.write_text(path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Berlin"'))
     bad = run_cli("--config", str(path), "config", "check")
     assert bad.returncode == 2
-    assert f"{path}:20: clients[acme].timezone: unknown timezone 'Berlin'" in bad.stderr
+    assert f"{path}:21: clients[acme].timezone: unknown timezone 'Berlin'" in bad.stderr
 
 
 def test_crawl_with_bad_config_writes_nothing(tmp_path):
