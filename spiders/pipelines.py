@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -15,6 +16,7 @@ from repscan.store import Store
 
 log = logging.getLogger(__name__)
 TIME_FIELDS = ("published_at", "updated_at", "reply_at")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
 NUMBER_FIELDS = ("rating", "rating_max", "score")
 
 
@@ -27,7 +29,7 @@ class NormalisePipeline:
         for name in fields:
             value = item.get(name)
             if isinstance(value, str):
-                value = value.strip() or None
+                value = CONTROL.sub("", value).strip() or None
             if name in TIME_FIELDS and value is not None:
                 value = iso_utc(value)
             if name in NUMBER_FIELDS and value is not None:
