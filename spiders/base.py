@@ -48,6 +48,7 @@ class SourceSpider(scrapy.Spider):
     """Subclasses name a page module; extraction lives there, this only decides what to fetch."""
 
     page: ModuleType
+    obey_robots = True  # API and feed spiders say False: robots.txt governs crawling, not API calls
 
     def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
                  threshold: float = 0.4, now: str | datetime | None = None, mention_names=(),
@@ -80,7 +81,10 @@ class SourceSpider(scrapy.Spider):
             yield request
 
     def first_requests(self):
-        yield self.request(self.page.start_url(self.url), page_no=1)
+        """Page one of the start URL, or of each of them for a page module with start_urls(url)."""
+        urls = self.page.start_urls(self.url) if hasattr(self.page, "start_urls") else [self.page.start_url(self.url)]
+        for url in urls:
+            yield self.request(url, page_no=1)
 
     def request(self, url: str, page_no: int, **context) -> scrapy.Request:
         """API pages may declare request_headers(environ) for keys and tokens (from the environment only)."""
@@ -88,7 +92,9 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
                               cb_kwargs={"page_no": page_no, **context},
                               headers=getattr(self, "headers", None) or None,
-                              meta={"proxy": proxy} if proxy else {}, dont_filter=page_no == 1)
+                              meta={**({"proxy": proxy} if proxy else {}),
+                                    **({} if self.obey_robots else {"dont_obey_robotstxt": True})},
+                              dont_filter=page_no == 1)
 
     def parse(self, response, page_no: int = 1, **context):
         self.health.pages += 1

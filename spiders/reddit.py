@@ -11,6 +11,7 @@ from spiders.pages import LayoutError, MissingCredentials, reddit
 class RedditSpider(SourceSpider):
     name = "reddit"
     page = reddit
+    obey_robots = False  # the API, or a feed fetched for its reader
 
     async def start(self):
         first = reddit.start_url(self.url)
@@ -40,8 +41,3 @@ class RedditSpider(SourceSpider):
             return
         self.headers = {"Authorization": f"bearer {token}"}
         yield self.request(first, page_no=1)
-
-    def request(self, url, page_no, **context):
-        request = super().request(url, page_no, **context)
-        request.meta["dont_obey_robotstxt"] = True  # the API, or a feed fetched for its reader
-        return request

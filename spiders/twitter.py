@@ -7,8 +7,4 @@ from spiders.pages import twitter
 class TwitterSpider(SourceSpider):
     name = "twitter"
     page = twitter
-
-    def request(self, url, page_no, **context):
-        request = super().request(url, page_no, **context)
-        request.meta["dont_obey_robotstxt"] = True  # an authorised API, governed by its terms
-        return request
+    obey_robots = False  # an authorised API, governed by its terms

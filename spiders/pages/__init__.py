@@ -23,6 +23,14 @@ class MissingCredentials(Exception):
     """An API source whose credentials are not in the environment; str() names the variables."""
 
 
+def credential(environ, variable: str, detail: str = "") -> str:
+    """The stripped value of `variable` in `environ`; MissingCredentials(variable + detail) when unset or blank."""
+    value = (environ.get(variable) or "").strip()
+    if not value:
+        raise MissingCredentials(variable + detail)
+    return value
+
+
 class UnknownSite(KeyError):
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown site"

@@ -144,6 +144,13 @@ class Structured:
             "reply_at": reply_at,
         }
 
+    def business_item(self, site: str, summary: tuple[dict, dict | None], url: str) -> dict:
+        """The business item for a summary() pair: the rated thing's name, its rating and review count."""
+        rating, parent = summary
+        return make("business", source=site, url=url, name=self.names((parent or {}).get("name")),
+                    rating=number(rating.get("ratingValue")),
+                    review_count=count(rating.get("reviewCount") or rating.get("ratingCount")))
+
     def _reply(self, review: dict, parent: dict | None) -> tuple[str | None, str | None]:
         if not isinstance(parent, dict):
             return None, None
@@ -455,3 +462,8 @@ def page_url(url: str) -> str:
 def stable_id(*parts: str | None) -> str:
     joined = "\x1f".join(part or "" for part in parts)
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def fallback_id(business_url: str, author: str | None, published_at: str | None, body: str | None) -> str:
+    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review."""
+    return stable_id(business_url, author, published_at, (body or "")[:200])

@@ -6,13 +6,14 @@ import gzip
 import html
 import json
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from parsel.csstranslator import HTMLTranslator
 
 from repscan.items import make
 
 from . import LayoutError
+from ._social import param, with_params  # noqa: F401 (with_params: for the engine modules)
 
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1", "h2",
@@ -37,30 +38,9 @@ def search_url(default: str, base: str | None, params: dict) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
-def param(url: str, name: str) -> str | None:
-    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
-        if key == name:
-            return value
-    return None
-
-
 def int_param(url: str, name: str) -> int | None:
     value = (param(url, name) or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def with_params(url: str, **changes: str | int | None) -> str:
-    """`url` with query parameters set (None removes one), order kept, fragment dropped."""
-    parts = urlsplit(url)
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    for key, value in changes.items():
-        if value is None:
-            params = [(k, v) for k, v in params if k != key]
-        elif any(k == key for k, _ in params):
-            params = [(k, str(value) if k == key else v) for k, v in params]
-        else:
-            params.append((key, str(value)))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
 
 
 def query_of(response, given: str | None) -> str | None:
@@ -126,6 +106,15 @@ def href(response, selector) -> str | None:
     if not value or value.startswith(("#", "javascript:")):
         return None
     return response.urljoin(value)
+
+
+def next_link(response, css: str) -> str | None:
+    """The first link `css` selects that leads off this page (a result page's "Next")."""
+    for link in response.css(css):
+        target = href(response, link)
+        if target and target != response.url:
+            return target
+    return None
 
 
 def json_body(response, site: str) -> dict:

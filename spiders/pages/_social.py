@@ -1,15 +1,15 @@
-"""Helpers shared by the API, feed and social-page extractors: JSON bodies, URLs, relative times."""
+"""Helpers shared by the API, feed, social-page and review-card extractors: JSON bodies, URLs, times, HTML cards."""
 
 from __future__ import annotations
 
 import json
 import re
 from datetime import datetime, time, timedelta, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
 from repscan.items import iso_utc
 
-from . import LayoutError, _ld, jsonld
+from . import LayoutError, _dates, _ld, jsonld
 
 
 def text(value) -> str | None:
@@ -32,6 +32,30 @@ def json_body(response, site: str):
         raise LayoutError(f"{site}: {response.url} is not the JSON we expect") from None
 
 
+def api_object(response, site: str, *error_keys: str) -> dict:
+    """The response's JSON object; LayoutError for anything else and for the API's {"error": {...}},
+    reported as "API error <key> ...: <last key>" from `error_keys`."""
+    try:
+        data = json.loads(response.text)
+    except ValueError:
+        raise LayoutError(f"{site}: {response.url} is not JSON") from None
+    if not isinstance(data, dict):
+        raise LayoutError(f"{site}: {response.url}: expected a JSON object")
+    error = data.get("error")
+    if isinstance(error, dict):
+        head = " ".join(str(error.get(key)) for key in error_keys[:-1])
+        raise LayoutError(f"{site}: API error {head}: {error.get(error_keys[-1])}")
+    return data
+
+
+def json_or_none(response):
+    """The response body as JSON, or None if it is not (next_page's "no next page")."""
+    try:
+        return json.loads(response.text.lstrip("\ufeff"))
+    except ValueError:
+        return None
+
+
 def looks_like_json(response) -> bool:
     return response.body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
@@ -50,18 +74,23 @@ def dig(node, *path):
     return node
 
 
-def with_params(url: str, **changes: str | None) -> str:
-    """`url` with query parameters set in place or appended (None removes one), fragment dropped."""
+def with_params(url: str, **changes: str | int | None) -> str:
+    """`url` with query parameters set in place or appended (None removes one), order kept, fragment dropped."""
     parts = urlsplit(url)
     params = parse_qsl(parts.query, keep_blank_values=True)
     for key, value in changes.items():
         if value is None:
             params = [(k, v) for k, v in params if k != key]
         elif any(k == key for k, _ in params):
-            params = [(k, value if k == key else v) for k, v in params]
+            params = [(k, str(value) if k == key else v) for k, v in params]
         else:
-            params.append((key, value))
+            params.append((key, str(value)))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+
+
+def with_params_last(url: str, **changes: str | None) -> str:
+    """`url` with the `changes` moved to the end of its query (None removes one), fragment dropped."""
+    return with_params(with_params(url, **dict.fromkeys(changes)), **changes)
 
 
 def with_defaults(url: str, **defaults: str) -> str:
@@ -215,11 +244,6 @@ def structured_reviews(site: str, response) -> tuple[list[dict], dict | None]:
     return reviews, business
 
 
-def card_id(business_url: str, author: str | None, published_at: str | None, body: str | None) -> str:
-    """The id the jsonld extractor gives a review without @id or url, so HTML cards and JSON-LD agree."""
-    return _ld.stable_id(business_url, author, published_at, (body or "")[:200])
-
-
 def merge_cards(reviews: list[dict], cards: list[dict]) -> list[dict]:
     """Structured reviews with what only the HTML cards show (replies, titles) filled in; cards alone otherwise.
 
@@ -238,6 +262,40 @@ def merge_cards(reviews: list[dict], cards: list[dict]) -> list[dict]:
             review.update(source_id=card["source_id"], url=card["url"])
         out.append(review)
     return out
+
+
+def with_cards(site: str, response, cards: list[dict | None], missing: str,
+               fallback: dict | None = None) -> list[dict]:
+    """JSON-LD reviews with the HTML `cards` filling in (the cards alone without JSON-LD), then the business:
+    JSON-LD's, else `fallback`. LayoutError ("<site>: <url> has <missing>") when the page gives neither."""
+    reviews, business = structured_reviews(site, response)
+    items = merge_cards(reviews, [card for card in cards if card is not None])
+    business = fallback if business is None else business
+    if not items and business is None:
+        raise LayoutError(f"{site}: {response.url} has {missing}")
+    return items + ([business] if business else [])
+
+
+def next_url(response, css: str) -> str | None:
+    """The first href that `css` selects and that leads off this page, without its fragment."""
+    for href in response.css(css).getall():
+        target = urldefrag(response.urljoin(href.strip()))[0]
+        if target != response.url:
+            return target
+    return None
+
+
+def first_text(selection) -> str | None:
+    """The visible text of a selection's first element (line breaks kept), or None."""
+    return text(_ld.element_text(selection[0].root)) if selection else None
+
+
+def us_date(value: str | None) -> str | None:
+    """ISO UTC from a US site's date: MM/DD/YYYY, or anything _ld.when reads."""
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value or ""):
+        found = _dates.absolute(value)
+        return iso_utc(found) if found else None
+    return _ld.when(value)
 
 
 _ABBREVIATED = re.compile(r"(\d[\d.,\u202f\xa0 ]*)\s*([KkMm])?\b")

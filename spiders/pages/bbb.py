@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.items import make
 
 from . import LayoutError, _ld
-from ._social import dig, structured_reviews, text, with_params
+from ._social import dig, structured_reviews, text, us_date, with_params
 
 SITE = "bbb"
 SECTIONS = ("customer-reviews", "complaints")
@@ -160,11 +160,7 @@ def _response(entry: dict) -> tuple[str | None, str | None]:
 def _date(value) -> str | None:
     if isinstance(value, dict):
         value = value.get("value") or value.get("iso")
-    value = text(value)
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value or "")
-    if match:
-        value = f"{match.group(3)}-{int(match.group(1)):02d}-{int(match.group(2)):02d}"
-    return _ld.when(value)
+    return us_date(text(value))
 
 
 def _summary(profile: dict, business_url: str) -> dict | None:

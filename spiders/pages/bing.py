@@ -51,11 +51,7 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
 
 
 def next_page(response) -> str | None:
-    for link in response.css('a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]'):
-        target = _serp.href(response, link)
-        if target and target != response.url:
-            return target
-    return None
+    return _serp.next_link(response, 'a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]')
 
 
 def start_url(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import LayoutError, MissingCredentials, _serp
+from . import LayoutError, _serp, credential
 
 SITE = "brave"
 KIND = "search"
@@ -21,9 +21,7 @@ def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
 
 
 def request_headers(environ) -> dict:
-    key = (environ.get(KEY_VARIABLE) or "").strip()
-    if not key:
-        raise MissingCredentials(f"{KEY_VARIABLE} is not set (the Brave Search API subscription token)")
+    key = credential(environ, KEY_VARIABLE, " is not set (the Brave Search API subscription token)")
     return {"Accept": "application/json", "X-Subscription-Token": key}
 
 

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from repscan.items import make
 
-from . import LayoutError, MissingCredentials, _ld
-from ._social import dig, json_body, on_domain, param, text, with_defaults, with_params
+from . import LayoutError, _ld, credential
+from ._social import dig, json_body, json_or_none, on_domain, param, text, with_defaults, with_params
 
 SITE = "facebook-graph"
 GRAPH = "https://graph.facebook.com"
@@ -49,10 +49,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
 def next_page(response) -> str | None:
     """paging.next, without any access_token in it (the token travels in a header, never in stored URLs)."""
-    try:
-        data = json_body(response, SITE)
-    except LayoutError:
-        return None
+    data = json_or_none(response)
     target = dig(data, "paging", "next") if isinstance(data, dict) else None
     if not isinstance(target, str) or not target or not (dig(data, "data") or []):
         return None
@@ -96,11 +93,8 @@ def start_urls(url: str) -> list[str]:
 
 
 def request_headers(environ) -> dict[str, str]:
-    token = environ.get(TOKEN, "").strip()
-    if not token:
-        raise MissingCredentials(f"{TOKEN} (a page access token with pages_read_engagement and "
-                                 "pages_read_user_content)")
-    return {"Authorization": f"Bearer {token}"}
+    detail = " (a page access token with pages_read_engagement and pages_read_user_content)"
+    return {"Authorization": f"Bearer {credential(environ, TOKEN, detail)}"}
 
 
 def _is_rating(entry: dict) -> bool:

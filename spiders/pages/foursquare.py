@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.items import iso_utc, make
 
-from . import LayoutError, MissingCredentials, _ld
-from ._social import dig, json_body, link_header, on_domain, param, text, with_defaults, with_params
+from . import LayoutError, _ld, credential
+from ._social import dig, json_body, json_or_none, link_header, on_domain, param, text, with_defaults, with_params
 
 SITE = "foursquare"
 API = "https://api.foursquare.com"
@@ -64,11 +64,7 @@ def next_page(response) -> str | None:
         return target
     if not _V2.search(urlsplit(response.url).path):
         return None
-    try:
-        data = json_body(response, SITE)
-    except LayoutError:
-        return None
-    tips = dig(data, "response", "tips")
+    tips = dig(json_or_none(response), "response", "tips")
     if not isinstance(tips, dict) or not tips.get("items"):
         return None
     offset = int(param(response.url, "offset") or 0) + len(tips["items"])
@@ -95,10 +91,7 @@ def start_url(url: str) -> str:
 
 
 def request_headers(environ) -> dict[str, str]:
-    key = environ.get(KEY, "").strip()
-    if not key:
-        raise MissingCredentials(f"{KEY} (a Foursquare Places API key)")
-    return {"Authorization": key, "Accept": "application/json"}
+    return {"Authorization": credential(environ, KEY, " (a Foursquare Places API key)"), "Accept": "application/json"}
 
 
 def _venue(url: str) -> str | None:

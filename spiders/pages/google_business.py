@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from repscan.items import make
 
-from . import LayoutError, MissingCredentials, _ld
+from . import LayoutError, _ld, credential
+from ._social import api_object, with_params_last
 
 # GET https://mybusiness.googleapis.com/v4/accounts/{account}/locations/{location}/reviews with an
 # OAuth access token (scope business.manage) that the client granted us, in REPSCAN_GOOGLE_BUSINESS_TOKEN.
@@ -27,10 +27,7 @@ _TRANSLATED_AFTER = re.compile(r"\n\s*\(Translated by Google\).*\Z", re.DOTALL)
 
 
 def request_headers(environ) -> dict:
-    token = (environ.get(TOKEN_VARIABLE) or "").strip()
-    if not token:
-        raise MissingCredentials(TOKEN_VARIABLE)
-    return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    return {"Authorization": f"Bearer {credential(environ, TOKEN_VARIABLE)}", "Accept": "application/json"}
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -84,7 +81,7 @@ def next_page(response) -> str | None:
         return None
     if not token or not isinstance(token, str):
         return None
-    return _with_params(response.url, pageToken=token)
+    return with_params_last(response.url, pageToken=token)
 
 
 def start_url(url: str) -> str:
@@ -93,22 +90,12 @@ def start_url(url: str) -> str:
     path = parts.path.rstrip("/")
     if re.search(r"/locations/[^/]+$", path):
         path += "/reviews"
-    return _with_params(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")),
+    return with_params_last(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")),
                         orderBy="updateTime desc", pageSize=str(PAGE_SIZE), pageToken=None)
 
 
 def _json(response) -> dict:
-    try:
-        data = json.loads(response.text)
-    except ValueError:
-        raise LayoutError(f"google-business: {response.url} is not JSON") from None
-    if not isinstance(data, dict):
-        raise LayoutError(f"google-business: {response.url}: expected a JSON object")
-    if isinstance(data.get("error"), dict):
-        error = data["error"]
-        raise LayoutError(f"google-business: API error {error.get('code')} {error.get('status')}: "
-                          f"{error.get('message')}")
-    return data
+    return api_object(response, SITE, "code", "status", "message")
 
 
 def _original(comment) -> str | None:
@@ -122,10 +109,3 @@ def _original(comment) -> str | None:
     else:
         text = _TRANSLATED_AFTER.sub("", text)
     return text.strip() or None
-
-
-def _with_params(url: str, **changes: str | None) -> str:
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v is not None]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))

@@ -7,11 +7,12 @@ import hashlib
 import json
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from repscan.items import make
 
 from . import LayoutError, _dates, _ld
+from ._social import with_params_last
 
 # Google's own data is nested arrays without keys, and its indexes move between releases, so
 # reviews and the place are found by their shape; the indexes below are where they sat in
@@ -111,7 +112,7 @@ def start_url(url: str) -> str:
     if LEGACY_ENDPOINT in parts.path:
         return re.sub(r"!3e\d", f"!3e{NEWEST}", url)
     if parts.path.endswith("/place/details/json"):
-        return _with_params(url, reviews_sort="newest", reviews_no_translations="true")
+        return with_params_last(url, reviews_sort="newest", reviews_no_translations="true")
     data_id = _data_id_from_url(url)
     return endpoint_url(url, data_id) if data_id else url
 
@@ -291,7 +292,6 @@ def _current(node: list, now) -> dict:
     meta, content = node[1], node[2]
     times = [v for v in meta if _is_int(v) and v > _MICROS]
     relative = next((v for v in meta if isinstance(v, str) and _dates.relative(v, now) is not None), None)
-    published, approx = _when(times[0] if times else None, relative, now)
     updated = _dates.from_epoch(times[1]) if len(times) > 1 and times[1] != times[0] else None
     text = _path(content, 15, 0, 0)
     if not isinstance(text, str):
@@ -301,21 +301,10 @@ def _current(node: list, now) -> dict:
     language = _path(content, 14, 0)
     if not _is_language(language):
         language = _path(content, 1, 1)
-    reply_text, reply_at = _current_reply(node[3] if len(node) > 3 else None, now)
-    return {
-        "source_id": node[0],
-        "url": _review_link(node),
-        "author": _author(meta[4] if len(meta) > 4 else meta),
-        "rating": _stars(content),
-        "rating_max": 5,
-        "text": _clean(text),
-        "language": language if _is_language(language) else None,
-        "published_at": published,
-        "published_approx": approx,
-        "updated_at": updated,
-        "reply_text": reply_text,
-        "reply_at": reply_at,
-    }
+    return _record(node, source_id=node[0], author=_author(meta[4] if len(meta) > 4 else meta),
+                   rating=_stars(content), text=_clean(text), language=language,
+                   published=_when(times[0] if times else None, relative, now), updated=updated,
+                   reply=_current_reply(node[3] if len(node) > 3 else None, now))
 
 
 def _current_reply(reply, now) -> tuple[str | None, str | None]:
@@ -335,23 +324,28 @@ def _current_reply(reply, now) -> tuple[str | None, str | None]:
 def _legacy(node: list, now) -> dict:
     stamps = [v for v in node if _is_int(v) and 10**11 < v < _MICROS]
     relative = node[1] if isinstance(node[1], str) else None
-    published, approx = _when(min(stamps) if stamps else None, relative, now)
     updated = _dates.from_epoch(max(stamps)) if stamps and max(stamps) != min(stamps) else None
-    language = node[32] if len(node) > 32 else None
-    reply_text, reply_at = _legacy_reply(node[9], now)
+    return _record(node, source_id=node[10], author=_clean(node[0][1]) if len(node[0]) > 1 else None,
+                   rating=node[4], text=_clean(node[3]), language=node[32] if len(node) > 32 else None,
+                   published=_when(min(stamps) if stamps else None, relative, now), updated=updated,
+                   reply=_legacy_reply(node[9], now))
+
+
+def _record(node: list, *, source_id, author, rating, text, language, published: tuple, updated, reply: tuple) -> dict:
+    """A review of either format; `published` is (time, approximate), `reply` (text, time)."""
     return {
-        "source_id": node[10],
+        "source_id": source_id,
         "url": _review_link(node),
-        "author": _clean(node[0][1]) if len(node[0]) > 1 and isinstance(node[0][1], str) else None,
-        "rating": node[4],
+        "author": author,
+        "rating": rating,
         "rating_max": 5,
-        "text": _clean(node[3]) if isinstance(node[3], str) else None,
+        "text": text,
         "language": language if _is_language(language) else None,
-        "published_at": published,
-        "published_approx": approx,
+        "published_at": published[0],
+        "published_approx": published[1],
         "updated_at": updated,
-        "reply_text": reply_text,
-        "reply_at": reply_at,
+        "reply_text": reply[0],
+        "reply_at": reply[1],
     }
 
 
@@ -543,10 +537,3 @@ def _with_token(url: str, token: str) -> str | None:
     if match:
         return url.replace(match.group(0), f"!2m2!1i{match.group(1)}!2s{encoded}", 1)
     return None
-
-
-def _with_params(url: str, **changes: str) -> str:
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in changes]
-    params += list(changes.items())
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))

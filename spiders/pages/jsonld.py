@@ -6,8 +6,6 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from repscan.items import make
-
 from . import LayoutError, _ld
 
 SITE = "jsonld"
@@ -32,9 +30,8 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     reviews: dict[str, dict] = {}
     for review, parent in pairs:
         fields = data.review_fields(review, parent, response.url)
-        source_id = fields["id"] or fields["url"] or _ld.stable_id(
-            business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
-        )
+        source_id = fields["id"] or fields["url"] or _ld.fallback_id(
+            business_url, fields["author"], fields["published_at"], fields["text"])
         item = _ld.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
                                business_url=business_url)
         known = reviews.get(source_id)
@@ -48,15 +45,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     items = list(reviews.values())
     summary = data.summary([parent for _, parent in pairs])
     if summary is not None:
-        rating, parent = summary
-        items.append(make(
-            "business",
-            source=SITE,
-            url=business_url,
-            name=data.names((parent or {}).get("name")),
-            rating=_ld.number(rating.get("ratingValue")),
-            review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
-        ))
+        items.append(data.business_item(SITE, summary, business_url))
     return items
 
 

@@ -11,7 +11,7 @@ import lxml.html
 from repscan.items import iso_utc, make
 
 from . import LayoutError, MissingCredentials, _ld, feed
-from ._social import dig, json_body, looks_like_json, on_domain, param, text, with_defaults, with_params
+from ._social import dig, json_body, json_or_none, looks_like_json, on_domain, param, text, with_defaults, with_params
 
 SITE = "reddit"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -42,11 +42,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 def next_page(response) -> str | None:
     """`after` from the Listing; for a full feed page, the last entry's fullname as `after`."""
     if looks_like_json(response):
-        try:
-            data = json_body(response, SITE)
-        except LayoutError:
-            return None
-        after = dig(data, "data", "after")
+        after = dig(json_or_none(response), "data", "after")
         return with_params(response.url, after=after) if isinstance(after, str) and after else None
     try:
         entries = feed.parse(response).entries

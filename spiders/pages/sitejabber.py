@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urldefrag
 
 from repscan.items import make
 
-from . import LayoutError, _ld
-from ._social import card_id, merge_cards, structured_reviews, text
+from . import _ld
+from ._social import first_text, next_url, text, with_cards
 
 SITE = "sitejabber"
 
@@ -22,21 +21,13 @@ SITE = "sitejabber"
 def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Reviews (JSON-LD first, cards filling in titles and replies; cards alone without JSON-LD), then the business."""
     business_url = _ld.page_url(response.url)
-    reviews, business = structured_reviews(SITE, response)
     cards = [_card(card, business_url) for card in response.css("div.review[data-id], div.review[id]")]
-    items = merge_cards(reviews, [card for card in cards if card is not None])
-    if not items and business is None:
-        raise LayoutError(f"sitejabber: {response.url} has no review markup and no review cards")
-    return items + ([business] if business else [])
+    return with_cards(SITE, response, cards, "no review markup and no review cards")
 
 
 def next_page(response) -> str | None:
-    for href in response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href), '
-                             'a.pagination__next::attr(href)').getall():
-        target = urldefrag(response.urljoin(href.strip()))[0]
-        if target != response.url:
-            return target
-    return None
+    return next_url(response, 'link[rel="next"]::attr(href), a[rel="next"]::attr(href), '
+                              'a.pagination__next::attr(href)')
 
 
 def start_url(url: str) -> str:
@@ -44,11 +35,11 @@ def start_url(url: str) -> str:
 
 
 def _card(card, business_url: str) -> dict | None:
-    author = _plain(card.css(".review__author__name"))
-    body = _plain(card.css(".review__text"))
+    author = first_text(card.css(".review__author__name"))
+    body = first_text(card.css(".review__text"))
     if not (author or body):
         return None
-    published = _ld.when(_plain(card.css(".review__date")))
+    published = _ld.when(first_text(card.css(".review__date")))
     own_id = text(card.attrib.get("data-id")) or text(re.sub(r"^review-", "", card.attrib.get("id") or ""))
     stars = re.search(r"(\d+(?:\.\d+)?)\s*star", card.css(".review__stars .stars::attr(title), "
                                                           ".stars::attr(title)").get() or "")
@@ -56,19 +47,15 @@ def _card(card, business_url: str) -> dict | None:
     return make(
         "review",
         source=SITE,
-        source_id=own_id or card_id(business_url, author, published, body),
+        source_id=own_id or _ld.fallback_id(business_url, author, published, body),
         url=f"{business_url}#review-{own_id}" if own_id else business_url,
         business_url=business_url,
         author=author,
         rating=_ld.number(stars.group(1)) if stars else None,
         rating_max=5,
-        title=_plain(card.css(".review__title__text, .review__title")),
+        title=first_text(card.css(".review__title__text, .review__title")),
         text=body,
         published_at=published,
-        reply_text=_plain(reply[0].css(".review-reply__text")) if reply else None,
-        reply_at=_ld.when(_plain(reply[0].css(".review-reply__date"))) if reply else None,
+        reply_text=first_text(reply[0].css(".review-reply__text")) if reply else None,
+        reply_at=_ld.when(first_text(reply[0].css(".review-reply__date"))) if reply else None,
     )
-
-
-def _plain(selection) -> str | None:
-    return text(_ld.element_text(selection[0].root)) if selection else None

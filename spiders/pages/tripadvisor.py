@@ -46,12 +46,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if not items and summary is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
     if summary is not None:
-        rating, parent = summary
-        items.append(make(
-            "business", source=SITE, url=business_url, name=data.names((parent or {}).get("name")),
-            rating=_ld.number(rating.get("ratingValue")),
-            review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
-        ))
+        items.append(data.business_item(SITE, summary, business_url))
     return items
 
 
@@ -242,8 +237,8 @@ def _from_json_ld(response, data, business_url: str) -> list[dict]:
     for review, parent in data.reviews():
         fields = data.review_fields(review, parent, response.url)
         match = _REVIEW_LINK.search(fields["url"] or fields["id"] or "")
-        source_id = match.group(1) if match else _ld.stable_id(
-            business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200])
+        source_id = match.group(1) if match else _ld.fallback_id(
+            business_url, fields["author"], fields["published_at"], fields["text"])
         items.append(_ld.review_item(SITE, fields, source_id=source_id, url=fields["url"] or business_url,
                                      business_url=business_url))
     return items

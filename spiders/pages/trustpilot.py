@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from repscan.items import make
 
 from . import LayoutError, _ld
+from ._social import with_params
 
 SITE = "trustpilot"
 
@@ -33,7 +34,7 @@ def next_page(response) -> str | None:
         current = _ld.count(pagination.get("currentPage"))
         total = _ld.count(pagination.get("totalPages"))
         if current is not None and total is not None:
-            return _with_params(response.url, page=str(current + 1)) if current < total else None
+            return with_params(response.url, page=str(current + 1)) if current < total else None
     button = response.css('a[name="pagination-button-next"]')
     href = button.attrib.get("href") if button else None
     if not href or button.attrib.get("aria-disabled") == "true":
@@ -44,12 +45,12 @@ def next_page(response) -> str | None:
     # Trustpilot's own link can drop filters; carry over ours (sort=recency) it does not set.
     missing = {k: v for k, v in parse_qsl(urlsplit(response.url).query, keep_blank_values=True)
                if k != "page" and k not in dict(parse_qsl(urlsplit(target).query))}
-    return _with_params(target, **missing) if missing else target
+    return with_params(target, **missing) if missing else target
 
 
 def start_url(url: str) -> str:
     """The business URL sorted newest first (sort=recency), from page 1, other params kept."""
-    return _with_params(url, sort="recency", page=None)
+    return with_params(url, sort="recency", page=None)
 
 
 def _page_props(response) -> dict | None:
@@ -116,22 +117,13 @@ def _from_json_ld(response, business_url: str) -> list[dict]:
     items = []
     for review, parent in pairs:
         fields = data.review_fields(review, parent, response.url)
-        review_id = _review_id(fields) or _ld.stable_id(
-            business_url, fields["author"], fields["published_at"], (fields["text"] or "")[:200]
-        )
+        review_id = _review_id(fields) or _ld.fallback_id(
+            business_url, fields["author"], fields["published_at"], fields["text"])
         reply_text, reply_at = replies.get(review_id, (None, None))
         items.append(_ld.review_item(SITE, fields, source_id=review_id, url=response.urljoin("/reviews/" + review_id),
                                      business_url=business_url, reply_text=reply_text, reply_at=reply_at))
     if summary is not None:
-        rating, parent = summary
-        items.append(make(
-            "business",
-            source=SITE,
-            url=business_url,
-            name=data.names((parent or {}).get("name")),
-            rating=_ld.number(rating.get("ratingValue")),
-            review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
-        ))
+        items.append(data.business_item(SITE, summary, business_url))
     return items
 
 
@@ -165,17 +157,3 @@ def _text(value) -> str | None:
         return None
     text = str(value).replace("\r\n", "\n")
     return text.strip() or None
-
-
-def _with_params(url: str, **changes: str | None) -> str:
-    """`url` with query parameters set (None removes one), order kept, fragment dropped."""
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    for key, value in changes.items():
-        if value is None:
-            params = [(k, v) for k, v in params if k != key]
-        elif any(k == key for k, _ in params):
-            params = [(k, value if k == key else v) for k, v in params]
-        else:
-            params.append((key, value))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.items import make
 
-from . import LayoutError, MissingCredentials, _ld
-from ._social import dig, json_body, on_domain, param, snowflake_time, text, with_defaults, with_params
+from . import LayoutError, _ld, credential
+from ._social import dig, json_body, json_or_none, on_domain, param, snowflake_time, text, with_defaults, with_params
 
 SITE = "twitter"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -61,10 +61,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
 
 def next_page(response) -> str | None:
-    try:
-        data = json_body(response, SITE)
-    except LayoutError:
-        return None
+    data = json_or_none(response)
     token = dig(data, "meta", "next_token") if isinstance(data, dict) else None
     return with_params(response.url, next_token=token, pagination_token=None) if isinstance(token, str) and token \
         else None
@@ -88,9 +85,7 @@ def start_url(url: str) -> str:
 
 
 def request_headers(environ) -> dict[str, str]:
-    token = environ.get(TOKEN, "").strip()
-    if not token:
-        raise MissingCredentials(f"{TOKEN} (an X API app bearer token with access to recent search)")
+    token = credential(environ, TOKEN, " (an X API app bearer token with access to recent search)")
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -6,11 +6,12 @@ import html
 import json
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from repscan.items import make
 
 from . import LayoutError, _dates, _ld
+from ._social import with_params_last
 
 # Pages from 2019 on embed the review feed as JSON in a <script type="application/json"
 # data-hypernova-key=…> (…reviewFeedQueryProps: reviews with id, userId, user, rating,
@@ -58,8 +59,8 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         alias = record.get("alias") or page_alias
         business_url = response.urljoin(f"/biz/{alias}") if alias else _ld.page_url(response.url)
         source_id = (f"{alias}:{record['user_id']}" if alias and record.get("user_id")
-                     else record.get("review_id") or _ld.stable_id(business_url, record.get("author"),
-                                                                  record.get("date"), (record.get("text") or "")[:200]))
+                     else record.get("review_id") or _ld.fallback_id(business_url, record.get("author"),
+                                                                    record.get("date"), record.get("text")))
         if source_id in seen:
             continue
         seen.add(source_id)
@@ -107,12 +108,12 @@ def next_page(response) -> str | None:
     elif link:
         target = _same_host(response, link)
         missing = {k: v for k, v in query.items() if k != "start" and k not in dict(parse_qsl(urlsplit(target).query))}
-        return _with_params(target, **missing) if missing else target
+        return with_params_last(target, **missing) if missing else target
     else:
         total_pages = _markup_page_count(response)
     if total_pages is None or start // per_page + 1 >= total_pages:
         return None
-    return _with_params(response.url, start=str(start + per_page))
+    return with_params_last(response.url, start=str(start + per_page))
 
 
 def _same_host(response, link: str) -> str:
@@ -125,7 +126,7 @@ def start_url(url: str) -> str:
     """A business page sorted newest first (sort_by=date_desc), from its first page."""
     if not _BIZ.search(urlsplit(url).path):
         return url
-    return _with_params(url, sort_by=NEWEST, start=None)
+    return with_params_last(url, sort_by=NEWEST, start=None)
 
 
 # Embedded review JSON (2019-2021 pages).
@@ -369,17 +370,7 @@ def _stars(label) -> int | float | None:
 def _summary(response) -> dict | None:
     data = _ld.parse(response)
     summary = data.summary([])
-    if summary is None:
-        return None
-    rating, parent = summary
-    return make(
-        "business",
-        source=SITE,
-        url=_ld.page_url(response.url),
-        name=data.names((parent or {}).get("name")),
-        rating=_ld.number(rating.get("ratingValue")),
-        review_count=_ld.count(rating.get("reviewCount") or rating.get("ratingCount")),
-    )
+    return data.business_item(SITE, summary, _ld.page_url(response.url)) if summary else None
 
 
 def _markup_page_count(response) -> int | None:
@@ -420,11 +411,3 @@ def _str(value) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _with_params(url: str, **changes: str | None) -> str:
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v is not None]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
-

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from repscan.items import make
 
-from . import LayoutError, MissingCredentials, _dates, _ld
+from . import LayoutError, _dates, _ld, credential
+from ._social import api_object, with_params_last
 
 # GET https://api.yelp.com/v3/businesses/{id or alias}/reviews with REPSCAN_YELP_API_KEY as Bearer.
 # Yelp serves at most three reviews per business, each cut to about 160 characters, without owner
@@ -22,10 +22,7 @@ YELP_TIME_ZONE = "America/Los_Angeles"
 
 
 def request_headers(environ) -> dict:
-    key = (environ.get(KEY_VARIABLE) or "").strip()
-    if not key:
-        raise MissingCredentials(KEY_VARIABLE)
-    return {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    return {"Authorization": f"Bearer {credential(environ, KEY_VARIABLE)}", "Accept": "application/json"}
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -33,15 +30,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
     `now` is accepted for the common extractor signature; the API gives exact times.
     """
-    try:
-        data = json.loads(response.text)
-    except ValueError:
-        raise LayoutError(f"yelp-api: {response.url} is not JSON") from None
-    if not isinstance(data, dict):
-        raise LayoutError(f"yelp-api: {response.url}: expected a JSON object")
-    if isinstance(data.get("error"), dict):
-        error = data["error"]
-        raise LayoutError(f"yelp-api: API error {error.get('code')}: {error.get('description')}")
+    data = api_object(response, SITE, "code", "description")
     if not isinstance(data.get("reviews"), list):
         raise LayoutError(f"yelp-api: {response.url}: no reviews list in the response")
     business = _business_id(response.url)
@@ -87,7 +76,7 @@ def start_url(url: str) -> str:
         if not match:
             return url
         base = f"{API}/v3/businesses/{match.group(1)}/reviews"
-    return _with_params(base, sort_by="newest")
+    return with_params_last(base, sort_by="newest")
 
 
 def _business_id(url: str) -> str | None:
@@ -102,11 +91,4 @@ def _without_tracking(url) -> str | None:
     parts = urlsplit(url)
     params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
               if k != "adjust_creative" and not k.startswith("utm_")]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
-
-
-def _with_params(url: str, **changes: str) -> str:
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in changes]
-    params += list(changes.items())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
