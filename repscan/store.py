@@ -245,15 +245,19 @@ class Store:
         return counts
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """The stored rows of a batch, looked up by primary key (source_id IN (...) per source):
+        an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
+        by_source: dict[str, list[str]] = {}
+        for source, source_id in source_keys:
+            by_source.setdefault(source, []).append(source_id)
         found: dict[tuple[str, str], dict] = {}
-        for start in range(0, len(source_keys), BATCH_IN):
-            chunk = source_keys[start:start + BATCH_IN]
-            clause = " OR ".join("(source = ? AND source_id = ?)" for _ in chunk)
-            params: list = [client_id]
-            for source, source_id in chunk:
-                params += [source, source_id]
-            for row in self.db.query(f"SELECT * FROM {table} WHERE client_id = ? AND ({clause})", params):
-                found[(row["source"], row["source_id"])] = row
+        for source, ids in by_source.items():
+            for start in range(0, len(ids), BATCH_IN):
+                chunk = ids[start:start + BATCH_IN]
+                sql = (f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
+                       f" AND source_id IN ({', '.join('?' * len(chunk))})")
+                for row in self.db.query(sql, [client_id, source, *chunk]):
+                    found[(row["source"], row["source_id"])] = row
         return found
 
     def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
@@ -402,19 +406,20 @@ class Store:
         A source's first crawl imports its history: its old negatives alert only when
         published after `recent_since`; anything that turns up or turns negative later alerts.
         """
-        first_crawl = ("(SELECT MIN(finished_at) FROM crawls c WHERE c.client_id = t.client_id"
-                       " AND c.source = t.source AND c.status IN ('ok', 'empty'))")
+        # A source's history cut-off: when its first clean crawl finished (computed once, not per row).
+        first_crawl = ("WITH first AS (SELECT source, MIN(finished_at) AS finished FROM crawls"
+                       " WHERE client_id = ? AND status IN ('ok', 'empty') GROUP BY source) ")
         out = []
         for kind, table, extra in (("review", "reviews", ", t.rating, t.rating_max, t.reply_text"),
                                    ("post", "posts", ", NULL AS rating, NULL AS rating_max, NULL AS reply_text")):
             out += [{**row, "kind": kind} for row in self.db.query(
-                f"SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
-                f" FROM {table} t WHERE t.client_id = ? AND t.negative = 1"
+                f"{first_crawl}SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
+                f" FROM {table} t LEFT JOIN first ON first.source = t.source WHERE t.client_id = ? AND t.negative = 1"
                 + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
-                f" AND (t.negative_since > COALESCE({first_crawl}, '') OR t.published_at >= ?)"
+                " AND (t.negative_since > COALESCE(first.finished, '') OR t.published_at >= ?)"
                 " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id AND a.kind = ?"
                 " AND a.item_key = t.source || ':' || t.source_id)",
-                [client_id, recent_since, kind])]
+                [client_id, client_id, recent_since, kind])]
         for (engine, query), rows in self.search_snapshot(client_id).items():
             for row in rows:
                 complaint = row["category"] == "complaint" or (row["negative"] and row["category"] != "own")

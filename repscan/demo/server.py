@@ -41,6 +41,7 @@ class LocalSite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK wait
 
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 site._serve(self)

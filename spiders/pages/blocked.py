@@ -59,11 +59,14 @@ _ON_BARE_PAGE = (
     ("captcha", ('form[action*="aptcha"]', 'input[name*="aptcha"]', 'img[src*="aptcha"]')),
 )
 # Inline script variables set only on challenge pages.
+# Each with plain substrings one of which must occur first: a cheap test before the regex,
+# since content pages carry tens of KB of inline JSON.
 _SCRIPT_MARKERS = (
-    ("Cloudflare challenge", re.compile(r"\b_cf_chl_opt\b|/cdn-cgi/challenge-platform/h/")),
-    ("DataDome", re.compile(r"\bvar\s+dd\s*=\s*\{[^}]*captcha-delivery\.com")),
-    ("PerimeterX", re.compile(r"\b_pxCaptcha|/captcha/captcha\.js\?a=c")),
-    ("AWS WAF challenge", re.compile(r"\bwindow\.gokuProps\s*=")),
+    ("Cloudflare challenge", ("_cf_chl_opt", "challenge-platform"),
+     re.compile(r"\b_cf_chl_opt\b|/cdn-cgi/challenge-platform/h/")),
+    ("DataDome", ("captcha-delivery",), re.compile(r"\bvar\s+dd\s*=\s*\{[^}]*captcha-delivery\.com")),
+    ("PerimeterX", ("_pxCaptcha", "captcha.js"), re.compile(r"\b_pxCaptcha|/captcha/captcha\.js\?a=c")),
+    ("AWS WAF challenge", ("gokuProps",), re.compile(r"\bwindow\.gokuProps\s*=")),
 )
 # Titles of vendor interstitials; trusted only together with an error status.
 _TITLES = (
@@ -108,8 +111,8 @@ def _markup(response, sel, status: int) -> str | None:
         if any(sel.css(css) for css in selectors):
             return reason
     scripts = sel.xpath("//script[not(@src)]/text()").getall()
-    for reason, pattern in _SCRIPT_MARKERS:
-        if any(pattern.search(script) for script in scripts):
+    for reason, needles, pattern in _SCRIPT_MARKERS:
+        if any(any(n in script for n in needles) and pattern.search(script) for script in scripts):
             return reason
     if status >= 400:
         title = " ".join((sel.xpath("//title//text()").get() or "").split()).casefold()
