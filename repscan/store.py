@@ -235,13 +235,12 @@ class Store:
                 self._save_reviews(client_id, groups["review"], crawl_id, seen_at, counts)
             if groups.get("post"):
                 self._save_posts(client_id, groups["post"], crawl_id, seen_at, counts)
-            for item in groups.get("search_result", []):
-                row = {k: v for k, v in item.items() if k != "kind"}
-                self.db["search_results"].insert({**row, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
-                counts["items"] += 1
-            for item in groups.get("business", []):
-                row = {k: v for k, v in item.items() if k != "kind"}
-                self.db["businesses"].insert({**row, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
+            for kind, table in (("search_result", "search_results"), ("business", "businesses")):
+                rows = [{**{k: v for k, v in item.items() if k != "kind"}, "client_id": client_id,
+                         "crawl_id": crawl_id, "seen_at": seen_at} for item in groups.get(kind, [])]
+                if rows:
+                    self.db[table].insert_all(rows)
+            counts["items"] += len(groups.get("search_result", []))
         return counts
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
@@ -303,6 +302,7 @@ class Store:
     def _save_posts(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
         items = list({(i["source"], i["source_id"]): i for i in items}.values())
         existing = self._existing("posts", client_id, [(i["source"], i["source_id"]) for i in items])
+        inserts = []
         for item in items:
             counts["items"] += 1
             fields = {k: v for k, v in item.items() if k != "kind"}
@@ -310,7 +310,7 @@ class Store:
             old = existing.get((item["source"], item["source_id"]))
             if old is None:
                 counts["new"] += 1
-                self.db["posts"].insert({
+                inserts.append({
                     **fields, "client_id": client_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
                     "negative_since": seen_at if fields["negative"] else None,
                     "first_crawl_id": crawl_id, "last_crawl_id": crawl_id,
@@ -322,6 +322,8 @@ class Store:
                 counts["newly_negative"] += 1
             update.update(last_seen_at=seen_at, last_crawl_id=crawl_id)
             self.db["posts"].update((client_id, item["source"], item["source_id"]), update)
+        if inserts:
+            self.db["posts"].insert_all(inserts)
 
     def mark_removed(self, client_id: str, source: str, business_url: str, crawl_id: int, when: str | None = None) -> int:
         """After a complete crawl: reviews of that business not seen in it are gone from the site."""
