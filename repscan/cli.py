@@ -66,7 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="crawl every page (no incremental stop); marks removed reviews")
     p.add_argument("--quiet", action="store_true", help="only warnings from Scrapy")
     p.add_argument("--wait", type=float, default=60.0, help="seconds to wait while another run or crawl works (60)")
+    p.add_argument("--nodes", action="store_true", help="run the source crawls as jobs on the config's Scrapyd [[nodes]]")
     p.set_defaults(handler=cmd_crawl)
+
+    p = sub.add_parser("ingest", help="merge feed exports from Scrapyd nodes into the database (each job once)")
+    p.add_argument("feeds", nargs="+", type=Path, metavar="FEED", help="JSON lines feed of a node's job (.jl, .jl.gz)")
+    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait while a run or crawl works (60)")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("nodes", help="Scrapyd nodes: deploy the spiders to every [[nodes]] entry, their state, the egg")
+    p.add_argument("action", choices=["deploy", "status", "egg"],
+                   help="deploy: upload the spiders as an egg; status: each node's jobs; egg FILE: write the egg"
+                        " (for scrapyd-deploy TARGET --egg FILE)")
+    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it")
+    p.add_argument("--version", help="deploy: the version name on the nodes (default: <repscan version>.post<time>)")
+    p.set_defaults(handler=cmd_nodes)
 
     p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
     p.add_argument("--client", required=True)
@@ -199,6 +213,15 @@ def cmd_crawl(args) -> int:
     from spiders.run import jobs_for, run
 
     cfg = _config(args)
+    crawl = run
+    if args.nodes:
+        if not cfg.nodes:
+            raise Usage(f"--nodes: {cfg.path} lists no [[nodes]] (see docs/scale.md)")
+        from functools import partial
+
+        from repscan import nodes
+
+        crawl = partial(nodes.run, echo=None if args.quiet else _stderr)
     try:
         jobs = jobs_for(cfg, args.client, args.source)
     except KeyError as exc:
@@ -207,12 +230,58 @@ def cmd_crawl(args) -> int:
         raise Usage("no sources match (check --client/--source and the config's sources)")
     try:
         with run_lock(cfg.database, wait=args.wait):
-            rows = run(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
+            rows = crawl(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
     except Busy as exc:
         print(f"repscan crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print_crawls(rows)
     return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args) -> int:
+    from repscan.ingest import FeedError, ingest_paths
+    from repscan.jobs import Busy, run_lock
+
+    cfg = _config(args)
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            results = ingest_paths(cfg, args.feeds)
+    except FeedError as exc:
+        raise Usage(str(exc)) from None
+    except Busy as exc:
+        print(f"repscan ingest: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for result in results:
+        print(result.line())
+    return EXIT_FAILURE if any(r.failed and not r.skipped for r in results) else EXIT_OK
+
+
+def cmd_nodes(args) -> int:
+    from repscan import nodes
+
+    if args.action == "egg":
+        if not args.file:
+            raise Usage("nodes egg FILE: name the file to write")
+        args.file.write_bytes(nodes.build_egg())
+        print(args.file)
+        return EXIT_OK
+    cfg = _config(args)
+    if not cfg.nodes:
+        raise Usage(f"{cfg.path} lists no [[nodes]] (see docs/scale.md)")
+    if args.action == "deploy":
+        results = nodes.deploy(cfg, version=args.version, echo=print)
+        return EXIT_FAILURE if any(error for _, error in results) else EXIT_OK
+    rows = nodes.status(cfg)
+    for row in rows:
+        if row["status"] == "ok":
+            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished")
+        else:
+            print(f"{row['url']:<32} down  {row['error']}")
+    return EXIT_FAILURE if any(row["status"] != "ok" for row in rows) else EXIT_OK
 
 
 def print_crawls(rows: list[dict], out=sys.stdout) -> None:

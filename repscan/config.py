@@ -112,6 +112,25 @@ class Crawl(_Strict):
     proxy: str | None = None
 
 
+class Node(_Strict):
+    """A Scrapyd server that runs source crawls (docs/scale.md)."""
+
+    url: Url                                  # http://host:6800/
+    project: str = Field("repscan", min_length=1)
+    slots: int = Field(2, ge=1, le=64)        # jobs at once on this node (keep <= Scrapyd's max_proc)
+
+
+class Dispatch(_Strict):
+    """How `repscan run` and `repscan crawl --nodes` use the [[nodes]]."""
+
+    feeds: Path | None = None                 # a folder shared with the nodes; unset: fetch items_url over HTTP
+    poll: float = Field(2.0, gt=0)            # seconds between listjobs.json polls
+    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site domain (always on one node)
+    node_timeout: float = Field(60.0, gt=0)   # a node unreachable this long is dead; its jobs failed
+    job_timeout: float = Field(3600.0, gt=0)  # a job running longer is cancelled (cancel.json)
+    known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop
+
+
 def _sites(kind: str) -> list[str]:
     """Site keys of the registry's page modules: review/post sources, or search engines."""
     from spiders.pages import SITES, get
@@ -210,6 +229,8 @@ class Settings(_Strict):
     storage: Storage = Storage()
     crawl: Crawl = Crawl()
     search: Search = Search()
+    nodes: list[Node] = []
+    dispatch: Dispatch = Dispatch()
     clients: list[Client] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -219,6 +240,9 @@ class Settings(_Strict):
             if client.id in seen:
                 raise ValueError(f"client id {client.id!r} is used twice")
             seen.add(client.id)
+        nodes = [(node.url.rstrip("/"), node.project) for node in self.nodes]
+        if len(set(nodes)) != len(nodes):
+            raise ValueError("a node (url and project) is listed twice under [[nodes]]")
         return self
 
 
@@ -244,6 +268,19 @@ class Config:
     @property
     def search(self) -> Search:
         return self.settings.search
+
+    @property
+    def nodes(self) -> list[Node]:
+        return self.settings.nodes
+
+    @property
+    def dispatch(self) -> Dispatch:
+        return self.settings.dispatch
+
+    @property
+    def feeds(self) -> Path | None:
+        feeds = self.dispatch.feeds
+        return self.resolve(feeds) if feeds else None
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.path.parent / path)

@@ -78,9 +78,14 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
     outcomes: list[Outcome] = []
 
     jobs = [job for d in due_crawls for job in jobs_for(config, d.client_id)]
+    crawl = run
+    if config.nodes:  # source crawls go to the Scrapyd nodes; one a dead node lost runs again now
+        from repscan import nodes
+
+        jobs, crawl = nodes.lost_jobs(config, jobs), nodes.run
     if jobs:
         try:
-            rows = run(config, jobs, log_level=log_level)
+            rows = crawl(config, jobs, log_level=log_level)
         except Exception as exc:  # the crawl process itself broke: every due crawl failed
             rows = []
             outcomes += [Outcome(d.client_id, "crawl", "failed", f"{type(exc).__name__}: {exc}") for d in due_crawls]

@@ -141,6 +141,22 @@ def m003_alerts(db: Database) -> None:
     db["alerts"].create_index(["sent_at", "due_at"])
 
 
+@migrations()
+def m004_node_jobs(db: Database) -> None:
+    """Crawls run as Scrapyd jobs (repscan/nodes.py) and feeds merged by `repscan ingest`: which job
+    fed which crawls row, and how many of its feed's lines are already in, so a feed is merged once."""
+    db["node_jobs"].create(
+        {
+            "job_id": str, "node": str, "project": str, "client_id": str, "source": str, "url": str,
+            "spider": str, "crawl_id": int, "status": str, "scheduled_at": str, "finished_at": str,
+            "lines": int, "items": int, "new_items": int, "complete": int, "feed": str, "error": str,
+        },
+        pk="job_id",
+    )
+    db["node_jobs"].create_index(["status"])
+    db["node_jobs"].create_index(["client_id", "source", "url"])
+
+
 def _now() -> str:
     return stamp()
 
@@ -209,6 +225,37 @@ class Store:
             if len(history) < 10:
                 history.append(row)
         return out
+
+    # -- Scrapyd jobs and their feeds ----------------------------------------
+
+    def node_job(self, job_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM node_jobs WHERE job_id = ?", [job_id]))
+        return rows[0] if rows else None
+
+    def add_node_job(self, row: dict) -> None:
+        self.db["node_jobs"].insert({"lines": 0, "items": 0, "new_items": 0, "complete": 0, **row}, pk="job_id")
+
+    def update_node_job(self, job_id: str, **fields) -> None:
+        self.db["node_jobs"].update(job_id, fields)
+
+    def node_jobs(self, *statuses: str) -> list[dict]:
+        where = f"WHERE status IN ({', '.join('?' for _ in statuses)})" if statuses else ""
+        return list(self.db.query(f"SELECT * FROM node_jobs {where} ORDER BY scheduled_at, job_id", list(statuses)))
+
+    def lost_node_jobs(self) -> list[dict]:
+        """Jobs whose node died or lost them, with no crawl of that source since: to be run again."""
+        return list(self.db.query(
+            "SELECT * FROM node_jobs j WHERE j.status = 'failed' AND NOT EXISTS (SELECT 1 FROM crawls c"
+            " WHERE c.client_id = j.client_id AND c.source = j.source AND c.url = j.url AND c.id > j.crawl_id)"
+            " ORDER BY j.scheduled_at"))
+
+    def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
+        """The source ids of the newest stored reviews and posts (by date), newest first."""
+        return [row[0] for row in self.db.execute(
+            "SELECT source_id FROM (SELECT source_id, COALESCE(published_at, first_seen_at) AS at FROM reviews"
+            " WHERE client_id = ? AND source = ? UNION ALL SELECT source_id, COALESCE(published_at, first_seen_at)"
+            " FROM posts WHERE client_id = ? AND source = ?) ORDER BY at DESC LIMIT ?",
+            [client_id, source, client_id, source, limit]).fetchall()]
 
     # -- items --------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,24 @@ class CrawlHealth:
         return "; ".join(parts[:5]) or None
 
 
+def list_arg(value) -> list:
+    """A list spider argument. Scrapyd passes every argument as a string (`-a name=value`): a JSON list,
+    or comma-separated words for a hand-typed one."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("["):
+            return [str(v) for v in json.loads(value)]
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value or ())
+
+
+def bool_arg(value) -> bool:
+    """A flag spider argument: True/False, or from Scrapyd "true"/"false"/"1"/"0"."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 class SourceSpider(scrapy.Spider):
     """Subclasses name a page module; extraction lives there, this only decides what to fetch."""
 
@@ -56,15 +75,18 @@ class SourceSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.client_id = client_id
         self.url = url
-        self.known_ids = set(known_ids)
+        self.known_ids = set(list_arg(known_ids))
         self.max_pages = int(max_pages)
-        self.full = bool(full)
+        self.full = bool_arg(full)
         self.threshold = float(threshold)
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
         self.health = CrawlHealth()
-        self.mention_names = list(mention_names)
+        self.mention_names = list_arg(mention_names)
         page = getattr(type(self), "page", None)
-        self.mentions_only = getattr(page, "MENTIONS", False) if mentions_only is None else mentions_only
+        if mentions_only in (None, ""):
+            self.mentions_only = getattr(page, "MENTIONS", False)
+        else:
+            self.mentions_only = bool_arg(mentions_only)
 
     @property
     def source(self) -> str:

@@ -1,16 +1,21 @@
-"""Item pipelines: normalise, then classify, then store in batches (one transaction each)."""
+"""Item pipelines: normalise, then classify, then store in batches (one transaction each).
+
+On a Scrapyd node (REPSCAN_STORE = "feed") there is no database: FeedPipeline takes the
+store's place, and items leave through the FEEDS export for `repscan ingest` to merge.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+import uuid
 
 from scrapy import signals
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from repscan.classify import classify
 from repscan.search import categorize, negative_result
-from repscan.items import FIELDS, iso_utc
+from repscan.items import FIELDS, iso_utc, stamp
 from repscan.language import detect
 from repscan.store import Store
 
@@ -20,28 +25,56 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab
 NUMBER_FIELDS = ("rating", "rating_max", "score")
 
 
+def normalise(item: dict) -> dict:
+    """Every contract field present, times ISO UTC with Z, numbers numeric, "" as None (DropItem if unusable).
+
+    Shared by NormalisePipeline and `repscan ingest`; normalising a normalised item changes nothing."""
+    fields = FIELDS[item["kind"]]
+    out = {"kind": item["kind"]}
+    for name in fields:
+        value = item.get(name)
+        if isinstance(value, str):
+            value = CONTROL.sub("", value).strip() or None
+        if name in TIME_FIELDS and value is not None:
+            value = iso_utc(value)
+        if name in NUMBER_FIELDS and value is not None:
+            value = float(str(value).replace(",", "."))
+        out[name] = value
+    if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
+        raise DropItem(f"{out['kind']} without source/source_id from {out.get('url')}")
+    if out["kind"] in ("review", "post") and not out.get("language"):
+        out["language"] = detect(" ".join(filter(None, (out.get("title"), out.get("text")))))
+    if out["kind"] == "review" and out.get("rating_max") is None:
+        out["rating_max"] = 5.0
+    return out
+
+
+def classify_item(item: dict, threshold: float = 0.4, own_domains=(), own_profiles=(), categories=None) -> dict:
+    """Adds sentiment (-1..1) and negative (and a search result's category). Shared with `repscan ingest`."""
+    if item["kind"] in ("review", "post"):
+        item.update(classify(item, threshold))
+    elif item["kind"] == "search_result":
+        verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
+        item["sentiment"] = verdict["sentiment"]
+        item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"])
+        item["category"] = categorize(item["url"], own_domains=own_domains, own_profiles=own_profiles,
+                                      extra=categories or {})
+    return item
+
+
+def crawl_outcome(health, reason: str, items: int) -> tuple[str, bool, str | None]:
+    """(status, complete, error) of a closed crawl: the crawls row's verdict, on a node or not."""
+    if reason not in ("finished",) and not health.errors:
+        health.errors.append(f"crawl ended early: {reason}")
+    status = health.status(items)
+    return status, health.complete and status == "ok", health.error_text()
+
+
 class NormalisePipeline:
     """Every contract field present, times ISO UTC with Z, numbers numeric, "" as None."""
 
     def process_item(self, item: dict) -> dict:
-        fields = FIELDS[item["kind"]]
-        out = {"kind": item["kind"]}
-        for name in fields:
-            value = item.get(name)
-            if isinstance(value, str):
-                value = CONTROL.sub("", value).strip() or None
-            if name in TIME_FIELDS and value is not None:
-                value = iso_utc(value)
-            if name in NUMBER_FIELDS and value is not None:
-                value = float(str(value).replace(",", "."))
-            out[name] = value
-        if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
-            raise DropItem(f"{out['kind']} without source/source_id from {out.get('url')}")
-        if out["kind"] in ("review", "post") and not out.get("language"):
-            out["language"] = detect(" ".join(filter(None, (out.get("title"), out.get("text")))))
-        if out["kind"] == "review" and out.get("rating_max") is None:
-            out["rating_max"] = 5.0
-        return out
+        return normalise(item)
 
 
 class ClassifyPipeline:
@@ -56,15 +89,8 @@ class ClassifyPipeline:
 
     def process_item(self, item: dict) -> dict:
         spider = self.crawler.spider
-        if item["kind"] in ("review", "post"):
-            item.update(classify(item, getattr(spider, "threshold", 0.4)))
-        elif item["kind"] == "search_result":
-            verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
-            item["sentiment"] = verdict["sentiment"]
-            item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"])
-            item["category"] = categorize(item["url"], own_domains=spider.own_domains,
-                                          own_profiles=spider.own_profiles, extra=spider.categories)
-        return item
+        return classify_item(item, getattr(spider, "threshold", 0.4), getattr(spider, "own_domains", ()),
+                             getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
 
 
 class StorePipeline:
@@ -80,6 +106,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if crawler.settings.get("REPSCAN_STORE", "sqlite") == "feed":
+            raise NotConfigured  # a node: FeedPipeline sends items to the feed export instead
         return cls(crawler)
 
     def open_spider(self) -> None:
@@ -110,15 +138,12 @@ class StorePipeline:
 
     def spider_closed(self, spider, reason: str) -> None:
         health = spider.health
-        if reason not in ("finished",) and not health.errors:
-            health.errors.append(f"crawl ended early: {reason}")
-        status = health.status(self.counts["items"])
+        status, complete, error = crawl_outcome(health, reason, self.counts["items"])
         stats = self.crawler.stats
-        complete = health.complete and status == "ok"
         self.store.finish_crawl(
             self.crawl_id, status=status, items=self.counts["items"], new_items=self.counts["new"],
             requests=stats.get_value("downloader/request_count", 0), pages=health.pages,
-            full=complete, error=health.error_text(),
+            full=complete, error=error,
         )
         if complete and spider.full:
             for business_url in self.business_urls:
@@ -126,3 +151,50 @@ class StorePipeline:
         log.info("crawl %s %s %s: %s, %d items, %d new", self.crawl_id, spider.client_id, spider.source,
                  status, self.counts["items"], self.counts["new"])
         self.store.close()
+
+
+class FeedPipeline:
+    """On a Scrapyd node (REPSCAN_STORE = "feed"): no database, items leave through FEEDS.
+
+    Each item carries its client_id and the job (id, spider, source, url, started_at); when
+    the spider closes, one last line {"kind": "crawl", ...} carries the crawl's health, so
+    `repscan ingest` can write the crawls row. A feed without that line is from a crawl
+    that did not end (the node or the process died)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.items = 0
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler.settings.get("REPSCAN_STORE", "sqlite") != "feed":
+            raise NotConfigured  # silent: the usual case, StorePipeline stores
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.job = {
+            "id": getattr(spider, "_job", None) or uuid.uuid4().hex,  # Scrapyd passes its job id as _job
+            "spider": type(spider).__name__, "source": spider.source, "url": spider.url,
+            "started_at": stamp(),
+        }
+
+    def process_item(self, item: dict) -> dict:
+        if item["kind"] != "business":  # counted as StorePipeline counts (crawl status ok vs empty)
+            self.items += 1
+        return {**item, "client_id": self.crawler.spider.client_id, "job": self.job}
+
+    def spider_closed(self, spider, reason: str) -> None:
+        # FeedExporter closes its files on this same signal, in a task scheduled after this
+        # handler runs, so the record below is the feed's last line (tests/repscan/test_nodes.py).
+        status, complete, error = crawl_outcome(spider.health, reason, self.items)
+        record = {
+            "kind": "crawl", "client_id": spider.client_id, "job": self.job, "status": status,
+            "items": self.items, "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+            "pages": spider.health.pages, "complete": complete, "full": bool(spider.full), "error": error,
+            "reason": reason, "finished_at": stamp(),
+        }
+        self.crawler.signals.send_catch_log(signal=signals.item_scraped, item=record, response=None, spider=spider)
+        log.info("crawl %s %s %s: %s, %d items to the feed", self.job["id"], spider.client_id, spider.source,
+                 status, self.items)

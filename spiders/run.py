@@ -31,9 +31,8 @@ def jobs_for(config: Config, client_id: str | None = None, site: str | None = No
     return [job for job in jobs if site in (None, job.site)]
 
 
-def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
-    settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
+    """The config's [crawl] as Scrapy settings: for a local crawl, and sent with every Scrapyd job."""
     crawl = config.crawl
     overrides = {
         "REPSCAN_DATABASE": str(config.database),
@@ -51,8 +50,29 @@ def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
     if crawl.proxy:
         # HttpProxyMiddleware reads the standard variables; a per-request proxy needs meta.
         overrides["REPSCAN_PROXY"] = crawl.proxy
-    settings.setdict(overrides, priority="cmdline")
+    return overrides
+
+
+def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.setdict(crawl_overrides(config, log_level), priority="cmdline")
     return settings
+
+
+def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | None = None) -> dict:
+    """A source spider's arguments: the same for a local crawl and a Scrapyd job (repscan/nodes.py)."""
+    return dict(
+        client_id=job.client.id,
+        url=job.source.url,
+        known_ids=known,
+        max_pages=job.source.max_pages or config.crawl.max_pages,
+        full=full,
+        threshold=job.client.negative_threshold,
+        now=now,
+        mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
+        mentions_only=job.source.mentions_only,
+    )
 
 
 def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None = None,
@@ -84,18 +104,9 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             )
             continue
         spider_cls = process.spider_loader.load(job.source.site)
-        process.crawl(
-            spider_cls,
-            client_id=job.client.id,
-            url=job.source.url,
-            known_ids=known[(job.client.id, job.source.site)],
-            max_pages=job.source.max_pages or config.crawl.max_pages,
-            full=full or (job.client.id, job.site, job.source.url) in catch_up,
-            threshold=job.client.negative_threshold,
-            now=now,
-            mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
-            mentions_only=job.source.mentions_only,
-        )
+        process.crawl(spider_cls, **source_arguments(
+            config, job, known=known[(job.client.id, job.source.site)],
+            full=full or (job.client.id, job.site, job.source.url) in catch_up, now=now))
     process.start()
     store = Store(config.database)
     try:

@@ -37,8 +37,12 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "spiders.pipelines.NormalisePipeline": 100,
     "spiders.pipelines.ClassifyPipeline": 200,
-    "spiders.pipelines.StorePipeline": 300,
+    "spiders.pipelines.StorePipeline": 300,  # REPSCAN_STORE = "sqlite"
+    "spiders.pipelines.FeedPipeline": 300,   # REPSCAN_STORE = "feed"
 }
+# "sqlite": items go to REPSCAN_DATABASE. "feed": a Scrapyd node without a database; items and
+# a last crawl-health line go to the FEEDS export, for `repscan ingest` (docs/scale.md).
+REPSCAN_STORE = "sqlite"
 REPSCAN_DATABASE = "repscan.db"
 REPSCAN_BATCH_SIZE = 200
 FEED_EXPORT_ENCODING = "utf-8"
