@@ -30,8 +30,14 @@ class CrawlHealth:
     pages: int = 0
     blocked: str | None = None
     errors: list[str] = field(default_factory=list)
-    complete: bool = False  # reached the last page: absent reviews were removed from the site
+    chains: int = 0  # start requests, each followed page by page
+    chains_done: int = 0  # of those, how many reached their last page
     stopped_early: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every chain reached its last page: reviews absent from the site were removed from it."""
+        return self.chains > 0 and self.chains_done == self.chains and not self.stopped_early
 
     def status(self, items: int) -> str:
         if self.blocked:
@@ -100,6 +106,7 @@ class SourceSpider(scrapy.Spider):
             self.health.errors.append(f"missing credentials: {exc}")
             return
         for request in self.first_requests():
+            self.health.chains += 1
             yield request
 
     def first_requests(self):
@@ -153,7 +160,7 @@ class SourceSpider(scrapy.Spider):
         content = [item for item in items if item["kind"] in ("review", "post")]
         next_url = self.page.next_page(response)
         if not next_url:
-            self.health.complete = True
+            self.health.chains_done += 1
         elif not content and not self.mentions_only:
             self.health.stopped_early = f"page {page_no} had no reviews"
         elif not self.full and all(item["source_id"] in self.known_ids for item in content):
