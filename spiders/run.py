@@ -9,6 +9,7 @@ from scrapy.settings import Settings
 
 from repscan.config import Client, Config, Source
 from repscan.store import Store
+from spiders.search import paced
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
         if job.engine:
             client = job.client
             process.crawl(
-                process.spider_loader.load("search"), client_id=client.id, engine=job.engine,
+                paced(process.spider_loader.load("search"), search.delay), client_id=client.id, engine=job.engine,
                 queries=client.queries, base_url=search.base_url(job.engine), depth=search.depth,
-                delay=search.delay, own_domains=client.domains, own_profiles=client.profiles,
+                own_domains=client.domains, own_profiles=client.profiles,
                 categories=search.categories, now=now,
             )
             continue

@@ -6,13 +6,30 @@ from spiders.base import SourceSpider
 from spiders.pages import get
 
 
+def paced(spider_cls: type, delay: float) -> type:
+    """The spider class with DOWNLOAD_DELAY = delay: queries to one engine are spaced by it.
+
+    The config's crawl settings are applied at command-line priority, above a spider's
+    custom_settings, so the engine delay is set at that priority too."""
+
+    class Paced(spider_cls):
+        @classmethod
+        def update_settings(cls, settings):
+            super().update_settings(settings)
+            settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+            settings.set("AUTOTHROTTLE_START_DELAY", delay, priority="cmdline")
+
+    Paced.__name__ = Paced.__qualname__ = spider_cls.__name__
+    return Paced
+
+
 class SearchSpider(SourceSpider):
     """The engine's page module extracts; this asks each query, then follows `depth` result pages."""
 
     name = "search"
 
     def __init__(self, client_id: str, engine: str, queries=(), base_url: str | None = None, depth: int = 1,
-                 delay: float = 10.0, own_domains=(), own_profiles=(), categories=None, **kwargs):
+                 own_domains=(), own_profiles=(), categories=None, **kwargs):
         self.engine = engine
         self.page = get(engine)
         queries = list(queries)
@@ -21,7 +38,6 @@ class SearchSpider(SourceSpider):
         self.base_url = base_url
         self.queries = list(queries)
         self.depth = int(depth)
-        self.download_delay = float(delay)  # Scrapy spaces requests to one engine by this
         self.own_domains = list(own_domains)
         self.own_profiles = list(own_profiles)
         self.categories = dict(categories or {})

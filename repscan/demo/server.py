@@ -33,6 +33,7 @@ class LocalSite:
     def __init__(self, route: Route, host: str = "127.0.0.1", port: int = 0):
         self.route = route
         self.hits: list[str] = []
+        self.hit_times: list[float] = []  # time.monotonic() of each hit, for pacing checks
         self.agents: set[str] = set()
         self.posts: list[tuple[str, bytes]] = []  # (path, body) of every POST, e.g. webhooks
         self._faults: dict[str, deque[Reply]] = defaultdict(deque)
@@ -76,6 +77,7 @@ class LocalSite:
         path = handler.path
         with self._lock:
             self.hits.append(path)
+            self.hit_times.append(time.monotonic())
             self.agents.add(handler.headers.get("User-Agent", ""))
             queued = self._faults.get(path)
             reply = queued.popleft() if queued else None

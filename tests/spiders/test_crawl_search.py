@@ -130,3 +130,19 @@ def test_challenge_instead_of_results_is_blocked(tmp_path):
         assert ("duckduckgo", "Acme Plumbing") not in store.search_snapshot("acme")
     finally:
         store.close()
+
+
+def test_queries_to_one_engine_are_spaced_by_the_configured_delay(tmp_path):
+    engines = Engines()
+    with engines.server:
+        path = tmp_path / "repscan.toml"
+        text = CONFIG.format(url=engines.server.url).replace("delay = 0", "delay = 1.5").replace(
+            'engines = ["duckduckgo", "bing"]', 'engines = ["duckduckgo"]').replace(
+            'queries = ["Acme Plumbing"]', 'queries = ["Acme Plumbing", "Acme Plumbing reviews", "Acme Plumbing complaints"]')
+        path.write_text(text, encoding="utf-8")
+        result = run_cli("--config", str(path), "crawl", "--quiet")
+        assert result.returncode == 0, result.stderr[-2000:]
+        times = [t for hit, t in zip(engines.server.hits, engines.server.hit_times) if hit.startswith("/html/")]
+    assert len(times) == 3
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= 1.5 * 0.5  # Scrapy randomises the delay by ±50%
