@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
 from pathlib import Path
+
+from bench._common import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -255,22 +256,9 @@ def scores(rows: list[dict]) -> dict:
     return result
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "platform": platform.platform()}
-
-
 def render(report: dict) -> str:
     m, d = report["machine"], report["detector"]
-    lines = [f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, {m['platform']}", "",
+    lines = [f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, {m['date']}", "",
              f"Language detector: load {d['load_s']} s, +{d['memory_mb']} MB resident, "
              f"{d['ms_per_text']} ms per text"]
     for kind, r in d["samples"].items():

@@ -1,0 +1,92 @@
+"""One Trustpilot crawl in this process, timed, with or without the item pipelines; prints its figures as JSON.
+
+    python -m bench.crawl_runner --config repscan.toml [--no-pipelines] [--full]
+
+Built the way spiders/run.py builds a crawl (scrapy_settings, the same spider arguments), so the
+"with pipelines" run is exactly what `repscan crawl` does; --no-pipelines sets ITEM_PIPELINES = {}
+and nothing is stored (items are counted from Scrapy's item_scraped_count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crawl_runner", description=__doc__)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--no-pipelines", action="store_true", help="ITEM_PIPELINES = {} (nothing normalised, classified or stored)")
+    parser.add_argument("--full", action="store_true", help="no incremental stop")
+    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the crawl here")
+    args = parser.parse_args(argv)
+
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from repscan import config as config_mod
+    from repscan.store import Store
+    from spiders.run import jobs_for, scrapy_settings
+
+    config = config_mod.load(args.config)
+    jobs = [job for job in jobs_for(config) if job.source]
+    settings = scrapy_settings(config, args.log_level)
+    if args.no_pipelines:
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    store = Store(config.database)
+    known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs}
+    store.close()
+
+    process = CrawlerProcess(settings)
+    figures: dict = {"pipelines": not args.no_pipelines, "spiders": []}
+    for job in jobs:
+        crawler = process.create_crawler(process.spider_loader.load(job.source.site))
+        record: dict = {"client": job.client.id, "source": job.site}
+        figures["spiders"].append(record)
+
+        def opened(spider, record=record, crawler=crawler):
+            record["opened"] = time.perf_counter()
+            # connected now, after the store pipeline's handler: the crawl row is written when this runs
+            crawler.signals.connect(closed, signal=signals.spider_closed)
+
+        def closed(spider, reason, record=record, crawler=crawler):
+            record["closed"] = time.perf_counter()
+            stats = crawler.stats.get_stats()
+            record.update(reason=reason, items=stats.get("item_scraped_count", 0),
+                          requests=stats.get("downloader/request_count", 0),
+                          responses=stats.get("downloader/response_count", 0), pages=spider.health.pages,
+                          errors=spider.health.errors, stopped_early=spider.health.stopped_early)
+
+        crawler.signals.connect(opened, signal=signals.spider_opened)
+        process.crawl(
+            crawler, client_id=job.client.id, url=job.source.url, known_ids=known[(job.client.id, job.site)],
+            max_pages=job.source.max_pages or config.crawl.max_pages, full=args.full,
+            threshold=job.client.negative_threshold,
+            mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
+            mentions_only=job.source.mentions_only,
+        )
+    started = time.perf_counter()
+    if args.profile:
+        import cProfile
+
+        cProfile.runctx("process.start()", globals(), {"process": process}, str(args.profile))
+    else:
+        process.start()
+    figures["seconds"] = time.perf_counter() - started  # the reactor's whole run, robots.txt included
+    for record in figures["spiders"]:
+        record["crawl_seconds"] = record.pop("closed", started) - record.pop("opened", started)
+    if not args.no_pipelines:
+        store = Store(config.database)
+        figures["crawls"] = store.crawls()
+        figures["stored"] = store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        store.close()
+    json.dump(figures, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Crawl throughput: pages and items per second over a local Trustpilot-structured site, with the full item pipeline
+(normalise -> classify -> store) against the same spider with ITEM_PIPELINES = {}. Goal: pipeline overhead <= 10%.
+
+    python -m bench.crawl_throughput [--quick] [--repeat N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+from types import SimpleNamespace
+
+from bench._common import (PER_PAGE, TrustpilotSite, make_business, print_result, python, run_measured, table,
+                           write_config)
+
+GOAL = 0.10
+
+
+def crawl_once(site: TrustpilotSite, folder: Path, pipelines: bool) -> dict:
+    config = write_config(folder, [{"id": "acme", "name": "Acme Plumbing", "sources": [("trustpilot", site.source_url)]}],
+                          max_pages=100_000)
+    before = site.page_hits()
+    result = run_measured(python("-m", "bench.crawl_runner", "--config", str(config),
+                                 *([] if pipelines else ["--no-pipelines"])))
+    if result.returncode != 0:
+        raise SystemExit(f"crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    figures = json.loads(result.stdout)
+    spider = figures["spiders"][0]
+    if spider["errors"]:
+        raise SystemExit(f"crawl had errors: {spider['errors']}")
+    reviews = figures["stored"] if pipelines else None
+    return {
+        "pipelines": pipelines, "pages": spider["pages"], "requests": spider["requests"],
+        "site_hits": site.page_hits() - before,
+        "items": spider["items"],  # reviews + one business summary a page, as the spider yields them
+        "reviews": reviews, "crawl_s": spider["crawl_seconds"], "reactor_s": figures["seconds"],
+        "process_s": result.seconds, "max_rss_mb": result.max_rss_mb,
+        "crawl_row": figures.get("crawls", [None])[-1] if pipelines else None,
+    }
+
+
+def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
+    """Where the pipeline's time goes, outside Scrapy: each stage over the same items, in this process.
+    blocked.detect runs first, as in the spider, so its time includes lxml parsing each page (extraction reuses it)."""
+    from scrapy.http import HtmlResponse
+
+    from repscan.store import Store
+    from spiders.pages import blocked, trustpilot
+    from spiders.pipelines import ClassifyPipeline, NormalisePipeline
+
+    responses = [HtmlResponse(url=f"{site.source_url}?page={n}&sort=recency", body=site.pages[n], encoding="utf-8")
+                 for n in range(1, pages + 1)]
+    started = time.perf_counter()
+    for response in responses:
+        blocked.detect(response)
+    detect_s = time.perf_counter() - started
+    started = time.perf_counter()
+    items = []
+    for response in responses:
+        items += trustpilot.extract(response)
+        trustpilot.next_page(response)
+    extract_s = time.perf_counter() - started
+
+    normalise = NormalisePipeline()
+    started = time.perf_counter()
+    items = [normalise.process_item(item) for item in items]
+    normalise_s = time.perf_counter() - started
+
+    classify = ClassifyPipeline(SimpleNamespace(spider=SimpleNamespace(threshold=0.4)))
+    started = time.perf_counter()
+    items = [classify.process_item(item) for item in items]
+    classify_s = time.perf_counter() - started
+
+    def store_all(folder: str) -> tuple[float, list[float]]:
+        store = Store(Path(folder) / "repscan.db")
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", site.source_url)
+        batches = []
+        for start in range(0, len(items), 200):  # REPSCAN_BATCH_SIZE
+            began = time.perf_counter()
+            store.save_items("acme", items[start:start + 200], crawl_id=crawl)
+            batches.append(time.perf_counter() - began)
+        store.close()
+        return sum(batches), batches
+
+    def sqlite_floor(source: Path, folder: str) -> float:
+        """The rows save_items wrote, written again with plain executemany, one transaction a batch: SQLite's share."""
+        done = Store(source)
+        tables = {name: [tuple(row) for row in done.db.execute(f"SELECT * FROM {name} ORDER BY rowid")]
+                  for name in ("reviews", "review_versions", "businesses")}
+        done.close()
+        store = Store(Path(folder) / "repscan.db")
+        connection = store.db.conn
+        began = time.perf_counter()
+        for name, rows in tables.items():
+            marks = ", ".join("?" * len(rows[0])) if rows else ""
+            for start in range(0, len(rows), 200):
+                with connection:
+                    connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows[start:start + 200])
+        spent = time.perf_counter() - began
+        store.close()
+        return spent
+
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as floor_folder:
+        store_s, batches = store_all(folder)
+        floor_s = sqlite_floor(Path(folder) / "repscan.db", floor_folder)
+    last = len(items) // 200 - 1  # the last full batch
+    return {"items": len(items), "pages": pages, "detect_s": detect_s, "extract_s": extract_s, "normalise_s": normalise_s,
+            "classify_s": classify_s, "store_s": store_s, "sqlite_floor_s": floor_s,
+            "last_batch_after": last * 200,
+            "first_batch_ms": batches[0] * 1000, "last_batch_ms": batches[last] * 1000}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crawl_throughput", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1,000 reviews over 50 pages, one run each")
+    parser.add_argument("--repeat", type=int, help="runs of each kind (default 3, 1 with --quick)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    reviews = 1_000 if args.quick else 10_000
+    repeat = args.repeat or (1 if args.quick else 3)
+
+    business = make_business(reviews, per_page=PER_PAGE)
+    runs = []
+    with TrustpilotSite(business) as site, tempfile.TemporaryDirectory(prefix="repscan-bench-") as tmp:
+        site.prerender()  # the server only copies bytes: the crawler, not page generation, is measured
+        for n in range(repeat):
+            # alternated, so drift on the machine hits every kind alike
+            for kind, pipelines in enumerate((False, True)):
+                runs.append(crawl_once(site, Path(tmp) / f"{n}-{kind}", pipelines))
+        breakdown = pipeline_breakdown(site, len(site.pages))
+
+    def summary(pipelines: bool) -> dict:
+        mine = [r for r in runs if r["pipelines"] == pipelines]
+        crawl_s = median(r["crawl_s"] for r in mine)
+        pages = mine[0]["pages"]
+        return {"runs": len(mine), "pages": pages, "items": mine[0]["items"], "reviews": mine[0]["reviews"],
+                "crawl_s": crawl_s, "pages_per_s": pages / crawl_s, "items_per_s": mine[0]["items"] / crawl_s,
+                "reviews_per_s": (mine[0]["reviews"] / crawl_s) if mine[0]["reviews"] else None,
+                "process_s": median(r["process_s"] for r in mine), "max_rss_mb": max(r["max_rss_mb"] for r in mine),
+                "all_crawl_s": [round(r["crawl_s"], 3) for r in mine]}
+
+    bare, full = summary(False), summary(True)
+    overhead = full["crawl_s"] / bare["crawl_s"] - 1
+    data = {"reviews_on_site": reviews, "pages_on_site": len(site.pages), "bare": bare, "full": full,
+            "overhead": overhead, "goal": GOAL, "met": overhead <= GOAL, "breakdown": breakdown,
+            "crawl_row": next(r["crawl_row"] for r in runs if r["pipelines"])}
+
+    rows = []
+    for label, s in (("spider only (ITEM_PIPELINES = {})", bare), ("full pipeline (normalise, classify, store)", full)):
+        rows.append([label, s["pages"], s["items"], s["reviews"], s["crawl_s"], s["pages_per_s"], s["items_per_s"],
+                     s["reviews_per_s"], s["process_s"], s["max_rss_mb"]])
+    text = table(["run", "pages", "items yielded", "reviews stored", "crawl s (median)", "pages/s", "items/s",
+                  "reviews stored/s", "process s", "peak RSS MB"], rows)
+    verdict = "met" if overhead <= GOAL else "MISSED"
+    text += (f"\n\nPipeline overhead: **{overhead:+.1%}** of the spider-only crawl time (goal <= {GOAL:.0%}: {verdict}). "
+             f"Runs (crawl s): spider only {bare['all_crawl_s']}, full {full['all_crawl_s']}.\n\n")
+    b = breakdown
+    per_k = 1000 / b["items"]
+    text += table(["stage (same items, in one process, no Scrapy)", "seconds", "ms per 1,000 items"], [
+        [f"blocked.detect on {b['pages']} pages (spider; includes parsing the HTML)", b["detect_s"],
+         b["detect_s"] * per_k * 1000],
+        [f"trustpilot.extract + next_page on {b['pages']} pages (spider)", b["extract_s"], b["extract_s"] * per_k * 1000],
+        ["NormalisePipeline", b["normalise_s"], b["normalise_s"] * per_k * 1000],
+        ["ClassifyPipeline", b["classify_s"], b["classify_s"] * per_k * 1000],
+        ["StorePipeline's Store.save_items (batches of 200, fresh DB)", b["store_s"], b["store_s"] * per_k * 1000],
+        ["the rows it wrote, again with sqlite3 executemany (SQLite's own share)", b["sqlite_floor_s"],
+         b["sqlite_floor_s"] * per_k * 1000],
+    ])
+    text += (f"\n\nOne batch of 200 items into this source: {b['first_batch_ms']:.1f} ms when it is empty, "
+             f"{b['last_batch_ms']:.1f} ms after {b['last_batch_after']:,} items.")
+    print_result(f"Crawl throughput: {reviews:,} reviews over {len(site.pages)} pages, politeness delays off", text, data,
+                 args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
