@@ -125,16 +125,22 @@ class SourceSpider(scrapy.Spider):
                                     **({} if self.obey_robots else {"dont_obey_robotstxt": True})},
                               dont_filter=page_no == 1)
 
-    def parse(self, response, page_no: int = 1, **context):
+    def usable(self, response) -> bool:
+        """Count the page; record a block or an HTTP error instead of reading it."""
         self.health.pages += 1
         reason = blocked.detect(response)
         if reason:
             self.health.blocked = f"{reason} at {response.url}"
-            return
+            return False
         if response.status >= 400:
             wait = response.meta.get("repscan_retry_after")
             hint = f" (Retry-After {wait:.0f} s is longer than we wait)" if wait else ""
             self.health.errors.append(f"HTTP {response.status} at {response.url}{hint}")
+            return False
+        return True
+
+    def parse(self, response, page_no: int = 1, **context):
+        if not self.usable(response):
             return
         try:
             items = self.page.extract(response, now=self.now, **context)

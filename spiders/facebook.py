@@ -3,7 +3,7 @@
 import scrapy
 
 from spiders.base import SourceSpider
-from spiders.pages import LayoutError, blocked, facebook
+from spiders.pages import LayoutError, facebook
 
 
 class FacebookSpider(SourceSpider):
@@ -21,13 +21,7 @@ class FacebookSpider(SourceSpider):
 
     def comments(self, response, listed: dict):
         """A post's page: its full text and comments; pages that show none (videos) are skipped, walls recorded."""
-        self.health.pages += 1
-        reason = blocked.detect(response)
-        if reason:
-            self.health.blocked = f"{reason} at {response.url}"
-            return
-        if response.status >= 400:
-            self.health.errors.append(f"HTTP {response.status} at {response.url}")
+        if not self.usable(response):
             return
         try:
             items = facebook.extract(response, now=self.now)
