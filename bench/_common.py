@@ -14,8 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from statistics import median
 
-from repscan.demo.server import LocalSite, Reply
-from repscan.demo.site import Business, Review, trustpilot_page
+from repscan.app.demo.server import LocalSite, Reply
+from repscan.app.demo.site import Business, Review, trustpilot_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PER_PAGE = 20  # Trustpilot shows 20 reviews a page
@@ -141,7 +141,7 @@ def python(*args: str) -> list[str]:
 
 
 def cli(config: Path, *args: str) -> list[str]:
-    return python("-m", "repscan.cli", "--config", str(config), *args)
+    return python("-m", "repscan.app.cli", "--config", str(config), *args)
 
 
 # -- a local Trustpilot-structured site ------------------------------------------
@@ -293,8 +293,8 @@ def review_text(rng: random.Random, rating: int) -> str:
 def review_items(rng: random.Random, client_id: str, first: int, count: int, *, newest: datetime,
                  sources: tuple[str, ...] = ("trustpilot", "jsonld"), spacing_hours: float = 6.0) -> list[dict]:
     """`count` classified review items (as the pipelines hand them to the store), newest first from `newest`."""
-    from repscan.classify import rating_sentiment
-    from repscan.items import iso_utc, make
+    from repscan.core.classify import rating_sentiment
+    from repscan.core.items import iso_utc, make
 
     items = []
     for n in range(first, first + count):
@@ -320,7 +320,7 @@ SITES = [("own", "https://{c}.example/"), ("review", "https://www.trustpilot.com
 
 def search_items(rng: random.Random, client_id: str, queries: list[str], per_query: int = 10) -> list[dict]:
     """One search crawl's organic results, classified as the pipeline does."""
-    from repscan.items import make
+    from repscan.core.items import make
 
     items = []
     for query in queries:
@@ -341,7 +341,7 @@ def seed_client(store, client_id: str, *, now: datetime, history: int, new: int,
                 seed: int = 0) -> str:
     """A client as a report sees it: `history` reviews from before the last report, `new` after it, search results
     at the last report and now, two sources' crawls. Returns the cutoff (ISO) of the last report."""
-    from repscan.items import stamp
+    from repscan.core.items import stamp
 
     rng = random.Random(seed)
     cutoff = now - timedelta(days=7)

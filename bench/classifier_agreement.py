@@ -15,7 +15,7 @@ from bench._common import machine
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
-NEGATIVE_AT_OR_BELOW = 0.4  # rating / rating_max: 2 of 5 stars, as repscan.classify
+NEGATIVE_AT_OR_BELOW = 0.4  # rating / rating_max: 2 of 5 stars, as repscan.core.classify
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     detector = measure_detector()  # first, so its memory is not hidden by what loads later
-    from repscan.classify import TEXT_NEGATIVE_BELOW, text_sentiment
-    from repscan.language import detect
+    from repscan.core.classify import TEXT_NEGATIVE_BELOW, text_sentiment
+    from repscan.core.language import detect
 
     reviews = load_written() + load_real(args.real)
     rows = []
@@ -62,7 +62,7 @@ def measure_detector() -> dict:
     """Load time and resident memory of the language detector, and its accuracy on our samples."""
     before = _rss_mb()
     started = time.perf_counter()
-    from repscan.language import detect
+    from repscan.core.language import detect
 
     detect("Ein kurzer Satz zum Laden des Modells.")
     load_s = time.perf_counter() - started
@@ -132,7 +132,7 @@ def load_real(folder: Path) -> list[dict]:
             print(f"note: {path} not found, skipped", file=sys.stderr)
             continue
         body = path.read_bytes()
-        pairs, parser = _with_extractor(site, url, body), f"spiders.pages.{site}"
+        pairs, parser = _with_extractor(site, url, body), f"repscan.spiders.pages.{site}"
         if not pairs and fallback:
             pairs, parser = globals()[fallback](body), "bench fallback"
         for rating, rating_max, text in pairs:
@@ -145,7 +145,7 @@ def _with_extractor(site: str, url: str, body: bytes) -> list[tuple[float, float
     try:
         from scrapy.http import HtmlResponse, TextResponse
 
-        from spiders.pages import get
+        from repscan.spiders.pages import get
 
         response_class = TextResponse if url.split("?")[0].endswith("json") else HtmlResponse
         items = get(site).extract(response_class(url=url, body=body, encoding="utf-8"))
@@ -265,7 +265,7 @@ def render(report: dict) -> str:
         lines.append(f"  {kind}: {r['correct']}/{r['n']} correct, {r['undecided']} undecided, "
                      f"{len(r['wrong'])} wrong {r['wrong'] if r['wrong'] else ''}".rstrip())
     for title, key in (("By detected language", "by_language"), ("By source", "by_source")):
-        lines += ["", f"{title} (negative = rating <= 2 of 5; text = repscan.classify; vader = VADER on every text)",
+        lines += ["", f"{title} (negative = rating <= 2 of 5; text = repscan.core.classify; vader = VADER on every text)",
                   "| data | group | n | neg | scored | lang ok | precision | recall | F1 | accuracy "
                   "| vader F1 | vader acc |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

@@ -28,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from repscan import config as config_mod
-    from repscan.store import Store
-    from spiders.run import jobs_for, scrapy_settings
+    from repscan.core import config as config_mod
+    from repscan.core.store import Store
+    from repscan.spiders.run import jobs_for, scrapy_settings
 
     config = config_mod.load(args.config)
     jobs = [job for job in jobs_for(config) if job.source]

@@ -49,9 +49,9 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
     blocked.detect runs first, as in the spider, so its time includes lxml parsing each page (extraction reuses it)."""
     from scrapy.http import HtmlResponse
 
-    from repscan.store import Store
-    from spiders.pages import blocked, trustpilot
-    from spiders.pipelines import ClassifyPipeline, NormalisePipeline
+    from repscan.core.store import Store
+    from repscan.spiders.pages import blocked, trustpilot
+    from repscan.spiders.pipelines import ClassifyPipeline, NormalisePipeline
 
     responses = [HtmlResponse(url=f"{site.source_url}?page={n}&sort=recency", body=site.pages[n], encoding="utf-8")
                  for n in range(1, pages + 1)]

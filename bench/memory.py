@@ -19,7 +19,7 @@ from bench._common import (PER_PAGE, TrustpilotSite, cli, make_business, print_r
 
 
 def crawl_memory(reviews: int, tmp: Path) -> list[dict]:
-    from repscan.store import Store
+    from repscan.core.store import Store
 
     business = make_business(reviews, per_page=PER_PAGE)
     label, folder = f"repscan crawl --quiet, one source of {reviews:,} reviews", tmp / "crawl"
@@ -40,8 +40,8 @@ def crawl_memory(reviews: int, tmp: Path) -> list[dict]:
 
 
 def report_memory(tmp: Path) -> list[dict]:
-    from repscan.items import utcnow
-    from repscan.store import Store
+    from repscan.core.items import utcnow
+    from repscan.core.store import Store
 
     folder = tmp / "report"
     clients = [{"id": c, "name": f"{c.title()} Plumbing", "queries": [f"{c} a", f"{c} b", f"{c} c"],
@@ -54,7 +54,7 @@ def report_memory(tmp: Path) -> list[dict]:
                for n, c in enumerate(("typical", "big"))}
     store.close()
     out = []
-    baseline = run_measured(python("-c", "import weasyprint, reports.render, reports.queries, repscan.cli"))
+    baseline = run_measured(python("-c", "import weasyprint, reports.render, reports.queries, repscan.app.cli"))
     out.append({"what": "baseline: python importing weasyprint, reports and the CLI", "pages": None,
                 "seconds": baseline.seconds, "max_rss_mb": baseline.max_rss_mb})
     for client, label in (("typical", "repscan report, typical client (20 new reviews)"),

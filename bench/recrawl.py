@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench._common import (PER_PAGE, TrustpilotSite, add_new, cli, make_business, print_result, run_measured, table,
                            write_config)
-from repscan.store import Store
+from repscan.core.store import Store
 
 
 def crawl(site: TrustpilotSite, folder: Path, *extra: str) -> dict:

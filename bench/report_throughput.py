@@ -53,8 +53,8 @@ def render_plain(pages: int, path: Path) -> tuple[float, int]:
 
 
 def one_report(config, client_id: str, since: str, until, out: Path) -> dict:
-    from repscan.store import Store
-    from reports import queries, render
+    from repscan.core.store import Store
+    from repscan.reports import queries, render
 
     client = config.client(client_id)
     started = time.perf_counter()
@@ -98,10 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     batch_size = args.clients or (10 if args.quick else 100)
     repeat = 2 if args.quick else 4
 
-    from repscan import config as config_mod
-    from repscan.items import utcnow
-    from repscan.store import Store
-    from reports.deliver import send_reports
+    from repscan.core import config as config_mod
+    from repscan.core.items import utcnow
+    from repscan.core.store import Store
+    from repscan.reports.deliver import send_reports
 
     with tempfile.TemporaryDirectory(prefix="repscan-bench-") as tmp:
         tmp = Path(tmp)

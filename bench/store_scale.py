@@ -43,7 +43,7 @@ CANDIDATES = [
 
 def ingest(store, clients: list[str], rng: random.Random, progress) -> dict:
     """Write every client's 12 weeks through the store's API; seconds per kind of write."""
-    from repscan.items import stamp
+    from repscan.core.items import stamp
 
     spent = {"reviews": 0.0, "search": 0.0, "crawls": 0.0, "reports": 0.0}
     counts = {"reviews": 0, "seen_again": 0, "search_results": 0, "crawls": 0, "reports": 0}
@@ -102,7 +102,7 @@ def ingest(store, clients: list[str], rng: random.Random, progress) -> dict:
 
 def crawl_history(store, clients: list[str]) -> tuple[int, float]:
     """90 days of 4-hourly crawls per source, as the schedule leaves them (direct inserts)."""
-    from repscan.items import stamp
+    from repscan.core.items import stamp
 
     began = time.perf_counter()
     total = 0
@@ -155,8 +155,8 @@ def db_size(store) -> dict:
 
 def report_queries(config, store, client_id: str) -> dict:
     """Each query the report and the run make for one client: name -> callable."""
-    from repscan.items import stamp
-    from reports import queries
+    from repscan.core.items import stamp
+    from repscan.reports import queries
 
     last = store.last_sent_report(client_id)
     since, until = last["period_end"], stamp(NOW)
@@ -216,7 +216,7 @@ def plans(store, statements: list[str]) -> list[str]:
 
 def browse_queries(store, client_id: str) -> dict[str, dict]:
     """Datasette's canned queries (repscan browse), for one client and for all."""
-    from repscan.store import CANNED_QUERIES
+    from repscan.core.store import CANNED_QUERIES
 
     out = {}
     for key in ("new_negatives", "unanswered"):
@@ -238,8 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n_clients = args.clients or (100 if args.quick else 1_000)
 
-    from repscan import config as config_mod
-    from repscan.store import Store
+    from repscan.core import config as config_mod
+    from repscan.core.store import Store
 
     def progress(message: str) -> None:
         if not args.json:
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         browse = browse_queries(store, sample[0])
 
         # Every `repscan run` collects alert candidates for every client (reports.alerts.collect).
-        from repscan.items import stamp
+        from repscan.core.items import stamp
 
         def all_alerts() -> float:
             began = time.perf_counter()

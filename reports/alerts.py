@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from repscan.config import Client, Config
-from repscan.items import stamp, utcnow
-from repscan.schedule import in_quiet_hours, quiet_until
-from repscan.store import Store
-from reports import mail
-from reports.model import source_label
+from repscan.core import sites
+from repscan.core.config import Client, Config
+from repscan.core.items import stamp, utcnow
+from repscan.core.schedule import in_quiet_hours, quiet_until
+from repscan.core.store import Store
+from repscan.reports import mail
 
 RECENT = timedelta(hours=48)  # from a source's first (history) crawl, only this fresh a negative alerts
 
@@ -26,7 +26,7 @@ class AlertResult:
 
 
 def next_step(kind: str, source: str | None) -> str:
-    where = source_label(source) if source else "the site"
+    where = sites.label(source) if source else "the site"
     if kind == "search":
         return ("This complaint is on page one when people search your name. Answer it where it stands if the "
                 "site allows a response, ask the customer to update it once resolved, and strengthen your own "
@@ -49,7 +49,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
     if item["kind"] == "search":
         key = f"{item['engine']}:{item['query']}:{item['url']}"
-        detail = f"#{item['rank']} on {source_label(item['engine'])} for “{item['query']}” ({item['category']})"
+        detail = f"#{item['rank']} on {sites.label(item['engine'])} for “{item['query']}” ({item['category']})"
         source, text, rating, rating_max = item["engine"], item["snippet"], None, None
     else:
         key = f"{item['source']}:{item['source_id']}"
@@ -125,7 +125,7 @@ def headline(alert: dict) -> str:
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
     noun = "review" if alert["kind"] == "review" else "post"
-    return f"new negative {noun} on {source_label(alert['source'])}{stars}"
+    return f"new negative {noun} on {sites.label(alert['source'])}{stars}"
 
 
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:

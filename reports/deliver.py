@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from pathlib import Path
 
-from repscan.config import Client, Config
-from repscan.items import parse_iso, stamp, utcnow
-from repscan.store import Store
-from reports import mail, queries, render
+from repscan.core.config import Client, Config
+from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.store import Store
+from repscan.reports import mail, queries, render
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _progress(total: int, enabled: bool):
 
 def _render_task(config_path: str, client_id: str, since: str | None, until: str, pdf_path: str):
     """In a worker process: build and render one client's report; returns (data, pdf path)."""
-    from repscan import config as config_mod
+    from repscan.core import config as config_mod
 
     config = config_mod.load(config_path)
     store = Store(config.database)

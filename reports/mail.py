@@ -15,8 +15,8 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from reports.model import ReportData
-from reports.render import render_template
+from repscan.reports.model import ReportData
+from repscan.reports.render import render_template
 
 log = logging.getLogger(__name__)
 

@@ -277,31 +277,3 @@ def trim_text(text: str | None, limit: int = 1200) -> tuple[str, bool]:
     if space > 0:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…", True
-
-
-_SOURCE_LABELS = {
-    "jsonld": "Website (schema.org)",
-    "duckduckgo": "DuckDuckGo",
-    "searxng": "SearXNG",
-    "googleplay": "Google Play",
-    "appstore": "App Store",
-    "google-business": "Google Business Profile",
-    "facebook-graph": "Facebook (Graph API)",
-    "yelp-api": "Yelp Fusion API",
-    "google-maps": "Google Maps",
-    "tripadvisor": "Tripadvisor",
-    "yellowpages": "Yellow Pages",
-    "insiderpages": "Insider Pages",
-    "citysearch": "CitySearch",
-    "bbb": "BBB",
-    "ripoffreport": "Ripoff Report",
-    "pissedconsumer": "PissedConsumer",
-    "complaintsboard": "ComplaintsBoard",
-}
-
-
-def source_label(key: str | None) -> str:
-    """A site key as people write it: "google-maps" -> "Google Maps"."""
-    if not key:
-        return ""
-    return _SOURCE_LABELS.get(key) or key.replace("-", " ").replace("_", " ").title()

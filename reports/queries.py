@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from statistics import median
 
-from repscan.config import Client, Config
-from repscan.items import iso_utc, parse_iso, stamp
-from repscan.search import movement, visibility
-from repscan.store import Store
-from reports.charts import WEEKS, trend_charts
-from reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow, SourceHealth,
+from repscan.core.config import Client, Config
+from repscan.core.items import iso_utc, parse_iso, stamp
+from repscan.core.search import movement, visibility
+from repscan.core.store import Store
+from repscan.reports.charts import WEEKS, trend_charts
+from repscan.reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow, SourceHealth,
                            Summary, format_date)
 
 

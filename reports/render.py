@@ -15,12 +15,12 @@ from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import repscan
-from reports.model import (
+from repscan.core import sites
+from repscan.reports.model import (
     ReportData,
     format_date,
     format_datetime,
     format_delay,
-    source_label,
     trim_text,
 )
 
@@ -97,7 +97,7 @@ def environment() -> jinja2.Environment:
         delay=format_delay,
         excerpt=trim_text,
         href=safe_href,
-        source=source_label,
+        source=sites.label,
         signed=_signed,
         status_label=lambda status: STATUS_LABELS.get(status, status),
     )

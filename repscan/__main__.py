@@ -2,6 +2,6 @@
 
 import sys
 
-from repscan.cli import main
+from repscan.app.cli import main
 
 sys.exit(main())

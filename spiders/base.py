@@ -6,7 +6,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import ModuleType
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -18,9 +17,11 @@ try:  # Scrapy >= 2.14 raises its own timeout error; older ones Twisted's
 except ImportError:  # pragma: no cover
     DownloadTimeoutError = TimeoutError
 
-from repscan.items import parse_iso, utcnow
-from repscan.mentions import mentions
-from spiders.pages import LayoutError, MissingCredentials, blocked
+from repscan.core.items import parse_iso, utcnow
+from repscan.core.mentions import mentions
+from repscan.core import sites
+from repscan.spiders import pages
+from repscan.spiders.pages import LayoutError, MissingCredentials, blocked
 
 
 @dataclass
@@ -70,10 +71,10 @@ def bool_arg(value) -> bool:
 
 
 class SourceSpider(scrapy.Spider):
-    """Subclasses name a page module; extraction lives there, this only decides what to fetch."""
+    """A source's crawl: its name is a site key, whose row (repscan.core.sites) and page module
+    (spiders/pages) say the rest; extraction lives there, this only decides what to fetch."""
 
-    page: ModuleType
-    obey_robots = True  # API and feed spiders say False: robots.txt governs crawling, not API calls
+    name: str
 
     def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
                  threshold: float = 0.4, now: str | datetime | None = None, mention_names=(),
@@ -88,9 +89,12 @@ class SourceSpider(scrapy.Spider):
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
         self.health = CrawlHealth()
         self.mention_names = list_arg(mention_names)
-        page = getattr(type(self), "page", None)
+        self.site = sites.get(self.source)
+        self.page = pages.get(self.source)
+        # robots.txt governs crawling, not API calls or subscribed feeds: such sites' rows say robots=False.
+        self.obey_robots = self.site.robots
         if mentions_only in (None, ""):
-            self.mentions_only = getattr(page, "MENTIONS", False)
+            self.mentions_only = self.site.mentions
         else:
             self.mentions_only = bool_arg(mentions_only)
 
@@ -101,7 +105,7 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self):
         try:
-            self.headers = self.page.request_headers(os.environ) if hasattr(self.page, "request_headers") else {}
+            self.headers = self.page.request_headers(os.environ)
         except MissingCredentials as exc:
             self.health.errors.append(f"missing credentials: {exc}")
             return
@@ -111,8 +115,7 @@ class SourceSpider(scrapy.Spider):
 
     def first_requests(self):
         """Page one of the start URL, or of each of them for a page module with start_urls(url)."""
-        urls = self.page.start_urls(self.url) if hasattr(self.page, "start_urls") else [self.page.start_url(self.url)]
-        for url in urls:
+        for url in self.page.start_urls(self.url):
             yield self.request(url, page_no=1)
 
     def request(self, url: str, page_no: int, **context) -> scrapy.Request:

@@ -2,13 +2,12 @@
 
 import scrapy
 
-from spiders.base import SourceSpider
-from spiders.pages import LayoutError, facebook
+from repscan.spiders.base import SourceSpider
+from repscan.spiders.pages import LayoutError, facebook
 
 
 class FacebookSpider(SourceSpider):
     name = "facebook"
-    page = facebook
 
     def parse(self, response, page_no: int = 1, **context):
         for output in super().parse(response, page_no, **context):

@@ -4,13 +4,12 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from spiders.base import SourceSpider
-from spiders.pages import LayoutError, googleplay
+from repscan.spiders.base import SourceSpider
+from repscan.spiders.pages import LayoutError, googleplay
 
 
 class GooglePlaySpider(SourceSpider):
     name = "googleplay"
-    page = googleplay
 
     async def start(self):
         async for request in super().start():

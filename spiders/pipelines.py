@@ -13,11 +13,11 @@ import uuid
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from repscan.classify import classify
-from repscan.search import categorize, negative_result
-from repscan.items import FIELDS, iso_utc, stamp
-from repscan.language import detect
-from repscan.store import Store
+from repscan.core.classify import classify
+from repscan.core.search import categorize, negative_result
+from repscan.core.items import FIELDS, iso_utc, stamp
+from repscan.core.language import detect
+from repscan.core.store import Store
 
 log = logging.getLogger(__name__)
 TIME_FIELDS = ("published_at", "updated_at", "reply_at")

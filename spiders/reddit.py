@@ -4,14 +4,12 @@ import os
 
 import scrapy
 
-from spiders.base import SourceSpider
-from spiders.pages import LayoutError, MissingCredentials, reddit
+from repscan.spiders.base import SourceSpider
+from repscan.spiders.pages import LayoutError, MissingCredentials, reddit
 
 
 class RedditSpider(SourceSpider):
     name = "reddit"
-    page = reddit
-    obey_robots = False  # the API, or a feed fetched for its reader
 
     async def start(self):
         first = reddit.start_url(self.url)

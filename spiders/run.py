@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from repscan.config import Client, Config, Source
-from repscan.store import Store
-from spiders.search import paced
+from repscan.core.config import Client, Config, Source
+from repscan.core.store import Store
+from repscan.spiders.search import paced
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
 
 def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
     settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+    settings.setmodule("repscan.spiders.settings", priority="project")
     settings.setdict(crawl_overrides(config, log_level), priority="cmdline")
     return settings
 

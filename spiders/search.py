@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from spiders.base import SourceSpider
-from spiders.pages import get
+from repscan.spiders.base import SourceSpider
+from repscan.spiders.pages import get
 
 
 def paced(spider_cls: type, delay: float) -> type:

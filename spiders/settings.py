@@ -3,8 +3,8 @@
 from repscan import USER_AGENT as _UA
 
 BOT_NAME = "repscan"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["repscan.spiders"]
+NEWSPIDER_MODULE = "repscan.spiders"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 USER_AGENT = _UA
@@ -32,13 +32,13 @@ HTTPERROR_ALLOWED_CODES = [401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.RetryAfterMiddleware": 550,
+    "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
 }
 ITEM_PIPELINES = {
-    "spiders.pipelines.NormalisePipeline": 100,
-    "spiders.pipelines.ClassifyPipeline": 200,
-    "spiders.pipelines.StorePipeline": 300,  # REPSCAN_STORE = "sqlite"
-    "spiders.pipelines.FeedPipeline": 300,   # REPSCAN_STORE = "feed"
+    "repscan.spiders.pipelines.NormalisePipeline": 100,
+    "repscan.spiders.pipelines.ClassifyPipeline": 200,
+    "repscan.spiders.pipelines.StorePipeline": 300,  # REPSCAN_STORE = "sqlite"
+    "repscan.spiders.pipelines.FeedPipeline": 300,   # REPSCAN_STORE = "feed"
 }
 # "sqlite": items go to REPSCAN_DATABASE. "feed": a Scrapyd node without a database; items and
 # a last crawl-health line go to the FEEDS export, for `repscan ingest` (docs/scale.md).

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from repscan.demo.server import LocalSite, Reply
-from repscan.demo.site import Business, Review, jsonld_page, trustpilot_page
+from repscan.app.demo.server import LocalSite, Reply
+from repscan.app.demo.site import Business, Review, jsonld_page, trustpilot_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -102,7 +102,7 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: 
             timeout: float = 120) -> subprocess.CompletedProcess:
     """`repscan ARGS` in a fresh process (Scrapy's reactor runs once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "repscan.cli", *args], input=input, capture_output=True, text=True,
+        [sys.executable, "-m", "repscan.app.cli", *args], input=input, capture_output=True, text=True,
         cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=timeout,
     )
 

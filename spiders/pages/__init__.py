@@ -1,18 +1,17 @@
-"""Page extractors: a response in, contract items out; no requests, no crawling."""
+"""Page extractors: a response in, contract items out; no requests, no crawling (contract: README.md here)."""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from types import ModuleType
+from typing import Protocol
 
-# Every public module here is a site's extractor; its key is the module name with
-# "-" for "_" (google_maps.py serves "google-maps"). Adding a site is adding a file.
-_NOT_SITES = {"blocked"}
-SITES = tuple(sorted(
-    info.name.replace("_", "-") for info in pkgutil.iter_modules(__path__)
-    if not info.name.startswith("_") and info.name not in _NOT_SITES
-))
+from repscan.core import sites
+from repscan.core.sites import UnknownSite
+
+__all__ = ["SITES", "LayoutError", "MissingCredentials", "Page", "UnknownSite", "credential", "get"]
+
+# Every site of the core's table has a page module here, named by its key ("google-maps" -> google_maps.py).
+SITES = tuple(sites.keys())
 
 
 class LayoutError(Exception):
@@ -31,13 +30,55 @@ def credential(environ, variable: str, detail: str = "") -> str:
     return value
 
 
-class UnknownSite(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown site"
+class Page(Protocol):
+    """What a page module offers; `get()` fills in the optional parts with the defaults below."""
+
+    def extract(self, response, now=None, **context) -> list[dict]:
+        """The page's contract items; LayoutError when it holds none of the structures known."""
+
+    def next_page(self, response) -> str | None:
+        """The next page's URL (newest first), or None on the last page."""
+
+    def start_url(self, url: str) -> str:
+        """Page one for the source URL of the config (optional: the URL itself)."""
+
+    def start_urls(self, url: str) -> list[str]:
+        """Several first pages when one source URL needs them (optional: [start_url(url)])."""
+
+    def request_headers(self, environ) -> dict:
+        """Headers for every request, keys and tokens read from `environ` (optional: none)."""
 
 
-def get(site: str) -> ModuleType:
+class _Defaults:
+    """The optional parts of the contract, for page modules that do not define them."""
+
+    @staticmethod
+    def start_url(url: str) -> str:
+        return url
+
+    @staticmethod
+    def request_headers(environ) -> dict:
+        return {}
+
+
+class _PageModule:
+    """A page module seen through the contract: its own functions first, then the defaults."""
+
+    def __init__(self, module):
+        self.module = module
+        if not hasattr(module, "start_urls"):
+            self.start_urls = lambda url: [self.start_url(url)]
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            return getattr(_Defaults, name)
+
+    def __repr__(self) -> str:
+        return f"<page {self.module.__name__}>"
+
+
+def get(site: str) -> Page:
     """The page module for a site key, e.g. get("trustpilot").extract(response)."""
-    if site not in SITES:
-        raise UnknownSite(f"unknown site {site!r}; known sites: {', '.join(SITES)}")
-    return importlib.import_module(f"{__name__}.{site.replace('-', '_')}")
+    return _PageModule(importlib.import_module(f"{__name__}.{sites.get(site).module}"))

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
-from repscan.items import iso_utc, utcnow
+from repscan.core.items import iso_utc, utcnow
 
 __all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative"]
 

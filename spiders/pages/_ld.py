@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from repscan.items import iso_utc, make
+from repscan.core.items import iso_utc, make
 
 TYPE_PREFIXES = (
     "http://schema.org/", "https://schema.org/", "schema:",

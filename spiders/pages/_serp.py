@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from parsel.csstranslator import HTMLTranslator
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError
 from ._social import param, with_params  # noqa: F401 (with_params: for the engine modules)

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
-from repscan.items import iso_utc
+from repscan.core.items import iso_utc
 
 from . import LayoutError, _dates, _ld, jsonld
 

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _ld
 from ._social import dig, json_body, on_domain, text

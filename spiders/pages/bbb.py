@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _ld
 from ._social import dig, structured_reviews, text, us_date, with_params

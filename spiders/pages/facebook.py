@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from repscan.items import iso_utc, make, utcnow
+from repscan.core.items import iso_utc, make, utcnow
 
 from . import LayoutError, _ld
 from ._social import abbreviated_count, on_domain, param, social_time, text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _ld, credential
 from ._social import dig, json_body, json_or_none, on_domain, param, text, with_defaults, with_params

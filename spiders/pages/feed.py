@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.etree
 import lxml.html
 
-from repscan.items import iso_utc, make
+from repscan.core.items import iso_utc, make
 
 from . import LayoutError, _ld
 from ._social import text

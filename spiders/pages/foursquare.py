@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from repscan.items import iso_utc, make
+from repscan.core.items import iso_utc, make
 
 from . import LayoutError, _ld, credential
 from ._social import dig, json_body, json_or_none, link_header, on_domain, param, text, with_defaults, with_params

@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _dates, _ld
 from ._social import with_params_last

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from repscan.items import iso_utc, make
+from repscan.core.items import iso_utc, make
 
 from . import LayoutError, _ld
 from ._social import on_domain, param, text, with_params

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
 
-from repscan.items import iso_utc, make
+from repscan.core.items import iso_utc, make
 
 from . import LayoutError, MissingCredentials, _ld, feed
 from ._social import dig, json_body, json_or_none, looks_like_json, on_domain, param, text, with_defaults, with_params

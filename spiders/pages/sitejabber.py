@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import _ld
 from ._social import first_text, next_url, text, with_cards

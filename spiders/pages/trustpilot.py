@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _ld
 from ._social import with_params

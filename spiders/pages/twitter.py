@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import LayoutError, _ld, credential
 from ._social import dig, json_body, json_or_none, on_domain, param, snowflake_time, text, with_defaults, with_params

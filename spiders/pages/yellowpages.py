@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from repscan.items import make
+from repscan.core.items import make
 
 from . import _ld
 from ._social import first_text, next_url, text, us_date, with_cards

@@ -16,12 +16,12 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import ROOT, make_business, run_cli, write_config
-from repscan.config import load
-from repscan.demo.server import LocalSite, Reply
-from repscan.demo.site import Review, jsonld_page, trustpilot_page
-from repscan.items import stamp, utcnow
-from repscan.store import Store
-from reports import queries, render
+from repscan.core.config import load
+from repscan.app.demo.server import LocalSite, Reply
+from repscan.app.demo.site import Review, jsonld_page, trustpilot_page
+from repscan.core.items import stamp, utcnow
+from repscan.core.store import Store
+from repscan.reports import queries, render
 
 pytestmark = pytest.mark.drill
 
@@ -102,7 +102,7 @@ def test_kill_9_during_a_crawl_then_a_rerun_completes_with_nothing_lost_or_doubl
     sites = Sites(["big"], count=150, per_page=5, delay=0.05)
     with sites.server as server:
         config = write_config(tmp_path, sites.sources())
-        crawl = subprocess.Popen([sys.executable, "-m", "repscan.cli", "--config", str(config), "crawl", "--quiet"],
+        crawl = subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(config), "crawl", "--quiet"],
                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while server.count("/review/") < 12 and time.monotonic() < deadline:
@@ -187,7 +187,7 @@ def test_a_report_reads_while_a_crawl_writes(tmp_path):
         config = write_config(tmp_path, sites.sources())
         cfg = load(config)
         Store(cfg.database).close()
-        crawl = subprocess.Popen([sys.executable, "-m", "repscan.cli", "--config", str(config), "crawl", "--quiet"],
+        crawl = subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(config), "crawl", "--quiet"],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         while crawl.poll() is None:
             try:

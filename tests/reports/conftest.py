@@ -3,7 +3,7 @@
 import pytest
 from report_samples import quiet_data, sample_data
 
-from reports.model import ReportData
+from repscan.reports.model import ReportData
 
 
 @pytest.fixture

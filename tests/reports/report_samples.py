@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from reports.model import Branding, ReportData, ReviewRow, SourceHealth, Summary
+from repscan.reports.model import Branding, ReportData, ReviewRow, SourceHealth, Summary
 
 NOW = datetime(2025, 3, 10, 7, 0, tzinfo=timezone.utc)
 

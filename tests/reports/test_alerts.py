@@ -10,12 +10,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from helpers import write_config
-from repscan.config import load
-from repscan.demo import smtp_server
-from repscan.demo.server import LocalSite, Reply
-from repscan.items import make, stamp
-from repscan.store import Store
-from reports import alerts, mail
+from repscan.core.config import load
+from repscan.app.demo import smtp_server
+from repscan.app.demo.server import LocalSite, Reply
+from repscan.core.items import make, stamp
+from repscan.core.store import Store
+from repscan.reports import alerts, mail
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin
 

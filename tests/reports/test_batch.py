@@ -14,9 +14,9 @@ import time
 from aiosmtpd.controller import Controller
 
 from helpers import ROOT
-from repscan.demo import free_port
-from repscan.items import make
-from repscan.store import Store
+from repscan.app.demo import free_port
+from repscan.core.items import make
+from repscan.core.store import Store
 
 CLIENTS = ["alpha", "bravo", "charlie", "delta"]
 
@@ -51,7 +51,7 @@ def write_config(folder):
 
 def send_all(path, port):
     env = {**os.environ, "REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    return subprocess.Popen([sys.executable, "-m", "repscan.cli", "--config", str(path), "send", "--all"],
+    return subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(path), "send", "--all"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

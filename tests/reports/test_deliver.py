@@ -8,11 +8,11 @@ import email.policy
 import pytest
 
 from helpers import run_cli, write_config
-from repscan import config as config_mod
-from repscan.demo import free_port, smtp_server
-from repscan.items import make
-from repscan.store import Store
-from reports import deliver, mail
+from repscan.core import config as config_mod
+from repscan.app.demo import free_port, smtp_server
+from repscan.core.items import make
+from repscan.core.store import Store
+from repscan.reports import deliver, mail
 
 
 def seed(folder, *reviews):
@@ -101,8 +101,8 @@ def test_crash_after_rendering_reuses_the_rendered_report(setup):
     store = Store(cfg.database)
     client = cfg.client("acme")
     # What a crash right after rendering leaves behind: a rendered, unsent report.
-    from reports import queries, render
-    from repscan.items import stamp, utcnow
+    from repscan.reports import queries, render
+    from repscan.core.items import stamp, utcnow
 
     until = utcnow()
     data = queries.build(cfg, client, store, since=None, until=until)

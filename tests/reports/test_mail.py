@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from report_samples import NOW, review, sample_data
 
-from reports.mail import (
+from repscan.reports.mail import (
     MailConfigError,
     SmtpSettings,
     build_message,
@@ -26,7 +26,7 @@ from reports.mail import (
     subject_for,
     write_eml,
 )
-from reports.render import render_pdf
+from repscan.reports.render import render_pdf
 
 SENDER = "Brightside Reports <reports@brightside.example>"
 RECIPIENTS = ["owner@acme.example", "manager@acme.example"]

@@ -5,14 +5,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from report_samples import NOW, review, sample_data
 
-from reports.model import (
+from repscan.reports.model import (
     Branding,
     SourceHealth,
     Summary,
     format_date,
     format_datetime,
     format_delay,
-    source_label,
     trim_text,
 )
 
@@ -120,9 +119,3 @@ def test_summary_change_and_awaiting_order():
     data = sample_data()
     waiting = data.awaiting_reply
     assert [r.author for r in waiting] == ["Ștefan Țurcanu", "Dana Whitfield"]
-
-
-def test_source_labels():
-    assert source_label("google-maps") == "Google Maps"
-    assert source_label("trustpilot") == "Trustpilot"
-    assert source_label("some_forum") == "Some Forum"

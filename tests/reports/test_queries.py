@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from pypdf import PdfReader
 
 from helpers import run_cli, write_config
-from repscan.config import load
-from repscan.items import make
-from repscan.store import Store
-from reports import queries
+from repscan.core.config import load
+from repscan.core.items import make
+from repscan.core.store import Store
+from repscan.reports import queries
 
 T0, T1, T2 = "2026-11-01T00:00:00.000000Z", "2026-11-08T00:00:00.000000Z", "2026-11-15T00:00:00.000000Z"
 

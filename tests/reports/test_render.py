@@ -25,8 +25,8 @@ from report_samples import (
     sample_data,
 )
 
-from reports.model import Branding, Summary
-from reports.render import AssetFetcher, RefusedURL, render_html, render_pdf, templates_dir
+from repscan.reports.model import Branding, Summary
+from repscan.reports.render import AssetFetcher, RefusedURL, render_html, render_pdf, templates_dir
 
 
 def pdf_pages(path: Path) -> list[str]:

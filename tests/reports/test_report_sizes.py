@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import write_config
-from repscan.config import load
-from repscan.items import iso_utc, make, stamp
-from repscan.store import Store
-from reports import queries, render
+from repscan.core.config import load
+from repscan.core.items import iso_utc, make, stamp
+from repscan.core.store import Store
+from repscan.reports import queries, render
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 LONG = "The engineer arrived late and left water everywhere. " * 60

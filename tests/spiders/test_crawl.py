@@ -6,7 +6,7 @@ import pytest
 
 from helpers import Review, Reply, run_cli, write_config
 from repscan import __version__
-from repscan.store import Store
+from repscan.core.store import Store
 
 CHALLENGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="refresh" content="390"></head><body class="no-js">
@@ -128,7 +128,7 @@ def test_challenge_on_the_first_page_is_blocked_with_zero_items(tmp_path, site):
 
 
 def test_truncated_page_falls_back_to_json_ld_and_keeps_paging(tmp_path, site):
-    from repscan.demo.site import trustpilot_page
+    from repscan.app.demo.site import trustpilot_page
 
     full = trustpilot_page(site.trustpilot, 1, site.url)
     cut = full[: full.index('"reviews":') + 200]  # __NEXT_DATA__ cut mid-review

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 FEED = "/gb/rss/customerreviews/page={page}/id=1234567890/sortby=mostrecent/json"
 

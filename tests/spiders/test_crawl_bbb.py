@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 PROFILE = "/us/oh/dublin/profile/bakery/harbour-lane-bakery-llc-0302-12345"
 REVIEWS, COMPLAINTS = f"{PROFILE}/customer-reviews", f"{PROFILE}/complaints"

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 PAGE1, PAGE2 = "/comments/feed.atom", "/comments/feed.atom?page=2"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 VENUE = "5a1b2c3d4e5f60718293a4b5"
 PATH = f"/v3/places/{VENUE}/tips"

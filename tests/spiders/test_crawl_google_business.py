@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, Reply, run_cli, write_config
-from repscan.demo.server import LocalSite
-from repscan.store import Store
+from repscan.app.demo.server import LocalSite
+from repscan.core.store import Store
 
 LOCATION = "/v4/accounts/108273645500012345678/locations/4471298833112233445"
 TOKEN = "ya29.test-token"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, Reply, run_cli, write_config
-from repscan.demo.server import LocalSite
-from repscan.store import Store
+from repscan.app.demo.server import LocalSite
+from repscan.core.store import Store
 
 DATA_ID = "0x14e70b0f1a2b3c4d:0x8a1b2c3d4e5f6071"
 TOKEN = "CAESY0NBRVFCUnBGUTJweFNRVkpJUVVGQlFVRkJRa05C"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 APP = "com.example.harbourlane"
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 CREDENTIALS = {"REPSCAN_REDDIT_CLIENT_ID": "app-id-123", "REPSCAN_REDDIT_CLIENT_SECRET": "app-secret-456"}
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from helpers import FIXTURES, REAL, Reply, run_cli
-from repscan.config import load
-from repscan.demo.server import LocalSite
-from repscan.demo.site import SearchHit, duckduckgo_page
-from repscan.items import stamp, utcnow
-from repscan.store import Store
-from reports import queries, render
+from repscan.core.config import load
+from repscan.app.demo.server import LocalSite
+from repscan.app.demo.site import SearchHit, duckduckgo_page
+from repscan.core.items import stamp, utcnow
+from repscan.core.store import Store
+from repscan.reports import queries, render
 
 OWN = SearchHit("https://www.acmeplumbing.example/", "Acme Plumbing | Rochester plumbers", "Family-run plumbers.")
 COMPLAINT = SearchHit("https://www.ripoffreport.com/reports/acme-plumbing/rochester/overcharged-1523377",

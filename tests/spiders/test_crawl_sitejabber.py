@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 PATH = "/reviews/harbourlane.example"
 PAGES = {None: "page-1.html", "2": "page-2-cards-only.html"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, Reply, run_cli, write_config
-from repscan.demo.server import LocalSite
-from repscan.store import Store
+from repscan.app.demo.server import LocalSite
+from repscan.core.store import Store
 
 PAGES = {
     "legacy": ("/Hotel_Review-g274873-d1234567-Reviews{}-Pension_Alpenrose-Bled_Upper_Carniola_Region.html",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import FIXTURES, LocalSite, Reply, run_cli, write_config
-from repscan.store import Store
+from repscan.core.store import Store
 
 PATH = "/2/tweets/search/recent"
 NEXT = "b26v89c19zqg8o3fo7gesq314yb9l2l4ptqy0example"

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from spiders.middlewares import retry_after_seconds
+from repscan.spiders.middlewares import retry_after_seconds
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -2,8 +2,8 @@
 
 from helpers import write_config
 from repscan import USER_AGENT
-from repscan.config import load
-from spiders.run import jobs_for, scrapy_settings
+from repscan.core.config import load
+from repscan.spiders.run import jobs_for, scrapy_settings
 
 
 def test_polite_defaults_and_overrides(tmp_path):

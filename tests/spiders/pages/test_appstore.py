@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import LayoutError, appstore
+from repscan.spiders.pages import LayoutError, appstore
 
 FEED = "https://itunes.apple.com/gb/rss/customerreviews"
 PAGE1_URL = f"{FEED}/page=1/id=1234567890/sortby=mostrecent/json"

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from spiders.pages import LayoutError, bbb
+from repscan.spiders.pages import LayoutError, bbb
 
 PROFILE = "https://www.bbb.org/us/oh/dublin/profile/bakery/harbour-lane-bakery-0302-90012345"
 REVIEWS = f"{PROFILE}/customer-reviews"

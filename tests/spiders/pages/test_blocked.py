@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import Response, TextResponse
 
-from spiders.pages import blocked, jsonld
+from repscan.spiders.pages import blocked, jsonld
 
 from .conftest import FIXTURES, REAL
 

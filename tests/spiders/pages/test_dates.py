@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from spiders.pages import _dates
+from repscan.spiders.pages import _dates
 
 NOW = datetime(2023, 9, 5, 14, 30, 15, tzinfo=timezone.utc)
 

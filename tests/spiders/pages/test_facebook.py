@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from spiders.pages import LayoutError, facebook
-from spiders.pages._social import abbreviated_count, social_time
+from repscan.spiders.pages import LayoutError, facebook
+from repscan.spiders.pages._social import abbreviated_count, social_time
 
 M = "https://m.facebook.com"
 PAGE = f"{M}/HarbourLaneBakery"

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from scrapy.http import TextResponse
 
-from spiders.pages import LayoutError, MissingCredentials, facebook_graph
+from repscan.spiders.pages import LayoutError, MissingCredentials, facebook_graph
 
 PAGE_ID = "100200300400500"
 G = "https://graph.facebook.com/v19.0"

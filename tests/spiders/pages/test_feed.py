@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from scrapy.http import XmlResponse
 
-from spiders.pages import LayoutError, feed
+from repscan.spiders.pages import LayoutError, feed
 
 
 def key_hash(key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import TextResponse
 
-from spiders.pages import LayoutError, MissingCredentials, foursquare
+from repscan.spiders.pages import LayoutError, MissingCredentials, foursquare
 
 VENUE = "5a1b2c3d4e5f60718293a4b5"
 V3 = f"https://api.foursquare.com/v3/places/{VENUE}/tips?sort=newest&limit=50"

@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import FIXTURES
-from spiders.pages import LayoutError, MissingCredentials, google_business
+from repscan.spiders.pages import LayoutError, MissingCredentials, google_business
 
 HOST = "http://127.0.0.1:8765"
 LOCATION = "/v4/accounts/108273645500012345678/locations/4471298833112233445"

@@ -11,7 +11,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import FIXTURES
-from spiders.pages import LayoutError, google_maps
+from repscan.spiders.pages import LayoutError, google_maps
 
 HOST = "http://127.0.0.1:8765"
 DATA_ID = "0x14e70b0f1a2b3c4d:0x8a1b2c3d4e5f6071"

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from scrapy.http import TextResponse
 
-from spiders.pages import LayoutError, googleplay
+from repscan.spiders.pages import LayoutError, googleplay
 
 APP = "https://play.google.com/store/apps/details?id=com.example.harbourlane"
 DETAILS_URL = f"{APP}&hl=en_GB&gl=gb"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from spiders.pages import LayoutError, _ld, jsonld
+from repscan.spiders.pages import LayoutError, _ld, jsonld
 
 DENTIST = "https://harbourlane.example/reviews/"
 TENT = "https://shop.example/products/trailblazer-2"

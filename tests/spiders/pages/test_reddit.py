@@ -8,7 +8,7 @@ import json
 import pytest
 from scrapy.http import TextResponse, XmlResponse
 
-from spiders.pages import LayoutError, MissingCredentials, reddit
+from repscan.spiders.pages import LayoutError, MissingCredentials, reddit
 
 API = "https://oauth.reddit.com/search?q=%22Harbour+Lane+Bakery%22&sort=new&limit=100&raw_json=1"
 R = "https://www.reddit.com/r"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import spiders.pages as pages
+import repscan.spiders.pages as pages
 
 
 def test_sites_and_modules():
@@ -13,7 +13,17 @@ def test_sites_and_modules():
     for site in pages.SITES:
         module = pages.get(site)
         assert module.SITE == site
-        assert callable(module.extract) and callable(module.next_page) and callable(module.start_url)
+        # The contract's parts: extract and next_page of its own, the rest perhaps from the defaults.
+        assert callable(module.module.extract) and callable(module.module.next_page)
+        assert callable(module.start_url) and callable(module.start_urls) and callable(module.request_headers)
+
+
+def test_defaults_fill_what_a_page_module_leaves_out():
+    sitejabber = pages.get("sitejabber")  # defines start_url, not start_urls or request_headers
+    assert sitejabber.start_urls("https://www.sitejabber.com/reviews/x.example") == [
+        sitejabber.start_url("https://www.sitejabber.com/reviews/x.example")]
+    assert sitejabber.request_headers({}) == {}
+    assert not hasattr(sitejabber.module, "request_headers")
 
 
 def test_unknown_site_names_the_known_ones():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import LayoutError, bing
+from repscan.spiders.pages import LayoutError, bing
 
 SEARCH = "https://www.bing.com/search"
 PAGE1_URL = f"{SEARCH}?q=Acme+Plumbing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import blocked
+from repscan.spiders.pages import blocked
 
 from .conftest import FIXTURES
 

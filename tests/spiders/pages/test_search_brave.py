@@ -8,7 +8,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import FIXTURES
-from spiders.pages import LayoutError, MissingCredentials, brave
+from repscan.spiders.pages import LayoutError, MissingCredentials, brave
 
 API = "https://api.search.brave.com/res/v1/web/search"
 PAGE1_URL = f"{API}?q=Acme+Plumbing&count=20"

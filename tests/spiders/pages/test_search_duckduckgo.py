@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import LayoutError, duckduckgo
+from repscan.spiders.pages import LayoutError, duckduckgo
 
 HTML = "https://html.duckduckgo.com/html/"
 LITE = "https://lite.duckduckgo.com/lite/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import LayoutError, google
+from repscan.spiders.pages import LayoutError, google
 
 SEARCH = "https://www.google.com/search"
 PAGE1_URL = f"{SEARCH}?q=Acme+Plumbing"

@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
 from helpers import REAL
-from spiders.pages import blocked, bing, brave, duckduckgo, google
+from repscan.spiders.pages import blocked, bing, brave, duckduckgo, google
 
 yaml = pytest.importorskip("yaml")
 

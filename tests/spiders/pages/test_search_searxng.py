@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import FIXTURES
-from spiders.pages import LayoutError, searxng
+from repscan.spiders.pages import LayoutError, searxng
 
 INSTANCE = "https://searx.example.org"
 PAGE1_URL = f"{INSTANCE}/search?q=Acme+Plumbing&format=json&categories=general&pageno=1"

@@ -7,7 +7,7 @@ import gzip
 import pytest
 from scrapy.http import TextResponse
 
-from spiders.pages import LayoutError, _serp
+from repscan.spiders.pages import LayoutError, _serp
 
 URL = "https://www.example.com/search?q=Acme+Plumbing"
 

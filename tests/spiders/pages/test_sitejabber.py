@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.pages import LayoutError, sitejabber
+from repscan.spiders.pages import LayoutError, sitejabber
 
 BIZ = "https://www.sitejabber.com/reviews/harbourlane.example"
 

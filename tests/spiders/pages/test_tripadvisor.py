@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from spiders.pages import LayoutError, tripadvisor
+from repscan.spiders.pages import LayoutError, tripadvisor
 
 HOST = "http://127.0.0.1:8765"
 HOTEL = f"{HOST}/Hotel_Review-g274873-d1234567-Reviews-Pension_Alpenrose-Bled_Upper_Carniola_Region.html"

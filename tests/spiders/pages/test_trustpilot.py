@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from spiders.pages import LayoutError, trustpilot
+from repscan.spiders.pages import LayoutError, trustpilot
 
 TP = "https://www.trustpilot.com"
 BIZ = f"{TP}/review/kettleandcrumb.example"

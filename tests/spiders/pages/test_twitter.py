@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scrapy.http import TextResponse
 
-from spiders.pages import LayoutError, MissingCredentials, twitter
-from spiders.pages._social import snowflake_time
+from repscan.spiders.pages import LayoutError, MissingCredentials, twitter
+from repscan.spiders.pages._social import snowflake_time
 
 API = "https://api.twitter.com/2/tweets/search/recent"
 FIELDS = ("tweet.fields=created_at%2Cauthor_id%2Cpublic_metrics%2Cconversation_id%2Creferenced_tweets"

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from spiders.pages import LayoutError, yellowpages
+from repscan.spiders.pages import LayoutError, yellowpages
 
 BIZ = "https://www.yellowpages.com/dublin-oh/mip/harbour-lane-bakery-123456789"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from spiders.pages import LayoutError, yelp
+from repscan.spiders.pages import LayoutError, yelp
 
 HOST = "http://127.0.0.1:8765"
 ALIAS = "copperleaf-plumbing-portland"

@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import FIXTURES
-from spiders.pages import LayoutError, MissingCredentials, yelp_api
+from repscan.spiders.pages import LayoutError, MissingCredentials, yelp_api
 
 API_URL = "http://127.0.0.1:8765/v3/businesses/copperleaf-plumbing-portland/reviews?sort_by=newest"
 BIZ = "https://www.yelp.com/biz/copperleaf-plumbing-portland"

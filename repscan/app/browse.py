@@ -1,0 +1,46 @@
+"""`repscan browse`: the database in Datasette (an optional extra), with canned queries for daily work."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from repscan.core.store import CANNED_QUERIES, Store
+
+
+class MissingDatasette(Exception):
+    """Datasette is the optional `browse` extra."""
+
+
+def metadata(database: Path) -> dict:
+    return {
+        "title": "repscan",
+        "description": "Reviews, posts, search results, crawls and reports. Canned queries take an optional client_id.",
+        "databases": {database.stem: {"queries": CANNED_QUERIES}},
+    }
+
+
+def datasette_command(database: Path, metadata_path: Path, *, port: int, open_browser: bool,
+                      get: str | None = None) -> list[str]:
+    exe = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
+    if exe is None:
+        raise MissingDatasette("Datasette is not installed: pip install 'repscan[browse]'")
+    command = [exe, "serve", str(database), "--metadata", str(metadata_path), "--port", str(port),
+               "--setting", "sql_time_limit_ms", "5000"]
+    if get:
+        command += ["--get", get]
+    elif open_browser:
+        command.append("--open")
+    return command
+
+
+def browse(database: Path, *, port: int = 8001, open_browser: bool = True, get: str | None = None) -> int:
+    Store(database).close()  # create or upgrade the schema first, so every canned query has its tables
+    with tempfile.TemporaryDirectory() as folder:
+        meta = Path(folder) / "metadata.json"
+        meta.write_text(json.dumps(metadata(database), indent=2), encoding="utf-8")
+        return subprocess.call(datasette_command(database, meta, port=port, open_browser=open_browser, get=get))

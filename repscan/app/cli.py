@@ -1,0 +1,384 @@
+"""The `repscan` command line: one subcommand per job, exit 0 ok, 1 failure, 2 bad usage or config, 3 blocked."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import inspect
+import json
+import os
+import sys
+from pathlib import Path
+
+from repscan import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+
+
+class Usage(Exception):
+    """Bad usage: printed as `repscan: error: ...`, exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from repscan.core.config import ConfigError
+
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"repscan: config error:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Usage as exc:
+        print(f"repscan: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except BrokenPipeError:  # `repscan ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repscan", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"repscan {__version__}")
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: ./repscan.toml)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("extract", help="parse one saved page or API response, print JSON lines")
+    p.add_argument("site", help="site key, e.g. trustpilot or jsonld")
+    p.add_argument("file", type=Path, help="saved page (.html, .json, .gz)")
+    p.add_argument("--url", help="the page's URL (default: its canonical or og:url link, else the file)")
+    p.add_argument("--query", help="the search query, for search engine pages")
+    p.add_argument("--now", help="ISO time that relative dates are resolved against (default: now)")
+    p.set_defaults(handler=cmd_extract)
+
+    p = sub.add_parser("classify", help="JSON lines in, the same lines out with sentiment and negative")
+    p.add_argument("--threshold", type=float, default=0.4, help="rating/rating_max at or below is negative (0.4)")
+    p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("crawl", help="crawl the configured sources into the database")
+    p.add_argument("--client", help="only this client id")
+    p.add_argument("--source", help="only this site key")
+    p.add_argument("--full", action="store_true", help="crawl every page (no incremental stop); marks removed reviews")
+    p.add_argument("--quiet", action="store_true", help="only warnings from Scrapy")
+    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait while another run or crawl works (60)")
+    p.add_argument("--nodes", action="store_true", help="run the source crawls as jobs on the config's Scrapyd [[nodes]]")
+    p.set_defaults(handler=cmd_crawl)
+
+    p = sub.add_parser("ingest", help="merge feed exports from Scrapyd nodes into the database (each job once)")
+    p.add_argument("feeds", nargs="+", type=Path, metavar="FEED", help="JSON lines feed of a node's job (.jl, .jl.gz)")
+    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait while a run or crawl works (60)")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("nodes", help="Scrapyd nodes: deploy the spiders to every [[nodes]] entry, their state, the egg")
+    p.add_argument("action", choices=["deploy", "status", "egg"],
+                   help="deploy: upload the spiders as an egg; status: each node's jobs; egg FILE: write the egg"
+                        " (for scrapyd-deploy TARGET --egg FILE)")
+    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it")
+    p.add_argument("--version", help="deploy: the version name on the nodes (default: <repscan version>.post<time>)")
+    p.set_defaults(handler=cmd_nodes)
+
+    p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
+    p.add_argument("--client", required=True)
+    p.add_argument("--since", default="last", help="ISO time, or 'last' = the last sent report's cutoff (default)")
+    p.add_argument("--out", type=Path, help="output file (default: <reports_dir>/<client>-<date>.pdf)")
+    p.add_argument("--html", action="store_true", help="write HTML instead of PDF")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client")
+    who.add_argument("--all", action="store_true")
+    p.add_argument("--force", action="store_true", help="with --all: every client, not only those whose report is due")
+    p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
+    p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
+    p.set_defaults(handler=cmd_send)
+
+    p = sub.add_parser("run", help="everything that is due: crawls, alerts, reports (the cron/systemd entry point)")
+    p.add_argument("--wait", type=float, default=10.0, help="seconds to wait for another run to finish (10)")
+    p.add_argument("--now", help=argparse.SUPPRESS)  # tests: pretend it is this ISO time
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("schedule", help="print the crontab line and a systemd service + timer for `repscan run`")
+    p.add_argument("--every", type=int, default=5, help="minutes between runs (5)")
+    p.set_defaults(handler=cmd_schedule)
+
+    p = sub.add_parser("browse", help="open the database in Datasette (optional extra) with canned queries")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--no-open", action="store_true", help="do not open a browser")
+    p.add_argument("--get", help=argparse.SUPPRESS)  # tests: fetch one path and exit
+    p.set_defaults(handler=cmd_browse)
+
+    p = sub.add_parser("demo", help="the whole pipeline on bundled pages served from 127.0.0.1")
+    p.add_argument("--dir", type=Path, default=Path("demo-output"), help="working folder (kept between runs)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("config", help="configuration commands")
+    config_sub = p.add_subparsers(title="config commands", metavar="ACTION")
+    c = config_sub.add_parser("check", help="validate the config file; exit 2 naming file, line and field")
+    c.set_defaults(handler=cmd_config_check)
+    return parser
+
+
+# -- extract / classify -------------------------------------------------------
+
+def cmd_extract(args) -> int:
+    from scrapy.http import HtmlResponse, TextResponse
+
+    from repscan.core.items import parse_iso
+    from repscan.spiders.pages import LayoutError, blocked, get
+
+    try:
+        page = get(args.site)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    try:
+        body = args.file.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {args.file}: {exc.strerror}") from None
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    is_json = body.lstrip()[:1] in (b"{", b"[")
+    cls = TextResponse if is_json else HtmlResponse
+    url = args.url or args.file.resolve().as_uri()
+    response = cls(url=url, body=body, encoding="utf-8")
+    if not args.url and not is_json:
+        canonical = (response.css('link[rel="canonical"]::attr(href)').get()
+                     or response.css('meta[property="og:url"]::attr(content)').get())
+        if canonical and canonical.startswith("http"):
+            response = response.replace(url=canonical)
+    reason = blocked.detect(response)
+    if reason:
+        print(f"blocked: {reason}", file=sys.stderr)
+        return EXIT_BLOCKED
+    try:
+        now = parse_iso(args.now) if args.now else None
+    except ValueError:
+        raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
+    extra = {"query": args.query} if args.query else {}
+    if extra and "query" not in inspect.signature(page.extract).parameters:
+        raise Usage(f"{args.site} pages take no --query")
+    try:
+        items = page.extract(response, now=now, **extra)
+    except LayoutError as exc:
+        print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for item in items:
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_classify(args) -> int:
+    from repscan.core.classify import classify
+
+    failed = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            print(f"repscan classify: line {number}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        item.update(classify(item, args.threshold))
+        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+# -- crawl / report / send ------------------------------------------------------
+
+def _config(args):
+    from repscan.core import config
+
+    return config.load(args.config)
+
+
+def cmd_config_check(args) -> int:
+    cfg = _config(args)
+    sources = sum(len(c.sources) for c in cfg.clients)
+    print(f"{cfg.path}: ok ({len(cfg.clients)} clients, {sources} sources)")
+    return EXIT_OK
+
+
+def cmd_crawl(args) -> int:
+    from repscan.app.jobs import Busy, run_lock
+    from repscan.spiders.run import jobs_for, run
+
+    cfg = _config(args)
+    crawl = run
+    if args.nodes:
+        if not cfg.nodes:
+            raise Usage(f"--nodes: {cfg.path} lists no [[nodes]] (see docs/scale.md)")
+        from functools import partial
+
+        from repscan.app import nodes
+
+        crawl = partial(nodes.run, echo=None if args.quiet else _stderr)
+    try:
+        jobs = jobs_for(cfg, args.client, args.source)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    if not jobs:
+        raise Usage("no sources match (check --client/--source and the config's sources)")
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            rows = crawl(cfg, jobs, full=args.full, log_level="WARNING" if args.quiet else "INFO")
+    except Busy as exc:
+        print(f"repscan crawl: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print_crawls(rows)
+    return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args) -> int:
+    from repscan.app.ingest import FeedError, ingest_paths
+    from repscan.app.jobs import Busy, run_lock
+
+    cfg = _config(args)
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            results = ingest_paths(cfg, args.feeds)
+    except FeedError as exc:
+        raise Usage(str(exc)) from None
+    except Busy as exc:
+        print(f"repscan ingest: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for result in results:
+        print(result.line())
+    return EXIT_FAILURE if any(r.failed and not r.skipped for r in results) else EXIT_OK
+
+
+def cmd_nodes(args) -> int:
+    from repscan.app import nodes
+
+    if args.action == "egg":
+        if not args.file:
+            raise Usage("nodes egg FILE: name the file to write")
+        args.file.write_bytes(nodes.build_egg())
+        print(args.file)
+        return EXIT_OK
+    cfg = _config(args)
+    if not cfg.nodes:
+        raise Usage(f"{cfg.path} lists no [[nodes]] (see docs/scale.md)")
+    if args.action == "deploy":
+        results = nodes.deploy(cfg, version=args.version, echo=print)
+        return EXIT_FAILURE if any(error for _, error in results) else EXIT_OK
+    rows = nodes.status(cfg)
+    for row in rows:
+        if row["status"] == "ok":
+            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished")
+        else:
+            print(f"{row['url']:<32} down  {row['error']}")
+    return EXIT_FAILURE if any(row["status"] != "ok" for row in rows) else EXIT_OK
+
+
+def print_crawls(rows: list[dict], out=sys.stdout) -> None:
+    out.write(f"{'client':<14} {'source':<12} {'status':<8} {'items':>6} {'new':>5} {'requests':>8}  error\n")
+    for r in rows:
+        out.write(f"{r['client_id']:<14} {r['source']:<12} {r['status']:<8} {r['items']:>6} {r['new_items']:>5} "
+                  f"{r['requests']:>8}  {r['error'] or ''}\n")
+
+
+def cmd_report(args) -> int:
+    from repscan.reports import deliver
+
+    cfg = _config(args)
+    try:
+        client = cfg.client(args.client)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    since = None if args.since == "last" else args.since
+    try:
+        path = deliver.render_report(cfg, client, since=since, last=args.since == "last", out=args.out, html=args.html)
+    except ValueError as exc:
+        raise Usage(str(exc)) from None
+    print(path)
+    return EXIT_OK
+
+
+def cmd_send(args) -> int:
+    from repscan.reports import deliver
+    from repscan.reports.mail import MailConfigError
+    from repscan.app.jobs import due_reports, print_summary, send_due_reports
+
+    cfg = _config(args)
+    progress = sys.stderr.isatty()
+    try:
+        if args.all and not args.force:
+            outcomes = send_due_reports(cfg, due_reports(cfg), progress=progress, dry_run=args.dry_run,
+                                        outbox=args.outbox)
+            print_summary(outcomes)
+            return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+        clients = cfg.clients if args.all else [cfg.client(args.client)]
+        results = deliver.send_reports(cfg, clients, dry_run=args.dry_run, outbox=args.outbox, progress=progress)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+    except MailConfigError as exc:
+        raise Usage(str(exc)) from None
+    for result in results:
+        print(result.line())
+    return EXIT_FAILURE if any(r.failed for r in results) else EXIT_OK
+
+
+def cmd_run(args) -> int:
+    from repscan.core.items import parse_iso
+    from repscan.app.jobs import Busy, print_summary, run_due, run_lock
+
+    cfg = _config(args)
+    try:
+        now = parse_iso(args.now) if args.now else None
+    except ValueError:
+        raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            outcomes = run_due(cfg, now=now)
+    except Busy as exc:
+        print(f"repscan run: {exc}", file=sys.stderr)
+        return EXIT_OK
+    print_summary(outcomes)
+    return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def cmd_schedule(args) -> int:
+    from repscan.core.schedule import crontab_line, systemd_units
+
+    cfg = _config(args)
+    print("# crontab (crontab -e):")
+    print(crontab_line(cfg.path, args.every))
+    for name, text in systemd_units(cfg.path, args.every).items():
+        print(f"\n# /etc/systemd/system/{name}")
+        print(text, end="")
+    print("\n# then: systemctl daemon-reload && systemctl enable --now repscan.timer")
+    return EXIT_OK
+
+
+def cmd_browse(args) -> int:
+    from repscan.app.browse import MissingDatasette, browse
+
+    cfg = _config(args)
+    try:
+        return browse(cfg.database, port=args.port, open_browser=not args.no_open, get=args.get)
+    except MissingDatasette as exc:
+        raise Usage(str(exc)) from None
+
+
+def cmd_demo(args) -> int:
+    from repscan.app.demo import run_demo
+
+    return run_demo(args.dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

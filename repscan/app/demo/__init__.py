@@ -1,0 +1,199 @@
+"""`repscan demo`: serve made-up pages on 127.0.0.1, crawl them, report, and email through a local SMTP server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from repscan.core.items import utcnow
+
+DEMO_PORT = 8734  # fixed, so review URLs (and JSON-LD ids) stay the same between runs
+CLIENT_ID = "harbour-lane"
+
+CONFIG = """\
+# Written by `repscan demo`: one client, two sources served from 127.0.0.1.
+[agency]
+name = "Northwind Reputation (demo)"
+sender = "reports@northwind.example"
+
+[agency.branding]
+primary_color = "#1f3a5f"
+accent_color = "#c0392b"
+contact = "Northwind Reputation · +44 20 7946 0000 · hello@northwind.example"
+
+[storage]
+database = "repscan.db"
+reports_dir = "reports"
+
+[crawl]
+download_delay = 0
+autothrottle = false
+timeout = 10
+retries = 2
+
+[search]
+engines = ["duckduckgo"]
+delay = 0
+
+[search.base_urls]
+duckduckgo = "{site}"
+
+[[clients]]
+id = "{client_id}"
+name = "Harbour Lane Bakery"
+aliases = ["Harbour Lane", "HLB"]
+domains = ["harbourlanebakery.example"]
+profiles = ["https://www.facebook.com/harbourlanebakery"]
+recipients = ["owner@harbourlanebakery.example"]
+timezone = "Europe/London"
+queries = ["Harbour Lane Bakery"]
+
+[[clients.sources]]
+site = "trustpilot"
+url = "{site}/review/harbourlanebakery.example"
+
+[[clients.sources]]
+site = "jsonld"
+url = "{site}/reviews"
+"""
+
+
+def route_for(now):
+    """The demo site's pages: Trustpilot-structured profile pages and a JSON-LD reviews page."""
+    from repscan.app.demo.data import SEARCH, businesses
+    from repscan.app.demo.server import Reply
+    from repscan.app.demo.site import duckduckgo_page, jsonld_page, trustpilot_page
+
+    trustpilot, own = businesses(now)
+    host = {}
+
+    def route(path, query):
+        page = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 0
+        if path == f"/review/{trustpilot.slug}":
+            body = trustpilot_page(trustpilot, page, host["url"])
+        elif path == "/reviews":
+            body = jsonld_page(own, page, host["url"], "/reviews")
+        elif path == "/html/" and (query.get("q") or [""])[0] in SEARCH:
+            q = query["q"][0]
+            body = duckduckgo_page(q, SEARCH[q])
+        else:
+            body = None
+        return Reply(body=body) if body else None
+
+    return route, host
+
+
+def _demo_port(config_path: Path) -> int:
+    """The port of this demo folder's earlier runs (review ids carry the site's address), else 8734 or any."""
+    import re
+
+    if config_path.exists():
+        match = re.search(r'url = "http://127\.0\.0\.1:(\d+)/', config_path.read_text(encoding="utf-8"))
+        if match:
+            port = int(match.group(1))
+            if not _port_free(port):
+                raise SystemExit(f"demo: port {port} (used by this demo folder before) is busy; "
+                                 "is another demo running? Stop it, or use another --dir")
+            return port
+    return DEMO_PORT if _port_free(DEMO_PORT) else free_port()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (aiosmtpd cannot bind port 0 and report it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def smtp_server(outbox: Path):
+    """aiosmtpd on 127.0.0.1 that saves every message it receives as an .eml file in `outbox`."""
+    from aiosmtpd.controller import Controller
+
+    outbox.mkdir(parents=True, exist_ok=True)
+
+    class SaveToFolder:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            name = f"{utcnow():%Y%m%d-%H%M%S}-{len(list(outbox.glob('*.eml'))) + 1:03d}.eml"
+            (outbox / name).write_bytes(envelope.original_content or envelope.content)
+            return "250 Message accepted for delivery"
+
+    controller = Controller(SaveToFolder(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+def _search_line(cfg) -> str:
+    from repscan.core.store import Store
+
+    store = Store(cfg.database)
+    try:
+        snapshot = store.search_snapshot(CLIENT_ID)
+    finally:
+        store.close()
+    lines = []
+    for (engine, query), rows in snapshot.items():
+        own = min((r["rank"] for r in rows if r["category"] == "own"), default=None)
+        complaints = [r["rank"] for r in rows if r["category"] == "complaint"]
+        above = [rank for rank in complaints if own is None or rank < own]
+        lines.append(f"“{query}” on {engine}: {len(complaints)} complaint(s) on page one"
+                     + (f", {len(above)} above your own site (#{own})" if above else ""))
+    return "; ".join(lines) or "no search results"
+
+
+def run_demo(folder: Path) -> int:
+    from repscan.core import config as config_mod
+    from repscan.app.demo.server import LocalSite
+    from repscan.core.store import Store
+    from repscan.reports.deliver import send_reports
+    from repscan.spiders.run import jobs_for, run
+
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    route, host = route_for(utcnow())
+    port = _demo_port(folder / "repscan.toml")
+    outbox = folder / "mail"
+    with LocalSite(route, port=port) as site, smtp_server(outbox) as smtp:
+        host["url"] = site.url
+        config_path = folder / "repscan.toml"
+        config_path.write_text(CONFIG.format(client_id=CLIENT_ID, site=site.url), encoding="utf-8")
+        cfg = config_mod.load(config_path)
+        print(f"demo: serving made-up review pages at {site.url}, SMTP at 127.0.0.1:{smtp.port}")
+        print(f"demo: config {config_path}")
+        rows = run(cfg, jobs_for(cfg), log_level="WARNING")
+        os.environ["REPSCAN_SMTP_URL"] = f"smtp://127.0.0.1:{smtp.port}"
+        before = set(outbox.glob("*.eml"))
+        results = send_reports(cfg, cfg.clients)
+        emails = sorted(set(outbox.glob("*.eml")) - before)
+    store = Store(cfg.database)
+    total = store.review_stats(CLIENT_ID)["total"]
+    store.close()
+    new = sum(r["new_items"] for r in rows)
+    print()
+    for r in rows:
+        print(f"  crawl {r['source']:<11} {r['status']:<8} {r['items']:>3} items, {r['new_items']:>3} new, "
+              f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
+    print(f"demo: search: {_search_line(cfg)}")
+    result = results[0]
+    if new:
+        print(f"demo: {new} new items; {total} reviews in the database; "
+              f"{result.new_negatives} negative reviews need a reply")
+    else:
+        print(f"demo: nothing new since the last run ({total} reviews already in the database)")
+    print(f"demo: report {result.pdf}")
+    print(f"demo: email  {emails[-1] if emails else '(none sent: ' + result.detail + ')'}")
+    failed = result.failed or any(r["status"] in ("error", "blocked") for r in rows)
+    if result.failed:
+        print(f"demo: sending failed: {result.detail}", file=sys.stderr)
+    return 1 if failed else 0

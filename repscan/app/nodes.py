@@ -1,0 +1,574 @@
+"""Crawl on Scrapyd nodes: deploy the spiders, dispatch source crawls as jobs, follow them, ingest their feeds.
+
+    [[nodes]]                       # each Scrapyd server (docs/scale.md)
+    url = "http://10.0.0.5:6800/"
+    slots = 2                       # jobs at once on it
+
+`run()` is what `repscan run` and `repscan crawl --nodes` call instead of a local crawl:
+
+- every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
+  crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
+- politeness holds across nodes: the jobs of one site domain run on one node at a time, at most
+  [dispatch] jobs_per_domain at once; other domains spread over the least loaded nodes;
+- listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
+  folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row;
+- a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
+  already hold is kept, and the next run does those sources again (`lost_jobs`), reading
+  every page because the last crawl did not end cleanly. A job that vanished from its node, or
+  finished without its crawl record (the process died), is failed the same way.
+
+Search-engine crawls stay on this machine: one engine is one domain, so nodes would not speed
+them up, only spread one engine's queries over more addresses.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib import error as urlerror
+from urllib import parse, request
+
+from repscan import __version__
+from repscan.core.config import Config, Node
+from repscan.app.ingest import FeedError, ingest_job, read_feed, record_failure
+from repscan.core.items import stamp
+from repscan.core.store import Store
+
+KNOWN_IDS_BYTES = 60_000  # one spider argument is one argv string on the node: Linux caps it at 128 KiB
+EGG_SUFFIXES = {".py", ".toml", ".txt", ".json"}
+EGG_PACKAGES = ("repscan.core", "repscan.spiders")  # what the spiders import; app, reports and templates stay home
+Echo = Callable[[str], None]
+
+
+class NodeDown(Exception):
+    """The node did not answer (refused, timed out, not HTTP)."""
+
+
+class ScrapydError(Exception):
+    """The node answered {"status": "error"}."""
+
+
+# -- the Scrapyd HTTP API -----------------------------------------------------------
+
+class Scrapyd:
+    """The few Scrapyd endpoints repscan uses, over urllib. Basic auth from REPSCAN_SCRAPYD_USER and
+    REPSCAN_SCRAPYD_PASSWORD (the environment, never the config file)."""
+
+    def __init__(self, node: Node, timeout: float = 15.0):
+        self.node = node
+        self.url = node.url if node.url.endswith("/") else node.url + "/"
+        self.project = node.project
+        self.timeout = timeout
+        user, password = os.environ.get("REPSCAN_SCRAPYD_USER"), os.environ.get("REPSCAN_SCRAPYD_PASSWORD")
+        self.auth = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()) if user else None
+
+    def __repr__(self) -> str:
+        return f"Scrapyd({self.url})"
+
+    def call(self, endpoint: str, params: list[tuple[str, str]] | None = None, *, post: bool = False,
+             body: bytes | None = None, content_type: str | None = None) -> dict:
+        url = parse.urljoin(self.url, endpoint)
+        data = body
+        if params and not post:
+            url += "?" + parse.urlencode(params)
+        elif params:
+            data = parse.urlencode(params).encode()
+            content_type = "application/x-www-form-urlencoded"
+        req = request.Request(url, data=data, method="POST" if post else "GET")
+        if content_type:
+            req.add_header("Content-Type", content_type)
+        if self.auth:
+            req.add_header("Authorization", self.auth)
+        try:
+            with request.urlopen(req, timeout=self.timeout) as response:
+                raw = response.read()
+        except urlerror.HTTPError as exc:
+            raise ScrapydError(f"{url}: HTTP {exc.code}") from None
+        except (urlerror.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise NodeDown(f"{self.url}: {reason}") from None
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            raise NodeDown(f"{url}: not a Scrapyd answer: {raw[:80]!r}") from None
+        if answer.get("status") != "ok":
+            raise ScrapydError(f"{url}: {answer.get('message') or answer}")
+        return answer
+
+    def fetch(self, path_or_url: str) -> bytes:
+        url = parse.urljoin(self.url, path_or_url)
+        req = request.Request(url)
+        if self.auth:
+            req.add_header("Authorization", self.auth)
+        try:
+            with request.urlopen(req, timeout=self.timeout) as response:
+                return response.read()
+        except urlerror.HTTPError as exc:
+            raise ScrapydError(f"{url}: HTTP {exc.code}") from None
+        except (urlerror.URLError, OSError) as exc:
+            raise NodeDown(f"{self.url}: {getattr(exc, 'reason', exc)}") from None
+
+    def schedule(self, spider: str, job_id: str, settings: dict[str, str], args: dict[str, str]) -> str:
+        params = [("project", self.project), ("spider", spider), ("jobid", job_id)]
+        params += [("setting", f"{key}={value}") for key, value in settings.items()]
+        params += list(args.items())
+        return self.call("schedule.json", params, post=True)["jobid"]
+
+    def listjobs(self) -> dict:
+        return self.call("listjobs.json", [("project", self.project)])
+
+    def cancel(self, job_id: str) -> dict:
+        return self.call("cancel.json", [("project", self.project), ("job", job_id)], post=True)
+
+    def daemonstatus(self) -> dict:
+        return self.call("daemonstatus.json")
+
+    def addversion(self, version: str, egg: bytes) -> dict:
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in (("project", self.project), ("version", version)):
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="egg"; filename="repscan.egg"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + egg + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.call("addversion.json", body=b"".join(parts), post=True,
+                         content_type=f"multipart/form-data; boundary={boundary}")
+
+
+# -- deploy -----------------------------------------------------------------------
+
+def build_egg() -> bytes:
+    """The spiders as a Scrapyd egg: repscan's core and its spiders (code and data) and the
+    `scrapy` entry point naming repscan.spiders.settings. Built from wherever they are imported
+    from, a checkout or an install, without setup.py; the application and the report side stay home."""
+    import importlib
+
+    import repscan
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as egg:
+        egg.write(repscan.__file__, "repscan/__init__.py")
+        for package in EGG_PACKAGES:
+            root = Path(importlib.import_module(package).__file__).parent
+            for path in sorted(root.rglob("*")):
+                relative = path.relative_to(root)
+                if path.is_file() and path.suffix in EGG_SUFFIXES and "__pycache__" not in relative.parts:
+                    egg.write(path, f"{package.replace('.', '/')}/{relative.as_posix()}")
+        egg.writestr("EGG-INFO/PKG-INFO", f"Metadata-Version: 2.1\nName: repscan\nVersion: {__version__}\n")
+        egg.writestr("EGG-INFO/entry_points.txt", "[scrapy]\nsettings = repscan.spiders.settings\n")
+        egg.writestr("EGG-INFO/top_level.txt", "repscan\n")
+        egg.writestr("EGG-INFO/zip-safe", "\n")
+    return buffer.getvalue()
+
+
+def deploy(config: Config, version: str | None = None, echo: Echo | None = None) -> list[tuple[str, str | None]]:
+    """Upload the egg to every [[nodes]] entry (addversion.json); (node url, error or None) each."""
+    version = version or f"{__version__}.post{int(time.time())}"
+    egg = build_egg()
+    results = []
+    for node in config.nodes:
+        client = Scrapyd(node)
+        try:
+            answer = client.addversion(version, egg)
+            results.append((client.url, None))
+            if echo:
+                echo(f"deployed {node.project} {version} to {client.url}: {answer.get('spiders')} spiders")
+        except (NodeDown, ScrapydError) as exc:
+            results.append((client.url, str(exc)))
+            if echo:
+                echo(f"deploy to {client.url} failed: {exc}")
+    return results
+
+
+def status(config: Config) -> list[dict]:
+    """Each node's daemonstatus.json, or its error."""
+    out = []
+    for node in config.nodes:
+        client = Scrapyd(node)
+        try:
+            out.append({"url": client.url, **client.daemonstatus()})
+        except (NodeDown, ScrapydError) as exc:
+            out.append({"url": client.url, "status": "down", "error": str(exc)})
+    return out
+
+
+# -- dispatch -----------------------------------------------------------------------
+
+@dataclass
+class NodeState:
+    client: Scrapyd
+    running: int = 0
+    down_since: float | None = None
+    dead: str | None = None
+    last_used: float = 0.0
+
+
+@dataclass
+class Running:
+    job_id: str
+    node: NodeState
+    domain: str
+    crawl_id: int
+    feed: Path | None
+    scheduled: float = field(default_factory=time.monotonic)
+    cancelled: float | None = None
+
+
+def domain_of(site: str, url: str) -> str:
+    """The host a source's crawl requests go to (its first page's), without www."""
+    from repscan.spiders.pages import get
+
+    try:
+        url = get(site).start_url(url)
+    except Exception:  # noqa: BLE001 (the source URL's host is a fair stand-in)
+        pass
+    host = (parse.urlsplit(url).hostname or url).lower()
+    return host.removeprefix("www.")
+
+
+def lost_jobs(config: Config, jobs: list | None = None) -> list:
+    """`jobs` plus the sources whose last node job failed (node died, job lost) and not crawled since."""
+    from repscan.spiders.run import Job
+
+    jobs = list(jobs or [])
+    have = {(j.client.id, j.site, j.source.url) for j in jobs if j.source}
+    store = Store(config.database)
+    try:
+        lost = store.lost_node_jobs()
+    finally:
+        store.close()
+    for row in lost:
+        key = (row["client_id"], row["source"], row["url"])
+        if key in have:
+            continue
+        try:
+            client = config.client(row["client_id"])
+        except KeyError:
+            continue
+        for source in client.sources:
+            if (source.site, source.url) == (row["source"], row["url"]):
+                jobs.append(Job(client, source=source))
+                have.add(key)
+                break
+    return jobs
+
+
+def run(config: Config, jobs: list, *, full: bool = False, now: str | None = None, log_level: str = "INFO",
+        echo: Echo | None = None, sleep: Callable[[float], None] = time.sleep) -> list[dict]:
+    """Source jobs on the nodes, then search jobs here; the crawls rows of all, like spiders.run.run."""
+    node_jobs = [job for job in jobs if job.source]
+    local_jobs = [job for job in jobs if not job.source]
+    rows = Dispatcher(config, echo=echo, sleep=sleep, log_level=log_level).run(node_jobs, full=full, now=now)
+    if local_jobs:
+        from repscan.spiders.run import run as run_here
+
+        rows += run_here(config, local_jobs, full=full, now=now, log_level=log_level)
+    return rows
+
+
+class Dispatcher:
+    def __init__(self, config: Config, *, echo: Echo | None = None, sleep: Callable[[float], None] = time.sleep,
+                 log_level: str = "INFO"):
+        if not config.nodes:
+            raise ValueError("no [[nodes]] in the config")
+        self.config = config
+        self.options = config.dispatch
+        self.echo = echo or (lambda message: None)
+        self.sleep = sleep
+        self.log_level = log_level
+        self.nodes = {self._key(node): NodeState(Scrapyd(node)) for node in config.nodes}
+        self.running: dict[str, Running] = {}
+        self.domains: dict[str, tuple[NodeState, int]] = {}  # domain -> (its node, jobs running there)
+        self.crawl_ids: list[int] = []
+
+    @staticmethod
+    def _key(node: Node) -> str:
+        return (node.url if node.url.endswith("/") else node.url + "/") + "#" + node.project
+
+    # The loop ---------------------------------------------------------------------
+
+    def run(self, jobs: list, *, full: bool = False, now: str | None = None) -> list[dict]:
+        self.store = Store(self.config.database)
+        try:
+            self.store.close_interrupted_crawls()
+            self._adopt()
+            pending = list(jobs)
+            while pending or self.running:
+                pending = self._start(pending, full, now)
+                if pending and all(n.dead for n in self.nodes.values()):  # nowhere to run them
+                    for job in pending:
+                        self._never_started(job, "no node reachable: " + self._dead_reasons())
+                    pending = []
+                if not (pending or self.running):
+                    break
+                self.sleep(self.options.poll)
+                self._poll()
+                self._probe()
+            ids = set(self.crawl_ids)
+            return [row for row in self.store.crawls() if row["id"] in ids]
+        finally:
+            self.store.close()
+
+    def _adopt(self) -> None:
+        """Jobs an earlier dispatcher left running (it was killed): follow them to the end too."""
+        for row in self.store.node_jobs("running"):
+            state = next((s for s in self.nodes.values() if s.client.url == row["node"]), None)
+            if state is None:
+                record_failure(self.store, row["job_id"], f"node {row['node']} is no longer in the config")
+                continue
+            domain = domain_of(row["source"], row["url"])
+            feed = self.config.feeds / f"{row['job_id']}.jl" if self.config.feeds else None
+            self._track(Running(row["job_id"], state, domain, row["crawl_id"], feed))
+
+    def _track(self, running: Running) -> None:
+        self.running[running.job_id] = running
+        running.node.running += 1
+        holder = self.domains.get(running.domain)
+        self.domains[running.domain] = (running.node, (holder[1] if holder else 0) + 1)
+        self.crawl_ids.append(running.crawl_id)
+
+    def _untrack(self, running: Running) -> None:
+        self.running.pop(running.job_id, None)
+        running.node.running -= 1
+        node, count = self.domains[running.domain]
+        if count <= 1:
+            del self.domains[running.domain]
+        else:
+            self.domains[running.domain] = (node, count - 1)
+
+    def _start(self, pending: list, full: bool, now: str | None) -> list:
+        waiting = []
+        for job in pending:
+            domain = domain_of(job.site, job.source.url)
+            node = self._node_for(domain)
+            if node is None or not self._schedule(job, node, domain, full, now):
+                waiting.append(job)
+        return waiting
+
+    def _node_for(self, domain: str) -> NodeState | None:
+        holder = self.domains.get(domain)
+        if holder:
+            node, count = holder
+            free = not node.dead and node.running < node.client.node.slots
+            return node if free and count < self.options.jobs_per_domain else None
+        free = [n for n in self.nodes.values()
+                if not n.dead and n.down_since is None and n.running < n.client.node.slots]
+        return min(free, key=lambda n: (n.running / n.client.node.slots, n.last_used), default=None)
+
+    def _schedule(self, job, node: NodeState, domain: str, full: bool, now: str | None) -> bool:
+        from repscan.spiders.run import crawl_overrides, source_arguments
+
+        client, site, url = job.client.id, job.site, job.source.url
+        job_id = f"{client}-{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        store = self.store
+        catch_up = not store.last_crawl_clean(client, site, url)
+        known = self._known_ids(client, site)
+        arguments = source_arguments(self.config, job, known=known, full=full or catch_up, now=now)
+        settings = {k: _setting(v) for k, v in crawl_overrides(self.config, self.log_level).items()
+                    if k != "REPSCAN_DATABASE"}
+        settings["REPSCAN_STORE"] = "feed"
+        feed = None
+        if self.config.feeds:
+            self.config.feeds.mkdir(parents=True, exist_ok=True)
+            feed = self.config.feeds / f"{job_id}.jl"
+            settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
+        args = {k: _argument(v) for k, v in arguments.items() if v is not None}
+        try:
+            node.client.schedule(site, job_id, settings, args)
+        except NodeDown as exc:
+            node.down_since = node.down_since or time.monotonic()
+            self.echo(f"node {node.client.url} did not take {client} {site}: {exc}")
+            self._check_dead(node, exc)
+            return False
+        except ScrapydError as exc:  # not deployed, unknown spider: this job cannot run there
+            self._never_started(job, f"node {node.client.url} refused the job: {exc}", node=node)
+            return True
+        node.last_used = time.monotonic()
+        crawl_id = store.start_crawl(client, site, _spider_name(site), url)
+        store.add_node_job({
+            "job_id": job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
+            "source": site, "url": url, "spider": _spider_name(site), "crawl_id": crawl_id, "status": "running",
+            "scheduled_at": stamp(), "feed": str(feed) if feed else None,
+        })
+        self._track(Running(job_id, node, domain, crawl_id, feed))
+        self.echo(f"{job_id}: {client} {site} on {node.client.url}" + (" (every page)" if catch_up or full else ""))
+        return True
+
+    def _known_ids(self, client: str, site: str) -> list[str]:
+        ids = self.store.recent_ids(client, site, self.options.known_ids)
+        size, kept = 2, []
+        for source_id in ids:
+            size += len(json.dumps(source_id, ensure_ascii=False).encode()) + 2  # as _argument writes it
+            if size > KNOWN_IDS_BYTES:
+                break
+            kept.append(source_id)
+        return kept
+
+    def _poll(self) -> None:
+        by_node: dict[str, list[Running]] = {}
+        for running in self.running.values():
+            by_node.setdefault(running.node.client.url + "#" + running.node.client.project, []).append(running)
+        for jobs in by_node.values():
+            node = jobs[0].node
+            try:
+                answer = node.client.listjobs()
+            except (NodeDown, ScrapydError) as exc:
+                node.down_since = node.down_since or time.monotonic()
+                self._check_dead(node, exc)
+                continue
+            node.down_since = None
+            finished = {job["id"]: job for job in answer.get("finished", [])}
+            alive = {job["id"] for key in ("pending", "running") for job in answer.get(key, [])}
+            for running in jobs:
+                if running.job_id in finished:
+                    self._finished(running, finished[running.job_id])
+                elif running.job_id not in alive:
+                    self._failed(running, f"job {running.job_id} is gone from node {node.client.url}"
+                                          " (Scrapyd restarted?)")
+                else:
+                    self._watch_time(running)
+
+    def _probe(self) -> None:
+        """Nodes that did not answer and run nothing of ours: are they back, or dead by now?"""
+        for node in self.nodes.values():
+            if node.down_since is None or node.dead or node.running:
+                continue
+            try:
+                node.client.daemonstatus()
+                node.down_since = None
+            except (NodeDown, ScrapydError) as exc:
+                self._check_dead(node, exc)
+
+    def _watch_time(self, running: Running) -> None:
+        limit = self.options.node_timeout
+        age = time.monotonic() - running.scheduled
+        job_timeout = self.options.job_timeout
+        if age > job_timeout and running.cancelled is None:
+            running.cancelled = time.monotonic()
+            try:
+                running.node.client.cancel(running.job_id)
+            except (NodeDown, ScrapydError):
+                pass
+            self.echo(f"{running.job_id}: ran over {job_timeout:.0f} s, cancelled")
+        elif running.cancelled is not None and time.monotonic() - running.cancelled > limit:
+            self._failed(running, f"job ran over its time and did not stop within {limit:.0f} s of cancel")
+
+    def _check_dead(self, node: NodeState, exc: Exception) -> None:
+        down = time.monotonic() - (node.down_since or time.monotonic())
+        if down < self.options.node_timeout:
+            return
+        node.dead = f"node {node.client.url} unreachable for {down:.0f} s ({exc})"
+        self.echo(node.dead + ": its jobs failed, their sources run again next time")
+        for running in [r for r in self.running.values() if r.node is node]:
+            self._failed(running, node.dead + " mid-job")
+
+    def _dead_reasons(self) -> str:
+        return "; ".join(n.dead or f"node {n.client.url} down" for n in self.nodes.values())
+
+    # Outcomes -----------------------------------------------------------------------
+
+    def _finished(self, running: Running, info: dict) -> None:
+        path = self._feed_path(running, info)
+        if isinstance(path, str):  # an error text: no feed to read
+            self._failed(running, path)
+            return
+        missing = (f"job {running.job_id} ended on node {running.node.client.url} without its crawl record"
+                   " (the crawl process died)")
+        self._ingest(running, path, failure=missing)
+        self._untrack(running)
+
+    def _failed(self, running: Running, error: str) -> None:
+        path = running.feed if running.feed and running.feed.exists() else None
+        if path is not None:
+            self._ingest(running, path, failure=error)
+        else:
+            record_failure(self.store, running.job_id, error)
+        row = self.store.node_job(running.job_id)
+        if row and not row["complete"]:
+            self.echo(f"{running.job_id}: failed: {error}")
+        self._untrack(running)
+
+    def _never_started(self, job, error: str, node: NodeState | None = None) -> None:
+        """Record a crawl that no node took, so the run reports it and the next run does it again."""
+        client, site, url = job.client.id, job.site, job.source.url
+        job_id = f"{client}-{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        crawl_id = self.store.start_crawl(client, site, _spider_name(site), url)
+        self.store.add_node_job({
+            "job_id": job_id, "node": node.client.url if node else None, "client_id": client, "source": site,
+            "url": url, "spider": _spider_name(site), "crawl_id": crawl_id, "status": "running",
+            "scheduled_at": stamp(),
+        })
+        record_failure(self.store, job_id, error)
+        self.crawl_ids.append(crawl_id)
+        self.echo(f"{client} {site}: not run: {error}")
+
+    def _feed_path(self, running: Running, info: dict) -> Path | str:
+        if running.feed and running.feed.exists():
+            return running.feed
+        items_url = info.get("items_url")
+        if not items_url:
+            where = f"{running.feed} does not exist" if running.feed else "[dispatch] feeds is not set"
+            return (f"no feed for job {running.job_id}: {where}, and node {running.node.client.url}"
+                    " has no items_dir to serve it")
+        try:
+            body = running.node.client.fetch(items_url)
+        except (NodeDown, ScrapydError) as exc:
+            return f"cannot fetch the feed of job {running.job_id}: {exc}"
+        spool = self.config.database.parent / "feeds"
+        spool.mkdir(parents=True, exist_ok=True)
+        path = spool / f"{running.job_id}.jl"
+        path.write_bytes(body)
+        return path
+
+    def _ingest(self, running: Running, path: Path, failure: str) -> None:
+        try:
+            jobs = [job for job in read_feed(path) if job.job_id == running.job_id]
+        except FeedError as exc:
+            record_failure(self.store, running.job_id, f"unreadable feed: {exc}")
+            return
+        if not jobs:
+            record_failure(self.store, running.job_id, f"{failure}; its feed {path} holds none of its lines")
+            return
+        try:
+            result = ingest_job(self.store, self.config, jobs[0], feed=str(path), node=running.node.client.url,
+                                failure=failure)
+        except Exception as exc:  # noqa: BLE001 (one bad feed never stops the other jobs)
+            record_failure(self.store, running.job_id, f"ingest of {path} failed: {type(exc).__name__}: {exc}")
+            return
+        self.echo(result.line())
+
+
+_SPIDER_NAMES: dict[str, str] = {}
+
+
+def _spider_name(site: str) -> str:
+    """The spider's class name, as a local crawl records it in crawls.spider."""
+    if not _SPIDER_NAMES:
+        from scrapy.settings import Settings
+        from scrapy.spiderloader import SpiderLoader
+
+        loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["repscan.spiders"]}))
+        _SPIDER_NAMES.update({name: loader.load(name).__name__ for name in loader.list()})
+    return _SPIDER_NAMES.get(site, site)
+
+
+def _setting(value) -> str:
+    return str(value)  # True/False, numbers: Scrapy's getbool/getfloat read these
+
+
+def _argument(value) -> str:
+    """A spider argument as Scrapyd passes it (`-a name=value`): spiders/base.py list_arg and bool_arg read these."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return json.dumps(list(value), ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,427 @@
+"""The agency's config file (TOML): load, validate, and name the file, line and field of any error."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from repscan.core import sites
+
+DEFAULT_PATH = Path("repscan.toml")
+SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey")
+CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class ConfigError(Exception):
+    """A config problem, already phrased as `file:line: field: what is wrong`."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _cron(value: str) -> str:
+    from croniter import croniter
+
+    fields = value.split()
+    if len(fields) != 5:
+        raise ValueError(f"a cron expression has 5 fields (minute hour day month weekday), got {len(fields)}")
+    if not croniter.is_valid(value):
+        raise ValueError(f"{value!r} is not a valid cron expression")
+    return value
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Berlin)") from None
+    return value
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+Cron = Annotated[str, AfterValidator(_cron)]
+Email = Annotated[str, AfterValidator(_email)]
+Url = Annotated[str, AfterValidator(_url)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Branding(_Strict):
+    logo: Path | None = None
+    primary_color: str = "#1f3a5f"
+    accent_color: str = "#c0392b"
+    contact: str | None = None
+    page_size: Literal["A4", "Letter"] = "A4"
+
+    @field_validator("primary_color", "accent_color")
+    @classmethod
+    def _color(cls, value: str) -> str:
+        if not COLOR.match(value):
+            raise ValueError(f"{value!r} is not a colour like #1f3a5f")
+        return value
+
+
+class Agency(_Strict):
+    name: str = Field(min_length=1)
+    sender: Email
+    branding: Branding = Branding()
+
+
+class Storage(_Strict):
+    database: Path = Path("repscan.db")
+    reports_dir: Path = Path("reports")
+
+
+class Crawl(_Strict):
+    obey_robots: bool = True
+    download_delay: float = Field(2.0, ge=0)
+    autothrottle: bool = True
+    timeout: float = Field(30.0, gt=0)
+    retries: int = Field(3, ge=0, le=20)
+    max_retry_after: float = Field(120.0, ge=0)
+    max_pages: int = Field(50, ge=1)
+    user_agent: str | None = None
+    proxy: str | None = None
+
+
+class Node(_Strict):
+    """A Scrapyd server that runs source crawls (docs/scale.md)."""
+
+    url: Url                                  # http://host:6800/
+    project: str = Field("repscan", min_length=1)
+    slots: int = Field(2, ge=1, le=64)        # jobs at once on this node (keep <= Scrapyd's max_proc)
+
+
+class Dispatch(_Strict):
+    """How `repscan run` and `repscan crawl --nodes` use the [[nodes]]."""
+
+    feeds: Path | None = None                 # a folder shared with the nodes; unset: fetch items_url over HTTP
+    poll: float = Field(2.0, gt=0)            # seconds between listjobs.json polls
+    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site domain (always on one node)
+    node_timeout: float = Field(60.0, gt=0)   # a node unreachable this long is dead; its jobs failed
+    job_timeout: float = Field(3600.0, gt=0)  # a job running longer is cancelled (cancel.json)
+    known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop
+
+
+class Source(_Strict):
+    site: str
+    url: Url
+    max_pages: int | None = Field(None, ge=1)
+    mentions_only: bool | None = None  # keep only items naming the client (default: on for search sources)
+
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, value: str) -> str:
+        known = sites.keys("source")
+        if value not in known:
+            hint = " (a search engine: list it under [search] engines)" if value in sites.keys("search") else ""
+            raise ValueError(f"unknown site {value!r}{hint}; known: {', '.join(known)}")
+        return value
+
+
+class Search(_Strict):
+    engines: list[str] = ["duckduckgo"]
+    depth: int = Field(1, ge=1, le=10)
+    delay: float = Field(10.0, ge=0)
+    searxng_url: Url | None = None
+    base_urls: dict[str, Url] = {}
+    categories: dict[Literal["own", "review", "complaint", "social", "news"], list[str]] = {}
+
+    @field_validator("engines")
+    @classmethod
+    def _known_engines(cls, value: list[str]) -> list[str]:
+        known = sites.keys("search")
+        for engine in value:
+            if engine not in known:
+                raise ValueError(f"unknown search engine {engine!r}; known: {', '.join(known)}")
+        return value
+
+    @model_validator(mode="after")
+    def _searxng_needs_url(self) -> "Search":
+        if "searxng" in self.engines and not (self.searxng_url or self.base_urls.get("searxng")):
+            raise ValueError("the searxng engine needs searxng_url (your instance's address)")
+        return self
+
+    def base_url(self, engine: str) -> str | None:
+        return self.base_urls.get(engine) or (self.searxng_url if engine == "searxng" else None)
+
+
+class Client(_Strict):
+    id: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    handles: list[str] = []
+    domains: list[str] = []
+    profiles: list[Url] = []
+    recipients: list[Email] = Field(min_length=1)
+    timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    queries: list[str] = []
+    crawl_schedule: Cron = "0 */4 * * *"
+    report_schedule: Cron = "0 8 * * 1"
+    negative_threshold: float = Field(0.4, gt=0, lt=1)
+    quiet_hours: str | None = None
+    alert_recipients: list[Email] = []
+    apprise: list[str] = []
+    sources: list[Source] = []
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        if value is not None:
+            from repscan.core.schedule import parse_window
+
+            parse_window(value)
+        return value
+
+    @field_validator("apprise")
+    @classmethod
+    def _apprise(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not (re.match(r"^\$[A-Z_][A-Z0-9_]*$", url) or re.match(r"^[a-z][a-z0-9+.-]*://", url)):
+                raise ValueError(f"{url!r} is neither an Apprise URL (scheme://...) nor $VARIABLE holding one")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not CLIENT_ID.match(value):
+            raise ValueError(f"{value!r}: use lowercase letters, digits, - and _ (up to 64)")
+        return value
+
+
+class Settings(_Strict):
+    agency: Agency
+    storage: Storage = Storage()
+    crawl: Crawl = Crawl()
+    search: Search = Search()
+    nodes: list[Node] = []
+    dispatch: Dispatch = Dispatch()
+    clients: list[Client] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Settings":
+        seen: set[str] = set()
+        for client in self.clients:
+            if client.id in seen:
+                raise ValueError(f"client id {client.id!r} is used twice")
+            seen.add(client.id)
+        nodes = [(node.url.rstrip("/"), node.project) for node in self.nodes]
+        if len(set(nodes)) != len(nodes):
+            raise ValueError("a node (url and project) is listed twice under [[nodes]]")
+        return self
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings plus where they came from (relative paths resolve against it)."""
+
+    path: Path
+    settings: Settings
+
+    @property
+    def agency(self) -> Agency:
+        return self.settings.agency
+
+    @property
+    def clients(self) -> list[Client]:
+        return self.settings.clients
+
+    @property
+    def crawl(self) -> Crawl:
+        return self.settings.crawl
+
+    @property
+    def search(self) -> Search:
+        return self.settings.search
+
+    @property
+    def nodes(self) -> list[Node]:
+        return self.settings.nodes
+
+    @property
+    def dispatch(self) -> Dispatch:
+        return self.settings.dispatch
+
+    @property
+    def feeds(self) -> Path | None:
+        feeds = self.dispatch.feeds
+        return self.resolve(feeds) if feeds else None
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.path.parent / path)
+
+    @property
+    def database(self) -> Path:
+        return self.resolve(self.settings.storage.database)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.resolve(self.settings.storage.reports_dir)
+
+    @property
+    def logo(self) -> Path | None:
+        logo = self.agency.branding.logo
+        return self.resolve(logo) if logo else None
+
+    def client(self, client_id: str) -> Client:
+        for client in self.clients:
+            if client.id == client_id:
+                return client
+        raise KeyError(f"no client {client_id!r} in {self.path} (clients: {', '.join(c.id for c in self.clients)})")
+
+
+def load(path: Path | str | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError naming file, line and field."""
+    path = Path(path) if path else DEFAULT_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such config file (write one, see README 'Configuration', or pass --config)"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ConfigError([f"{where}: TOML syntax: {exc}"]) from None
+    problems = [f"{path}:{locate(text, data, loc) or '?'}: {_dotted(data, loc)}: secrets never go in the config "
+                "file; set them in the environment (REPSCAN_SMTP_URL, REPSCAN_SMTP_PASSWORD, API keys)"
+                for loc in _secret_keys(data)]
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems += [_describe(path, text, data, err) for err in exc.errors()
+                     if tuple(err["loc"]) not in _secret_keys(data)]
+    if problems:
+        raise ConfigError(problems)
+    config = Config(path=path, settings=settings)
+    logo = config.logo
+    if logo is not None and not logo.is_file():
+        line = locate(text, data, ("agency", "branding", "logo"))
+        raise ConfigError([f"{path}:{line}: agency.branding.logo: no such file {logo}"])
+    return config
+
+
+def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if any(word in str(key).lower() for word in SECRET_WORDS):
+                found.append(loc + (key,))
+            found += _secret_keys(value, loc + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _secret_keys(value, loc + (index,))
+    return found
+
+
+def _describe(path: Path, text: str, data: dict, err: dict) -> str:
+    loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    field = _dotted(data, loc) or "(top level)"
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        message = "required field is missing"
+    elif err["type"] == "extra_forbidden":
+        message = "unknown field"
+    line = locate(text, data, loc)
+    return f"{path}:{line}: {field}: {message}" if line else f"{path}: {field}: {message}"
+
+
+def _dotted(data: Any, loc: tuple) -> str:
+    """clients[1].sources[0].url, with client ids where known: clients[acme].sources[0].url."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            ident = node[part].get("id") if isinstance(node, list) and part < len(node) and isinstance(node[part], dict) else None
+            parts[-1] += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
+        else:
+            parts.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts)
+
+
+def locate(text: str, data: dict, loc: tuple) -> int | None:
+    """The line number where `loc` (keys and list indexes) is written in the TOML text.
+
+    tomllib keeps no positions, so walk the text: table headers ([a.b], [[a.b]])
+    narrow the search to the right section, then the key line is found in it.
+    """
+    lines = text.splitlines()
+    headers: list[tuple[int, tuple[str, ...], bool]] = []
+    for number, line in enumerate(lines, 1):
+        match = re.match(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?", line)
+        if match:
+            name = tuple(part.strip().strip('"') for part in match.group(2).split("."))
+            headers.append((number, name, match.group(1) == "[["))
+
+    # Resolve loc into (table path with array positions, remaining keys).
+    keys = [part for part in loc]
+    table_path: list[str] = []
+    occurrence: dict[tuple[str, ...], int] = {}
+    start, end = 1, len(lines) + 1
+    i = 0
+    while i < len(keys):
+        part = keys[i]
+        if isinstance(part, int):
+            i += 1
+            continue
+        candidate = tuple(table_path + [part])
+        index = keys[i + 1] if i + 1 < len(keys) and isinstance(keys[i + 1], int) else None
+        matches = [(n, arr) for n, name, arr in headers if name == candidate and start <= n < end]
+        if not matches:
+            break
+        if index is not None and matches[0][1]:
+            if index >= len(matches):
+                break
+            start = matches[index][0]
+        else:
+            start = matches[0][0]
+        following = [n for n, name, _ in headers if n > start and not (len(name) > len(candidate) and name[: len(candidate)] == candidate)]
+        end = min([n for n in following] + [end])
+        table_path.append(part)
+        occurrence[candidate] = start
+        i += 2 if index is not None else 1
+    remaining = [part for part in keys[i:] if not isinstance(part, int)]
+    if not remaining:
+        return start if table_path else None
+    key = remaining[0]
+    pattern = re.compile(rf'^\s*"?{re.escape(str(key))}"?\s*=')
+    for number in range(start, min(end, len(lines) + 1)):
+        if pattern.match(lines[number - 1]):
+            return number
+    return start if table_path else None

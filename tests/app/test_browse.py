@@ -1,0 +1,60 @@
+"""`repscan browse`: the canned queries run on a real database, through a real Datasette."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli, write_config
+from repscan.core.items import make, stamp, utcnow
+from repscan.core.store import CANNED_QUERIES, Store
+
+
+def seed(path):
+    store = Store(path)
+    store.save_items("acme", [
+        {**make("review", source="trustpilot", source_id="r1", author="Wendy", rating=1, text="Leaks again.",
+                published_at="2026-11-20T09:00:00Z"), "sentiment": -1.0, "negative": True},
+        {**make("review", source="trustpilot", source_id="r2", author="Tariq", rating=5, text="Great.",
+                published_at="2026-11-20T09:00:00Z"), "sentiment": 1.0, "negative": False},
+        {**make("search_result", engine="bing", query="Acme", rank=3, url="https://www.ripoffreport.com/r/acme",
+                title="Acme ripped me off", snippet="Avoid"), "category": "complaint", "negative": True},
+    ], crawl_id=1, seen_at=stamp(utcnow()))
+    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example")
+    store.finish_crawl(crawl, status="blocked", items=0, new_items=0, requests=1, pages=1, full=False, error="blocked: x")
+    store.close()
+
+
+@pytest.mark.parametrize("name", sorted(CANNED_QUERIES))
+def test_canned_queries_run_and_filter_by_client(tmp_path, name):
+    seed(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db")
+    try:
+        everyone = list(store.db.query(CANNED_QUERIES[name]["sql"], {"client_id": ""}))
+        nobody = list(store.db.query(CANNED_QUERIES[name]["sql"], {"client_id": "other"}))
+    finally:
+        store.close()
+    expected = {"new_negatives": ["r1"], "unanswered": ["r1"], "complaints_on_page_one": ["Acme ripped me off"],
+                "source_health": ["blocked"]}[name]
+    key = {"new_negatives": "text", "unanswered": "text", "complaints_on_page_one": "title",
+           "source_health": "status"}[name]
+    got = [row[key] for row in everyone]
+    assert got == (["Leaks again."] if key == "text" else expected)
+    assert nobody == []
+
+
+HAVE_DATASETTE = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
+
+
+@pytest.mark.skipif(not HAVE_DATASETTE, reason="the optional browse extra is not installed")
+def test_browse_serves_the_canned_queries_through_datasette(tmp_path):
+    path = write_config(tmp_path, [])
+    seed(tmp_path / "repscan.db")
+    result = run_cli("--config", str(path), "browse", "--get", "/repscan/unanswered.json?client_id=acme&_shape=objects")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["author"] for r in rows] == ["Wendy"]

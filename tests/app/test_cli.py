@@ -1,0 +1,117 @@
+"""The command-line contract: extract and classify output, exit codes, config check, README honesty."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpers import ROOT, json_lines, make_business, real_fixture, run_cli, write_config
+from repscan.app.cli import build_parser
+from repscan.app.demo.site import trustpilot_page
+from repscan.core.items import FIELDS
+
+
+def test_extract_prints_every_contract_field_as_json_lines(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(trustpilot_page(make_business(7), 1, "https://www.trustpilot.com"), encoding="utf-8")
+    result = run_cli("extract", "trustpilot", str(page), "--url", "https://www.trustpilot.com/review/acme.example")
+    assert result.returncode == 0, result.stderr
+    items = json_lines(result.stdout)
+    reviews = [i for i in items if i["kind"] == "review"]
+    assert [r["source_id"] for r in reviews] == ["acme-0007", "acme-0006", "acme-0005", "acme-0004", "acme-0003"]
+    for item in items:
+        assert list(item) == ["kind", *FIELDS[item["kind"]]]
+        assert "" not in item.values()
+    assert reviews[0]["source"] == "trustpilot" and reviews[0]["business_url"] == "https://www.trustpilot.com/review/acme.example"
+    [business] = [i for i in items if i["kind"] == "business"]
+    assert business["review_count"] == 7
+
+
+def test_extract_block_page_exits_3_with_reason(tmp_path):
+    page = real_fixture("blocked/duckduckgo-anomaly-challenge-2026.html")
+    result = run_cli("extract", "jsonld", str(page))
+    assert result.returncode == 3
+    assert result.stderr.startswith("blocked: ") and result.stdout == ""
+
+
+def test_extract_usage_errors_exit_2(tmp_path):
+    unknown = run_cli("extract", "myspace", str(tmp_path / "x.html"))
+    assert unknown.returncode == 2 and "unknown site 'myspace'" in unknown.stderr and "trustpilot" in unknown.stderr
+    missing = run_cli("extract", "trustpilot", str(tmp_path / "missing.html"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert run_cli("extract").returncode == 2
+
+
+def test_extract_unrecognised_layout_exits_1(tmp_path):
+    page = tmp_path / "x.html"
+    page.write_text("<html><body><p>A redesigned page</p></body></html>")
+    result = run_cli("extract", "trustpilot", str(page))
+    assert result.returncode == 1 and "layout" in result.stderr
+
+
+def test_classify_adds_sentiment_and_negative_to_each_line():
+    lines = [
+        {"text": "Great service!", "rating": 1, "rating_max": 5},
+        {"text": "Terrible, they never showed up and ignored my calls."},
+        {"text": "Friendly and quick, thank you."},
+    ]
+    result = run_cli("classify", input="\n".join(json.dumps(line) for line in lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = json_lines(result.stdout)
+    assert [o["negative"] for o in out] == [True, True, False]
+    assert out[0]["sentiment"] == -1.0 and out[0]["text"] == "Great service!"
+    assert out[1]["sentiment"] < 0 < out[2]["sentiment"]
+
+
+def test_classify_reports_bad_lines_and_keeps_going():
+    result = run_cli("classify", input='{"text": "fine"}\nnot json\n{"rating": 1}\n')
+    assert result.returncode == 1
+    assert "line 2" in result.stderr
+    assert len(json_lines(result.stdout)) == 2
+
+
+def test_config_check_ok_and_bad(tmp_path):
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example")])
+    ok = run_cli("--config", str(path), "config", "check")
+    assert ok.returncode == 0 and "1 clients, 1 sources" in ok.stdout
+    path.write_text(path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Berlin"'))
+    bad = run_cli("--config", str(path), "config", "check")
+    assert bad.returncode == 2
+    assert f"{path}:21: clients[acme].timezone: unknown timezone 'Berlin'" in bad.stderr
+
+
+def test_crawl_with_bad_config_writes_nothing(tmp_path):
+    path = write_config(tmp_path, [("trustpilot", "not a url")])
+    result = run_cli("--config", str(path), "crawl")
+    assert result.returncode == 2 and "url" in result.stderr
+    assert not (tmp_path / "repscan.db").exists()
+
+
+def _commands() -> set[str]:
+    parser = build_parser()
+    names = set()
+    for action in parser._subparsers._group_actions:
+        for name, sub in action.choices.items():
+            nested = [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]
+            if nested:
+                names |= {f"{name} {child}" for n in nested for child in n.choices}
+            else:
+                names.add(name)
+    return names
+
+
+def test_readme_documents_every_command_and_no_missing_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"^```sh\n(.*?)^```", readme, re.MULTILINE | re.DOTALL))
+    documented = set(re.findall(r"^repscan ((?:config )?[a-z]+)\b", blocks, re.MULTILINE))
+    assert _commands() <= documented, f"undocumented: {_commands() - documented}"
+    assert documented <= _commands(), f"documented but missing: {documented - _commands()}"
+    assert "make demo" in readme and "make test" in readme
+
+
+@pytest.mark.parametrize("command", sorted(_commands()))
+def test_every_command_has_help(command):
+    result = run_cli(*command.split(), "--help")
+    assert result.returncode == 0 and "usage: repscan" in result.stdout

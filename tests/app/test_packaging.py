@@ -1,0 +1,31 @@
+"""A plain (non-editable) install carries the templates and the demo, and runs from anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from helpers import ROOT
+
+
+def test_non_editable_install_has_templates_and_runs_the_demo(tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    assert (target / "repscan" / "templates" / "report.html").is_file()
+    assert (target / "repscan" / "templates" / "report.css").is_file()
+    assert (target / "repscan" / "spiders" / "pages" / "trustpilot.py").is_file()
+    assert (target / "repscan" / "reports" / "render.py").is_file()
+    # Nothing but repscan at the top level: no packages named spiders or reports to collide with others.
+    assert sorted(p.name for p in target.iterdir() if p.name != "bin" and not p.name.endswith((".dist-info", ".egg-info"))) == ["repscan"]
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import repscan, repscan.reports.render as r; print(repscan.__file__); print(r.templates_dir())"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    module, templates = probe.stdout.split()
+    assert module.startswith(str(target)) and templates == str(target / "repscan" / "templates")
+    demo = subprocess.run([sys.executable, "-m", "repscan.app.cli", "demo", "--dir", str(tmp_path / "demo")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert "demo: report" in demo.stdout and list((tmp_path / "demo" / "mail").glob("*.eml"))

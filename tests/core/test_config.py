@@ -1,0 +1,107 @@
+"""Config loading: a good file loads; every bad field is named with its file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from repscan.core.config import ConfigError, load
+
+GOOD = """\
+[agency]
+name = "Northwind Reputation"
+sender = "reports@northwind.example"
+
+[agency.branding]
+primary_color = "#123456"
+
+[[clients]]
+id = "acme"
+name = "Acme Plumbing"
+aliases = ["Acme"]
+domains = ["acme.example"]
+recipients = ["owner@acme.example"]
+timezone = "Europe/Bucharest"
+queries = ["Acme Plumbing", "Acme Plumbing complaints"]
+crawl_schedule = "*/30 * * * *"
+report_schedule = "0 8 * * 1"
+negative_threshold = 0.5
+
+[[clients.sources]]
+site = "trustpilot"
+url = "https://www.trustpilot.com/review/acme.example"
+
+[[clients]]
+id = "bolt"
+name = "Bolt Electrics"
+recipients = ["a@bolt.example"]
+
+[[clients.sources]]
+site = "jsonld"
+url = "https://bolt.example/reviews"
+max_pages = 3
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "repscan.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path, text) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text))
+    return caught.value.problems
+
+
+def test_good_config_loads_with_defaults_and_relative_paths(tmp_path):
+    config = load(write(tmp_path, GOOD))
+    assert [c.id for c in config.clients] == ["acme", "bolt"]
+    acme = config.client("acme")
+    assert acme.timezone == "Europe/Bucharest" and acme.negative_threshold == 0.5
+    assert acme.sources[0].site == "trustpilot"
+    assert config.client("bolt").sources[0].max_pages == 3
+    assert config.client("bolt").timezone == "UTC"
+    assert config.database == tmp_path / "repscan.db"
+    assert config.crawl.obey_robots is True and config.crawl.download_delay == 2.0
+    with pytest.raises(KeyError, match="no client 'zed'"):
+        config.client("zed")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('sender = "reports@northwind.example"', 'sender = "nobody"', "repscan.toml:3: agency.sender: 'nobody' is not an email address"),
+    ('primary_color = "#123456"', 'primary_color = "red"', "repscan.toml:6: agency.branding.primary_color:"),
+    ('timezone = "Europe/Bucharest"', 'timezone = "Europe/Atlantis"', "repscan.toml:14: clients[acme].timezone: unknown timezone"),
+    ('crawl_schedule = "*/30 * * * *"', 'crawl_schedule = "61 * * * *"', "repscan.toml:16: clients[acme].crawl_schedule:"),
+    ('negative_threshold = 0.5', 'negative_threshold = 2', "repscan.toml:18: clients[acme].negative_threshold:"),
+    ('url = "https://bolt.example/reviews"', 'url = "bolt.example/reviews"', "repscan.toml:31: clients[bolt].sources[0].url: 'bolt.example/reviews' is not an http(s) URL"),
+    ('site = "jsonld"', 'site = "myspace"', "repscan.toml:30: clients[bolt].sources[0].site: unknown site 'myspace'"),
+    ('max_pages = 3', 'max_pages = "three"', "repscan.toml:32: clients[bolt].sources[0].max_pages:"),
+    ('id = "bolt"', 'id = "Bolt Electrics!"', "repscan.toml:25: clients[Bolt Electrics!].id:"),
+    ('id = "bolt"', 'id = "acme"', "client id 'acme' is used twice"),
+    ('aliases = ["Acme"]', 'aliasses = ["Acme"]', "repscan.toml:11: clients[acme].aliasses: unknown field"),
+    ('recipients = ["a@bolt.example"]', 'smtp_password = "hunter2"', "repscan.toml:27: clients[bolt].smtp_password: secrets never go in the config file"),
+])
+def test_each_bad_field_is_named_with_file_and_line(tmp_path, old, new, expected):
+    assert old in GOOD
+    found = problems(tmp_path, GOOD.replace(old, new, 1))
+    assert any(expected.lower() in p.lower() for p in found), found
+    assert all(p.startswith(str(tmp_path / "repscan.toml")) for p in found)
+
+
+def test_missing_required_fields_are_listed_together(tmp_path):
+    found = problems(tmp_path, '[agency]\nname = "X"\n')
+    assert any("agency.sender: required field is missing" in p for p in found)
+    assert any("clients: required field is missing" in p for p in found)
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    found = problems(tmp_path, GOOD.replace('name = "Acme Plumbing"', 'name = "Acme Plumbing'))
+    assert found[0].startswith(f"{tmp_path / 'repscan.toml'}:10: TOML syntax")
+
+
+def test_missing_file_and_missing_logo(tmp_path):
+    with pytest.raises(ConfigError, match="no such config file"):
+        load(tmp_path / "nope.toml")
+    found = problems(tmp_path, GOOD.replace('primary_color = "#123456"', 'logo = "logo.png"'))
+    assert found == [f"{tmp_path / 'repscan.toml'}:6: agency.branding.logo: no such file {tmp_path / 'logo.png'}"]

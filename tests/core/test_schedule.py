@@ -1,0 +1,65 @@
+"""Schedules in the client's timezone, one catch-up for missed runs, quiet hours, cron and systemd output."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from repscan.core.schedule import crontab_line, due, in_quiet_hours, last_slot, quiet_until, systemd_units
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("tz, expected_utc", [
+    ("Europe/London", datetime(2026, 11, 16, 8, 0, tzinfo=UTC)),        # GMT in November
+    ("America/New_York", datetime(2026, 11, 16, 13, 0, tzinfo=UTC)),    # EST, UTC-5
+    ("Asia/Tokyo", datetime(2026, 11, 15, 23, 0, tzinfo=UTC)),          # JST, UTC+9: Monday 08:00 is Sunday UTC
+    ("Europe/Bucharest", datetime(2026, 11, 16, 6, 0, tzinfo=UTC)),     # EET, UTC+2
+])
+def test_weekly_report_slot_is_monday_8am_local(tz, expected_utc):
+    now = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+    assert last_slot("0 8 * * 1", tz, now) == expected_utc
+
+
+def test_summer_time_shifts_the_utc_slot():
+    assert last_slot("0 8 * * *", "Europe/Berlin", datetime(2026, 7, 1, 12, tzinfo=UTC)).hour == 6
+    assert last_slot("0 8 * * *", "Europe/Berlin", datetime(2026, 12, 1, 12, tzinfo=UTC)).hour == 7
+
+
+def test_never_run_is_due_now_and_done_is_not_due_until_the_next_slot():
+    now = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+    first = due("acme", "report", "0 8 * * 1", "UTC", None, now)
+    assert first is not None and first.slot == datetime(2026, 11, 16, 8, tzinfo=UTC) and first.missed == 0
+    assert due("acme", "report", "0 8 * * 1", "UTC", first.slot, now) is None
+    assert due("acme", "report", "0 8 * * 1", "UTC", first.slot, datetime(2026, 11, 23, 8, 0, 1, tzinfo=UTC)) is not None
+
+
+def test_machine_off_for_three_weeks_catches_up_once():
+    last = datetime(2026, 10, 26, 8, tzinfo=UTC)
+    now = datetime(2026, 11, 18, 12, tzinfo=UTC)
+    caught = due("acme", "report", "0 8 * * 1", "UTC", last, now)
+    assert caught.slot == datetime(2026, 11, 16, 8, tzinfo=UTC)
+    assert caught.missed == 2  # Nov 2 and Nov 9 are folded into this one run
+    assert due("acme", "report", "0 8 * * 1", "UTC", caught.slot, now) is None
+
+
+def test_quiet_hours_wrap_midnight_in_the_clients_timezone():
+    window = "22:00-07:00"
+    assert in_quiet_hours(window, "Europe/London", datetime(2026, 11, 18, 23, 30, tzinfo=UTC))
+    assert in_quiet_hours(window, "Europe/London", datetime(2026, 11, 18, 6, 59, tzinfo=UTC))
+    assert not in_quiet_hours(window, "Europe/London", datetime(2026, 11, 18, 7, 0, tzinfo=UTC))
+    assert not in_quiet_hours(None, "UTC", datetime(2026, 11, 18, 23, 0, tzinfo=UTC))
+    # 23:00 UTC is 08:00 in Tokyo: not quiet there
+    assert not in_quiet_hours(window, "Asia/Tokyo", datetime(2026, 11, 18, 23, 0, tzinfo=UTC))
+    assert quiet_until(window, "Europe/London", datetime(2026, 11, 18, 23, 30, tzinfo=UTC)) == datetime(2026, 11, 19, 7, tzinfo=UTC)
+
+
+def test_crontab_and_systemd_units_name_the_config_and_the_run_command(tmp_path):
+    config = tmp_path / "repscan.toml"
+    line = crontab_line(config, 5, command="/opt/repscan/.venv/bin/repscan")
+    assert line == f"*/5 * * * * cd {tmp_path} && /opt/repscan/.venv/bin/repscan --config repscan.toml run >> repscan-run.log 2>&1"
+    units = systemd_units(config, 10, command="/opt/repscan/.venv/bin/repscan")
+    assert f"ExecStart=/opt/repscan/.venv/bin/repscan --config {config} run" in units["repscan.service"]
+    assert "OnUnitActiveSec=10min" in units["repscan.timer"] and "Persistent=true" in units["repscan.timer"]

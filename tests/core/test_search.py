@@ -1,0 +1,268 @@
+"""Search results judged for a client: categories, complaint words, visibility and rank movement."""
+
+from __future__ import annotations
+
+import pytest
+
+from repscan.core import search
+from repscan.core.classify import text_sentiment
+
+OWN = {"own_domains": ["acmeplumbing.example"], "own_profiles": ["https://www.facebook.com/acmeplumbing"]}
+BBB_PROFILE = "https://www.bbb.org/us/ny/rochester/profile/plumber/acme-plumbing-0041-235711"
+
+
+@pytest.mark.parametrize("url, category", [
+    ("https://www.acmeplumbing.example/", "own"),
+    ("https://acmeplumbing.example/water-heaters/", "own"),
+    ("http://shop.acmeplumbing.example/cart?id=3", "own"),
+    ("https://WWW.ACMEPLUMBING.EXAMPLE./", "own"),
+    ("https://notacmeplumbing.example/", "other"),
+    ("https://acmeplumbing.example.evil.test/", "other"),
+    ("https://www.facebook.com/acmeplumbing", "own"),
+    ("https://m.facebook.com/AcmePlumbing/reviews/", "own"),
+    ("http://facebook.com/acmeplumbing?ref=search", "own"),
+    ("https://www.facebook.com/acmeplumbing2", "social"),
+    ("https://www.facebook.com/groups/rochester-homeowners", "social"),
+    ("https://www.ripoffreport.com/reports/acme-plumbing/rochester-new-york/acme-1523377", "complaint"),
+    ("https://acme-plumbing.pissedconsumer.com/review.html", "complaint"),
+    ("https://www.complaintsboard.com/acme-plumbing-b123", "complaint"),
+    (f"{BBB_PROFILE}/complaints", "complaint"),
+    (f"{BBB_PROFILE}/complaints/", "complaint"),
+    ("https://www.bbb.org/ca/on/toronto/profile/plumber/acme-0107-1234/complaints", "complaint"),
+    (BBB_PROFILE, "review"),
+    (f"{BBB_PROFILE}/customer-reviews", "review"),
+    ("https://www.trustpilot.com/review/acmeplumbing.example", "review"),
+    ("https://uk.trustpilot.com/review/acmeplumbing.example", "review"),
+    ("https://www.yelp.com/biz/acme-plumbing-rochester-3", "review"),
+    ("https://www.yelp.co.uk/biz/acme-plumbing-leeds", "review"),
+    ("https://m.yelp.de/biz/acme-klempner-berlin", "review"),
+    ("https://yelp.example.com/biz/acme", "other"),
+    ("https://www.yelpers.com/acme", "other"),
+    ("https://www.google.com/maps/place/Acme+Plumbing/@43.15,-77.6,17z", "review"),
+    ("https://www.google.de/maps?cid=123", "review"),
+    ("https://www.google.com/search?q=acme", "other"),
+    ("https://www.tripadvisor.com.au/Attraction_Review-g1-d2", "review"),
+    ("https://www.reddit.com/r/Rochester/comments/17xq2m4/has_anyone_used_acme_plumbing/", "social"),
+    ("https://x.com/acmeplumbing/status/1", "social"),
+    ("https://www.youtube.com/watch?v=AcmeVid0001", "social"),
+    ("https://patch.com/new-york/rochester/rochester-plumber-fined", "news"),
+    ("https://news.sky.com/story/plumber-fined-123", "news"),
+    ("https://www.news.example/local/acme", "news"),
+    ("https://www.bbc.co.uk/news/articles/c0000000", "news"),
+    ("https://www.acmefishbar.example/menu", "other"),
+    ("mailto:owner@acmeplumbing.example", "other"),
+    ("ftp://acmeplumbing.example/file", "other"),
+    ("not a url", "other"),
+])
+def test_categorize(url, category):
+    assert search.categorize(url, **OWN) == category
+
+
+def test_own_comes_first_even_on_a_listed_site():
+    profiles = ["https://www.trustpilot.com/review/acmeplumbing.example"]
+    url = "https://www.trustpilot.com/review/acmeplumbing.example?page=2"
+    assert search.categorize(url, own_domains=[], own_profiles=profiles) == "own"
+    assert search.categorize(url, own_domains=[], own_profiles=[]) == "review"
+
+
+def test_own_domains_and_profiles_in_other_spellings():
+    own = {"own_domains": ["https://www.acmeplumbing.example/"], "own_profiles": ["instagram.com/acme.plumbing/"]}
+    assert search.categorize("https://blog.acmeplumbing.example/post", **own) == "own"
+    assert search.categorize("https://www.instagram.com/acme.plumbing/p/Cx1", **own) == "own"
+    assert search.categorize("https://www.instagram.com/acme.plumbingco/", **own) == "social"
+
+
+def test_profile_with_a_query_needs_that_query():
+    own = {"own_domains": [], "own_profiles": ["https://www.facebook.com/profile.php?id=100063"]}
+    assert search.categorize("https://m.facebook.com/profile.php?id=100063&sk=reviews", **own) == "own"
+    assert search.categorize("https://www.facebook.com/profile.php?id=999", **own) == "social"
+
+
+def test_extra_entries_per_category():
+    extra = {"complaint": ["rochesterhomeownersforum.example/t/*/complaints"], "news": ["wxxi.example"],
+             "own": ["acme-plumbing.example"], "review": ["yelp.*"]}
+    url = "https://rochesterhomeownersforum.example/t/acme/complaints"
+    assert search.categorize(url, **OWN) == "other"
+    assert search.categorize(url, **OWN, extra=extra) == "complaint"
+    assert search.categorize("https://rochesterhomeownersforum.example/t/acme", **OWN, extra=extra) == "other"
+    assert search.categorize("https://www.wxxi.example/news/acme", **OWN, extra=extra) == "news"
+    assert search.categorize("https://acme-plumbing.example/", **OWN, extra=extra) == "own"
+
+
+def test_unknown_extra_category_is_refused():
+    with pytest.raises(ValueError, match="blog"):
+        search.categorize("https://x.example/", **OWN, extra={"blog": ["x.example"]})
+
+
+def test_bundled_lists():
+    lists = search.domain_lists()
+    assert set(lists) == {"complaint", "review", "social", "news"}
+    assert {"ripoffreport.com", "pissedconsumer.com", "complaintsboard.com", "bbb.org/*/complaints"} <= set(
+        lists["complaint"])
+    assert {"trustpilot.com", "yelp.*", "google.*/maps", "tripadvisor.*", "sitejabber.com", "consumeraffairs.com",
+            "yellowpages.com", "glassdoor.*", "foursquare.com"} <= set(lists["review"])
+    assert {"facebook.com", "x.com", "twitter.com", "instagram.com", "linkedin.com", "reddit.com", "youtube.com",
+            "tiktok.com"} <= set(lists["social"])
+    assert "news." in lists["news"] and len(lists["news"]) > 30
+
+
+@pytest.mark.parametrize("title, snippet", [
+    ("Acme Plumbing is a SCAM", None),
+    ("Acme Plumbing Reviews", "Total rip-off. Avoid!"),
+    ("Acme Plumbing", "They ripped off my mother."),
+    ("Acme Plumbing | Complaints | Better Business Bureau® Profile", None),
+    ("Lawsuit filed against Acme Plumbing", ""),
+    ("Don’t use Acme Plumbing", None),
+    ("Acme Klempner – Abzocke!", None),
+    ("Erfahrungen mit Acme", "Reine BETRÜGER, Finger weg."),
+    ("Acme Plomberie", "Attention, arnaque : plainte déposée."),
+    ("Acme Fontanería", "Una estafa, no recomiendo."),
+    ("Acme Instalații", "Am luat țeapă cu ei."),
+    ("Acme Instalatii", "Am luat teapa cu ei."),
+    ("Acme Instalaţii", "Ţeapă: înşelătorie totală."),
+    ("Acme Сантехніка", "Шахраї! Не рекомендую."),
+    ("Acme Сантехника", "Мошенники, обманули на деньги."),
+    ("アクメ配管", "ぼったくり業者でした。二度と頼みません。"),
+    ("アクメ配管の詐欺に注意", None),
+])
+def test_complaint_words_in_several_languages(title, snippet):
+    assert search.negative_result(title, snippet) is True
+
+
+@pytest.mark.parametrize("title, snippet", [
+    ("Acme Fish Bar – Menu", "The best scampi in Rochester, fried to order."),
+    ("Scamander Street Plumbing", "Licensed plumbers."),
+    ("Acme Plumbing – Emergency Plumbers in Rochester, NY", "24/7 emergency call-outs, water heater repair."),
+    ("Acme Plumbing Reviews", "Do you agree with Acme Plumbing's TrustScore?"),
+    ("Acme Klempner", "Betrugsdezernatstraße 4, Berlin"),
+    ("アクメ配管", "水のトラブルは何でもご相談ください。"),
+    (None, None),
+    ("", "   "),
+])
+def test_words_that_only_contain_a_complaint_word_are_not_complaints(title, snippet):
+    assert search.negative_result(title, snippet) is False
+
+
+def test_sentiment_decides_when_no_complaint_word_appears():
+    title, snippet = "Has anyone used Acme Plumbing?", "They never showed up and the leak got worse."
+    assert search.negative_result(title, snippet) is False
+    assert search.negative_result(title, snippet, sentiment=text_sentiment(f"{title} {snippet}")) is True
+    assert search.negative_result("Acme", "ok", sentiment=-0.05) is True
+    assert search.negative_result("Acme", "ok", sentiment=-0.049) is False
+    assert search.negative_result("Acme", "ok", sentiment=0.6) is False
+
+
+def test_every_language_has_words():
+    assert {"en", "de", "fr", "es", "ro", "uk", "ja"} <= set(search.COMPLAINT_WORDS)
+    assert all(len(words) >= 5 for words in search.COMPLAINT_WORDS.values())
+
+
+def test_ctr_is_the_published_curve():
+    assert search.CTR == {1: 0.285, 2: 0.157, 3: 0.110, 4: 0.080, 5: 0.072, 6: 0.051, 7: 0.040, 8: 0.032,
+                          9: 0.028, 10: 0.025}
+
+
+def r(rank, category="other", negative=False, url=None):
+    return {"rank": rank, "url": url or f"https://site{rank}.example/", "category": category, "negative": negative}
+
+
+@pytest.mark.parametrize("results, expected", [
+    ([], 0.0),
+    ([r(1, "own"), r(2, "review"), r(3, "social")], 0.0),
+    ([r(2, "complaint")], 0.157),
+    # complaint at 2 + negative review at 5; a negative own page and a complaint at 11 do not count
+    ([r(1, "own", True), r(2, "complaint"), r(4, "review"), r(5, "review", True), r(11, "complaint")], 0.229),
+    ([r(1, "complaint", True), r(10, "news", True)], 0.31),
+    ([r(rank, "complaint") for rank in range(1, 21)], 0.88),
+    # the same rank twice (a duplicate row) counts once
+    ([r(3, "complaint"), r(3, "complaint", True, url="https://other.example/")], 0.11),
+    ([{"rank": None, "category": "complaint", "url": "https://x.example/"}], 0.0),
+])
+def test_visibility(results, expected):
+    assert search.visibility(results) == expected
+
+
+def test_visibility_is_capped_at_one(monkeypatch):
+    monkeypatch.setattr(search, "CTR", {1: 0.7, 2: 0.6})
+    assert search.visibility([r(1, "complaint"), r(2, "complaint")]) == 1.0
+
+
+def test_annotate_a_result():
+    result = {"kind": "search_result", "engine": "duckduckgo", "query": "Acme Plumbing", "rank": 2,
+              "url": "https://www.ripoffreport.com/reports/acme-plumbing/x-1523377", "displayed_url": None,
+              "title": "Ripoff Report | Acme Plumbing Complaint Review",
+              "snippet": "Acme Plumbing charged me $2,400 for a water heater that leaked a week later. Avoid!"}
+    assert search.annotate(result, **OWN) == {**result, "category": "complaint", "negative": True}
+    own = {**result, "url": "https://www.acmeplumbing.example/", "title": "Acme Plumbing", "snippet": "Plumbers."}
+    assert search.annotate(own, **OWN) == {**own, "category": "own", "negative": False}
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://www.trustpilot.com/review/acmeplumbing.example",
+     "HTTPS://WWW.TrustPilot.com/review/acmeplumbing.example/"),
+    ("https://www.reddit.com/r/Rochester/comments/17xq2m4/x/",
+     "https://www.reddit.com/r/Rochester/comments/17xq2m4/x/?utm_source=share&utm_medium=web"),
+    ("https://www.yelp.com/biz/acme?osq=plumber", "https://www.yelp.com:443/biz/acme?osq=plumber&gclid=abc#reviews"),
+])
+def test_normalize_url_matches(a, b):
+    assert search.normalize_url(a) == search.normalize_url(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://www.yelp.com/biz/acme", "https://www.yelp.com/biz/Acme"),
+    ("https://www.yelp.com/biz/acme?page=1", "https://www.yelp.com/biz/acme?page=2"),
+    ("https://yelp.com/biz/acme", "https://www.yelp.com/biz/acme"),
+])
+def test_normalize_url_keeps_what_names_a_different_page(a, b):
+    assert search.normalize_url(a) != search.normalize_url(b)
+
+
+OWN_SITE = "https://www.acmeplumbing.example/"
+RIPOFF = "https://www.ripoffreport.com/reports/acme-plumbing/x-1523377"
+TRUSTPILOT = "https://www.trustpilot.com/review/acmeplumbing.example"
+BBB = f"{BBB_PROFILE}/complaints"
+REDDIT = "https://www.reddit.com/r/Rochester/comments/17xq2m4/has_anyone_used_acme_plumbing/"
+PATCH = "https://patch.com/new-york/rochester/rochester-plumber-fined"
+
+PREVIOUS = [r(1, "own", url=OWN_SITE), r(2, "review", url=TRUSTPILOT), r(3, "complaint", url=RIPOFF),
+            r(4, "social", url=f"{REDDIT}?utm_source=share"), r(5, "news", url=PATCH)]
+CURRENT = [r(1, "complaint", url=RIPOFF), r(2, "own", url="https://WWW.acmeplumbing.example"),
+           r(3, "complaint", url=BBB), r(4, "social", url=REDDIT), r(5, "review", url=f"{TRUSTPILOT}/")]
+
+
+def moved(rank, url, category, previous_rank, delta, status, above_own):
+    return {"rank": rank, "url": url, "category": category, "negative": False, "previous_rank": previous_rank,
+            "delta": delta, "status": status, "above_own": above_own}
+
+
+def test_movement():
+    assert search.movement(PREVIOUS, CURRENT) == [
+        moved(1, RIPOFF, "complaint", 3, 2, "up", True),
+        moved(2, "https://WWW.acmeplumbing.example", "own", 1, -1, "down", False),
+        moved(3, BBB, "complaint", None, None, "new", False),
+        moved(4, REDDIT, "social", 4, 0, "same", False),
+        moved(5, f"{TRUSTPILOT}/", "review", 2, -3, "down", False),
+        moved(None, PATCH, "news", 5, None, "dropped", False),
+    ]
+
+
+def test_movement_without_an_own_result_puts_everything_above_it():
+    current = [r(1, "complaint", url=RIPOFF), r(2, "review", url=TRUSTPILOT)]
+    assert [(m["status"], m["above_own"]) for m in search.movement([], current)] == [("new", True), ("new", True)]
+
+
+def test_movement_uses_the_best_own_rank():
+    current = [r(1, "review", url=TRUSTPILOT), r(2, "own", url=OWN_SITE), r(3, "complaint", url=RIPOFF),
+               r(4, "own", url="https://www.facebook.com/acmeplumbing")]
+    assert [m["above_own"] for m in search.movement([], current)] == [True, False, False, False]
+
+
+def test_movement_keeps_the_best_previous_rank_of_a_repeated_url():
+    previous = [r(6, "complaint", url=RIPOFF), r(3, "complaint", url=f"{RIPOFF}/")]
+    [entry] = search.movement(previous, [r(4, "complaint", url=RIPOFF)])
+    assert (entry["previous_rank"], entry["delta"], entry["status"]) == (3, -1, "down")
+
+
+def test_everything_dropped():
+    assert [(m["url"], m["rank"], m["previous_rank"], m["status"]) for m in search.movement(PREVIOUS[:2], [])] == [
+        (OWN_SITE, None, 1, "dropped"), (TRUSTPILOT, None, 2, "dropped")]

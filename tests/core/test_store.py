@@ -1,0 +1,111 @@
+"""The store: batches in one transaction, re-seen reviews are not new, edits are versioned."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from repscan.core.items import make
+from repscan.core.store import Store
+
+
+def review(source_id, rating=5.0, text="Fine.", reply=None, negative=False, **extra):
+    item = make("review", source="trustpilot", source_id=source_id, url=f"https://t.example/r/{source_id}",
+                business_url="https://t.example/b", author="A. Person", rating=rating, text=text,
+                published_at="2026-11-01T10:00:00Z", reply_text=reply, **extra)
+    return {**item, "sentiment": 0.0, "negative": negative}
+
+
+def test_schema_is_created_with_wal_and_migrations_recorded(tmp_path):
+    store = Store(tmp_path / "a.db")
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"reviews", "review_versions", "posts", "search_results", "crawls", "reports", "businesses"} <= set(store.db.table_names())
+    store.close()
+    again = Store(tmp_path / "a.db")  # reopening applies nothing twice
+    names = [r["name"] for r in again.db.query("SELECT name FROM _sqlite_migrations")]
+    assert names[0] == "m001_initial" and len(names) == len(set(names))
+    again.close()
+
+
+def test_reseen_review_updates_last_seen_and_is_not_new(tmp_path):
+    store = Store(tmp_path / "a.db")
+    first = store.save_items("acme", [review("r1"), review("r2")], crawl_id=1, seen_at="2026-11-01T00:00:00.000000Z")
+    again = store.save_items("acme", [review("r1")], crawl_id=2, seen_at="2026-11-02T00:00:00.000000Z")
+    assert first == {"new": 2, "changed": 0, "newly_negative": 0, "items": 2}
+    assert again == {"new": 0, "changed": 0, "newly_negative": 0, "items": 1}
+    row = next(store.db.query("SELECT * FROM reviews WHERE source_id = 'r1'"))
+    assert row["first_seen_at"] == "2026-11-01T00:00:00.000000Z" and row["last_seen_at"] == "2026-11-02T00:00:00.000000Z"
+    assert row["first_crawl_id"] == 1 and row["last_crawl_id"] == 2
+    assert store.known_ids("acme", "trustpilot") == {"r1", "r2"}
+    assert store.known_ids("other-client", "trustpilot") == set()
+    assert [r["source_id"] for r in store.reviews_since("acme", "2026-11-01T12:00:00.000000Z")] == []
+    store.close()
+
+
+def test_rating_drop_is_versioned_and_newly_negative_after_the_cutoff(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1", rating=4)], seen_at="2026-11-01T00:00:00.000000Z")
+    counts = store.save_items("acme", [review("r1", rating=1, text="Worse now.", negative=True)],
+                              seen_at="2026-11-03T00:00:00.000000Z")
+    assert counts["changed"] == 1 and counts["newly_negative"] == 1
+    since = [r["source_id"] for r in store.reviews_since("acme", "2026-11-02T00:00:00.000000Z")]
+    assert since == ["r1"]
+    versions = store.versions("acme", "trustpilot", "r1")
+    assert [(v["changed"], v["rating"], v["text"]) for v in versions] == [("new", 4.0, "Fine."), ("rating,text", 1.0, "Worse now.")]
+    store.close()
+
+
+def test_reply_added_later_is_versioned_and_a_null_reply_never_erases_it(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1")])
+    store.save_items("acme", [review("r1", reply="Thank you!", reply_at="2026-11-01T11:00:00Z")])
+    store.save_items("acme", [review("r1")])  # e.g. a JSON-LD fallback without replies
+    row = next(store.db.query("SELECT * FROM reviews"))
+    assert row["reply_text"] == "Thank you!" and row["reply_at"] == "2026-11-01T11:00:00Z"
+    assert [v["changed"] for v in store.versions("acme", "trustpilot", "r1")] == ["new", "reply_text,reply_at"]
+    store.close()
+
+
+def test_a_failing_batch_writes_nothing(tmp_path):
+    store = Store(tmp_path / "a.db")
+    bad = review("r2", text=object())  # sqlite3 cannot bind it: fails mid-batch
+    with pytest.raises(sqlite3.Error):
+        store.save_items("acme", [review("r1"), review("r3"), bad])
+    with pytest.raises(ValueError, match="needs source and source_id"):
+        store.save_items("acme", [review("r1"), review(None)])
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    store.close()
+
+
+def test_mark_removed_only_touches_reviews_missing_from_that_crawl(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1"), review("r2")], crawl_id=1)
+    store.save_items("acme", [review("r1")], crawl_id=2)
+    assert store.mark_removed("acme", "trustpilot", "https://t.example/b", crawl_id=2) == 1
+    removed = {r["source_id"]: r["removed_at"] for r in store.db.query("SELECT * FROM reviews")}
+    assert removed["r1"] is None and removed["r2"] is not None
+    store.close()
+
+
+def test_report_bookkeeping_reuses_an_unsent_report(tmp_path):
+    store = Store(tmp_path / "a.db")
+    report_id = store.add_report("acme", period_start=None, period_end="2026-11-01T00:00:00.000000Z",
+                                 pdf_path="/tmp/x.pdf", new_reviews=3, new_negatives=1)
+    assert store.pending_report("acme")["id"] == report_id and store.last_sent_report("acme") is None
+    store.mark_sending(report_id, ["a@x.example"], "<id@x>")
+    assert store.pending_report("acme")["message_id"] == "<id@x>"
+    store.mark_sent(report_id)
+    assert store.pending_report("acme") is None
+    assert store.last_sent_report("acme")["period_end"] == "2026-11-01T00:00:00.000000Z"
+    store.close()
+
+
+def test_whitespace_only_differences_are_not_edits(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1", text="Line one.\nLine two.")])
+    counts = store.save_items("acme", [review("r1", text="Line one. Line two.")])  # JSON-LD flattens breaks
+    assert counts["changed"] == 0
+    assert next(store.db.query("SELECT text FROM reviews"))["text"] == "Line one.\nLine two."
+    assert len(store.versions("acme", "trustpilot", "r1")) == 1
+    store.close()
