@@ -202,9 +202,18 @@ def _config(args):
 
 
 def cmd_config_check(args) -> int:
+    from repscan.app.checks import check
+
     cfg = _config(args)
+    findings = check(cfg)
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    errors = sum(finding.level == "error" for finding in findings)
+    if errors:
+        return EXIT_USAGE
     sources = sum(len(c.sources) for c in cfg.clients)
-    print(f"{cfg.path}: ok ({len(cfg.clients)} clients, {sources} sources)")
+    warnings = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
+    print(f"{cfg.path}: ok ({len(cfg.clients)} clients, {sources} sources{warnings})")
     return EXIT_OK
 
 

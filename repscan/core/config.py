@@ -333,6 +333,14 @@ def load(path: Path | str | None = None) -> Config:
     return config
 
 
+def where(config: Config, loc: tuple) -> str:
+    """`file:line: field` of a place in the config's file (the line left out when it cannot be found)."""
+    text = config.path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    line = locate(text, data, loc)
+    return f"{config.path}:{line}: {_dotted(data, loc)}" if line else f"{config.path}: {_dotted(data, loc)}"
+
+
 def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
     found = []
     if isinstance(node, dict):

@@ -19,6 +19,7 @@ class Site:
     verified: str                     # against which real saved pages (README)
     collects: str = ""                # what it collects (README; sources only)
     credentials: tuple[str, ...] = ()  # environment variables its requests read
+    hosts: tuple[str, ...] = ()       # host names (and their subdomains) its pages live on; none: any site
     credentials_note: str = ""        # the README's credentials cell when the variable names alone are not enough
     robots: bool = True               # obey robots.txt; False for APIs and subscribed feeds
     robots_why: str = ""
@@ -37,7 +38,7 @@ class Site:
 
 def _load() -> tuple[Site, ...]:
     raw = tomllib.loads(resources.files("repscan.core").joinpath("data", "sites.toml").read_text(encoding="utf-8"))
-    return tuple(Site(**{**row, "credentials": tuple(row.get("credentials", ()))}) for row in raw["site"])
+    return tuple(Site(**{**row, "credentials": tuple(row.get("credentials", ())), "hosts": tuple(row.get("hosts", ()))}) for row in raw["site"])
 
 
 TABLE: tuple[Site, ...] = _load()
@@ -76,6 +77,19 @@ def label(key: str | None) -> str:
         return ""
     site = SITES.get(key)
     return site.label if site else OTHER_LABELS.get(key) or key.replace("-", " ").replace("_", " ").title()
+
+
+def owners(host: str) -> set[str]:
+    """The keys of the sources whose most specific host entry covers `host` (www.yelp.com -> {"yelp"};
+    api.yelp.com -> {"yelp-api"}); empty for a host no row names."""
+    host = host.lower().rstrip(".")
+    best: dict[str, int] = {}
+    for site in TABLE:
+        for entry in site.hosts:
+            if host == entry or host.endswith("." + entry):
+                best[site.key] = max(best.get(site.key, 0), len(entry))
+    top = max(best.values(), default=0)
+    return {key for key, length in best.items() if length == top}
 
 
 def markdown(kind: str) -> str:

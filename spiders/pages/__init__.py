@@ -48,6 +48,9 @@ class Page(Protocol):
     def request_headers(self, environ) -> dict:
         """Headers for every request, keys and tokens read from `environ` (optional: none)."""
 
+    def credentials_needed(self, url: str) -> tuple[str, ...]:
+        """The environment variables a crawl of `url` reads (optional: the site row's credentials)."""
+
 
 class _Defaults:
     """The optional parts of the contract, for page modules that do not define them."""
@@ -68,6 +71,10 @@ class _PageModule:
         self.module = module
         if not hasattr(module, "start_urls"):
             self.start_urls = lambda url: [self.start_url(url)]
+
+    def credentials_needed(self, url: str) -> tuple[str, ...]:
+        own = getattr(self.module, "credentials_needed", None)
+        return own(url) if own else sites.get(self.module.SITE).credentials
 
     def __getattr__(self, name: str):
         try:

@@ -74,6 +74,11 @@ def is_feed(url: str) -> bool:
     return urlsplit(url).path.rstrip("/").endswith((".rss", ".xml", ".atom"))
 
 
+def credentials_needed(url: str) -> tuple[str, ...]:
+    """A .rss URL needs none; the API needs the client credentials."""
+    return () if is_feed(start_url(url)) else (CLIENT_ID, CLIENT_SECRET)
+
+
 def token_url(api_url: str) -> str:
     """Where to trade the client credentials for a token: Reddit's, or the same origin as a non-Reddit API URL."""
     if on_domain(api_url, "reddit.com"):

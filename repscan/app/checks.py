@@ -1,0 +1,83 @@
+"""What `repscan config check` finds beyond the file itself: the environment, credentials, URLs on the wrong site."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from repscan.core import sites
+from repscan.core.config import Config, where
+from repscan.reports.mail import MailConfigError, smtp_settings_from_env
+from repscan.spiders import pages
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: an error (the run would do the wrong thing: exit 2) or a warning (it would fail later)."""
+
+    level: str  # "error" or "warning"
+    where: str  # file:line: field
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message}"
+
+
+def check(config: Config, environ=os.environ) -> list[Finding]:
+    """Every finding, errors first, each naming file, line and field."""
+    found = _urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
+    return sorted(found, key=lambda finding: finding.level != "error")
+
+
+def _urls(config: Config) -> list[Finding]:
+    found = []
+    for c, client in enumerate(config.clients):
+        for s, source in enumerate(client.sources):
+            owners = sites.owners(urlsplit(source.url).hostname or "")
+            if owners and source.site not in owners:
+                other = " or ".join(f'"{key}"' for key in sorted(owners))
+                found.append(Finding("error", where(config, ("clients", c, "sources", s, "url")),
+                                     f"{source.url} is a {sites.label(min(owners))} page, not {sites.label(source.site)}: "
+                                     f"use site = {other}, or the {sites.label(source.site)} URL"))
+    return found
+
+
+def _smtp(config: Config, environ) -> list[Finding]:
+    emailed = [(c, field) for c, client in enumerate(config.clients)
+               for field in ("recipients", "alert_recipients") if getattr(client, field)]
+    if not emailed:
+        return []
+    try:
+        smtp_settings_from_env(environ)
+    except MailConfigError as exc:
+        c, field = emailed[0]
+        more = f" (and {len(emailed) - 1} more)" if len(emailed) > 1 else ""
+        return [Finding("warning", where(config, ("clients", c, field)),
+                        f"email cannot be sent: {exc}{more}")]
+    return []
+
+
+def _credentials(config: Config, environ) -> list[Finding]:
+    found = []
+    for c, client in enumerate(config.clients):
+        for s, source in enumerate(client.sources):
+            needed = pages.get(source.site).credentials_needed(source.url)
+            missing = [name for name in needed if not (environ.get(name) or "").strip()]
+            if missing:
+                found.append(Finding("warning", where(config, ("clients", c, "sources", s, "site")),
+                                     f"{source.site} reads {' and '.join(missing)} from the environment, "
+                                     f"which {'is' if len(missing) == 1 else 'are'} not set: its crawls will fail"))
+    return found
+
+
+def _apprise(config: Config, environ) -> list[Finding]:
+    found = []
+    for c, client in enumerate(config.clients):
+        for a, url in enumerate(client.apprise):
+            name = re.fullmatch(r"\$([A-Z_][A-Z0-9_]*)", url)
+            if name and not (environ.get(name.group(1)) or "").strip():
+                found.append(Finding("warning", where(config, ("clients", c, "apprise")),
+                                     f"${name.group(1)} is not set: alerts to apprise[{a}] cannot be sent"))
+    return found

@@ -1,0 +1,62 @@
+"""`repscan config check` finds what would fail later: unset SMTP, credentials and Apprise variables, URLs on another site."""
+
+from __future__ import annotations
+
+from helpers import run_cli, write_config
+from repscan.app.checks import check
+from repscan.core import config
+
+SMTP = {"REPSCAN_SMTP_URL": "smtp://127.0.0.1:2525"}
+CLEAN = {"REPSCAN_SMTP_URL": "", "REPSCAN_YELP_API_KEY": "", "REPSCAN_REDDIT_CLIENT_ID": "",
+         "REPSCAN_REDDIT_CLIENT_SECRET": "", "ACME_SLACK": ""}
+
+
+def test_a_clean_config_with_its_environment_has_no_findings(tmp_path):
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                   ("reddit", "https://www.reddit.com/search.rss?q=acme")])
+    assert check(config.load(path), SMTP) == []
+    result = run_cli("--config", str(path), "config", "check", env={**CLEAN, **SMTP})
+    assert result.returncode == 0 and "1 clients, 2 sources)" in result.stdout and result.stderr == ""
+
+
+def test_a_url_of_another_site_is_an_error_naming_the_line(tmp_path):
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                   ("trustpilot", "https://www.yelp.com/biz/acme-plumbing-berlin")])
+    findings = check(config.load(path), SMTP)
+    assert [(f.level, f.where) for f in findings] == [("error", f"{path}:29: clients[acme].sources[1].url")]
+    assert 'is a Yelp page, not Trustpilot: use site = "yelp"' in findings[0].message
+    result = run_cli("--config", str(path), "config", "check", env={**CLEAN, **SMTP})
+    assert result.returncode == 2 and "ok" not in result.stdout
+    assert f"error: {path}:29: clients[acme].sources[1].url: https://www.yelp.com/biz/" in result.stderr
+
+
+def test_the_most_specific_host_decides():
+    from repscan.core import sites
+
+    assert sites.owners("api.yelp.com") == {"yelp-api"} and sites.owners("www.yelp.co.uk") == {"yelp"}
+    assert sites.owners("graph.facebook.com") == {"facebook-graph"} and sites.owners("127.0.0.1") == set()
+
+
+def test_unset_environment_is_a_warning_naming_file_line_and_field(tmp_path):
+    path = write_config(tmp_path, [("yelp-api", "https://api.yelp.com/v3/businesses/acme/reviews"),
+                                   ("reddit", "https://www.reddit.com/search?q=acme"),
+                                   ("reddit", "https://www.reddit.com/search.rss?q=acme")])
+    text = path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\napprise = ["$ACME_SLACK"]')
+    path.write_text(text)
+    found = [str(f) for f in check(config.load(path), {})]
+    assert found == [
+        f"warning: {path}:20: clients[acme].recipients: email cannot be sent: REPSCAN_SMTP_URL is not set; "
+        "set it to smtp+starttls://user:password@host:587, smtps://user:password@host:465 or smtp://host:25",
+        f"warning: {path}:25: clients[acme].sources[0].site: yelp-api reads REPSCAN_YELP_API_KEY from the "
+        "environment, which is not set: its crawls will fail",
+        f"warning: {path}:29: clients[acme].sources[1].site: reddit reads REPSCAN_REDDIT_CLIENT_ID and "
+        "REPSCAN_REDDIT_CLIENT_SECRET from the environment, which are not set: its crawls will fail",
+        f"warning: {path}:22: clients[acme].apprise: $ACME_SLACK is not set: alerts to apprise[0] cannot be sent",
+    ]
+    result = run_cli("--config", str(path), "config", "check", env=CLEAN)
+    assert result.returncode == 0 and "ok (1 clients, 3 sources, 4 warnings)" in result.stdout
+    assert result.stderr.count("warning: ") == 4
+    ok = run_cli("--config", str(path), "config", "check",
+                 env={**SMTP, "REPSCAN_YELP_API_KEY": "k", "REPSCAN_REDDIT_CLIENT_ID": "i",
+                      "REPSCAN_REDDIT_CLIENT_SECRET": "s", "ACME_SLACK": "json://127.0.0.1:9/"})
+    assert ok.returncode == 0 and ok.stderr == "" and "warning" not in ok.stdout
