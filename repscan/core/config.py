@@ -248,29 +248,11 @@ class Config:
     path: Path
     settings: Settings
 
-    @property
-    def agency(self) -> Agency:
-        return self.settings.agency
-
-    @property
-    def clients(self) -> list[Client]:
-        return self.settings.clients
-
-    @property
-    def crawl(self) -> Crawl:
-        return self.settings.crawl
-
-    @property
-    def search(self) -> Search:
-        return self.settings.search
-
-    @property
-    def nodes(self) -> list[Node]:
-        return self.settings.nodes
-
-    @property
-    def dispatch(self) -> Dispatch:
-        return self.settings.dispatch
+    def __getattr__(self, name: str):
+        """The settings' sections read through the config: config.agency, .clients, .crawl, .search, .nodes ..."""
+        if name in Settings.model_fields:
+            return getattr(self.settings, name)
+        raise AttributeError(name)
 
     @property
     def feeds(self) -> Path | None:
