@@ -14,7 +14,7 @@ DEMO_PORT = 8734  # fixed, so review URLs (and JSON-LD ids) stay the same betwee
 CLIENT_ID = "harbour-lane"
 
 CONFIG = """\
-# Written by `repscan demo`: one client, two sources served from 127.0.0.1.
+# Written by `repscan demo`: one client; its review sites, mentions and search served from 127.0.0.1.
 [agency]
 name = "Northwind Reputation (demo)"
 sender = "reports@northwind.example"
@@ -58,14 +58,35 @@ url = "{site}/review/harbourlanebakery.example"
 [[clients.sources]]
 site = "jsonld"
 url = "{site}/reviews"
+
+[[clients.sources]]
+site = "facebook"
+url = "{site}/HarbourLaneBakery"
+
+[[clients.sources]]
+site = "reddit"
+url = "{site}/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"
+
+[[clients.sources]]
+site = "feed"
+url = "{site}/alerts/feeds/00000000000000000001/0000000000000000002"
 """
 
 
 def route_for(now):
-    """The demo site's pages: Trustpilot-structured profile pages and a JSON-LD reviews page."""
+    """The demo site's pages: Trustpilot-structured profile pages, a JSON-LD reviews page, a Facebook page's
+    posts, a Reddit search, a Google Alerts feed and a DuckDuckGo result page."""
     from repscan.app.demo.data import SEARCH, businesses
     from repscan.app.demo.server import Reply
-    from repscan.app.demo.site import duckduckgo_page, jsonld_page, trustpilot_page
+    from repscan.app.demo.site import duckduckgo_page, jsonld_page, mention_page, trustpilot_page
+
+    mentions = {
+        "/HarbourLaneBakery/posts/": ("facebook-posts.html", "text/html; charset=utf-8"),
+        "/HarbourLaneBakery/posts/930000000000001": ("facebook-post.html", "text/html; charset=utf-8"),
+        "/search.rss": ("reddit-search.atom.xml", "application/atom+xml; charset=utf-8"),
+        "/alerts/feeds/00000000000000000001/0000000000000000002": ("google-alerts.atom.xml",
+                                                                  "application/atom+xml; charset=utf-8"),
+    }
 
     trustpilot, own = businesses(now)
     host = {}
@@ -76,6 +97,9 @@ def route_for(now):
             body = trustpilot_page(trustpilot, page, host["url"])
         elif path == "/reviews":
             body = jsonld_page(own, page, host["url"], "/reviews")
+        elif path in mentions:
+            name, content_type = mentions[path]
+            return Reply(body=mention_page(name, host["url"], now), content_type=content_type)
         elif path == "/html/" and (query.get("q") or [""])[0] in SEARCH:
             q = query["q"][0]
             body = duckduckgo_page(q, SEARCH[q])

@@ -5,7 +5,11 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from repscan.core.items import iso_utc
 
 
 @dataclass
@@ -191,3 +195,19 @@ def duckduckgo_page(query: str, hits: list[SearchHit]) -> str:
 <div class="serp__results"><div id="links" class="results">
 {''.join(rows)}
 </div></div></body></html>"""
+
+
+def mention_page(name: str, site_url: str, now: datetime) -> str:
+    """A saved page of the demo's mentions (pages/NAME: a Reddit search, a Google Alerts feed, Facebook posts)
+    with its times set relative to `now`: @@H5@@ is five hours ago (ISO), @@EPOCH_H5@@ the same as epoch seconds."""
+    from importlib import resources
+
+    text = resources.files(__package__).joinpath("pages", name).read_text(encoding="utf-8")
+
+    def when(match) -> str:
+        moment = (now - timedelta(hours=int(match.group(2)))).replace(microsecond=0)
+        return str(int(moment.timestamp())) if match.group(1) else iso_utc(moment)
+
+    text = re.sub(r"@@(EPOCH_)?H(\d+)@@", when, text)
+    return text.replace("@@NOW@@", iso_utc(now.replace(microsecond=0))).replace("@@SITE@@", site_url)
+
