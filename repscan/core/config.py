@@ -22,10 +22,15 @@ from pydantic import (
 from repscan.core import sites
 
 DEFAULT_PATH = Path("repscan.toml")
+MAX_BYTES = 4 * 1024 * 1024  # an agency config with thousands of clients is well under this
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey")
-CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # all patterns here are used with fullmatch
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+URL = re.compile(r"https?://[^\s/]+(?:/\S*)?")
+LOGO_TYPES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+              ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".svg": (b"<",)}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -48,7 +53,7 @@ def _cron(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not EMAIL.match(value):
+    if not EMAIL.fullmatch(value):
         raise ValueError(f"{value!r} is not an email address")
     return value
 
@@ -62,7 +67,7 @@ def _timezone(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
+    if not URL.fullmatch(value):
         raise ValueError(f"{value!r} is not an http(s) URL")
     return value
 
@@ -73,7 +78,8 @@ Url = Annotated[str, AfterValidator(_url)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are never a sensible delay, timeout or threshold (an infinite delay hangs the crawl).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Branding(_Strict):
@@ -86,7 +92,7 @@ class Branding(_Strict):
     @field_validator("primary_color", "accent_color")
     @classmethod
     def _color(cls, value: str) -> str:
-        if not COLOR.match(value):
+        if not COLOR.fullmatch(value):
             raise ValueError(f"{value!r} is not a colour like #1f3a5f")
         return value
 
@@ -104,9 +110,9 @@ class Storage(_Strict):
 
 class Crawl(_Strict):
     obey_robots: bool = True
-    download_delay: float = Field(2.0, ge=0)
+    download_delay: float = Field(2.0, ge=0, le=3600)
     autothrottle: bool = True
-    timeout: float = Field(30.0, gt=0)
+    timeout: float = Field(30.0, gt=0, le=3600)
     retries: int = Field(3, ge=0, le=20)
     max_retry_after: float = Field(120.0, ge=0)
     max_pages: int = Field(50, ge=1)
@@ -207,14 +213,14 @@ class Client(_Strict):
     @classmethod
     def _apprise(cls, value: list[str]) -> list[str]:
         for url in value:
-            if not (re.match(r"^\$[A-Z_][A-Z0-9_]*$", url) or re.match(r"^[a-z][a-z0-9+.-]*://", url)):
+            if not (re.fullmatch(r"\$[A-Z_][A-Z0-9_]*", url) or re.fullmatch(r"[a-z][a-z0-9+.-]*://\S+", url)):
                 raise ValueError(f"{url!r} is neither an Apprise URL (scheme://...) nor $VARIABLE holding one")
         return value
 
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
-        if not CLIENT_ID.match(value):
+        if not CLIENT_ID.fullmatch(value):
             raise ValueError(f"{value!r}: use lowercase letters, digits, - and _ (up to 64)")
         return value
 
@@ -228,17 +234,21 @@ class Settings(_Strict):
     dispatch: Dispatch = Dispatch()
     clients: list[Client] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "Settings":
-        seen: set[str] = set()
-        for client in self.clients:
+    def duplicates(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each client id or node listed a second time."""
+        found, seen = [], {}
+        for index, client in enumerate(self.clients):
             if client.id in seen:
-                raise ValueError(f"client id {client.id!r} is used twice")
-            seen.add(client.id)
-        nodes = [(node.url.rstrip("/"), node.project) for node in self.nodes]
-        if len(set(nodes)) != len(nodes):
-            raise ValueError("a node (url and project) is listed twice under [[nodes]]")
-        return self
+                found.append((("clients", index, "id"), f"client id {client.id!r} is used twice "
+                                                       f"(first by clients[{seen[client.id]}])"))
+            seen.setdefault(client.id, index)
+        nodes: set[tuple[str, str]] = set()
+        for index, node in enumerate(self.nodes):
+            key = (node.url.rstrip("/"), node.project)
+            if key in nodes:
+                found.append((("nodes", index, "url"), "a node (url and project) is listed twice under [[nodes]]"))
+            nodes.add(key)
+        return found
 
 
 @dataclass(frozen=True)
@@ -291,36 +301,64 @@ def load(path: Path | str | None = None) -> Config:
         raise ConfigError([f"{path}: no such config file (write one, see README 'Configuration', or pass --config)"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+    if len(text) > MAX_BYTES:
+        raise ConfigError([f"{path}: {len(text):,} characters is not a config file (the limit is {MAX_BYTES:,})"])
     try:
         data = tomllib.loads(text)
+        secrets = _secret_keys(data)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         where = f"{path}:{match.group(1)}" if match else str(path)
         raise ConfigError([f"{where}: TOML syntax: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: tables or arrays nested too deeply to be a config file"]) from None
     problems = [f"{path}:{locate(text, data, loc) or '?'}: {_dotted(data, loc)}: secrets never go in the config "
                 "file; set them in the environment (REPSCAN_SMTP_URL, REPSCAN_SMTP_PASSWORD, API keys)"
-                for loc in _secret_keys(data)]
+                for loc in secrets]
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems += [_describe(path, text, data, err) for err in exc.errors()
-                     if tuple(err["loc"]) not in _secret_keys(data)]
+        problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
+    else:
+        problems += [_at(path, text, data, loc, message) for loc, message in settings.duplicates()]
     if problems:
         raise ConfigError(problems)
     config = Config(path=path, settings=settings)
-    logo = config.logo
-    if logo is not None and not logo.is_file():
-        line = locate(text, data, ("agency", "branding", "logo"))
-        raise ConfigError([f"{path}:{line}: agency.branding.logo: no such file {logo}"])
+    if config.logo is not None:
+        problem = _logo_problem(config)
+        if problem:
+            raise ConfigError([_at(path, text, data, ("agency", "branding", "logo"), problem)])
     return config
+
+
+def _logo_problem(config: Config) -> str | None:
+    """Why the logo cannot be used, or None: an image of a known type, under the size cap, in the config's folder."""
+    logo, folder = config.logo, config.path.parent.resolve()
+    if not logo.resolve().is_relative_to(folder):
+        return f"{logo} is outside the config's folder {folder}; put the logo beside the config"
+    if not logo.is_file():
+        return f"no such file {logo}"
+    if logo.suffix.lower() not in LOGO_TYPES:
+        return f"{logo.name}: a logo is a {', '.join(sorted(LOGO_TYPES))} image"
+    if logo.stat().st_size > LOGO_MAX_BYTES:
+        return f"{logo.name} is {logo.stat().st_size:,} bytes; a logo is at most {LOGO_MAX_BYTES:,}"
+    with logo.open("rb") as handle:
+        head = handle.read(512)
+    if not head.lstrip().startswith(LOGO_TYPES[logo.suffix.lower()]) or (logo.suffix.lower() == ".svg" and b"<svg" not in
+                                                                          logo.read_bytes()[:4096]):
+        return f"{logo.name} is not a {logo.suffix.lower()[1:].upper()} image"
+    return None
+
+
+def _at(path: Path, text: str, data: dict, loc: tuple, message: str) -> str:
+    line = locate(text, data, loc)
+    return f"{path}:{line}: {_dotted(data, loc)}: {message}" if line else f"{path}: {_dotted(data, loc)}: {message}"
 
 
 def where(config: Config, loc: tuple) -> str:
     """`file:line: field` of a place in the config's file (the line left out when it cannot be found)."""
     text = config.path.read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    line = locate(text, data, loc)
-    return f"{config.path}:{line}: {_dotted(data, loc)}" if line else f"{config.path}: {_dotted(data, loc)}"
+    return _at(config.path, text, tomllib.loads(text), loc, "").removesuffix(": ")
 
 
 def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
@@ -338,14 +376,14 @@ def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
 
 def _describe(path: Path, text: str, data: dict, err: dict) -> str:
     loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-    field = _dotted(data, loc) or "(top level)"
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "missing":
         message = "required field is missing"
     elif err["type"] == "extra_forbidden":
         message = "unknown field"
-    line = locate(text, data, loc)
-    return f"{path}:{line}: {field}: {message}" if line else f"{path}: {field}: {message}"
+    elif err["type"] == "finite_number":
+        message = "must be a finite number (not inf or nan)"
+    return _at(path, text, data, loc, message) if loc else f"{path}: (top level): {message}"
 
 
 def _dotted(data: Any, loc: tuple) -> str:

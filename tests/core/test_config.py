@@ -105,3 +105,48 @@ def test_missing_file_and_missing_logo(tmp_path):
         load(tmp_path / "nope.toml")
     found = problems(tmp_path, GOOD.replace('primary_color = "#123456"', 'logo = "logo.png"'))
     assert found == [f"{tmp_path / 'repscan.toml'}:6: agency.branding.logo: no such file {tmp_path / 'logo.png'}"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # A trailing newline passes a pattern ending in `$`; fullmatch refuses it (it broke every message).
+    ('sender = "reports@northwind.example"', 'sender = "reports@northwind.example\\n"', "repscan.toml:3: agency.sender:"),
+    ('recipients = ["owner@acme.example"]', 'recipients = ["owner@acme.example\\n"]', "repscan.toml:13: clients[acme].recipients[0]:"),
+    ('id = "bolt"', 'id = "bolt\\n"', "repscan.toml:25: clients[bolt\n].id:"),
+    ('url = "https://bolt.example/reviews"', 'url = "https://bolt.example/reviews x"', "repscan.toml:31: clients[bolt].sources[0].url:"),
+    ('id = "bolt"', 'id = "acme"', "repscan.toml:25: clients[acme].id: client id 'acme' is used twice (first by clients[0])"),
+])
+def test_values_are_matched_whole_and_duplicates_have_a_line(tmp_path, old, new, expected):
+    found = problems(tmp_path, GOOD.replace(old, new, 1))
+    assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e9"])
+def test_an_endless_delay_is_refused(tmp_path, value):
+    found = problems(tmp_path, GOOD.replace("[[clients]]", f"[crawl]\ndownload_delay = {value}\n\n[[clients]]", 1))
+    assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'repscan.toml'}:9: crawl.download_delay: "), found
+
+
+def test_deep_or_huge_files_are_a_clear_error(tmp_path):
+    deep = GOOD + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    assert problems(tmp_path, deep) == [f"{tmp_path / 'repscan.toml'}: tables or arrays nested too deeply to be a config file"]
+    huge = GOOD + "#" * (5 * 1024 * 1024) + "\n"
+    assert "is not a config file" in problems(tmp_path, huge)[0]
+
+
+def _with_logo(tmp_path, logo: str) -> list[str]:
+    return problems(tmp_path, GOOD.replace('primary_color = "#123456"', f'logo = "{logo}"'))
+
+
+def test_a_logo_is_a_small_image_beside_the_config(tmp_path):
+    config = tmp_path / "repscan.toml"
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    assert load(write(tmp_path, GOOD.replace('primary_color = "#123456"', 'logo = "logo.png"'))).logo == tmp_path / "logo.png"
+    assert _with_logo(tmp_path, "/etc/passwd") == [
+        f"{config}:6: agency.branding.logo: /etc/passwd is outside the config's folder {tmp_path}; put the logo beside the config"]
+    assert "is outside the config's folder" in _with_logo(tmp_path, "../../proc/self/environ")[0]
+    (tmp_path / "notes.txt").write_text("hello")
+    assert "notes.txt: a logo is a .gif, .jpeg, .jpg, .png, .svg, .webp image" in _with_logo(tmp_path, "notes.txt")[0]
+    (tmp_path / "fake.png").write_text("not a png")
+    assert _with_logo(tmp_path, "fake.png") == [f"{config}:6: agency.branding.logo: fake.png is not a PNG image"]
+    (tmp_path / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024))
+    assert "big.png is 3,145,736 bytes; a logo is at most 2,097,152" in _with_logo(tmp_path, "big.png")[0]
