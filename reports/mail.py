@@ -144,7 +144,7 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.
         client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    with client:
+    try:
         client.ehlo()
         if settings.security == "starttls":
             client.starttls(context=context)
@@ -152,6 +152,17 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.
         if settings.username is not None:
             client.login(settings.username, settings.password or "")
         refused = client.send_message(msg)
+    except BaseException:
+        client.close()
+        raise
+    # The server has accepted the message: a QUIT it answers with 421, or a dropped line, does not unsend it
+    # (counting it as failed would send it again on the rerun).
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError) as exc:
+        log.info("SMTP QUIT after %s was accepted failed (%s); the message counts as sent", msg["Message-ID"], exc)
+    finally:
+        client.close()
     if refused:
         log.warning("SMTP server refused some recipients of %s: %s", msg["Message-ID"], sorted(refused))
     return msg["Message-ID"]

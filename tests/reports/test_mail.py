@@ -352,3 +352,28 @@ def test_settings_repr_hides_the_password():
     settings = SmtpSettings("smtp.example.com", 465, "tls", "u", "hunter2")
     assert "hunter2" not in repr(settings)
     assert dataclasses.replace(settings, password="x").password == "x"
+
+
+def test_a_message_the_server_accepted_is_sent_even_when_quit_fails(pdf):
+    """A server that accepts the DATA, then answers QUIT with 421: the send succeeded (a rerun would send twice)."""
+    from aiosmtpd.smtp import SMTP as SMTPServer
+
+    class QuitRefused(SMTPServer):
+        async def smtp_QUIT(self, arg):  # noqa: N802 (aiosmtpd's hook name)
+            await self.push("421 4.3.2 service shutting down")
+            self.transport.close()
+
+    class Server(Controller):
+        def factory(self):
+            return QuitRefused(self.handler, **self.SMTP_kwargs)
+
+    store = Store()
+    controller = Server(store, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        msg = build_message(sample_data(), pdf, SENDER, RECIPIENTS)
+        settings = smtp_settings_from_env({"REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{controller.port}"})
+        assert send_message(msg, settings) == msg["Message-ID"]
+    finally:
+        controller.stop()
+    assert len(store.envelopes) == 1
