@@ -12,6 +12,7 @@ from pathlib import Path
 
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.processes import die_with_parent
 from repscan.core.store import Store
 from repscan.reports import mail, queries, render
 
@@ -133,6 +134,13 @@ def _render_task(config_path: str, client_id: str, since: str | None, until: str
     return data, render.render_pdf(data, Path(pdf_path)), since, until
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for CPU-bound work, each a fresh interpreter (no inherited SQLite handles) that dies with this one."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+
+
 def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
     """Render on all cores (WeasyPrint is CPU-bound); results or exceptions by client id."""
     workers = min(workers or os.cpu_count() or 1, len(tasks))
@@ -144,8 +152,7 @@ def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
             except Exception as exc:
                 out[task[1]] = exc
         return out
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited SQLite handles
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers) as pool:
         futures = {pool.submit(_render_task, *task): task[1] for task in tasks}
         for future in as_completed(futures):
             try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from repscan.core.processes import die_with_parent
 from repscan.core.store import CANNED_QUERIES, Store
 
 
@@ -43,4 +45,6 @@ def browse(database: Path, *, port: int = 8001, open_browser: bool = True, get: 
     with tempfile.TemporaryDirectory() as folder:
         meta = Path(folder) / "metadata.json"
         meta.write_text(json.dumps(metadata(database), indent=2), encoding="utf-8")
-        return subprocess.call(datasette_command(database, meta, port=port, open_browser=open_browser, get=get))
+        command = datasette_command(database, meta, port=port, open_browser=open_browser, get=get)
+        parent = os.getpid()
+        return subprocess.call(command, preexec_fn=lambda: die_with_parent(parent))
