@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -17,9 +18,9 @@ try:  # Scrapy >= 2.14 raises its own timeout error; older ones Twisted's
 except ImportError:  # pragma: no cover
     DownloadTimeoutError = TimeoutError
 
+from repscan.core import sites
 from repscan.core.items import parse_iso, utcnow
 from repscan.core.mentions import mentions
-from repscan.core import sites
 from repscan.spiders import pages
 from repscan.spiders.pages import LayoutError, MissingCredentials, blocked
 
@@ -70,6 +71,16 @@ def bool_arg(value) -> bool:
     return bool(value)
 
 
+def origin(url: str) -> str:
+    """scheme://host:port of a URL (the default port written out)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = None
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
 class SourceSpider(scrapy.Spider):
     """A source's crawl: its name is a site key, whose row (repscan.core.sites) and page module
     (spiders/pages) say the rest; extraction lives there, this only decides what to fetch."""
@@ -88,6 +99,7 @@ class SourceSpider(scrapy.Spider):
         self.threshold = float(threshold)
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
         self.health = CrawlHealth()
+        self.origins: set[str] = set()  # scheme://host:port of every first page
         self.mention_names = list_arg(mention_names)
         self.site = sites.get(self.source)
         self.page = pages.get(self.source)
@@ -119,7 +131,10 @@ class SourceSpider(scrapy.Spider):
             yield self.request(url, page_no=1)
 
     def request(self, url: str, page_no: int, **context) -> scrapy.Request:
-        """API pages may declare request_headers(environ) for keys and tokens (from the environment only)."""
+        """API pages may declare request_headers(environ) for keys and tokens (from the environment only).
+        Page one's origin is the source's: later pages are followed only there (`follow`)."""
+        if page_no == 1:
+            self.origins.add(origin(url))
         proxy = self.settings.get("REPSCAN_PROXY")
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
                               cb_kwargs={"page_no": page_no, **context},
@@ -176,6 +191,10 @@ class SourceSpider(scrapy.Spider):
             self.health.stopped_early = f"page {page_no} held nothing new"
         elif page_no >= self.max_pages:
             self.health.stopped_early = f"max_pages ({self.max_pages}) reached"
+        elif origin(response.urljoin(next_url)) not in self.origins:
+            # A next page elsewhere would carry the source's key or token to a host it was never meant for.
+            self.health.errors.append(f"next page on another host, not followed: {origin(response.urljoin(next_url))}"
+                                      f" (from {response.url})")
         else:
             yield self.request(response.urljoin(next_url), page_no + 1, **context)
 

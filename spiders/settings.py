@@ -33,6 +33,7 @@ HTTPERROR_ALLOWED_CODES = [401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
+    "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {
     "repscan.spiders.pipelines.NormalisePipeline": 100,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -90,6 +91,20 @@ def owners(host: str) -> set[str]:
                 best[site.key] = max(best.get(site.key, 0), len(entry))
     top = max(best.values(), default=0)
     return {key for key, length in best.items() if length == top}
+
+
+def registrable(host: str) -> str:
+    """The site a host belongs to, its registrable domain: www.yelp.co.uk -> yelp.co.uk; an IP address or a
+    single-label name (localhost) stands for itself. From the Public Suffix List bundled with tldextract."""
+    host = host.lower().rstrip(".")
+    return _public_suffixes()(host).top_domain_under_public_suffix or host
+
+
+@functools.cache
+def _public_suffixes():
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def markdown(kind: str) -> str:
