@@ -7,7 +7,6 @@ store's place, and items leave through the FEEDS export for `repscan ingest` to 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 
 from scrapy import signals
@@ -15,38 +14,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from repscan.core.classify import classify
 from repscan.core.search import categorize, negative_result
-from repscan.core.items import FIELDS, iso_utc, stamp
-from repscan.core.language import detect
+from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.store import Store
 
 log = logging.getLogger(__name__)
-TIME_FIELDS = ("published_at", "updated_at", "reply_at")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
-NUMBER_FIELDS = ("rating", "rating_max", "score")
-
-
-def normalise(item: dict) -> dict:
-    """Every contract field present, times ISO UTC with Z, numbers numeric, "" as None (DropItem if unusable).
-
-    Shared by NormalisePipeline and `repscan ingest`; normalising a normalised item changes nothing."""
-    fields = FIELDS[item["kind"]]
-    out = {"kind": item["kind"]}
-    for name in fields:
-        value = item.get(name)
-        if isinstance(value, str):
-            value = CONTROL.sub("", value).strip() or None
-        if name in TIME_FIELDS and value is not None:
-            value = iso_utc(value)
-        if name in NUMBER_FIELDS and value is not None:
-            value = float(str(value).replace(",", "."))
-        out[name] = value
-    if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
-        raise DropItem(f"{out['kind']} without source/source_id from {out.get('url')}")
-    if out["kind"] in ("review", "post") and not out.get("language"):
-        out["language"] = detect(" ".join(filter(None, (out.get("title"), out.get("text")))))
-    if out["kind"] == "review" and out.get("rating_max") is None:
-        out["rating_max"] = 5.0
-    return out
 
 
 def classify_item(item: dict, threshold: float = 0.4, own_domains=(), own_profiles=(), categories=None) -> dict:
@@ -71,10 +42,25 @@ def crawl_outcome(health, reason: str, items: int) -> tuple[str, bool, str | Non
 
 
 class NormalisePipeline:
-    """Every contract field present, times ISO UTC with Z, numbers numeric, "" as None."""
+    """The item contract (repscan.core.items.normalise); a value nulled on the way is logged and counted."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
 
     def process_item(self, item: dict) -> dict:
-        return normalise(item)
+        notes: list[str] = []
+        try:
+            out = normalise(item, notes)
+        except UnusableItem as exc:
+            raise DropItem(str(exc)) from None
+        for note in notes:
+            log.warning("%s %s at %s: %s", item.get("kind"), item.get("source_id") or "", item.get("url"), note)
+            self.crawler.stats.inc_value("repscan/values_nulled")
+        return out
 
 
 class ClassifyPipeline:

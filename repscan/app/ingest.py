@@ -146,9 +146,8 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
     `failure` is the dispatcher's verdict on a job that ended without its crawl record (its node
     died, it went missing): the crawl is recorded as an error with that reason, and the job as
     failed, so the next run does that source again."""
-    from scrapy.exceptions import DropItem
-
-    from repscan.spiders.pipelines import classify_item, normalise
+    from repscan.core.items import normalise
+    from repscan.spiders.pipelines import classify_item
 
     job, client_id = feed_job.job, feed_job.client_id
     source = job.get("source") or _first(feed_job.lines, "source") or "unknown"
@@ -188,7 +187,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
             item = {k: v for k, v in line.items() if k not in TAGS}
             try:
                 item = normalise(item)
-            except (DropItem, KeyError, ValueError, TypeError):
+            except (KeyError, ValueError, TypeError):
                 continue  # the pipeline drops it too (or it is not an item of the contract)
             prepared.append(classify_item(item, client.negative_threshold, client.domains, client.profiles,
                                           search.categories))

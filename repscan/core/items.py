@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime, timezone
 
 # Field order is the order `repscan extract` prints them in.
@@ -20,6 +22,18 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 DEFAULTS = {"rating_max": 5, "published_approx": False}
+TIME_FIELDS = ("published_at", "updated_at", "reply_at")
+# What a number may be before it is stored: (lowest, highest, whole); anything else is null, with a note.
+NUMBER_FIELDS = {
+    "rating": (0.0, 100.0, False), "rating_max": (1e-9, 100.0, False), "score": (-1e12, 1e12, False),
+    "comments_count": (0, 10**9, True), "review_count": (0, 10**9, True), "rank": (1, 1000, True),
+}
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # the dates a review, post or reply can carry
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
+
+
+class UnusableItem(ValueError):
+    """An item that cannot be stored at all (a review or post without its source and id)."""
 
 
 def make(kind: str, **values) -> dict:
@@ -75,3 +89,64 @@ def parse_iso(value: str | None) -> datetime | None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def normalise(item: dict, notes: list[str] | None = None) -> dict:
+    """Every contract field present, times ISO UTC with Z, numbers finite and in range, "" as None.
+
+    A value that cannot be right (a rating of -Infinity, a 30-digit count, a date in year 1) becomes null
+    and a line in `notes`; UnusableItem when the item has nothing to store it by. Used by the crawl's
+    pipeline and `repscan ingest`; normalising a normalised item changes nothing."""
+    notes = notes if notes is not None else []
+    out = {"kind": item["kind"]}
+    for name in FIELDS[item["kind"]]:
+        value = item.get(name)
+        if isinstance(value, str):
+            value = CONTROL.sub("", value).strip() or None
+        if value is not None and name in TIME_FIELDS:
+            value = _time(value, name, notes)
+        elif value is not None and name in NUMBER_FIELDS:
+            value = _number(value, name, notes)
+        out[name] = value
+    if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
+        raise UnusableItem(f"{out['kind']} without source/source_id from {out.get('url')}")
+    if out["kind"] in ("review", "post") and not out.get("language"):
+        from repscan.core.language import detect
+
+        out["language"] = detect(" ".join(filter(None, (out.get("title"), out.get("text")))))
+    if out["kind"] == "review":
+        if out["rating_max"] is None and item.get("rating_max") not in (None, "") and out["rating"] is not None:
+            notes.append(f"rating {out['rating']:g} has no usable scale; stored as null")
+            out["rating"] = None
+        if out.get("rating_max") is None:
+            out["rating_max"] = 5.0
+        if out["rating"] is not None and out["rating"] > out["rating_max"]:
+            notes.append(f"rating {out['rating']:g} is above rating_max {out['rating_max']:g}; stored as null")
+            out["rating"] = None
+    return out
+
+
+def _time(value, name: str, notes: list[str]) -> str | None:
+    """ISO UTC, or None for what no web page can mean (year 1, an epoch in the year 5000, a word)."""
+    try:
+        text = iso_utc(value)
+        if text is not None and not FIRST_YEAR <= parse_iso(text).year <= LAST_YEAR:
+            raise ValueError("out of range")
+        return text
+    except (ValueError, OverflowError, OSError, TypeError):
+        notes.append(f"{name} {str(value)[:40]!r} is not a usable time; stored as null")
+        return None
+
+
+def _number(value, name: str, notes: list[str]) -> float | int | None:
+    low, high, whole = NUMBER_FIELDS[name]
+    try:
+        number = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
+    except (ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number) or not low <= number <= high or (whole and not number.is_integer()):
+        notes.append(f"{name} {str(value)[:40]!r} is not a {'whole ' if whole else ''}number from {low:g} to {high:g};"
+                     " stored as null")
+        return None
+    return int(number) if whole else number
+

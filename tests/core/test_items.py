@@ -1,0 +1,54 @@
+"""The item contract: normalise keeps every field, and a value that cannot be right is null with a note."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from repscan.core.items import UnusableItem, make, normalise
+
+
+def review(**values) -> dict:
+    return make("review", source="jsonld", source_id="r1", text="Good bread", language="en", **values)
+
+
+def test_normalise_keeps_good_values_and_changes_nothing_twice():
+    item = review(rating="4,5", published_at="2026-11-02T10:00:00+02:00", title="  Fine \x07")
+    out = normalise(item)
+    assert (out["rating"], out["rating_max"], out["published_at"], out["title"]) == (4.5, 5, "2026-11-02T08:00:00Z", "Fine")
+    assert normalise(out) == out
+
+
+@pytest.mark.parametrize("field, value", [
+    ("rating", -math.inf), ("rating", math.nan), ("rating", "Infinity"), ("rating", -1), ("rating", 6),
+    ("rating_max", 0), ("rating_max", math.inf),
+])
+def test_impossible_ratings_are_null_with_a_note(field, value):
+    notes: list[str] = []
+    out = normalise(review(**({field: value, "rating": 3} if field == "rating_max" else {field: value})), notes)
+    assert out["rating"] is None and out["rating_max"] == 5  # never judged against a made-up scale
+    assert notes and all("stored as null" in note for note in notes)
+
+
+def test_counts_are_whole_and_bounded():
+    notes: list[str] = []
+    out = normalise(make("business", source="jsonld", url="https://a.example/", name="A", rating=4.2,
+                         review_count=10**30), notes)
+    assert out["review_count"] is None and out["rating"] == 4.2
+    assert notes == ["review_count '1000000000000000000000000000000' is not a whole number from 0 to 1e+09; stored as null"]
+    post = normalise(make("post", source="reddit", source_id="p", text="x", score="12", comments_count="3"))
+    assert (post["score"], post["comments_count"]) == (12.0, 3)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "not a date", 10**20])
+def test_an_unusable_time_is_null_and_the_item_kept(value):
+    notes: list[str] = []
+    out = normalise(review(rating=2, published_at=value), notes)
+    assert out["published_at"] is None and out["rating"] == 2 and out["source_id"] == "r1"
+    assert notes and notes[0].startswith("published_at ")
+
+
+def test_an_item_without_its_id_is_unusable():
+    with pytest.raises(UnusableItem, match="review without source/source_id"):
+        normalise(make("review", source="jsonld", text="x"))
