@@ -158,16 +158,19 @@ class SourceSpider(scrapy.Spider):
         return True
 
     def parse(self, response, page_no: int = 1, **context):
-        if not self.usable(response):
-            return
         try:
-            items = self.page.extract(response, now=self.now, **context)
+            if not self.usable(response):
+                return
+            items = [item for item in self.page.extract(response, now=self.now, **context) if self.relevant(item)]
+            following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
             self.health.errors.append(f"layout changed at {response.url}: {exc}")
             return
-        items = [item for item in items if self.relevant(item)]
+        except Exception as exc:  # noqa: BLE001 (hostile or broken input: the crawl's error, named, never "ok")
+            self.health.errors.append(f"could not read {response.url}: {type(exc).__name__}: {str(exc)[:200]}")
+            return
         yield from items
-        yield from self.follow(response, items, page_no, context)
+        yield from following
 
     def relevant(self, item: dict) -> bool:
         """Search and alert sources keep only what names the client (before the incremental-stop check

@@ -79,6 +79,7 @@ _TITLES = (
 _LOGIN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|logon|authwall|/auth(?:/|$)|/session|/checkpoint",
                          re.IGNORECASE)
 _BARE_TEXT = 1500
+_INVISIBLE = {"script", "style", "noscript", "template"}
 
 
 def detect(response) -> str | None:
@@ -143,8 +144,26 @@ def _bare(sel) -> bool:
     if any('"Review"' in block or '"AggregateRating"' in block
            for block in sel.xpath("//script[@type='application/ld+json']/text()").getall()):
         return False
-    text = sel.xpath(
-        "//body//text()[not(ancestor::script) and not(ancestor::style)"
-        " and not(ancestor::noscript) and not(ancestor::template)]"
-    ).getall()
-    return len(" ".join(" ".join(text).split())) < _BARE_TEXT
+    return _visible_text_length(sel.root, _BARE_TEXT) < _BARE_TEXT
+
+
+def _visible_text_length(root, enough: int) -> int:
+    """The length of the body's visible text with white space folded, counted in one walk of the tree
+    and stopped at `enough` (linear, however deep or large the page; an XPath over ancestors was quadratic)."""
+    body = root.find("body") if getattr(root, "tag", None) == "html" else None
+    if body is None:
+        body = root
+    length = -1  # n words need n - 1 spaces
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        # Text inside a visible element counts; a comment's or a script's own text does not, their tails do.
+        chunks = [node.tail] if node is not body else []
+        if isinstance(node.tag, str) and node.tag not in _INVISIBLE:
+            chunks.append(node.text)
+            stack.extend(reversed(node))
+        for text in filter(None, chunks):
+            length += sum(len(word) + 1 for word in text.split())
+            if length >= enough:
+                return length
+    return max(length, 0)

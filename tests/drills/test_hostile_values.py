@@ -55,3 +55,21 @@ def test_hostile_numbers_lose_nothing_and_the_report_renders(tmp_path):
     pdf = render.render_pdf(data, tmp_path / "report.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "A rating no scale has" in text and "inf" not in text.lower().replace("information", "")
+
+
+@pytest.mark.parametrize("name, body", [
+    ("deep JSON-LD", '<html><head><script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000
+     + "</script></head><body><p>Reviews</p></body></html>"),
+    ("deep markup", "<html><body>" + "<div>" * 100_000 + "Reviews" + "</div>" * 100_000 + "</body></html>"),
+])
+def test_a_page_no_extractor_can_read_is_an_error_naming_it(tmp_path, name, body):
+    with LocalSite(lambda path, query: Reply(body=body) if path == "/reviews" else None) as site:
+        config_path = write_config(tmp_path, [("jsonld", f"{site.url}/reviews")])
+        result = run_cli("--config", str(config_path), "crawl", "--quiet")
+    store = Store(tmp_path / "repscan.db")
+    try:
+        crawl = store.crawls()[-1]
+    finally:
+        store.close()
+    assert crawl["status"] == "error", (name, crawl)
+    assert f"{site.url}/reviews" in crawl["error"] and "Traceback" not in result.stderr
