@@ -44,6 +44,9 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "RETRY_TIMES": crawl.retries,
         "REPSCAN_MAX_RETRY_AFTER": crawl.max_retry_after,
+        # Applies after decompression too: a gzip bomb stops at this size.
+        "DOWNLOAD_MAXSIZE": int(crawl.max_page_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": int(crawl.max_page_mb * 1024 * 1024 / 4),
         "LOG_LEVEL": log_level,
     }
     if crawl.user_agent:

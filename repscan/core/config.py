@@ -116,6 +116,7 @@ class Crawl(_Strict):
     retries: int = Field(3, ge=0, le=20)
     max_retry_after: float = Field(120.0, ge=0)
     max_pages: int = Field(50, ge=1)
+    max_page_mb: float = Field(8.0, gt=0, le=512)  # a larger page (after decompression) is refused, not read
     user_agent: str | None = None
     proxy: str | None = None
 
