@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="with --all: every client, not only those whose report is due")
     p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
     p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
+    p.add_argument("--wait", type=float, default=600.0,
+                   help="seconds to wait while a run, crawl or another send works (600)")
     p.set_defaults(handler=cmd_send)
 
     p = sub.add_parser("run", help="everything that is due: crawls, alerts, reports (the cron/systemd entry point)")
@@ -318,11 +320,23 @@ def cmd_report(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from repscan.reports import deliver
-    from repscan.reports.mail import MailConfigError
-    from repscan.app.jobs import due_reports, print_summary, send_due_reports
+    from repscan.app.jobs import Busy, run_lock
 
     cfg = _config(args)
+    # The run's lock: two sends, or a send beside `repscan run`, would each email the same clients.
+    try:
+        with run_lock(cfg.database, wait=args.wait):
+            return _send(cfg, args)
+    except Busy as exc:
+        print(f"repscan send: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _send(cfg, args) -> int:
+    from repscan.app.jobs import due_reports, print_summary, send_due_reports
+    from repscan.reports import deliver
+    from repscan.reports.mail import MailConfigError
+
     progress = sys.stderr.isatty()
     try:
         if args.all and not args.force:

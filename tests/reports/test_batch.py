@@ -85,3 +85,19 @@ def test_killed_batch_resumes_and_every_client_gets_exactly_one_email(tmp_path):
     sent = [r for r in store.reports() if r["status"] == "sent"]
     store.close()
     assert sorted(r["client_id"] for r in sent) == CLIENTS
+
+
+def test_two_sends_at_once_email_each_client_once(tmp_path):
+    """A manual `send --all` beside another (or beside a cron `repscan run`): they take turns on the run lock."""
+    path = write_config(tmp_path)
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        first, second = send_all(path, controller.port), send_all(path, controller.port)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+        assert first.returncode == 0 and second.returncode == 0, outputs
+    finally:
+        controller.stop()
+    assert sorted(m["To"] for m in inbox.messages) == sorted(f"owner@{c}.example" for c in CLIENTS)
+    assert sum("nothing due" in out for out, _ in outputs) == 1
