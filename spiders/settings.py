@@ -9,6 +9,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 USER_AGENT = _UA
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "repscan.spiders.robots.RobotParser"  # reads UTF-16 files too
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 2.0
