@@ -59,6 +59,23 @@ class ScrapydError(Exception):
 
 # -- the Scrapyd HTTP API -----------------------------------------------------------
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = parse.urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+class _SameNodeRedirects(request.HTTPRedirectHandler):
+    """Follows a node's redirects to itself only (urllib would send the Authorization header anywhere)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if _origin(newurl) != _origin(req.full_url):
+            raise urlerror.HTTPError(req.full_url, code, f"redirect to another host refused: {newurl}", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = request.build_opener(_SameNodeRedirects)
+
+
 class Scrapyd:
     """The few Scrapyd endpoints repscan uses, over urllib. Basic auth from REPSCAN_SCRAPYD_USER and
     REPSCAN_SCRAPYD_PASSWORD (the environment, never the config file)."""
@@ -83,19 +100,7 @@ class Scrapyd:
         elif params:
             data = parse.urlencode(params).encode()
             content_type = "application/x-www-form-urlencoded"
-        req = request.Request(url, data=data, method="POST" if post else "GET")
-        if content_type:
-            req.add_header("Content-Type", content_type)
-        if self.auth:
-            req.add_header("Authorization", self.auth)
-        try:
-            with request.urlopen(req, timeout=self.timeout) as response:
-                raw = response.read()
-        except urlerror.HTTPError as exc:
-            raise ScrapydError(f"{url}: HTTP {exc.code}") from None
-        except (urlerror.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise NodeDown(f"{self.url}: {reason}") from None
+        raw = self._open(url, data, "POST" if post else "GET", content_type)
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -105,12 +110,20 @@ class Scrapyd:
         return answer
 
     def fetch(self, path_or_url: str) -> bytes:
-        url = parse.urljoin(self.url, path_or_url)
-        req = request.Request(url)
+        return self._open(parse.urljoin(self.url, path_or_url))
+
+    def _open(self, url: str, data: bytes | None = None, method: str = "GET", content_type: str | None = None) -> bytes:
+        """One request to this node, and only to it: the credentials never go to another host, whether an
+        absolute items_url or a redirect names it."""
+        if _origin(url) != _origin(self.url):
+            raise ScrapydError(f"{url}: not on the node {_origin(self.url)}; refused")
+        req = request.Request(url, data=data, method=method)
+        if content_type:
+            req.add_header("Content-Type", content_type)
         if self.auth:
             req.add_header("Authorization", self.auth)
         try:
-            with request.urlopen(req, timeout=self.timeout) as response:
+            with _OPENER.open(req, timeout=self.timeout) as response:
                 return response.read()
         except urlerror.HTTPError as exc:
             raise ScrapydError(f"{url}: HTTP {exc.code}") from None
