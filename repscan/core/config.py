@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,8 @@ from repscan.core import sites
 
 DEFAULT_PATH = Path("repscan.toml")
 MAX_BYTES = 4 * 1024 * 1024  # an agency config with thousands of clients is well under this
+CREDENTIAL_PARAMETERS = {"key", "api_key", "apikey", "access_token", "token", "auth", "client_secret", "secret",
+                         "password", "passwd", "signature", "sig"}
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey")
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # all patterns here are used with fullmatch
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -69,6 +72,14 @@ def _timezone(value: str) -> str:
 def _url(value: str) -> str:
     if not URL.fullmatch(value):
         raise ValueError(f"{value!r} is not an http(s) URL")
+    parts = urlsplit(value)
+    secret = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+                     if name.lower().replace("-", "_") in CREDENTIAL_PARAMETERS})
+    if secret or parts.password:
+        what = ", ".join(f"{name}=" for name in secret) or "a password"
+        # The value is never repeated: the message goes to logs and terminals.
+        raise ValueError(f"the URL carries a credential ({what}); keys and tokens come from the environment "
+                         "only (see the README's source table for each site's variable)")
     return value
 
 

@@ -150,3 +150,15 @@ def test_a_logo_is_a_small_image_beside_the_config(tmp_path):
     assert _with_logo(tmp_path, "fake.png") == [f"{config}:6: agency.branding.logo: fake.png is not a PNG image"]
     (tmp_path / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024))
     assert "big.png is 3,145,736 bytes; a logo is at most 2,097,152" in _with_logo(tmp_path, "big.png")[0]
+
+
+@pytest.mark.parametrize("url", [
+    "https://maps.googleapis.com/maps/api/place/details/json?place_id=ChIJ&key=AIzaSyTESTKEY123",
+    "https://graph.facebook.com/v19.0/1/feed?access_token=EAAGsecret",
+    "https://user:hunter2@api.example/reviews",
+])
+def test_a_credential_in_a_source_url_is_refused_without_repeating_it(tmp_path, url):
+    found = problems(tmp_path, GOOD.replace('url = "https://bolt.example/reviews"', f'url = "{url}"', 1))
+    assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'repscan.toml'}:31: clients[bolt].sources[0].url: ")
+    assert "carries a credential" in found[0]
+    assert not any(secret in found[0] for secret in ("AIzaSyTESTKEY123", "EAAGsecret", "hunter2"))
