@@ -90,6 +90,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_capped,
     )
     env.filters.update(
         datetime=_datetime_filter,
@@ -103,6 +104,17 @@ def environment() -> jinja2.Environment:
     )
     env.globals["asset"] = lambda name: file_url(templates_dir() / "assets" / name)
     return env
+
+
+FIELD_CAP = 2000  # characters of any one value a template shows (review text is excerpted shorter)
+
+
+def _capped(value):
+    """Every value a template prints, cut at FIELD_CAP: a 400 KB title or author made a 262-page PDF.
+    Our own markup (charts) passes whole."""
+    if isinstance(value, str) and not isinstance(value, Markup) and len(value) > FIELD_CAP:
+        return trim_text(value, FIELD_CAP)[0]
+    return value
 
 
 def period_label(data: ReportData) -> str:

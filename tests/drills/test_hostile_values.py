@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -73,3 +74,28 @@ def test_a_page_no_extractor_can_read_is_an_error_naming_it(tmp_path, name, body
         store.close()
     assert crawl["status"] == "error", (name, crawl)
     assert f"{site.url}/reviews" in crawl["error"] and "Traceback" not in result.stderr
+
+
+def test_huge_fields_make_a_short_report_and_long_words_wrap(tmp_path):
+    huge, word = "Title " * 70_000, "x" * 100_000  # a 420 KB title and author, a 100,000-character word
+    reviews = [{"@type": "Review", "@id": "https://acme.example/reviews#huge", "author": {"@type": "Person", "name": huge},
+                "name": huge, "datePublished": "2026-11-20", "reviewBody": f"Start {word} end",
+                "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5}}]
+    page = ('<html><head><script type="application/ld+json">'
+            + json.dumps({"@context": "https://schema.org", "@type": "LocalBusiness", "name": "Acme", "review": reviews})
+            + "</script></head><body></body></html>")
+    with LocalSite(lambda path, query: Reply(body=page) if path == "/reviews" else None) as site:
+        config_path = write_config(tmp_path, [("jsonld", f"{site.url}/reviews")])
+        assert run_cli("--config", str(config_path), "crawl", "--quiet").returncode == 0
+    store = Store(tmp_path / "repscan.db")
+    try:
+        config = load(config_path)
+        data = queries.build(config, config.client("acme"), store, since=None, until=utcnow())
+    finally:
+        store.close()
+    reader = PdfReader(render.render_pdf(data, tmp_path / "report.pdf"))
+    assert len(reader.pages) <= 8, len(reader.pages)  # before: hundreds of pages, minutes of rendering
+    lines = "\n".join(page.extract_text() for page in reader.pages).splitlines()
+    runs = [len(run) for line in lines for run in re.findall("x{50,}", line)]
+    assert any("Start" in line for line in lines) and runs  # the word is there ...
+    assert max(runs) < 200  # ... broken into lines that fit the page (one line would hold 100,000)
