@@ -11,8 +11,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _dates, _ld
-from ._social import with_params_last
+from . import LayoutError
+from .common import dates, urls, values
 
 # Google's own data is nested arrays without keys, and its indexes move between releases, so
 # reviews and the place are found by their shape; the indexes below are where they sat in
@@ -112,7 +112,7 @@ def start_url(url: str) -> str:
     if LEGACY_ENDPOINT in parts.path:
         return re.sub(r"!3e\d", f"!3e{NEWEST}", url)
     if parts.path.endswith("/place/details/json"):
-        return with_params_last(url, reviews_sort="newest", reviews_no_translations="true")
+        return urls.with_params_last(url, reviews_sort="newest", reviews_no_translations="true")
     data_id = _data_id_from_url(url)
     return endpoint_url(url, data_id) if data_id else url
 
@@ -234,14 +234,14 @@ def _place(roots: list) -> dict | None:
 def _summary(place: list) -> tuple:
     block = place[4] if len(place) > 8 and isinstance(place[4], list) else None
     if block and len(block) > 8 and _is_rating(block[7]) and _is_count(block[8]):
-        return _ld.number(block[7]), block[8]
+        return values.number(block[7]), block[8]
     for child in place:
         if not isinstance(child, list) or not any(
                 isinstance(v, str) and _REVIEWS_LABEL.match(v.strip()) for v in _walk(child)):
             continue
         for a, b in zip(child, child[1:]):
             if _is_rating(a) and _is_count(b):
-                return _ld.number(a), b
+                return values.number(a), b
     return None, None
 
 
@@ -291,8 +291,8 @@ def _is_legacy(node: list) -> bool:
 def _current(node: list, now) -> dict:
     meta, content = node[1], node[2]
     times = [v for v in meta if _is_int(v) and v > _MICROS]
-    relative = next((v for v in meta if isinstance(v, str) and _dates.relative(v, now) is not None), None)
-    updated = _dates.from_epoch(times[1]) if len(times) > 1 and times[1] != times[0] else None
+    relative = next((v for v in meta if isinstance(v, str) and dates.relative(v, now) is not None), None)
+    updated = dates.from_epoch(times[1]) if len(times) > 1 and times[1] != times[0] else None
     text = _path(content, 15, 0, 0)
     if not isinstance(text, str):
         text = _path(content, 1, 0)
@@ -317,14 +317,14 @@ def _current_reply(reply, now) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     times = [v for v in reply if _is_int(v) and v > _MICROS]
-    relative = next((v for v in reply if isinstance(v, str) and _dates.relative(v, now) is not None), None)
+    relative = next((v for v in reply if isinstance(v, str) and dates.relative(v, now) is not None), None)
     return text, _when(times[0] if times else None, relative, now)[0]
 
 
 def _legacy(node: list, now) -> dict:
     stamps = [v for v in node if _is_int(v) and 10**11 < v < _MICROS]
     relative = node[1] if isinstance(node[1], str) else None
-    updated = _dates.from_epoch(max(stamps)) if stamps and max(stamps) != min(stamps) else None
+    updated = dates.from_epoch(max(stamps)) if stamps and max(stamps) != min(stamps) else None
     return _record(node, source_id=node[10], author=_clean(node[0][1]) if len(node[0]) > 1 else None,
                    rating=node[4], text=_clean(node[3]), language=node[32] if len(node) > 32 else None,
                    published=_when(min(stamps) if stamps else None, relative, now), updated=updated,
@@ -353,7 +353,7 @@ def _legacy_reply(reply, now) -> tuple[str | None, str | None]:
     if not isinstance(reply, list):
         return None, None
     strings = [v for v in reply if isinstance(v, str) and not v.startswith(("http", "/"))]
-    relative = next((v for v in strings if _dates.relative(v, now) is not None), None)
+    relative = next((v for v in strings if dates.relative(v, now) is not None), None)
     texts = [v for v in strings if v is not relative]
     if not texts:
         return None, None
@@ -368,11 +368,11 @@ def _legacy_rows(data: list) -> list:
 
 
 def _when(stamp, relative: str | None, now) -> tuple[str | None, bool]:
-    exact = _dates.from_epoch(stamp) if stamp is not None else None
+    exact = dates.from_epoch(stamp) if stamp is not None else None
     if exact:
         return exact, False
     if relative:
-        return _dates.parse(relative, now=now)
+        return dates.parse(relative, now=now)
     return None, False
 
 
@@ -448,7 +448,7 @@ def _from_places(response, data: dict, now) -> list[dict]:
 
 
 def _from_legacy_places(response, result: dict, now) -> list[dict]:
-    business_url = result.get("url") or _ld.page_url(response.url)
+    business_url = result.get("url") or urls.page_url(response.url)
     items = []
     for review in result.get("reviews") or []:
         if not isinstance(review, dict):
@@ -456,23 +456,23 @@ def _from_legacy_places(response, result: dict, now) -> list[dict]:
         author_url = review.get("author_url") or ""
         contrib = re.search(r"/contrib/(\d+)", author_url)
         published, approx = _when(review.get("time"), review.get("relative_time_description"), now)
-        source_id = f"contrib:{contrib.group(1)}" if contrib else _ld.stable_id(
+        source_id = f"contrib:{contrib.group(1)}" if contrib else values.stable_id(
             business_url, review.get("author_name"), published)
         items.append(make(
             "review", source=SITE, source_id=source_id, url=business_url, business_url=business_url,
-            author=review.get("author_name"), rating=_ld.number(review.get("rating")), rating_max=5,
+            author=review.get("author_name"), rating=values.number(review.get("rating")), rating_max=5,
             text=_clean(review.get("text")),
             language=review.get("original_language") or review.get("language"),
             published_at=published, published_approx=approx,
         ))
     items.append(make("business", source=SITE, url=business_url, name=result.get("name"),
-                      rating=_ld.number(result.get("rating")),
-                      review_count=_ld.count(result.get("user_ratings_total"))))
+                      rating=values.number(result.get("rating")),
+                      review_count=values.count(result.get("user_ratings_total"))))
     return items
 
 
 def _from_new_places(response, data: dict) -> list[dict]:
-    business_url = data.get("googleMapsUri") or _ld.page_url(response.url)
+    business_url = data.get("googleMapsUri") or urls.page_url(response.url)
     items = []
     for review in data.get("reviews") or []:
         if not isinstance(review, dict):
@@ -481,13 +481,13 @@ def _from_new_places(response, data: dict) -> list[dict]:
         shown = review.get("text") or {}
         name = review.get("name") or ""
         author = review.get("authorAttribution") or {}
-        published = _ld.when(review.get("publishTime"))
-        source_id = name.rsplit("/", 1)[-1] if "/reviews/" in name else _ld.stable_id(
+        published = dates.when(review.get("publishTime"))
+        source_id = name.rsplit("/", 1)[-1] if "/reviews/" in name else values.stable_id(
             business_url, author.get("displayName"), published)
         items.append(make(
             "review", source=SITE, source_id=source_id, url=review.get("googleMapsUri") or business_url,
             business_url=business_url, author=author.get("displayName"),
-            rating=_ld.number(review.get("rating")), rating_max=5,
+            rating=values.number(review.get("rating")), rating_max=5,
             text=_clean(original.get("text") or shown.get("text")),
             language=original.get("languageCode") or shown.get("languageCode"),
             published_at=published,
@@ -495,7 +495,7 @@ def _from_new_places(response, data: dict) -> list[dict]:
     name = data.get("displayName")
     items.append(make("business", source=SITE, url=business_url,
                       name=name.get("text") if isinstance(name, dict) else name,
-                      rating=_ld.number(data.get("rating")), review_count=_ld.count(data.get("userRatingCount"))))
+                      rating=values.number(data.get("rating")), review_count=values.count(data.get("userRatingCount"))))
     return items
 
 
@@ -516,7 +516,7 @@ def _data_id_from_url(url: str) -> str | None:
 def _business_url(url: str, data_id: str | None) -> str:
     """The place on the host we read it from (Google's own for a saved file)."""
     if not data_id:
-        return _ld.page_url(url)
+        return urls.page_url(url)
     parts = urlsplit(url)
     scheme, host = (parts.scheme, parts.netloc) if parts.scheme in ("http", "https") else ("https", "www.google.com")
     return urlunsplit((scheme, host, f"/maps/place/data=!4m2!3m1!1s{data_id}", "", ""))

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _dates, _ld
+from . import LayoutError
+from .common import dates, schemaorg, urls, values
 
 # Two markups are read. Legacy pages (to about 2020) mark each review with data-reviewid: a
 # ui_bubble_rating bubble_NN class, span.ratingDate[title], the title in .noQuotes, the text in
@@ -36,18 +37,16 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     Relative dates ("Reviewed 3 days ago", "yesterday") resolve against `now`.
     Raises LayoutError when the page has no review markup, no JSON-LD reviews and no rating.
     """
-    business_url = first_page(_ld.page_url(response.url))
-    data = _ld.parse(response)
+    business_url = first_page(urls.page_url(response.url))
+    data = schemaorg.parse(response)
     records = _legacy(response, now) or _cards(response, now)
     items = [make("review", source=SITE, business_url=business_url, **record) for record in records]
     if not records:
         items = _from_json_ld(response, data, business_url)
-    summary = data.summary([parent for _, parent in data.reviews()])
-    if not items and summary is None:
+    business = data.business(SITE, business_url)
+    if not items and business is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
-    if summary is not None:
-        items.append(data.business_item(SITE, summary, business_url))
-    return items
+    return items + ([business] if business else [])
 
 
 def next_page(response) -> str | None:
@@ -90,14 +89,14 @@ def _legacy(response, now) -> list[dict]:
         date_node = block.css(".ratingDate")
         date_text = date_node.attrib.get("title") if date_node else None
         shown = date_node.xpath("normalize-space()").get() if date_node else None
-        published, approx = _dates.parse(date_text or shown, now=now)
+        published, approx = dates.parse(date_text or shown, now=now)
         link = block.xpath(".//a[contains(@href, 'ShowUserReviews')]/@href").get()
         reply_text = reply_at = None
         if answer:
             reply_text = _entry_text(answer[0].css(".partial_entry"))
             when = answer[0].css(".responseDate")
             if when:
-                reply_at = _dates.parse(when.attrib.get("title") or when.xpath("normalize-space()").get(), now=now)[0]
+                reply_at = dates.parse(when.attrib.get("title") or when.xpath("normalize-space()").get(), now=now)[0]
         records.append({
             "source_id": review_id,
             "url": response.urljoin(link) if link else response.url,
@@ -122,13 +121,13 @@ def _bubble_class(block, skip) -> int | float | None:
             continue
         match = _BUBBLE_CLASS.search(el.attrib.get("class", ""))
         if match:
-            return _ld.number(int(match.group(1)) / 10)
+            return values.number(int(match.group(1)) / 10)
     return None
 
 
 def _entry_text(nodes) -> str | None:
     for node in nodes:
-        text = _ld.element_text(node.root)
+        text = values.element_text(node.root)
         text = re.sub(r"\s*(?:\.\.\.|…)\s*More$", "…", text).strip()
         if text:
             return text
@@ -153,7 +152,7 @@ def _cards(response, now) -> list[dict]:
         review_leaves = [(el, text) for el, text in leaves if el not in in_answer]
         marks = [i for i, (el, text) in enumerate(review_leaves) if _WRITTEN.match(text)]
         written = _WRITTEN.match(review_leaves[marks[0]][1]) if marks else None
-        published, approx = _dates.parse((written.group(1) or written.group(2)) if written else None, now=now)
+        published, approx = dates.parse((written.group(1) or written.group(2)) if written else None, now=now)
         titled = [i for i, (el, _) in enumerate(review_leaves) if _in_link(el) and "ShowUserReviews" in _link_of(el)]
         # The text sits between the title and "Written …"; the site's disclaimer follows the date.
         lo = titled[0] + 1 if titled else 0
@@ -165,15 +164,15 @@ def _cards(response, now) -> list[dict]:
             dated = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONDED.match(text)]
             headed = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONSE_FROM.search(text)]
             if dated:
-                reply_at = _dates.parse(_RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now)[0]
+                reply_at = dates.parse(_RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now)[0]
             after = max(dated[:1] + headed[:1], default=-1) + 1
             if after < len(reply_leaves):
-                reply_text = _ld.element_text(reply_leaves[after][0])
+                reply_text = values.element_text(reply_leaves[after][0])
         rating = None
         for label in card.xpath(".//@aria-label | .//title/text()").getall():
             found = _BUBBLES.search(label)
             if found:
-                rating = _ld.number(found.group(1))
+                rating = values.number(found.group(1))
                 break
         records.append({
             "source_id": match.group(1),
@@ -181,7 +180,7 @@ def _cards(response, now) -> list[dict]:
             "author": author,
             "rating": rating,
             "title": title,
-            "text": _ld.element_text(max(body, key=lambda c: len(c[1]))[0]) if body else None,
+            "text": values.element_text(max(body, key=lambda c: len(c[1]))[0]) if body else None,
             "language": card.xpath(".//@lang").get(),
             "published_at": published,
             "published_approx": approx,
@@ -233,15 +232,15 @@ def _link_of(el) -> str:
 # JSON-LD (pages whose reviews are only in structured data).
 
 def _from_json_ld(response, data, business_url: str) -> list[dict]:
-    items = []
-    for review, parent in data.reviews():
-        fields = data.review_fields(review, parent, response.url)
-        match = _REVIEW_LINK.search(fields["url"] or fields["id"] or "")
-        source_id = match.group(1) if match else _ld.fallback_id(
-            business_url, fields["author"], fields["published_at"], fields["text"])
-        items.append(_ld.review_item(SITE, fields, source_id=source_id, url=fields["url"] or business_url,
-                                     business_url=business_url))
-    return items
+    return [schemaorg.review_item(SITE, fields, source_id=source_id, url=fields["url"] or business_url,
+                                  business_url=business_url)
+            for fields, source_id in data.identified_reviews(response.url, business_url, _linked_id)]
+
+
+def _linked_id(fields: dict) -> str | None:
+    """The review id in the /ShowUserReviews-…-rNNN- link of a Review's url or @id."""
+    match = _REVIEW_LINK.search(fields["url"] or fields["id"] or "")
+    return match.group(1) if match else None
 
 
 def _clean(value) -> str | None:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _dates, _ld
-from ._social import with_params_last
+from . import LayoutError
+from .common import dates, jsondata, schemaorg, urls, values
 
 # Pages from 2019 on embed the review feed as JSON in a <script type="application/json"
 # data-hypernova-key=…> (…reviewFeedQueryProps: reviews with id, userId, user, rating,
@@ -57,15 +57,15 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     seen = set()
     for record in records:
         alias = record.get("alias") or page_alias
-        business_url = response.urljoin(f"/biz/{alias}") if alias else _ld.page_url(response.url)
+        business_url = response.urljoin(f"/biz/{alias}") if alias else urls.page_url(response.url)
         source_id = (f"{alias}:{record['user_id']}" if alias and record.get("user_id")
-                     else record.get("review_id") or _ld.fallback_id(business_url, record.get("author"),
+                     else record.get("review_id") or values.fallback_id(business_url, record.get("author"),
                                                                     record.get("date"), record.get("text")))
         if source_id in seen:
             continue
         seen.add(source_id)
-        published, approx = record.get("published") or _dates.parse(record.get("date"), now=now, day_first=day_first)
-        reply_at, _ = _dates.parse(record.get("reply_date"), now=now, day_first=day_first)
+        published, approx = record.get("published") or dates.parse(record.get("date"), now=now, day_first=day_first)
+        reply_at, _ = dates.parse(record.get("reply_date"), now=now, day_first=day_first)
         review_id = record.get("review_id")
         items.append(make(
             "review",
@@ -102,18 +102,18 @@ def next_page(response) -> str | None:
     start = int(query["start"]) if query.get("start", "").isdigit() else 0
     per_page, total_pages = PER_PAGE, None
     if pagination:
-        per_page = _ld.count(pagination.get("resultsPerPage")) or PER_PAGE
-        total = _ld.count(pagination.get("totalResults"))
+        per_page = values.count(pagination.get("resultsPerPage")) or PER_PAGE
+        total = values.count(pagination.get("totalResults"))
         total_pages = -(-total // per_page) if total is not None else None
     elif link:
         target = _same_host(response, link)
         missing = {k: v for k, v in query.items() if k != "start" and k not in dict(parse_qsl(urlsplit(target).query))}
-        return with_params_last(target, **missing) if missing else target
+        return urls.with_params_last(target, **missing) if missing else target
     else:
         total_pages = _markup_page_count(response)
     if total_pages is None or start // per_page + 1 >= total_pages:
         return None
-    return with_params_last(response.url, start=str(start + per_page))
+    return urls.with_params_last(response.url, start=str(start + per_page))
 
 
 def _same_host(response, link: str) -> str:
@@ -126,7 +126,7 @@ def start_url(url: str) -> str:
     """A business page sorted newest first (sort_by=date_desc), from its first page."""
     if not _BIZ.search(urlsplit(url).path):
         return url
-    return with_params_last(url, sort_by=NEWEST, start=None)
+    return urls.with_params_last(url, sort_by=NEWEST, start=None)
 
 
 # Embedded review JSON (2019-2021 pages).
@@ -155,7 +155,7 @@ def _loads(text: str):
 def _embedded_reviews(response) -> list[dict]:
     records = []
     for data in _json_scripts(response):
-        for node in _ld.iter_dicts(data):
+        for node in jsondata.iter_dicts(data):
             comment = node.get("comment")
             if not (isinstance(comment, dict) and "rating" in node and ("localizedDate" in node or "id" in node)):
                 continue
@@ -169,7 +169,7 @@ def _embedded_reviews(response) -> list[dict]:
                 "user_id": _str(node.get("userId")) or (unquote(match.group(1)) if match else None),
                 "alias": _str(business.get("alias")),
                 "author": _str(user.get("markupDisplayName") or user.get("displayName") or user.get("altText")),
-                "rating": _ld.number(node.get("rating")),
+                "rating": values.number(node.get("rating")),
                 "text": _embedded_text(comment.get("text")),
                 "language": _str(comment.get("language")),
                 "date": _str(node.get("localizedDate")),
@@ -180,7 +180,7 @@ def _embedded_reviews(response) -> list[dict]:
 
 
 def _embedded_reply(replies) -> tuple[str | None, str | None]:
-    for reply in _ld.as_list(replies):
+    for reply in values.as_list(replies):
         if not isinstance(reply, dict):
             continue
         comment = reply.get("comment")
@@ -198,12 +198,12 @@ def _embedded_text(value) -> str | None:
         if text is None or "&" not in text:
             break
         text = html.unescape(text)
-    return _ld.clean_text(text)
+    return values.clean_text(text)
 
 
 def _embedded_pagination(response) -> dict | None:
     for data in _json_scripts(response):
-        for node in _ld.iter_dicts(data):
+        for node in jsondata.iter_dicts(data):
             pagination = node.get("pagination")
             if isinstance(pagination, dict) and "totalResults" in pagination:
                 return pagination
@@ -221,9 +221,9 @@ def _apollo_reviews(response) -> list[dict]:
                 continue
             author = _resolve(data, node.get("author"))
             stamp = node.get("timeCreatedTimestamp")
-            when = _dates.from_epoch(stamp) if isinstance(stamp, (int, float)) else _ld.when(node.get("createdAt"))
+            when = dates.from_epoch(stamp) if isinstance(stamp, (int, float)) else dates.when(node.get("createdAt"))
             if when:
-                found.append({"author": _str(author.get("displayName")), "rating": _ld.number(node.get("rating")),
+                found.append({"author": _str(author.get("displayName")), "rating": values.number(node.get("rating")),
                               "published": when})
     return found
 
@@ -237,7 +237,7 @@ def _resolve(cache: dict, ref) -> dict:
 def _add_exact_times(records: list[dict], exact: list[dict]) -> None:
     """Give a review the cache's exact time when author and stars agree and the day is within one."""
     for record in records:
-        day = _dates.absolute(record.get("date") or "")
+        day = dates.absolute(record.get("date") or "")
         if day is None or record.get("published"):
             continue
         matches = []
@@ -342,7 +342,7 @@ def _lang_text(block) -> str | None:
 
 def _markup_text(node) -> str | None:
     """Visible text; Yelp sometimes prints its own <br> as text, which becomes a line break too."""
-    text = _LITERAL_BREAK.sub("\n", _ld.element_text(getattr(node, "root", node)))
+    text = _LITERAL_BREAK.sub("\n", values.element_text(getattr(node, "root", node)))
     return "\n".join(line.strip() for line in text.split("\n")).strip() or None
 
 
@@ -362,15 +362,13 @@ def _first_date(block, skip=None) -> str | None:
 
 def _stars(label) -> int | float | None:
     match = _STARS.search(label or "")
-    return _ld.number(match.group(1)) if match else None
+    return values.number(match.group(1)) if match else None
 
 
 # The page.
 
 def _summary(response) -> dict | None:
-    data = _ld.parse(response)
-    summary = data.summary([])
-    return data.business_item(SITE, summary, _ld.page_url(response.url)) if summary else None
+    return schemaorg.parse(response).business(SITE, urls.page_url(response.url), parents=[])
 
 
 def _markup_page_count(response) -> int | None:
