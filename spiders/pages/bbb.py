@@ -12,7 +12,6 @@ id, complaintType, text, date, businessResponse), and schema.org markup as fallb
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
@@ -90,13 +89,8 @@ def profile_url(url: str) -> str:
 def _state(response):
     for script in response.xpath("//script[not(@src)]/text()").getall():
         match = _STATE.search(script)
-        if not match:
-            continue
-        try:
-            value, _ = json.JSONDecoder().raw_decode(script, match.end())
-        except ValueError:
-            return None
-        return value
+        if match:
+            return jsondata.decode_at(script, match.end())
     return None
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from repscan.core.items import make
 
 from . import LayoutError
-from .common import dates, schemaorg, urls, values
+from .common import dates, jsondata, schemaorg, urls, values
 
 SITE = "trustpilot"
 
@@ -57,10 +56,7 @@ def _page_props(response) -> dict | None:
     raw = response.css("script#__NEXT_DATA__::text").get()
     if not raw:
         return None
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
+    data = jsondata.loads(raw)
     props = (data.get("props") or {}).get("pageProps") if isinstance(data, dict) else None
     return props if isinstance(props, dict) else None
 
