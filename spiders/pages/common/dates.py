@@ -24,14 +24,14 @@ def parse(text: str | None, *, now: datetime | None = None, day_first: bool = Fa
     """
     if not text or not text.strip():
         return None, False
-    when = relative(text, now)
-    if when is not None:
-        return iso_utc(when), True
+    ago = relative(text, now)
+    if ago is not None:
+        return iso_utc(ago), True
     found = _absolute(text, day_first)
     if found is None:
         return None, False
-    when, approx = found
-    return iso_utc(when), approx
+    day, approx = found
+    return iso_utc(day), approx
 
 
 def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:

@@ -1,10 +1,10 @@
 """Google Maps place reviews: which of Google's formats a response is, each read by its own module.
 
-listugcposts      the reviews data endpoint (current review records, also in the place page)
+listugcposts         the reviews data endpoint (current review records, also in the place page)
 listentitiesreviews  the older reviews endpoint (legacy review records, also in older place pages)
-place_page        the place page's APP_INITIALIZATION_STATE and the place in it
-places_api        Places API (legacy) place details
-places_api_new    Places API (New)
+place_page           the place page's APP_INITIALIZATION_STATE and the place in it
+places_api           Places API (legacy) place details
+places_api_new       Places API (New)
 """
 
 from __future__ import annotations
