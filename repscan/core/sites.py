@@ -11,7 +11,7 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Site:
-    """What repscan knows about a site apart from how to read its pages (that is spiders/pages/<key>.py)."""
+    """What repscan knows about a site apart from how to read its pages (that is spiders/pages/<module>[.py])."""
 
     key: str                          # the site key of the config and of every item (`source`)
     kind: Literal["source", "search"]  # a review/post source of a client, or a search engine

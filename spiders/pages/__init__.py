@@ -10,7 +10,8 @@ from repscan.core.sites import UnknownSite
 
 __all__ = ["SITES", "LayoutError", "MissingCredentials", "Page", "UnknownSite", "credential", "get"]
 
-# Every site of the core's table has a page module here, named by its key ("google-maps" -> google_maps.py).
+# Every site of the core's table has a page module (or package) here, named by its key ("google-maps" ->
+# google_maps/); common/ holds the helpers they share and is no site.
 SITES = tuple(sites.keys())
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld
-from ._social import dig, json_body, on_domain, text
+from . import LayoutError
+from .common import dates, jsondata, urls, values
 
 SITE = "appstore"
 MAX_PAGE = 10  # Apple serves pages 1-10 of the feed and nothing beyond
@@ -26,20 +26,20 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     Feeds before ~2017 carry no review dates (published_at None); newer ones give `updated`.
     Raises LayoutError when the body is not a customer-reviews feed.
     """
-    data = json_body(response, SITE)
+    data = jsondata.json_body(response, SITE)
     feed = data.get("feed") if isinstance(data, dict) else None
     if not isinstance(feed, dict):
         raise LayoutError(f"appstore: {response.url} has no customer-reviews feed object")
     app = _app(response.url) or _app_from_feed(feed)
     business_url = f"https://apps.apple.com/{app[0]}/app/id{app[1]}" if app else None
     items, name = [], None
-    for entry in _ld.as_list(feed.get("entry")):
+    for entry in values.as_list(feed.get("entry")):
         if not isinstance(entry, dict):
             continue
         if "im:rating" not in entry:
-            name = name or text(dig(entry, "im:name", "label"))
+            name = name or values.text(jsondata.dig(entry, "im:name", "label"))
             continue
-        review_id = text(dig(entry, "id", "label"))
+        review_id = values.text(jsondata.dig(entry, "id", "label"))
         if not review_id:
             continue
         items.append(make(
@@ -48,12 +48,12 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             source_id=review_id,
             url=f"{business_url}?see-all=reviews" if business_url else None,
             business_url=business_url,
-            author=text(dig(entry, "author", "name", "label")),
-            rating=_ld.number(dig(entry, "im:rating", "label")),
+            author=values.text(jsondata.dig(entry, "author", "name", "label")),
+            rating=values.number(jsondata.dig(entry, "im:rating", "label")),
             rating_max=5,
-            title=text(dig(entry, "title", "label")),
+            title=values.text(jsondata.dig(entry, "title", "label")),
             text=_content(entry.get("content")),
-            published_at=_ld.when(dig(entry, "updated", "label")),
+            published_at=dates.when(jsondata.dig(entry, "updated", "label")),
         ))
     if name:
         items.append(make("business", source=SITE, url=business_url, name=name))
@@ -67,10 +67,10 @@ def next_page(response) -> str | None:
     if not match:
         return None
     try:
-        feed = json_body(response, SITE).get("feed") or {}
+        feed = jsondata.json_body(response, SITE).get("feed") or {}
     except (LayoutError, AttributeError):
         return None
-    reviews = [e for e in _ld.as_list(feed.get("entry")) if isinstance(e, dict) and "im:rating" in e]
+    reviews = [e for e in values.as_list(feed.get("entry")) if isinstance(e, dict) and "im:rating" in e]
     if not reviews:
         return None
     page = int(match.group("page") or 1)
@@ -90,8 +90,8 @@ def start_url(url: str) -> str:
     match = _FEED_PATH.match(parts.path) or _APP_PATH.match(parts.path)
     if not match:
         raise ValueError(f"appstore: {url} is neither an App Store app page nor a customer-reviews feed")
-    netloc = "itunes.apple.com" if on_domain(url, "apple.com") else parts.netloc
-    scheme = "https" if on_domain(url, "apple.com") else parts.scheme
+    netloc = "itunes.apple.com" if urls.on_domain(url, "apple.com") else parts.netloc
+    scheme = "https" if urls.on_domain(url, "apple.com") else parts.scheme
     return _feed_url(scheme, netloc, (match.group("cc") or "us").lower(), match.group("id"), 1)
 
 
@@ -110,8 +110,8 @@ def _app(url: str | None) -> tuple[str, str] | None:
 
 def _app_from_feed(feed: dict) -> tuple[str, str] | None:
     """The store and app id from the feed's own links or id (for a feed saved to a file)."""
-    refs = [dig(link, "attributes", "href") for link in _ld.as_list(feed.get("link"))]
-    refs.append(re.sub("%3d", "=", text(dig(feed, "id", "label")) or "", flags=re.IGNORECASE))
+    refs = [jsondata.dig(link, "attributes", "href") for link in values.as_list(feed.get("link"))]
+    refs.append(re.sub("%3d", "=", values.text(jsondata.dig(feed, "id", "label")) or "", flags=re.IGNORECASE))
     for ref in refs:
         found = _app(ref)
         if found:
@@ -120,19 +120,19 @@ def _app_from_feed(feed: dict) -> tuple[str, str] | None:
 
 
 def _last_page(feed: dict) -> int | None:
-    for link in _ld.as_list(feed.get("link")):
-        if dig(link, "attributes", "rel") == "last":
-            match = re.search(r"/page=(\d+)/", dig(link, "attributes", "href") or "")
+    for link in values.as_list(feed.get("link")):
+        if jsondata.dig(link, "attributes", "rel") == "last":
+            match = re.search(r"/page=(\d+)/", jsondata.dig(link, "attributes", "href") or "")
             return int(match.group(1)) if match else None
     return None
 
 
 def _content(value) -> str | None:
     """The review body; some feeds give it twice (text and html), the text one wins."""
-    options = [v for v in _ld.as_list(value) if isinstance(v, dict)]
-    options.sort(key=lambda v: dig(v, "attributes", "type") != "text")
+    options = [v for v in values.as_list(value) if isinstance(v, dict)]
+    options.sort(key=lambda v: jsondata.dig(v, "attributes", "type") != "text")
     for option in options:
-        body = text(option.get("label"))
+        body = values.text(option.get("label"))
         if body:
-            return body if dig(option, "attributes", "type") != "html" else _ld.clean_text(body)
+            return body if jsondata.dig(option, "attributes", "type") != "html" else values.clean_text(body)
     return None

@@ -12,15 +12,14 @@ id, complaintType, text, date, businessResponse), and schema.org markup as fallb
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld
-from ._social import dig, structured_reviews, text, us_date, with_params
+from . import LayoutError
+from .common import cards, dates, jsondata, urls, values
 
 SITE = "bbb"
 SECTIONS = ("customer-reviews", "complaints")
@@ -31,16 +30,16 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Reviews and complaints in page order, then the business summary when the page gives one."""
     business_url = profile_url(response.url)
     state = _state(response)
-    profile = dig(state, "businessProfile") if isinstance(state, dict) else None
+    profile = jsondata.dig(state, "businessProfile") if isinstance(state, dict) else None
     items: list[dict] = []
     if isinstance(profile, dict):
-        for entry in dig(profile, "customerReviews", "items") or []:
+        for entry in jsondata.dig(profile, "customerReviews", "items") or []:
             if isinstance(entry, dict) and entry.get("id") is not None:
                 items.append(_review(entry, business_url))
-        for entry in dig(profile, "complaints", "items") or []:
+        for entry in jsondata.dig(profile, "complaints", "items") or []:
             if isinstance(entry, dict) and entry.get("id") is not None:
                 items.append(_complaint(entry, business_url))
-    structured, business = structured_reviews(SITE, response)
+    structured, business = cards.structured_reviews(SITE, response)
     if not items:
         items = [dict(item, business_url=business_url) for item in structured]
     if business is None and isinstance(profile, dict):
@@ -56,12 +55,12 @@ def next_page(response) -> str | None:
     """?page=N+1 while the embedded state says more pages follow, else a rel=next link."""
     state = _state(response)
     for section in ("customerReviews", "complaints"):
-        block = dig(state, "businessProfile", section) if isinstance(state, dict) else None
+        block = jsondata.dig(state, "businessProfile", section) if isinstance(state, dict) else None
         if not isinstance(block, dict) or not block.get("items"):
             continue
-        page, total = _ld.count(block.get("page")), _ld.count(block.get("totalPages"))
+        page, total = values.count(block.get("page")), values.count(block.get("totalPages"))
         if page is not None and total is not None:
-            return with_params(response.url, page=str(page + 1)) if page < total else None
+            return urls.with_params(response.url, page=str(page + 1)) if page < total else None
     href = response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()
     return response.urljoin(href) if href and response.urljoin(href) != response.url else None
 
@@ -90,13 +89,8 @@ def profile_url(url: str) -> str:
 def _state(response):
     for script in response.xpath("//script[not(@src)]/text()").getall():
         match = _STATE.search(script)
-        if not match:
-            continue
-        try:
-            value, _ = json.JSONDecoder().raw_decode(script, match.end())
-        except ValueError:
-            return None
-        return value
+        if match:
+            return jsondata.decode_at(script, match.end())
     return None
 
 
@@ -109,8 +103,8 @@ def _review(entry: dict, business_url: str) -> dict:
         source_id=review_id,
         url=f"{business_url}/customer-reviews#{review_id}",
         business_url=business_url,
-        author=text(entry.get("displayName")),
-        rating=_ld.number(entry.get("reviewStarRating")),
+        author=values.text(entry.get("displayName")),
+        rating=values.number(entry.get("reviewStarRating")),
         rating_max=5,
         text=_body(entry),
         published_at=_date(entry.get("date")),
@@ -122,7 +116,7 @@ def _review(entry: dict, business_url: str) -> dict:
 def _complaint(entry: dict, business_url: str) -> dict:
     complaint_id = str(entry["id"])
     kind = entry.get("complaintType")
-    kind = text(kind.get("name") if isinstance(kind, dict) else kind)
+    kind = values.text(kind.get("name") if isinstance(kind, dict) else kind)
     reply_text, reply_at = _response(entry)
     return make(
         "review",
@@ -142,8 +136,8 @@ def _complaint(entry: dict, business_url: str) -> dict:
 def _body(entry: dict) -> str | None:
     body = entry.get("text")
     if isinstance(body, list):
-        body = "\n".join(text(part.get("text") if isinstance(part, dict) else part) or "" for part in body)
-    return _ld.clean_text(body) if isinstance(body, str) else None
+        body = "\n".join(values.text(part.get("text") if isinstance(part, dict) else part) or "" for part in body)
+    return values.clean_text(body) if isinstance(body, str) else None
 
 
 def _response(entry: dict) -> tuple[str | None, str | None]:
@@ -151,22 +145,23 @@ def _response(entry: dict) -> tuple[str | None, str | None]:
     if isinstance(reply, list):
         reply = reply[0] if reply else None
     if isinstance(reply, str):
-        return _ld.clean_text(reply), None
+        return values.clean_text(reply), None
     if not isinstance(reply, dict):
         return None, None
-    return _ld.clean_text(text(reply.get("text"))), _date(reply.get("date"))
+    return values.clean_text(values.text(reply.get("text"))), _date(reply.get("date"))
 
 
 def _date(value) -> str | None:
     if isinstance(value, dict):
         value = value.get("value") or value.get("iso")
-    return us_date(text(value))
+    return dates.us_date(values.text(value))
 
 
 def _summary(profile: dict, business_url: str) -> dict | None:
-    name = text(dig(profile, "names", "primary")) or text(profile.get("name"))
+    name = values.text(jsondata.dig(profile, "names", "primary")) or values.text(profile.get("name"))
     reviews = profile.get("customerReviews") if isinstance(profile.get("customerReviews"), dict) else {}
     if not name:
         return None
     return make("business", source=SITE, url=business_url, name=name,
-                rating=_ld.number(reviews.get("averageRating")), review_count=_ld.count(reviews.get("totalCount")))
+                rating=values.number(reviews.get("averageRating")),
+                review_count=values.count(reviews.get("totalCount")))

@@ -7,7 +7,8 @@ import binascii
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from . import LayoutError, _serp
+from . import LayoutError
+from .common import serp, urls
 
 SITE = "bing"
 KIND = "search"
@@ -25,7 +26,7 @@ _LABELS = (".algoSlug_icon",)
 def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
     if page < 1:
         raise ValueError(f"page must be 1 or more, not {page}")
-    return _serp.search_url(DEFAULT, base, {"q": query, "first": (page - 1) * 10 + 1 if page > 1 else None})
+    return serp.search_url(DEFAULT, base, {"q": query, "first": (page - 1) * 10 + 1 if page > 1 else None})
 
 
 def extract(response, *, now: datetime | None = None, query: str | None = None) -> list[dict]:
@@ -37,21 +38,16 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     if not response.css("#b_results"):
         raise LayoutError(f"bing: {response.url} has no #b_results list")
     rows = []
-    for result in response.css("#b_results li.b_algo"):
-        if _serp.inside(result, _EXCLUDED):
-            continue
-        link = result.css("h2 a")
-        if not link:
-            continue
-        snippet = next((found for rule in _SNIPPETS if (found := _serp.text(result.css(rule)[:1], drop=_LABELS))),
+    for result, link in serp.linked(response, "#b_results li.b_algo", "h2 a", _EXCLUDED):
+        snippet = next((found for rule in _SNIPPETS if (found := serp.text(result.css(rule)[:1], drop=_LABELS))),
                        None)
-        rows.append((_target(response, link[0]), _serp.text(result.css("cite")[:1]), _serp.text(link[0]), snippet))
-    first = _serp.int_param(response.url, "first") or 1
-    return _serp.results(SITE, _serp.query_of(response, query), first - 1, rows)
+        rows.append((_target(response, link), serp.text(result.css("cite")[:1]), serp.text(link), snippet))
+    first = urls.int_param(response.url, "first") or 1
+    return serp.results(SITE, serp.query_of(response, query), first - 1, rows)
 
 
 def next_page(response) -> str | None:
-    return _serp.next_link(response, 'a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]')
+    return serp.next_link(response, 'a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]')
 
 
 def start_url(url: str) -> str:
@@ -60,20 +56,16 @@ def start_url(url: str) -> str:
 
 def _target(response, link) -> str | None:
     """The real URL behind a bing.com/ck/a?...&u=a1<base64url> click link."""
-    url = _serp.href(response, link)
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    bing = host == "bing.com" or host.endswith(".bing.com")
-    if parts.path == "/ck/a" and (bing or parts.netloc == urlsplit(response.url).netloc):
-        encoded = _serp.param(url, "u") or ""
-        if encoded.startswith("a1"):
-            data = encoded[2:]
-            try:
-                target = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                return url
-            if urlsplit(target).scheme in ("http", "https"):
-                return target
+    url = serp.href(response, link)
+    if url is None or urlsplit(url).path != "/ck/a" or not serp.engine_link(response, url, "bing.com"):
+        return url
+    encoded = urls.param(url, "u") or ""
+    if encoded.startswith("a1"):
+        data = encoded[2:]
+        try:
+            target = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return url
+        if urlsplit(target).scheme in ("http", "https"):
+            return target
     return url

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import LayoutError, _serp, credential
+from . import LayoutError, credential
+from .common import serp, urls
 
 SITE = "brave"
 KIND = "search"
@@ -17,7 +18,7 @@ LAST_OFFSET = 9  # offset counts pages, 0..9
 def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
     if not 1 <= page <= LAST_OFFSET + 1:
         raise ValueError(f"the Brave Search API serves pages 1 to {LAST_OFFSET + 1}, not {page}")
-    return _serp.search_url(DEFAULT, base, {"q": query, "count": COUNT, "offset": page - 1 if page > 1 else None})
+    return serp.search_url(DEFAULT, base, {"q": query, "count": COUNT, "offset": page - 1 if page > 1 else None})
 
 
 def request_headers(environ) -> dict:
@@ -33,34 +34,34 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     JSON that is not a web search response raises LayoutError. `now` is accepted for the
     common extractor signature.
     """
-    data = _serp.json_body(response, SITE)
+    data = serp.json_body(response, SITE)
     if data.get("type") != "search" and not any(isinstance(data.get(key), dict) for key in ("web", "query")):
         raise LayoutError(f"brave: {response.url} is not a web search response (type {data.get('type')!r})")
-    query = _serp.query_of(response, query) or _serp.clean(_dict(data.get("query")).get("original"))
+    query = serp.query_of(response, query) or serp.clean(_dict(data.get("query")).get("original"))
     rows = []
     for result in _dict(data.get("web")).get("results") or []:
         if not isinstance(result, dict) or result.get("type", "search_result") != "search_result":
             continue
         meta = _dict(result.get("meta_url"))
-        host, path = meta.get("hostname") or meta.get("netloc"), _serp.clean(meta.get("path"))
+        host, path = meta.get("hostname") or meta.get("netloc"), serp.clean(meta.get("path"))
         displayed = " ".join(part for part in (host, path) if part)
-        rows.append((result.get("url"), displayed or None, _serp.clean(result.get("title")),
-                     _serp.clean(result.get("description"))))
-    offset = _serp.int_param(response.url, "offset") or 0
-    count = _serp.int_param(response.url, "count") or COUNT
-    return _serp.results(SITE, query, offset * count, rows)
+        rows.append((result.get("url"), displayed or None, serp.clean(result.get("title")),
+                     serp.clean(result.get("description"))))
+    offset = urls.int_param(response.url, "offset") or 0
+    count = urls.int_param(response.url, "count") or COUNT
+    return serp.results(SITE, query, offset * count, rows)
 
 
 def next_page(response) -> str | None:
     """The next offset while query.more_results_available is true, up to the API's last page."""
     try:
-        data = _serp.json_body(response, SITE)
+        data = serp.json_body(response, SITE)
     except LayoutError:
         return None
-    offset = _serp.int_param(response.url, "offset") or 0
+    offset = urls.int_param(response.url, "offset") or 0
     if _dict(data.get("query")).get("more_results_available") is not True or offset >= LAST_OFFSET:
         return None
-    return _serp.with_params(response.url, offset=offset + 1)
+    return urls.with_params(response.url, offset=offset + 1)
 
 
 def start_url(url: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import LayoutError, _serp
+from . import LayoutError
+from .common import serp, urls
 
 SITE = "duckduckgo"
 KIND = "search"
@@ -33,7 +34,7 @@ def search_url(query: str, *, base: str | None = None, page: int = 1, layout: st
     if page > 1:
         skip = 10 + (page - 2) * 15
         params.update(s=skip, dc=skip + 1)
-    return _serp.search_url(LAYOUTS[layout], base, params)
+    return serp.search_url(LAYOUTS[layout], base, params)
 
 
 def extract(response, *, now: datetime | None = None, query: str | None = None) -> list[dict]:
@@ -43,7 +44,7 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     is absent). A page with neither layout's result markup nor its "no results" notice
     raises LayoutError. `now` is accepted for the common extractor signature.
     """
-    query = _serp.query_of(response, query)
+    query = serp.query_of(response, query)
     if response.css("a.result-link"):
         rows = _lite_rows(response)
     elif response.css("div.result, div.no-results"):
@@ -54,7 +55,7 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     else:
         raise LayoutError(f"duckduckgo: {response.url} has neither html-layout results (div.result) "
                           "nor lite-layout results (a.result-link) nor a no-results notice")
-    return _serp.results(SITE, query, _offset(response.url), rows)
+    return serp.results(SITE, query, _offset(response.url), rows)
 
 
 def next_page(response) -> str | None:
@@ -87,49 +88,41 @@ def start_url(url: str) -> str:
 
 
 def _html_rows(response):
-    for result in response.css("div.result"):
-        if _serp.inside(result, _AD_ROWS):
-            continue
-        link = result.css("a.result__a")
-        if not link:
-            continue
-        yield (_target(response, link[0]), _serp.text(result.css(".result__url")), _serp.text(link[0]),
-               _serp.text(result.css(".result__snippet")))
+    for result, link in serp.linked(response, "div.result", "a.result__a", _AD_ROWS):
+        yield (_target(response, link), serp.text(result.css(".result__url")), serp.text(link),
+               serp.text(result.css(".result__snippet")))
 
 
 def _lite_rows(response):
     for link in response.css("a.result-link"):
-        if _serp.inside(link, _AD_ROWS):
+        if serp.inside(link, _AD_ROWS):
             continue
         snippet = displayed = None
         for row in link.xpath("ancestor::tr[1]/following-sibling::tr"):
             if row.css("a.result-link"):
                 break
-            snippet = snippet or _serp.text(row.css("td.result-snippet"))
-            displayed = displayed or _serp.text(row.css("span.link-text"))
-        yield _target(response, link), displayed, _serp.text(link), snippet
+            snippet = snippet or serp.text(row.css("td.result-snippet"))
+            displayed = displayed or serp.text(row.css("span.link-text"))
+        yield _target(response, link), displayed, serp.text(link), snippet
 
 
 def _target(response, link) -> str | None:
     """The result's real URL: the uddg= of a //duckduckgo.com/l/ redirect; None for ad
     clicks (/y.js) and other DuckDuckGo-internal links."""
-    url = _serp.href(response, link)
-    if url is None:
+    url = serp.href(response, link)
+    if url is None or not serp.engine_link(response, url, "duckduckgo.com"):
+        return url
+    path = urlsplit(url).path
+    if path.rstrip("/") == "/l":
+        target = urls.param(url, "uddg")
+        return target if target and urlsplit(target).scheme in ("http", "https") else None
+    if urls.on_domain(url, "duckduckgo.com") or path == "/y.js":
         return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    own = host == "duckduckgo.com" or host.endswith(".duckduckgo.com")
-    if own or parts.netloc == urlsplit(response.url).netloc:
-        if parts.path.rstrip("/") == "/l":
-            target = _serp.param(url, "uddg")
-            return target if target and urlsplit(target).scheme in ("http", "https") else None
-        if own or parts.path == "/y.js":
-            return None
     return url
 
 
 def _offset(url: str) -> int:
-    shown = _serp.int_param(url, "dc")
+    shown = urls.int_param(url, "dc")
     if shown:
         return shown - 1
-    return _serp.int_param(url, "s") or 0
+    return urls.int_param(url, "s") or 0

@@ -11,8 +11,8 @@ from parsel import Selector
 
 from repscan.core.items import iso_utc, make, utcnow
 
-from . import LayoutError, _ld
-from ._social import abbreviated_count, on_domain, param, social_time, text
+from . import LayoutError
+from .common import dates, jsondata, urls, values
 
 SITE = "facebook"
 MOBILE = "m.facebook.com"
@@ -73,17 +73,17 @@ def start_url(url: str) -> str:
     if segments[0] in ("pg", "pages") and len(segments) > 1:
         segments = segments[1:]
     if segments[0] == "profile.php":
-        page = param(url, "id")
+        page = urls.param(url, "id")
         return urlunsplit((_scheme(url), _netloc(url), "/profile.php", f"id={page}&v=timeline", ""))
     return urlunsplit((_scheme(url), _netloc(url), f"/{segments[0]}/posts/", "", ""))
 
 
 def _scheme(url: str) -> str:
-    return "https" if on_domain(url, "facebook.com") else urlsplit(url).scheme
+    return "https" if urls.on_domain(url, "facebook.com") else urlsplit(url).scheme
 
 
 def _netloc(url: str) -> str:
-    return MOBILE if on_domain(url, "facebook.com") else urlsplit(url).netloc
+    return MOBILE if urls.on_domain(url, "facebook.com") else urlsplit(url).netloc
 
 
 # -- documents ---------------------------------------------------------------
@@ -129,22 +129,23 @@ def _article(article, response, now) -> dict | None:
         ft = json.loads(article.attrib.get("data-ft") or "{}")
     except ValueError:
         ft = {}
-    post_id = text(ft.get("top_level_post_id")) or text(ft.get("mf_story_key")) or text(ft.get("tl_objid"))
+    post_id = (values.text(ft.get("top_level_post_id")) or values.text(ft.get("mf_story_key"))
+               or values.text(ft.get("tl_objid")))
     if not post_id:
         return None
-    owner = _owner(article.css("header h3 a::attr(href)").get()) or text(ft.get("page_id")) \
-        or text(ft.get("content_owner_id_new"))
+    owner = _owner(article.css("header h3 a::attr(href)").get()) or values.text(ft.get("page_id")) \
+        or values.text(ft.get("content_owner_id_new"))
     body = article.css("div.story_body_container > div._5rgt, div._5rgt")
     return make(
         "post",
         source=SITE,
         source_id=post_id,
         url=_post_url(response, owner, post_id),
-        author=_name(article.css("header h3 strong a, header h3 a")),
+        author=values.first_text(article.css("header h3 strong a, header h3 a")),
         text=_body_text(body[0]) if body else None,
-        published_at=_publish_time(ft) or social_time(article.css("header abbr::text").get(), now),
-        score=abbreviated_count(article.css("footer .like_def::text").get()),
-        comments_count=abbreviated_count(article.css("footer .cmt_def::text").get()),
+        published_at=_publish_time(ft) or dates.social_time(article.css("header abbr::text").get(), now),
+        score=values.abbreviated_count(article.css("footer .like_def::text").get()),
+        comments_count=values.abbreviated_count(article.css("footer .cmt_def::text").get()),
     )
 
 
@@ -175,14 +176,15 @@ def _post_page(documents, response, now) -> list[dict]:
             source=SITE,
             source_id=post_id,
             url=post_url,
-            author=_name(area.css("a.actor-link strong, strong.actor")),
+            author=values.first_text(area.css("a.actor-link strong, strong.actor")),
             text=_body_text(message[0]) if message else None,
-            published_at=_store_time(stamp) or social_time(area.css("abbr::text").get(), now),
+            published_at=_store_time(stamp) or dates.social_time(area.css("abbr::text").get(), now),
         ))
     seen = set()
     for comment in comments:
         body = comment.css("[data-commentid]")
-        comment_id = text(body.attrib.get("data-commentid") if body else None) or text(comment.attrib.get("id"))
+        comment_id = (values.text(body.attrib.get("data-commentid") if body else None)
+                      or values.text(comment.attrib.get("id")))
         if not comment_id or comment_id in seen:
             continue
         seen.add(comment_id)
@@ -192,10 +194,10 @@ def _post_page(documents, response, now) -> list[dict]:
             source_id=comment_id if "_" in comment_id else f"{post_id}_{comment_id}",
             url=f"{post_url}?comment_id={comment_id.rsplit('_', 1)[-1]}",
             parent_url=post_url,
-            author=_name(comment.css("._2b05")),
+            author=values.first_text(comment.css("._2b05")),
             text=_body_text(body[0]) if body else None,
             published_at=_store_time(comment.css("abbr::attr(data-store)").get())
-            or social_time(comment.css("abbr::text").get(), now),
+            or dates.social_time(comment.css("abbr::text").get(), now),
         ))
     return items
 
@@ -211,7 +213,7 @@ def _post_id(doc) -> str | None:
 
 def _post_id_from_url(url: str) -> str | None:
     match = re.search(r"/posts/(\d+)", urlsplit(url).path)
-    return match.group(1) if match else param(url, "story_fbid")
+    return match.group(1) if match else urls.param(url, "story_fbid")
 
 
 def _post_url(response, owner: str | None, post_id: str) -> str:
@@ -228,22 +230,18 @@ def _owner(href: str | None) -> str | None:
     if not segments or segments[0] in ("story.php", "photo.php", "permalink.php"):
         return None
     if segments[0] == "profile.php":
-        return param(href, "id")
+        return urls.param(href, "id")
     return segments[0]
-
-
-def _name(selection) -> str | None:
-    return text(_ld.element_text(selection[0].root)) if selection else None
 
 
 def _body_text(selection) -> str | None:
     """Visible text of a post or comment body, without the "… More" expander."""
-    body = _ld.element_text(selection.root)
-    return text(_MORE_TAIL.sub("", body))
+    body = values.element_text(selection.root)
+    return values.text(_MORE_TAIL.sub("", body))
 
 
 def _publish_time(ft: dict) -> str | None:
-    for node in _ld.iter_dicts(ft):
+    for node in jsondata.iter_dicts(ft):
         context = node.get("post_context")
         if isinstance(context, dict) and isinstance(context.get("publish_time"), (int, float)):
             return iso_utc(context["publish_time"])

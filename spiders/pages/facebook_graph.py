@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld, credential
-from ._social import dig, json_body, json_or_none, on_domain, param, text, with_defaults, with_params
+from . import LayoutError, credential
+from .common import dates, jsondata, urls, values
 
 SITE = "facebook-graph"
 GRAPH = "https://graph.facebook.com"
@@ -30,10 +30,10 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
     Raises LayoutError for a body without a `data` list (Graph's error objects included).
     """
-    data = json_body(response, SITE)
+    data = jsondata.json_body(response, SITE)
     entries = data.get("data") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        error = dig(data, "error", "message") if isinstance(data, dict) else None
+        error = jsondata.dig(data, "error", "message") if isinstance(data, dict) else None
         raise LayoutError(f"facebook-graph: {response.url} has no data list" + (f" ({error})" if error else ""))
     page_id = _page_id(response.url)
     items: list[dict] = []
@@ -42,18 +42,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             continue
         if _is_rating(entry):
             items.append(_rating(entry, page_id))
-        elif text(entry.get("id")):
+        elif values.text(entry.get("id")):
             items.extend(_post(entry))
     return items
 
 
 def next_page(response) -> str | None:
     """paging.next, without any access_token in it (the token travels in a header, never in stored URLs)."""
-    data = json_or_none(response)
-    target = dig(data, "paging", "next") if isinstance(data, dict) else None
-    if not isinstance(target, str) or not target or not (dig(data, "data") or []):
+    data = jsondata.json_or_none(response)
+    target = jsondata.dig(data, "paging", "next") if isinstance(data, dict) else None
+    if not isinstance(target, str) or not target or not (jsondata.dig(data, "data") or []):
         return None
-    return with_params(target, access_token=None)
+    return urls.with_params(target, access_token=None)
 
 
 def start_url(url: str) -> str:
@@ -69,12 +69,12 @@ def start_urls(url: str) -> list[str]:
     """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
-    web = on_domain(url, "facebook.com") and not on_domain(url, "graph.facebook.com")
+    web = urls.on_domain(url, "facebook.com") and not urls.on_domain(url, "graph.facebook.com")
     if web:
         if segments[:1] in (["pg"], ["pages"]):
             segments = segments[1:]
         if segments[:1] == ["profile.php"]:
-            segments = [param(url, "id") or ""]
+            segments = [urls.param(url, "id") or ""]
         if not segments or not segments[0]:
             raise ValueError(f"facebook-graph: {url} names no page")
         base, segments = GRAPH, [VERSION, segments[0]]
@@ -88,7 +88,7 @@ def start_urls(url: str) -> list[str]:
     out = []
     for edge in edges:
         target = f"{base}/{'/'.join(segments)}/{edge}" + (f"?{query}" if query else "")
-        out.append(with_defaults(target, fields=FEED_FIELDS if edge == "feed" else RATING_FIELDS))
+        out.append(urls.with_defaults(target, fields=FEED_FIELDS if edge == "feed" else RATING_FIELDS))
     return out
 
 
@@ -102,62 +102,63 @@ def _is_rating(entry: dict) -> bool:
 
 
 def _rating(entry: dict, page_id: str | None) -> dict:
-    story_id = text(dig(entry, "open_graph_story", "id"))
+    story_id = values.text(jsondata.dig(entry, "open_graph_story", "id"))
     reviewer = entry.get("reviewer") if isinstance(entry.get("reviewer"), dict) else {}
-    stars = _ld.number(entry.get("rating"))
+    stars = values.number(entry.get("rating"))
     if stars is None:
         stars = RECOMMENDATION_STARS.get(str(entry.get("recommendation_type") or "").lower())
-    reply = _page_reply(dig(entry, "open_graph_story", "comments", "data"), page_id)
+    reply = _page_reply(jsondata.dig(entry, "open_graph_story", "comments", "data"), page_id)
     return make(
         "review",
         source=SITE,
-        source_id=story_id or _ld.stable_id(page_id, text(reviewer.get("id")), text(entry.get("created_time"))),
+        source_id=story_id or values.stable_id(page_id, values.text(reviewer.get("id")),
+                                               values.text(entry.get("created_time"))),
         url=f"https://www.facebook.com/{story_id}" if story_id else None,
         business_url=f"https://www.facebook.com/{page_id}" if page_id else None,
-        author=text(reviewer.get("name")),
+        author=values.text(reviewer.get("name")),
         rating=stars,
         rating_max=5,
-        text=text(entry.get("review_text")),
-        published_at=_ld.when(entry.get("created_time")),
-        reply_text=text(reply.get("message")),
-        reply_at=_ld.when(reply.get("created_time")),
+        text=values.text(entry.get("review_text")),
+        published_at=dates.when(entry.get("created_time")),
+        reply_text=values.text(reply.get("message")),
+        reply_at=dates.when(reply.get("created_time")),
     )
 
 
 def _page_reply(comments, page_id: str | None) -> dict:
     """The page's own first comment under a recommendation."""
     for comment in comments if isinstance(comments, list) else []:
-        if isinstance(comment, dict) and page_id and text(dig(comment, "from", "id")) == page_id:
+        if isinstance(comment, dict) and page_id and values.text(jsondata.dig(comment, "from", "id")) == page_id:
             return comment
     return {}
 
 
 def _post(entry: dict) -> list[dict]:
-    post_id = text(entry["id"])
-    url = text(entry.get("permalink_url")) or f"https://www.facebook.com/{post_id}"
+    post_id = values.text(entry["id"])
+    url = values.text(entry.get("permalink_url")) or f"https://www.facebook.com/{post_id}"
     items = [make(
         "post",
         source=SITE,
         source_id=post_id,
         url=url,
-        author=text(dig(entry, "from", "name")),
-        text=text(entry.get("message")),
-        published_at=_ld.when(entry.get("created_time")),
-        comments_count=_ld.count(dig(entry, "comments", "summary", "total_count")),
+        author=values.text(jsondata.dig(entry, "from", "name")),
+        text=values.text(entry.get("message")),
+        published_at=dates.when(entry.get("created_time")),
+        comments_count=values.count(jsondata.dig(entry, "comments", "summary", "total_count")),
     )]
-    for comment in dig(entry, "comments", "data") or []:
-        comment_id = text(comment.get("id")) if isinstance(comment, dict) else None
+    for comment in jsondata.dig(entry, "comments", "data") or []:
+        comment_id = values.text(comment.get("id")) if isinstance(comment, dict) else None
         if not comment_id:
             continue
         items.append(make(
             "post",
             source=SITE,
             source_id=comment_id,
-            url=with_params(url, comment_id=comment_id.rsplit("_", 1)[-1]),
+            url=urls.with_params(url, comment_id=comment_id.rsplit("_", 1)[-1]),
             parent_url=url,
-            author=text(dig(comment, "from", "name")),
-            text=text(comment.get("message")),
-            published_at=_ld.when(comment.get("created_time")),
+            author=values.text(jsondata.dig(comment, "from", "name")),
+            text=values.text(comment.get("message")),
+            published_at=dates.when(comment.get("created_time")),
         ))
     return items
 

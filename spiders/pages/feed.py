@@ -14,8 +14,8 @@ import lxml.html
 
 from repscan.core.items import iso_utc, make
 
-from . import LayoutError, _ld
-from ._social import text
+from . import LayoutError
+from .common import dates, values
 
 SITE = "feed"
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi)$", re.IGNORECASE)
@@ -86,10 +86,10 @@ def post(entry: Entry) -> dict:
 def source_id(entry: Entry) -> str:
     """A stable id shared by every feed that carries the same link: the hash of its dedupe key."""
     if entry.link:
-        return _ld.stable_id(dedupe_key(entry.link))
+        return values.stable_id(dedupe_key(entry.link))
     if entry.guid:
-        return _ld.stable_id(dedupe_key(entry.guid) if entry.guid_is_link else entry.guid)
-    return _ld.stable_id(entry.title, entry.published_at, (entry.text or "")[:200])
+        return values.stable_id(dedupe_key(entry.guid) if entry.guid_is_link else entry.guid)
+    return values.stable_id(entry.title, entry.published_at, (entry.text or "")[:200])
 
 
 def normalise_link(url: str | None) -> str | None:
@@ -180,12 +180,12 @@ def _root(body: bytes):
 
 def _rss_item(item, base: str) -> Entry:
     guid_el = _child(item, "guid")
-    guid = text(guid_el.text) if guid_el is not None else None
+    guid = values.text(guid_el.text) if guid_el is not None else None
     if guid is None:
-        guid = text(item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"))
+        guid = values.text(item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"))
     permalink = guid_el is not None and (guid_el.get("isPermaLink") or "true").lower() != "false"
     guid_is_link = bool(guid and (permalink or guid_el is None) and _is_http(guid))
-    link = text(_child_text(item, "link")) or _atom_link(item, "alternate")
+    link = values.text(_child_text(item, "link")) or _atom_link(item, "alternate")
     html = _child_text(item, "encoded") or _child_text(item, "description")
     return Entry(
         guid=normalise_link(guid) if guid_is_link else guid,
@@ -193,17 +193,17 @@ def _rss_item(item, base: str) -> Entry:
         link=normalise_link(_absolute(link, base)),
         title=_plain(_child(item, "title")),
         text=_html_text(html),
-        html=text(html),
+        html=values.text(html),
         author=_rss_author(item),
         published_at=_date(_child_text(item, "pubDate") or _child_text(item, "date")),
         updated_at=_date(_child_text(item, "updated")),
         in_reply_to=_reply_target(item, base),
-        comments_count=_ld.count(_child_text(item, "comments", ns="http://purl.org/rss/1.0/modules/slash/")),
+        comments_count=values.count(_child_text(item, "comments", ns="http://purl.org/rss/1.0/modules/slash/")),
     )
 
 
 def _atom_entry(entry, base: str) -> Entry:
-    guid = text(_child_text(entry, "id"))
+    guid = values.text(_child_text(entry, "id"))
     content = _child(entry, "content")
     if content is None or not (content.text or len(content)):
         content = _child(entry, "summary")
@@ -220,7 +220,7 @@ def _atom_entry(entry, base: str) -> Entry:
         published_at=_date(_child_text(entry, "published") or _child_text(entry, "issued")),
         updated_at=_date(_child_text(entry, "updated") or _child_text(entry, "modified")),
         in_reply_to=_reply_target(entry, base),
-        comments_count=_ld.count(total),
+        comments_count=values.count(total),
     )
 
 
@@ -267,8 +267,8 @@ def _content_html(el) -> str | None:
     if kind in ("xhtml", "application/xhtml+xml"):
         return "".join(lxml.etree.tostring(child, encoding="unicode") for child in el) or None
     if kind in ("html", "text/html"):
-        return text(el.text)
-    return text(htmlmod.escape(el.text).replace("\n", "<br>")) if el.text else None
+        return values.text(el.text)
+    return values.text(htmlmod.escape(el.text).replace("\n", "<br>")) if el.text else None
 
 
 def _plain(el) -> str | None:
@@ -280,7 +280,7 @@ def _plain(el) -> str | None:
         return _html_text(_content_html(el))
     if kind in ("html", "text/html") or re.search(r"<[a-z/]", el.text or "", re.IGNORECASE):
         return _html_text(el.text)
-    return text(" ".join((el.text or "").split()))
+    return values.text(" ".join((el.text or "").split()))
 
 
 def _html_text(html: str | None) -> str | None:
@@ -289,33 +289,33 @@ def _html_text(html: str | None) -> str | None:
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
-        return _ld.clean_text(html)
-    return text(_ld.element_text(root).replace("\xa0", " "))
+        return values.clean_text(html)
+    return values.text(values.element_text(root).replace("\xa0", " "))
 
 
 def _rss_author(item) -> str | None:
-    raw = text(_child_text(item, "creator")) or text(_child_text(item, "author"))
+    raw = values.text(_child_text(item, "creator")) or values.text(_child_text(item, "author"))
     if not raw:
         return None
     # RSS 2.0 wants "email (Name)"; keep the name when there is one.
     match = re.fullmatch(r"\S+@\S+\s*\((.+)\)", raw)
-    return text(match.group(1)) if match else raw
+    return values.text(match.group(1)) if match else raw
 
 
 def _atom_author(entry) -> str | None:
-    names = [text(_child_text(a, "name")) for a in _children(entry, "author")]
+    names = [values.text(_child_text(a, "name")) for a in _children(entry, "author")]
     return ", ".join(n for n in names if n) or None
 
 
 def _date(value: str | None) -> str | None:
-    value = text(value)
+    value = values.text(value)
     if not value:
         return None
     try:
         return iso_utc(parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError):
         pass
-    return _ld.when(value)
+    return dates.when(value)
 
 
 def _absolute(url: str | None, base: str) -> str | None:

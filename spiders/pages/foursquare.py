@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import iso_utc, make
 
-from . import LayoutError, _ld, credential
-from ._social import dig, json_body, json_or_none, link_header, on_domain, param, text, with_defaults, with_params
+from . import LayoutError, credential
+from .common import dates, jsondata, urls, values
 
 SITE = "foursquare"
 API = "https://api.foursquare.com"
@@ -25,18 +25,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     v3 answers a bare list of {id, created_at, text}; v2 wraps tips in response.tips.items
     with createdAt epochs and the tipper's name. Raises LayoutError for anything else.
     """
-    data = json_body(response, SITE)
+    data = jsondata.json_body(response, SITE)
     venue = _venue(response.url)
     if isinstance(data, list):
         tips = data
-    elif isinstance(dig(data, "response", "tips", "items"), list):
+    elif isinstance(jsondata.dig(data, "response", "tips", "items"), list):
         tips = data["response"]["tips"]["items"]
     else:
-        detail = dig(data, "meta", "errorDetail") or dig(data, "message")
+        detail = jsondata.dig(data, "meta", "errorDetail") or jsondata.dig(data, "message")
         raise LayoutError(f"foursquare: {response.url} holds no tips" + (f" ({detail})" if detail else ""))
     items = []
     for tip in tips:
-        tip_id = text(tip.get("id")) if isinstance(tip, dict) else None
+        tip_id = values.text(tip.get("id")) if isinstance(tip, dict) else None
         if not tip_id:
             continue
         user = tip.get("user") if isinstance(tip.get("user"), dict) else {}
@@ -45,13 +45,14 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             "review",
             source=SITE,
             source_id=tip_id,
-            url=text(tip.get("canonicalUrl")) or f"https://foursquare.com/item/{tip_id}",
+            url=values.text(tip.get("canonicalUrl")) or f"https://foursquare.com/item/{tip_id}",
             business_url=f"https://foursquare.com/v/{venue}" if venue else None,
-            author=" ".join(p for p in (text(user.get("firstName")), text(user.get("lastName"))) if p) or None,
+            author=" ".join(p for p in (values.text(user.get("firstName")), values.text(user.get("lastName"))) if p)
+            or None,
             rating=None,
-            text=text(tip.get("text")),
-            language=text(tip.get("lang")),
-            published_at=_ld.when(tip.get("created_at")) or (
+            text=values.text(tip.get("text")),
+            language=values.text(tip.get("lang")),
+            published_at=dates.when(tip.get("created_at")) or (
                 iso_utc(created) if isinstance(created, (int, float)) and not isinstance(created, bool) else None),
         ))
     return items
@@ -59,17 +60,17 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
 def next_page(response) -> str | None:
     """v3: the Link header's rel="next"; v2: the next offset while fewer than `count` were read."""
-    target = link_header(response, "next")
+    target = urls.link_header(response, "next")
     if target:
         return target
     if not _V2.search(urlsplit(response.url).path):
         return None
-    tips = dig(json_or_none(response), "response", "tips")
+    tips = jsondata.dig(jsondata.json_or_none(response), "response", "tips")
     if not isinstance(tips, dict) or not tips.get("items"):
         return None
-    offset = int(param(response.url, "offset") or 0) + len(tips["items"])
-    total = _ld.count(tips.get("count"))
-    return with_params(response.url, offset=str(offset)) if total is not None and offset < total else None
+    offset = int(urls.param(response.url, "offset") or 0) + len(tips["items"])
+    total = values.count(tips.get("count"))
+    return urls.with_params(response.url, offset=str(offset)) if total is not None and offset < total else None
 
 
 def start_url(url: str) -> str:
@@ -79,15 +80,15 @@ def start_url(url: str) -> str:
     """
     parts = urlsplit(url)
     web = _WEB.match(parts.path)
-    if web and on_domain(url, "foursquare.com"):
+    if web and urls.on_domain(url, "foursquare.com"):
         url = f"{API}/v3/places/{web.group(1)}/tips"
     elif not (_V3.search(parts.path) or _V2.search(parts.path)):
         raise ValueError(f"foursquare: {url} is neither a venue page nor a tips endpoint")
     else:
         url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
     if _V2.search(urlsplit(url).path):
-        return with_defaults(url, sort="recent", limit="500")
-    return with_defaults(url, sort="newest", limit="50")
+        return urls.with_defaults(url, sort="recent", limit="500")
+    return urls.with_defaults(url, sort="newest", limit="50")
 
 
 def request_headers(environ) -> dict[str, str]:

@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from . import LayoutError, _serp
+from . import LayoutError
+from .common import serp, urls
 
 SITE = "google"
 KIND = "search"
@@ -31,7 +32,7 @@ _GOOGLE_HOST = re.compile(r"^(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
 def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
     if page < 1:
         raise ValueError(f"page must be 1 or more, not {page}")
-    return _serp.search_url(DEFAULT, base, {"q": query, "start": (page - 1) * 10 if page > 1 else None})
+    return serp.search_url(DEFAULT, base, {"q": query, "start": (page - 1) * 10 if page > 1 else None})
 
 
 def extract(response, *, now: datetime | None = None, query: str | None = None) -> list[dict]:
@@ -48,7 +49,7 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     seen = set()
     rows = []
     for link in container[0].xpath(".//a[.//h3] | .//h3/a"):
-        if _serp.inside(link, _EXCLUDED):
+        if serp.inside(link, _EXCLUDED):
             continue
         block = link.xpath(_BLOCK)
         key = block[0].root if block else link.root
@@ -60,15 +61,15 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
         seen.add(key)
         scope = block[0] if block else link
         heading = link.xpath(".//h3")
-        snippet = next((found for rule in _SNIPPETS if (found := _serp.text(scope.css(rule)[:1]))), None)
-        displayed = next((found for rule in _DISPLAYED if (found := _serp.text(scope.css(rule)[:1]))), None)
-        rows.append((url, displayed, _serp.text(heading[:1] if heading else link), snippet))
-    start = _serp.int_param(response.url, "start") or 0
-    return _serp.results(SITE, _serp.query_of(response, query), start, rows)
+        snippet = next((found for rule in _SNIPPETS if (found := serp.text(scope.css(rule)[:1]))), None)
+        displayed = next((found for rule in _DISPLAYED if (found := serp.text(scope.css(rule)[:1]))), None)
+        rows.append((url, displayed, serp.text(heading[:1] if heading else link), snippet))
+    start = urls.int_param(response.url, "start") or 0
+    return serp.results(SITE, serp.query_of(response, query), start, rows)
 
 
 def next_page(response) -> str | None:
-    return _serp.next_link(response, 'a#pnnext, a[aria-label="Next page"]')
+    return serp.next_link(response, 'a#pnnext, a[aria-label="Next page"]')
 
 
 def start_url(url: str) -> str:
@@ -78,7 +79,7 @@ def start_url(url: str) -> str:
 def _target(response, link) -> str | None:
     """The result's real URL: q= (or url=) of a /url redirect; None for ads (/aclk,
     googleadservices) and Google's own links (/search, /imgres, ...)."""
-    url = _serp.href(response, link)
+    url = serp.href(response, link)
     if url is None:
         return None
     parts = urlsplit(url)
@@ -87,7 +88,7 @@ def _target(response, link) -> str | None:
         return None
     if _GOOGLE_HOST.match(host) or parts.netloc == urlsplit(response.url).netloc:
         if parts.path == "/url":
-            target = _serp.param(url, "q") or _serp.param(url, "url")
+            target = urls.param(url, "q") or urls.param(url, "url")
             return target if target and urlsplit(target).scheme in ("http", "https") else None
         if _GOOGLE_HOST.match(host) or parts.path.startswith(("/search", "/imgres", "/maps")):
             return None

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld, credential
-from ._social import api_object, with_params_last
+from . import LayoutError, credential
+from .common import dates, jsondata, urls, values
 
 # GET https://mybusiness.googleapis.com/v4/accounts/{account}/locations/{location}/reviews with an
 # OAuth access token (scope business.manage) that the client granted us, in REPSCAN_GOOGLE_BUSINESS_TOKEN.
@@ -39,13 +39,13 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     reviews = data.get("reviews")
     if reviews is None and not {"averageRating", "totalReviewCount"} & set(data):
         raise LayoutError(f"google-business: {response.url}: no reviews list in the response")
-    business_url = _ld.page_url(response.url)
+    business_url = urls.page_url(response.url)
     items = []
     for review in reviews or []:
         if not isinstance(review, dict) or not review.get("reviewId"):
             continue
-        created = _ld.when(review.get("createTime"))
-        updated = _ld.when(review.get("updateTime"))
+        created = dates.when(review.get("createTime"))
+        updated = dates.when(review.get("updateTime"))
         reply = review.get("reviewReply") or {}
         name = review.get("name")
         items.append(make(
@@ -61,14 +61,14 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             published_at=created,
             updated_at=updated if updated and updated != created else None,
             reply_text=_original(reply.get("comment")),
-            reply_at=_ld.when(reply.get("updateTime")),
+            reply_at=dates.when(reply.get("updateTime")),
         ))
     items.append(make(
         "business",
         source=SITE,
         url=business_url,
-        rating=_ld.number(data.get("averageRating")),
-        review_count=_ld.count(data.get("totalReviewCount")),
+        rating=values.number(data.get("averageRating")),
+        review_count=values.count(data.get("totalReviewCount")),
     ))
     return items
 
@@ -81,7 +81,7 @@ def next_page(response) -> str | None:
         return None
     if not token or not isinstance(token, str):
         return None
-    return with_params_last(response.url, pageToken=token)
+    return urls.with_params_last(response.url, pageToken=token)
 
 
 def start_url(url: str) -> str:
@@ -90,12 +90,12 @@ def start_url(url: str) -> str:
     path = parts.path.rstrip("/")
     if re.search(r"/locations/[^/]+$", path):
         path += "/reviews"
-    return with_params_last(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")),
-                        orderBy="updateTime desc", pageSize=str(PAGE_SIZE), pageToken=None)
+    return urls.with_params_last(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")),
+                                 orderBy="updateTime desc", pageSize=str(PAGE_SIZE), pageToken=None)
 
 
 def _json(response) -> dict:
-    return api_object(response, SITE, "code", "status", "message")
+    return jsondata.api_object(response, SITE, "code", "status", "message")
 
 
 def _original(comment) -> str | None:

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import iso_utc, make
 
-from . import LayoutError, _ld
-from ._social import on_domain, param, text, with_params
+from . import LayoutError
+from .common import schemaorg, urls, values
 
 SITE = "googleplay"
 PLAY = "https://play.google.com"
@@ -36,22 +36,22 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         reviews = [r for payload in payloads for r in _review_lists(payload)]
         return _reviews(reviews, app_id)
     blocks = _callback_blocks(response.text)
-    data = _ld.parse(response)
+    data = schemaorg.parse(response)
     summary = data.summary([])
     if not blocks and summary is None:
         raise LayoutError(f"googleplay: {response.url} has no AF_initDataCallback data and no JSON-LD rating")
     reviews = [r for block in blocks for r in _review_lists(block)]
     app = summary[1] if summary else None
     if app_id is None and isinstance(app, dict):
-        app_id = _app_id(_ld.text_of(app.get("url")) or "")
+        app_id = _app_id(values.text_of(app.get("url")) or "")
     items = _reviews(reviews, app_id)
     if summary is not None:
         rating, parent = summary
         items.append(make(
             "business", source=SITE, url=_app_url(app_id),
             name=data.names((parent or {}).get("name")),
-            rating=_ld.number(rating.get("ratingValue")),
-            review_count=_ld.count(rating.get("ratingCount") or rating.get("reviewCount")),
+            rating=values.number(rating.get("ratingValue")),
+            review_count=values.count(rating.get("ratingCount") or rating.get("reviewCount")),
         ))
     return items
 
@@ -63,7 +63,7 @@ def next_page(response) -> str | None:
         return None
     origin = _origin(response.url)
     if not _is_batch(response):
-        return batch_url(origin, app_id, hl=param(response.url, "hl"), gl=param(response.url, "gl"))
+        return batch_url(origin, app_id, hl=urls.param(response.url, "hl"), gl=urls.param(response.url, "gl"))
     try:
         payloads = _batch_payloads(response)
     except LayoutError:
@@ -71,7 +71,7 @@ def next_page(response) -> str | None:
     if not any(_review_lists(payload) for payload in payloads):
         return None
     token = next((t for t in map(_token, payloads) if t), None)
-    return with_params(response.url, token=token) if token else None
+    return urls.with_params(response.url, token=token) if token else None
 
 
 def start_url(url: str) -> str:
@@ -82,31 +82,31 @@ def start_url(url: str) -> str:
     app_id = _app_id(url)
     if app_id is None:
         raise ValueError(f"googleplay: {url} names no app (expected .../store/apps/details?id=...)")
-    origin = PLAY if on_domain(url, "google.com") else _origin(url)
-    return batch_url(origin, app_id, hl=param(url, "hl"), gl=param(url, "gl"))
+    origin = PLAY if urls.on_domain(url, "google.com") else _origin(url)
+    return batch_url(origin, app_id, hl=urls.param(url, "hl"), gl=urls.param(url, "gl"))
 
 
 def details_url(url: str) -> str:
     """The app's details page (JSON-LD name and rating, the reviews Play shows first)."""
     app_id = _app_id(url)
-    origin = PLAY if on_domain(url, "google.com") else _origin(url)
+    origin = PLAY if urls.on_domain(url, "google.com") else _origin(url)
     page = f"{origin}/store/apps/details"
-    return with_params(page, id=app_id, hl=param(url, "hl"), gl=param(url, "gl"))
+    return urls.with_params(page, id=app_id, hl=urls.param(url, "hl"), gl=urls.param(url, "gl"))
 
 
 def batch_url(origin: str, app_id: str, *, hl: str | None = None, gl: str | None = None,
               token: str | None = None) -> str:
     """A reviews RPC URL; `id` and `token` ride along so the response can be read on its own."""
-    return with_params(f"{origin}{_BATCH_PATH}", rpcids=RPC, hl=hl, gl=gl, id=app_id, token=token)
+    return urls.with_params(f"{origin}{_BATCH_PATH}", rpcids=RPC, hl=hl, gl=gl, id=app_id, token=token)
 
 
 def batch_form(url: str) -> dict[str, str] | None:
     """The POST form the reviews RPC expects for a batch_url(), None for any other URL."""
-    if urlsplit(url).path != _BATCH_PATH or not param(url, "id"):
+    if urlsplit(url).path != _BATCH_PATH or not urls.param(url, "id"):
         return None
-    window = [PAGE_SIZE] if not param(url, "token") else [PAGE_SIZE, None, param(url, "token")]
+    window = [PAGE_SIZE] if not urls.param(url, "token") else [PAGE_SIZE, None, urls.param(url, "token")]
     inner = [None, [2, SORT_NEWEST, window, None, [None, None, None, None, None, None, None, None, None]],
-             [param(url, "id"), 7]]
+             [urls.param(url, "id"), 7]]
     request = [[[RPC, json.dumps(inner, separators=(",", ":")), None, "generic"]]]
     return {"f.req": json.dumps(request, separators=(",", ":"))}
 
@@ -123,14 +123,14 @@ def _reviews(entries: list, app_id: str | None) -> list[dict]:
             "review",
             source=SITE,
             source_id=review_id,
-            url=with_params(_app_url(app_id), reviewId=review_id) if app_id else None,
+            url=urls.with_params(_app_url(app_id), reviewId=review_id) if app_id else None,
             business_url=_app_url(app_id),
-            author=text(_at(_at(entry, 1), 0)),
-            rating=_ld.number(_at(entry, 2)),
+            author=values.text(_at(_at(entry, 1), 0)),
+            rating=values.number(_at(entry, 2)),
             rating_max=5,
-            text=text(_at(entry, 4)),
+            text=values.text(_at(entry, 4)),
             published_at=_epoch(_at(entry, 5)),
-            reply_text=text(_at(reply, 1)),
+            reply_text=values.text(_at(reply, 1)),
             reply_at=_epoch(_at(reply, 2)),
         ))
     return items
@@ -225,7 +225,7 @@ def _epoch(value) -> str | None:
 
 
 def _app_id(url: str) -> str | None:
-    return text(param(url, "id"))
+    return values.text(urls.param(url, "id"))
 
 
 def _app_url(app_id: str | None) -> str | None:

@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from . import LayoutError, _ld
+from . import LayoutError
+from .common import schemaorg, urls
 
 SITE = "jsonld"
 
@@ -19,21 +20,17 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     the site dropped its markup or we are not looking at the page we think.
     `now` is accepted for the common extractor signature; schema.org dates are absolute.
     """
-    data = _ld.parse(response)
+    data = schemaorg.parse(response)
     if not data.has_markup:
         raise LayoutError(
             f"jsonld: {response.url} has no schema.org markup "
             f"({data.blocks} JSON-LD blocks, {data.broken} broken, no microdata)"
         )
-    business_url = _ld.page_url(response.url)
-    pairs = data.reviews()
+    business_url = urls.page_url(response.url)
     reviews: dict[str, dict] = {}
-    for review, parent in pairs:
-        fields = data.review_fields(review, parent, response.url)
-        source_id = fields["id"] or fields["url"] or _ld.fallback_id(
-            business_url, fields["author"], fields["published_at"], fields["text"])
-        item = _ld.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
-                               business_url=business_url)
+    for fields, source_id in data.identified_reviews(response.url, business_url, lambda f: f["id"] or f["url"]):
+        item = schemaorg.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
+                                     business_url=business_url)
         known = reviews.get(source_id)
         if known is None:
             reviews[source_id] = item
@@ -42,11 +39,8 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             for key, value in item.items():
                 if known[key] is None and value is not None:
                     known[key] = value
-    items = list(reviews.values())
-    summary = data.summary([parent for _, parent in pairs])
-    if summary is not None:
-        items.append(data.business_item(SITE, summary, business_url))
-    return items
+    business = data.business(SITE, business_url)
+    return list(reviews.values()) + ([business] if business else [])
 
 
 def next_page(response) -> str | None:

@@ -10,8 +10,8 @@ import lxml.html
 
 from repscan.core.items import iso_utc, make
 
-from . import LayoutError, MissingCredentials, _ld, feed
-from ._social import dig, json_body, json_or_none, looks_like_json, on_domain, param, text, with_defaults, with_params
+from . import LayoutError, MissingCredentials, feed
+from .common import jsondata, urls, values
 
 SITE = "reddit"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -27,9 +27,9 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
     Raises LayoutError for JSON that holds no Listing and for anything that is not a feed.
     """
-    if looks_like_json(response):
-        data = json_body(response, SITE)
-        listings = [node for node in _ld.as_list(data) if isinstance(node, dict) and node.get("kind") == "Listing"]
+    if jsondata.looks_like_json(response):
+        data = jsondata.json_body(response, SITE)
+        listings = [node for node in values.as_list(data) if isinstance(node, dict) and node.get("kind") == "Listing"]
         if not listings:
             raise LayoutError(f"reddit: {response.url} holds no Listing")
         items: list[dict] = []
@@ -41,19 +41,19 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
 def next_page(response) -> str | None:
     """`after` from the Listing; for a full feed page, the last entry's fullname as `after`."""
-    if looks_like_json(response):
-        after = dig(json_or_none(response), "data", "after")
-        return with_params(response.url, after=after) if isinstance(after, str) and after else None
+    if jsondata.looks_like_json(response):
+        after = jsondata.dig(jsondata.json_or_none(response), "data", "after")
+        return urls.with_params(response.url, after=after) if isinstance(after, str) and after else None
     try:
         entries = feed.parse(response).entries
     except LayoutError:
         return None
-    raw = param(response.url, "limit")
+    raw = urls.param(response.url, "limit")
     limit = int(raw) if raw and raw.isdigit() else FEED_PAGE
     last = entries[-1].guid if entries else None
     if len(entries) < limit or not last or not last.startswith(("t3_", "t1_")):
         return None
-    return with_params(response.url, after=last)
+    return urls.with_params(response.url, after=last)
 
 
 def start_url(url: str) -> str:
@@ -62,12 +62,12 @@ def start_url(url: str) -> str:
     Another host (a mirror, a local test server) is kept as the API endpoint.
     """
     if is_feed(url):
-        return with_defaults(url, sort="new")
+        return urls.with_defaults(url, sort="new")
     parts = urlsplit(url)
-    if on_domain(url, "reddit.com"):
+    if urls.on_domain(url, "reddit.com"):
         path = parts.path.rstrip("/").removesuffix(".json") or "/search"
         url = urlunsplit(("https", API_HOST, path, parts.query, ""))
-    return with_defaults(url, sort="new", limit="100", raw_json="1")
+    return urls.with_defaults(url, sort="new", limit="100", raw_json="1")
 
 
 def is_feed(url: str) -> bool:
@@ -81,7 +81,7 @@ def credentials_needed(url: str) -> tuple[str, ...]:
 
 def token_url(api_url: str) -> str:
     """Where to trade the client credentials for a token: Reddit's, or the same origin as a non-Reddit API URL."""
-    if on_domain(api_url, "reddit.com"):
+    if urls.on_domain(api_url, "reddit.com"):
         return TOKEN_URL
     parts = urlsplit(api_url)
     return urlunsplit((parts.scheme, parts.netloc, "/api/v1/access_token", "", ""))
@@ -99,7 +99,7 @@ def token_request(environ) -> tuple[dict[str, str], dict[str, str]]:
 
 def access_token(response) -> str:
     """The bearer token from the token endpoint's answer; LayoutError with Reddit's error otherwise."""
-    data = json_body(response, SITE)
+    data = jsondata.json_body(response, SITE)
     token = data.get("access_token") if isinstance(data, dict) else None
     if not isinstance(token, str) or not token:
         error = data.get("error") if isinstance(data, dict) else None
@@ -108,7 +108,7 @@ def access_token(response) -> str:
 
 
 def _walk(listing: dict, items: list[dict]) -> None:
-    for child in _ld.as_list((listing.get("data") or {}).get("children")):
+    for child in values.as_list((listing.get("data") or {}).get("children")):
         if not isinstance(child, dict) or not isinstance(child.get("data"), dict):
             continue
         data = child["data"]
@@ -125,30 +125,30 @@ def _post(data: dict) -> dict:
     return make(
         "post",
         source=SITE,
-        source_id=text(data.get("name")) or f"t3_{data.get('id')}",
+        source_id=values.text(data.get("name")) or f"t3_{data.get('id')}",
         url=_web(data.get("permalink")),
         author=_author(data.get("author")),
-        title=text(data.get("title")),
+        title=values.text(data.get("title")),
         text=_content(data.get("selftext")),
         published_at=_created(data),
-        score=_ld.number(data.get("score")),
-        comments_count=_ld.count(data.get("num_comments")),
+        score=values.number(data.get("score")),
+        comments_count=values.count(data.get("num_comments")),
     )
 
 
 def _comment(data: dict) -> dict:
     url = _web(data.get("permalink"))
-    parent = text(data.get("link_permalink")) or _thread(url)
+    parent = values.text(data.get("link_permalink")) or _thread(url)
     return make(
         "post",
         source=SITE,
-        source_id=text(data.get("name")) or f"t1_{data.get('id')}",
+        source_id=values.text(data.get("name")) or f"t1_{data.get('id')}",
         url=url,
         parent_url=parent,
         author=_author(data.get("author")),
         text=_content(data.get("body")),
         published_at=_created(data),
-        score=_ld.number(data.get("score")),
+        score=values.number(data.get("score")),
     )
 
 
@@ -174,17 +174,17 @@ def _body(html: str | None) -> str | None:
         return None
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     body = root.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " md ")]')
-    return text(_ld.element_text(body[0])) if body else None
+    return values.text(values.element_text(body[0])) if body else None
 
 
 def _content(value) -> str | None:
     """Text as posted; Reddit's "[deleted]"/"[removed]" markers are no text (the stored copy stays)."""
-    body = text(value)
+    body = values.text(value)
     return None if body in ("[deleted]", "[removed]") else body
 
 
 def _author(value) -> str | None:
-    name = text(value)
+    name = values.text(value)
     if not name or name in ("[deleted]", "/u/[deleted]"):
         return None
     return name.removeprefix("/u/").removeprefix("u/")
@@ -196,7 +196,7 @@ def _created(data: dict) -> str | None:
 
 
 def _web(permalink) -> str | None:
-    link = text(permalink)
+    link = values.text(permalink)
     if not link:
         return None
     return link if link.startswith("http") else WEB + link

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from . import LayoutError, _serp
+from . import LayoutError
+from .common import serp, urls
 
 SITE = "searxng"
 KIND = "search"
@@ -22,8 +23,8 @@ def search_url(query: str, *, base: str | None = None, page: int = 1) -> str:
         raise ValueError(f"searxng base must be http(s)://host[:port][/path], not {base!r}")
     if page < 1:
         raise ValueError(f"page must be 1 or more, not {page}")
-    return _serp.search_url(base.rstrip("/") + "/search", None,
-                            {"q": query, "format": "json", "categories": "general", "pageno": page})
+    return serp.search_url(base.rstrip("/") + "/search", None,
+                           {"q": query, "format": "json", "categories": "general", "pageno": page})
 
 
 def extract(response, *, now: datetime | None = None, query: str | None = None) -> list[dict]:
@@ -35,18 +36,18 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     (an instance without "json" in search.formats answers HTML or 403). `now` is accepted
     for the common extractor signature.
     """
-    data = _serp.json_body(response, SITE)
+    data = serp.json_body(response, SITE)
     listed = data.get("results")
     if not isinstance(listed, list):
         raise LayoutError(f"searxng: {response.url} has no results list")
-    query = _serp.query_of(response, query) or _serp.clean(data.get("query"))
+    query = serp.query_of(response, query) or serp.clean(data.get("query"))
     rows = [
-        (result.get("url"), _serp.clean(result.get("pretty_url")) or result.get("url"),
-         _serp.clean(result.get("title")), _serp.clean(result.get("content")))
+        (result.get("url"), serp.clean(result.get("pretty_url")) or result.get("url"),
+         serp.clean(result.get("title")), serp.clean(result.get("content")))
         for result in listed
         if isinstance(result, dict) and result.get("category") in (None, "", "general")
     ]
-    return _serp.results(SITE, query, (_page(response.url) - 1) * PAGE_SIZE, rows)
+    return serp.results(SITE, query, (_page(response.url) - 1) * PAGE_SIZE, rows)
 
 
 def next_page(response) -> str | None:
@@ -55,7 +56,7 @@ def next_page(response) -> str | None:
         found = extract(response)
     except LayoutError:
         return None
-    return _serp.with_params(response.url, pageno=_page(response.url) + 1) if found else None
+    return urls.with_params(response.url, pageno=_page(response.url) + 1) if found else None
 
 
 def start_url(url: str) -> str:
@@ -63,4 +64,4 @@ def start_url(url: str) -> str:
 
 
 def _page(url: str) -> int:
-    return max(_serp.int_param(url, "pageno") or 1, 1)
+    return max(urls.int_param(url, "pageno") or 1, 1)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld
-from ._social import with_params
+from . import LayoutError
+from .common import dates, jsondata, schemaorg, urls, values
 
 SITE = "trustpilot"
 
@@ -20,7 +19,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     `now` is accepted for the common extractor signature; Trustpilot gives exact times.
     Raises LayoutError when the page has neither usable __NEXT_DATA__ nor JSON-LD reviews.
     """
-    business_url = _ld.page_url(response.url)
+    business_url = urls.page_url(response.url)
     props = _page_props(response)
     if props is not None and isinstance(props.get("reviews"), list):
         return _from_next_data(response, props, business_url)
@@ -31,10 +30,10 @@ def next_page(response) -> str | None:
     """The next page of reviews from the pagination data, else the "next" button; None at the end."""
     pagination = ((_page_props(response) or {}).get("filters") or {}).get("pagination")
     if isinstance(pagination, dict):
-        current = _ld.count(pagination.get("currentPage"))
-        total = _ld.count(pagination.get("totalPages"))
+        current = values.count(pagination.get("currentPage"))
+        total = values.count(pagination.get("totalPages"))
         if current is not None and total is not None:
-            return with_params(response.url, page=str(current + 1)) if current < total else None
+            return urls.with_params(response.url, page=str(current + 1)) if current < total else None
     button = response.css('a[name="pagination-button-next"]')
     href = button.attrib.get("href") if button else None
     if not href or button.attrib.get("aria-disabled") == "true":
@@ -45,22 +44,19 @@ def next_page(response) -> str | None:
     # Trustpilot's own link can drop filters; carry over ours (sort=recency) it does not set.
     missing = {k: v for k, v in parse_qsl(urlsplit(response.url).query, keep_blank_values=True)
                if k != "page" and k not in dict(parse_qsl(urlsplit(target).query))}
-    return with_params(target, **missing) if missing else target
+    return urls.with_params(target, **missing) if missing else target
 
 
 def start_url(url: str) -> str:
     """The business URL sorted newest first (sort=recency), from page 1, other params kept."""
-    return with_params(url, sort="recency", page=None)
+    return urls.with_params(url, sort="recency", page=None)
 
 
 def _page_props(response) -> dict | None:
     raw = response.css("script#__NEXT_DATA__::text").get()
     if not raw:
         return None
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
+    data = jsondata.loads(raw)
     props = (data.get("props") or {}).get("pageProps") if isinstance(data, dict) else None
     return props if isinstance(props, dict) else None
 
@@ -72,7 +68,7 @@ def _from_next_data(response, props: dict, business_url: str) -> list[dict]:
             continue
         review_id = str(review["id"])
         consumer = review.get("consumer") or {}
-        dates = review.get("dates") or {}
+        stamps = review.get("dates") or {}
         reply = review.get("reply") or {}
         items.append(make(
             "review",
@@ -81,15 +77,15 @@ def _from_next_data(response, props: dict, business_url: str) -> list[dict]:
             url=response.urljoin("/reviews/" + review_id),
             business_url=business_url,
             author=_text(consumer.get("displayName")),
-            rating=_ld.number(review.get("rating")),
+            rating=values.number(review.get("rating")),
             rating_max=5,
             title=_text(review.get("title")),
             text=_text(review.get("text")),
             language=_text(review.get("language")),
-            published_at=_ld.when(dates.get("publishedDate")),
-            updated_at=_ld.when(dates.get("updatedDate")),
+            published_at=dates.when(stamps.get("publishedDate")),
+            updated_at=dates.when(stamps.get("updatedDate")),
             reply_text=_text(reply.get("message")),
-            reply_at=_ld.when(reply.get("publishedDate")),
+            reply_at=dates.when(reply.get("publishedDate")),
         ))
     unit = props.get("businessUnit")
     if isinstance(unit, dict):
@@ -98,33 +94,28 @@ def _from_next_data(response, props: dict, business_url: str) -> list[dict]:
             source=SITE,
             url=business_url,
             name=_text(unit.get("displayName")),
-            rating=_ld.number(unit.get("trustScore")),
-            review_count=_ld.count(unit.get("numberOfReviews")),
+            rating=values.number(unit.get("trustScore")),
+            review_count=values.count(unit.get("numberOfReviews")),
         ))
     return items
 
 
 def _from_json_ld(response, business_url: str) -> list[dict]:
-    data = _ld.parse(response)
-    pairs = data.reviews()
-    summary = data.summary([parent for _, parent in pairs])
-    if not pairs and summary is None:
+    data = schemaorg.parse(response)
+    business = data.business(SITE, business_url)
+    if not data.reviews() and business is None:
         raise LayoutError(
             f"trustpilot: {response.url} has neither parseable __NEXT_DATA__ reviews "
             f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
         )
     replies = _card_replies(response)
     items = []
-    for review, parent in pairs:
-        fields = data.review_fields(review, parent, response.url)
-        review_id = _review_id(fields) or _ld.fallback_id(
-            business_url, fields["author"], fields["published_at"], fields["text"])
+    for fields, review_id in data.identified_reviews(response.url, business_url, _review_id):
         reply_text, reply_at = replies.get(review_id, (None, None))
-        items.append(_ld.review_item(SITE, fields, source_id=review_id, url=response.urljoin("/reviews/" + review_id),
-                                     business_url=business_url, reply_text=reply_text, reply_at=reply_at))
-    if summary is not None:
-        items.append(data.business_item(SITE, summary, business_url))
-    return items
+        items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
+                                           url=response.urljoin("/reviews/" + review_id), business_url=business_url,
+                                           reply_text=reply_text, reply_at=reply_at))
+    return items + ([business] if business else [])
 
 
 def _review_id(fields: dict) -> str | None:
@@ -148,7 +139,7 @@ def _card_replies(response) -> dict[str, tuple[str | None, str | None]]:
             continue
         review_id = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
         at = card.css("time[data-service-review-business-reply-date-time-ago]::attr(datetime)").get()
-        replies[review_id] = (_ld.element_text(message[0].root) or None, _ld.when(at))
+        replies[review_id] = (values.element_text(message[0].root) or None, dates.when(at))
     return replies
 
 

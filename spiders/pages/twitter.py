@@ -8,8 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _ld, credential
-from ._social import dig, json_body, json_or_none, on_domain, param, snowflake_time, text, with_defaults, with_params
+from . import LayoutError, credential
+from .common import dates, jsondata, urls, values
 
 SITE = "twitter"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -31,19 +31,19 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     Without created_at (the default fields), the time is read from the tweet id. Raises
     LayoutError for a body that is neither a result page nor an empty one.
     """
-    data = json_body(response, SITE)
+    data = jsondata.json_body(response, SITE)
     if not isinstance(data, dict) or not ("data" in data or "meta" in data):
         detail = (data.get("title") or data.get("detail")) if isinstance(data, dict) else None
         raise LayoutError(f"twitter: {response.url} is not a search result" + (f" ({detail})" if detail else ""))
-    users = {text(u.get("id")): u for u in dig(data, "includes", "users") or [] if isinstance(u, dict)}
+    users = {values.text(u.get("id")): u for u in jsondata.dig(data, "includes", "users") or [] if isinstance(u, dict)}
     items = []
     for tweet in data.get("data") or []:
-        tweet_id = text(tweet.get("id")) if isinstance(tweet, dict) else None
+        tweet_id = values.text(tweet.get("id")) if isinstance(tweet, dict) else None
         if not tweet_id:
             continue
-        user = users.get(text(tweet.get("author_id"))) or {}
-        username = text(user.get("username"))
-        parent = _replied_to(tweet) or text(tweet.get("conversation_id"))
+        user = users.get(values.text(tweet.get("author_id"))) or {}
+        username = values.text(user.get("username"))
+        parent = _replied_to(tweet) or values.text(tweet.get("conversation_id"))
         metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
         items.append(make(
             "post",
@@ -52,18 +52,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             url=_status_url(tweet_id, username),
             parent_url=_status_url(parent, None) if parent and parent != tweet_id else None,
             author=username,
-            text=_unescape(text(tweet.get("text"))),
-            published_at=_ld.when(tweet.get("created_at")) or snowflake_time(tweet_id),
-            score=_ld.number(metrics.get("like_count")),
-            comments_count=_ld.count(metrics.get("reply_count")),
+            text=_unescape(values.text(tweet.get("text"))),
+            published_at=dates.when(tweet.get("created_at")) or dates.snowflake_time(tweet_id),
+            score=values.number(metrics.get("like_count")),
+            comments_count=values.count(metrics.get("reply_count")),
         ))
     return items
 
 
 def next_page(response) -> str | None:
-    data = json_or_none(response)
-    token = dig(data, "meta", "next_token") if isinstance(data, dict) else None
-    return with_params(response.url, next_token=token, pagination_token=None) if isinstance(token, str) and token \
+    data = jsondata.json_or_none(response)
+    token = jsondata.dig(data, "meta", "next_token") if isinstance(data, dict) else None
+    return urls.with_params(response.url, next_token=token, pagination_token=None) if isinstance(token, str) and token \
         else None
 
 
@@ -72,16 +72,16 @@ def start_url(url: str) -> str:
 
     Another host (a local test server) is kept as the API endpoint.
     """
-    if on_domain(url, "x.com", "twitter.com") and not on_domain(url, "api.twitter.com", "api.x.com"):
-        query = param(url, "q") or param(url, "query")
+    if urls.on_domain(url, "x.com", "twitter.com") and not urls.on_domain(url, "api.twitter.com", "api.x.com"):
+        query = urls.param(url, "q") or urls.param(url, "query")
         if not query:
             raise ValueError(f"twitter: {url} has no search query (q=...)")
-        url = with_params(API + SEARCH_PATH, query=query)
-    elif not param(url, "query"):
+        url = urls.with_params(API + SEARCH_PATH, query=query)
+    elif not urls.param(url, "query"):
         raise ValueError(f"twitter: {url} has no query=... parameter")
     parts = urlsplit(url)
     url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    return with_defaults(with_params(url, next_token=None), **DEFAULTS)
+    return urls.with_defaults(urls.with_params(url, next_token=None), **DEFAULTS)
 
 
 def request_headers(environ) -> dict[str, str]:
@@ -92,7 +92,7 @@ def request_headers(environ) -> dict[str, str]:
 def _replied_to(tweet: dict) -> str | None:
     for ref in tweet.get("referenced_tweets") or []:
         if isinstance(ref, dict) and ref.get("type") == "replied_to":
-            return text(ref.get("id"))
+            return values.text(ref.get("id"))
     return None
 
 

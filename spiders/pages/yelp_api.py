@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from repscan.core.items import make
 
-from . import LayoutError, _dates, _ld, credential
-from ._social import api_object, with_params_last
+from . import LayoutError, credential
+from .common import dates, jsondata, urls, values
 
 # GET https://api.yelp.com/v3/businesses/{id or alias}/reviews with REPSCAN_YELP_API_KEY as Bearer.
 # Yelp serves at most three reviews per business, each cut to about 160 characters, without owner
@@ -30,11 +30,11 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 
     `now` is accepted for the common extractor signature; the API gives exact times.
     """
-    data = api_object(response, SITE, "code", "description")
+    data = jsondata.api_object(response, SITE, "code", "description")
     if not isinstance(data.get("reviews"), list):
         raise LayoutError(f"yelp-api: {response.url}: no reviews list in the response")
     business = _business_id(response.url)
-    business_url = f"https://www.yelp.com/biz/{business}" if business else _ld.page_url(response.url)
+    business_url = f"https://www.yelp.com/biz/{business}" if business else urls.page_url(response.url)
     languages = data.get("possible_languages") or []
     items = []
     for review in data["reviews"]:
@@ -48,13 +48,13 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             url=_without_tracking(review.get("url")) or business_url,
             business_url=business_url,
             author=user.get("name"),
-            rating=_ld.number(review.get("rating")),
+            rating=values.number(review.get("rating")),
             rating_max=5,
             text=(review.get("text") or "").replace("\r\n", "\n").strip() or None,
             language=languages[0] if len(languages) == 1 else None,
-            published_at=_dates.local_to_utc(review.get("time_created"), YELP_TIME_ZONE),
+            published_at=dates.local_to_utc(review.get("time_created"), YELP_TIME_ZONE),
         ))
-    items.append(make("business", source=SITE, url=business_url, review_count=_ld.count(data.get("total"))))
+    items.append(make("business", source=SITE, url=business_url, review_count=values.count(data.get("total"))))
     return items
 
 
@@ -76,7 +76,7 @@ def start_url(url: str) -> str:
         if not match:
             return url
         base = f"{API}/v3/businesses/{match.group(1)}/reviews"
-    return with_params_last(base, sort_by="newest")
+    return urls.with_params_last(base, sort_by="newest")
 
 
 def _business_id(url: str) -> str | None:

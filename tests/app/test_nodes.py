@@ -226,7 +226,9 @@ def test_the_egg_holds_what_the_spiders_import_and_names_their_settings():
 
     spider_modules = {p.name for p in (ROOT / "spiders").glob("*.py")}
     assert {f"repscan/spiders/{name}" for name in spider_modules} <= names
-    assert {f"repscan/spiders/pages/{site.replace('-', '_')}.py" for site in SITES} <= names
+    pages = ROOT / "spiders" / "pages"  # every site's page module or package, and the helpers they share
+    assert {site.replace("-", "_") for site in SITES} <= {p.stem for p in pages.iterdir() if p.name != "__pycache__"}
+    assert {f"repscan/spiders/pages/{p.relative_to(pages).as_posix()}" for p in pages.rglob("*.py")} <= names
     assert {"repscan/__init__.py", "repscan/core/data/domains.toml", "repscan/core/data/sentiment/de.txt",
             "repscan/core/store.py"} <= names
     assert not any("__pycache__" in name or name.startswith(("repscan/reports/", "repscan/app/", "tests/"))

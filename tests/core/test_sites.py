@@ -13,7 +13,7 @@ import repscan.spiders.pages as pages
 from helpers import ROOT
 from repscan.core import sites
 
-HELPER_MODULES = {"blocked"}  # page-side modules that are not a site's
+HELPER_MODULES = {"blocked", "common"}  # page-side modules that are not a site's: block detection, the shared helpers
 
 
 def test_every_row_has_a_page_module_and_every_page_module_a_row():

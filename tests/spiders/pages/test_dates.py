@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from repscan.spiders.pages import _dates
+from repscan.spiders.pages.common import dates as _dates
 
 NOW = datetime(2023, 9, 5, 14, 30, 15, tzinfo=timezone.utc)
 

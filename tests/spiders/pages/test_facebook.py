@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from repscan.spiders.pages import LayoutError, facebook
-from repscan.spiders.pages._social import abbreviated_count, social_time
+from repscan.spiders.pages.common.dates import social_time
+from repscan.spiders.pages.common.values import abbreviated_count
 
 M = "https://m.facebook.com"
 PAGE = f"{M}/HarbourLaneBakery"

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from repscan.spiders.pages import LayoutError, _ld, jsonld
+from repscan.spiders.pages import LayoutError, jsonld
+from repscan.spiders.pages.common import dates, values
 
 DENTIST = "https://harbourlane.example/reviews/"
 TENT = "https://shop.example/products/trailblazer-2"
@@ -284,7 +285,7 @@ def test_real_page(real, respond):
     (None, None),
 ])
 def test_dates(raw, expected):
-    assert _ld.when(raw) == expected
+    assert dates.when(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -292,7 +293,7 @@ def test_dates(raw, expected):
     (["2", "4"], 2), ("n/a", None), (True, None), (None, None),
 ])
 def test_ratings(raw, expected):
-    value = _ld.number(raw)
+    value = values.number(raw)
     assert value == expected and type(value) is type(expected)
 
 
@@ -300,4 +301,4 @@ def test_ratings(raw, expected):
     (20, 20), ("20", 20), ("1,234", 1234), ("1.234", 1234), ("1 234 reviews", 1234), ("none", None),
 ])
 def test_counts(raw, expected):
-    assert _ld.count(raw) == expected
+    assert values.count(raw) == expected

@@ -7,7 +7,8 @@ import gzip
 import pytest
 from scrapy.http import TextResponse
 
-from repscan.spiders.pages import LayoutError, _serp
+from repscan.spiders.pages import LayoutError
+from repscan.spiders.pages.common import serp as _serp, urls
 
 URL = "https://www.example.com/search?q=Acme+Plumbing"
 
@@ -53,9 +54,9 @@ def test_search_url_base_replaces_scheme_and_host():
 
 def test_params():
     url = "https://x.example/s?q=a&first=11&first=21&dc=x&empty="
-    assert (_serp.param(url, "first"), _serp.param(url, "empty"), _serp.param(url, "nope")) == ("11", "", None)
-    assert [_serp.int_param(url, name) for name in ("first", "dc", "empty")] == [11, None, None]
-    assert _serp.with_params("https://x.example/s?q=a&pageno=1#top", pageno=2, format="json", q=None) == (
+    assert (urls.param(url, "first"), urls.param(url, "empty"), urls.param(url, "nope")) == ("11", "", None)
+    assert [urls.int_param(url, name) for name in ("first", "dc", "empty")] == [11, None, None]
+    assert urls.with_params("https://x.example/s?q=a&pageno=1#top", pageno=2, format="json", q=None) == (
         "https://x.example/s?pageno=2&format=json")
 
 

@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from repscan.spiders.pages import LayoutError, MissingCredentials, twitter
-from repscan.spiders.pages._social import snowflake_time
+from repscan.spiders.pages.common.dates import snowflake_time
 
 API = "https://api.twitter.com/2/tweets/search/recent"
 FIELDS = ("tweet.fields=created_at%2Cauthor_id%2Cpublic_metrics%2Cconversation_id%2Creferenced_tweets"

@@ -1,15 +1,18 @@
-"""Dates as review sites print them: relative ("2 months ago", "vor 3 Tagen") and site-local formats."""
+"""Dates and times as sites print them: ISO, relative ("2 months ago", "vor 3 Tagen"), site-local, social, epochs."""
 
 from __future__ import annotations
 
 import calendar
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from repscan.core.items import iso_utc, utcnow
 
-__all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative"]
+from .values import text_of
+
+__all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative", "snowflake_time", "social_time",
+           "us_date", "when"]
 
 
 def parse(text: str | None, *, now: datetime | None = None, day_first: bool = False) -> tuple[str | None, bool]:
@@ -21,14 +24,14 @@ def parse(text: str | None, *, now: datetime | None = None, day_first: bool = Fa
     """
     if not text or not text.strip():
         return None, False
-    when = relative(text, now)
-    if when is not None:
-        return iso_utc(when), True
+    ago = relative(text, now)
+    if ago is not None:
+        return iso_utc(ago), True
     found = _absolute(text, day_first)
     if found is None:
         return None, False
-    when, approx = found
-    return iso_utc(when), approx
+    day, approx = found
+    return iso_utc(day), approx
 
 
 def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:
@@ -63,6 +66,35 @@ def from_epoch(value) -> str | None:
     elif value > 1e11:
         value = value / 1e3
     return iso_utc(value)
+
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
+
+
+def when(value) -> str | None:
+    """ISO UTC from an ISO date or datetime (naive means UTC) or a spelled-out English date."""
+    text = text_of(value)
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        return iso_utc(text)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return iso_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return None
+
+
+def us_date(value: str | None) -> str | None:
+    """ISO UTC from a US site's date: MM/DD/YYYY, or anything when() reads."""
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value or ""):
+        found = absolute(value)
+        return iso_utc(found) if found else None
+    return when(value)
 
 
 # Relative dates. Each language: a pattern with the amount and the unit word, and words
@@ -225,3 +257,110 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " ".join(plain.replace("\u2019", "'").split())
+
+
+# Social pages and posts.
+
+_SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def snowflake_time(tweet_id) -> str | None:
+    """When an X/Twitter post was made, from its id (ids since Nov 2010 carry a millisecond clock)."""
+    try:
+        value = int(tweet_id)
+    except (TypeError, ValueError):
+        return None
+    if value < 1 << 32:
+        return None
+    return iso_utc((value >> 22) / 1000 + _SNOWFLAKE_EPOCH_MS / 1000)
+
+
+# Relative and abbreviated times as social pages print them ("2 hrs", "Yesterday at 10:00",
+# "4 June at 17:33", "on Thu"). The clock is `now` (UTC); the times are read as UTC because
+# the page does not say which zone it renders in.
+
+_SOCIAL_MONTHS = {name: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december"),
+), 1) for name in names}
+_SOCIAL_WEEKDAYS = {name: n for n, names in enumerate((
+    ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"), ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
+)) for name in names}
+_SOCIAL_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+    "w": 604800, "wk": 604800, "wks": 604800, "week": 604800, "weeks": 604800,
+}
+_CLOCK = r"(?:\s*(?:at|,)?\s*(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?)?"
+_AGO = re.compile(r"^(\d+|an?|one)\s*([a-z]+)(?:\s+ago)?$")
+_DAY_REL = re.compile(r"^(today|yesterday)" + _CLOCK + "$")
+_WEEKDAY = re.compile(r"^(?:on\s+|last\s+)?([a-z]+)" + _CLOCK + "$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?" + _CLOCK + "$")
+_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?" + _CLOCK + "$")
+
+
+def social_time(value: str | None, now: datetime | None) -> str | None:
+    """ISO UTC from a social page's displayed time, relative to `now`; None when unreadable.
+
+    Without `now`, only times that carry their own year ("4 June 2020 at 17:33",
+    "June 4, 2020") can be read.
+    """
+    raw = " ".join((value or "").replace("\xa0", " ").split()).casefold()
+    if not raw:
+        return None
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    if now is not None:
+        if raw in ("just now", "now", "a moment ago", "moments ago"):
+            return iso_utc(now)
+        match = _AGO.match(raw)
+        if match and match.group(2) in _SOCIAL_UNITS:
+            count = 1 if match.group(1) in ("a", "an", "one") else int(match.group(1))
+            return iso_utc(now - timedelta(seconds=count * _SOCIAL_UNITS[match.group(2)]))
+        match = _DAY_REL.match(raw)
+        if match:
+            day = now.date() - timedelta(days=0 if match.group(1) == "today" else 1)
+            return _at(day, match.group(2, 3, 4))
+        match = _WEEKDAY.match(raw)
+        if match and match.group(1) in _SOCIAL_WEEKDAYS:
+            back = (now.weekday() - _SOCIAL_WEEKDAYS[match.group(1)]) % 7 or 7
+            return _at(now.date() - timedelta(days=back), match.group(2, 3, 4))
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        match = pattern.match(raw)
+        if not match or match.group(month_group) not in _SOCIAL_MONTHS:
+            continue
+        month, day = _SOCIAL_MONTHS[match.group(month_group)], int(match.group(day_group))
+        year = int(match.group(3)) if match.group(3) else None
+        if year is None:
+            if now is None:
+                return None
+            year = now.year
+            # A date without a year is this year's, unless that lies in the future.
+            try:
+                if datetime(year, month, day, tzinfo=timezone.utc) > now:
+                    year -= 1
+            except ValueError:
+                return None
+        try:
+            return _at(datetime(year, month, day).date(), match.group(4, 5, 6))
+        except ValueError:
+            return None
+    return None
+
+
+def _at(day, clock) -> str | None:
+    hour, minute, meridiem = clock
+    hour = int(hour) if hour else 0
+    minute = int(minute) if minute else 0
+    if meridiem:
+        pm = meridiem.startswith("p")
+        if hour == 12:
+            hour = 0
+        hour += 12 if pm else 0
+    if hour > 23 or minute > 59:
+        return None
+    return iso_utc(datetime.combine(day, time(hour, minute), tzinfo=timezone.utc))

@@ -1,4 +1,4 @@
-"""What the search engine page modules share: URLs, text cleanup, JSON bodies, ranked result items."""
+"""Search result pages: engine URLs, result text and links, JSON bodies, ranked search_result items."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from parsel.csstranslator import HTMLTranslator
 
 from repscan.core.items import make
 
-from . import LayoutError
-from ._social import param, with_params  # noqa: F401 (with_params: for the engine modules)
+from .. import LayoutError
+from .urls import on_domain, param
 
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1", "h2",
@@ -36,11 +36,6 @@ def search_url(default: str, base: str | None, params: dict) -> str:
         parts, path = root, root.path + path
     query = urlencode([(k, str(v)) for k, v in params.items() if v is not None])
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
-
-
-def int_param(url: str, name: str) -> int | None:
-    value = (param(url, name) or "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def query_of(response, given: str | None) -> str | None:
@@ -101,11 +96,26 @@ def inside(selector, css: tuple[str, ...]) -> bool:
     return any(selector.xpath(_TRANSLATOR.css_to_xpath(rule, prefix="ancestor-or-self::")) for rule in css)
 
 
+def linked(response, css: str, link_css: str, excluded: tuple[str, ...]):
+    """(result, its first link that `link_css` selects) for each result `css` selects outside the `excluded` blocks."""
+    for result in response.css(css):
+        if not inside(result, excluded):
+            link = result.css(link_css)
+            if link:
+                yield result, link[0]
+
+
 def href(response, selector) -> str | None:
     value = (selector.attrib.get("href") or "").strip()
     if not value or value.startswith(("#", "javascript:")):
         return None
     return response.urljoin(value)
+
+
+def engine_link(response, url: str, *domains: str) -> bool:
+    """Whether a result link is the engine's own (a redirect, an ad click): on one of the engine's
+    `domains`, or on the host the page was read from (a saved page served from 127.0.0.1)."""
+    return on_domain(url, *domains) or urlsplit(url).netloc == urlsplit(response.url).netloc
 
 
 def next_link(response, css: str) -> str | None:

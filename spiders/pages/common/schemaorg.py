@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-from repscan.core.items import iso_utc, make
+from repscan.core.items import make
+
+from .dates import when
+from .jsondata import iter_dicts
+from .urls import page_url
+from .values import as_list, clean_text, count, element_text, fallback_id, first, number, text_of
 
 TYPE_PREFIXES = (
     "http://schema.org/", "https://schema.org/", "schema:",
@@ -144,6 +146,21 @@ class Structured:
             "reply_at": reply_at,
         }
 
+    def identified_reviews(self, base_url: str, business_url: str, own_id) -> list[tuple[dict, str]]:
+        """(review_fields(), source id) of every review: own_id(fields) when it finds the site's id,
+        else fallback_id(), the id an HTML card of the same review gets too."""
+        found = []
+        for review, parent in self.reviews():
+            fields = self.review_fields(review, parent, base_url)
+            found.append((fields, own_id(fields) or fallback_id(
+                business_url, fields["author"], fields["published_at"], fields["text"])))
+        return found
+
+    def business(self, site: str, url: str, parents: list[dict | None] | None = None) -> dict | None:
+        """The business item of summary(parents), by default of the things the reviews review; None without one."""
+        summary = self.summary([parent for _, parent in self.reviews()] if parents is None else parents)
+        return self.business_item(site, summary, url) if summary else None
+
     def business_item(self, site: str, summary: tuple[dict, dict | None], url: str) -> dict:
         """The business item for a summary() pair: the rated thing's name, its rating and review count."""
         rating, parent = summary
@@ -209,10 +226,6 @@ _URL_ATTRS = {
     "iframe": "src", "img": "src", "source": "src", "track": "src", "video": "src",
     "object": "data",
 }
-_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "section", "article", "blockquote", "h1", "h2",
-               "h3", "h4", "h5", "h6", "tr", "table"}
-
-
 def microdata(response) -> list[dict]:
     root = response.selector.root
     if not hasattr(root, "iter"):
@@ -274,60 +287,7 @@ def _md_value(el, base):
     return element_text(el)
 
 
-def element_text(el) -> str:
-    """Visible text of an element: <br> and block elements become line breaks."""
-    parts: list[str] = []
-
-    def walk(node):
-        if not isinstance(node.tag, str):
-            parts.append(node.tail or "")
-            return
-        tag = node.tag.lower()
-        if tag in ("script", "style", "template"):
-            parts.append(node.tail or "")
-            return
-        if tag == "br":
-            parts.append("\n")
-        elif tag in _BLOCK_TAGS:
-            parts.append("\n")
-        parts.append(node.text or "")
-        for child in node:
-            walk(child)
-        if tag in _BLOCK_TAGS:
-            parts.append("\n")
-        parts.append(node.tail or "")
-
-    parts.append(el.text or "")
-    for child in el:
-        walk(child)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-# Small value helpers, shared by the extractors.
-
-def iter_dicts(node):
-    """Every dict in a JSON tree, depth first, parents before children."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            yield current
-            stack.extend(reversed(list(current.values())))
-        elif isinstance(current, list):
-            stack.extend(reversed(current))
-
-
-def as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def first(value):
-    values = as_list(value)
-    return values[0] if values else None
-
+# Types and values.
 
 def types(node) -> set[str]:
     if not isinstance(node, dict):
@@ -352,97 +312,11 @@ def is_review(node) -> bool:
     return any(key in node for key in ("reviewBody", "reviewRating"))
 
 
-def scalar(value):
-    """The first value of a list, unwrapped from {"@value": ...}; None for booleans and nothing."""
-    value = first(value)
-    if isinstance(value, dict):
-        value = value.get("@value")
-    return None if isinstance(value, bool) else value
-
-
 def review_item(site: str, fields: dict, **identity) -> dict:
     """A review item from review_fields(); `identity` gives source_id, url, business_url and overrides."""
     carried = ("author", "rating", "rating_max", "title", "text", "language", "published_at",
                "updated_at", "reply_text", "reply_at")
     return make("review", source=site, **{**{key: fields[key] for key in carried}, **identity})
-
-
-def text_of(value) -> str | None:
-    """A plain string from a string, number, {"@value": ...} or list of them."""
-    value = scalar(value)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value if isinstance(value, str) else None
-
-
-_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
-_BREAK = re.compile(r"<br\s*/?>|</p\s*>", re.IGNORECASE)
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|amp|quot|lt|gt|apos|nbsp);")
-
-
-def clean_text(value: str | None) -> str | None:
-    """Markup-free text: tags dropped (<br>/<p> as line breaks), entities decoded, CRLF as LF."""
-    if not value:
-        return None
-    text = _TAG.sub("", _BREAK.sub("\n", value))
-    text = html.unescape(text)
-    if _ENTITY.search(text):
-        text = html.unescape(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    return text.strip() or None
-
-
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-
-
-def number(value) -> int | float | None:
-    """A rating as a number: 4, 4.5, "4.5", "4,5", "4.5 / 5"; integral values as int."""
-    value = scalar(value)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        match = _NUMBER.search(value)
-        if not match:
-            return None
-        value = float(match.group().replace(",", "."))
-    if not isinstance(value, (int, float)):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def count(value) -> int | None:
-    """A count: 20, "20", "1,234", "1.234", "1 234 reviews"."""
-    value = scalar(value)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    match = re.search(r"\d[\d.,\s\u202f\xa0]*", str(value))
-    digits = re.sub(r"\D", "", match.group()) if match else ""
-    return int(digits) if digits else None
-
-
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
-
-
-def when(value) -> str | None:
-    """ISO UTC from an ISO date or datetime (naive means UTC) or a spelled-out English date."""
-    text = text_of(value)
-    if not text or not text.strip():
-        return None
-    text = text.strip()
-    try:
-        return iso_utc(text)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return iso_utc(datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    return None
 
 
 def language(value) -> str | None:
@@ -451,19 +325,3 @@ def language(value) -> str | None:
         value = value.get("alternateName") or value.get("name")
     text = text_of(value)
     return text.strip() if text and text.strip() else None
-
-
-def page_url(url: str) -> str:
-    """The URL without query and fragment."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
-def stable_id(*parts: str | None) -> str:
-    joined = "\x1f".join(part or "" for part in parts)
-    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
-
-
-def fallback_id(business_url: str, author: str | None, published_at: str | None, body: str | None) -> str:
-    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review."""
-    return stable_id(business_url, author, published_at, (body or "")[:200])

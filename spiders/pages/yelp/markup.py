@@ -1,0 +1,54 @@
+"""Yelp's 2022 review markup, read by structure, never by its hashed class names."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from ._shared import DATE, USER, first_date, lang_text, markup_text, stars
+
+# A review is the smallest element holding a /user_details link and an "N star rating" label;
+# its text is the element with a lang attribute; the owner's reply follows the "Business owner
+# information" region.
+
+
+def records(response) -> list[dict]:
+    has_both = ("(.//a[contains(@href, '/user_details')] and "
+                ".//*[@aria-label[contains(., 'star rating')]])")
+    found = []
+    for block in response.xpath(f"//*[{has_both}][not(*[{has_both}])]"):
+        user_link = block.xpath(".//a[contains(@href, '/user_details')][normalize-space()]")
+        if not user_link:
+            continue
+        match = USER.search(user_link.attrib.get("href", ""))
+        owner = block.xpath(".//*[starts-with(@id, 'businessOwner') or starts-with(@aria-labelledby, 'businessOwner')]")
+        reply_text, reply_date = _reply_after(block, owner[0]) if owner else (None, None)
+        found.append({
+            "user_id": unquote(match.group(1)) if match else None,
+            "author": user_link.xpath("normalize-space()").get() or None,
+            "rating": stars(block.xpath(".//*[contains(@aria-label, 'star rating')]/@aria-label").get()),
+            "text": lang_text(block),
+            "language": block.xpath(".//*[@lang]/@lang").get(),
+            "date": first_date(block, skip=owner[0] if owner else None),
+            "reply_text": reply_text,
+            "reply_date": reply_date,
+        })
+    return found
+
+
+def _reply_after(block, marker) -> tuple[str | None, str | None]:
+    """The owner's reply: the first date after the "Business owner information" region, then its text."""
+    elements = [el for el in block.root.iter() if isinstance(el.tag, str)]
+    start = elements.index(marker.root)
+    inside = set(marker.root.iter())
+    date = None
+    for el in elements[start + 1:]:
+        if el in inside:
+            continue
+        text = " ".join("".join(el.itertext()).split())
+        if date is None:
+            if DATE.match(text) and not len(el):
+                date = text
+            continue
+        if el.tag == "p" and text and el.getparent().tag != "button" and not el.xpath("ancestor::button"):
+            return markup_text(el), date
+    return None, date
