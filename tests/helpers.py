@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from repscan.app import configfile
 from repscan.app.cases import Case
 from repscan.app.demo.server import LocalSite, Reply
 from repscan.app.demo.site import Business, Review, jsonld_page, trustpilot_page
@@ -62,32 +63,6 @@ def real_path(site: str, name: str) -> Path:
 def real_page(site: str, name: str) -> bytes:
     return real_path(site, name).read_bytes()
 
-CONFIG = """\
-[agency]
-name = "Test Agency"
-sender = "reports@agency.example"
-
-[storage]
-database = "repscan.db"
-reports_dir = "out"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = {timeout}
-retries = {retries}
-max_retry_after = 5
-
-[[clients]]
-id = "acme"
-name = "{name}"
-aliases = {aliases}
-recipients = ["owner@acme.example", "manager@acme.example"]
-timezone = "Europe/Berlin"
-{sources}
-"""
-
-
 def make_business(count: int, per_page: int = 5, slug: str = "acme.example", start: int = 0) -> Business:
     """`count` made-up reviews, newest first, with ids acme-<n>."""
     business = Business(slug=slug, name="Acme Plumbing", rating=3.9, per_page=per_page)
@@ -128,12 +103,19 @@ class Site:
 
 
 def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 5, retries: int = 2,
-                 name: str = "Acme Plumbing", aliases: tuple[str, ...] = ()) -> Path:
-    blocks = "".join(f'\n[[clients.sources]]\nsite = "{site}"\nurl = "{url}"\n' for site, url in sources)
-    path = folder / "repscan.toml"
-    path.write_text(CONFIG.format(sources=blocks, timeout=timeout, retries=retries, name=name,
-                                  aliases=json.dumps(list(aliases))), encoding="utf-8")
-    return path
+                 name: str = "Acme Plumbing", aliases: tuple[str, ...] = (), **sections) -> Path:
+    """The tests' usual config: client acme with these (site, url) sources; `sections` add or replace
+    whole sections (crawl=..., search=...) of repscan.app.configfile.config_text."""
+    return configfile.write_config(folder / "repscan.toml", **{
+        "agency": {"name": "Test Agency", "sender": "reports@agency.example"},
+        "storage": {"database": "repscan.db", "reports_dir": "out"},
+        "crawl": {"download_delay": 0, "autothrottle": False, "timeout": timeout, "retries": retries,
+                  "max_retry_after": 5},
+        "clients": [{"id": "acme", "name": name, "aliases": list(aliases),
+                     "recipients": ["owner@acme.example", "manager@acme.example"], "timezone": "Europe/Berlin",
+                     "sources": [{"site": site, "url": url} for site, url in sources]}],
+        **sections,
+    })
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None,

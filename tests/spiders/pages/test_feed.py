@@ -8,6 +8,7 @@ import pytest
 from scrapy.http import XmlResponse
 
 from helpers import case, real_page
+from repscan.core.items import make
 from repscan.spiders.pages import feed
 
 
@@ -17,11 +18,7 @@ def key_hash(key: str) -> str:
 
 
 def post(source_id, **fields):
-    item = {"kind": "post", "source": "feed", "source_id": source_id, "url": None, "parent_url": None,
-            "author": None, "title": None, "text": None, "published_at": None, "score": None, "comments_count": None}
-    assert set(fields) <= set(item), set(fields) - set(item)
-    item.update(fields)
-    return item
+    return make("post", source="feed", source_id=source_id, **fields)
 
 
 @pytest.mark.parametrize("name", ["google-alerts", "talkwalker", "forum-thread", "paged-1", "paged-2", "rss1"])

@@ -9,6 +9,7 @@ import pytest
 from scrapy.http import TextResponse, XmlResponse
 
 from helpers import FIXTURES, case, real_page
+from repscan.core.items import make
 from repscan.spiders.pages import LayoutError, MissingCredentials, reddit
 
 API = "https://oauth.reddit.com/search?q=%22Harbour+Lane+Bakery%22&sort=new&limit=100&raw_json=1"
@@ -16,11 +17,7 @@ R = "https://www.reddit.com/r"
 
 
 def post(source_id, **fields):
-    item = {"kind": "post", "source": "reddit", "source_id": source_id, "url": None, "parent_url": None,
-            "author": None, "title": None, "text": None, "published_at": None, "score": None, "comments_count": None}
-    assert set(fields) <= set(item), set(fields) - set(item)
-    item.update(fields)
-    return item
+    return make("post", source="reddit", source_id=source_id, **fields)
 
 
 FEED_URL = "https://www.reddit.com/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from scrapy.http import TextResponse
 
 from helpers import case
+from repscan.app.cases import response_for
 from repscan.spiders.pages import MissingCredentials, brave
 
 API = "https://api.search.brave.com/res/v1/web/search"
@@ -15,10 +15,9 @@ PAGE1_URL = f"{API}?q=Acme+Plumbing&count=20"
 PAGE2_URL = f"{API}?q=Acme+Plumbing&count=20&offset=1"
 
 
-def api_response(body: bytes | str, url: str = PAGE1_URL) -> TextResponse:
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return TextResponse(url=url, body=body, encoding="utf-8", headers={"Content-Type": "application/json"})
+def api_response(body: bytes | str, url: str = PAGE1_URL):
+    body = body.encode("utf-8") if isinstance(body, str) else body
+    return response_for(body, url, kind="text", headers={"Content-Type": "application/json"})
 
 
 PAGE1, LAST_PAGE = case("brave/web-page-1"), case("brave/web-last-page")

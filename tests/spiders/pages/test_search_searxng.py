@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.http import TextResponse
 
 from helpers import case
+from repscan.app.cases import response_for
 from repscan.spiders.pages import searxng
 
 INSTANCE = "https://searx.example.org"
@@ -13,10 +13,9 @@ PAGE1_URL = f"{INSTANCE}/search?q=Acme+Plumbing&format=json&categories=general&p
 PAGE2_URL = f"{INSTANCE}/search?q=Acme+Plumbing&format=json&categories=general&pageno=2"
 
 
-def api_response(body: bytes | str, url: str = PAGE1_URL) -> TextResponse:
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return TextResponse(url=url, body=body, encoding="utf-8", headers={"Content-Type": "application/json"})
+def api_response(body: bytes | str, url: str = PAGE1_URL):
+    body = body.encode("utf-8") if isinstance(body, str) else body
+    return response_for(body, url, kind="text", headers={"Content-Type": "application/json"})
 
 
 PAGE1 = case("searxng/page-1")

@@ -7,6 +7,7 @@ import pytest
 from scrapy.http import TextResponse
 
 from helpers import case, real_page
+from repscan.core.items import make
 from repscan.spiders.pages import MissingCredentials, twitter
 from repscan.spiders.pages._social import snowflake_time
 
@@ -18,11 +19,7 @@ SEARCH = f"{API}?query=%22Harbour+Lane+Bakery%22+OR+%40HarbourLaneBakery&{FIELDS
 
 
 def post(source_id, **fields):
-    item = {"kind": "post", "source": "twitter", "source_id": source_id, "url": None, "parent_url": None,
-            "author": None, "title": None, "text": None, "published_at": None, "score": None, "comments_count": None}
-    assert set(fields) <= set(item), set(fields) - set(item)
-    item.update(fields)
-    return item
+    return make("post", source="twitter", source_id=source_id, **fields)
 
 
 def test_without_referenced_tweets_a_reply_points_at_its_conversation():
