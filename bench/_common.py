@@ -230,44 +230,21 @@ class TrustpilotSite:
 
 # -- configs ------------------------------------------------------------------------
 
-AGENCY = """\
-[agency]
-name = "Bench Agency"
-sender = "reports@agency.example"
-
-[storage]
-database = "repscan.db"
-reports_dir = "out"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = 30
-retries = 2
-max_pages = {max_pages}
-"""
-
-CLIENT = """
-[[clients]]
-id = "{id}"
-name = "{name}"
-recipients = ["owner@{id}.example"]
-timezone = "Europe/London"
-queries = {queries}
-{sources}"""
-
-
 def write_config(folder: Path, clients: list[dict], max_pages: int = 50) -> Path:
     """clients: dicts with id, name, optional sources [(site, url)] and queries [str]."""
-    parts = [AGENCY.format(max_pages=max_pages)]
-    for c in clients:
-        sources = "".join(f'\n[[clients.sources]]\nsite = "{site}"\nurl = "{url}"\n' for site, url in c.get("sources", ()))
-        parts.append(CLIENT.format(id=c["id"], name=c.get("name", c["id"].title()),
-                                   queries=json.dumps(c.get("queries", [])), sources=sources))
+    from repscan.app.configfile import write_config as write_toml
+
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "repscan.toml"
-    path.write_text("".join(parts), encoding="utf-8")
-    return path
+    return write_toml(
+        folder / "repscan.toml",
+        agency={"name": "Bench Agency", "sender": "reports@agency.example"},
+        storage={"database": "repscan.db", "reports_dir": "out"},
+        crawl={"download_delay": 0, "autothrottle": False, "timeout": 30, "retries": 2, "max_pages": max_pages},
+        clients=[{"id": c["id"], "name": c.get("name", c["id"].title()), "recipients": [f"owner@{c['id']}.example"],
+                  "timezone": "Europe/London", "queries": list(c.get("queries", [])),
+                  "sources": [{"site": site, "url": url} for site, url in c.get("sources", ())]}
+                 for c in clients],
+    )
 
 
 # -- made-up store contents ---------------------------------------------------------

@@ -20,8 +20,9 @@ NEGATIVE_AT_OR_BELOW = 0.4  # rating / rating_max: 2 of 5 stars, as repscan.core
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.classifier_agreement", description=__doc__)
-    parser.add_argument("--real", type=Path, default=Path(os.environ.get("REPSCAN_REAL_FIXTURES", REAL)),
-                        help="folder of the real saved pages (default: ../shared/fixtures/real)")
+    real = os.environ.get("REPSCAN_REAL_PAGES") or os.environ.get("REPSCAN_REAL_FIXTURES") or REAL
+    parser.add_argument("--real", type=Path, default=Path(real),
+                        help="folder of the real saved pages (default: $REPSCAN_REAL_PAGES, else ../shared/fixtures/real)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     args = parser.parse_args(argv)
 

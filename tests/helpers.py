@@ -1,4 +1,4 @@
-"""Shared test helpers: a local website, a config writer, the CLI in a subprocess, real fixtures."""
+"""Shared test helpers: a local website, a config writer, the CLI in a subprocess, cases and real pages."""
 
 from __future__ import annotations
 
@@ -10,45 +10,58 @@ from pathlib import Path
 
 import pytest
 
+from repscan.app import configfile
+from repscan.app.cases import Case
 from repscan.app.demo.server import LocalSite, Reply
 from repscan.app.demo.site import Business, Review, jsonld_page, trustpilot_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-REAL = ROOT.parent / "shared" / "fixtures" / "real"
-
-CONFIG = """\
-[agency]
-name = "Test Agency"
-sender = "reports@agency.example"
-
-[storage]
-database = "repscan.db"
-reports_dir = "out"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = {timeout}
-retries = {retries}
-max_retry_after = 5
-
-[[clients]]
-id = "acme"
-name = "{name}"
-aliases = {aliases}
-recipients = ["owner@acme.example", "manager@acme.example"]
-timezone = "Europe/Berlin"
-{sources}
-"""
+CASES = ROOT / "tests" / "cases"
 
 
-def real_fixture(relative: str) -> Path:
-    path = REAL / relative
-    if not path.exists():
-        pytest.skip(f"real fixture {relative} not available (../shared/fixtures/real)")
-    return path
+def case(ref: str) -> Case:
+    """case("trustpilot/page-1-of-2"): the extraction case folder tests/cases/<site>/<name>."""
+    folder = CASES / ref
+    assert (folder / "meta.json").is_file(), f"no case {ref}"
+    return Case(folder)
 
+
+# Real saved pages live outside the repository (they are not ours to publish): the folder named by
+# REPSCAN_REAL_PAGES, else ../shared/fixtures/real next to the repository when it exists.
+REAL_PAGES_VARIABLE = "REPSCAN_REAL_PAGES"
+REAL_MISSING = f"real pages not found: set {REAL_PAGES_VARIABLE}"
+# Their folders are named by where the pages came from, not by our site keys: site key -> folders.
+REAL_FOLDERS = {
+    "appstore": ("app-store",), "bing": ("bing",), "blocked": ("blocked",), "brave": ("brave",),
+    "duckduckgo": ("duckduckgo",), "facebook": ("facebook",), "feed": ("rss",), "foursquare": ("foursquare",),
+    "google": ("google-serp",), "google-maps": ("google-maps", "google-places"), "googleplay": ("google-play",),
+    "jsonld": ("jsonld-reviews",), "reddit": ("reddit", "rss"), "tripadvisor": ("tripadvisor",),
+    "trustpilot": ("trustpilot",), "twitter": ("twitter",), "yelp": ("yelp",),
+}
+
+
+def _real_root() -> Path | None:
+    configured = os.environ.get(REAL_PAGES_VARIABLE)
+    path = Path(configured).expanduser() if configured else ROOT.parent / "shared" / "fixtures" / "real"
+    return path if path.is_dir() else None
+
+
+REAL = _real_root()
+
+
+def real_path(site: str, name: str) -> Path:
+    """The real saved page `name` of a site (see REAL_FOLDERS); skips the test when the pages are absent."""
+    if REAL is None:
+        pytest.skip(REAL_MISSING)
+    for folder in REAL_FOLDERS[site]:
+        if (REAL / folder / name).is_file():
+            return REAL / folder / name
+    raise AssertionError(f"{name} is in none of {REAL_FOLDERS[site]} under {REAL}")
+
+
+def real_page(site: str, name: str) -> bytes:
+    return real_path(site, name).read_bytes()
 
 def make_business(count: int, per_page: int = 5, slug: str = "acme.example", start: int = 0) -> Business:
     """`count` made-up reviews, newest first, with ids acme-<n>."""
@@ -90,12 +103,19 @@ class Site:
 
 
 def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 5, retries: int = 2,
-                 name: str = "Acme Plumbing", aliases: tuple[str, ...] = ()) -> Path:
-    blocks = "".join(f'\n[[clients.sources]]\nsite = "{site}"\nurl = "{url}"\n' for site, url in sources)
-    path = folder / "repscan.toml"
-    path.write_text(CONFIG.format(sources=blocks, timeout=timeout, retries=retries, name=name,
-                                  aliases=json.dumps(list(aliases))), encoding="utf-8")
-    return path
+                 name: str = "Acme Plumbing", aliases: tuple[str, ...] = (), **sections) -> Path:
+    """The tests' usual config: client acme with these (site, url) sources; `sections` add or replace
+    whole sections (crawl=..., search=...) of repscan.app.configfile.config_text."""
+    return configfile.write_config(folder / "repscan.toml", **{
+        "agency": {"name": "Test Agency", "sender": "reports@agency.example"},
+        "storage": {"database": "repscan.db", "reports_dir": "out"},
+        "crawl": {"download_delay": 0, "autothrottle": False, "timeout": timeout, "retries": retries,
+                  "max_retry_after": 5},
+        "clients": [{"id": "acme", "name": name, "aliases": list(aliases),
+                     "recipients": ["owner@acme.example", "manager@acme.example"], "timezone": "Europe/Berlin",
+                     "sources": [{"site": site, "url": url} for site, url in sources]}],
+        **sections,
+    })
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None,

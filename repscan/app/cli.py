@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (default: its canonical or og:url link, else the file)")
     p.add_argument("--query", help="the search query, for search engine pages")
     p.add_argument("--now", help="ISO time that relative dates are resolved against (default: now)")
+    p.add_argument("--save-case", type=Path, metavar="DIR",
+                   help="also write DIR/response.<ext>, meta.json and expected.jsonl (or expected-error.json): "
+                        "a test case of what the extractor gives now, to correct by hand")
     p.set_defaults(handler=cmd_extract)
 
     p = sub.add_parser("classify", help="JSON lines in, the same lines out with sentiment and negative")
@@ -129,9 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 # -- extract / classify -------------------------------------------------------
 
 def cmd_extract(args) -> int:
-    from scrapy.http import HtmlResponse, TextResponse
-
-    from repscan.core.items import parse_iso
+    from repscan.app.cases import looks_like_json, response_for, save_case
+    from repscan.core.items import iso_utc, parse_iso, utcnow
     from repscan.spiders.pages import LayoutError, blocked, get
 
     try:
@@ -144,31 +146,45 @@ def cmd_extract(args) -> int:
         raise Usage(f"cannot read {args.file}: {exc.strerror}") from None
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
-    is_json = body.lstrip()[:1] in (b"{", b"[")
-    cls = TextResponse if is_json else HtmlResponse
+    is_json = looks_like_json(body)
+    kind = "text" if is_json else "html"
     url = args.url or args.file.resolve().as_uri()
-    response = cls(url=url, body=body, encoding="utf-8")
+    response = response_for(body, url, kind=kind)
     if not args.url and not is_json:
         canonical = (response.css('link[rel="canonical"]::attr(href)').get()
                      or response.css('meta[property="og:url"]::attr(content)').get())
         if canonical and canonical.startswith("http"):
             response = response.replace(url=canonical)
+    now, extra = None, {"query": args.query} if args.query else {}
+
+    def save(**outcome) -> None:
+        if args.save_case:
+            suffix = args.file.suffix.lower().lstrip(".")
+            ext = "json" if is_json else suffix if suffix in ("html", "htm", "txt", "xml") else "html"
+            save_case(args.save_case, site=args.site, body=body, url=response.url, kind=kind, ext=ext,
+                      now=iso_utc(now.replace(microsecond=0)) if now else args.now, context=extra, **outcome)
+            print(f"case saved: {args.save_case}", file=sys.stderr)
+
     reason = blocked.detect(response)
     if reason:
+        save(error={"blocked": reason})
         print(f"blocked: {reason}", file=sys.stderr)
         return EXIT_BLOCKED
     try:
         now = parse_iso(args.now) if args.now else None
     except ValueError:
         raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
-    extra = {"query": args.query} if args.query else {}
+    if args.save_case and now is None:
+        now = utcnow()  # a saved case reads relative dates against a fixed time
     if extra and "query" not in inspect.signature(page.extract).parameters:
         raise Usage(f"{args.site} pages take no --query")
     try:
         items = page.extract(response, now=now, **extra)
     except LayoutError as exc:
+        save(error={"error": "LayoutError", "match": str(exc)})
         print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    save(items=items, next_page=page.next_page(response))
     for item in items:
         sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
     sys.stdout.flush()

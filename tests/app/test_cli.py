@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from helpers import ROOT, json_lines, make_business, real_fixture, run_cli, write_config
+from helpers import ROOT, case, json_lines, make_business, real_path, run_cli, write_config
+from repscan.app.cases import Case
 from repscan.app.cli import build_parser
 from repscan.app.demo.site import trustpilot_page
 from repscan.core.items import FIELDS
@@ -30,10 +31,49 @@ def test_extract_prints_every_contract_field_as_json_lines(tmp_path):
 
 
 def test_extract_block_page_exits_3_with_reason(tmp_path):
-    page = real_fixture("blocked/duckduckgo-anomaly-challenge-2026.html")
+    page = real_path("blocked", "duckduckgo-anomaly-challenge-2026.html")
     result = run_cli("extract", "jsonld", str(page))
     assert result.returncode == 3
     assert result.stderr.startswith("blocked: ") and result.stdout == ""
+
+
+def test_extract_save_case_writes_a_case_that_reads_back_to_the_same_items(tmp_path):
+    saved = case("facebook/posts-page")  # relative dates: the case keeps the time they were read against
+    folder = tmp_path / "facebook" / "new-layout"
+    result = run_cli("extract", "facebook", str(saved.body_path), "--url", saved.url, "--save-case", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["expected.jsonl", "meta.json", "response.html"]
+    new = Case(folder)
+    assert new.body == saved.body and new.url == saved.url and new.site == "facebook"
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ", new.meta["now"])
+    assert new.expected == json_lines(result.stdout) == new.extract()
+    assert new.meta["next_page"] == saved.meta["next_page"]
+    again = run_cli("extract", "facebook", str(saved.body_path), "--url", saved.url, "--now", saved.meta["now"],
+                    "--save-case", str(folder))
+    assert again.returncode == 0 and Case(folder).expected == saved.expected
+    assert Case(folder).meta["now"] == saved.meta["now"]
+
+
+def test_extract_save_case_keeps_the_query_and_json_answers(tmp_path):
+    saved = case("brave/web-page-1")
+    folder = tmp_path / "brave" / "x"
+    result = run_cli("extract", "brave", str(saved.body_path), "--url", saved.url, "--query", "Acme",
+                     "--save-case", str(folder))
+    assert result.returncode == 0, result.stderr
+    new = Case(folder)
+    assert (new.meta["response"], new.body_path.name, new.context) == ("text", "response.json", {"query": "Acme"})
+    assert {item["query"] for item in new.expected} == {"Acme"} and new.expected == new.extract()
+
+
+def test_extract_save_case_of_a_block_or_an_unknown_layout_records_the_error(tmp_path):
+    wall = run_cli("extract", "jsonld", str(case("jsonld/datadome-captcha").body_path), "--save-case",
+                   str(tmp_path / "blocked"))
+    assert wall.returncode == 3 and Case(tmp_path / "blocked").error == {"blocked": "DataDome"}
+    layout = run_cli("extract", "trustpilot", str(case("trustpilot/changed-layout").body_path), "--save-case",
+                     str(tmp_path / "layout"))
+    error = Case(tmp_path / "layout").error
+    assert layout.returncode == 1 and error["error"] == "LayoutError" and "__NEXT_DATA__" in error["match"]
+    assert not (tmp_path / "layout" / "expected.jsonl").exists()
 
 
 def test_extract_usage_errors_exit_2(tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, make_business, run_cli
+from helpers import ROOT, make_business, run_cli, write_config
 from repscan.core.config import Node
 from repscan.app.demo import smtp_server
 from repscan.app.demo.server import LocalSite, Reply
@@ -150,61 +150,24 @@ class Sites:
 
 def config(folder: Path, sites: Sites, nodes=(), feeds: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    text = f"""\
-[agency]
-name = "Test Agency"
-sender = "reports@agency.example"
-
-[storage]
-database = "repscan.db"
-reports_dir = "out"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = 10
-retries = 1
-max_pages = 10
-
-[dispatch]
-poll = 0.3
-node_timeout = 3
-{f'feeds = "{feeds}"' if feeds else ""}
-"""
-    for node in nodes:
-        text += f'\n[[nodes]]\nurl = "{node.url}"\nslots = 2\n'
-    text += f"""
-[[clients]]
-id = "acme"
-name = "Acme Plumbing"
-recipients = ["owner@acme.example"]
-
-[[clients.sources]]
-site = "trustpilot"
-url = "{sites.server.url}/review/acme.example"
-
-[[clients.sources]]
-site = "jsonld"
-url = "{sites.localhost}/reviews"
-
-[[clients]]
-id = "bravo"
-name = "Bravo Builders"
-recipients = ["owner@bravo.example"]
-
-[[clients.sources]]
-site = "trustpilot"
-url = "{sites.server.url}/review/bravo.example"
-"""
-    path = folder / "repscan.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_config(
+        folder, [],  # two clients of our own below
+        crawl={"download_delay": 0, "autothrottle": False, "timeout": 10, "retries": 1, "max_pages": 10},
+        dispatch={"poll": 0.3, "node_timeout": 3, "feeds": feeds},
+        nodes=[{"url": node.url, "slots": 2} for node in nodes],
+        clients=[
+            {"id": "acme", "name": "Acme Plumbing", "recipients": ["owner@acme.example"],
+             "sources": [{"site": "trustpilot", "url": f"{sites.server.url}/review/acme.example"},
+                         {"site": "jsonld", "url": f"{sites.localhost}/reviews"}]},
+            {"id": "bravo", "name": "Bravo Builders", "recipients": ["owner@bravo.example"],
+             "sources": [{"site": "trustpilot", "url": f"{sites.server.url}/review/bravo.example"}]},
+        ])
 
 
 def rows(db: Path, sql: str, drop=BOOKKEEPING) -> list[dict]:
     store = Store(db)
     try:
-        return [{k: v for k, v in row.items() if k not in drop} for row in store.db.query(sql)]
+        return [{k: v for k, v in row.items() if k not in drop} for row in store.query(sql)]
     finally:
         store.close()
 
@@ -212,7 +175,7 @@ def rows(db: Path, sql: str, drop=BOOKKEEPING) -> list[dict]:
 def dump(db: Path) -> dict:
     store = Store(db)
     try:
-        return {name: list(store.db.query(f"SELECT * FROM [{name}] ORDER BY rowid"))
+        return {name: store.query(f"SELECT * FROM [{name}] ORDER BY rowid")
                 for name in store.db.table_names() if not name.startswith("_")}
     finally:
         store.close()

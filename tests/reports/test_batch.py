@@ -14,6 +14,7 @@ import time
 from aiosmtpd.controller import Controller
 
 from helpers import ROOT
+from repscan.app import configfile
 from repscan.app.demo import free_port
 from repscan.core.items import make
 from repscan.core.store import Store
@@ -34,11 +35,10 @@ class SlowInbox:
 
 
 def write_config(folder):
-    clients = "".join(
-        f'\n[[clients]]\nid = "{c}"\nname = "{c.title()} Ltd"\nrecipients = ["owner@{c}.example"]\n'
-        f'report_schedule = "0 8 * * 1"\n' for c in CLIENTS)
-    path = folder / "repscan.toml"
-    path.write_text(f'[agency]\nname = "Agency"\nsender = "reports@agency.example"\n{clients}', encoding="utf-8")
+    path = configfile.write_config(
+        folder / "repscan.toml", agency={"name": "Agency", "sender": "reports@agency.example"},
+        clients=[{"id": c, "name": f"{c.title()} Ltd", "recipients": [f"owner@{c}.example"],
+                  "report_schedule": "0 8 * * 1"} for c in CLIENTS])
     store = Store(folder / "repscan.db")
     for n, client in enumerate(CLIENTS):
         store.save_items(client, [{**make("review", source="trustpilot", source_id=f"{client}-{i}",

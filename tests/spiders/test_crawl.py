@@ -24,7 +24,7 @@ def crawl(tmp_path, site, *extra, sources=("trustpilot",), **config):
     result = run_cli("--config", str(path), "crawl", "--quiet", *extra)
     store = Store(tmp_path / "repscan.db")
     try:
-        return result, store.crawls(), list(store.db.query("SELECT * FROM reviews ORDER BY source_id"))
+        return result, store.crawls(), store.query("SELECT * FROM reviews ORDER BY source_id")
     finally:
         store.close()
 
@@ -163,7 +163,7 @@ def test_edited_review_is_versioned_and_a_drop_to_one_star_is_newly_negative(tmp
     crawl(tmp_path, site, sources=(source,))
     store = Store(tmp_path / "repscan.db")
     try:
-        row = next(store.db.query("SELECT * FROM reviews WHERE source_id LIKE ?", [f"%{target.id}"]))
+        [row] = store.query("SELECT * FROM reviews WHERE source_id LIKE ?", [f"%{target.id}"])
         versions = store.versions("acme", source, row["source_id"])
     finally:
         store.close()

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from helpers import FIXTURES, REAL, Reply, run_cli
+from helpers import REAL, Reply, case, run_cli
+from repscan.app import configfile
 from repscan.core.config import load
 from repscan.app.demo.server import LocalSite
 from repscan.app.demo.site import SearchHit, duckduckgo_page
@@ -21,33 +22,16 @@ REVIEWS = SearchHit("https://www.trustpilot.com/review/acmeplumbing.example", "A
                     "Read 40 reviews of Acme Plumbing.")
 SOCIAL = SearchHit("https://www.facebook.com/acmeplumbing", "Acme Plumbing - Facebook", "Acme Plumbing. 900 likes.")
 
-CONFIG = """\
-[agency]
-name = "Test Agency"
-sender = "reports@agency.example"
 
-[search]
-engines = ["duckduckgo", "bing"]
-delay = 0
 
-[search.base_urls]
-duckduckgo = "{url}"
-bing = "{url}"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = 5
-retries = 0
-
-[[clients]]
-id = "acme"
-name = "Acme Plumbing"
-domains = ["acmeplumbing.example"]
-profiles = ["https://www.facebook.com/acmeplumbing"]
-recipients = ["owner@acmeplumbing.example"]
-queries = ["Acme Plumbing"]
-"""
+def search_config(path, url, engines=("duckduckgo", "bing"), delay=0, queries=("Acme Plumbing",)):
+    return configfile.write_config(
+        path, agency={"name": "Test Agency", "sender": "reports@agency.example"},
+        search={"engines": list(engines), "delay": delay, "base_urls": {"duckduckgo": url, "bing": url}},
+        crawl={"download_delay": 0, "autothrottle": False, "timeout": 5, "retries": 0},
+        clients=[{"id": "acme", "name": "Acme Plumbing", "domains": ["acmeplumbing.example"],
+                  "profiles": ["https://www.facebook.com/acmeplumbing"], "recipients": ["owner@acmeplumbing.example"],
+                  "queries": list(queries)}])
 
 
 class Engines:
@@ -61,13 +45,12 @@ class Engines:
         if path == "/html/":
             return Reply(body=duckduckgo_page(query["q"][0], self.hits))
         if path == "/search":
-            return Reply(body=(FIXTURES / "search" / "bing" / "serp-page-1.html").read_bytes())
+            return Reply(body=case("bing/serp-page-1").body)
         return None
 
 
 def crawl(tmp_path, engines):
-    path = tmp_path / "repscan.toml"
-    path.write_text(CONFIG.format(url=engines.server.url), encoding="utf-8")
+    path = search_config(tmp_path / "repscan.toml", engines.server.url)
     result = run_cli("--config", str(path), "crawl", "--quiet")
     return load(path), result
 
@@ -114,8 +97,8 @@ def test_two_crawls_store_ranks_and_classes_and_the_report_shows_movement(tmp_pa
 
 def test_challenge_instead_of_results_is_blocked(tmp_path):
     engines = Engines()
-    challenge = (REAL / "blocked" / "duckduckgo-anomaly-challenge-2026.html")
-    body = challenge.read_bytes() if challenge.exists() else (
+    challenge = REAL / "blocked" / "duckduckgo-anomaly-challenge-2026.html" if REAL else None
+    body = challenge.read_bytes() if challenge and challenge.exists() else (
         b'<html><body><form id="challenge-form" action="/anomaly.js?sv=html"><div class="anomaly-modal__modal"'
         b' data-testid="anomaly-modal"></div></form></body></html>')
     with engines.server:
@@ -135,11 +118,8 @@ def test_challenge_instead_of_results_is_blocked(tmp_path):
 def test_queries_to_one_engine_are_spaced_by_the_configured_delay(tmp_path):
     engines = Engines()
     with engines.server:
-        path = tmp_path / "repscan.toml"
-        text = CONFIG.format(url=engines.server.url).replace("delay = 0", "delay = 1.5").replace(
-            'engines = ["duckduckgo", "bing"]', 'engines = ["duckduckgo"]').replace(
-            'queries = ["Acme Plumbing"]', 'queries = ["Acme Plumbing", "Acme Plumbing reviews", "Acme Plumbing complaints"]')
-        path.write_text(text, encoding="utf-8")
+        path = search_config(tmp_path / "repscan.toml", engines.server.url, engines=("duckduckgo",), delay=1.5,
+                             queries=("Acme Plumbing", "Acme Plumbing reviews", "Acme Plumbing complaints"))
         result = run_cli("--config", str(path), "crawl", "--quiet")
         assert result.returncode == 0, result.stderr[-2000:]
         times = [t for hit, t in zip(engines.server.hits, engines.server.hit_times) if hit.startswith("/html/")]

@@ -13,64 +13,31 @@ from repscan.core.items import utcnow
 DEMO_PORT = 8734  # fixed, so review URLs (and JSON-LD ids) stay the same between runs
 CLIENT_ID = "harbour-lane"
 
-CONFIG = """\
-# Written by `repscan demo`: one client; its review sites, mentions and search served from 127.0.0.1.
-[agency]
-name = "Northwind Reputation (demo)"
-sender = "reports@northwind.example"
 
-[agency.branding]
-primary_color = "#1f3a5f"
-accent_color = "#c0392b"
-contact = "Northwind Reputation · +44 20 7946 0000 · hello@northwind.example"
+def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
+    """The demo's repscan.toml: one client, its review sites, mentions and a search engine served from `site`."""
+    from repscan.app.configfile import config_text
 
-[storage]
-database = "repscan.db"
-reports_dir = "reports"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-timeout = 10
-retries = 2
-
-[search]
-engines = ["duckduckgo"]
-delay = 0
-
-[search.base_urls]
-duckduckgo = "{site}"
-
-[[clients]]
-id = "{client_id}"
-name = "Harbour Lane Bakery"
-aliases = ["Harbour Lane", "HLB"]
-domains = ["harbourlanebakery.example"]
-profiles = ["https://www.facebook.com/harbourlanebakery"]
-recipients = ["owner@harbourlanebakery.example"]
-timezone = "Europe/London"
-queries = ["Harbour Lane Bakery"]
-
-[[clients.sources]]
-site = "trustpilot"
-url = "{site}/review/harbourlanebakery.example"
-
-[[clients.sources]]
-site = "jsonld"
-url = "{site}/reviews"
-
-[[clients.sources]]
-site = "facebook"
-url = "{site}/HarbourLaneBakery"
-
-[[clients.sources]]
-site = "reddit"
-url = "{site}/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"
-
-[[clients.sources]]
-site = "feed"
-url = "{site}/alerts/feeds/00000000000000000001/0000000000000000002"
-"""
+    return config_text(
+        comment="Written by `repscan demo`: one client; its review sites, mentions and search served from 127.0.0.1.",
+        agency={"name": "Northwind Reputation (demo)", "sender": "reports@northwind.example",
+                "branding": {"primary_color": "#1f3a5f", "accent_color": "#c0392b",
+                             "contact": "Northwind Reputation · +44 20 7946 0000 · hello@northwind.example"}},
+        storage={"database": "repscan.db", "reports_dir": "reports"},
+        crawl={"download_delay": 0, "autothrottle": False, "timeout": 10, "retries": 2},
+        search={"engines": ["duckduckgo"], "delay": 0, "base_urls": {"duckduckgo": site}},
+        clients=[{
+            "id": client_id, "name": "Harbour Lane Bakery", "aliases": ["Harbour Lane", "HLB"],
+            "domains": ["harbourlanebakery.example"], "profiles": ["https://www.facebook.com/harbourlanebakery"],
+            "recipients": ["owner@harbourlanebakery.example"], "timezone": "Europe/London",
+            "queries": ["Harbour Lane Bakery"],
+            "sources": [{"site": "trustpilot", "url": f"{site}/review/harbourlanebakery.example"},
+                        {"site": "jsonld", "url": f"{site}/reviews"},
+                        {"site": "facebook", "url": f"{site}/HarbourLaneBakery"},
+                        {"site": "reddit", "url": f"{site}/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"},
+                        {"site": "feed", "url": f"{site}/alerts/feeds/00000000000000000001/0000000000000000002"}],
+        }],
+    )
 
 
 def route_for(now):
@@ -191,7 +158,7 @@ def run_demo(folder: Path) -> int:
     with LocalSite(route, port=port) as site, smtp_server(outbox) as smtp:
         host["url"] = site.url
         config_path = folder / "repscan.toml"
-        config_path.write_text(CONFIG.format(client_id=CLIENT_ID, site=site.url), encoding="utf-8")
+        config_path.write_text(demo_config(site.url), encoding="utf-8")
         cfg = config_mod.load(config_path)
         print(f"demo: serving made-up review pages at {site.url}, SMTP at 127.0.0.1:{smtp.port}")
         print(f"demo: config {config_path}")

@@ -1,44 +1,29 @@
-"""Block detection: vendor challenge pages are caught, review pages that merely mention them are not."""
+"""Block detection beyond the cases (each vendor page is a case in tests/cases with expected-error.json
+{"blocked": reason}, and every other case is checked not to be blocked): markup without the status,
+edited pages, inline markers, JSON answers, the real pages."""
 
 from __future__ import annotations
 
 import pytest
 from scrapy.http import Response, TextResponse
 
-from repscan.spiders.pages import blocked, jsonld
-
-from .conftest import FIXTURES, REAL
+from helpers import REAL, REAL_FOLDERS, REAL_MISSING, case, real_page
+from repscan.spiders.pages import blocked
 
 URL = "https://kettleandcrumb.example/reviews/"
 
 
-@pytest.mark.parametrize("name, url, status, reason", [
-    ("cloudflare-just-a-moment.html", URL, 403, "Cloudflare challenge"),
-    ("cloudflare-blocked.html", URL, 403, "Cloudflare block"),
-    ("google-sorry-unusual-traffic.html", "https://www.google.com/sorry/index?continue=x", 429,
-     "unusual traffic"),
-    ("recaptcha-interstitial.html", URL, 200, "reCAPTCHA"),
-    ("hcaptcha-interstitial.html", URL, 200, "hCaptcha"),
-    ("login-wall.html", "https://www.facebook.com/login/?next=https%3A%2F%2Fwww.facebook.com%2Fx", 200,
-     "login wall"),
-    ("datadome-captcha.html", URL, 403, "DataDome"),
-    ("perimeterx-press-and-hold.html", URL, 403, "PerimeterX"),
-])
-def test_block_pages(load, name, url, status, reason):
-    assert blocked.detect(load(f"blocked/{name}", url, status=status)) == reason
-
-
 @pytest.mark.parametrize("name", [
-    "cloudflare-just-a-moment.html", "datadome-captcha.html", "perimeterx-press-and-hold.html",
-    "google-sorry-unusual-traffic.html", "login-wall.html",
+    "jsonld/cloudflare-just-a-moment", "jsonld/datadome-captcha", "jsonld/perimeterx-press-and-hold",
+    "google/google-sorry-unusual-traffic", "facebook/login-wall",
 ])
-def test_markup_alone_is_enough_even_with_status_200(load, name):
-    url = "https://www.facebook.com/login/" if name == "login-wall.html" else URL
-    assert blocked.detect(load(f"blocked/{name}", url)) is not None
+def test_markup_alone_is_enough_even_with_status_200(name):
+    url = "https://www.facebook.com/login/" if name.endswith("login-wall") else URL
+    assert blocked.detect(case(name).response(url, status=200)) is not None
 
 
-def test_cloudflare_detected_by_its_script_when_the_ids_change(load, respond):
-    body = load("blocked/cloudflare-just-a-moment.html", URL).text.replace("challenge-error-text", "x")
+def test_cloudflare_detected_by_its_script_when_the_ids_change(respond):
+    body = case("jsonld/cloudflare-just-a-moment").body.decode().replace("challenge-error-text", "x")
     assert blocked.detect(respond(body, URL, status=403)) == "Cloudflare challenge"
 
 
@@ -47,15 +32,13 @@ def test_cloudflare_mitigation_header(respond):
     assert blocked.detect(response) == "Cloudflare challenge"
 
 
-def test_login_form_on_a_bare_page_anywhere_is_a_wall(load):
-    assert blocked.detect(load("blocked/login-wall.html", "https://www.facebook.com/kettleandcrumb/reviews")) == (
-        "login wall")
+def test_login_form_on_a_bare_page_anywhere_is_a_wall():
+    response = case("facebook/login-wall").response("https://www.facebook.com/kettleandcrumb/reviews")
+    assert blocked.detect(response) == "login wall"
 
 
-def test_review_page_mentioning_captcha_and_login_is_not_blocked(load):
-    response = load("blocked/review-page-mentions-captcha.html", URL)
-    assert blocked.detect(response) is None
-    reviews = [item for item in jsonld.extract(response) if item["kind"] == "review"]
+def test_review_page_mentioning_captcha_and_login_is_a_case_not_a_block():
+    reviews = [item for item in case("jsonld/review-page-mentions-captcha").expected if item["kind"] == "review"]
     assert [r["author"] for r in reviews] == ["Dana Frost", "Owen Price"]
     assert "captcha" in reviews[0]["text"]
 
@@ -115,14 +98,6 @@ def test_json_responses(respond):
     assert blocked.detect(challenge) == "Cloudflare challenge"
 
 
-@pytest.mark.parametrize("path", sorted(
-    str(p.relative_to(FIXTURES)) for folder in ("trustpilot", "jsonld")
-    for p in (FIXTURES / folder).glob("*.html")
-))
-def test_our_content_pages_are_not_blocked(load, path):
-    assert blocked.detect(load(path, URL)) is None
-
-
 def test_blocked_exception_carries_the_reason():
     error = blocked.Blocked("DataDome", url=URL)
     assert (str(error), error.reason, error.url) == ("DataDome", "DataDome", URL)
@@ -130,23 +105,23 @@ def test_blocked_exception_carries_the_reason():
 
 # The real pages.
 
-def test_real_duckduckgo_challenge(real, respond):
-    body = real("blocked/duckduckgo-anomaly-challenge-2026.html")
+def test_real_duckduckgo_challenge(respond):
+    body = real_page("blocked", "duckduckgo-anomaly-challenge-2026.html")
     response = respond(body, "https://html.duckduckgo.com/html/?q=kettle+and+crumb")
     assert blocked.detect(response) == "DuckDuckGo anomaly challenge"
 
 
 REAL_CONTENT = sorted(
-    str(p.relative_to(REAL)) for p in REAL.glob("*/*.htm*") if p.parent.name != "blocked"
-) if REAL.is_dir() else []
+    str(p.relative_to(REAL)) for p in REAL.glob("*/*.htm*") if p.parent.name not in REAL_FOLDERS["blocked"]
+) if REAL else []
 
 
-@pytest.mark.skipif(not REAL_CONTENT, reason=f"real fixtures not available: {REAL}")
+@pytest.mark.skipif(not REAL_CONTENT, reason=REAL_MISSING)
 @pytest.mark.parametrize("name", REAL_CONTENT or ["none"])
-def test_real_review_pages_are_not_blocked(real, respond, name):
-    assert blocked.detect(respond(real(name), "https://www.example.com/reviews/x")) is None
+def test_real_review_pages_are_not_blocked(respond, name):
+    assert blocked.detect(respond((REAL / name).read_bytes(), "https://www.example.com/reviews/x")) is None
 
 
-def test_real_trustpilot_page_is_not_blocked(real, respond):
-    body = real("trustpilot/eventnet-de-review-page-prettified-2024.html")
+def test_real_trustpilot_page_is_not_blocked(respond):
+    body = real_page("trustpilot", "eventnet-de-review-page-prettified-2024.html")
     assert blocked.detect(respond(body, "https://www.trustpilot.com/review/eventnet.de")) is None

@@ -1,4 +1,5 @@
-"""Facebook pages (m.facebook.com): posts, "more" payloads, a post's comments, relative times; the real 2021 cassette."""
+"""Facebook beyond its cases (tests/cases/facebook): the clock, redirects, other hosts, start URLs, relative
+times and counts; the real 2021 cassette."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from helpers import case, real_page
 from repscan.spiders.pages import LayoutError, facebook
 from repscan.spiders.pages.common.dates import social_time
 from repscan.spiders.pages.common.values import abbreviated_count
@@ -14,97 +16,29 @@ from repscan.spiders.pages.common.values import abbreviated_count
 M = "https://m.facebook.com"
 PAGE = f"{M}/HarbourLaneBakery"
 NOW = datetime(2025, 11, 8, 12, 0, tzinfo=timezone.utc)  # a Saturday
-CURSOR = ("{M}/page_content_list_view/more/?page_id=100200300400500&start_cursor=%7B%22timeline_cursor%22%3A%22"
-          "{cursor}%22%2C%22timeline_section_cursor%22%3Anull%2C%22has_next_page%22%3Atrue%7D&num_to_fetch=4"
-          "&surface_type=posts_tab")
 
 
-def post(source_id, **fields):
-    item = {"kind": "post", "source": "facebook", "source_id": source_id, "url": f"{PAGE}/posts/{source_id}",
-            "parent_url": None, "author": "Harbour Lane Bakery", "title": None, "text": None, "published_at": None,
-            "score": None, "comments_count": None}
-    assert set(fields) <= set(item), set(fields) - set(item)
-    item.update(fields)
-    return item
-
-
-PUMPKIN = "🎃 Pumpkin loaves are back from Saturday!\nPre-order in the app or call us."
-
-
-def test_posts_page_every_field_exact_epoch_and_relative_fallback(load):
-    response = load("facebook/posts-page.html", f"{PAGE}/posts/")
-    assert facebook.extract(response, now=NOW) == [
-        post("900000000000002", text=PUMPKIN, published_at="2025-11-03T17:05:00Z", score=128, comments_count=14),
-        post("900000000000001", text="We're closed on Monday for a staff training day. Sorry for any inconvenience"
-                                     " — see you Tuesday",
-             published_at="2025-11-07T16:20:00Z", score=1),
-    ]
-    assert facebook.next_page(response) == CURSOR.format(M=M, cursor="AQHRexampleCursorOne")
-
-
-def test_without_now_relative_dates_are_read_against_the_current_time(load):
+def test_without_now_relative_dates_are_read_against_the_current_time():
     before = datetime.now(timezone.utc)
-    items = facebook.extract(load("facebook/posts-page.html", f"{PAGE}/posts/"))
+    items = facebook.extract(case("facebook/posts-page").response())
     after = datetime.now(timezone.utc)
     assert items[0]["published_at"] == "2025-11-03T17:05:00Z"
     yesterdays = {f"{(moment - timedelta(days=1)).date()}T16:20:00Z" for moment in (before, after)}
     assert items[1]["published_at"] in yesterdays
 
 
-def test_more_payload_wraps_posts_and_the_next_cursor_in_json(load):
-    response = load("facebook/more-payload.txt", CURSOR.format(M=M, cursor="AQHRexampleCursorOne"))
-    assert facebook.extract(response, now=NOW) == [
-        post("899999999999990", text="Sourdough class on 15 November: 6 places left.",
-             published_at="2025-10-28T09:00:00Z", score=57, comments_count=1),
-    ]
-    assert facebook.next_page(response) == CURSOR.format(M=M, cursor="AQHRexampleCursorTwo")
-
-
-def test_last_more_payload_is_empty_and_ends_the_paging(load):
-    response = load("facebook/more-payload-last.txt", CURSOR.format(M=M, cursor="AQHRexampleCursorTwo"))
-    assert facebook.extract(response, now=NOW) == []
-    assert facebook.next_page(response) is None
-
-
-def test_post_page_gives_the_post_and_its_comments_from_the_hidden_markup(load):
-    url = f"{PAGE}/posts/900000000000002"
-    parent = url
-    response = load("facebook/post-page.html", url)
-
-    def comment(cid, author, text, when):
-        return post(f"900000000000002_{cid}", url=f"{parent}?comment_id={cid}", parent_url=parent, author=author,
-                    text=text, published_at=when)
-
-    assert facebook.extract(response, now=NOW) == [
-        post("900000000000002", text=PUMPKIN, published_at="2025-11-03T17:05:00Z"),
-        comment("910000000000001", "Ciara Walsh", "Ordered two for Saturday! 🧡", "2025-11-08T10:00:00Z"),
-        comment("910000000000002", "Tomás Ó Briain", "Last year's were dry, hope these are better\nWill try one anyway",
-                "2025-11-07T09:15:00Z"),
-        comment("910000000000003", "Niamh", "Do you deliver to Howth?", "2025-11-06T00:00:00Z"),
-        comment("910000000000004", "Eoin", "Still waiting on a refund for my cake order from last month.",
-                "2025-11-05T00:00:00Z"),
-    ]
-    assert facebook.next_page(response) is None
-
-
-def test_post_page_reached_by_redirect_keeps_the_canonical_post_url(load):
-    response = load("facebook/post-page.html", f"{M}/story.php?story_fbid=900000000000002&id=100200300400500")
+def test_post_page_reached_by_redirect_keeps_the_canonical_post_url():
+    response = case("facebook/post-page").response(f"{M}/story.php?story_fbid=900000000000002&id=100200300400500")
     items = facebook.extract(response, now=NOW)
     assert {item["parent_url"] for item in items[1:]} == {f"{PAGE}/posts/900000000000002"}
     assert items[0]["url"] == f"{PAGE}/posts/900000000000002"
 
 
-def test_served_from_localhost(load):
-    response = load("facebook/posts-page.html", "http://127.0.0.1:8765/HarbourLaneBakery/posts/")
+def test_served_from_localhost():
+    response = case("facebook/posts-page").response("http://127.0.0.1:8765/HarbourLaneBakery/posts/")
     assert facebook.extract(response, now=NOW)[0]["url"] == \
         "http://127.0.0.1:8765/HarbourLaneBakery/posts/900000000000002"
     assert facebook.next_page(response).startswith("http://127.0.0.1:8765/page_content_list_view/more/?")
-
-
-@pytest.mark.parametrize("name", ["jsonld/no-markup.html", "trustpilot/page-1-of-2.html"])
-def test_foreign_pages_are_layout_errors(load, name):
-    with pytest.raises(LayoutError):
-        facebook.extract(load(name, f"{PAGE}/posts/"), now=NOW)
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -160,14 +94,14 @@ def test_social_time_without_now_reads_only_full_dates():
 
 # The real cassette: m.facebook.com/Nintendo/posts/ and what followed, recorded 8 June 2021.
 
-REAL = "facebook/nintendo-page-posts-vcr-2021.yaml"
+REAL = "nintendo-page-posts-vcr-2021.yaml"
 REAL_NOW = datetime(2021, 6, 8, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def cassette(real):
+def cassette():
     yaml = pytest.importorskip("yaml")
-    data = yaml.safe_load(real(REAL))
+    data = yaml.safe_load(real_page("facebook", REAL))
     pages = []
     for interaction in data["interactions"]:
         body = interaction["response"]["body"]["string"]

@@ -1,4 +1,4 @@
-"""Generic schema.org extraction: every field on our pages, de-duplication and counts on the real one."""
+"""Schema.org beyond its cases (tests/cases/jsonld): id rules, inline markup, next links; the real recipe page."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import json
 
 import pytest
 
-from repscan.spiders.pages import LayoutError, jsonld
+from helpers import case, real_page
+from repscan.spiders.pages import jsonld
 from repscan.spiders.pages.common import dates, values
 
 DENTIST = "https://harbourlane.example/reviews/"
 TENT = "https://shop.example/products/trailblazer-2"
-FLORIST = "https://mossandfern.example/reviews"
-CAFE = "https://cafelumiere.example/"
-REAL_PAGE = "jsonld-reviews/chefjeanpierre-beef-bourguignon-2024.html"
+REAL_PAGE = "chefjeanpierre-beef-bourguignon-2024.html"
 REAL_URL = "https://chefjeanpierre.com/recipes/beef-bourguignon-recipe/"
 
 
@@ -35,96 +34,21 @@ def business(page, name, rating, review_count):
             "review_count": review_count}
 
 
-LOCAL_BUSINESS = [
-    review(
-        DENTIST, "https://harbourlane.example/reviews/#review-101",
-        url="https://harbourlane.example/reviews/101/", author="Grace Liu", rating=5,
-        title="Painless cleaning",
-        text="Dr. Okafor explained every step & the cleaning didn\u2019t hurt at all.",
-        language="en", published_at="2024-03-05T13:30:00Z",
-        reply_text="Thanks Grace, see you in six months!", reply_at="2024-03-06T00:00:00Z",
-    ),
-    review(
-        DENTIST, "50b660fda76d04c9", author="Mihai Ionescu", rating=3.5, title="Bine, dar aglomerat",
-        text="Tratament bun, însă am așteptat 40 de minute.\nParcarea e greu de găsit.",
-        published_at="2024-02-11T00:00:00Z",
-    ),
-    review(
-        DENTIST, "https://harbourlane.example/#review-kai", author="Kai Müller, Lea Müller",
-        rating=8, rating_max=10, text="Kinderfreundlich, wir kommen wieder.", language="de",
-        published_at="2024-01-20T09:00:00Z", updated_at="2024-01-22T10:00:00Z",
-        reply_text="Danke, Familie Müller!", reply_at="2024-01-21T07:00:00Z",
-    ),
-    business(DENTIST, "Harbour Lane Dental", 4.5, 3),
-]
-
-PRODUCT = [
-    review(
-        TENT, "https://shop.example/products/trailblazer-2/reviews/9001",
-        url="https://shop.example/products/trailblazer-2/reviews/9001", author="Sam Park", rating=4,
-        title="Survived a storm",
-        text="Kept us dry through a night of heavy rain. Poles feel a bit flimsy.",
-        published_at="2023-09-01T00:00:00Z",
-    ),
-    review(
-        TENT, "85f4c240bfa46cc8", author="Ірина Шевченко", rating=2,
-        text="Блискавка зламалася після другого походу.", language="uk",
-        published_at="2023-08-15T00:15:00Z",
-    ),
-    business(TENT, "Trailblazer 2 Tent", 4.2, 57),
-]
-
-MICRODATA = [
-    review(
-        FLORIST, "42f8884c6464d284", author="Noor Haddad", rating=5, title="Wedding bouquets",
-        text="The bouquets were stunning.\nDelivered on time & still fresh two days later.",
-        published_at="2024-04-02T00:00:00Z",
-    ),
-    review(
-        FLORIST, "aecc2bc0e273b7a4", author="Li Wei 李伟", rating=4,
-        text="Lovely peonies, a little pricey.\nWould order again 🌸",
-        published_at="2024-03-15T02:00:00Z",
-    ),
-    business(FLORIST, "Moss & Fern Florist", 4.5, 2),
-]
-
-BROKEN_BLOCK = [
-    review(
-        CAFE, "a11811bc5ed9f6bc", author="Bea Ortiz", rating=4,
-        text="Great flat white ☕\nand a quiet corner to work.", published_at="2024-05-05T00:00:00Z",
-        reply_text="Merci Bea ! À bientôt.", reply_at="2024-05-06T08:00:00Z",
-    ),
-    business(CAFE, "Café Lumière", 4, 1),
-]
-
-
-@pytest.mark.parametrize("name, url, expected", [
-    ("local-business-graph.html", DENTIST, LOCAL_BUSINESS),
-    ("product-list.html", TENT, PRODUCT),
-    ("microdata.html", FLORIST, MICRODATA),
-    ("broken-block.html", CAFE, BROKEN_BLOCK),
-    ("no-reviews.html", "https://quaysidejoinery.example/contact/", []),
-], ids=["graph", "top-level-list", "microdata", "broken-block", "no-reviews"])
-def test_every_field(load, name, url, expected):
-    assert jsonld.extract(load(f"jsonld/{name}", url)) == expected
+LOCAL_BUSINESS = case("jsonld/local-business-graph")
 
 
 def test_hash_ids_are_sha1_of_page_author_date_and_text():
     text = "Tratament bun, însă am așteptat 40 de minute.\nParcarea e greu de găsit."
     key = "\x1f".join([DENTIST, "Mihai Ionescu", "2024-02-11T00:00:00Z", text[:200]])
     assert hashlib.sha1(key.encode()).hexdigest()[:16] == "50b660fda76d04c9"
+    assert LOCAL_BUSINESS.expected[1]["source_id"] == "50b660fda76d04c9"
 
 
-def test_ids_are_stable_across_query_strings_and_fragments(load):
-    again = jsonld.extract(load("jsonld/local-business-graph.html", DENTIST + "?utm_source=x#top"))
-    assert [item.get("source_id") for item in again] == [item.get("source_id") for item in LOCAL_BUSINESS]
+def test_ids_are_stable_across_query_strings_and_fragments():
+    again = jsonld.extract(LOCAL_BUSINESS.response(DENTIST + "?utm_source=x#top"))
+    assert [item.get("source_id") for item in again] == [item.get("source_id") for item in LOCAL_BUSINESS.expected]
     assert again[1]["url"] == DENTIST + "?utm_source=x#top"
     assert again[1]["business_url"] == DENTIST
-
-
-def test_no_markup_at_all_is_a_layout_error(load):
-    with pytest.raises(LayoutError, match="no schema.org markup"):
-        jsonld.extract(load("jsonld/no-markup.html", "https://quaysidejoinery.example/"))
 
 
 def test_script_type_is_case_insensitive(respond):
@@ -132,12 +56,6 @@ def test_script_type_is_case_insensitive(respond):
             ' "reviewBody": "Ok.", "reviewRating": {"ratingValue": 3}}</script></head></html>')
     (item,) = jsonld.extract(respond(page, "https://x.example/"))
     assert (item["source_id"], item["text"], item["rating"]) == ("https://x.example/r1", "Ok.", 3)
-
-
-def test_only_broken_json_ld_is_a_layout_error(respond):
-    page = '<html><head><script type="application/ld+json">{"@type": "Review",</script></head></html>'
-    with pytest.raises(LayoutError, match="1 JSON-LD blocks, 1 broken"):
-        jsonld.extract(respond(page, CAFE))
 
 
 def _page(*blocks) -> str:
@@ -206,19 +124,10 @@ def test_review_reply_only_when_the_business_wrote_it(respond):
     assert (item["reply_text"], item["reply_at"]) == (None, None)
 
 
-def test_duplicate_blocks_collapse_and_fill_gaps(load):
-    items = jsonld.extract(load("jsonld/product-list.html", TENT))
+def test_duplicate_blocks_collapse_and_fill_gaps():
+    items = case("jsonld/product-list").expected
     assert [item["kind"] for item in items] == ["review", "review", "business"]
     assert items[1]["language"] == "uk"  # only the second copy says so
-
-
-def test_next_page_from_link_rel_next(load):
-    assert jsonld.next_page(load("jsonld/local-business-graph.html", DENTIST)) == (
-        "https://harbourlane.example/reviews/page/2/")
-
-
-def test_next_page_skips_next_post_links(load):
-    assert jsonld.next_page(load("jsonld/product-list.html", TENT)) == f"{TENT}?page=2#reviews"
 
 
 @pytest.mark.parametrize("url, href, expected", [
@@ -235,18 +144,14 @@ def test_next_page_rules(respond, url, href, expected):
     assert jsonld.next_page(respond(page, url)) == expected
 
 
-def test_no_next_link(load):
-    assert jsonld.next_page(load("jsonld/microdata.html", FLORIST)) is None
-
-
 def test_start_url_is_unchanged():
     assert jsonld.start_url(f"{TENT}?page=1#reviews") == f"{TENT}?page=1#reviews"
 
 
 # The real page: a WordPress recipe with the same 12 reviews in two JSON-LD blocks.
 
-def test_real_page(real, respond):
-    response = respond(real(REAL_PAGE), REAL_URL)
+def test_real_page(respond):
+    response = respond(real_page("jsonld", REAL_PAGE), REAL_URL)
     items = jsonld.extract(response)
     reviews = [item for item in items if item["kind"] == "review"]
     assert len(reviews) == 12
@@ -267,7 +172,7 @@ def test_real_page(real, respond):
         business(REAL_URL, "Awesome Beef Bourguignon Recipe!", 4.34, 12)]
     # The theme's rel=next points at the next recipe, not at more reviews.
     assert jsonld.next_page(response) is None
-    again = jsonld.extract(respond(real(REAL_PAGE), REAL_URL + "?utm_medium=email"))
+    again = jsonld.extract(respond(real_page("jsonld", REAL_PAGE), REAL_URL + "?utm_medium=email"))
     assert [r["source_id"] for r in again[:-1]] == [r["source_id"] for r in reviews]
 
 

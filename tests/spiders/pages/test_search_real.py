@@ -9,23 +9,21 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-from helpers import REAL
+from helpers import real_path
 from repscan.spiders.pages import blocked, bing, brave, duckduckgo, google
 
 yaml = pytest.importorskip("yaml")
 
-DDG = "duckduckgo/html-serp-fake-cache-bypass-vcr-2020.yaml"
-BING = "bing/serp-fake-cache-bypass-vcr-2020.yaml"
-GOOGLE = "google-serp/serp-fake-cache-bypass-vcr-2020.yaml"
-BRAVE = "brave/web-search-empty-bad-results-2025.json.gz"
+DDG = ("duckduckgo", "html-serp-fake-cache-bypass-vcr-2020.yaml")
+BING = ("bing", "serp-fake-cache-bypass-vcr-2020.yaml")
+GOOGLE = ("google", "serp-fake-cache-bypass-vcr-2020.yaml")
+BRAVE = ("brave", "web-search-empty-bad-results-2025.json.gz")
 
 
 @lru_cache(maxsize=None)
-def _recorded(name: str) -> tuple[str, str]:
+def _recorded(name: tuple[str, str]) -> tuple[str, str]:
     """(URL, body) of the cassette's 200 response; VCR keeps the decoded body as a YAML string."""
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"real fixture not available: {path}")
+    path = real_path(*name)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(path.read_bytes(), Loader=loader)
     for interaction in data["interactions"]:
@@ -36,7 +34,7 @@ def _recorded(name: str) -> tuple[str, str]:
     raise AssertionError(f"{name} has no 200 response with a body")
 
 
-def recorded(name: str) -> HtmlResponse:
+def recorded(name: tuple[str, str]) -> HtmlResponse:
     url, body = _recorded(name)
     return HtmlResponse(url=url, body=body.encode("utf-8"), encoding="utf-8")
 
@@ -109,15 +107,13 @@ def test_google_page():
         "&start=11&sa=N&ved=2ahUKEwi99qCbzdHqAhVIE4gKHYq1D_U4ARDw0wN6BAgMEDw")
 
 
-@pytest.mark.parametrize("name", [DDG, BING, GOOGLE])
+@pytest.mark.parametrize("name", [DDG, BING, GOOGLE], ids=["duckduckgo", "bing", "google"])
 def test_real_result_pages_are_not_blocked(name):
     assert blocked.detect(recorded(name)) is None
 
 
 def test_brave_empty_response():
-    path = REAL / BRAVE
-    if not path.is_file():
-        pytest.skip(f"real fixture not available: {path}")
+    path = real_path(*BRAVE)
     url = "https://api.search.brave.com/res/v1/web/search?q=%5C&count=20"
     for body in (gzip.decompress(path.read_bytes()), path.read_bytes()):
         response = TextResponse(url=url, body=body, encoding="utf-8", headers={"Content-Type": "application/json"})

@@ -1,0 +1,55 @@
+"""Every extraction case in tests/cases/<site>/<name>/: the items, field by field, and the next page.
+
+A case is a saved response with meta.json (url, status, headers, now, context) and either
+expected.jsonl (every item, every field) or expected-error.json (a LayoutError, a block).
+`repscan extract SITE FILE --save-case DIR` writes a new one from what the extractor gives today.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import CASES
+from repscan.app.cases import find_cases
+from repscan.spiders.pages import SITES, LayoutError, blocked, get
+
+ALL = find_cases(CASES)
+
+
+def differences(name: str, items: list[dict], expected: list[dict]) -> list[str]:
+    """One line per differing field, naming the case, the item's index and the field."""
+    found = []
+    if len(items) != len(expected):
+        found.append(f"{name}: {len(items)} items, expected {len(expected)}")
+    for index, (item, wanted) in enumerate(zip(items, expected)):
+        for field in dict.fromkeys([*wanted, *item]):
+            got, want = item.get(field, "<missing>"), wanted.get(field, "<missing>")
+            if got != want or isinstance(got, bool) != isinstance(want, bool):
+                found.append(f"{name}: item {index} ({item.get('kind')} {item.get('source_id', '')}) "
+                             f"field {field!r}: got {got!r}, expected {want!r}")
+    return found
+
+
+def test_there_are_cases_for_every_source_with_saved_pages():
+    assert len(ALL) >= 100
+    assert {c.folder.parent.name for c in ALL} <= set(SITES)
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_case(case):
+    meta, error = case.meta, case.error or {}
+    assert meta["site"] == case.folder.parent.name, "a case lives in the folder of its site key"
+    assert (case.expected is None) != (case.error is None), "expected.jsonl or expected-error.json, not both"
+    response = case.response()
+    assert blocked.detect(response) == error.get("blocked")
+    if "error" in error:
+        assert error["error"] == "LayoutError"
+        with pytest.raises(LayoutError, match=re.escape(error["match"])):
+            case.extract(response)
+    elif not error:
+        problems = differences(case.name, case.extract(response), case.expected)
+        assert not problems, "\n".join(problems)
+    if "next_page" in meta:
+        assert get(case.site).next_page(response) == meta["next_page"], f"{case.name}: next_page"
