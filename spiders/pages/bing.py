@@ -50,9 +50,6 @@ def next_page(response) -> str | None:
     return serp.next_link(response, 'a.sb_pagN, a[title="Next page"], a[aria-label="Next page"]')
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _target(response, link) -> str | None:
     """The real URL behind a bing.com/ck/a?...&u=a1<base64url> click link."""

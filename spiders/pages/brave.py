@@ -64,9 +64,6 @@ def next_page(response) -> str | None:
     return urls.with_params(response.url, offset=offset + 1)
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}

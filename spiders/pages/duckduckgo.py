@@ -83,9 +83,6 @@ def next_page(response) -> str | None:
     return None if target == response.url else target
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _html_rows(response):
     for result, link in serp.linked(response, "div.result", "a.result__a", _AD_ROWS):

@@ -64,9 +64,6 @@ def next_page(response) -> str | None:
     return response.urljoin(target) if target and response.urljoin(target) != response.url else None
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def post(entry: Entry) -> dict:
     return make(

@@ -72,9 +72,6 @@ def next_page(response) -> str | None:
     return serp.next_link(response, 'a#pnnext, a[aria-label="Next page"]')
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _target(response, link) -> str | None:
     """The result's real URL: q= (or url=) of a /url redirect; None for ads (/aclk,

@@ -55,9 +55,6 @@ def next_page(response) -> str | None:
     return None
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 _PAGE_SUFFIX = re.compile(r"/(?:page/|comment-page-|p/)?\d+$")
 

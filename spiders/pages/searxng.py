@@ -59,9 +59,6 @@ def next_page(response) -> str | None:
     return urls.with_params(response.url, pageno=_page(response.url) + 1) if found else None
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _page(url: str) -> int:
     return max(urls.int_param(url, "pageno") or 1, 1)

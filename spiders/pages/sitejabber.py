@@ -26,9 +26,6 @@ def next_page(response) -> str | None:
     return urls.next_url(response, f"{urls.REL_NEXT}, a.pagination__next::attr(href)")
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _card(card, business_url: str) -> dict | None:
     author = values.first_text(card.css(".review__author__name"))

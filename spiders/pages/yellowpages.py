@@ -30,9 +30,6 @@ def next_page(response) -> str | None:
     return urls.next_url(response, f"{urls.REL_NEXT}, .pagination a.next::attr(href)")
 
 
-def start_url(url: str) -> str:
-    return url
-
 
 def _card(article, business_url: str) -> dict | None:
     author = values.first_text(article.css(".review-info .author, .author"))

@@ -43,5 +43,9 @@ def test_what_toml_cannot_hold_is_refused():
 def test_the_demo_config_names_its_site_everywhere():
     parsed = tomllib.loads(demo_config("http://127.0.0.1:8734"))
     assert parsed["search"]["base_urls"] == {"duckduckgo": "http://127.0.0.1:8734"}
-    assert [s["url"] for s in parsed["clients"][0]["sources"]] == [
-        "http://127.0.0.1:8734/review/harbourlanebakery.example", "http://127.0.0.1:8734/reviews"]
+    assert [(s["site"], s["url"]) for s in parsed["clients"][0]["sources"]] == [
+        ("trustpilot", "http://127.0.0.1:8734/review/harbourlanebakery.example"),
+        ("jsonld", "http://127.0.0.1:8734/reviews"),
+        ("facebook", "http://127.0.0.1:8734/HarbourLaneBakery"),
+        ("reddit", "http://127.0.0.1:8734/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"),
+        ("feed", "http://127.0.0.1:8734/alerts/feeds/00000000000000000001/0000000000000000002")]

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from helpers import case, real_page
+from repscan.spiders import pages
 from repscan.spiders.pages import jsonld
 from repscan.spiders.pages.common import dates, values
 
@@ -145,7 +146,7 @@ def test_next_page_rules(respond, url, href, expected):
 
 
 def test_start_url_is_unchanged():
-    assert jsonld.start_url(f"{TENT}?page=1#reviews") == f"{TENT}?page=1#reviews"
+    assert pages.get("jsonld").start_url(f"{TENT}?page=1#reviews") == f"{TENT}?page=1#reviews"
 
 
 # The real page: a WordPress recipe with the same 12 reviews in two JSON-LD blocks.

@@ -19,9 +19,10 @@ def test_sites_and_modules():
 
 
 def test_defaults_fill_what_a_page_module_leaves_out():
-    sitejabber = pages.get("sitejabber")  # defines start_url, not start_urls or request_headers
-    assert sitejabber.start_urls("https://www.sitejabber.com/reviews/x.example") == [
-        sitejabber.start_url("https://www.sitejabber.com/reviews/x.example")]
+    sitejabber = pages.get("sitejabber")  # defines extract and next_page only
+    url = "https://www.sitejabber.com/reviews/x.example"
+    assert not hasattr(sitejabber.module, "start_url") and sitejabber.start_url(url) == url
+    assert sitejabber.start_urls(url) == [url]
     assert sitejabber.request_headers({}) == {}
     assert not hasattr(sitejabber.module, "request_headers")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.spiders.pages import bing
 
 SEARCH = "https://www.bing.com/search"
@@ -52,4 +53,4 @@ def test_search_url():
 
 def test_module_contract():
     assert (bing.SITE, bing.KIND) == ("bing", "search")
-    assert bing.start_url(PAGE1_URL) == PAGE1_URL
+    assert pages.get("bing").start_url(PAGE1_URL) == PAGE1_URL  # the contract's default

@@ -7,6 +7,7 @@ import gzip
 import pytest
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.app.cases import response_for
 from repscan.spiders.pages import MissingCredentials, brave
 
@@ -79,4 +80,4 @@ def test_search_url():
 
 def test_module_contract():
     assert (brave.SITE, brave.KIND) == ("brave", "search")
-    assert brave.start_url(PAGE1_URL) == PAGE1_URL
+    assert pages.get("brave").start_url(PAGE1_URL) == PAGE1_URL  # the contract's default

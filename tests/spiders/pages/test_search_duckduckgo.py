@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.spiders.pages import duckduckgo
 
 HTML = "https://html.duckduckgo.com/html/"
@@ -81,4 +82,4 @@ def test_search_url_rejects_bad_arguments(kwargs):
 
 def test_module_contract():
     assert (duckduckgo.SITE, duckduckgo.KIND) == ("duckduckgo", "search")
-    assert duckduckgo.start_url(PAGE1_URL) == PAGE1_URL
+    assert pages.get("duckduckgo").start_url(PAGE1_URL) == PAGE1_URL  # the contract's default

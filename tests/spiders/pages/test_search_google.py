@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.spiders.pages import google
 
 SEARCH = "https://www.google.com/search"
@@ -55,4 +56,4 @@ def test_search_url():
 
 def test_module_contract():
     assert (google.SITE, google.KIND) == ("google", "search")
-    assert google.start_url(PAGE1_URL) == PAGE1_URL
+    assert pages.get("google").start_url(PAGE1_URL) == PAGE1_URL

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.app.cases import response_for
 from repscan.spiders.pages import searxng
 
@@ -52,4 +53,4 @@ def test_search_url_needs_the_instance():
 
 def test_module_contract():
     assert (searxng.SITE, searxng.KIND) == ("searxng", "search")
-    assert searxng.start_url(PAGE1_URL) == PAGE1_URL
+    assert pages.get("searxng").start_url(PAGE1_URL) == PAGE1_URL

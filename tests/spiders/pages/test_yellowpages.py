@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from helpers import case
+from repscan.spiders import pages
 from repscan.spiders.pages import yellowpages
 
 BIZ = "https://www.yellowpages.com/dublin-oh/mip/harbour-lane-bakery-123456789"
@@ -23,4 +24,4 @@ def test_review_ids_hash_page_author_date_and_text():
 
 
 def test_start_url_is_the_business_page():
-    assert yellowpages.start_url(BIZ) == BIZ
+    assert pages.get("yellowpages").start_url(BIZ) == BIZ
