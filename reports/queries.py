@@ -27,6 +27,7 @@ def branding(config: Config) -> Branding:
 
 
 def review_row(row: dict) -> ReviewRow:
+    """A review as the report shows it; `row` comes from the store's judged reads (negative by rules)."""
     return ReviewRow(
         source=row["source"], url=row["url"], author=row["author"], rating=row["rating"],
         rating_max=row["rating_max"] or rules.DEFAULT_RATING_MAX, title=row["title"], text=row["text"], language=row["language"],
@@ -103,7 +104,7 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
 def charts(config: Config, client: Client, store: Store, until) -> list[str]:
     start = until - timedelta(weeks=2 * WEEKS + 1)
     rows = []
-    for row in store.trend_rows(client.id, iso_utc(start)):
+    for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
         published = parse_iso(row["published_at"])
         delay = rules.reply_delay(published, parse_iso(row["reply_at"]))
         rows.append({
@@ -120,12 +121,12 @@ def charts(config: Config, client: Client, store: Store, until) -> list[str]:
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
     """The report for reviews first seen (or turned negative) after `since`, up to `until`."""
-    until_iso = stamp(until)
-    rows = store.reviews_since(client.id, since, until_iso)
+    until_iso, threshold = stamp(until), client.negative_threshold
+    rows = store.reviews_since(client.id, since, until_iso, threshold=threshold)  # new or newly negative
     new = [r for r in rows if rules.first_seen_after(r["first_seen_at"], since)]
     negatives = [r for r in rows if r["negative"]]
-    now_stats = store.review_stats(client.id, until_iso)
-    before = store.review_stats(client.id, since)["avg_rating"] if since else None
+    now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
+    before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
     search = search_blocks(client, store, since=since, until=until_iso)
     summary = Summary(
         new_reviews=len(new), new_negatives=len(negatives), avg_rating=now_stats["avg_rating"],
@@ -141,6 +142,6 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         negatives=[review_row(r) for r in negatives], new_reviews=[review_row(r) for r in new],
         sources=source_health(config, client, store), search=search,
         reply_speed=reply_speed([review_row(r) for r in negatives]),
-        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id)],
+        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)],
         charts=charts(config, client, store, until),
     )

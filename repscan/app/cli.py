@@ -371,7 +371,8 @@ def cmd_browse(args) -> int:
 
     cfg = _config(args)
     try:
-        return browse(cfg.database, port=args.port, open_browser=not args.no_open, get=args.get)
+        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.clients}, port=args.port,
+                      open_browser=not args.no_open, get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
 

@@ -11,6 +11,8 @@ import pytest
 from repscan.app.cli import build_parser
 from repscan.core import classify, rules
 from repscan.core.config import Client
+from repscan.core.items import make
+from repscan.core.store import Store
 
 T = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
 
@@ -157,3 +159,18 @@ def test_visibility(results, expected):
 def test_visibility_is_capped_at_one(monkeypatch):
     monkeypatch.setattr(rules, "CTR", {1: 0.7, 2: 0.6})
     assert rules.visibility([r(1, "complaint"), r(2, "complaint")]) == 1.0
+
+
+def test_a_threshold_change_rejudges_a_stored_review_in_the_report_query(tmp_path):
+    store = Store(tmp_path / "a.db")
+    item = make("review", source="trustpilot", source_id="r3", url="https://t.example/r/r3", rating=3, text="Meh.",
+                published_at="2026-11-01T10:00:00Z")
+    store.save_items("acme", [{**item, **classify.classify(item, 0.4)}], seen_at="2026-11-02T00:00:00.000000Z")
+    assert store.query("SELECT negative FROM reviews") == [{"negative": 0}]  # the crawl's verdict at 0.4
+    for threshold, negative in ((0.4, 0), (0.6, 1), (0.2, 0)):
+        [row] = store.reviews_since("acme", None, threshold=threshold)
+        assert row["negative"] == negative
+        assert len(store.unanswered_negatives("acme", threshold=threshold)) == negative
+        assert store.review_stats("acme", threshold=threshold)["unanswered"] == negative
+        assert [r["negative"] for r in store.trend_rows("acme", "2026-01-01", threshold=threshold)] == [negative]
+    store.close()
