@@ -53,6 +53,20 @@ def machine() -> dict:
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
+
+def raw_database(path: Path):
+    """A second connection on a store's file (sqlite-utils), for what a benchmark does beside the
+    Store API: bulk seeding, candidate indexes, PRAGMAs, plain SQLite as a baseline."""
+    from sqlite_utils import Database
+
+    db = Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    return db
+
+
+def count_rows(store, table_name: str) -> int:
+    return store.query(f"SELECT COUNT(*) AS n FROM [{table_name}]")[0]["n"]
+
 def machine_line() -> str:
     m = machine()
     return (f"machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "

@@ -15,7 +15,6 @@ from bench._common import machine
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
-NEGATIVE_AT_OR_BELOW = 0.4  # rating / rating_max: 2 of 5 stars, as repscan.core.classify
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     detector = measure_detector()  # first, so its memory is not hidden by what loads later
     from repscan.core.classify import TEXT_NEGATIVE_BELOW, text_sentiment
     from repscan.core.language import detect
+    from repscan.core.rules import negative
 
     reviews = load_written() + load_real(args.real)
     rows = []
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({
             **review,
             "detected": language,
-            "truth": review["rating"] / review["rating_max"] <= NEGATIVE_AT_OR_BELOW + 1e-9,
+            "truth": negative(review["rating"], review["rating_max"]),  # the rated rule, default threshold
             "scored": score is not None,
             "predicted": score is not None and score <= TEXT_NEGATIVE_BELOW,
             "vader_predicted": vader is not None and vader <= TEXT_NEGATIVE_BELOW,

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pipelines:
         store = Store(config.database)
         figures["crawls"] = store.crawls()
-        figures["stored"] = store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        figures["stored"] = store.query("SELECT COUNT(*) AS n FROM reviews")[0]["n"]
         store.close()
     json.dump(figures, sys.stdout)
     return 0

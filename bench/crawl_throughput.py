@@ -15,8 +15,8 @@ from pathlib import Path
 from statistics import median
 from types import SimpleNamespace
 
-from bench._common import (PER_PAGE, TrustpilotSite, make_business, print_result, python, run_measured, table,
-                           write_config)
+from bench._common import (PER_PAGE, TrustpilotSite, make_business, print_result, python, raw_database, run_measured,
+                           table, write_config)
 
 GOAL = 0.10
 
@@ -49,6 +49,7 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
     blocked.detect runs first, as in the spider, so its time includes lxml parsing each page (extraction reuses it)."""
     from scrapy.http import HtmlResponse
 
+    from repscan.core.rules import DEFAULT_THRESHOLD
     from repscan.core.store import Store
     from repscan.spiders.pages import blocked, trustpilot
     from repscan.spiders.pipelines import ClassifyPipeline, NormalisePipeline
@@ -71,7 +72,7 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
     items = [normalise.process_item(item) for item in items]
     normalise_s = time.perf_counter() - started
 
-    classify = ClassifyPipeline(SimpleNamespace(spider=SimpleNamespace(threshold=0.4)))
+    classify = ClassifyPipeline(SimpleNamespace(spider=SimpleNamespace(threshold=DEFAULT_THRESHOLD)))
     started = time.perf_counter()
     items = [classify.process_item(item) for item in items]
     classify_s = time.perf_counter() - started
@@ -90,11 +91,12 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
     def sqlite_floor(source: Path, folder: str) -> float:
         """The rows save_items wrote, written again with plain executemany, one transaction a batch: SQLite's share."""
         done = Store(source)
-        tables = {name: [tuple(row) for row in done.db.execute(f"SELECT * FROM {name} ORDER BY rowid")]
+        tables = {name: [tuple(row.values()) for row in done.query(f"SELECT * FROM {name} ORDER BY rowid")]
                   for name in ("reviews", "review_versions", "businesses")}
         done.close()
-        store = Store(Path(folder) / "repscan.db")
-        connection = store.db.conn
+        Store(Path(folder) / "repscan.db").close()  # the schema
+        store = raw_database(Path(folder) / "repscan.db")
+        connection = store.conn
         began = time.perf_counter()
         for name, rows in tables.items():
             marks = ", ".join("?" * len(rows[0])) if rows else ""

@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench._common import (PER_PAGE, TrustpilotSite, cli, make_business, print_result, python, run_measured,
-                           seed_client, table, write_config)
+from bench._common import (PER_PAGE, TrustpilotSite, cli, count_rows, make_business, print_result, python,
+                           run_measured, seed_client, table, write_config)
 
 
 def crawl_memory(reviews: int, tmp: Path) -> list[dict]:
@@ -31,7 +31,7 @@ def crawl_memory(reviews: int, tmp: Path) -> list[dict]:
     if result.returncode != 0:
         raise SystemExit(f"{label} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
     store = Store(folder / "repscan.db")
-    stored = store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+    stored = count_rows(store, "reviews")
     row = store.crawls()[-1]
     store.close()
     return [{"what": label, "reviews": stored, "pages": row["pages"], "status": row["status"],

@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench._common import (PER_PAGE, TrustpilotSite, add_new, cli, make_business, print_result, run_measured, table,
-                           write_config)
+from bench._common import (PER_PAGE, TrustpilotSite, add_new, cli, count_rows, make_business, print_result, run_measured,
+                           table, write_config)
 from repscan.core.store import Store
 
 
@@ -31,7 +31,7 @@ def crawl(site: TrustpilotSite, folder: Path, *extra: str) -> dict:
     store = Store(folder / "repscan.db")
     try:
         row = store.crawls()[-1]
-        stored = store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
+        stored = count_rows(store, "reviews")
     finally:
         store.close()
     return {"site_requests": site.page_hits() - before, "crawl_requests": row["requests"], "pages": row["pages"],

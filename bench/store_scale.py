@@ -24,7 +24,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from statistics import median
 
-from bench._common import ENGINE, print_result, review_items, search_items, table, write_config
+from bench._common import ENGINE, count_rows, print_result, raw_database, review_items, search_items, table, write_config
+from repscan.core import rules
+from repscan.core.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 HISTORY, WEEKLY, WEEKS, THIS_WEEK, SEEN_AGAIN = 870, 10, 11, 20, 10  # 870 + 11 * 10 + 20 = 1,000 a client
@@ -100,7 +102,20 @@ def ingest(store, clients: list[str], rng: random.Random, progress) -> dict:
     return {"seconds": spent, "counts": counts}
 
 
-def crawl_history(store, clients: list[str]) -> tuple[int, float]:
+class TracedStore(Store):
+    """The store, with the SQL its methods run recorded (what each timed query ran, for its plan)."""
+
+    def traced(self, call) -> list[str]:
+        seen: list[str] = []
+        self._db.conn.set_trace_callback(seen.append)
+        try:
+            call()
+        finally:
+            self._db.conn.set_trace_callback(None)
+        return seen
+
+
+def crawl_history(raw, clients: list[str]) -> tuple[int, float]:
     """90 days of 4-hourly crawls per source, as the schedule leaves them (direct inserts)."""
     from repscan.core.items import stamp
 
@@ -116,37 +131,38 @@ def crawl_history(store, clients: list[str]) -> tuple[int, float]:
                              "finished_at": stamp(started + timedelta(seconds=20)),
                              "status": "ok" if n % 50 else "error", "items": 20, "new_items": 0, "requests": 1,
                              "pages": 1, "full": 0, "error": None if n % 50 else "HTTP 503"})
-        store.db["crawls"].insert_all(rows, batch_size=2000)
+        with raw.atomic():
+            raw["crawls"].insert_all(rows, batch_size=2000)
         total += len(rows)
     return total, time.perf_counter() - began
 
 
-def alerted(store) -> tuple[int, float]:
+def alerted(raw) -> tuple[int, float]:
     began = time.perf_counter()
-    with store.db.atomic():
-        cursor = store.db.execute(
+    with raw.atomic():
+        cursor = raw.execute(
             "INSERT INTO alerts (client_id, kind, item_key, created_at, due_at, sent_at, channels, source, title, text,"
             " url, rating, rating_max) SELECT client_id, 'review', source || ':' || source_id, first_seen_at,"
             " first_seen_at, first_seen_at, 'email', source, title, text, url, rating, rating_max FROM reviews"
-            " WHERE negative = 1")
+            f" WHERE {rules.negative_sql(repr(rules.DEFAULT_THRESHOLD))}")
         rows = cursor.rowcount
-        cursor = store.db.execute(  # complaints seen on page one
+        cursor = raw.execute(  # complaints seen on page one
             "INSERT OR IGNORE INTO alerts (client_id, kind, item_key, created_at, due_at, sent_at, channels, source,"
             " title, text, url) SELECT client_id, 'search', engine || ':' || query || ':' || url, MIN(seen_at),"
             " MIN(seen_at), MIN(seen_at), 'email', engine, title, snippet, url FROM search_results"
-            " WHERE rank <= 10 AND (category = 'complaint' OR (negative = 1 AND category != 'own'))"
+            f" WHERE {rules.on_page_one_sql()} AND {rules.complaint_sql()}"
             " GROUP BY client_id, engine, query, url")
         rows += cursor.rowcount
     return rows, time.perf_counter() - began
 
 
-def db_size(store) -> dict:
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = store.db.execute("PRAGMA page_size").fetchone()[0]
-    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-    out = {"bytes": page_size * pages, "file_bytes": store.path.stat().st_size}
+def db_size(raw, path: Path) -> dict:
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = raw.execute("PRAGMA page_size").fetchone()[0]
+    pages = raw.execute("PRAGMA page_count").fetchone()[0]
+    out = {"bytes": page_size * pages, "file_bytes": path.stat().st_size}
     try:
-        rows = store.db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+        rows = raw.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
         out["objects"] = {name: size for name, size in rows}
     except Exception:  # noqa: BLE001 (SQLite built without DBSTAT)
         out["objects"] = {}
@@ -161,21 +177,23 @@ def report_queries(config, store, client_id: str) -> dict:
     last = store.last_sent_report(client_id)
     since, until = last["period_end"], stamp(NOW)
     client = config.client(client_id)
+    threshold = client.negative_threshold
     return {
         "reviews_since: new and newly negative since the last report": lambda: [
-            r for r in store.reviews_since(client_id, since, until) if r["negative"]],
+            r for r in store.reviews_since(client_id, since, until, threshold=threshold) if r["negative"]],
         "last_sent_report": lambda: store.last_sent_report(client_id),
-        "review_stats (now)": lambda: store.review_stats(client_id, until),
-        "review_stats (at the last report)": lambda: store.review_stats(client_id, since),
-        "unanswered_negatives": lambda: store.unanswered_negatives(client_id),
-        "trend_rows (25 weeks)": lambda: store.trend_rows(client_id, stamp(NOW - timedelta(weeks=25))),
+        "review_stats (now)": lambda: store.review_stats(client_id, until, threshold=threshold),
+        "review_stats (at the last report)": lambda: store.review_stats(client_id, since, threshold=threshold),
+        "unanswered_negatives": lambda: store.unanswered_negatives(client_id, threshold=threshold),
+        "trend_rows (25 weeks)": lambda: store.trend_rows(client_id, stamp(NOW - timedelta(weeks=25)), threshold=threshold),
         "search_snapshot (now)": lambda: store.search_snapshot(client_id, until),
         "search_snapshot (at the last report)": lambda: store.search_snapshot(client_id, since),
         "search_first_seen": lambda: store.search_first_seen(client_id),
         "latest_crawls (source health)": lambda: store.latest_crawls(client_id),
         "queries.build: the whole report's data": lambda: queries.build(config, client, store, since=since, until=NOW),
         "known_ids (every crawl's start)": lambda: store.known_ids(client_id, "trustpilot"),
-        "alert_candidates (every `repscan run`)": lambda: store.alert_candidates(client_id, stamp(NOW - timedelta(hours=48))),
+        "alert_candidates (every `repscan run`)": lambda: store.alert_candidates(
+            client_id, stamp(NOW - timedelta(hours=48)), threshold=threshold),
     }
 
 
@@ -194,10 +212,7 @@ def time_queries(config, store, sample: list[str], repeat: int = 3) -> dict[str,
             per_query.setdefault(name, []).append(median(times))
             if n == 0:
                 rows[name] = len(result) if hasattr(result, "__len__") else 1
-                seen: list[str] = []
-                store.db.conn.set_trace_callback(seen.append)
-                call()
-                store.db.conn.set_trace_callback(None)
+                seen = store.traced(call)
                 statements[name] = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     return {name: {"median_ms": median(t) * 1000, "max_ms": max(t) * 1000, "rows": rows.get(name),
                    "sql": statements.get(name, [])} for name, t in per_query.items()}
@@ -207,23 +222,24 @@ def plans(store, statements: list[str]) -> list[str]:
     out = []
     for sql in statements:
         try:
-            steps = store.db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+            steps = [tuple(step.values()) for step in store.query(f"EXPLAIN QUERY PLAN {sql}")]
         except Exception as exc:  # noqa: BLE001
             steps = [(0, 0, 0, f"(no plan: {exc})")]
         out.append("; ".join(step[3] for step in steps))
     return out
 
 
-def browse_queries(store, client_id: str) -> dict[str, dict]:
+def browse_queries(config, store, client_id: str) -> dict[str, dict]:
     """Datasette's canned queries (repscan browse), for one client and for all."""
-    from repscan.core.store import CANNED_QUERIES
+    from repscan.core.store import canned_queries
 
+    canned = canned_queries({client.id: client.negative_threshold for client in config.clients})
     out = {}
     for key in ("new_negatives", "unanswered"):
         for who in (client_id, ""):
-            sql = CANNED_QUERIES[key]["sql"]
+            sql = canned[key]["sql"]
             began = time.perf_counter()
-            count = len(store.db.execute(sql, {"client_id": who}).fetchall())
+            count = len(store.query(sql, {"client_id": who}))
             out[f"{key} ({'one client' if who else 'all clients'})"] = {
                 "ms": (time.perf_counter() - began) * 1000, "rows": count}
     return out
@@ -239,7 +255,6 @@ def main(argv: list[str] | None = None) -> int:
     n_clients = args.clients or (100 if args.quick else 1_000)
 
     from repscan.core import config as config_mod
-    from repscan.core.store import Store
 
     def progress(message: str) -> None:
         if not args.json:
@@ -252,24 +267,24 @@ def main(argv: list[str] | None = None) -> int:
         config = config_mod.load(write_config(tmp, [
             {"id": c, "queries": [f"{c} plumbing", f"{c} plumbing reviews", f"{c} complaints"],
              "sources": [(s, f"https://{s}.example/b/{c}") for s in SOURCES]} for c in clients]))
-        store = Store(config.database)
+        store = TracedStore(config.database)
+        raw = raw_database(config.database)  # beside the Store API: bulk seeding, candidate indexes, PRAGMAs
         rng = random.Random(7)
         began = time.perf_counter()
         ingested = ingest(store, clients, rng, progress)
         ingest_wall = time.perf_counter() - began
-        history_rows, history_s = crawl_history(store, clients)
-        alert_rows, alerts_s = alerted(store)
+        history_rows, history_s = crawl_history(raw, clients)
+        alert_rows, alerts_s = alerted(raw)
         progress("seeded")
-        size = db_size(store)
-        totals = {table_name: store.db.execute(f"SELECT COUNT(*) FROM {table_name}").fetchone()[0]
-                  for table_name in ("reviews", "review_versions", "search_results", "crawls", "reports", "alerts")}
+        size = db_size(raw, config.database)
+        totals = {table_name: count_rows(store, table_name) for table_name in ("reviews", "review_versions", "search_results", "crawls", "reports", "alerts")}
 
         sample = clients[:: max(1, n_clients // SAMPLE)][:SAMPLE]
         before = time_queries(config, store, sample)
         progress("queries timed")
         for name, figures in before.items():
             figures["plan"] = plans(store, figures["sql"])
-        browse = browse_queries(store, sample[0])
+        browse = browse_queries(config, store, sample[0])
 
         # Every `repscan run` collects alert candidates for every client (reports.alerts.collect).
         from repscan.core.items import stamp
@@ -277,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         def all_alerts() -> float:
             began = time.perf_counter()
             for client_id in clients:
-                store.alert_candidates(client_id, stamp(NOW - timedelta(hours=48)))
+                store.alert_candidates(client_id, stamp(NOW - timedelta(hours=48)),
+                                       threshold=config.client(client_id).negative_threshold)
             return time.perf_counter() - began
 
         alerts_all_before = all_alerts()
@@ -286,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         after_steps = []
         for label, ddl, why in CANDIDATES:
             began = time.perf_counter()
-            store.db.execute(ddl)
+            raw.execute(ddl)
             created_s = time.perf_counter() - began
             timed_after = time_queries(config, store, sample)
             for figures in timed_after.values():
@@ -294,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             after_steps.append({"index": label, "ddl": ddl, "why": why, "create_s": created_s, "queries": timed_after,
                                 "alerts_all_s": all_alerts()})
             progress(f"with {label}")
-        size_after = db_size(store)
+        size_after = db_size(raw, config.database)
+        raw.close()
         store.close()
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)

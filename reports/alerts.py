@@ -41,7 +41,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     for client in config.clients:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        for item in store.alert_candidates(client.id, stamp(now - RECENT)):
+        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold):
             rows.append(_row(client, item, now, due_at))
     return store.add_alerts(rows)
 

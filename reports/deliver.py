@@ -35,11 +35,6 @@ class SendResult:
         return f"{self.client_id}: {self.status} ({figures}) {self.pdf or ''} {self.detail}".rstrip()
 
 
-def _since(store: Store, client: Client) -> str | None:
-    last = store.last_sent_report(client.id)
-    return last["period_end"] if last else None
-
-
 def default_path(config: Config, client: Client, when, suffix: str) -> Path:
     return config.reports_dir / f"{client.id}-{when:%Y%m%d-%H%M%S}{suffix}"
 
@@ -55,7 +50,7 @@ def render_report(config: Config, client: Client, *, since: str | None = None, l
             except ValueError:
                 raise ValueError(f"--since {since!r} is not an ISO 8601 time") from None
         else:
-            since = _since(store, client)
+            since = store.report_cutoff(client.id)
         now = utcnow()
         data = queries.build(config, client, store, since=since, until=now)
     finally:
@@ -87,7 +82,7 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
             if pending and Path(pending["pdf_path"]).is_file():
                 todo.append((client, pending, None))
             else:
-                since, until = _since(store, client), utcnow()
+                since, until = store.report_cutoff(client.id), utcnow()
                 todo.append((client, None, (str(config.path), client.id, since, stamp(until),
                                             str(default_path(config, client, until, ".pdf")))))
     finally:

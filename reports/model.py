@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from repscan.core import rules
+
 SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -54,11 +56,11 @@ class ReviewRow:
     @property
     def stars(self) -> str | None:
         """The rating on a five-star scale, e.g. "★★☆☆☆"; None when unrated."""
-        if self.rating is None or not self.rating_max:
+        stars = rules.stars(self.rating, self.rating_max)
+        if stars is None:
             return None
-        filled = math.floor(self.rating / self.rating_max * 5 + 0.5)
-        filled = min(5, max(0, filled))
-        return "★" * filled + "☆" * (5 - filled)
+        filled = min(rules.STARS, max(0, math.floor(stars + 0.5)))  # half up, not banker's rounding
+        return "★" * filled + "☆" * (rules.STARS - filled)
 
     @property
     def rating_label(self) -> str | None:
@@ -69,13 +71,11 @@ class ReviewRow:
 
     @property
     def replied(self) -> bool:
-        return self.reply_text is not None or self.reply_at is not None
+        return rules.replied(self.reply_text, self.reply_at)
 
     @property
     def reply_delay(self) -> timedelta | None:
-        if self.reply_at is None or self.published_at is None:
-            return None
-        return max(self.reply_at - self.published_at, timedelta(0))
+        return rules.reply_delay(self.published_at, self.reply_at)
 
     def waiting(self, now: datetime) -> timedelta | None:
         """How long an unanswered review has waited (None once it has a reply)."""
@@ -117,7 +117,7 @@ class SearchResultRow:
 
     @property
     def complaint(self) -> bool:
-        return self.category == "complaint" or (self.negative and self.category != "own")
+        return rules.complaint(self.category, self.negative)
 
     @property
     def movement(self) -> str:
@@ -144,7 +144,7 @@ class SearchBlock:
 
     @property
     def complaints(self) -> list[SearchResultRow]:
-        return [r for r in self.results if r.complaint and r.rank <= 10]
+        return [r for r in self.results if r.complaint and rules.on_page_one(r.rank)]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from statistics import median
 
+from repscan.core import rules
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
-from repscan.core.search import movement, visibility
+from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
 from repscan.reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow, SourceHealth,
@@ -26,9 +27,10 @@ def branding(config: Config) -> Branding:
 
 
 def review_row(row: dict) -> ReviewRow:
+    """A review as the report shows it; `row` comes from the store's judged reads (negative by rules)."""
     return ReviewRow(
         source=row["source"], url=row["url"], author=row["author"], rating=row["rating"],
-        rating_max=row["rating_max"] or 5.0, title=row["title"], text=row["text"], language=row["language"],
+        rating_max=row["rating_max"] or rules.DEFAULT_RATING_MAX, title=row["title"], text=row["text"], language=row["language"],
         published_at=parse_iso(row["published_at"]), published_approx=bool(row["published_approx"]),
         reply_text=row["reply_text"], reply_at=parse_iso(row["reply_at"]),
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
@@ -82,8 +84,8 @@ def search_blocks(client: Client, store: Store, *, since: str | None, until: str
         ]
         blocks.append(SearchBlock(
             engine=engine, query=query, crawled_at=parse_iso(rows[0]["seen_at"]) if rows else None,
-            results=results, visibility=visibility(rows),
-            visibility_before=visibility(before) if before is not None else None,
+            results=results, visibility=rules.visibility(rows),
+            visibility_before=rules.visibility(before) if before is not None else None,
             own_best_rank=min(own_ranks) if own_ranks else None,
         ))
     return blocks
@@ -102,13 +104,13 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
 def charts(config: Config, client: Client, store: Store, until) -> list[str]:
     start = until - timedelta(weeks=2 * WEEKS + 1)
     rows = []
-    for row in store.trend_rows(client.id, iso_utc(start)):
-        when = parse_iso(row["published_at"]) or parse_iso(row["first_seen_at"])
-        reply = parse_iso(row["reply_at"])
+    for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
+        published = parse_iso(row["published_at"])
+        delay = rules.reply_delay(published, parse_iso(row["reply_at"]))
         rows.append({
-            "source": row["source"], "when": when, "negative": bool(row["negative"]),
-            "stars": row["rating"] * 5.0 / (row["rating_max"] or 5) if row["rating"] is not None else None,
-            "reply_hours": max((reply - when).total_seconds() / 3600, 0) if reply and when else None,
+            "source": row["source"], "when": published or parse_iso(row["first_seen_at"]),
+            "negative": bool(row["negative"]), "stars": rules.stars(row["rating"], row["rating_max"]),
+            "reply_hours": delay.total_seconds() / 3600 if delay is not None else None,
         })
     b = config.agency.branding
     tz = client.timezone
@@ -119,12 +121,12 @@ def charts(config: Config, client: Client, store: Store, until) -> list[str]:
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
     """The report for reviews first seen (or turned negative) after `since`, up to `until`."""
-    until_iso = stamp(until)
-    rows = store.reviews_since(client.id, since, until_iso)
-    new = [r for r in rows if since is None or r["first_seen_at"] > since]
+    until_iso, threshold = stamp(until), client.negative_threshold
+    rows = store.reviews_since(client.id, since, until_iso, threshold=threshold)  # new or newly negative
+    new = [r for r in rows if rules.first_seen_after(r["first_seen_at"], since)]
     negatives = [r for r in rows if r["negative"]]
-    now_stats = store.review_stats(client.id, until_iso)
-    before = store.review_stats(client.id, since)["avg_rating"] if since else None
+    now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
+    before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
     search = search_blocks(client, store, since=since, until=until_iso)
     summary = Summary(
         new_reviews=len(new), new_negatives=len(negatives), avg_rating=now_stats["avg_rating"],
@@ -140,6 +142,6 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         negatives=[review_row(r) for r in negatives], new_reviews=[review_row(r) for r in new],
         sources=source_health(config, client, store), search=search,
         reply_speed=reply_speed([review_row(r) for r in negatives]),
-        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id)],
+        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)],
         charts=charts(config, client, store, until),
     )

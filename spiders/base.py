@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover
 from repscan.core import sites
 from repscan.core.items import parse_iso, utcnow
 from repscan.core.mentions import mentions
+from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.spiders import pages
 from repscan.spiders.pages import LayoutError, MissingCredentials, blocked
 
@@ -88,7 +89,7 @@ class SourceSpider(scrapy.Spider):
     name: str
 
     def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
-                 threshold: float = 0.4, now: str | datetime | None = None, mention_names=(),
+                 threshold: float = DEFAULT_THRESHOLD, now: str | datetime | None = None, mention_names=(),
                  mentions_only: bool | None = None, **kwargs):
         super().__init__(**kwargs)
         self.client_id = client_id

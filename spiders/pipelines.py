@@ -15,12 +15,13 @@ from scrapy.exceptions import DropItem, NotConfigured
 from repscan.core.classify import classify
 from repscan.core.search import categorize, negative_result
 from repscan.core.items import UnusableItem, normalise, stamp
+from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def classify_item(item: dict, threshold: float = 0.4, own_domains=(), own_profiles=(), categories=None) -> dict:
+def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=(), own_profiles=(), categories=None) -> dict:
     """Adds sentiment (-1..1) and negative (and a search result's category). Shared with `repscan ingest`."""
     if item["kind"] in ("review", "post"):
         item.update(classify(item, threshold))
@@ -64,7 +65,10 @@ class NormalisePipeline:
 
 
 class ClassifyPipeline:
-    """Adds sentiment (-1..1) and negative, with the client's rating threshold."""
+    """Adds sentiment (-1..1) and negative, with the client's rating threshold at crawl time.
+
+    For rated reviews that flag is only the crawl's verdict: reports and alerts judge them
+    again (rules.negative) with the client's threshold when they are built."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -75,7 +79,7 @@ class ClassifyPipeline:
 
     def process_item(self, item: dict) -> dict:
         spider = self.crawler.spider
-        return classify_item(item, getattr(spider, "threshold", 0.4), getattr(spider, "own_domains", ()),
+        return classify_item(item, getattr(spider, "threshold", DEFAULT_THRESHOLD), getattr(spider, "own_domains", ()),
                              getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
 
 

@@ -11,18 +11,19 @@ import tempfile
 from pathlib import Path
 
 from repscan.core.processes import die_with_parent
-from repscan.core.store import CANNED_QUERIES, Store
+from repscan.core.store import Store, canned_queries
 
 
 class MissingDatasette(Exception):
     """Datasette is the optional `browse` extra."""
 
 
-def metadata(database: Path) -> dict:
+def metadata(database: Path, thresholds: dict[str, float] | None = None) -> dict:
+    """Datasette's metadata: the canned queries, judging negatives at each client's threshold."""
     return {
         "title": "repscan",
         "description": "Reviews, posts, search results, crawls and reports. Canned queries take an optional client_id.",
-        "databases": {database.stem: {"queries": CANNED_QUERIES}},
+        "databases": {database.stem: {"queries": canned_queries(thresholds)}},
     }
 
 
@@ -40,11 +41,12 @@ def datasette_command(database: Path, metadata_path: Path, *, port: int, open_br
     return command
 
 
-def browse(database: Path, *, port: int = 8001, open_browser: bool = True, get: str | None = None) -> int:
+def browse(database: Path, *, thresholds: dict[str, float] | None = None, port: int = 8001,
+           open_browser: bool = True, get: str | None = None) -> int:
     Store(database).close()  # create or upgrade the schema first, so every canned query has its tables
     with tempfile.TemporaryDirectory() as folder:
         meta = Path(folder) / "metadata.json"
-        meta.write_text(json.dumps(metadata(database), indent=2), encoding="utf-8")
+        meta.write_text(json.dumps(metadata(database, thresholds), indent=2), encoding="utf-8")
         command = datasette_command(database, meta, port=port, open_browser=open_browser, get=get)
         parent = os.getpid()
         return subprocess.call(command, preexec_fn=lambda: die_with_parent(parent))

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from repscan import __version__
+from repscan.core.rules import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
 
@@ -60,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_extract)
 
     p = sub.add_parser("classify", help="JSON lines in, the same lines out with sentiment and negative")
-    p.add_argument("--threshold", type=float, default=0.4, help="rating/rating_max at or below is negative (0.4)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help=f"rating/rating_max at or below is negative ({DEFAULT_THRESHOLD})")
     p.set_defaults(handler=cmd_classify)
 
     p = sub.add_parser("crawl", help="crawl the configured sources into the database")
@@ -408,7 +410,8 @@ def cmd_browse(args) -> int:
 
     cfg = _config(args)
     try:
-        return browse(cfg.database, port=args.port, open_browser=not args.no_open, get=args.get)
+        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.clients}, port=args.port,
+                      open_browser=not args.no_open, get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
 

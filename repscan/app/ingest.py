@@ -191,7 +191,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
                 continue  # the pipeline drops it too (or it is not an item of the contract)
             prepared.append(classify_item(item, client.negative_threshold, client.domains, client.profiles,
                                           search.categories))
-        with store.db.atomic():
+        with store.transaction():
             counts = store.save_items(client_id, prepared, crawl_id=crawl_id)
             items, new, done = items + counts["items"], new + counts["new"], done + len(batch)
             store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"])
@@ -199,7 +199,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
     result.items, result.new_items = items, new
 
     record = feed_job.record
-    with store.db.atomic():
+    with store.transaction():
         if record is not None:
             complete = bool(record.get("complete"))
             result.status, result.error = record.get("status") or "error", record.get("error")
@@ -225,7 +225,7 @@ def record_failure(store: Store, job_id: str, error: str) -> None:
     row = store.node_job(job_id)
     if row is None or row["complete"]:
         return
-    with store.db.atomic():
+    with store.transaction():
         if row["crawl_id"]:
             store.finish_crawl(row["crawl_id"], status="error", items=row["items"] or 0,
                                new_items=row["new_items"] or 0, requests=0, pages=0, full=False, error=error)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-DEFAULT_THRESHOLD = 0.4  # rating / rating_max at or below 2/5 is negative
+from repscan.core import rules
+
 TEXT_NEGATIVE_BELOW = -0.05  # VADER's own cut-off for "negative" compound scores
 LEXICON_LANGUAGES = ("de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ro", "ru", "uk")
 TEXT_LANGUAGES = ("en", *LEXICON_LANGUAGES)
@@ -84,14 +85,14 @@ def text_sentiment(text: str | None, language: str | None = None) -> float | Non
     return round(lexicon_score(text, lexicon(code)), 4)
 
 
-def classify(item: dict, threshold: float = DEFAULT_THRESHOLD) -> dict:
-    """Return {"sentiment": float|None, "negative": bool} for a review, post or snippet."""
-    rating = _number(item.get("rating"))
-    rating_max = _number(item.get("rating_max")) or 5.0
-    if rating is not None and rating_max > 0:
+def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:
+    """Return {"sentiment": float|None, "negative": bool} for a review, post or snippet: from the
+    rating when it has one (rules.negative), else from the text's sentiment."""
+    rating, rating_max = _number(item.get("rating")), _number(item.get("rating_max"))
+    if rules.rated(rating, rating_max):
         return {
-            "sentiment": round(rating_sentiment(rating, rating_max), 4),
-            "negative": rating / rating_max <= threshold + 1e-9,
+            "sentiment": round(rating_sentiment(rating, rules.rating_scale(rating_max)), 4),
+            "negative": rules.negative(rating, rating_max, threshold),
         }
     text = " ".join(part for part in (item.get("title"), item.get("text"), item.get("snippet")) if part)
     score = text_sentiment(text, item.get("language"))

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from repscan.core import sites
+from repscan.core.rules import DEFAULT_THRESHOLD
 
 DEFAULT_PATH = Path("repscan.toml")
 MAX_BYTES = 4 * 1024 * 1024  # an agency config with thousands of clients is well under this
@@ -206,7 +207,7 @@ class Client(_Strict):
     queries: list[str] = []
     crawl_schedule: Cron = "0 */4 * * *"
     report_schedule: Cron = "0 8 * * 1"
-    negative_threshold: float = Field(0.4, gt=0, lt=1)
+    negative_threshold: float = Field(DEFAULT_THRESHOLD, gt=0, lt=1)
     quiet_hours: str | None = None
     alert_recipients: list[Email] = []
     apprise: list[str] = []

@@ -1,4 +1,4 @@
-"""Search results judged for a client: what kind of site, negative or not, rank movement, visibility."""
+"""Search results judged for a client: what kind of site, negative or not, rank movement (visibility: rules)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,6 @@ from repscan.core.classify import TEXT_NEGATIVE_BELOW, text_sentiment
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
 LISTED = ("complaint", "review", "social", "news")
-
-CTR: dict[int, float] = {
-    1: 0.285, 2: 0.157, 3: 0.110, 4: 0.080, 5: 0.072, 6: 0.051, 7: 0.040, 8: 0.032, 9: 0.028, 10: 0.025,
-}
-"""Average organic click-through rate by Google position, 1 to 10.
-
-SISTRIX, "Why (almost) everything you knew about Google CTR is no longer valid" (July 2020):
-over 80 million keywords and billions of Google results. Position 1 28.5 %, 2 15.7 %,
-3 11.0 %, 4 8.0 %, 5 7.2 %, 6 5.1 %, 7 4.0 %, 8 3.2 %, 9 2.8 %, 10 2.5 %; every position on
-page two below 1 %, so ranks past 10 count 0 here. docs/search-visibility.md has the model.
-"""
 
 COMPLAINT_WORDS: dict[str, tuple[str, ...]] = {
     "en": (
@@ -131,18 +120,6 @@ def annotate(result: dict, *, own_domains: list[str], own_profiles: list[str],
     }
 
 
-def visibility(results: list[dict]) -> float:
-    """The share of searchers likely to see a complaint on this result page: the sum of CTR at
-    each rank whose result is a complaint site or negative (and not the client's own), each
-    rank once, ranks past 10 counting 0, at most 1.0.
-
-    `results` are one page of one engine for one query, annotated with "category" and
-    "negative" (see annotate()).
-    """
-    ranks = {result.get("rank") for result in results if _counts(result)}
-    return min(round(sum(CTR.get(rank, 0.0) for rank in ranks), 4), 1.0)
-
-
 def movement(previous: list[dict], current: list[dict]) -> list[dict]:
     """Each current result with previous_rank (None when new), delta (previous - current,
     positive = moved up), status ("new", "up", "down", "same") and above_own (ranks above
@@ -202,11 +179,6 @@ def domain_lists() -> dict[str, tuple[str, ...]]:
     if missing or set(raw) - set(LISTED):
         raise ValueError(f"domains.toml must list exactly {', '.join(LISTED)}")
     return {category: tuple(raw[category]) for category in LISTED}
-
-
-def _counts(result: dict) -> bool:
-    category = result.get("category")
-    return category != "own" and (category == "complaint" or bool(result.get("negative")))
 
 
 def _listed(host: str, path: str, entries) -> bool:

@@ -34,8 +34,8 @@ def test_canned_queries_run_and_filter_by_client(tmp_path, name):
     seed(tmp_path / "a.db")
     store = Store(tmp_path / "a.db")
     try:
-        everyone = list(store.db.query(CANNED_QUERIES[name]["sql"], {"client_id": ""}))
-        nobody = list(store.db.query(CANNED_QUERIES[name]["sql"], {"client_id": "other"}))
+        everyone = store.query(CANNED_QUERIES[name]["sql"], {"client_id": ""})
+        nobody = store.query(CANNED_QUERIES[name]["sql"], {"client_id": "other"})
     finally:
         store.close()
     expected = {"new_negatives": ["r1"], "unanswered": ["r1"], "complaints_on_page_one": ["Acme ripped me off"],

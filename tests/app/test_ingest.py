@@ -36,7 +36,7 @@ def table(db_path, name, order="client_id, source, source_id"):
     store = Store(db_path)
     try:
         return [{k: v for k, v in row.items() if k not in BOOKKEEPING}
-                for row in store.db.query(f"SELECT * FROM {name} ORDER BY {order}")]
+                for row in store.query(f"SELECT * FROM {name} ORDER BY {order}")]
     finally:
         store.close()
 
@@ -45,8 +45,8 @@ def dump(db_path):
     """Everything in the database, bookkeeping included: to show that nothing changed."""
     store = Store(db_path)
     try:
-        return {name: list(store.db.query(f"SELECT * FROM [{name}] ORDER BY rowid"))
-                for name in store.db.table_names() if not name.startswith("_")}
+        names = [row["name"] for row in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {name: store.query(f"SELECT * FROM [{name}] ORDER BY rowid") for name in names if not name.startswith("_")}
     finally:
         store.close()
 
@@ -96,7 +96,7 @@ def test_a_feed_cut_short_keeps_its_items_and_the_rest_merges_later_without_doub
     [result] = ingest_paths(config, [part])
     assert result.status == "error" and result.error == NO_RECORD
     store = Store(config.database)
-    saved = [r["source_id"] for r in store.db.query("SELECT source_id FROM reviews ORDER BY source_id DESC")]
+    saved = [r["source_id"] for r in store.query("SELECT source_id FROM reviews ORDER BY source_id DESC")]
     row = store.node_job(result.job_id)
     crawl = store.crawls()[-1]
     store.close()
@@ -107,8 +107,8 @@ def test_a_feed_cut_short_keeps_its_items_and_the_rest_merges_later_without_doub
     [rest] = ingest_paths(config, [feed])
     assert rest.status == "ok" and rest.lines == len(whole.splitlines()) - 1 - 8  # the rest, not the crawl line
     store = Store(config.database)
-    ids = [r["source_id"] for r in store.db.query("SELECT source_id FROM reviews")]
-    versions = list(store.db.query("SELECT changed, COUNT(*) AS n FROM review_versions GROUP BY changed"))
+    ids = [r["source_id"] for r in store.query("SELECT source_id FROM reviews")]
+    versions = store.query("SELECT changed, COUNT(*) AS n FROM review_versions GROUP BY changed")
     crawls = store.crawls()
     store.close()
     assert sorted(ids) == [f"acme-{n:04d}" for n in range(1, 13)] and len(ids) == len(set(ids))
@@ -147,7 +147,7 @@ def test_ingest_classifies_with_the_clients_threshold_and_normalises_like_the_pi
     [result] = ingest_paths(load(path), [feed])
     assert result.status == "ok" and result.new_items == 1
     store = Store(tmp_path / "repscan.db")
-    row = next(store.db.query("SELECT * FROM reviews"))
+    row = store.query("SELECT * FROM reviews")[0]
     store.close()
     assert row["negative"] == 1  # 3/5 = 0.6 <= the client's 0.6, whatever the node said
     assert row["author"] == "A. Person" and row["published_at"] == "2026-11-01T09:00:00Z"
@@ -163,7 +163,7 @@ def test_a_complete_full_feed_marks_reviews_gone_from_the_site_as_removed(tmp_pa
     second.write_text(feed_line("review", "job-2", source_id="r1") + crawl_line("job-2", full=True))
     ingest_paths(config, [first, second])
     store = Store(config.database)
-    removed = {r["source_id"]: r["removed_at"] for r in store.db.query("SELECT * FROM reviews")}
+    removed = {r["source_id"]: r["removed_at"] for r in store.query("SELECT * FROM reviews")}
     store.close()
     assert removed["r1"] is None and removed["r2"] is not None
 
@@ -200,5 +200,5 @@ def test_a_feed_for_a_client_not_in_the_config_is_not_ingested(tmp_path):
     result = run_cli("--config", str(path), "ingest", str(feed))
     assert result.returncode == 1 and "no client 'zed'" in result.stdout
     store = Store(tmp_path / "repscan.db")
-    assert list(store.db.query("SELECT * FROM reviews")) == []
+    assert store.query("SELECT * FROM reviews") == []
     store.close()

@@ -36,7 +36,7 @@ def test_first_run_crawls_and_reports_then_nothing_is_due(setup):
     assert "crawl trustpilot" in later.stdout and "report" not in later.stdout.replace("crawl", "")
     assert len(list(inbox.glob("*.eml"))) == 1
     store = Store(path.parent / "repscan.db")
-    states = {(r["client_id"], r["job"]): r["last_slot"] for r in store.db.query("SELECT * FROM schedule_state")}
+    states = {(r["client_id"], r["job"]): r["last_slot"] for r in store.query("SELECT * FROM schedule_state")}
     store.close()
     assert states[("acme", "report")].startswith("2026-11-16T07:00:00")  # Monday 08:00 Berlin
 

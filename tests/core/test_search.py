@@ -1,4 +1,4 @@
-"""Search results judged for a client: categories, complaint words, visibility and rank movement."""
+"""Search results judged for a client: categories, complaint words and rank movement (visibility: test_rules.py)."""
 
 from __future__ import annotations
 
@@ -157,34 +157,8 @@ def test_every_language_has_words():
     assert all(len(words) >= 5 for words in search.COMPLAINT_WORDS.values())
 
 
-def test_ctr_is_the_published_curve():
-    assert search.CTR == {1: 0.285, 2: 0.157, 3: 0.110, 4: 0.080, 5: 0.072, 6: 0.051, 7: 0.040, 8: 0.032,
-                          9: 0.028, 10: 0.025}
-
-
 def r(rank, category="other", negative=False, url=None):
     return {"rank": rank, "url": url or f"https://site{rank}.example/", "category": category, "negative": negative}
-
-
-@pytest.mark.parametrize("results, expected", [
-    ([], 0.0),
-    ([r(1, "own"), r(2, "review"), r(3, "social")], 0.0),
-    ([r(2, "complaint")], 0.157),
-    # complaint at 2 + negative review at 5; a negative own page and a complaint at 11 do not count
-    ([r(1, "own", True), r(2, "complaint"), r(4, "review"), r(5, "review", True), r(11, "complaint")], 0.229),
-    ([r(1, "complaint", True), r(10, "news", True)], 0.31),
-    ([r(rank, "complaint") for rank in range(1, 21)], 0.88),
-    # the same rank twice (a duplicate row) counts once
-    ([r(3, "complaint"), r(3, "complaint", True, url="https://other.example/")], 0.11),
-    ([{"rank": None, "category": "complaint", "url": "https://x.example/"}], 0.0),
-])
-def test_visibility(results, expected):
-    assert search.visibility(results) == expected
-
-
-def test_visibility_is_capped_at_one(monkeypatch):
-    monkeypatch.setattr(search, "CTR", {1: 0.7, 2: 0.6})
-    assert search.visibility([r(1, "complaint"), r(2, "complaint")]) == 1.0
 
 
 def test_annotate_a_result():

@@ -19,11 +19,12 @@ def review(source_id, rating=5.0, text="Fine.", reply=None, negative=False, **ex
 
 def test_schema_is_created_with_wal_and_migrations_recorded(tmp_path):
     store = Store(tmp_path / "a.db")
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"reviews", "review_versions", "posts", "search_results", "crawls", "reports", "businesses"} <= set(store.db.table_names())
+    assert store.query("PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+    tables = {row["name"] for row in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"reviews", "review_versions", "posts", "search_results", "crawls", "reports", "businesses"} <= tables
     store.close()
     again = Store(tmp_path / "a.db")  # reopening applies nothing twice
-    names = [r["name"] for r in again.db.query("SELECT name FROM _sqlite_migrations")]
+    names = [r["name"] for r in again.query("SELECT name FROM _sqlite_migrations")]
     assert names[0] == "m001_initial" and len(names) == len(set(names))
     again.close()
 
@@ -34,12 +35,12 @@ def test_reseen_review_updates_last_seen_and_is_not_new(tmp_path):
     again = store.save_items("acme", [review("r1")], crawl_id=2, seen_at="2026-11-02T00:00:00.000000Z")
     assert first == {"new": 2, "changed": 0, "newly_negative": 0, "items": 2}
     assert again == {"new": 0, "changed": 0, "newly_negative": 0, "items": 1}
-    row = next(store.db.query("SELECT * FROM reviews WHERE source_id = 'r1'"))
+    row = store.query("SELECT * FROM reviews WHERE source_id = 'r1'")[0]
     assert row["first_seen_at"] == "2026-11-01T00:00:00.000000Z" and row["last_seen_at"] == "2026-11-02T00:00:00.000000Z"
     assert row["first_crawl_id"] == 1 and row["last_crawl_id"] == 2
     assert store.known_ids("acme", "trustpilot") == {"r1", "r2"}
     assert store.known_ids("other-client", "trustpilot") == set()
-    assert [r["source_id"] for r in store.reviews_since("acme", "2026-11-01T12:00:00.000000Z")] == []
+    assert [r["source_id"] for r in store.reviews_since("acme", "2026-11-01T12:00:00.000000Z", threshold=0.4)] == []
     store.close()
 
 
@@ -49,7 +50,7 @@ def test_rating_drop_is_versioned_and_newly_negative_after_the_cutoff(tmp_path):
     counts = store.save_items("acme", [review("r1", rating=1, text="Worse now.", negative=True)],
                               seen_at="2026-11-03T00:00:00.000000Z")
     assert counts["changed"] == 1 and counts["newly_negative"] == 1
-    since = [r["source_id"] for r in store.reviews_since("acme", "2026-11-02T00:00:00.000000Z")]
+    since = [r["source_id"] for r in store.reviews_since("acme", "2026-11-02T00:00:00.000000Z", threshold=0.4)]
     assert since == ["r1"]
     versions = store.versions("acme", "trustpilot", "r1")
     assert [(v["changed"], v["rating"], v["text"]) for v in versions] == [("new", 4.0, "Fine."), ("rating,text", 1.0, "Worse now.")]
@@ -61,7 +62,7 @@ def test_reply_added_later_is_versioned_and_a_null_reply_never_erases_it(tmp_pat
     store.save_items("acme", [review("r1")])
     store.save_items("acme", [review("r1", reply="Thank you!", reply_at="2026-11-01T11:00:00Z")])
     store.save_items("acme", [review("r1")])  # e.g. a JSON-LD fallback without replies
-    row = next(store.db.query("SELECT * FROM reviews"))
+    row = store.query("SELECT * FROM reviews")[0]
     assert row["reply_text"] == "Thank you!" and row["reply_at"] == "2026-11-01T11:00:00Z"
     assert [v["changed"] for v in store.versions("acme", "trustpilot", "r1")] == ["new", "reply_text,reply_at"]
     store.close()
@@ -74,7 +75,7 @@ def test_a_failing_batch_writes_nothing(tmp_path):
         store.save_items("acme", [review("r1"), review("r3"), bad])
     with pytest.raises(ValueError, match="needs source and source_id"):
         store.save_items("acme", [review("r1"), review(None)])
-    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    assert store.query("SELECT COUNT(*) AS n FROM reviews") == [{"n": 0}]
     store.close()
 
 
@@ -83,7 +84,7 @@ def test_mark_removed_only_touches_reviews_missing_from_that_crawl(tmp_path):
     store.save_items("acme", [review("r1"), review("r2")], crawl_id=1)
     store.save_items("acme", [review("r1")], crawl_id=2)
     assert store.mark_removed("acme", "trustpilot", "https://t.example/b", crawl_id=2) == 1
-    removed = {r["source_id"]: r["removed_at"] for r in store.db.query("SELECT * FROM reviews")}
+    removed = {r["source_id"]: r["removed_at"] for r in store.query("SELECT * FROM reviews")}
     assert removed["r1"] is None and removed["r2"] is not None
     store.close()
 
@@ -106,6 +107,53 @@ def test_whitespace_only_differences_are_not_edits(tmp_path):
     store.save_items("acme", [review("r1", text="Line one.\nLine two.")])
     counts = store.save_items("acme", [review("r1", text="Line one. Line two.")])  # JSON-LD flattens breaks
     assert counts["changed"] == 0
-    assert next(store.db.query("SELECT text FROM reviews"))["text"] == "Line one.\nLine two."
+    assert store.query("SELECT text FROM reviews")[0]["text"] == "Line one.\nLine two."
     assert len(store.versions("acme", "trustpilot", "r1")) == 1
     store.close()
+
+
+def test_a_transaction_commits_together_or_not_at_all(tmp_path):
+    store = Store(tmp_path / "a.db")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.save_items("acme", [review("r1")])
+            with store.transaction():  # nested: a savepoint in the outer transaction
+                store.mark_done("acme", "crawl", "2026-11-01T00:00", "ok")
+            raise RuntimeError("after both writes")
+    assert store.query("SELECT COUNT(*) AS n FROM reviews") == [{"n": 0}] and store.last_done("acme", "crawl") is None
+    with store.transaction():
+        store.save_items("acme", [review("r1")])
+        store.mark_done("acme", "crawl", "2026-11-01T00:00", "ok")
+    assert store.known_ids("acme", "trustpilot") == {"r1"} and store.last_done("acme", "crawl") == "2026-11-01T00:00"
+    store.close()
+
+
+def test_a_writer_waits_for_another_processes_transaction_instead_of_failing(tmp_path):
+    """BEGIN IMMEDIATE: the second writer waits (busy_timeout) for the first to commit, no "database is locked"."""
+    import threading
+    import time
+
+    first = Store(tmp_path / "a.db")
+    outcome = {}
+
+    def second_writer():
+        other = Store(tmp_path / "a.db")
+        try:
+            with other.transaction():
+                outcome["saw"] = other.known_ids("acme", "trustpilot")  # a read, then a write
+                other.save_items("acme", [review("r2")])
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            outcome["error"] = exc
+        finally:
+            other.close()
+
+    with first.transaction():
+        first.save_items("acme", [review("r1")])
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive()  # waiting for the write lock
+    thread.join(10)
+    assert "error" not in outcome and outcome["saw"] == {"r1"}
+    assert first.known_ids("acme", "trustpilot") == {"r1", "r2"}
+    first.close()

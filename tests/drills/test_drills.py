@@ -60,7 +60,7 @@ class Sites:
 def reviews(db):
     store = Store(db)
     try:
-        return [r["source_id"] for r in store.db.query("SELECT source_id FROM reviews")]
+        return [r["source_id"] for r in store.query("SELECT source_id FROM reviews")]
     finally:
         store.close()
 
@@ -163,8 +163,8 @@ def test_hostile_review_text_is_stored_escaped_and_renders_without_any_fetch(tmp
         cfg = load(config)
         store = Store(cfg.database)
         try:
-            rows = {r["title"]: r for r in store.db.query("SELECT * FROM reviews WHERE source = 'trustpilot'")}
-            assert len(list(store.db.query("SELECT 1 FROM reviews WHERE source = 'jsonld'"))) == 3  # the good block
+            rows = {r["title"]: r for r in store.query("SELECT * FROM reviews WHERE source = 'trustpilot'")}
+            assert len(store.query("SELECT 1 FROM reviews WHERE source = 'jsonld'")) == 3  # the good block
             data = queries.build(cfg, cfg.client("acme"), store, since=None, until=utcnow())
         finally:
             store.close()
@@ -194,7 +194,7 @@ def test_a_report_reads_while_a_crawl_writes(tmp_path):
                 store = Store(cfg.database)
                 try:
                     queries.build(cfg, cfg.client("acme"), store, since=None, until=utcnow())
-                    store.reviews_since("acme", stamp(utcnow()))
+                    store.reviews_since("acme", stamp(utcnow()), threshold=cfg.client("acme").negative_threshold)
                     reads += 1
                 finally:
                     store.close()

@@ -40,8 +40,8 @@ def env(tmp_path):
         # The first crawl imported history at T-10 days.
         crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
                                   started_at=stamp(NOW - timedelta(days=10)))
-        store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=2, pages=1, full=True, error=None)
-        store.db["crawls"].update(crawl, {"finished_at": stamp(NOW - timedelta(days=10))})
+        store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=2, pages=1, full=True, error=None,
+                           finished_at=stamp(NOW - timedelta(days=10)))
         store.save_items("acme", [review("old-bad", 1, "2025-01-01T00:00:00Z"),
                                   review("recent-bad", 2, stamp(NOW - timedelta(hours=5)))],
                          seen_at=stamp(NOW - timedelta(days=10)))
@@ -97,8 +97,8 @@ def test_complaint_on_page_one_alerts_once(env):
                 snippet="Avoid"), "category": "complaint", "negative": True},
     ]
     store.save_items("acme", results, crawl_id=99, seen_at=stamp(NOW))
-    store.db["alerts"].insert_all([{"client_id": "acme", "kind": "review", "item_key": "trustpilot:recent-bad",
-                                    "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
+    store.add_alerts([{"client_id": "acme", "kind": "review", "item_key": "trustpilot:recent-bad",
+                       "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
     assert alerts.collect(cfg, store, NOW) == 1
     [alert] = [a for a in store.alerts("acme") if a["kind"] == "search"]
     assert alert["item_key"] == "duckduckgo:Acme Plumbing:https://www.ripoffreport.com/r/acme-plumbing"

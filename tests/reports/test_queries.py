@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pypdf import PdfReader
 
 from helpers import run_cli, write_config
+from repscan.core.classify import classify
 from repscan.core.config import load
-from repscan.core.items import make
+from repscan.core.items import make, stamp
 from repscan.core.store import Store
-from repscan.reports import queries
+from repscan.reports import alerts, queries
 
 T0, T1, T2 = "2026-11-01T00:00:00.000000Z", "2026-11-08T00:00:00.000000Z", "2026-11-15T00:00:00.000000Z"
 
@@ -84,3 +85,47 @@ def test_report_cli_writes_pdf_and_html(tmp_path):
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
     unknown = run_cli("--config", str(cfg.path), "report", "--client", "zed")
     assert unknown.returncode == 2 and "no client 'zed'" in unknown.stderr
+
+
+def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp_path):
+    """Reviews stored by a crawl at the default threshold are judged again, by the report and the
+    alerts, when the client's negative_threshold changes in the config."""
+    now = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
+    default = path.read_text()
+    cfg = load(path)
+    store = Store(cfg.database)
+    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme")
+    store.finish_crawl(crawl, status="ok", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
+                       finished_at=T0)  # the history import: what comes after it alerts
+    reviews = [{**item(f"{stars}-stars", stars), "published_at": stamp(now - timedelta(hours=2))} for stars in (2, 3, 4)]
+    store.save_items("acme", [{**r, **classify(r, cfg.client("acme").negative_threshold)} for r in reviews], seen_at=T1)
+    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0]
+
+    def judged(threshold: float):
+        path.write_text(default.replace('timezone = "Europe/Berlin"',
+                                        f'timezone = "Europe/Berlin"\nnegative_threshold = {threshold}'))
+        cfg = load(path)
+        client = cfg.client("acme")
+        data = queries.build(cfg, client, store, since=None, until=now)
+        candidates = store.alert_candidates("acme", stamp(now - alerts.RECENT), threshold=client.negative_threshold)
+        return cfg, {
+            "negatives": sorted(r.author for r in data.negatives),
+            "unanswered": sorted(r.author for r in data.unanswered),
+            "summary": (data.summary.new_reviews, data.summary.new_negatives, data.summary.unanswered_negatives),
+            "alert": sorted(c["source_id"] for c in candidates if c["kind"] == "review"),
+        }
+
+    _, at_default = judged(0.4)
+    assert at_default == {"negatives": ["Person 2-stars"], "unanswered": ["Person 2-stars"], "summary": (3, 1, 1),
+                          "alert": ["2-stars"]}
+    stricter, at_60 = judged(0.6)
+    assert at_60 == {"negatives": ["Person 2-stars", "Person 3-stars"],
+                     "unanswered": ["Person 2-stars", "Person 3-stars"], "summary": (3, 2, 2),
+                     "alert": ["2-stars", "3-stars"]}
+    assert alerts.collect(stricter, store, now) == 2
+    assert sorted(a["item_key"] for a in store.alerts("acme")) == ["trustpilot:2-stars", "trustpilot:3-stars"]
+    _, at_20 = judged(0.2)
+    assert at_20 == {"negatives": [], "unanswered": [], "summary": (3, 0, 0), "alert": []}
+    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0]
+    store.close()

@@ -125,19 +125,17 @@ def smtp_server(outbox: Path):
         controller.stop()
 
 
-def _search_line(cfg) -> str:
-    from repscan.core.store import Store
+def _search_line(store) -> str:
+    """Complaints on page one per engine and query, judged as the report judges them."""
+    from repscan.core import rules
+    from repscan.core.search import movement
 
-    store = Store(cfg.database)
-    try:
-        snapshot = store.search_snapshot(CLIENT_ID)
-    finally:
-        store.close()
     lines = []
-    for (engine, query), rows in snapshot.items():
+    for (engine, query), rows in store.search_snapshot(CLIENT_ID).items():
         own = min((r["rank"] for r in rows if r["category"] == "own"), default=None)
-        complaints = [r["rank"] for r in rows if r["category"] == "complaint"]
-        above = [rank for rank in complaints if own is None or rank < own]
+        complaints = [r for r in movement([], rows)
+                      if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])]
+        above = [r for r in complaints if r["above_own"]]
         lines.append(f"“{query}” on {engine}: {len(complaints)} complaint(s) on page one"
                      + (f", {len(above)} above your own site (#{own})" if above else ""))
     return "; ".join(lines) or "no search results"
@@ -168,14 +166,17 @@ def run_demo(folder: Path) -> int:
         results = send_reports(cfg, cfg.clients)
         emails = sorted(set(outbox.glob("*.eml")) - before)
     store = Store(cfg.database)
-    total = store.review_stats(CLIENT_ID)["total"]
-    store.close()
+    try:
+        total = store.review_stats(CLIENT_ID, threshold=cfg.client(CLIENT_ID).negative_threshold)["total"]
+        search_line = _search_line(store)
+    finally:
+        store.close()
     new = sum(r["new_items"] for r in rows)
     print()
     for r in rows:
         print(f"  crawl {r['source']:<11} {r['status']:<8} {r['items']:>3} items, {r['new_items']:>3} new, "
               f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
-    print(f"demo: search: {_search_line(cfg)}")
+    print(f"demo: search: {search_line}")
     result = results[0]
     if new:
         print(f"demo: {new} new items; {total} reviews in the database; "

@@ -1,0 +1,154 @@
+"""Each business rule once: new, negative, complaint, replied, reply delay, stars and visibility."""
+
+# Python code calls the functions; SQL gets the same rules as expressions generated here
+# (the *_sql functions), so the store, the report, the alerts and the Datasette canned
+# queries all judge a row alike. Column arguments are SQL expressions ("rating", "t.rating").
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+DEFAULT_THRESHOLD = 0.4  # rating / rating_max at or below this (2 of 5) is negative
+DEFAULT_RATING_MAX = 5.0  # a rating without a (usable) scale is out of 5
+STARS = 5  # the report's scale
+PAGE_ONE = 10  # ranks 1..10: what searchers see
+_SLACK = 1e-9  # 2/5 is at the threshold 0.4 whatever the float arithmetic says
+
+CTR: dict[int, float] = {
+    1: 0.285, 2: 0.157, 3: 0.110, 4: 0.080, 5: 0.072, 6: 0.051, 7: 0.040, 8: 0.032, 9: 0.028, 10: 0.025,
+}
+"""Average organic click-through rate by Google position, 1 to 10.
+
+SISTRIX, "Why (almost) everything you knew about Google CTR is no longer valid" (July 2020):
+over 80 million keywords and billions of Google results. Position 1 28.5 %, 2 15.7 %,
+3 11.0 %, 4 8.0 %, 5 7.2 %, 6 5.1 %, 7 4.0 %, 8 3.2 %, 9 2.8 %, 10 2.5 %; every position on
+page two below 1 %, so ranks past 10 count 0 here. docs/search-visibility.md has the model.
+"""
+
+
+# -- new ----------------------------------------------------------------------
+
+def first_seen_after(first_seen_at: str, cutoff: str | None) -> bool:
+    """A review or post first seen after the cutoff (every one when there is no cutoff yet)."""
+    return cutoff is None or first_seen_at > cutoff
+
+
+def new(first_seen_at: str, negative_since: str | None, cutoff: str | None) -> bool:
+    """New for a report: first seen, or turned negative, after the cutoff of the client's last
+    sent report (ISO stamps compare as text); everything when no report was sent yet."""
+    return first_seen_after(max(first_seen_at, negative_since or ""), cutoff)
+
+
+def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:
+    """new() as an SQL condition; `cutoff` is an SQL expression (one placeholder), never NULL."""
+    return f"(MAX({first_seen_at}, COALESCE({negative_since}, '')) > {cutoff})"
+
+
+# -- negative -----------------------------------------------------------------
+
+def rating_scale(rating_max: float | None) -> float | None:
+    """What a rating is out of: rating_max, 5 when it is missing or 0; None when it is unusable (< 0)."""
+    scale = float(rating_max) if rating_max else DEFAULT_RATING_MAX
+    return scale if scale > 0 else None
+
+
+def rated(rating: float | None, rating_max: float | None) -> bool:
+    """Whether the rating decides (it exists, on a usable scale); otherwise the text does."""
+    return rating is not None and rating_scale(rating_max) is not None
+
+
+def negative(rating: float | None, rating_max: float | None, threshold: float = DEFAULT_THRESHOLD,
+             *, text_negative: bool = False) -> bool:
+    """A rated item is negative when rating / rating_max <= the client's threshold (0.4: 2 of 5);
+    an unrated one when its text is (`text_negative`, the classifier's sentiment flag).
+    Judged with the client's current threshold whenever a report or an alert is built."""
+    if not rated(rating, rating_max):
+        return bool(text_negative)
+    return float(rating) / rating_scale(rating_max) <= threshold + _SLACK
+
+
+def negative_sql(threshold: str = "?", *, rating: str = "rating", rating_max: str = "rating_max",
+                 text_negative: str = "negative") -> str:
+    """negative() as an SQL expression (0 or 1); `threshold` is an SQL expression."""
+    scale = f"COALESCE(NULLIF({rating_max}, 0), {DEFAULT_RATING_MAX})"
+    return (f"(CASE WHEN {rating} IS NOT NULL AND {scale} > 0"
+            f" THEN CAST({rating} AS REAL) / {scale} <= {threshold} + {_SLACK}"
+            f" ELSE COALESCE({text_negative}, 0) != 0 END)")
+
+
+def thresholds_sql(thresholds: Mapping[str, float], client_id: str = "client_id") -> str:
+    """Each client's threshold as an SQL expression on its id (DEFAULT_THRESHOLD for others),
+    for SQL that runs without our parameters (Datasette's canned queries)."""
+    cases = " ".join(f"WHEN '{cid.replace(chr(39), chr(39) * 2)}' THEN {float(value)!r}"
+                     for cid, value in sorted(thresholds.items()))
+    return f"(CASE {client_id} {cases} ELSE {DEFAULT_THRESHOLD!r} END)" if cases else repr(DEFAULT_THRESHOLD)
+
+
+# -- complaint ----------------------------------------------------------------
+
+def complaint(category: str | None, negative_text: bool) -> bool:
+    """A search result is a complaint when it is on a complaint site, or reads negative and is
+    not the client's own page."""
+    return category == "complaint" or (bool(negative_text) and category != "own")
+
+
+def on_page_one(rank: int | None) -> bool:
+    return rank is not None and 1 <= rank <= PAGE_ONE
+
+
+def complaint_sql(*, category: str = "category", negative_text: str = "negative") -> str:
+    """complaint() as an SQL condition."""
+    return f"({category} = 'complaint' OR ({negative_text} = 1 AND {category} != 'own'))"
+
+
+def on_page_one_sql(rank: str = "rank") -> str:
+    return f"({rank} BETWEEN 1 AND {PAGE_ONE})"
+
+
+# -- replied and reply delay --------------------------------------------------
+
+def replied(reply_text: str | None, reply_at) -> bool:
+    """The business answered: a reply text, or at least a reply time (some sites show only that)."""
+    return reply_text is not None or reply_at is not None
+
+
+def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at") -> str:
+    return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL)"
+
+
+def reply_delay(published_at: datetime | None, reply_at: datetime | None) -> timedelta | None:
+    """reply_at - published_at, never negative (a site's clock can put the reply first); None
+    without both times."""
+    if published_at is None or reply_at is None:
+        return None
+    return max(reply_at - published_at, timedelta(0))
+
+
+# -- stars --------------------------------------------------------------------
+
+def stars(rating: float | None, rating_max: float | None) -> float | None:
+    """The rating on a five-star scale (8/10 is 4.0); None when unrated or the scale is unusable."""
+    if not rated(rating, rating_max):
+        return None
+    return float(rating) * STARS / rating_scale(rating_max)
+
+
+def stars_sql(*, rating: str = "rating", rating_max: str = "rating_max") -> str:
+    """stars() as an SQL expression (NULL when unrated)."""
+    scale = f"COALESCE(NULLIF({rating_max}, 0), {DEFAULT_RATING_MAX})"
+    return f"(CASE WHEN {scale} > 0 THEN CAST({rating} AS REAL) * {STARS} / {scale} END)"
+
+
+# -- visibility ---------------------------------------------------------------
+
+def visibility(results: list[dict]) -> float:
+    """The share of searchers likely to see a complaint on this result page: the sum of CTR at
+    each rank whose result is a complaint (see complaint()), each rank once, ranks past 10
+    counting 0, at most 1.0.
+
+    `results` are one page of one engine for one query, with "rank", "category" and
+    "negative" (repscan.core.search.annotate()).
+    """
+    ranks = {result.get("rank") for result in results if complaint(result.get("category"), result.get("negative"))}
+    return min(round(sum(CTR.get(rank, 0.0) for rank in ranks), 4), 1.0)

@@ -1,0 +1,170 @@
+"""The crawled items: reviews (with their versions), posts, search results and business summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from repscan.core.store.connection import Connection, now
+
+REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
+BATCH_IN = 500  # ids per IN (...): SQLite allows 999+ variables; stay well under it
+
+
+class Items(Connection):
+    def known_ids(self, client_id: str, source: str) -> set[str]:
+        rows = self._db.execute(
+            "SELECT source_id FROM reviews WHERE client_id = ? AND source = ?"
+            " UNION SELECT source_id FROM posts WHERE client_id = ? AND source = ?",
+            [client_id, source, client_id, source],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
+        """The source ids of the newest stored reviews and posts (by date), newest first."""
+        return [row[0] for row in self._db.execute(
+            "SELECT source_id FROM (SELECT source_id, COALESCE(published_at, first_seen_at) AS at FROM reviews"
+            " WHERE client_id = ? AND source = ? UNION ALL SELECT source_id, COALESCE(published_at, first_seen_at)"
+            " FROM posts WHERE client_id = ? AND source = ?) ORDER BY at DESC LIMIT ?",
+            [client_id, source, client_id, source, limit]).fetchall()]
+
+    def versions(self, client_id: str, source: str, source_id: str) -> list[dict]:
+        return self.query(
+            "SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",
+            [client_id, source, source_id])
+
+    def save_items(self, client_id: str, items: Iterable[dict], crawl_id: int | None = None,
+                   seen_at: str | None = None) -> dict[str, int]:
+        """Write one batch in one transaction; return counts of new, changed and newly negative.
+
+        `negative` on a review or post is the crawl's verdict (the text's, for unrated items);
+        reports and alerts judge rated reviews again with the client's current threshold."""
+        seen_at = seen_at or now()
+        counts = {"new": 0, "changed": 0, "newly_negative": 0, "items": 0}
+        groups: dict[str, list[dict]] = {}
+        for item in items:
+            if item["kind"] in ("review", "post") and not (item.get("source") and item.get("source_id")):
+                raise ValueError(f"a {item['kind']} needs source and source_id: {item!r:.200}")
+            groups.setdefault(item["kind"], []).append(item)
+        with self.transaction():
+            if groups.get("review"):
+                self._save_reviews(client_id, groups["review"], crawl_id, seen_at, counts)
+            if groups.get("post"):
+                self._save_posts(client_id, groups["post"], crawl_id, seen_at, counts)
+            for kind, table in (("search_result", "search_results"), ("business", "businesses")):
+                rows = [{**{k: v for k, v in item.items() if k != "kind"}, "client_id": client_id,
+                         "crawl_id": crawl_id, "seen_at": seen_at} for item in groups.get(kind, [])]
+                if rows:
+                    self._db[table].insert_all(rows)
+            counts["items"] += len(groups.get("search_result", []))
+        return counts
+
+    def mark_removed(self, client_id: str, source: str, business_url: str, crawl_id: int, when: str | None = None) -> int:
+        """After a complete crawl: reviews of that business not seen in it are gone from the site."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE reviews SET removed_at = ? WHERE client_id = ? AND source = ? AND business_url = ?"
+                " AND removed_at IS NULL AND (last_crawl_id IS NULL OR last_crawl_id != ?)",
+                [when or now(), client_id, source, business_url, crawl_id],
+            )
+            return cursor.rowcount
+
+    def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """The stored rows of a batch, looked up by primary key (source_id IN (...) per source):
+        an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
+        by_source: dict[str, list[str]] = {}
+        for source, source_id in source_keys:
+            by_source.setdefault(source, []).append(source_id)
+        found: dict[tuple[str, str], dict] = {}
+        for source, ids in by_source.items():
+            for start in range(0, len(ids), BATCH_IN):
+                chunk = ids[start:start + BATCH_IN]
+                sql = (f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
+                       f" AND source_id IN ({', '.join('?' * len(chunk))})")
+                for row in self._db.query(sql, [client_id, source, *chunk]):
+                    found[(row["source"], row["source_id"])] = row
+        return found
+
+    def _batch(self, table: str, client_id: str, items: list[dict]) -> tuple[list[dict], dict]:
+        """A batch without repeats (the last of each key wins), and the stored rows it updates."""
+        items = list({(i["source"], i["source_id"]): i for i in items}.values())
+        return items, self._existing(table, client_id, [(i["source"], i["source_id"]) for i in items])
+
+    def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
+        items, existing = self._batch("reviews", client_id, items)
+        inserts, versions = [], []
+        for item in items:
+            counts["items"] += 1
+            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields["published_approx"] = int(bool(fields.get("published_approx")))
+            fields["negative"] = int(bool(fields.get("negative")))
+            old = existing.get((item["source"], item["source_id"]))
+            if old is None:
+                counts["new"] += 1
+                row = {**_first_seen(fields, client_id, seen_at, crawl_id), "removed_at": None}
+                inserts.append(row)
+                versions.append(_version(row, "new", seen_at, crawl_id))
+                continue
+            # A null from a partial extraction (e.g. a JSON-LD fallback without
+            # replies) never erases what an earlier crawl saw.
+            update = _seen_again(fields, old, seen_at, crawl_id, counts)
+            for key in ("title", "text"):  # a fallback's text without line breaks is no edit
+                if key in update and old[key] is not None and _squash(update[key]) == _squash(old[key]):
+                    del update[key]
+            changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
+            if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
+                changed.remove("rating")
+            update["removed_at"] = None
+            self._db["reviews"].update((client_id, item["source"], item["source_id"]), update)
+            if changed:
+                counts["changed"] += 1
+                versions.append(_version({**old, **update}, ",".join(changed), seen_at, crawl_id))
+        if inserts:
+            self._db["reviews"].insert_all(inserts)
+        if versions:
+            self._db["review_versions"].insert_all(versions)
+
+    def _save_posts(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
+        items, existing = self._batch("posts", client_id, items)
+        inserts = []
+        for item in items:
+            counts["items"] += 1
+            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields["negative"] = int(bool(fields.get("negative")))
+            old = existing.get((item["source"], item["source_id"]))
+            if old is None:
+                counts["new"] += 1
+                inserts.append(_first_seen(fields, client_id, seen_at, crawl_id))
+                continue
+            update = _seen_again(fields, old, seen_at, crawl_id, counts)
+            self._db["posts"].update((client_id, item["source"], item["source_id"]), update)
+        if inserts:
+            self._db["posts"].insert_all(inserts)
+
+
+def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
+    """The row of a review or post seen for the first time."""
+    return {**fields, "client_id": client_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
+            "negative_since": seen_at if fields["negative"] else None,
+            "first_crawl_id": crawl_id, "last_crawl_id": crawl_id}
+
+
+def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -> dict:
+    """The update of a review or post seen again: its non-null fields, and when it turned negative."""
+    update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+    if update.get("negative") and not old["negative"]:
+        update["negative_since"] = seen_at
+        counts["newly_negative"] += 1
+    update.update(last_seen_at=seen_at, last_crawl_id=crawl_id)
+    return update
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _version(row: dict, changed: str, seen_at: str, crawl_id) -> dict:
+    return {
+        "client_id": row["client_id"], "source": row["source"], "source_id": row["source_id"],
+        "seen_at": seen_at, "crawl_id": crawl_id, "changed": changed,
+        **{k: row.get(k) for k in REVIEW_VERSIONED},
+    }

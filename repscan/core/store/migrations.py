@@ -1,0 +1,117 @@
+"""The schema as sqlite-utils migrations: names and order are fixed (databases record them); add new ones at the end."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("repscan")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["reviews"].create(
+        {
+            "client_id": str, "source": str, "source_id": str, "url": str, "business_url": str,
+            "author": str, "rating": float, "rating_max": float, "title": str, "text": str,
+            "language": str, "published_at": str, "published_approx": int, "updated_at": str,
+            "reply_text": str, "reply_at": str, "sentiment": float, "negative": int,
+            "negative_since": str, "first_seen_at": str, "last_seen_at": str, "removed_at": str,
+            "first_crawl_id": int, "last_crawl_id": int,
+        },
+        pk=("client_id", "source", "source_id"),
+    )
+    db["reviews"].create_index(["client_id", "first_seen_at"])
+    db["reviews"].create_index(["client_id", "negative_since"])
+    db["review_versions"].create(
+        {
+            "id": int, "client_id": str, "source": str, "source_id": str, "seen_at": str,
+            "crawl_id": int, "changed": str, "rating": float, "title": str, "text": str,
+            "reply_text": str, "reply_at": str,
+        },
+        pk="id",
+    )
+    db["review_versions"].create_index(["client_id", "source", "source_id"])
+    db["posts"].create(
+        {
+            "client_id": str, "source": str, "source_id": str, "url": str, "parent_url": str,
+            "author": str, "title": str, "text": str, "language": str, "published_at": str,
+            "score": float, "comments_count": int, "sentiment": float, "negative": int,
+            "negative_since": str, "first_seen_at": str, "last_seen_at": str,
+            "first_crawl_id": int, "last_crawl_id": int,
+        },
+        pk=("client_id", "source", "source_id"),
+    )
+    db["posts"].create_index(["client_id", "first_seen_at"])
+    db["search_results"].create(
+        {
+            "id": int, "client_id": str, "crawl_id": int, "engine": str, "query": str,
+            "rank": int, "url": str, "displayed_url": str, "title": str, "snippet": str,
+            "category": str, "sentiment": float, "negative": int, "seen_at": str,
+        },
+        pk="id",
+    )
+    db["search_results"].create_index(["client_id", "engine", "query", "seen_at"])
+    db["businesses"].create(
+        {
+            "id": int, "client_id": str, "crawl_id": int, "source": str, "url": str,
+            "name": str, "rating": float, "review_count": int, "seen_at": str,
+        },
+        pk="id",
+    )
+    db["crawls"].create(
+        {
+            "id": int, "client_id": str, "source": str, "spider": str, "url": str,
+            "started_at": str, "finished_at": str, "status": str, "items": int,
+            "new_items": int, "requests": int, "pages": int, "full": int, "error": str,
+        },
+        pk="id",
+    )
+    db["crawls"].create_index(["client_id", "source", "started_at"])
+    db["reports"].create(
+        {
+            "id": int, "client_id": str, "period_start": str, "period_end": str,
+            "created_at": str, "pdf_path": str, "status": str, "sent_at": str,
+            "recipients": str, "message_id": str, "new_reviews": int, "new_negatives": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["reports"].create_index(["client_id", "status"])
+
+
+@migrations()
+def m002_schedule_state(db: Database) -> None:
+    db["schedule_state"].create(
+        {"client_id": str, "job": str, "last_slot": str, "last_run_at": str, "last_status": str},
+        pk=("client_id", "job"),
+    )
+
+
+@migrations()
+def m003_alerts(db: Database) -> None:
+    db["alerts"].create(
+        {
+            "id": int, "client_id": str, "kind": str, "item_key": str, "created_at": str, "due_at": str,
+            "sent_at": str, "channels": str, "error": str, "source": str, "title": str, "text": str,
+            "url": str, "rating": float, "rating_max": float, "detail": str,
+        },
+        pk="id",
+    )
+    db["alerts"].create_index(["client_id", "kind", "item_key"], unique=True)
+    db["alerts"].create_index(["sent_at", "due_at"])
+
+
+@migrations()
+def m004_node_jobs(db: Database) -> None:
+    """Crawls run as Scrapyd jobs (repscan/nodes.py) and feeds merged by `repscan ingest`: which job
+    fed which crawls row, and how many of its feed's lines are already in, so a feed is merged once."""
+    db["node_jobs"].create(
+        {
+            "job_id": str, "node": str, "project": str, "client_id": str, "source": str, "url": str,
+            "spider": str, "crawl_id": int, "status": str, "scheduled_at": str, "finished_at": str,
+            "lines": int, "items": int, "new_items": int, "complete": int, "feed": str, "error": str,
+        },
+        pk="job_id",
+    )
+    db["node_jobs"].create_index(["status"])
+    db["node_jobs"].create_index(["client_id", "source", "url"])

@@ -1,0 +1,50 @@
+"""The reports table: each report rendered, sent or pending, so none is rendered or sent twice."""
+
+from __future__ import annotations
+
+from repscan.core.store.connection import Connection, now
+
+
+class Reports(Connection):
+    def last_sent_report(self, client_id: str) -> dict | None:
+        return self._one("SELECT * FROM reports WHERE client_id = ? AND status = 'sent' ORDER BY period_end DESC LIMIT 1",
+                         [client_id])
+
+    def report_cutoff(self, client_id: str) -> str | None:
+        """The cutoff of the client's last sent report: what is new comes after it (rules.new)."""
+        last = self.last_sent_report(client_id)
+        return last["period_end"] if last else None
+
+    def pending_report(self, client_id: str) -> dict | None:
+        """A report rendered (or being sent) but not recorded as sent: reuse it, never render twice."""
+        return self._one(
+            "SELECT * FROM reports WHERE client_id = ? AND status IN ('rendered', 'sending') ORDER BY id DESC LIMIT 1",
+            [client_id])
+
+    def add_report(self, client_id: str, *, period_start: str | None, period_end: str, pdf_path: str,
+                   new_reviews: int, new_negatives: int) -> int:
+        with self.transaction():
+            table = self._db["reports"]
+            table.insert({
+                "client_id": client_id, "period_start": period_start, "period_end": period_end,
+                "created_at": now(), "pdf_path": pdf_path, "status": "rendered",
+                "new_reviews": new_reviews, "new_negatives": new_negatives,
+            })
+            return table.last_pk
+
+    def mark_sending(self, report_id: int, recipients: list[str], message_id: str) -> None:
+        self._update_report(report_id, status="sending", recipients=", ".join(recipients), message_id=message_id)
+
+    def mark_sent(self, report_id: int, sent_at: str | None = None) -> None:
+        self._update_report(report_id, status="sent", sent_at=sent_at or now(), error=None)
+
+    def mark_report_error(self, report_id: int, error: str) -> None:
+        self._update_report(report_id, error=error)
+
+    def _update_report(self, report_id: int, **fields) -> None:
+        with self.transaction():
+            self._db["reports"].update(report_id, fields)
+
+    def reports(self, client_id: str | None = None) -> list[dict]:
+        where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
+        return self.query(f"SELECT * FROM reports {where} ORDER BY id", params)

@@ -1,0 +1,56 @@
+"""What reports read about reviews, judged by the rules with the client's current threshold."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from repscan.core import rules
+from repscan.core.store.connection import Connection
+
+OPEN_NEGATIVE = f"{rules.negative_sql()} AND NOT {rules.replied_sql()} AND removed_at IS NULL"  # one ? (threshold)
+
+
+class Reviews(Connection):
+    @cached_property
+    def _judged_columns(self) -> str:
+        """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
+        (the stored column is the crawl's verdict, kept for unrated reviews)."""
+        columns = [name for name in self._db["reviews"].columns_dict if name != "negative"]
+        return ", ".join([*columns, f"{rules.negative_sql()} AS negative"])
+
+    def reviews_since(self, client_id: str, since: str | None, until: str | None = None, *,
+                      threshold: float) -> list[dict]:
+        """Reviews new after `since` (rules.new) and first seen up to `until`; every one when since is None."""
+        where, params = ["client_id = ?"], [threshold, client_id]
+        if since is not None:
+            where.append(rules.new_sql())
+            params.append(since)
+        if until is not None:
+            where.append("first_seen_at <= ?")
+            params.append(until)
+        return self.query(f"SELECT {self._judged_columns} FROM reviews WHERE {' AND '.join(where)}"
+                          " ORDER BY published_at DESC, first_seen_at DESC", params)
+
+    def review_stats(self, client_id: str, until: str | None = None, *, threshold: float) -> dict:
+        """Count and mean stars (rules.stars) among reviews first seen up to `until`, and how many
+        negative ones have no reply."""
+        where, params = "client_id = ? AND removed_at IS NULL", [threshold, client_id]
+        if until is not None:
+            where += " AND first_seen_at <= ?"
+            params.append(until)
+        return self._one(
+            f"SELECT COUNT(*) AS total, AVG({rules.stars_sql()}) AS avg_rating,"
+            f" SUM(CASE WHEN {OPEN_NEGATIVE} THEN 1 ELSE 0 END) AS unanswered FROM reviews WHERE {where}", params)
+
+    def unanswered_negatives(self, client_id: str, limit: int = 200, *, threshold: float) -> list[dict]:
+        """Negative reviews still without an owner reply, oldest first."""
+        return self.query(
+            f"SELECT {self._judged_columns} FROM reviews WHERE client_id = ? AND {OPEN_NEGATIVE}"
+            " ORDER BY COALESCE(published_at, first_seen_at) LIMIT ?", [threshold, client_id, threshold, limit])
+
+    def trend_rows(self, client_id: str, since: str, *, threshold: float) -> list[dict]:
+        """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
+        return self.query(
+            f"SELECT source, rating, rating_max, {rules.negative_sql()} AS negative, published_at, first_seen_at,"
+            " reply_at FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
+            [threshold, client_id, since])

@@ -1,0 +1,176 @@
+"""The business rules, once each: new, negative, complaint, replied, reply delay, stars, visibility;
+the SQL the rules generate agrees with the Python, and a stored review is judged at the current threshold."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from repscan.app.cli import build_parser
+from repscan.core import classify, rules
+from repscan.core.config import Client
+from repscan.core.items import make
+from repscan.core.store import Store
+
+T = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
+
+
+def sql(expression: str, params=(), **columns):
+    """The value of an SQL expression over one row of `columns` (in-memory SQLite)."""
+    with sqlite3.connect(":memory:") as db:
+        names = list(columns) or ["unused"]
+        db.execute(f"CREATE TABLE t ({', '.join(names)})")
+        db.execute(f"INSERT INTO t VALUES ({', '.join('?' * len(names))})", list(columns.values()) or [None])
+        return db.execute(f"SELECT {expression} FROM t", params).fetchone()[0]
+
+
+def test_the_default_threshold_is_defined_once_and_used_everywhere():
+    assert rules.DEFAULT_THRESHOLD == 0.4
+    assert Client.model_fields["negative_threshold"].default == rules.DEFAULT_THRESHOLD
+    args = build_parser().parse_args(["classify"])
+    assert args.threshold == rules.DEFAULT_THRESHOLD
+    assert classify.classify({"rating": 2, "rating_max": 5})["negative"] is True  # 2/5 = 0.4: at the default
+
+
+@pytest.mark.parametrize("rating, rating_max, threshold, text_negative, expected", [
+    (2, 5, 0.4, False, True),  # at the threshold: negative
+    (3, 5, 0.4, True, False),  # a rating decides, whatever the text says
+    (1, 5, 0.4, False, True),
+    (4, 10, 0.4, False, True),  # 4/10 on a ten-point scale
+    (5, 10, 0.4, False, False),
+    (7.5, 10, 0.8, False, True),
+    (3, 5, 0.6, False, True),  # a client's own threshold
+    (2, 5, 0.2, False, False),
+    (2, None, 0.4, False, True),  # no scale: out of 5
+    (2, 0, 0.4, False, True),  # a zero scale: out of 5
+    (None, 5, 0.4, True, True),  # unrated: the text's verdict
+    (None, 5, 0.4, False, False),
+    (None, None, 0.4, None, False),
+    (1, -5, 0.4, False, False),  # an unusable scale: the text decides
+])
+def test_negative(rating, rating_max, threshold, text_negative, expected):
+    assert rules.negative(rating, rating_max, threshold, text_negative=text_negative) is expected
+    got = sql(rules.negative_sql("?"), [threshold], rating=rating, rating_max=rating_max,
+              negative=None if text_negative is None else int(text_negative))
+    assert got == int(expected)
+
+
+def test_negative_in_python_and_sql_agree_on_every_rating():
+    for rating_max in (5, 10, 100, 3):
+        for step in range(0, 4 * rating_max + 1):
+            rating = step / 4
+            for threshold in (0.2, 0.4, 0.5, 0.6):
+                expected = rules.negative(rating, rating_max, threshold)
+                got = sql(rules.negative_sql("?"), [threshold], rating=rating, rating_max=rating_max, negative=0)
+                assert got == int(expected), (rating, rating_max, threshold)
+                assert classify.classify({"rating": rating, "rating_max": rating_max}, threshold)["negative"] is expected
+
+
+def test_thresholds_per_client_in_sql():
+    expression = rules.thresholds_sql({"acme": 0.6, "o'brien": 0.2})
+    assert sql(expression, client_id="acme") == 0.6
+    assert sql(expression, client_id="o'brien") == 0.2
+    assert sql(expression, client_id="zed") == rules.DEFAULT_THRESHOLD
+    assert sql(rules.thresholds_sql({}), client_id="zed") == rules.DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("rating, rating_max, expected", [
+    (8, 10, 4.0), (2, 5, 2.0), (5, 5, 5.0), (0, 5, 0.0), (3, None, 3.0), (3, 0, 3.0), (70, 100, 3.5),
+    (None, 5, None), (1, -5, None),
+])
+def test_stars(rating, rating_max, expected):
+    assert rules.stars(rating, rating_max) == expected
+    assert sql(rules.stars_sql(), rating=rating, rating_max=rating_max) == expected
+
+
+@pytest.mark.parametrize("reply_text, reply_at, expected", [
+    ("Sorry!", "2026-11-01T11:00:00Z", True), ("Sorry!", None, True), (None, "2026-11-01T11:00:00Z", True),
+    (None, None, False),
+])
+def test_replied(reply_text, reply_at, expected):
+    assert rules.replied(reply_text, reply_at) is expected
+    assert sql(rules.replied_sql(), reply_text=reply_text, reply_at=reply_at) == int(expected)
+
+
+def test_reply_delay_never_negative():
+    assert rules.reply_delay(T, T + timedelta(hours=3)) == timedelta(hours=3)
+    assert rules.reply_delay(T, T - timedelta(hours=2)) == timedelta(0)  # the reply "before" the review
+    assert rules.reply_delay(None, T) is None
+    assert rules.reply_delay(T, None) is None
+
+
+@pytest.mark.parametrize("first_seen_at, negative_since, cutoff, expected", [
+    ("2026-11-02", None, "2026-11-01", True),  # first seen after the cutoff
+    ("2026-10-01", "2026-11-02", "2026-11-01", True),  # turned negative after it
+    ("2026-10-01", "2026-10-15", "2026-11-01", False),
+    ("2026-10-01", None, "2026-11-01", False),
+    ("2026-11-01", None, "2026-11-01", False),  # at the cutoff: in the last report
+    ("2026-10-01", None, None, True),  # no report sent yet: everything
+])
+def test_new(first_seen_at, negative_since, cutoff, expected):
+    assert rules.new(first_seen_at, negative_since, cutoff) is expected
+    assert rules.first_seen_after(first_seen_at, cutoff) is (cutoff is None or first_seen_at > cutoff)
+    if cutoff is not None:
+        assert sql(rules.new_sql("?"), [cutoff], first_seen_at=first_seen_at, negative_since=negative_since) == int(expected)
+
+
+@pytest.mark.parametrize("category, negative, expected", [
+    ("complaint", False, True), ("complaint", True, True), ("review", True, True), ("news", True, True),
+    ("other", True, True), ("review", False, False), ("own", True, False), ("own", False, False),
+])
+def test_complaint(category, negative, expected):
+    assert rules.complaint(category, negative) is expected
+    assert sql(rules.complaint_sql(), category=category, negative=int(negative)) == int(expected)
+
+
+@pytest.mark.parametrize("rank, expected", [(1, True), (10, True), (11, False), (0, False), (None, False)])
+def test_on_page_one(rank, expected):
+    assert rules.on_page_one(rank) is expected
+    assert bool(sql(rules.on_page_one_sql(), rank=rank)) is expected
+
+
+def test_ctr_is_the_published_curve():
+    assert rules.CTR == {1: 0.285, 2: 0.157, 3: 0.110, 4: 0.080, 5: 0.072, 6: 0.051, 7: 0.040, 8: 0.032,
+                         9: 0.028, 10: 0.025}
+
+
+def r(rank, category="other", negative=False, url=None):
+    return {"rank": rank, "url": url or f"https://site{rank}.example/", "category": category, "negative": negative}
+
+
+@pytest.mark.parametrize("results, expected", [
+    ([], 0.0),
+    ([r(1, "own"), r(2, "review"), r(3, "social")], 0.0),
+    ([r(2, "complaint")], 0.157),
+    # complaint at 2 + negative review at 5; a negative own page and a complaint at 11 do not count
+    ([r(1, "own", True), r(2, "complaint"), r(4, "review"), r(5, "review", True), r(11, "complaint")], 0.229),
+    ([r(1, "complaint", True), r(10, "news", True)], 0.31),
+    ([r(rank, "complaint") for rank in range(1, 21)], 0.88),
+    # the same rank twice (a duplicate row) counts once
+    ([r(3, "complaint"), r(3, "complaint", True, url="https://other.example/")], 0.11),
+    ([{"rank": None, "category": "complaint", "url": "https://x.example/"}], 0.0),
+])
+def test_visibility(results, expected):
+    assert rules.visibility(results) == expected
+
+
+def test_visibility_is_capped_at_one(monkeypatch):
+    monkeypatch.setattr(rules, "CTR", {1: 0.7, 2: 0.6})
+    assert rules.visibility([r(1, "complaint"), r(2, "complaint")]) == 1.0
+
+
+def test_a_threshold_change_rejudges_a_stored_review_in_the_report_query(tmp_path):
+    store = Store(tmp_path / "a.db")
+    item = make("review", source="trustpilot", source_id="r3", url="https://t.example/r/r3", rating=3, text="Meh.",
+                published_at="2026-11-01T10:00:00Z")
+    store.save_items("acme", [{**item, **classify.classify(item, 0.4)}], seen_at="2026-11-02T00:00:00.000000Z")
+    assert store.query("SELECT negative FROM reviews") == [{"negative": 0}]  # the crawl's verdict at 0.4
+    for threshold, negative in ((0.4, 0), (0.6, 1), (0.2, 0)):
+        [row] = store.reviews_since("acme", None, threshold=threshold)
+        assert row["negative"] == negative
+        assert len(store.unanswered_negatives("acme", threshold=threshold)) == negative
+        assert store.review_stats("acme", threshold=threshold)["unanswered"] == negative
+        assert [r["negative"] for r in store.trend_rows("acme", "2026-01-01", threshold=threshold)] == [negative]
+    store.close()
