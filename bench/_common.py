@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import json
 import os
 import platform
@@ -22,6 +24,14 @@ PER_PAGE = 20  # Trustpilot shows 20 reviews a page
 
 
 # -- the machine and the output -------------------------------------------------
+
+def options(module: str, doc: str | None, quick: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: --quick (a smaller run, described by `quick`) and --json."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{module}", description=doc)
+    parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
+    return parser
+
 
 def machine() -> dict:
     cpu = "unknown"

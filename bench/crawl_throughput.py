@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -15,7 +14,7 @@ from pathlib import Path
 from statistics import median
 from types import SimpleNamespace
 
-from bench._common import (PER_PAGE, TrustpilotSite, make_business, print_result, python, raw_database, run_measured,
+from bench._common import (options, PER_PAGE, TrustpilotSite, make_business, print_result, python, raw_database, run_measured,
                            table, write_config)
 
 GOAL = 0.10
@@ -118,10 +117,8 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.crawl_throughput", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1,000 reviews over 50 pages, one run each")
+    parser = options("crawl_throughput", __doc__, "1,000 reviews over 50 pages, one run each")
     parser.add_argument("--repeat", type=int, help="runs of each kind (default 3, 1 with --quick)")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     reviews = 1_000 if args.quick else 10_000
     repeat = args.repeat or (1 if args.quick else 3)

@@ -9,12 +9,11 @@ from the command's own VmHWM at exit (bench/_peak.py). The crawl reads a local T
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from bench._common import (PER_PAGE, TrustpilotSite, cli, count_rows, make_business, print_result, python,
+from bench._common import (options, PER_PAGE, TrustpilotSite, cli, count_rows, make_business, print_result, python,
                            run_measured, seed_client, table, write_config)
 
 
@@ -70,9 +69,7 @@ def report_memory(tmp: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a crawl of 10,000 reviews instead of 100,000")
-    parser.add_argument("--json", action="store_true")
+    parser = options("memory", __doc__, "a crawl of 10,000 reviews instead of 100,000")
     args = parser.parse_args(argv)
     reviews = 10_000 if args.quick else 100_000
 

@@ -10,14 +10,13 @@ as the crawl's own `crawls.requests` (Scrapy's downloader count, robots.txt incl
 
 from __future__ import annotations
 
-import argparse
 import math
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from bench._common import (PER_PAGE, TrustpilotSite, add_new, cli, count_rows, make_business, print_result, run_measured,
+from bench._common import (options, PER_PAGE, TrustpilotSite, add_new, cli, count_rows, make_business, print_result, run_measured,
                            table, write_config)
 from repscan.core.store import Store
 
@@ -40,9 +39,7 @@ def crawl(site: TrustpilotSite, folder: Path, *extra: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.recrawl", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="200 stored reviews instead of 1,000")
-    parser.add_argument("--json", action="store_true")
+    parser = options("recrawl", __doc__, "200 stored reviews instead of 1,000")
     args = parser.parse_args(argv)
     stored = 200 if args.quick else 1_000
     scenarios = (0, 5, 50)

@@ -10,7 +10,6 @@ in this process; the batch goes through reports.deliver.send_reports, which rend
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -19,7 +18,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-from bench._common import cpu_parallelism, print_result, seed_client, table, write_config
+from bench._common import options, cpu_parallelism, print_result, seed_client, table, write_config
 
 PLAIN_WORDS = ("the report shows what people wrote about the business this week and which complaints need an "
                "answer first because a fast reply in the same channel turns a complaint around").split()
@@ -90,10 +89,8 @@ def measure(config, client_id: str, since: str, until, folder: Path, repeat: int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.report_throughput", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="10 clients in the batch, fewer repeats")
+    parser = options("report_throughput", __doc__, "10 clients in the batch, fewer repeats")
     parser.add_argument("--clients", type=int, help="clients in the batch (default 100, 10 with --quick)")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     batch_size = args.clients or (10 if args.quick else 100)
     repeat = 2 if args.quick else 4

@@ -14,7 +14,6 @@ row for every negative review (the state after `repscan run` alerted on them).
 
 from __future__ import annotations
 
-import argparse
 import random
 import shutil
 import sys
@@ -24,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from statistics import median
 
-from bench._common import ENGINE, count_rows, print_result, raw_database, review_items, search_items, table, write_config
+from bench._common import options, ENGINE, count_rows, print_result, raw_database, review_items, search_items, table, write_config
 from repscan.core import rules
 from repscan.core.store import Store
 
@@ -246,11 +245,9 @@ def browse_queries(config, store, client_id: str) -> dict[str, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.store_scale", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="100 clients (100,000 reviews)")
+    parser = options("store_scale", __doc__, "100 clients (100,000 reviews)")
     parser.add_argument("--clients", type=int, help="clients of 1,000 reviews each (default 1,000; 100 with --quick)")
     parser.add_argument("--keep", type=Path, help="keep the benchmark database in this folder")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     n_clients = args.clients or (100 if args.quick else 1_000)
 

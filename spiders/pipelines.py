@@ -42,8 +42,8 @@ def crawl_outcome(health, reason: str, items: int) -> tuple[str, bool, str | Non
     return status, health.complete and status == "ok", health.error_text()
 
 
-class NormalisePipeline:
-    """The item contract (repscan.core.items.normalise); a value nulled on the way is logged and counted."""
+class _CrawlerPipeline:
+    """A pipeline that keeps its crawler (stats, settings, the running spider)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -51,6 +51,10 @@ class NormalisePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+
+class NormalisePipeline(_CrawlerPipeline):
+    """The item contract (repscan.core.items.normalise); a value nulled on the way is logged and counted."""
 
     def process_item(self, item: dict) -> dict:
         notes: list[str] = []
@@ -64,18 +68,11 @@ class NormalisePipeline:
         return out
 
 
-class ClassifyPipeline:
+class ClassifyPipeline(_CrawlerPipeline):
     """Adds sentiment (-1..1) and negative, with the client's rating threshold at crawl time.
 
     For rated reviews that flag is only the crawl's verdict: reports and alerts judge them
     again (rules.negative) with the client's threshold when they are built."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item: dict) -> dict:
         spider = self.crawler.spider

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,21 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: 
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@contextmanager
+def trap(body: str = '{"status": "ok"}'):
+    """Another host:port on loopback that answers everything and records each GET's (path, Authorization):
+    where keys, tokens and crawls must never go."""
+    seen: list[tuple[str, str | None]] = []
+    site = LocalSite(lambda path, query: Reply(body=body, content_type="application/json"))
+    serve = site.server.RequestHandlerClass.do_GET
+
+    def do_get(request):
+        seen.append((request.path, request.headers.get("Authorization")))
+        serve(request)
+
+    site.server.RequestHandlerClass.do_GET = do_get
+    with site:
+        site.seen = seen
+        yield site

@@ -56,10 +56,13 @@ def _cron(value: str) -> str:
     return value
 
 
-def _email(value: str) -> str:
-    if not EMAIL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an email address")
-    return value
+def _matching(pattern: re.Pattern, problem: str):
+    """A validator: the whole value matches `pattern`, else ValueError("'value'" + problem)."""
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{value!r}{problem}")
+        return value
+    return check
 
 
 def _timezone(value: str) -> str:
@@ -85,7 +88,9 @@ def _url(value: str) -> str:
 
 
 Cron = Annotated[str, AfterValidator(_cron)]
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[str, AfterValidator(_matching(EMAIL, " is not an email address"))]
+Color = Annotated[str, AfterValidator(_matching(COLOR, " is not a colour like #1f3a5f"))]
+ClientId = Annotated[str, AfterValidator(_matching(CLIENT_ID, ": use lowercase letters, digits, - and _ (up to 64)"))]
 Url = Annotated[str, AfterValidator(_url)]
 
 
@@ -96,17 +101,10 @@ class _Strict(BaseModel):
 
 class Branding(_Strict):
     logo: Path | None = None
-    primary_color: str = "#1f3a5f"
-    accent_color: str = "#c0392b"
+    primary_color: Color = "#1f3a5f"
+    accent_color: Color = "#c0392b"
     contact: str | None = None
     page_size: Literal["A4", "Letter"] = "A4"
-
-    @field_validator("primary_color", "accent_color")
-    @classmethod
-    def _color(cls, value: str) -> str:
-        if not COLOR.fullmatch(value):
-            raise ValueError(f"{value!r} is not a colour like #1f3a5f")
-        return value
 
 
 class Agency(_Strict):
@@ -196,7 +194,7 @@ class Search(_Strict):
 
 
 class Client(_Strict):
-    id: str
+    id: ClientId
     name: str = Field(min_length=1)
     aliases: list[str] = []
     handles: list[str] = []
@@ -230,12 +228,6 @@ class Client(_Strict):
                 raise ValueError(f"{url!r} is neither an Apprise URL (scheme://...) nor $VARIABLE holding one")
         return value
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not CLIENT_ID.fullmatch(value):
-            raise ValueError(f"{value!r}: use lowercase letters, digits, - and _ (up to 64)")
-        return value
 
 
 class Settings(_Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import helpers
 from helpers import LocalSite, Reply
 from repscan.app.nodes import Scrapyd, ScrapydError
 from repscan.core.config import Node
@@ -11,17 +12,7 @@ from repscan.core.config import Node
 
 @pytest.fixture
 def trap():
-    seen = []
-    site = LocalSite(lambda path, query: Reply(body='{"status": "ok"}', content_type="application/json"))
-    handler = site.server.RequestHandlerClass
-
-    def do_get(request):
-        seen.append((request.path, request.headers.get("Authorization")))
-        site._serve(request)
-
-    handler.do_GET = do_get
-    with site:
-        site.seen = seen
+    with helpers.trap() as site:
         yield site
 
 

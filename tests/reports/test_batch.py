@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from helpers import ROOT
@@ -55,30 +56,48 @@ def send_all(path, port):
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_killed_batch_resumes_and_every_client_gets_exactly_one_email(tmp_path):
-    path = write_config(tmp_path)
-    inbox = SlowInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
+def _sent(path) -> int:
+    store = Store(path.parent / "repscan.db")
     try:
-        batch = send_all(path, controller.port)
-        deadline = time.monotonic() + 120
-        while not inbox.messages and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert inbox.messages, "no email arrived"
-        batch.send_signal(signal.SIGKILL)
-        batch.wait()
-        delivered_before = len(inbox.messages)
-        assert delivered_before < len(CLIENTS)  # the kill really interrupted the batch
+        return len(store.query("SELECT id FROM reports WHERE status = 'sent'"))
+    finally:
+        store.close()
 
-        rerun = send_all(path, controller.port)
-        out, err = rerun.communicate(timeout=300)
-        assert rerun.returncode == 0, err[-2000:]
-        again = send_all(path, controller.port)  # nothing is due any more
-        out2, _ = again.communicate(timeout=300)
-        assert out2.strip() == "nothing due"
+
+@pytest.fixture
+def inbox():
+    """A slow SMTP server on 127.0.0.1: its messages, and its port as `.port`."""
+    box = SlowInbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    try:
+        yield box
     finally:
         controller.stop()
+
+
+def test_killed_batch_resumes_and_every_client_gets_exactly_one_email(tmp_path, inbox):
+    path = write_config(tmp_path)
+    batch = send_all(path, inbox.port)
+    # Kill between two clients: right after the first send is recorded, while the next message waits
+    # in the slow inbox. (Killed in the instant between the server's 250 and the store's commit, any
+    # sender must resend: the server's acceptance and our record cannot be one transaction.)
+    deadline = time.monotonic() + 120
+    while not _sent(path) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert inbox.messages and _sent(path), "no email arrived"
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    delivered_before = len(inbox.messages)
+    assert delivered_before < len(CLIENTS)  # the kill really interrupted the batch
+
+    rerun = send_all(path, inbox.port)
+    out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err[-2000:]
+    again = send_all(path, inbox.port)  # nothing is due any more
+    out2, _ = again.communicate(timeout=300)
+    assert out2.strip() == "nothing due"
     recipients = sorted(m["To"] for m in inbox.messages)
     assert recipients == sorted(f"owner@{c}.example" for c in CLIENTS)
     store = Store(path.parent / "repscan.db")
@@ -87,17 +106,11 @@ def test_killed_batch_resumes_and_every_client_gets_exactly_one_email(tmp_path):
     assert sorted(r["client_id"] for r in sent) == CLIENTS
 
 
-def test_two_sends_at_once_email_each_client_once(tmp_path):
+def test_two_sends_at_once_email_each_client_once(tmp_path, inbox):
     """A manual `send --all` beside another (or beside a cron `repscan run`): they take turns on the run lock."""
     path = write_config(tmp_path)
-    inbox = SlowInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        first, second = send_all(path, controller.port), send_all(path, controller.port)
-        outputs = [process.communicate(timeout=300) for process in (first, second)]
-        assert first.returncode == 0 and second.returncode == 0, outputs
-    finally:
-        controller.stop()
+    first, second = send_all(path, inbox.port), send_all(path, inbox.port)
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
     assert sorted(m["To"] for m in inbox.messages) == sorted(f"owner@{c}.example" for c in CLIENTS)
     assert sum("nothing due" in out for out, _ in outputs) == 1

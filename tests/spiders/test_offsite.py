@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import helpers
 from helpers import LocalSite, Reply, run_cli, write_config
 from repscan.core.store import Store
 from repscan.spiders.middlewares import same_site
@@ -16,18 +17,7 @@ TOKEN = "EAAGpage-token-for-tests"
 
 @pytest.fixture
 def trap():
-    """Another host:port on loopback that records every request and its Authorization header."""
-    seen = []
-    site = LocalSite(lambda path, query: Reply(body="{}", content_type="application/json"))
-    handler = site.server.RequestHandlerClass
-
-    def do_get(request):
-        seen.append((request.path, request.headers.get("Authorization")))
-        site._serve(request)
-
-    handler.do_GET = do_get
-    with site:
-        site.seen = seen
+    with helpers.trap() as site:
         yield site
 
 
