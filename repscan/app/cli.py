@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import inspect
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -14,6 +14,7 @@ from repscan import __version__
 from repscan.core.rules import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+PAGE_LIMIT = 64 * 2**20  # `repscan extract` reads at most this much of a file, and of what it decompresses to
 
 
 class Usage(Exception):
@@ -134,32 +135,69 @@ def build_parser() -> argparse.ArgumentParser:
 # -- extract / classify -------------------------------------------------------
 
 def cmd_extract(args) -> int:
-    from repscan.app.cases import looks_like_json, response_for, save_case
-    from repscan.core.items import iso_utc, parse_iso, utcnow
-    from repscan.spiders.pages import LayoutError, blocked, get
+    from repscan.spiders.pages import get
 
     try:
         page = get(args.site)
     except KeyError as exc:
         raise Usage(exc.args[0]) from None
     try:
-        body = args.file.read_bytes()
+        body = _read_page(args.file)
     except OSError as exc:
         raise Usage(f"cannot read {args.file}: {exc.strerror}") from None
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
+    except ValueError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        return _extract(args, page, body)
+    except Usage:
+        raise
+    except RecursionError:
+        print(f"error: {args.file}: nested too deeply to read as {args.site}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 (a hostile or foreign file: one line, never a traceback)
+        print(f"error: {args.file}: not readable as {args.site}: {type(exc).__name__}: {str(exc)[:200]}",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _read_page(path: Path) -> bytes:
+    """The file's bytes, gunzipped when gzipped; ValueError past PAGE_LIMIT bytes (before or after
+    decompression) or for a corrupt gzip stream, so a small bomb cannot take the machine's memory."""
+    import zlib
+
+    with path.open("rb") as handle:
+        body = handle.read(PAGE_LIMIT + 1)
+    if len(body) > PAGE_LIMIT:
+        raise ValueError(f"larger than {PAGE_LIMIT // 2**20} MB: not a page")
+    if body[:2] != b"\x1f\x8b":
+        return body
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflate.decompress(body, PAGE_LIMIT + 1)
+    except zlib.error as exc:
+        raise ValueError(f"not a readable gzip file ({exc})") from None
+    if len(out) > PAGE_LIMIT or inflate.unconsumed_tail:
+        raise ValueError(f"decompresses to more than {PAGE_LIMIT // 2**20} MB: not a page")
+    return out
+
+
+def _extract(args, page, body: bytes) -> int:
+    from repscan.app.cases import looks_like_json, response_for, save_case
+    from repscan.core.items import iso_utc, parse_iso, utcnow
+    from repscan.spiders.pages import LayoutError, blocked
+
     is_json = looks_like_json(body)
     kind = "text" if is_json else "html"
-    url = args.url or args.file.resolve().as_uri()
-    response = response_for(body, url, kind=kind)
+    response = response_for(body, args.url or args.file.resolve().as_uri(), kind=kind)
     if not args.url and not is_json:
         canonical = (response.css('link[rel="canonical"]::attr(href)').get()
                      or response.css('meta[property="og:url"]::attr(content)').get())
         if canonical and canonical.startswith("http"):
             response = response.replace(url=canonical)
-    now, extra = None, {"query": args.query} if args.query else {}
+    extra = {"query": args.query} if args.query else {}
 
-    def save(**outcome) -> None:
+    def save(now=None, **outcome) -> None:
         if args.save_case:
             suffix = args.file.suffix.lower().lstrip(".")
             ext = "json" if is_json else suffix if suffix in ("html", "htm", "txt", "xml") else "html"
@@ -183,14 +221,20 @@ def cmd_extract(args) -> int:
     try:
         items = page.extract(response, now=now, **extra)
     except LayoutError as exc:
-        save(error={"error": "LayoutError", "match": str(exc)})
+        save(now, error={"error": "LayoutError", "match": str(exc)})
         print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    save(items=items, next_page=page.next_page(response))
+    save(now, items=items, next_page=page.next_page(response))
     for item in items:
-        sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(_finite(item), ensure_ascii=False, allow_nan=False) + "\n")
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _finite(item: dict) -> dict:
+    """JSON has no NaN or Infinity: a page's -Infinity rating prints as null."""
+    return {key: None if isinstance(value, float) and not math.isfinite(value) else value
+            for key, value in item.items()}
 
 
 def cmd_classify(args) -> int:

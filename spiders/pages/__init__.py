@@ -73,6 +73,24 @@ class _PageModule:
         if not hasattr(module, "start_urls"):
             self.start_urls = lambda url: [self.start_url(url)]
 
+    def extract(self, response, **context) -> list[dict]:
+        """The module's extract, with what only a foreign or hostile body causes turned into LayoutError."""
+        try:
+            return self.module.extract(response, **context)
+        except RecursionError:
+            raise LayoutError(f"{self.module.SITE}: {response.url} is nested too deeply to read") from None
+        except ValueError as exc:
+            # parsel refuses CSS/XPath on a JSON body (and JSON paths on HTML): not this site's kind of page.
+            if "Selector of type" not in str(exc):
+                raise
+            raise LayoutError(f"{self.module.SITE}: {response.url} is not the kind of page this site serves") from None
+
+    def next_page(self, response) -> str | None:
+        try:
+            return self.module.next_page(response)
+        except (RecursionError, ValueError):
+            return None  # extract() has already said what is wrong with the page
+
     def credentials_needed(self, url: str) -> tuple[str, ...]:
         own = getattr(self.module, "credentials_needed", None)
         return own(url) if own else sites.get(self.module.SITE).credentials

@@ -270,7 +270,7 @@ def snowflake_time(tweet_id) -> str | None:
         value = int(tweet_id)
     except (TypeError, ValueError):
         return None
-    if value < 1 << 32:
+    if not 1 << 32 <= value < 1 << 63:  # a 64-bit id; larger is not a post id
         return None
     return iso_utc((value >> 22) / 1000 + _SNOWFLAKE_EPOCH_MS / 1000)
 

@@ -16,10 +16,8 @@ def extract(response, data: dict) -> list[dict]:
     for review in data.get("reviews") or []:
         if not isinstance(review, dict):
             continue
-        original = review.get("originalText") or {}
-        shown = review.get("text") or {}
+        original, shown, author = (_object(review.get(key)) for key in ("originalText", "text", "authorAttribution"))
         name = review.get("name") or ""
-        author = review.get("authorAttribution") or {}
         published = dates.when(review.get("publishTime"))
         source_id = name.rsplit("/", 1)[-1] if "/reviews/" in name else values.stable_id(
             business_url, author.get("displayName"), published)
@@ -36,3 +34,9 @@ def extract(response, data: dict) -> list[dict]:
                       name=name.get("text") if isinstance(name, dict) else name,
                       rating=values.number(data.get("rating")), review_count=values.count(data.get("userRatingCount"))))
     return items
+
+
+def _object(value) -> dict:
+    """A JSON object, or {} for anything else (a legacy answer's text is a plain string)."""
+    return value if isinstance(value, dict) else {}
+
