@@ -28,12 +28,14 @@ def metadata(database: Path, thresholds: dict[str, float] | None = None) -> dict
 
 
 def datasette_command(database: Path, metadata_path: Path, *, port: int, open_browser: bool,
-                      get: str | None = None) -> list[str]:
+                      get: str | None = None, plugins: Path | None = None) -> list[str]:
     exe = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
     if exe is None:
         raise MissingDatasette("Datasette is not installed: pip install 'repscan[browse]'")
     command = [exe, "serve", str(database), "--metadata", str(metadata_path), "--port", str(port),
                "--setting", "sql_time_limit_ms", "5000"]
+    if plugins:
+        command += ["--plugins-dir", str(plugins)]
     if get:
         command += ["--get", get]
     elif open_browser:
@@ -47,6 +49,9 @@ def browse(database: Path, *, thresholds: dict[str, float] | None = None, port: 
     with tempfile.TemporaryDirectory() as folder:
         meta = Path(folder) / "metadata.json"
         meta.write_text(json.dumps(metadata(database, thresholds), indent=2), encoding="utf-8")
-        command = datasette_command(database, meta, port=port, open_browser=open_browser, get=get)
+        plugins = Path(folder) / "plugins"
+        plugins.mkdir()
+        shutil.copy(Path(__file__).with_name("datasette_hosts.py"), plugins)
+        command = datasette_command(database, meta, port=port, open_browser=open_browser, get=get, plugins=plugins)
         parent = os.getpid()
         return subprocess.call(command, preexec_fn=lambda: die_with_parent(parent))
