@@ -7,6 +7,8 @@ store's place, and items leave through the FEEDS export for `repscan ingest` to 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 import uuid
 
 from scrapy import signals
@@ -19,6 +21,7 @@ from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
 
 log = logging.getLogger(__name__)
+FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
 
 
 def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=(), own_profiles=(), categories=None) -> dict:
@@ -89,6 +92,7 @@ class StorePipeline:
         self.buffer: list[dict] = []
         self.counts = {"items": 0, "new": 0}
         self.business_urls: set[str] = set()
+        self.write_error: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -99,7 +103,8 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.store = Store(self.crawler.settings.get("REPSCAN_DATABASE"))
+        self.store = Store(self.crawler.settings.get("REPSCAN_DATABASE"),
+                           busy_timeout=self.crawler.settings.getfloat("REPSCAN_BUSY_TIMEOUT", 30.0))
         self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
 
@@ -115,23 +120,39 @@ class StorePipeline:
         if not self.buffer:
             return
         spider = self.crawler.spider
-        counts = self.store.save_items(spider.client_id, self.buffer, crawl_id=self.crawl_id)
+        try:
+            counts = self.store.save_items(spider.client_id, self.buffer, crawl_id=self.crawl_id)
+        except (sqlite3.Error, OSError) as exc:
+            # Kept for the next flush; if the last one fails too, the crawl is an error (never "empty"),
+            # so the next crawl reads every page again.
+            self.write_error = f"could not store {len(self.buffer)} items: {exc}"
+            return
+        self.write_error = None
         self.counts["items"] += counts["items"]
         self.counts["new"] += counts["new"]
         self.buffer = []
 
     def close_spider(self) -> None:
         self.flush()
+        if self.write_error:
+            self.crawler.spider.health.errors.append(self.write_error)
 
     def spider_closed(self, spider, reason: str) -> None:
         health = spider.health
         status, complete, error = crawl_outcome(health, reason, self.counts["items"])
         stats = self.crawler.stats
-        self.store.finish_crawl(
-            self.crawl_id, status=status, items=self.counts["items"], new_items=self.counts["new"],
-            requests=stats.get_value("downloader/request_count", 0), pages=health.pages,
-            full=complete, error=error,
-        )
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                self.store.finish_crawl(
+                    self.crawl_id, status=status, items=self.counts["items"], new_items=self.counts["new"],
+                    requests=stats.get_value("downloader/request_count", 0), pages=health.pages,
+                    full=complete, error=error,
+                )
+                break
+            except sqlite3.OperationalError:  # the crawl's verdict is worth waiting for; a batch is not
+                if attempt == FINISH_ATTEMPTS - 1:
+                    raise  # the row stays "running": the next run records it as interrupted
+                time.sleep(1.0)
         if complete and spider.full:
             for business_url in self.business_urls:
                 self.store.mark_removed(spider.client_id, spider.source, business_url, self.crawl_id)

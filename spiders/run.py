@@ -37,6 +37,7 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
     crawl = config.crawl
     overrides = {
         "REPSCAN_DATABASE": str(config.database),
+        "REPSCAN_BUSY_TIMEOUT": config.storage.busy_timeout,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "DOWNLOAD_DELAY": crawl.download_delay,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,

@@ -116,6 +116,7 @@ class Agency(_Strict):
 class Storage(_Strict):
     database: Path = Path("repscan.db")
     reports_dir: Path = Path("reports")
+    busy_timeout: float = Field(30.0, gt=0, le=3600)  # seconds a write waits while another process writes
 
 
 class Crawl(_Strict):

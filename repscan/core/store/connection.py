@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from repscan.core.items import stamp
 from repscan.core.store.migrations import migrations
 
-BUSY_TIMEOUT_MS = 30000  # a writer waits this long for another process's write to end
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write to end ([storage] busy_timeout)
 
 
 def now() -> str:
@@ -21,11 +21,11 @@ def now() -> str:
 class Connection:
     """One SQLite file (WAL) kept current by the migrations; the table groups build on it."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = Database(self.path)
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self._db.enable_wal()
         self._db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(self._db)
