@@ -216,7 +216,7 @@ def _extract(args, page, body: bytes) -> int:
         raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
     if args.save_case and now is None:
         now = utcnow()  # a saved case reads relative dates against a fixed time
-    if extra and "query" not in inspect.signature(page.extract).parameters:
+    if extra and "query" not in inspect.signature(page.module.extract).parameters:
         raise Usage(f"{args.site} pages take no --query")
     try:
         items = page.extract(response, now=now, **extra)
