@@ -22,6 +22,7 @@ from repscan.core import sites
 from repscan.core.items import parse_iso, utcnow
 from repscan.core.mentions import mentions
 from repscan.core.rules import DEFAULT_THRESHOLD
+from repscan.core.secrets import redact_text
 from repscan.spiders import pages
 from repscan.spiders.pages import LayoutError, MissingCredentials, blocked
 
@@ -50,8 +51,9 @@ class CrawlHealth:
         return "ok" if items else "empty"
 
     def error_text(self) -> str | None:
+        """What went wrong, for the crawls row and the report: URLs with any credential blanked."""
         parts = ([f"blocked: {self.blocked}"] if self.blocked else []) + self.errors
-        return "; ".join(parts[:5]) or None
+        return redact_text("; ".join(parts[:5])) or None
 
 
 def list_arg(value) -> list:

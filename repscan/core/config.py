@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,12 +21,11 @@ from pydantic import (
 )
 
 from repscan.core import sites
+from repscan.core.secrets import credential_parameters
 from repscan.core.rules import DEFAULT_THRESHOLD
 
 DEFAULT_PATH = Path("repscan.toml")
 MAX_BYTES = 4 * 1024 * 1024  # an agency config with thousands of clients is well under this
-CREDENTIAL_PARAMETERS = {"key", "api_key", "apikey", "access_token", "token", "auth", "client_secret", "secret",
-                         "password", "passwd", "signature", "sig"}
 SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey")
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # all patterns here are used with fullmatch
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -77,8 +76,7 @@ def _url(value: str) -> str:
     if not URL.fullmatch(value):
         raise ValueError(f"{value!r} is not an http(s) URL")
     parts = urlsplit(value)
-    secret = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)
-                     if name.lower().replace("-", "_") in CREDENTIAL_PARAMETERS})
+    secret = credential_parameters(value)
     if secret or parts.password:
         what = ", ".join(f"{name}=" for name in secret) or "a password"
         # The value is never repeated: the message goes to logs and terminals.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from repscan.core.secrets import redact, redact_text
 from repscan.core.store.connection import Connection, now
 
 
@@ -10,7 +11,7 @@ class Crawls(Connection):
         with self.transaction():
             table = self._db["crawls"]
             table.insert({
-                "client_id": client_id, "source": source, "spider": spider, "url": url,
+                "client_id": client_id, "source": source, "spider": spider, "url": redact(url),
                 "started_at": started_at or now(), "status": "running", "items": 0,
                 "new_items": 0, "requests": 0, "pages": 0, "full": 0,
             })
@@ -21,7 +22,7 @@ class Crawls(Connection):
         with self.transaction():
             self._db["crawls"].update(crawl_id, {
                 "finished_at": finished_at or now(), "status": status, "items": items, "new_items": new_items,
-                "requests": requests, "pages": pages, "full": int(full), "error": error,
+                "requests": requests, "pages": pages, "full": int(full), "error": redact_text(error),
             })
 
     def close_interrupted_crawls(self) -> int:
@@ -36,7 +37,7 @@ class Crawls(Connection):
     def last_crawl_clean(self, client_id: str, source: str, url: str) -> bool:
         """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
         row = self._one("SELECT status FROM crawls WHERE client_id = ? AND source = ? AND url = ? ORDER BY id DESC LIMIT 1",
-                        [client_id, source, url])
+                        [client_id, source, redact(url)])
         return row is None or row["status"] in ("ok", "empty")
 
     def crawls(self, client_id: str | None = None) -> list[dict]:
