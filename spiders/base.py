@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -72,6 +75,31 @@ def bool_arg(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+class PageTimeout(Exception):
+    """Reading one page took longer than its budget ([crawl] page_seconds)."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise PageTimeout in the block once it has run `seconds` (SIGALRM: the main thread only, where
+    Scrapy parses; elsewhere, or with 0, no limit). Pure-Python loops stop at once; a long call into C
+    (lxml) stops when it returns."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PageTimeout(f"reading the page took over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def origin(url: str) -> str:
@@ -162,10 +190,12 @@ class SourceSpider(scrapy.Spider):
 
     def parse(self, response, page_no: int = 1, **context):
         try:
-            if not self.usable(response):
-                return
-            items = [item for item in self.page.extract(response, now=self.now, **context) if self.relevant(item)]
-            following = list(self.follow(response, items, page_no, context))
+            with time_budget(self.settings.getfloat("REPSCAN_PAGE_SECONDS", 30.0) if hasattr(self, "crawler") else 0):
+                if not self.usable(response):
+                    return
+                items = [item for item in self.page.extract(response, now=self.now, **context)
+                         if self.relevant(item)]
+                following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
             self.health.errors.append(f"layout changed at {response.url}: {exc}")
             return

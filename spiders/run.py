@@ -45,6 +45,7 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "RETRY_TIMES": crawl.retries,
         "REPSCAN_MAX_RETRY_AFTER": crawl.max_retry_after,
+        "REPSCAN_PAGE_SECONDS": crawl.page_seconds,
         # Applies after decompression too: a gzip bomb stops at this size.
         "DOWNLOAD_MAXSIZE": int(crawl.max_page_mb * 1024 * 1024),
         "DOWNLOAD_WARNSIZE": int(crawl.max_page_mb * 1024 * 1024 / 4),

@@ -126,6 +126,7 @@ class Crawl(_Strict):
     max_retry_after: float = Field(120.0, ge=0)
     max_pages: int = Field(50, ge=1)
     max_page_mb: float = Field(8.0, gt=0, le=512)  # a larger page (after decompression) is refused, not read
+    page_seconds: float = Field(30.0, gt=0, le=600)  # reading one page may take this long, then it is an error
     user_agent: str | None = None
     proxy: str | None = None
 
