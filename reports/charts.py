@@ -9,6 +9,8 @@ from statistics import median
 import pygal
 from pygal.style import Style
 
+from repscan.core import sites
+
 WEEKS = 12
 
 
@@ -65,48 +67,82 @@ def _mean(values):
     return round(sum(values) / len(values), 2) if values else None
 
 
+MIN_WEEKS = 3  # a chart with data in fewer weeks than this is mostly empty: left out, and the report says why
+
+
+def _weeks_with_data(values) -> int:
+    return sum(1 for v in values if v is not None and v != 0)
+
+
+def _render(charts) -> list[str]:
+    # pygal numbers its legend anchors from 0 in every chart; several charts in one document need distinct ids
+    return [chart.render(is_unicode=True).replace("activate-serie-", f"chart{n}-serie-")
+            for n, chart in enumerate(charts)]
+
+
 def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, period: str,
-                 compare: str) -> list[str]:
-    """Four SVGs: rating per week, volume by source, negative share, reply speed; now vs the 12 weeks before."""
+                 compare: str) -> tuple[list[str], list[str]]:
+    """Rating per week, volume by platform, negative share (with counts), reply speed; the comparison
+    period only where it has data; no line across weeks without data. Returns the SVGs and, for each
+    chart left out because it would be mostly empty, a sentence saying why."""
     weeks = weeks_ending(end)
     before = weeks_ending(weeks[0].start - timedelta(days=1))
     when = lambda r: r["when"]  # noqa: E731
     now_b, prev_b = _bucket(rows, weeks, when), _bucket(rows, before, when)
     labels = [w.label for w in weeks]
+    charts, notes = [], []
 
-    rating = _chart(pygal.Line, f"Average rating (out of 5) per week — {period}, dashed: {compare}",
-                    primary, accent, range=(1, 5), dots_size=2, y_labels=[1, 2, 3, 4, 5],
-                    show_minor_y_labels=True)
-    rating.x_labels = labels
-    rating.add("this period", [_mean(r["stars"] for r in b) for b in now_b])
-    rating.add("comparison period", [_mean(r["stars"] for r in b) for b in prev_b], stroke_style={"dasharray": "6,4"})
+    def keep(chart, values, what: str) -> None:
+        weeks_seen = _weeks_with_data(values)
+        if weeks_seen >= MIN_WEEKS:
+            charts.append(chart)
+        else:
+            notes.append(f"{what}: left out, only {weeks_seen} of the {WEEKS} weeks have data.")
 
-    sources = sorted({r["source"] for r in rows})
-    volume = _chart(pygal.StackedBar, f"New reviews per week by source — {period}", primary, accent)
+    def line(title, series_now, series_before, **options):
+        chart = _chart(pygal.Line, title, primary, accent, allow_interruptions=True, dots_size=3, **options)
+        chart.x_labels = labels
+        chart.add("this period", series_now)
+        if any(v is not None for v in series_before):
+            chart.add("comparison period", series_before, stroke_style={"dasharray": "6,4"})
+        return chart
+
+    stars_now = [_mean(r["stars"] for r in b) for b in now_b]
+    stars_before = [_mean(r["stars"] for r in b) for b in prev_b]
+    rating = line(f"Average rating (out of 5) per week, {period}"
+                  + (f"; dashed: {compare}" if any(v is not None for v in stars_before) else ""),
+                  stars_now, stars_before, range=(1, 5), y_labels=[1, 2, 3, 4, 5], show_minor_y_labels=True)
+    keep(rating, [1 if v is not None else None for v in stars_now], "Average rating per week")
+
+    volume = _chart(pygal.StackedBar, f"New reviews per week by platform, {period}", primary, accent)
     volume.x_labels = labels
-    for source in sources:
-        volume.add(source, [sum(1 for r in b if r["source"] == source) for b in now_b])
-    if not sources:
-        volume.add("no reviews", [0] * len(weeks))
-
-    share = _chart(pygal.Line, f"Share of negative reviews per week (%) — {period}, dashed: {compare}",
-                   primary, accent, range=(0, 100), dots_size=2)
-    share.x_labels = labels
+    for source in sorted({r["source"] for r in rows}, key=sites.label):
+        volume.add(sites.label(source), [sum(1 for r in b if r["source"] == source) for b in now_b])
+    keep(volume, [len(b) for b in now_b], "New reviews per week")
 
     def negative_share(bucket):
-        return round(100 * sum(1 for r in bucket if r["negative"]) / len(bucket)) if bucket else None
+        if not bucket:
+            return None
+        negatives = sum(1 for r in bucket if r["negative"])
+        return {"value": round(100 * negatives / len(bucket)), "label": f"{negatives} of {len(bucket)}"}
 
-    share.add("this period", [negative_share(b) for b in now_b])
-    share.add("comparison period", [negative_share(b) for b in prev_b], stroke_style={"dasharray": "6,4"})
-
-    speed = _chart(pygal.Bar, f"Median hours to reply to a negative review, per week — {period}", primary, accent)
-    speed.x_labels = labels
+    share = _chart(pygal.Bar, f"Share of negative reviews per week (%), with the count, {period}", primary, accent,
+                   range=(0, 100), print_labels=True, value_font_size=8)
+    share.x_labels = labels
+    share_now = [negative_share(b) for b in now_b]
+    share.add("this period", share_now)
+    keep(share, [1 if v is not None else None for v in share_now], "Negative reviews per week")
 
     def median_hours(bucket):
         delays = [r["reply_hours"] for r in bucket if r["negative"] and r["reply_hours"] is not None]
-        return round(median(delays), 1) if delays else None
+        if not delays:
+            return None
+        return {"value": round(median(delays), 1), "label": f"{median(delays):.1f} h, {len(delays)} repl{'y' if len(delays) == 1 else 'ies'}"}
 
-    speed.add("median hours to reply", [median_hours(b) for b in now_b])
-    # pygal numbers its legend anchors from 0 in every chart; four charts in one document need distinct ids
-    return [chart.render(is_unicode=True).replace("activate-serie-", f"chart{n}-serie-")
-            for n, chart in enumerate((rating, volume, share, speed))]
+    speed = _chart(pygal.Bar, f"Median hours to reply to a negative review, per week, {period}", primary, accent,
+                   print_labels=True, value_font_size=8)
+    speed.x_labels = labels
+    speed_now = [median_hours(b) for b in now_b]
+    speed.add("median hours to reply", speed_now)
+    keep(speed, [1 if v is not None else None for v in speed_now], "Reply speed per week")
+    return _render(charts), notes
