@@ -37,7 +37,7 @@ class Action:
             return f"Reply publicly on {self.platform}, {OFFLINE}"
         if self.kind == "mention":
             return f"Answer on {self.platform}, in the same thread, {OFFLINE}"
-        return f"Respond on {self.platform} (its business response), {OFFLINE}; strengthen your own pages"
+        return f"Respond on {self.platform}, {OFFLINE}; strengthen your own pages"
 
     @property
     def heading(self) -> str:

@@ -27,10 +27,10 @@ def weeks_ending(end: datetime, count: int = WEEKS) -> list[Week]:
     return [Week(s, f"{s.day} {s:%b}") for s in starts]
 
 
-def _style(primary: str, accent: str) -> Style:
+def _style(primary: str, accent: str, colors: tuple[str, ...] = ()) -> Style:
     return Style(
         background="white", plot_background="white", foreground="#333", foreground_strong="#111",
-        foreground_subtle="#ccc", colors=(primary, "#9aa5b1", accent, "#f0ad4e", "#2e7d32", "#6f42c1", "#17a2b8"),
+        foreground_subtle="#ccc", colors=colors or (primary, "#9aa5b1", accent, "#f0ad4e", "#2e7d32", "#6f42c1", "#17a2b8"),
         font_family="Noto Sans, DejaVu Sans, sans-serif", title_font_size=13, label_font_size=10,
         major_label_font_size=10, legend_font_size=11, value_font_size=9, guide_stroke_dasharray="0",
         guide_stroke_color="#e6e6e6", major_guide_stroke_dasharray="0", major_guide_stroke_color="#d0d0d0",
@@ -40,7 +40,7 @@ def _style(primary: str, accent: str) -> Style:
 
 def _chart(kind, title: str, primary: str, accent: str, **options):
     settings = dict(
-        js=[], disable_xml_declaration=True, width=720, height=260, title=title, style=_style(primary, accent),
+        js=[], disable_xml_declaration=True, width=720, height=230, title=title, style=_style(primary, accent),
         legend_at_bottom=True, legend_at_bottom_columns=4, show_minor_x_labels=True, truncate_legend=40,
         print_values=False, show_y_guides=True, show_x_guides=False, margin=8, margin_bottom=28,
         show_minor_y_labels=False,
@@ -120,18 +120,15 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
         volume.add(sites.label(source), [sum(1 for r in b if r["source"] == source) for b in now_b])
     keep(volume, [len(b) for b in now_b], "New reviews per week")
 
-    def negative_share(bucket):
-        if not bucket:
-            return None
-        negatives = sum(1 for r in bucket if r["negative"])
-        return {"value": round(100 * negatives / len(bucket)), "label": f"{negatives} of {len(bucket)}"}
-
-    share = _chart(pygal.Bar, f"Share of negative reviews per week (%), with the count, {period}", primary, accent,
-                   range=(0, 100), print_labels=True, value_font_size=8)
+    negative_now = [sum(1 for r in b if r["negative"]) for b in now_b]
+    totals = [len(b) for b in now_b]
+    share = _chart(pygal.StackedBar, f"Negative reviews per week, count and share, {period}", primary, accent,
+                   print_labels=True, margin_right=28, style=_style(primary, accent, (accent, "#c5ccd4")))
     share.x_labels = labels
-    share_now = [negative_share(b) for b in now_b]
-    share.add("this period", share_now)
-    keep(share, [1 if v is not None else None for v in share_now], "Negative reviews per week")
+    share.add("negative", [{"value": n, "label": f"{n} of {t} ({round(100 * n / t)}%)" if n else ""} if t else None
+                           for n, t in zip(negative_now, totals)])
+    share.add("other reviews", [(t - n) if t else None for n, t in zip(negative_now, totals)])
+    keep(share, totals, "Negative reviews per week")
 
     def median_hours(bucket):
         delays = [r["reply_hours"] for r in bucket if r["negative"] and r["reply_hours"] is not None]

@@ -132,9 +132,9 @@ class SourceHealth:
 
         since = f" since {format_day(self.since, tz)}" if self.since else ""
         if self.status == "ok":
-            return f"working, read {format_day(self.last_crawl_at, tz)}"
+            return f"OK, read {format_day(self.last_crawl_at, tz)}"
         if self.status == "empty":
-            return f"working, nothing on it yet (read {format_day(self.last_crawl_at, tz)})"
+            return f"OK, nothing on it yet (read {format_day(self.last_crawl_at, tz)})"
         if self.status == "never":
             return "not crawled yet"
         if self.status == "broken":
@@ -274,7 +274,6 @@ class ReportData:
     actions: list = field(default_factory=list)  # reports.actions.Action: what is open, ranked
     answered: list[ReviewRow] = field(default_factory=list)  # negatives answered this period
     scoreboard: list = field(default_factory=list)  # reports.scoreboard.PlatformScore, one per platform
-    figures: list = field(default_factory=list)  # reports.scoreboard.Figure: the headline figures
     compared_with: str | None = None  # the previous period, e.g. "27 Oct 2026 – 3 Nov 2026"; None: first report
 
     def __post_init__(self):

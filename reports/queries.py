@@ -47,7 +47,8 @@ def source_health(config: Config, client: Client, store: Store) -> list[SourceHe
         by_source.setdefault(site, []).extend(crawls)
     watched = [(s.site, s.url, history.get((s.site, s.url), [])) for s in client.sources]
     if client.queries:
-        watched += [(engine, f"{len(client.queries)} queries", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
+        count = len(client.queries)
+        watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
                     for engine in config.search.engines]
     out = []
     for site, url, crawls in watched:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from statistics import median
 
 from repscan.core import rules, sites
-from repscan.reports.model import ReportData, ReviewRow, SourceHealth, Summary
+from repscan.reports.model import ReportData, ReviewRow, SourceHealth
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,3 @@ def platform_scores(site_keys: list[str], reviews: list[ReviewRow], mentions: di
         ))
     return out
 
-
-def summary_counts(reviews: list[ReviewRow], negatives: list[ReviewRow], **fields) -> Summary:
-    """Convenience for a period's Summary from its rows (fields carry the rest)."""
-    return Summary(new_reviews=len(reviews), new_negatives=len(negatives),
-                   negatives_replied=sum(1 for r in negatives if r.replied), **fields)

@@ -48,15 +48,16 @@ that crawl is history, not new (the first report is a baseline, not a flood of o
 def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
             first_crawl_end: str | None) -> bool:
     """Imported history, not new: found by its source's first crawl (first seen by the time that crawl
-    ended), published more than HISTORY_WINDOW before it (or undated), and not turned negative since.
-    ISO stamps compare as text; `first_crawl_end` None (no crawl recorded) means nothing is history."""
+    ended), published more than HISTORY_WINDOW before it, and not turned negative since. An undated item
+    is not history (nothing says it is old: it is shown). ISO stamps compare as text; `first_crawl_end`
+    None (no crawl recorded) means nothing is history."""
     if first_crawl_end is None or first_seen_at > first_crawl_end:
         return False
     if negative_since is not None and negative_since > first_crawl_end:
         return False
     end = datetime.fromisoformat(first_crawl_end.replace("Z", "+00:00"))
     recent = (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
-    return published_at is None or published_at < recent
+    return published_at is not None and published_at < recent
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:

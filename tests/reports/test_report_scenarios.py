@@ -42,7 +42,7 @@ def test_page_one_is_the_ranked_action_list(reports):
     assert "Waiting 5 h" in page  # the Reddit post's age
     assert "Reply publicly on Trustpilot, then take it offline" in page
     assert "Answer on Reddit, in the same thread, then take it offline" in page
-    assert "Respond on Ripoff Report" in page and "#1 for “Harbour Lane Bakery” on DuckDuckGo, above your own site" in page
+    assert "Respond on Ripoff Report, then take it offline" in page and "#1 for “Harbour Lane Bakery” on DuckDuckGo, above your own site" in page
     assert "reddit.com/r/portsmouth/comments/9dm0001" in page.replace(" ", "")
     # the list comes before the figures
     assert first.all.index("Needs a reply now") < first.all.index("Summary")
@@ -90,8 +90,8 @@ def test_the_second_report_compares_every_figure_with_the_named_previous_period(
     assert re.search(rf"New reviews 1 vs {previous}: 2", text)
     board = text[text.index("Platform by platform"):]
     assert re.search(r"Trustpilot 3\.3 −0\.2 7 \+1", board)  # public rating and count, with the change
-    assert "5★ 4 · 4★ 0 · 3★ 0 · 2★ 1 · 1★ 2" in board
-    assert "1 of 7 (14%)" in board and "working, read" in board
+    assert "5★ 4 4★ 0 3★ 0 2★ 1 1★ 2" in board
+    assert "1 of 7 (14%)" in board and "OK, read" in board
     assert "Title new-bad" in second.pages[0]
     assert f"(was 2)" in second.text
 
