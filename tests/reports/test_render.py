@@ -163,7 +163,7 @@ def test_appendix_header_repeats_on_every_page(tmp_path):
     appendix_pages = pages[start:]
     assert len(appendix_pages) >= 3
     for page in appendix_pages:
-        assert "Date Source Rating Author Review Reply" in page
+        assert "Date Source Rating Review Reply" in page
     assert "Person 39" in pages[-1] or "Person 39" in "".join(appendix_pages)
     assert "No negative review, mention or page-one complaint is waiting for an answer." in pages[0]
 
