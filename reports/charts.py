@@ -9,6 +9,8 @@ from statistics import median
 import pygal
 from pygal.style import Style
 
+from repscan.core import sites
+
 WEEKS = 12
 
 
@@ -25,10 +27,10 @@ def weeks_ending(end: datetime, count: int = WEEKS) -> list[Week]:
     return [Week(s, f"{s.day} {s:%b}") for s in starts]
 
 
-def _style(primary: str, accent: str) -> Style:
+def _style(primary: str, accent: str, colors: tuple[str, ...] = ()) -> Style:
     return Style(
         background="white", plot_background="white", foreground="#333", foreground_strong="#111",
-        foreground_subtle="#ccc", colors=(primary, "#9aa5b1", accent, "#f0ad4e", "#2e7d32", "#6f42c1", "#17a2b8"),
+        foreground_subtle="#ccc", colors=colors or (primary, "#9aa5b1", accent, "#f0ad4e", "#2e7d32", "#6f42c1", "#17a2b8"),
         font_family="Noto Sans, DejaVu Sans, sans-serif", title_font_size=13, label_font_size=10,
         major_label_font_size=10, legend_font_size=11, value_font_size=9, guide_stroke_dasharray="0",
         guide_stroke_color="#e6e6e6", major_guide_stroke_dasharray="0", major_guide_stroke_color="#d0d0d0",
@@ -38,7 +40,7 @@ def _style(primary: str, accent: str) -> Style:
 
 def _chart(kind, title: str, primary: str, accent: str, **options):
     settings = dict(
-        js=[], disable_xml_declaration=True, width=720, height=260, title=title, style=_style(primary, accent),
+        js=[], disable_xml_declaration=True, width=720, height=230, title=title, style=_style(primary, accent),
         legend_at_bottom=True, legend_at_bottom_columns=4, show_minor_x_labels=True, truncate_legend=40,
         print_values=False, show_y_guides=True, show_x_guides=False, margin=8, margin_bottom=28,
         show_minor_y_labels=False,
@@ -65,48 +67,79 @@ def _mean(values):
     return round(sum(values) / len(values), 2) if values else None
 
 
+MIN_WEEKS = 3  # a chart with data in fewer weeks than this is mostly empty: left out, and the report says why
+
+
+def _weeks_with_data(values) -> int:
+    return sum(1 for v in values if v is not None and v != 0)
+
+
+def _render(charts) -> list[str]:
+    # pygal numbers its legend anchors from 0 in every chart; several charts in one document need distinct ids
+    return [chart.render(is_unicode=True).replace("activate-serie-", f"chart{n}-serie-")
+            for n, chart in enumerate(charts)]
+
+
 def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, period: str,
-                 compare: str) -> list[str]:
-    """Four SVGs: rating per week, volume by source, negative share, reply speed; now vs the 12 weeks before."""
+                 compare: str) -> tuple[list[str], list[str]]:
+    """Rating per week, volume by platform, negative share (with counts), reply speed; the comparison
+    period only where it has data; no line across weeks without data. Returns the SVGs and, for each
+    chart left out because it would be mostly empty, a sentence saying why."""
     weeks = weeks_ending(end)
     before = weeks_ending(weeks[0].start - timedelta(days=1))
     when = lambda r: r["when"]  # noqa: E731
     now_b, prev_b = _bucket(rows, weeks, when), _bucket(rows, before, when)
     labels = [w.label for w in weeks]
+    charts, notes = [], []
 
-    rating = _chart(pygal.Line, f"Average rating (out of 5) per week — {period}, dashed: {compare}",
-                    primary, accent, range=(1, 5), dots_size=2, y_labels=[1, 2, 3, 4, 5],
-                    show_minor_y_labels=True)
-    rating.x_labels = labels
-    rating.add("this period", [_mean(r["stars"] for r in b) for b in now_b])
-    rating.add("comparison period", [_mean(r["stars"] for r in b) for b in prev_b], stroke_style={"dasharray": "6,4"})
+    def keep(chart, values, what: str) -> None:
+        weeks_seen = _weeks_with_data(values)
+        if weeks_seen >= MIN_WEEKS:
+            charts.append(chart)
+        else:
+            notes.append(f"{what}: left out, only {weeks_seen} of the {WEEKS} weeks have data.")
 
-    sources = sorted({r["source"] for r in rows})
-    volume = _chart(pygal.StackedBar, f"New reviews per week by source — {period}", primary, accent)
+    def line(title, series_now, series_before, **options):
+        chart = _chart(pygal.Line, title, primary, accent, allow_interruptions=True, dots_size=3, **options)
+        chart.x_labels = labels
+        chart.add("this period", series_now)
+        if any(v is not None for v in series_before):
+            chart.add("comparison period", series_before, stroke_style={"dasharray": "6,4"})
+        return chart
+
+    stars_now = [_mean(r["stars"] for r in b) for b in now_b]
+    stars_before = [_mean(r["stars"] for r in b) for b in prev_b]
+    rating = line(f"Average rating (out of 5) per week, {period}"
+                  + (f"; dashed: {compare}" if any(v is not None for v in stars_before) else ""),
+                  stars_now, stars_before, range=(1, 5), y_labels=[1, 2, 3, 4, 5], show_minor_y_labels=True)
+    keep(rating, [1 if v is not None else None for v in stars_now], "Average rating per week")
+
+    volume = _chart(pygal.StackedBar, f"New reviews per week by platform, {period}", primary, accent)
     volume.x_labels = labels
-    for source in sources:
-        volume.add(source, [sum(1 for r in b if r["source"] == source) for b in now_b])
-    if not sources:
-        volume.add("no reviews", [0] * len(weeks))
+    for source in sorted({r["source"] for r in rows}, key=sites.label):
+        volume.add(sites.label(source), [sum(1 for r in b if r["source"] == source) for b in now_b])
+    keep(volume, [len(b) for b in now_b], "New reviews per week")
 
-    share = _chart(pygal.Line, f"Share of negative reviews per week (%) — {period}, dashed: {compare}",
-                   primary, accent, range=(0, 100), dots_size=2)
+    negative_now = [sum(1 for r in b if r["negative"]) for b in now_b]
+    totals = [len(b) for b in now_b]
+    share = _chart(pygal.StackedBar, f"Negative reviews per week, count and share, {period}", primary, accent,
+                   print_labels=True, margin_right=28, style=_style(primary, accent, (accent, "#c5ccd4")))
     share.x_labels = labels
-
-    def negative_share(bucket):
-        return round(100 * sum(1 for r in bucket if r["negative"]) / len(bucket)) if bucket else None
-
-    share.add("this period", [negative_share(b) for b in now_b])
-    share.add("comparison period", [negative_share(b) for b in prev_b], stroke_style={"dasharray": "6,4"})
-
-    speed = _chart(pygal.Bar, f"Median hours to reply to a negative review, per week — {period}", primary, accent)
-    speed.x_labels = labels
+    share.add("negative", [{"value": n, "label": f"{n} of {t} ({round(100 * n / t)}%)" if n else ""} if t else None
+                           for n, t in zip(negative_now, totals)])
+    share.add("other reviews", [(t - n) if t else None for n, t in zip(negative_now, totals)])
+    keep(share, totals, "Negative reviews per week")
 
     def median_hours(bucket):
         delays = [r["reply_hours"] for r in bucket if r["negative"] and r["reply_hours"] is not None]
-        return round(median(delays), 1) if delays else None
+        if not delays:
+            return None
+        return {"value": round(median(delays), 1), "label": f"{median(delays):.1f} h, {len(delays)} repl{'y' if len(delays) == 1 else 'ies'}"}
 
-    speed.add("median hours to reply", [median_hours(b) for b in now_b])
-    # pygal numbers its legend anchors from 0 in every chart; four charts in one document need distinct ids
-    return [chart.render(is_unicode=True).replace("activate-serie-", f"chart{n}-serie-")
-            for n, chart in enumerate((rating, volume, share, speed))]
+    speed = _chart(pygal.Bar, f"Median hours to reply to a negative review, per week, {period}", primary, accent,
+                   print_labels=True, value_font_size=8)
+    speed.x_labels = labels
+    speed_now = [median_hours(b) for b in now_b]
+    speed.add("median hours to reply", speed_now)
+    keep(speed, [1 if v is not None else None for v in speed_now], "Reply speed per week")
+    return _render(charts), notes

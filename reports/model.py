@@ -86,6 +86,29 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class PostRow:
+    """A mention: a post, comment or feed entry (unrated; negative by its text, rules.negative)."""
+
+    source: str
+    url: str | None
+    parent_url: str | None
+    author: str | None
+    title: str | None
+    text: str | None
+    language: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+    negative: bool
+
+    @property
+    def when(self) -> datetime:
+        return self.published_at or self.first_seen_at
+
+
+HEALTHY = ("ok", "empty")
+
+
+@dataclass(frozen=True)
 class SourceHealth:
     site: str
     url: str | None
@@ -93,10 +116,43 @@ class SourceHealth:
     last_crawl_at: datetime | None
     items: int
     error: str | None
+    since: datetime | None = None  # when the current status began (the first crawl of this run of it)
 
     def __post_init__(self):
         if self.status not in SOURCE_STATUSES:
             raise ValueError(f"source status must be one of {SOURCE_STATUSES}, got {self.status!r}")
+
+    @property
+    def healthy(self) -> bool:
+        return self.status in HEALTHY
+
+    def words(self, tz: str) -> str:
+        """The health in plain words: "blocked since 2 Dec: Yelp asked for a captcha"."""
+        from repscan.core.sites import label
+
+        since = f" since {format_day(self.since, tz)}" if self.since else ""
+        if self.status == "ok":
+            return f"OK, read {format_day(self.last_crawl_at, tz)}"
+        if self.status == "empty":
+            return f"OK, nothing on it yet (read {format_day(self.last_crawl_at, tz)})"
+        if self.status == "never":
+            return "not crawled yet"
+        if self.status == "broken":
+            return f"broken{since}: it used to find items and now finds none (the page layout may have changed)"
+        if self.status == "blocked":
+            return f"blocked{since}: {label(self.site)} {_block_words(self.error)}"
+        return f"failing{since}: {self.error or 'the crawl failed'}"
+
+
+_BLOCKS = (("captcha", "asked for a captcha"), ("datadome", "asked for a captcha"), ("perimeterx", "asked for a captcha"),
+           ("login", "showed a login wall"), ("consent", "showed a consent page"),
+           ("challenge", "answered with a bot check"), ("cloudflare", "answered with a bot check"))
+
+
+def _block_words(error: str | None) -> str:
+    """What a block looked like to the client, from the crawl's error (the block detector names the vendor)."""
+    text = (error or "").lower()
+    return next((words for key, words in _BLOCKS if key in text), "refused the crawler")
 
 
 @dataclass(frozen=True)
@@ -179,6 +235,11 @@ class Summary:
     complaints_on_page_one: int = 0
     visibility: float | None = None  # mean complaint visibility over the client's searches
     visibility_before: float | None = None
+    history: int = 0  # reviews a source's first crawl imported as history (rules.history), not counted as new
+    new_mentions: int = 0
+    negative_mentions: int = 0
+    negatives_replied: int = 0  # of new_negatives, how many have a reply
+    previous: Summary | None = None  # the same figures for the previous period (None: first report)
 
     @property
     def avg_rating_change(self) -> float | None:
@@ -208,6 +269,12 @@ class ReportData:
     reply_speed: ReplySpeed | None = None
     unanswered: list[ReviewRow] = field(default_factory=list)  # every tracked negative without a reply
     charts: list[str] = field(default_factory=list)  # inline SVG, ours (numbers and our labels only)
+    chart_notes: list[str] = field(default_factory=list)  # charts left out, and why
+    posts: list[PostRow] = field(default_factory=list)  # the period's mentions, newest first
+    actions: list = field(default_factory=list)  # reports.actions.Action: what is open, ranked
+    answered: list[ReviewRow] = field(default_factory=list)  # negatives answered this period
+    scoreboard: list = field(default_factory=list)  # reports.scoreboard.PlatformScore, one per platform
+    compared_with: str | None = None  # the previous period, e.g. "27 Oct 2026 – 3 Nov 2026"; None: first report
 
     def __post_init__(self):
         try:
@@ -217,7 +284,13 @@ class ReportData:
 
     @property
     def quiet(self) -> bool:
-        return not self.new_reviews and not self.negatives
+        """"All quiet" only when nothing is open (no unanswered negative review of any age, no negative
+        mention, no complaint on page one) and every source is healthy."""
+        return not self.actions and not self.unanswered and all(s.healthy for s in self.sources)
+
+    @property
+    def unhealthy(self) -> list[SourceHealth]:
+        return [s for s in self.sources if not s.healthy]
 
     @property
     def awaiting_reply(self) -> list[ReviewRow]:
@@ -258,12 +331,27 @@ def format_date(value: datetime | None, tz: str) -> str:
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
+def format_day(value: datetime | None, tz: str) -> str:
+    """"7 Mar" in the client's timezone."""
+    return format_date(value, tz).rsplit(" ", 1)[0]
+
+
 def format_datetime(value: datetime | None, tz: str) -> str:
     """"7 Mar 2025, 14:05" in the client's timezone (naive datetimes are taken as UTC)."""
     if value is None:
         return ""
     local = _local(value, tz)
     return f"{format_date(local, tz)}, {local:%H:%M}"
+
+
+def period_label(start: datetime | None, end: datetime, tz: str) -> str:
+    """"3 Nov 2026 – 10 Nov 2026"; within one day "4 Dec 2026, 09:10 – 18:46" (every period names its start)."""
+    if start is None:
+        return f"up to {format_date(end, tz)}"
+    first, last = format_date(start, tz), format_date(end, tz)
+    if first == last:
+        return f"{first}, {_local(start, tz):%H:%M} \u2013 {_local(end, tz):%H:%M}"
+    return f"{first} \u2013 {last}"
 
 
 def trim_text(text: str | None, limit: int = 1200) -> tuple[str, bool]:

@@ -11,8 +11,10 @@ from repscan.core.items import iso_utc, parse_iso, stamp
 from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
-from repscan.reports.model import (Branding, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow, SourceHealth,
-                           Summary, format_date)
+from repscan.reports.actions import action_list
+from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
+                           SourceHealth, Summary, format_date, period_label)
+from repscan.reports.scoreboard import platform_scores
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -45,7 +47,8 @@ def source_health(config: Config, client: Client, store: Store) -> list[SourceHe
         by_source.setdefault(site, []).extend(crawls)
     watched = [(s.site, s.url, history.get((s.site, s.url), [])) for s in client.sources]
     if client.queries:
-        watched += [(engine, f"{len(client.queries)} queries", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
+        count = len(client.queries)
+        watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
                     for engine in config.search.engines]
     out = []
     for site, url, crawls in watched:
@@ -58,8 +61,10 @@ def source_health(config: Config, client: Client, store: Store) -> list[SourceHe
             status = "broken"
         error = last["error"] or ("used to yield items, now yields none: the page layout may have changed"
                                   if status == "broken" else None)
+        streak = next((i for i, c in enumerate(crawls) if c["status"] != last["status"]), len(crawls))
+        began = crawls[streak - 1]  # the first crawl of the current run of this status
         out.append(SourceHealth(site, url, status, parse_iso(last["finished_at"] or last["started_at"]),
-                                last["items"], error))
+                                last["items"], error, since=parse_iso(began["finished_at"] or began["started_at"])))
     return out
 
 
@@ -101,7 +106,8 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
     )
 
 
-def charts(config: Config, client: Client, store: Store, until) -> list[str]:
+def charts(config: Config, client: Client, store: Store, until) -> tuple[list[str], list[str]]:
+    """The trend charts (SVG) and, for each chart left out, why."""
     start = until - timedelta(weeks=2 * WEEKS + 1)
     rows = []
     for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
@@ -119,29 +125,102 @@ def charts(config: Config, client: Client, store: Store, until) -> list[str]:
     return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
 
 
+def post_row(row: dict) -> PostRow:
+    return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
+                   title=row["title"], text=row["text"], language=row["language"],
+                   published_at=parse_iso(row["published_at"]), first_seen_at=parse_iso(row["first_seen_at"]),
+                   negative=bool(row["negative"]))
+
+
+class Period:
+    """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
+
+    def __init__(self, client: Client, store: Store, since: str | None, until: str, firsts: dict[str, dict]):
+        def history(row: dict) -> bool:
+            end = (firsts.get(row["source"]) or {}).get("history_end")
+            return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
+
+        rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
+        fresh = [r for r in rows if not history(r)]
+        self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
+        self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
+        self.negatives = [review_row(r) for r in fresh if r["negative"]]
+        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until) if not history(r)]
+
+    def summary(self, **fields) -> Summary:
+        negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
+        return Summary(new_reviews=len(self.new), new_negatives=len(self.negatives), history=self.history,
+                       new_mentions=len(self.posts), negative_mentions=negative_posts,
+                       negatives_replied=sum(1 for r in self.negatives if r.replied), **fields)
+
+
+def _page_one_complaints(blocks_or_rows) -> int:
+    return len({r["url"] for rows in blocks_or_rows.values() for r in rows
+                if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])})
+
+
+def _start(store: Store, client: Client, since: str | None, firsts: dict[str, dict], until: str) -> str:
+    """Where a period starts: the last report's cutoff, else the client's first crawl (the baseline)."""
+    if since is not None:
+        return since
+    started = [f["started"] for f in firsts.values() if f["started"]]
+    return min(started) if started else (store.first_seen(client.id) or until)
+
+
+def previous_summary(client: Client, store: Store, since: str, firsts: dict[str, dict],
+                     all_reviews: list[ReviewRow]) -> tuple[Summary, str]:
+    """The previous period's figures (from the report before the last, up to the last report's cutoff),
+    and its name ("27 Oct 2026 – 3 Nov 2026")."""
+    last = store.sent_report_ending(client.id, since)
+    before = last["period_start"] if last else None
+    period = Period(client, store, before, since, firsts)
+    cutoff = parse_iso(since)
+    open_then = [r for r in all_reviews if r.first_seen_at <= cutoff and r.negative
+                 and (not r.replied or (r.reply_at is not None and r.reply_at > cutoff))]
+    stats = store.review_stats(client.id, since, threshold=client.negative_threshold)
+    summary = period.summary(avg_rating=stats["avg_rating"], avg_rating_before=None,
+                             unanswered_negatives=len(open_then), reviews_total=stats["total"],
+                             complaints_on_page_one=_page_one_complaints(store.search_snapshot(client.id, since)))
+    start = parse_iso(_start(store, client, before, firsts, since))
+    return summary, period_label(start, cutoff, client.timezone)
+
+
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
-    """The report for reviews first seen (or turned negative) after `since`, up to `until`."""
+    """The report for what was first seen (or turned negative) after `since`, up to `until`; with no
+    `since` (the first report) a baseline: each source's first crawl imports history (rules.history)."""
     until_iso, threshold = stamp(until), client.negative_threshold
-    rows = store.reviews_since(client.id, since, until_iso, threshold=threshold)  # new or newly negative
-    new = [r for r in rows if rules.first_seen_after(r["first_seen_at"], since)]
-    negatives = [r for r in rows if r["negative"]]
+    firsts = store.first_crawls(client.id)
+    period = Period(client, store, since, until_iso, firsts)
+    all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
     search = search_blocks(client, store, since=since, until=until_iso)
-    summary = Summary(
-        new_reviews=len(new), new_negatives=len(negatives), avg_rating=now_stats["avg_rating"],
-        avg_rating_before=before, unanswered_negatives=now_stats["unanswered"] or 0,
-        reviews_total=now_stats["total"],
+    previous, compared = previous_summary(client, store, since, firsts, all_reviews) if since else (None, None)
+    summary = period.summary(
+        avg_rating=now_stats["avg_rating"], avg_rating_before=before,
+        unanswered_negatives=now_stats["unanswered"] or 0, reviews_total=now_stats["total"],
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search]),
-        visibility_before=_mean([b.visibility_before for b in search]),
+        visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
     )
+    unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
+    sources = source_health(config, client, store)
+    cutoff = parse_iso(since)
+    answered = [r for r in all_reviews if r.negative and r.replied and (
+        r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]
+    keys = list(dict.fromkeys(s.site for s in client.sources))
+    mentions = {key: sum(1 for p in period.posts if p.source == key) for key in keys}
+    scoreboard = platform_scores(keys, all_reviews, mentions, store.business_summaries(client.id, until_iso),
+                                 store.business_summaries(client.id, since) if since else None,
+                                 {s.site: s for s in sources})
+    svgs, notes = charts(config, client, store, until)
     return ReportData(
         branding=branding(config), client_id=client.id, client_name=client.name, timezone=client.timezone,
-        period_start=parse_iso(since), period_end=until, generated_at=until, summary=summary,
-        negatives=[review_row(r) for r in negatives], new_reviews=[review_row(r) for r in new],
-        sources=source_health(config, client, store), search=search,
-        reply_speed=reply_speed([review_row(r) for r in negatives]),
-        unanswered=[review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)],
-        charts=charts(config, client, store, until),
+        period_start=parse_iso(_start(store, client, since, firsts, until_iso)), period_end=until,
+        generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
+        sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
+        charts=svgs, chart_notes=notes, posts=period.posts,
+        actions=action_list(unanswered, period.posts, search),
+        answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
+        compared_with=compared,
     )

@@ -15,18 +15,22 @@ from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import repscan
-from repscan.core import sites
+from repscan.core import rules, sites
 from repscan.reports.model import (
     ReportData,
     format_date,
     format_datetime,
     format_delay,
+    period_label,
     trim_text,
 )
+from repscan.reports.actions import place
+from repscan.reports.scoreboard import headline_figures
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+ACTIONS_SHOWN = 10  # entries of the action list on page one; the rest follow in a table
 STATUS_LABELS = {
     "ok": "OK",
     "empty": "Empty",
@@ -99,6 +103,7 @@ def environment() -> jinja2.Environment:
         excerpt=trim_text,
         href=safe_href,
         source=sites.label,
+        place=place,
         signed=_signed,
         status_label=lambda status: STATUS_LABELS.get(status, status),
     )
@@ -117,14 +122,6 @@ def _capped(value):
     return value
 
 
-def period_label(data: ReportData) -> str:
-    end = format_date(data.period_end, data.timezone)
-    if data.period_start is None:
-        return f"up to {end}"
-    start = format_date(data.period_start, data.timezone)
-    return end if start == end else f"{start} \u2013 {end}"
-
-
 def context(data: ReportData) -> dict:
     """What every template sees: the data plus a few values computed once."""
     logo = data.branding.logo_path
@@ -134,18 +131,18 @@ def context(data: ReportData) -> dict:
             logo_url = file_url(logo)
         else:
             log.warning("branding logo %s not found; rendering without it", logo)
-    replied = [r for r in data.negatives if r.replied]
     return {
         "data": data,
         "branding": data.branding,
         "summary": data.summary,
         "tz": data.timezone,
         "now": data.generated_at,
-        "period": period_label(data),
+        "period": period_label(data.period_start, data.period_end, data.timezone),
         "logo_url": logo_url,
-        "needs_reply": data.awaiting_reply + replied,
-        "awaiting": data.awaiting_reply,
-        "older_unanswered": [r for r in data.unanswered if r not in data.negatives],
+        "actions": data.actions[:ACTIONS_SHOWN],
+        "more_actions": data.actions[ACTIONS_SHOWN:],
+        "figures": headline_figures(data),
+        "history_window": rules.HISTORY_WINDOW.days,
         # pygal output built from numbers and our own labels only, never scraped text
         "charts": [Markup(svg) for svg in data.charts],
     }

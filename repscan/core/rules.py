@@ -1,4 +1,4 @@
-"""Each business rule once: new, negative, complaint, replied, reply delay, stars and visibility."""
+"""Each business rule once: new (and imported history), negative, complaint, replied, reply delay, stars and visibility."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -38,6 +38,26 @@ def new(first_seen_at: str, negative_since: str | None, cutoff: str | None) -> b
     """New for a report: first seen, or turned negative, after the cutoff of the client's last
     sent report (ISO stamps compare as text); everything when no report was sent yet."""
     return first_seen_after(max(first_seen_at, negative_since or ""), cutoff)
+
+
+HISTORY_WINDOW = timedelta(days=14)
+"""A source's first crawl imports its history: what it found published more than this before
+that crawl is history, not new (the first report is a baseline, not a flood of old reviews)."""
+
+
+def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
+            first_crawl_end: str | None) -> bool:
+    """Imported history, not new: found by its source's first crawl (first seen by the time that crawl
+    ended), published more than HISTORY_WINDOW before it, and not turned negative since. An undated item
+    is not history (nothing says it is old: it is shown). ISO stamps compare as text; `first_crawl_end`
+    None (no crawl recorded) means nothing is history."""
+    if first_crawl_end is None or first_seen_at > first_crawl_end:
+        return False
+    if negative_since is not None and negative_since > first_crawl_end:
+        return False
+    end = datetime.fromisoformat(first_crawl_end.replace("Z", "+00:00"))
+    recent = (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+    return published_at is not None and published_at < recent
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +20,7 @@ from helpers import ROOT, make_business, run_cli, write_config
 from repscan.core.config import load
 from repscan.app.demo.server import LocalSite, Reply
 from repscan.app.demo.site import Review, jsonld_page, trustpilot_page
-from repscan.core.items import stamp, utcnow
+from repscan.core.items import iso_utc, stamp, utcnow
 from repscan.core.store import Store
 from repscan.reports import queries, render
 
@@ -141,8 +142,9 @@ def test_hostile_review_text_is_stored_escaped_and_renders_without_any_fetch(tmp
     with trap:
         port = trap.server.server_address[1]
         business = make_business(0, per_page=10)
+        recent = iso_utc(utcnow() - timedelta(hours=5))  # new, not history imported by the first crawl
         business.reviews = [Review(id=f"h-{name}", author=f"Hostile {name}", rating=1, title=name,
-                                   text=text.format(port=port), published="2026-11-20T10:00:00Z")
+                                   text=text.format(port=port), published=recent)
                             for name, text in HOSTILE]
         broken = jsonld_page(make_business(3, slug="own"), 1, "http://x", "/reviews")
         broken = broken.replace('<script type="application/ld+json">', '<script type="application/ld+json">{"@graph": [</script>\n<script type="application/ld+json">', 1)

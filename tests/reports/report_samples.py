@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from repscan.reports.actions import action_list
 from repscan.reports.model import Branding, ReportData, ReviewRow, SourceHealth, Summary
 
 NOW = datetime(2025, 3, 10, 7, 0, tzinfo=timezone.utc)
@@ -138,12 +139,22 @@ def sample_data(**overrides) -> ReportData:
         sources=sample_sources(),
     )
     values.update(overrides)
+    # what is open and what was answered follow the negatives, as reports.queries derives them
+    negatives = values["negatives"]
+    values.setdefault("unanswered", [r for r in negatives if not r.replied])
+    values.setdefault("actions", action_list(values["unanswered"], values.get("posts", []), values.get("search", [])))
+    values.setdefault("answered", [r for r in negatives if r.replied])
     return ReportData(**values)
 
 
 def quiet_data() -> ReportData:
+    """Nothing open and every source healthy: the only report that may say "All quiet"."""
     return sample_data(
         summary=Summary(0, 0, 4.1, 4.1, 0, 187),
         negatives=[],
         new_reviews=[],
+        unanswered=[],
+        actions=[],
+        answered=[],
+        sources=[s for s in sample_sources() if s.status == "ok"],
     )

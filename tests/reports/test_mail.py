@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from report_samples import NOW, review, sample_data
+from report_samples import NOW, quiet_data, review, sample_data
 
 from repscan.reports.mail import (
     MailConfigError,
@@ -255,7 +255,7 @@ def test_subjects():
 
 
 def test_quiet_email(pdf):
-    data = sample_data(new_reviews=[], negatives=[])
+    data = quiet_data()
     msg = build_message(data, pdf, SENDER, RECIPIENTS)
     assert "All quiet" in msg.get_body(("plain",)).get_content()
     assert "All quiet" in msg.get_body(("html",)).get_content()

@@ -48,7 +48,9 @@ def test_new_and_newly_negative_since_the_cutoff(tmp_path):
 def test_first_report_covers_everything(tmp_path):
     cfg, store = setup(tmp_path)
     data = queries.build(cfg, cfg.client("acme"), store, since=None, until=datetime(2026, 11, 16, tzinfo=timezone.utc))
-    assert data.summary.new_reviews == 5 and data.period_start is None
+    # no crawl recorded: nothing is history, and the period starts when the first review was seen
+    assert data.summary.new_reviews == 5 and data.summary.history == 0
+    assert data.period_start == datetime(2026, 11, 1, tzinfo=timezone.utc)
     store.close()
 
 
@@ -80,7 +82,9 @@ def test_report_cli_writes_pdf_and_html(tmp_path):
     html = run_cli("--config", str(cfg.path), "report", "--client", "acme", "--html", "--since", "2026-11-10")
     assert html.returncode == 0, html.stderr
     body = open(html.stdout.strip(), encoding="utf-8").read()
-    assert "Person new-bad" in body and "Person old-bad" not in body
+    appendix = body.split('id="appendix"')[1]  # what is new since then; old-bad is still open, so it leads
+    assert "Person new-bad" in appendix and "Person old-bad" not in appendix
+    assert "Person old-bad" in body.split('id="summary"')[0]
     bad = run_cli("--config", str(cfg.path), "report", "--client", "acme", "--since", "last tuesday")
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
     unknown = run_cli("--config", str(cfg.path), "report", "--client", "zed")

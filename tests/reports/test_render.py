@@ -114,34 +114,37 @@ def test_pdf_shows_figures_reviews_replies_and_sources(tmp_path, data):
         ("Reviews tracked", "187"),
     ]:
         assert re.search(rf"^{label}\n{re.escape(value)}$", text, re.M), label
-    assert "\u22120.3 since the last report (3.9)" in text
     assert "3 Mar 2025 – 10 Mar 2025" in text
     # who and for whom, on every page (running header) with "Page N of M" (footer)
     for number, page in enumerate(pages, 1):
         assert "Brightside Reputation Agency · Acme Plumbing & Heating · 3 Mar 2025 – 10 Mar 2025" in page
         assert f"Page {number} of {len(pages)}" in page
-    # needs a reply now: unanswered first, then the answered one with its reply
-    needs = text[text.index("Needs a reply now"): text.index("Sources")]
-    assert needs.index("Ștefan Țurcanu") < needs.index("Dana Whitfield") < needs.index("Jürgen Schäfer")
-    assert "No reply yet, waiting 6 days" in needs
+    # needs a reply now: the unanswered ones, newest first; the answered one is under "Answered this period"
+    needs = text[text.index("Needs a reply now"): text.index("Summary")]
+    assert needs.index("Dana Whitfield") < needs.index("Ștefan Țurcanu")
+    assert "Jürgen Schäfer" not in needs
+    assert "No reply yet, waiting 6 days (date approximate)" in needs
     assert "No reply yet, waiting 30 h" in needs
-    assert "Replied after 5 h" in needs
-    assert squash(GERMAN_REPLY) in squash(needs)
-    assert "Owner reply, 6 Mar 2025, 14:20" in needs
-    assert "4 Mar 2025 (approx.)" in needs
     assert "★☆☆☆☆ 1/5" in needs
-    assert "★★☆☆☆ 2/5" in needs
-    # the long review is trimmed with a link to the rest; the positive ones are not here
-    assert "read the full review" in needs
+    assert "Reply publicly on Google Maps, then take it offline" in needs
+    answered = text[text.index("Answered this period"):]
+    assert "Jürgen Schäfer" in answered and "Replied after 5 h" in answered
+    assert squash(GERMAN_REPLY) in squash(answered)
+    assert "Owner reply, 6 Mar 2025, 14:20" in answered
+    assert "★★☆☆☆ 2/5" in answered
+    # the long review is trimmed with a link to the rest; the positive ones are not listed as open
+    assert squash("read the full review") in flat
     assert "FINAL-SENTENCE" not in text
     assert "Олена Коваленко" not in needs
+    # unhealthy sources are named on page one, in plain words
+    assert "4 sources could not be read" in needs and "Yelp: blocked: Yelp asked for a captcha" in needs
     # sources: every status and the error text
     sources = text[text.index("Sources"): text.index("Appendix")]
     for status in ("OK", "Blocked", "Error", "Broken", "Never crawled"):
         assert status in sources
-    assert "HTTP 503 after 3 retries" in sources
+    assert squash("HTTP 503 after 3 retries") in squash(sources)
     assert squash("captcha page (DataDome) on https://yelp.example/biz/acme") in squash(sources)
-    assert "yielded items before, none" in sources
+    assert squash("it used to find items and now finds none") in squash(sources)
     # appendix: every new review in every script
     appendix = flat[flat.index("Appendix"):]
     for snippet in (ROMANIAN, UKRAINIAN, JAPANESE, "佐藤花子", "丁寧な対応👍🎉", "8/10", "Ștefan"):
@@ -160,19 +163,19 @@ def test_appendix_header_repeats_on_every_page(tmp_path):
     appendix_pages = pages[start:]
     assert len(appendix_pages) >= 3
     for page in appendix_pages:
-        assert "Date Source Rating Author Review Reply" in page
+        assert "Date Source Rating Review Reply" in page
     assert "Person 39" in pages[-1] or "Person 39" in "".join(appendix_pages)
-    assert "No new negative reviews in this period." in pages[start - 1] + pages[start]
+    assert "No negative review, mention or page-one complaint is waiting for an answer." in pages[0]
 
 
 def test_quiet_report_says_all_quiet(tmp_path, quiet):
     fetcher = AssetFetcher()
     text = "\n".join(pdf_pages(render_pdf(quiet, tmp_path / "quiet.pdf", fetcher=fetcher)))
     assert "All quiet" in text
-    assert "No new reviews in this period (since 3 Mar 2025)" in text
+    assert "Nothing needs a reply" in text
     assert "Needs a reply now" not in text
     assert "Appendix" not in text
-    assert "Sources" in text and "Never crawled" in text
+    assert "Sources" in text and "OK" in text
     # the check-mark image is one of our own assets and came through the fetcher
     assert [url for url in fetcher.served if url.endswith("/assets/quiet.svg")]
     assert fetcher.refused == []
@@ -363,3 +366,15 @@ def test_fonts_for_every_script_are_embedded(tmp_path, data, quiet):
     assert "Emoji" not in plain
     assert "CJK" not in plain
     assert "Emoji" not in _pdffonts(render_pdf(quiet, tmp_path / "quiet.pdf"))
+
+
+def test_every_figure_names_the_period_it_is_compared_with(tmp_path, data):
+    previous = Summary(4, 1, 3.9, None, 2, 180, new_mentions=3, negative_mentions=1, negatives_replied=1)
+    compared = dataclasses.replace(data, summary=dataclasses.replace(data.summary, previous=previous),
+                                   compared_with="24 Feb 2025 – 3 Mar 2025")
+    text = " ".join(" ".join(pdf_pages(render_pdf(compared, tmp_path / "vs.pdf"))).split())
+    assert "compared with the previous period, 24 Feb 2025 – 3 Mar 2025" in text
+    for label, now, before in [("New reviews", "5", "4"), ("Average rating", "3.6", "3.9"),
+                               ("Negatives answered", "0 of 3 (0%)", "1 of 1 (100%)"), ("New mentions", "0", "3")]:
+        assert re.search(rf"{label} {re.escape(now)} .*?vs 24 Feb 2025 – 3 Mar 2025: {re.escape(before)}", text), label
+    assert "First report" not in text

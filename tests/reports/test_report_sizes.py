@@ -37,6 +37,10 @@ def report(tmp_path, count: int, page_size: str | None = None):
     cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme"), ("jsonld", "https://acme.example/r")]))
     store = Store(cfg.database)
     try:
+        for source in cfg.client("acme").sources:  # both sources read without trouble
+            crawl = store.start_crawl("acme", source.site, "Spider", source.url, started_at=stamp(NOW - timedelta(days=30)))
+            store.finish_crawl(crawl, status="ok", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
+                               finished_at=stamp(NOW - timedelta(days=30)))
         seed(store, count)
         data = queries.build(cfg, cfg.client("acme"), store, since=stamp(NOW - timedelta(days=7)), until=NOW)
     finally:
@@ -63,9 +67,9 @@ def test_five_reviews_show_reply_speed_charts_and_every_review(tmp_path):
     for n in range(5):
         assert f"Customer {n:04d}" in text
     assert "got a reply within the hour" in text
-    for title in ("Average rating (out of 5) per week", "New reviews per week by source",
-                  "Share of negative reviews per week", "Median hours to reply to a negative review"):
-        assert title in text
+    for chart in ("Average rating per week", "New reviews per week", "Negative reviews per week",
+                  "Reply speed per week"):  # all five are from one week: a chart would be all but empty
+        assert f"{chart}: left out, only 1 of the 12 weeks have data." in text
     assert "read the full review" in text  # the long text is trimmed with a link
     assert all("Harbour" not in p for p in pages)
     assert all(f"Page {i} of {len(pages)}" in p for i, p in enumerate(pages, 1))
@@ -75,7 +79,7 @@ def test_five_reviews_show_reply_speed_charts_and_every_review(tmp_path):
 def test_five_hundred_reviews_page_the_appendix_with_repeated_headers(tmp_path):
     data, reader, pages = report(tmp_path, 500)
     assert data.summary.new_reviews == 500
-    appendix = [p for p in pages if "Customer" in p and "Date Source Rating Author Review Reply" in p]
+    appendix = [p for p in pages if "Customer" in p and "Date Source Rating Review Reply" in p]
     assert len(appendix) >= 5  # the table header repeats on every appendix page
     text = " ".join(pages)
     assert "Customer 0000" in text and "Customer 0499" in text

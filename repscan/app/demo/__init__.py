@@ -141,11 +141,22 @@ def _search_line(store) -> str:
     return "; ".join(lines) or "no search results"
 
 
+def report_data(cfg, store):
+    """The ReportData of the demo's last report, rebuilt from its recorded period (what its PDF shows)."""
+    from repscan.core.items import parse_iso
+    from repscan.reports import queries
+
+    last = store.reports(CLIENT_ID)[-1]
+    return queries.build(cfg, cfg.client(CLIENT_ID), store, since=last["period_start"],
+                         until=parse_iso(last["period_end"]))
+
+
 def run_demo(folder: Path) -> int:
     from repscan.core import config as config_mod
     from repscan.app.demo.server import LocalSite
     from repscan.core.store import Store
     from repscan.reports.deliver import send_reports
+    from repscan.reports.scoreboard import headline_figures
     from repscan.spiders.run import jobs_for, run
 
     folder = folder.resolve()
@@ -167,7 +178,7 @@ def run_demo(folder: Path) -> int:
         emails = sorted(set(outbox.glob("*.eml")) - before)
     store = Store(cfg.database)
     try:
-        total = store.review_stats(CLIENT_ID, threshold=cfg.client(CLIENT_ID).negative_threshold)["total"]
+        data = report_data(cfg, store)
         search_line = _search_line(store)
     finally:
         store.close()
@@ -178,11 +189,15 @@ def run_demo(folder: Path) -> int:
               f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
     print(f"demo: search: {search_line}")
     result = results[0]
+    total, open_items = data.summary.reviews_total, len(data.actions)
     if new:
         print(f"demo: {new} new items; {total} reviews in the database; "
-              f"{result.new_negatives} negative reviews need a reply")
+              f"{data.summary.unanswered_negatives} negative reviews need a reply")
     else:
         print(f"demo: nothing new since the last run ({total} reviews already in the database)")
+    print(f"demo: {open_items} open items need a reply now; the report's figures:")
+    for figure in headline_figures(data):
+        print(f"demo:   {figure.label}: {figure.value}")
     print(f"demo: report {result.pdf}")
     print(f"demo: email  {emails[-1] if emails else '(none sent: ' + result.detail + ')'}")
     failed = result.failed or any(r["status"] in ("error", "blocked") for r in rows)

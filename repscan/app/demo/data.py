@@ -18,7 +18,7 @@ TRUSTPILOT = [
     ("tp-1004", "Олена Коваль", 1, "Дуже погано", "Замовлення загубили, гроші не повернули. Ніхто не відповідає на дзвінки.", "uk", 30, None, None),
     ("tp-1005", "佐藤 花子", 4, "美味しいクロワッサン", "クロワッサンがとても美味しかったです。また来ます。", "ja", 40, "ありがとうございます！またのお越しをお待ちしております。", 30),
     ("tp-1006", "Sam Patel", 5, "Best cinnamon buns 🥐🔥", "Friendly staff, great coffee ☕ and the buns are unreal 😍", "en", 52, None, None),
-    ("tp-1007", "Chris Lomax", 1, None, HOSTILE, "en", 60, None, None),
+    ("tp-1007", "Chris Lomax", 1, None, HOSTILE, "en", 60, "Hi Chris, your review reached us as code, not words. Please call us and tell us what went wrong.", 4),
     ("tp-1008", "Aoife Byrne", 3, "Fine, a bit pricey", "Good bread but £4.50 for a loaf is steep for the area.", "en", 300, None, None),
     ("tp-1009", "Tomasz Nowak", 5, "Great birthday cake", "Ordered a cake for my daughter, it was perfect and on time.", "en", 500, "Thank you Tomasz, happy birthday to her!", 2),
     ("tp-1010", "Ruth Ellery", 2, "Order mix-up", "They gave my order to someone else and I had to wait for a new one.", "en", 800, "So sorry Ruth, we have changed how we label orders.", 50),

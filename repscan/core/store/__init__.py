@@ -9,11 +9,12 @@ from repscan.core.store.jobs import Jobs
 from repscan.core.store.queries import CANNED_QUERIES, canned_queries
 from repscan.core.store.reports import Reports
 from repscan.core.store.reviews import Reviews
+from repscan.core.store.summaries import Summaries
 
 __all__ = ["CANNED_QUERIES", "Store", "canned_queries"]
 
 
-class Store(Crawls, Jobs, Items, Reviews, Alerts, Reports):
+class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports):
     """One SQLite file (WAL), schema kept current by store.migrations.
 
     Writes go through the methods (each in a transaction, or in the caller's

@@ -10,6 +10,18 @@ from repscan.core.store.connection import Connection
 OPEN_NEGATIVE = f"{rules.negative_sql()} AND NOT {rules.replied_sql()} AND removed_at IS NULL"  # one ? (threshold)
 
 
+def period_where(client_id: str, since: str | None, until: str | None) -> tuple[str, list]:
+    """The rows of a client new after `since` (rules.new; all when None) and first seen up to `until`."""
+    where, params = ["client_id = ?"], [client_id]
+    if since is not None:
+        where.append(rules.new_sql())
+        params.append(since)
+    if until is not None:
+        where.append("first_seen_at <= ?")
+        params.append(until)
+    return " AND ".join(where), params
+
+
 class Reviews(Connection):
     @cached_property
     def _judged_columns(self) -> str:
@@ -21,15 +33,9 @@ class Reviews(Connection):
     def reviews_since(self, client_id: str, since: str | None, until: str | None = None, *,
                       threshold: float) -> list[dict]:
         """Reviews new after `since` (rules.new) and first seen up to `until`; every one when since is None."""
-        where, params = ["client_id = ?"], [threshold, client_id]
-        if since is not None:
-            where.append(rules.new_sql())
-            params.append(since)
-        if until is not None:
-            where.append("first_seen_at <= ?")
-            params.append(until)
-        return self.query(f"SELECT {self._judged_columns} FROM reviews WHERE {' AND '.join(where)}"
-                          " ORDER BY published_at DESC, first_seen_at DESC", params)
+        where, params = period_where(client_id, since, until)
+        return self.query(f"SELECT {self._judged_columns} FROM reviews WHERE {where}"
+                          " ORDER BY published_at DESC, first_seen_at DESC", [threshold, *params])
 
     def review_stats(self, client_id: str, until: str | None = None, *, threshold: float) -> dict:
         """Count and mean stars (rules.stars) among reviews first seen up to `until`, and how many

@@ -1,0 +1,104 @@
+"""The action list that leads a report: what is open, ranked, each with its age, where to reply and a link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from repscan.core import rules, sites
+from repscan.reports.model import PostRow, ReviewRow, SearchBlock
+
+KINDS = ("review", "mention", "complaint")  # the rank: unanswered negative reviews, negative mentions, complaints
+OFFLINE = "then take it offline (phone or email) to put it right"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One open item: an unanswered negative review, a negative mention or a complaint on page one."""
+
+    kind: str  # one of KINDS
+    platform: str  # where it is, as people write it ("Trustpilot", "Reddit", "Ripoff Report")
+    since: datetime | None  # waiting since: published (else first seen); for a complaint, on page one since
+    url: str | None
+    title: str | None
+    text: str | None
+    author: str | None = None
+    language: str | None = None
+    stars: str | None = None
+    rating_label: str | None = None
+    detail: str | None = None  # e.g. "#1 for “Acme” on DuckDuckGo, above your own site"
+    approx: bool = False
+
+    @property
+    def where(self) -> str:
+        """Where to reply: the same channel first, then offline."""
+        if self.kind == "review":
+            return f"Reply publicly on {self.platform}, {OFFLINE}"
+        if self.kind == "mention":
+            return f"Answer on {self.platform}, in the same thread, {OFFLINE}"
+        return f"Respond on {self.platform}, {OFFLINE}; strengthen your own pages"
+
+    @property
+    def heading(self) -> str:
+        return {"review": "Negative review", "mention": "Negative mention", "complaint": "Complaint on page one"}[self.kind]
+
+    def waiting(self, now: datetime) -> timedelta | None:
+        return max(now - self.since, timedelta(0)) if self.since else None
+
+
+def place(source: str | None, url: str | None) -> str:
+    """The platform of an item: the site of a source that is a platform (Reddit, Facebook, Trustpilot); for a
+    feed entry or a search result, the site its link goes to (a known site, a complaint site, or its domain)."""
+    if source and source != "feed" and source in sites.SITES:
+        return sites.label(source)
+    host = (urlsplit(url or "").hostname or "") if url else ""
+    if not host:
+        return sites.label(source) if source else "the web"
+    owners = sorted(sites.owners(host))
+    if owners:
+        return sites.label(owners[0])
+    domain = sites.registrable(host)
+    name = domain.split(".")[0]
+    return sites.OTHER_LABELS.get(name, domain)
+
+
+def review_action(r: ReviewRow) -> Action:
+    return Action("review", sites.label(r.source), r.published_at or r.first_seen_at, r.url, r.title, r.text,
+                  r.author, r.language, r.stars, r.rating_label, approx=r.published_approx)
+
+
+def mention_action(p: PostRow) -> Action:
+    kind = "comment" if p.parent_url else "post"
+    detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
+    return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
+                  detail=detail)
+
+
+def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
+    out: dict[str, Action] = {}
+    for block in blocks:
+        for r in block.complaints:
+            if r.url in out:
+                continue
+            where = f"#{r.rank} for “{block.query}” on {sites.label(block.engine)}"
+            out[r.url] = Action("complaint", place(None, r.url), r.visible_since, r.url, r.title, r.snippet,
+                                detail=where + (", above your own site" if r.above_own else ""))
+    return list(out.values())
+
+
+def rank(actions: list[Action]) -> list[Action]:
+    """By kind (reviews, mentions, complaints), then newest first: a fresh one can still get its answer
+    within the hour, and the conversation under it is still live."""
+    def key(a: Action):
+        moment = a.since.timestamp() if a.since else float("-inf")
+        return KINDS.index(a.kind), -moment
+    return sorted(actions, key=key)
+
+
+def action_list(unanswered: list[ReviewRow], posts: list[PostRow], blocks: list[SearchBlock]) -> list[Action]:
+    """Everything open: every unanswered negative review (any age), the period's negative mentions, the
+    complaints on page one of the latest searches (rules.negative, rules.replied, rules.complaint)."""
+    reviews = [review_action(r) for r in unanswered if r.negative and not r.replied]
+    mentions = [mention_action(p) for p in posts if rules.negative(None, None, text_negative=p.negative)]
+    return rank(reviews + mentions + complaint_actions(blocks))

@@ -1,0 +1,50 @@
+"""What reports read beside reviews: posts, the sites' own summaries, first crawls and earlier reports."""
+
+from __future__ import annotations
+
+from repscan.core import rules
+from repscan.core.store.connection import Connection
+from repscan.core.store.reviews import period_where
+
+
+class Summaries(Connection):
+    def posts_since(self, client_id: str, since: str | None, until: str | None = None) -> list[dict]:
+        """Posts first seen after `since` (every one when None) and up to `until`, newest first;
+        `negative` is the stored text verdict, judged by rules.negative (posts are unrated)."""
+        where, params = period_where(client_id, since, until)
+        columns = ("source, source_id, url, parent_url, author, title, text, language, published_at, score,"
+                   " comments_count, first_seen_at, negative_since,"
+                   f" {rules.negative_sql('NULL', rating='NULL', rating_max='NULL')} AS negative")
+        return self.query(f"SELECT {columns} FROM posts WHERE {where}"
+                          " ORDER BY COALESCE(published_at, first_seen_at) DESC", params)
+
+    def business_summaries(self, client_id: str, until: str | None) -> dict[str, dict]:
+        """Each source's latest own summary (public rating and review count) seen up to `until`."""
+        where, params = "client_id = ?", [client_id]
+        if until is not None:
+            where += " AND seen_at <= ?"
+            params.append(until)
+        rows = self.query(f"SELECT b.* FROM businesses b JOIN (SELECT source, MAX(id) AS id FROM businesses"
+                          f" WHERE {where} GROUP BY source) last ON b.id = last.id", params)
+        return {row["source"]: row for row in rows}
+
+    def first_crawls(self, client_id: str) -> dict[str, dict]:
+        """Per source: when its first crawl started, and when its first clean (ok/empty) crawl ended,
+        the end of the history import (rules.history)."""
+        rows = self.query(
+            "SELECT source, MIN(started_at) AS started,"
+            " MIN(CASE WHEN status IN ('ok', 'empty') THEN finished_at END) AS history_end"
+            " FROM crawls WHERE client_id = ? GROUP BY source", [client_id])
+        return {row["source"]: row for row in rows}
+
+    def first_seen(self, client_id: str) -> str | None:
+        """When anything (a review or a post) was first seen for the client."""
+        row = self._one("SELECT MIN(first) AS first FROM (SELECT MIN(first_seen_at) AS first FROM reviews"
+                        " WHERE client_id = ? UNION ALL SELECT MIN(first_seen_at) FROM posts WHERE client_id = ?)",
+                        [client_id, client_id])
+        return row["first"] if row else None
+
+    def sent_report_ending(self, client_id: str, period_end: str) -> dict | None:
+        """The sent report whose period ended at `period_end` (the previous period of the next report)."""
+        return self._one("SELECT * FROM reports WHERE client_id = ? AND status = 'sent' AND period_end = ?"
+                         " ORDER BY id DESC LIMIT 1", [client_id, period_end])

@@ -1,0 +1,39 @@
+"""The trend charts tell the truth: no line across weeks without data, counts beside shares, platform labels,
+a comparison series only when it has data, and a mostly empty chart left out with the reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from repscan.reports.charts import trend_charts
+
+END = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+
+
+def row(weeks_ago: int, stars: float, negative: bool = False, source: str = "google-maps", reply_hours=None) -> dict:
+    return {"source": source, "when": END - timedelta(weeks=weeks_ago, hours=1), "stars": stars, "negative": negative,
+            "reply_hours": reply_hours}
+
+
+def charts(rows):
+    return trend_charts(rows, END, primary="#1f3a5f", accent="#c0392b", period="12 weeks", compare="before")
+
+
+def test_gaps_stay_gaps_counts_beside_shares_and_platform_labels():
+    rows = [row(0, 1, True), row(0, 5), row(1, 4), row(5, 2, True), row(6, 5, source="trustpilot")]
+    svgs, notes = charts(rows)
+    rating, volume, share = svgs[:3]
+    # the rating line: weeks 0-1 joined, weeks 5-6 joined, nothing drawn across the empty weeks 2-4
+    lines = re.findall(r'<path d="M([^"]+)" class="line reactive nofill"', rating)
+    assert len(lines) == 2, lines
+    assert "comparison period" not in rating and "dashed" not in rating  # no data before: no comparison series
+    assert "Google Maps" in volume and "Trustpilot" in volume and "google-maps" not in volume
+    assert "1 of 2 (50%)" in share and "1 of 1 (100%)" in share
+    assert notes == ["Reply speed per week: left out, only 0 of the 12 weeks have data."]
+
+
+def test_a_mostly_empty_chart_is_left_out_and_the_report_says_why():
+    svgs, notes = charts([row(0, 1, True, reply_hours=3)])
+    assert svgs == []
+    assert "Average rating per week: left out, only 1 of the 12 weeks have data." in notes
