@@ -115,3 +115,17 @@ def m004_node_jobs(db: Database) -> None:
     )
     db["node_jobs"].create_index(["status"])
     db["node_jobs"].create_index(["client_id", "source", "url"])
+
+
+@migrations()
+def m005_time_precision(db: Database) -> None:
+    """Each time's precision (exact, day, approximate; repscan.core.items.precision). Rows stored before
+    it: approximate when published_approx says so; a time at midnight UTC to the second is taken as a
+    calendar day (what day-only sites were stored as), any other time as exact."""
+    columns = {"reviews": ("published", "updated", "reply"), "posts": ("published",)}
+    for table, names in columns.items():
+        for name in names:
+            db[table].add_column(f"{name}_precision", str)
+            approx = "WHEN published_approx THEN 'approximate' " if table == "reviews" and name == "published" else ""
+            db.execute(f"UPDATE {table} SET {name}_precision = CASE {approx}"
+                       f"WHEN {name}_at LIKE '%T00:00:00Z' THEN 'day' ELSE 'exact' END WHERE {name}_at IS NOT NULL")
