@@ -15,7 +15,7 @@ from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail
 
-RECENT = timedelta(hours=48)  # from a source's first (history) crawl, only this fresh a negative alerts
+RECENT = timedelta(hours=48)  # history alerts only this fresh; and an item this much older than the cut-off is history
 
 
 @dataclass
@@ -41,7 +41,8 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     for client in config.clients:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold):
+        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold,
+                                           slack_hours=RECENT.total_seconds() / 3600):
             rows.append(_row(client, item, now, due_at))
     return store.add_alerts(rows)
 

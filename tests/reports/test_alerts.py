@@ -44,7 +44,7 @@ def env(tmp_path):
                            finished_at=stamp(NOW - timedelta(days=10)))
         store.save_items("acme", [review("old-bad", 1, "2025-01-01T00:00:00Z"),
                                   review("recent-bad", 2, stamp(NOW - timedelta(hours=5)))],
-                         seen_at=stamp(NOW - timedelta(days=10)))
+                         crawl_id=crawl, seen_at=stamp(NOW - timedelta(days=10)))
         settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
         yield cfg, store, settings, hook, tmp_path / "inbox"
         store.close()
