@@ -129,3 +129,13 @@ def m005_time_precision(db: Database) -> None:
             approx = "WHEN published_approx THEN 'approximate' " if table == "reviews" and name == "published" else ""
             db.execute(f"UPDATE {table} SET {name}_precision = CASE {approx}"
                        f"WHEN {name}_at LIKE '%T00:00:00Z' THEN 'day' ELSE 'exact' END WHERE {name}_at IS NOT NULL")
+
+
+@migrations()
+def m006_deliveries(db: Database) -> None:
+    """Per channel (email, each Apprise URL, a folder): which alert or report it accepted, so a channel that
+    failed or was not set up is retried alone and the others never send twice."""
+    db["deliveries"].create(
+        {"kind": str, "ref_id": int, "channel": str, "attempted_at": str, "sent_at": str, "error": str},
+        pk=("kind", "ref_id", "channel"),
+    )
