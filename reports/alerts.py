@@ -49,7 +49,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
     if item["kind"] == "search":
-        key = f"{item['engine']}:{item['query']}:{item['url']}"
+        key = item["key"]
         detail = f"#{item['rank']} on {sites.label(item['engine'])} for “{item['query']}” ({item['category']})"
         source, text, rating, rating_max = item["engine"], item["snippet"], None, None
     else:
@@ -60,6 +60,7 @@ def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
         "client_id": client.id, "kind": item["kind"], "item_key": key, "created_at": stamp(now),
         "due_at": stamp(due_at), "source": source, "title": item.get("title"), "text": text,
         "url": item.get("url"), "rating": rating, "rating_max": rating_max, "detail": detail,
+        "category": item.get("category"),
     }
 
 
@@ -123,8 +124,9 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
 
 
 def headline(alert: dict) -> str:
-    if alert["kind"] == "search":
-        return "a complaint is on page one of your search results"
+    if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere
+        what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
+        return f"{what} is on page one of your search results"
     stars = ""
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"

@@ -101,7 +101,7 @@ def test_complaint_on_page_one_alerts_once(env):
                        "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
     assert alerts.collect(cfg, store, NOW) == 1
     [alert] = [a for a in store.alerts("acme") if a["kind"] == "search"]
-    assert alert["item_key"] == "duckduckgo:Acme Plumbing:https://www.ripoffreport.com/r/acme-plumbing"
+    assert alert["item_key"] == "https://www.ripoffreport.com/r/acme-plumbing"  # once per URL, whatever the query
     assert alert["detail"].startswith("#2 on DuckDuckGo")
     alerts.deliver(cfg, store, NOW, smtp)
     [msg] = inbox_messages(inbox)

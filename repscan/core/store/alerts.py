@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from repscan.core import rules
+from repscan.core.search import normalize_url
 from repscan.core.store.search_results import SearchResults
 
 # Each crawl's history cut-off: when the first crawl of its source URL ended, whatever its status (a first
@@ -44,9 +45,11 @@ class Alerts(SearchResults):
                 f" AND {_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
                 " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)",
                 [client_id, client_id, client_id, threshold, recent_since, f"-{float(slack_hours)} hours", kind])]
-        out += [{**row, "kind": "search"} for row in self.page_one_complaints(client_id)
-                if not self._alerted(client_id, "search", f"{row['engine']}:{row['query']}:{row['url']}")]
-        return out
+        best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
+        for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
+            best.setdefault(normalize_url(row["url"]), row)
+        return out + [{**row, "kind": "search", "key": key} for key, row in best.items()
+                      if not self._alerted(client_id, "search", key)]
 
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",

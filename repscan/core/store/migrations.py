@@ -139,3 +139,9 @@ def m006_deliveries(db: Database) -> None:
         {"kind": str, "ref_id": int, "channel": str, "attempted_at": str, "sent_at": str, "error": str},
         pk=("kind", "ref_id", "channel"),
     )
+
+
+@migrations()
+def m007_alert_category(db: Database) -> None:
+    """A search alert's result category: "a complaint" or "a negative news result" on page one."""
+    db["alerts"].add_column("category", str)
