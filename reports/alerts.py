@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -13,9 +12,10 @@ from repscan.core.config import Client, Config
 from repscan.core.items import stamp, utcnow
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
-from repscan.reports import mail
+from repscan.reports import mail, notify
+from repscan.reports.render import environment
 
-RECENT = timedelta(hours=48)  # from a source's first (history) crawl, only this fresh a negative alerts
+RECENT = timedelta(hours=48)  # history alerts only this fresh; and an item this much older than the cut-off is history
 
 
 @dataclass
@@ -41,14 +41,15 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     for client in config.clients:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold):
+        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold,
+                                           slack_hours=RECENT.total_seconds() / 3600):
             rows.append(_row(client, item, now, due_at))
     return store.add_alerts(rows)
 
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
     if item["kind"] == "search":
-        key = f"{item['engine']}:{item['query']}:{item['url']}"
+        key = item["key"]
         detail = f"#{item['rank']} on {sites.label(item['engine'])} for “{item['query']}” ({item['category']})"
         source, text, rating, rating_max = item["engine"], item["snippet"], None, None
     else:
@@ -59,68 +60,73 @@ def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
         "client_id": client.id, "kind": item["kind"], "item_key": key, "created_at": stamp(now),
         "due_at": stamp(due_at), "source": source, "title": item.get("title"), "text": text,
         "url": item.get("url"), "rating": rating, "rating_max": rating_max, "detail": detail,
+        "category": item.get("category"),
     }
 
 
 def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings | None) -> list[AlertResult]:
-    """Send every due alert: one email per client listing them, and one Apprise notification per alert."""
-    pending = store.pending_alerts(stamp(now))
+    """Send every due alert on each of the client's channels: one email listing them, one Apprise
+    notification per alert and URL. An alert is recorded per channel; it is sent once every channel
+    has accepted it, and stays pending for a channel that failed or is not set up (an error line)."""
     by_client: dict[str, list[dict]] = {}
-    for alert in pending:
+    for alert in store.pending_alerts(stamp(now)):
         by_client.setdefault(alert["client_id"], []).append(alert)
     results = []
     for client_id, alerts in by_client.items():
         client = config.client(client_id)
-        channels, errors = [], []
-        if smtp is None and not client.apprise:
-            errors.append("no alert channel: REPSCAN_SMTP_URL is not set and the client has no apprise URLs")
-        if smtp is not None:
-            try:
-                mail.send_message(alert_message(config, client, alerts), smtp)
-                channels.append("email")
-            except Exception as exc:
-                errors.append(f"email: {type(exc).__name__}: {exc}")
-        for url in client.apprise:
-            try:
-                _apprise(resolve_url(url), client, alerts)
-                channels.append(url if url.startswith("$") else url.split("://")[0])
-            except Exception as exc:
-                errors.append(f"apprise {url.split('://')[0]}: {exc}")
-        ids = [a["id"] for a in alerts]
-        delivered = bool(channels)
-        store.mark_alerts(ids, sent_at=stamp(utcnow()) if delivered else None, channels=",".join(channels),
-                          error="; ".join(errors) or None)
-        results.append(AlertResult(client_id, len(ids) if delivered else 0, "; ".join(errors) or None))
+        channels = _channels(config, client, smtp)
+        done = store.delivered("alert", [a["id"] for a in alerts])
+        errors = [] if channels else ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
+        for name, (label, send) in channels.items():
+            todo = [a for a in alerts if name not in done[a["id"]]]
+            for batch, error in send(todo) if todo else ():
+                store.record_delivery("alert", [a["id"] for a in batch], name, error=error)
+                for a in batch if error is None else ():
+                    done[a["id"]].add(name)
+                if error:
+                    errors.append(f"{label}: {error}")
+        sent = [a["id"] for a in alerts if channels and set(channels) <= done[a["id"]]]
+        error = "; ".join(dict.fromkeys(errors)) or None
+        names = ",".join(label for label, _ in channels.values())
+        store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
+        store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
+        results.append(AlertResult(client_id, len(sent), error))
     return results
 
 
-def resolve_url(url: str) -> str:
-    """An Apprise URL, read from the environment when written as $VARIABLE (tokens stay out of the config)."""
-    if url.startswith("$"):
-        value = os.environ.get(url[1:])
-        if not value:
-            raise ValueError(f"{url[1:]} is not set")
-        return value
-    return url
-
-
-def _apprise(url: str, client: Client, alerts: list[dict]) -> None:
-    import apprise
-
-    notifier = apprise.Apprise()
-    if not notifier.add(url):
-        raise ValueError("not a URL Apprise understands")
-    for alert in alerts:
-        title = f"{client.name}: {headline(alert)}"
-        body = "\n".join(filter(None, [alert["detail"], alert["title"], alert["text"], alert["url"],
-                                       next_step(alert["kind"], alert["source"])]))
-        if not notifier.notify(body=body, title=title):
-            raise RuntimeError("the service did not accept the notification")
+def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:
+    """The client's alert channels: name -> (label, send(alerts) yielding (alerts, error or None))."""
+    channels = {}
+    if client.alert_recipients or client.recipients:
+        def email(alerts):
+            if smtp is None:
+                yield alerts, f"not sent: {mail.URL_VAR} is not set (the alert stays pending for email)"
+                return
+            try:
+                mail.send_message(alert_message(config, client, alerts), smtp)
+                yield alerts, None
+            except Exception as exc:
+                yield alerts, f"{type(exc).__name__}: {exc}"
+        channels["email"] = ("email", email)
+    for url in client.apprise:
+        def apprise(alerts, url=url):
+            for alert in alerts:
+                try:
+                    notify.notify(url, f"{client.name}: {headline(alert)}", "\n".join(filter(None, [
+                        alert["detail"], alert["title"], alert["text"], alert["url"],
+                        next_step(alert["kind"], alert["source"])])))
+                    yield [alert], None
+                except Exception as exc:
+                    yield [alert], str(exc)
+                    return
+        channels[notify.channel(url)] = (f"apprise {notify.label(url)}", apprise)
+    return channels
 
 
 def headline(alert: dict) -> str:
-    if alert["kind"] == "search":
-        return "a complaint is on page one of your search results"
+    if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere
+        what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
+        return f"{what} is on page one of your search results"
     stars = ""
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
@@ -148,4 +154,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
         ])))
     parts.append(f"\n-- \n{config.agency.name}")
     msg.set_content("\n\n".join(parts))
+    entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"])}
+               for alert in alerts]
+    msg.add_alternative(environment().get_template("alert.html").render(
+        client=client, agency=config.agency, intro=parts[0].strip(), alerts=entries), subtype="html")
     return msg

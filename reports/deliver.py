@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.processes import die_with_parent
 from repscan.core.store import Store
-from repscan.reports import mail, queries, render
+from repscan.reports import mail, notify, queries, render
 
 
 @dataclass
@@ -71,7 +72,12 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
     point leaves each client either sent (recorded) or rendered/unrendered: a rerun sends
     what is missing and nothing twice. `on_done(client_id, result)` runs after each client.
     """
-    settings = None if dry_run else mail.smtp_settings_from_env()
+    settings: mail.SmtpSettings | str | None = None  # or why email cannot be sent (a line per client that needs it)
+    if not dry_run:
+        try:
+            settings = mail.smtp_settings_from_env()
+        except mail.MailConfigError as exc:
+            settings = str(exc)
     outbox = outbox or config.reports_dir / "outbox"
     store = Store(config.database)
     results: dict[str, SendResult] = {}
@@ -169,21 +175,61 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
         report_id = store.add_report(client.id, period_start=since, period_end=until, pdf_path=str(pdf),
                                      new_reviews=data.summary.new_reviews, new_negatives=data.summary.new_negatives)
         message_id = make_msgid(domain=_domain(config.agency.sender))
-    msg = mail.build_message(data, pdf, config.agency.sender, client.recipients, message_id=message_id)
     result = SendResult(client.id, "sent", pdf, new_reviews=data.summary.new_reviews,
                         new_negatives=data.summary.new_negatives)
+    msg = mail.build_message(data, pdf, config.agency.sender, client.recipients, message_id=message_id) \
+        if client.recipients else None
     if dry_run:
-        result.status, result.detail = "dry-run", str(mail.write_eml(msg, outbox))
+        result.status, result.detail = "dry-run", str(mail.write_eml(msg, outbox)) if msg else "no email recipients"
         return result
-    store.mark_sending(report_id, client.recipients, message_id)
-    try:
-        mail.send_message(msg, settings)
-    except Exception as exc:
-        store.mark_report_error(report_id, f"{type(exc).__name__}: {exc}")
-        raise
+    channels = _channels(config, client, data, pdf, msg, settings)
+    done = store.delivered("report", [report_id])[report_id]
+    errors = []
+    for name, (label, send) in channels.items():
+        if name in done:
+            continue
+        if name == "email":
+            store.mark_sending(report_id, client.recipients, message_id)
+        try:
+            send()
+        except Exception as exc:  # this channel failed; the others still deliver, the rerun retries it alone
+            error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, mail.MailConfigError) else str(exc)
+            store.record_delivery("report", [report_id], name, error=error)
+            errors.append(f"{label}: {error}")
+            continue
+        store.record_delivery("report", [report_id], name)
+    if errors:
+        store.mark_report_error(report_id, "; ".join(errors))
+        raise DeliveryError("; ".join(errors))
     store.mark_sent(report_id)
-    result.detail = f"to {', '.join(client.recipients)}"
+    result.detail = ", ".join(label for label, _ in channels.values())
     return result
+
+
+class DeliveryError(RuntimeError):
+    """A report channel did not take the report (the others did; a rerun retries the failed ones)."""
+
+
+def _channels(config: Config, client: Client, data, pdf: Path, msg, settings) -> dict:
+    """The client's report deliveries: name -> (label, send()); email, a folder, Apprise with the PDF."""
+    channels = {}
+    if msg is not None:
+        def email():
+            if not isinstance(settings, mail.SmtpSettings):
+                raise mail.MailConfigError(settings or f"{mail.URL_VAR} is not set")
+            mail.send_message(msg, settings)
+        channels["email"] = (f"to {', '.join(client.recipients)}", email)
+    folder = config.deliver_to(client)
+    if folder is not None:
+        def write():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, folder / pdf.name)
+        channels[f"folder:{folder}"] = (f"written to {folder}", write)
+    for url in client.report_apprise:
+        def post(url=url):
+            notify.notify(url, mail.subject_for(data), render.render_template("email.txt", data), attach=pdf)
+        channels[notify.channel(url)] = (f"apprise {notify.label(url)}", post)
+    return channels
 
 
 def _domain(address: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from repscan.core import rules
+from repscan.core.items import precision
 
 SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -52,6 +53,8 @@ class ReviewRow:
     reply_at: datetime | None
     first_seen_at: datetime
     negative: bool
+    published_precision: str | None = None  # exact, day or approximate (None: read from published_approx)
+    reply_precision: str | None = None
 
     @property
     def stars(self) -> str | None:
@@ -74,8 +77,17 @@ class ReviewRow:
         return rules.replied(self.reply_text, self.reply_at)
 
     @property
+    def reply_timing(self) -> rules.ReplyDelay | None:
+        """The reply delay as precisely as the two times allow (rules.reply_delay)."""
+        return rules.reply_delay(self.published_at, self.reply_at, reply_precision=self.reply_precision,
+                                 published_precision=precision(self.published_at, self.published_precision,
+                                                               approx=self.published_approx))
+
+    @property
     def reply_delay(self) -> timedelta | None:
-        return rules.reply_delay(self.published_at, self.reply_at)
+        """How long the reply took, when both times are exact (a calendar day gives no hours)."""
+        timing = self.reply_timing
+        return timing.delta if timing else None
 
     def waiting(self, now: datetime) -> timedelta | None:
         """How long an unanswered review has waited (None once it has a reply)."""
@@ -209,9 +221,13 @@ class ReplySpeed:
 
     negatives: int
     replied: int
-    within_hour: int
+    within_hour: int  # exact pairs only (rules.ReplyDelay), as within_day and median
     within_day: int
     median: timedelta | None
+    by_day: int = 0  # replies whose review or reply the site dates by calendar day only
+    same_day: int = 0  # of those, answered the same day
+    within_days: int = 0  # of those, answered within `days` days
+    days: int = rules.REPLY_DAYS
 
     def share(self, count: int) -> float | None:
         return count / self.negatives if self.negatives else None

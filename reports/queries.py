@@ -36,6 +36,7 @@ def review_row(row: dict) -> ReviewRow:
         published_at=parse_iso(row["published_at"]), published_approx=bool(row["published_approx"]),
         reply_text=row["reply_text"], reply_at=parse_iso(row["reply_at"]),
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
+        published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
     )
 
 
@@ -97,12 +98,15 @@ def search_blocks(client: Client, store: Store, *, since: str | None, until: str
 
 
 def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
-    delays = [r.reply_delay for r in negatives if r.reply_delay is not None]
+    """Hours from exact pairs only; pairs dated by day count as same day or within rules.REPLY_DAYS days."""
+    timings = [r.reply_timing for r in negatives if r.reply_timing is not None]
+    delays = [t.delta for t in timings if t.delta is not None]
     return ReplySpeed(
         negatives=len(negatives), replied=sum(1 for r in negatives if r.replied),
-        within_hour=sum(1 for d in delays if d <= timedelta(hours=1)),
-        within_day=sum(1 for d in delays if d <= timedelta(hours=24)),
-        median=median(delays) if delays else None,
+        within_hour=sum(t.within_hours(1) for t in timings), within_day=sum(t.within_hours(24) for t in timings),
+        median=median(delays) if delays else None, by_day=sum(t.precision == "day" for t in timings),
+        same_day=sum(t.within_days(0) for t in timings),
+        within_days=sum(t.within_days(rules.REPLY_DAYS) for t in timings),
     )
 
 
@@ -112,11 +116,12 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     rows = []
     for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
         published = parse_iso(row["published_at"])
-        delay = rules.reply_delay(published, parse_iso(row["reply_at"]))
+        delay = rules.reply_delay(published, parse_iso(row["reply_at"]), published_precision=row["published_precision"],
+                                  reply_precision=row["reply_precision"])
         rows.append({
             "source": row["source"], "when": published or parse_iso(row["first_seen_at"]),
             "negative": bool(row["negative"]), "stars": rules.stars(row["rating"], row["rating_max"]),
-            "reply_hours": delay.total_seconds() / 3600 if delay is not None else None,
+            "reply_hours": delay.delta.total_seconds() / 3600 if delay and delay.delta is not None else None,
         })
     b = config.agency.branding
     tz = client.timezone

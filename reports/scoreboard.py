@@ -55,6 +55,14 @@ def headline_figures(data: ReportData) -> list[Figure]:
                f"{now.negative_mentions} negative" if now.new_mentions else "posts, comments, news",
                alert=bool(now.negative_mentions)),
     ]
+    speed = data.reply_speed
+    if speed and speed.negatives:
+        value = f"{speed.within_hour} within the hour, {speed.within_day} within 24 hours"
+        if speed.by_day:  # rules.reply_delay: a pair dated by day has no hours to count
+            value += (f"; dated by day only: {speed.same_day} the same day, "
+                      f"{speed.within_days} within {speed.days} days")
+        figures.append(Figure("Replies to new negatives", value, None,
+                              "people expect an answer within the hour, in the same channel"))
     if data.search:
         visibility = "" if now.visibility is None else f"complaint visibility {now.visibility * 100:.0f}%"
         figures.append(Figure("Complaints on page one", str(now.complaints_on_page_one),

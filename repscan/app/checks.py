@@ -75,9 +75,13 @@ def _credentials(config: Config, environ) -> list[Finding]:
 def _apprise(config: Config, environ) -> list[Finding]:
     found = []
     for c, client in enumerate(config.clients):
-        for a, url in enumerate(client.apprise):
-            name = re.fullmatch(r"\$([A-Z_][A-Z0-9_]*)", url)
-            if name and not (environ.get(name.group(1)) or "").strip():
-                found.append(Finding("warning", where(config, ("clients", c, "apprise")),
-                                     f"${name.group(1)} is not set: alerts to apprise[{a}] cannot be sent"))
+        for field, what in (("apprise", "alerts"), ("report_apprise", "reports")):
+            for a, url in enumerate(getattr(client, field)):
+                name = re.fullmatch(r"\$([A-Z_][A-Z0-9_]*)", url)
+                if name and not (environ.get(name.group(1)) or "").strip():
+                    found.append(Finding("warning", where(config, ("clients", c, field)),
+                                         f"${name.group(1)} is not set: {what} to {field}[{a}] cannot be sent"))
+        if not (client.alert_recipients or client.recipients or client.apprise):
+            found.append(Finding("warning", where(config, ("clients", c, "id")),
+                                 "no alert channel (alert_recipients, recipients or apprise): alerts stay pending"))
     return found

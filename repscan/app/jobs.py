@@ -95,10 +95,18 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
                                     f"{row['status']}, {row['items']} items, {row['new_items']} new"
                                     + (f": {row['error']}" if row["error"] else "")))
     _mark(config, due_crawls, outcomes)
-    outcomes += _alerts(config, now)
-
-    outcomes += send_due_reports(config, due_reports)
+    outcomes += _stage("alerts", config.clients, lambda: _alerts(config, now))
+    outcomes += _stage("report", [config.client(d.client_id) for d in due_reports],
+                       lambda: send_due_reports(config, due_reports))
     return outcomes
+
+
+def _stage(job: str, clients, work) -> list[Outcome]:
+    """A stage of the run; if it breaks as a whole, a failed line per client it was for (never a traceback)."""
+    try:
+        return work()
+    except Exception as exc:
+        return [Outcome(client.id, job, "failed", f"{type(exc).__name__}: {exc}") for client in clients]
 
 
 def send_due_reports(config: Config, due_reports, *, progress: bool = False, dry_run: bool = False,

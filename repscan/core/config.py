@@ -109,6 +109,7 @@ class Agency(_Strict):
     name: str = Field(min_length=1)
     sender: Email
     branding: Branding = Branding()
+    deliver_to: Path | None = None  # every client's report PDF is also written here (unless the client names a folder)
 
 
 class Storage(_Strict):
@@ -200,7 +201,7 @@ class Client(_Strict):
     handles: list[str] = []
     domains: list[str] = []
     profiles: list[Url] = []
-    recipients: list[Email] = Field(min_length=1)
+    recipients: list[Email] = []  # the report by email; optional when deliver_to or report_apprise delivers it
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     queries: list[str] = []
     crawl_schedule: Cron = "0 */4 * * *"
@@ -209,6 +210,8 @@ class Client(_Strict):
     quiet_hours: str | None = None
     alert_recipients: list[Email] = []
     apprise: list[str] = []
+    deliver_to: Path | None = None  # the report PDF is written to this folder
+    report_apprise: list[str] = []  # Apprise URLs the report goes to, the PDF attached
     sources: list[Source] = []
 
     @field_validator("quiet_hours")
@@ -220,7 +223,7 @@ class Client(_Strict):
             parse_window(value)
         return value
 
-    @field_validator("apprise")
+    @field_validator("apprise", "report_apprise")
     @classmethod
     def _apprise(cls, value: list[str]) -> list[str]:
         for url in value:
@@ -238,6 +241,13 @@ class Settings(_Strict):
     nodes: list[Node] = []
     dispatch: Dispatch = Dispatch()
     clients: list[Client] = Field(min_length=1)
+
+    def undelivered(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each client whose report would go nowhere."""
+        return [(("clients", index, "recipients"), "the report has no delivery: set recipients (email), deliver_to "
+                 "(a folder, here or under [agency]) or report_apprise")
+                for index, client in enumerate(self.clients)
+                if not (client.recipients or client.deliver_to or self.agency.deliver_to or client.report_apprise)]
 
     def duplicates(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client id or node listed a second time."""
@@ -290,6 +300,11 @@ class Config:
         logo = self.agency.branding.logo
         return self.resolve(logo) if logo else None
 
+    def deliver_to(self, client: Client) -> Path | None:
+        """The folder a client's report PDF is written to: its own deliver_to, else the agency's."""
+        folder = client.deliver_to or self.agency.deliver_to
+        return self.resolve(folder) if folder else None
+
     def client(self, client_id: str) -> Client:
         for client in self.clients:
             if client.id == client_id:
@@ -325,7 +340,8 @@ def load(path: Path | str | None = None) -> Config:
     except ValidationError as exc:
         problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
     else:
-        problems += [_at(path, text, data, loc, message) for loc, message in settings.duplicates()]
+        problems += [_at(path, text, data, loc, message)
+                     for loc, message in settings.duplicates() + settings.undelivered()]
     if problems:
         raise ConfigError(problems)
     config = Config(path=path, settings=settings)

@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 FIELDS: dict[str, tuple[str, ...]] = {
     "review": (
         "source", "source_id", "url", "business_url", "author", "rating", "rating_max",
-        "title", "text", "language", "published_at", "published_approx", "updated_at",
-        "reply_text", "reply_at",
+        "title", "text", "language", "published_at", "published_precision", "published_approx", "updated_at",
+        "updated_precision", "reply_text", "reply_at", "reply_precision",
     ),
     "post": (
         "source", "source_id", "url", "parent_url", "author", "title", "text",
-        "published_at", "score", "comments_count",
+        "published_at", "published_precision", "score", "comments_count",
     ),
     "search_result": ("engine", "query", "rank", "url", "displayed_url", "title", "snippet"),
     "business": ("source", "url", "name", "rating", "review_count"),
@@ -23,6 +23,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 DEFAULTS = {"rating_max": 5, "published_approx": False}
 TIME_FIELDS = ("published_at", "updated_at", "reply_at")
+PRECISIONS = ("exact", "day", "approximate")  # how precise a time is, finest first
+PRECISION_OF = {"published_at": "published_precision", "updated_at": "updated_precision", "reply_at": "reply_precision"}
+DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")  # a calendar day, no time: what day-precision extractors emit
 # What a number may be before it is stored: (lowest, highest, whole); anything else is null, with a note.
 NUMBER_FIELDS = {
     "rating": (0.0, 100.0, False), "rating_max": (1e-9, 100.0, False), "score": (-1e12, 1e12, False),
@@ -48,7 +51,33 @@ def make(kind: str, **values) -> dict:
         if isinstance(value, str):
             value = value.strip() or None
         item[name] = value
+    _precisions(item, item)
     return item
+
+
+def precision(value, given: str | None = None, *, approx: bool = False) -> str | None:
+    """How precise a time is: None without one, "approximate" when the site said so ("2 months ago"),
+    "day" for a date-only value ("2024-03-05"), else "exact"; never finer than `given` (already recorded)."""
+    if value is None or value == "":
+        return None
+    found = "approximate" if approx else "day" if isinstance(value, str) and DATE_ONLY.fullmatch(value) else "exact"
+    return coarsest(found, given)
+
+
+def coarsest(*precisions: str | None) -> str:
+    """The least precise of some precisions (unknown values ignored; "exact" when none is known)."""
+    known = [p for p in precisions if p in PRECISIONS]
+    return max(known, key=PRECISIONS.index) if known else "exact"
+
+
+def _precisions(out: dict, raw: dict) -> None:
+    """Each time field's precision in `out`, read from the value as extracted (`raw`): a date-only
+    value is day precision, published_approx approximate; a time nulled on the way has none."""
+    for time_field, field in PRECISION_OF.items():
+        if field in out:
+            approx = time_field == "published_at" and bool(raw.get("published_approx"))
+            out[field] = precision(raw.get(time_field), raw.get(field), approx=approx) \
+                if out.get(time_field) is not None else None
 
 
 def iso_utc(value: datetime | str | int | float | None) -> str | None:
@@ -92,7 +121,8 @@ def utcnow() -> datetime:
 
 
 def normalise(item: dict, notes: list[str] | None = None) -> dict:
-    """Every contract field present, times ISO UTC with Z, numbers finite and in range, "" as None.
+    """Every contract field present, times ISO UTC with Z (a date-only value as midnight, with day
+    precision), each time's precision, numbers finite and in range, "" as None.
 
     A value that cannot be right (a rating of -Infinity, a 30-digit count, a date in year 1) becomes null
     and a line in `notes`; UnusableItem when the item has nothing to store it by. Used by the crawl's
@@ -108,6 +138,7 @@ def normalise(item: dict, notes: list[str] | None = None) -> dict:
         elif value is not None and name in NUMBER_FIELDS:
             value = _number(value, name, notes)
         out[name] = value
+    _precisions(out, item)
     if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
         raise UnusableItem(f"{out['kind']} without source/source_id from {out.get('url')}")
     if out["kind"] in ("review", "post") and not out.get("language"):

@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from repscan.core.items import coarsest
 
 DEFAULT_THRESHOLD = 0.4  # rating / rating_max at or below this (2 of 5) is negative
 DEFAULT_RATING_MAX = 5.0  # a rating without a (usable) scale is out of 5
@@ -137,12 +140,39 @@ def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at") -
     return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL)"
 
 
-def reply_delay(published_at: datetime | None, reply_at: datetime | None) -> timedelta | None:
-    """reply_at - published_at, never negative (a site's clock can put the reply first); None
-    without both times."""
+REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after
+
+
+@dataclass(frozen=True)
+class ReplyDelay:
+    """How long a reply took, as precisely as its two times allow (the pair has the coarser precision).
+
+    An exact pair gives `delta` (figures in hours use only these); a pair with day precision gives
+    only `days` (0: the same day); an approximate pair gives neither. A reply is never before its review."""
+
+    precision: str  # exact, day or approximate (repscan.core.items.PRECISIONS)
+    delta: timedelta | None  # exact pairs only
+    days: int | None  # calendar days (UTC) from the review's day to the reply's; exact and day pairs
+
+    def within_hours(self, hours: float) -> bool:
+        """Answered within `hours`: only an exact pair can say so."""
+        return self.delta is not None and self.delta <= timedelta(hours=hours)
+
+    def within_days(self, days: int) -> bool:
+        """A day-precision pair answered within `days` calendar days (0: the same day); exact pairs count in hours."""
+        return self.precision == "day" and self.days <= days
+
+
+def reply_delay(published_at: datetime | None, reply_at: datetime | None, *, published_precision: str | None = None,
+                reply_precision: str | None = None) -> ReplyDelay | None:
+    """The reply delay of a review; None without both times. A site's clock (or a calendar day stored
+    as midnight) can put the reply first: it is then the same moment, or the same day."""
     if published_at is None or reply_at is None:
         return None
-    return max(reply_at - published_at, timedelta(0))
+    precision = coarsest(published_precision, reply_precision)
+    days = max((reply_at.astimezone(timezone.utc).date() - published_at.astimezone(timezone.utc).date()).days, 0)
+    return ReplyDelay(precision, max(reply_at - published_at, timedelta(0)) if precision == "exact" else None,
+                      None if precision == "approximate" else days)
 
 
 # -- stars --------------------------------------------------------------------

@@ -10,9 +10,12 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.core.classify import TEXT_NEGATIVE_BELOW, text_sentiment
+from repscan.core.classify import text_sentiment
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
+# A title + snippet scored this low reads as a complaint without a complaint word. Review-sized thresholds
+# (-0.05) misread listings and news: "Emergency plumbers", a quoted "fixed the leak" score negative in VADER.
+SEARCH_NEGATIVE_BELOW = -0.5
 LISTED = ("complaint", "review", "social", "news")
 
 COMPLAINT_WORDS: dict[str, tuple[str, ...]] = {
@@ -98,8 +101,8 @@ def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
 
 def negative_result(title: str | None, snippet: str | None, *, sentiment: float | None = None) -> bool:
     """Whether a result reads as a complaint: a COMPLAINT_WORDS word in its title or snippet,
-    or a `sentiment` score (repscan.core.classify.text_sentiment of them) at or below -0.05."""
-    if sentiment is not None and sentiment <= TEXT_NEGATIVE_BELOW:
+    or a `sentiment` score (repscan.core.classify.text_sentiment of them) at or below SEARCH_NEGATIVE_BELOW."""
+    if sentiment is not None and sentiment <= SEARCH_NEGATIVE_BELOW:
         return True
     text = _fold(" ".join(part for part in (title, snippet) if part))
     if not text:
@@ -122,8 +125,8 @@ def annotate(result: dict, *, own_domains: list[str], own_profiles: list[str],
 
 def movement(previous: list[dict], current: list[dict]) -> list[dict]:
     """Each current result with previous_rank (None when new), delta (previous - current,
-    positive = moved up), status ("new", "up", "down", "same") and above_own (ranks above
-    the client's best own result on this page, or there is none on it); then each previous
+    positive = moved up), status ("new", "up", "down", "same") and above_own (the client's own
+    site is on this page, and this result ranks above its best own result); then each previous
     result no longer present, with rank None and status "dropped".
 
     Results are matched by normalize_url(); "own" comes from a "category" key (annotate()).
@@ -147,8 +150,7 @@ def movement(previous: list[dict], current: list[dict]) -> list[dict]:
             status = "new"
         else:
             status = "up" if (delta or 0) > 0 else "down" if (delta or 0) < 0 else "same"
-        above_own = (result.get("category") != "own" and rank is not None
-                     and (best_own is None or rank < best_own))
+        above_own = result.get("category") != "own" and rank is not None and best_own is not None and rank < best_own
         moved.append({**result, "previous_rank": previous_rank, "delta": delta, "status": status,
                       "above_own": above_own})
     gone = sorted((entry for key, entry in before.items() if key not in present), key=lambda entry: entry[0])

@@ -95,10 +95,30 @@ def test_replied(reply_text, reply_at, expected):
 
 
 def test_reply_delay_never_negative():
-    assert rules.reply_delay(T, T + timedelta(hours=3)) == timedelta(hours=3)
-    assert rules.reply_delay(T, T - timedelta(hours=2)) == timedelta(0)  # the reply "before" the review
+    assert rules.reply_delay(T, T + timedelta(hours=3)).delta == timedelta(hours=3)
+    assert rules.reply_delay(T, T - timedelta(hours=2)).delta == timedelta(0)  # the reply "before" the review
     assert rules.reply_delay(None, T) is None
     assert rules.reply_delay(T, None) is None
+
+
+DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)  # a calendar day, stored as midnight UTC
+
+
+@pytest.mark.parametrize("published, reply, precisions, expected", [
+    # exact pairs: hours, and the calendar days between them
+    (T, T + timedelta(minutes=30), ("exact", "exact"), ("exact", timedelta(minutes=30), 0, True, False)),
+    # a reply dated by day only: never "within the hour", though midnight lies before the review
+    (T, DAY, ("exact", "day"), ("day", None, 0, False, True)),
+    (DAY, T + timedelta(days=1, hours=5), ("day", "exact"), ("day", None, 1, False, False)),
+    (DAY, DAY + timedelta(days=2), ("day", "day"), ("day", None, 2, False, False)),
+    # "2 months ago" tells neither hours nor days
+    (DAY, T, ("approximate", "exact"), ("approximate", None, None, False, False)),
+    (DAY, T, (None, None), ("exact", timedelta(hours=10), 0, False, False)),  # unknown: the times as they are
+])
+def test_reply_delay_uses_the_pair_precision(published, reply, precisions, expected):
+    delay = rules.reply_delay(published, reply, published_precision=precisions[0], reply_precision=precisions[1])
+    assert (delay.precision, delay.delta, delay.days, delay.within_hours(1), delay.within_days(0)) == expected
+    assert delay.within_days(rules.REPLY_DAYS) is (delay.precision == "day")
 
 
 @pytest.mark.parametrize("first_seen_at, negative_since, cutoff, expected", [

@@ -44,7 +44,7 @@ def env(tmp_path):
                            finished_at=stamp(NOW - timedelta(days=10)))
         store.save_items("acme", [review("old-bad", 1, "2025-01-01T00:00:00Z"),
                                   review("recent-bad", 2, stamp(NOW - timedelta(hours=5)))],
-                         seen_at=stamp(NOW - timedelta(days=10)))
+                         crawl_id=crawl, seen_at=stamp(NOW - timedelta(days=10)))
         settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
         yield cfg, store, settings, hook, tmp_path / "inbox"
         store.close()
@@ -62,7 +62,7 @@ def test_new_negative_alerts_once_by_email_and_webhook(env):
     [result] = alerts.deliver(cfg, store, NOW, smtp)
     assert result.sent == 2 and result.error is None
     [msg] = inbox_messages(inbox)
-    body = msg.get_content()
+    body = msg.get_body(("plain",)).get_content()
     assert "Flooded my hallway!" in body and "https://t.example/reviews/fresh-bad" in body
     assert "Reply publicly on Trustpilot within the hour" in body and "take the conversation offline" in body
     assert "old-bad" not in body  # a 2025 review found by the first crawl is history, not news
@@ -101,11 +101,11 @@ def test_complaint_on_page_one_alerts_once(env):
                        "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
     assert alerts.collect(cfg, store, NOW) == 1
     [alert] = [a for a in store.alerts("acme") if a["kind"] == "search"]
-    assert alert["item_key"] == "duckduckgo:Acme Plumbing:https://www.ripoffreport.com/r/acme-plumbing"
+    assert alert["item_key"] == "https://www.ripoffreport.com/r/acme-plumbing"  # once per URL, whatever the query
     assert alert["detail"].startswith("#2 on DuckDuckGo")
     alerts.deliver(cfg, store, NOW, smtp)
     [msg] = inbox_messages(inbox)
-    assert "page one" in msg["Subject"] and "ripped me off" in msg.get_content()
+    assert "page one" in msg["Subject"] and "ripped me off" in msg.get_body(("plain",)).get_content()
     store.save_items("acme", results, crawl_id=100, seen_at=stamp(NOW + timedelta(hours=4)))
     assert alerts.collect(cfg, store, NOW + timedelta(hours=4)) == 0
 

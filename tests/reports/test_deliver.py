@@ -129,8 +129,11 @@ def test_dry_run_writes_eml_and_records_nothing_as_sent(setup, tmp_path):
     store.close()
 
 
-def test_send_cli_without_smtp_settings_is_a_usage_error(setup):
-    cfg, _ = setup
+def test_send_cli_without_smtp_settings_is_a_failed_line_naming_the_variable(setup):
+    cfg, _ = setup  # email is one delivery among others (a folder, Apprise): its missing settings fail that client
     result = run_cli("--config", str(cfg.path), "send", "--client", "acme", env={"REPSCAN_SMTP_URL": ""})
-    assert result.returncode == 2
-    assert mail.URL_VAR in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "acme: failed" in result.stdout and f"{mail.URL_VAR} is not set" in result.stdout
+    store = Store(cfg.database)
+    assert store.last_sent_report("acme") is None
+    store.close()

@@ -126,3 +126,65 @@ def test_queries_to_one_engine_are_spaced_by_the_configured_delay(tmp_path):
     assert len(times) == 3
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert min(gaps) >= 1.5 * 0.5  # Scrapy randomises the delay by ±50%
+
+
+# -- search alerts: once per URL, complaints and negative results only ---------------------------------------
+
+LISTING = SearchHit("https://www.yelp.com/biz/acme-plumbing-rochester",
+                    "ACME PLUMBING - Updated 2026 - 23 Reviews - Rochester, New York",
+                    '23 reviews of Acme Plumbing "Showed up on time and fixed the leak in an hour."')
+NEWS = SearchHit("https://www.rochesterfirst.example/news/acme-plumbing-sponsors-flood-relief",
+                 "Acme Plumbing sponsors the flood relief drive", "After the storm damage, local firms helped out.")
+NEWS_BAD = SearchHit("https://patch.com/new-york/rochester/rochester-plumber-fined",
+                     "Rochester plumber fined over botched installs", "State regulators fined Acme Plumbing $15,000.")
+
+
+def test_search_alerts_once_per_url_for_complaints_and_negative_results_only(tmp_path):
+    from repscan.reports import alerts
+
+    engines = Engines()
+    engines.hits = [COMPLAINT, LISTING, OWN, NEWS, NEWS_BAD, SOCIAL]
+    queries = ("Acme Plumbing", "Acme Plumbing reviews", "Acme Plumbing complaints")
+    with engines.server, LocalSite(lambda path, query: Reply(200, "ok")) as hook:
+        path = search_config(tmp_path / "repscan.toml", engines.server.url, engines=("duckduckgo",), queries=queries)
+        text = path.read_text().replace("queries = [", f'apprise = ["json://127.0.0.1:{hook.server.server_address[1]}'
+                                                       '/hook"]\nqueries = [')
+        path.write_text(text)
+        result = run_cli("--config", str(path), "crawl", "--quiet")
+        assert result.returncode == 0, result.stderr[-2000:]
+        cfg = load(path)
+        store = Store(cfg.database)
+        try:
+            alerts.collect(cfg, store, utcnow())
+            alerts.deliver(cfg, store, utcnow(), None)
+            blocks = queries_blocks(cfg, store)
+        finally:
+            store.close()
+        titles = sorted(__import__("json").loads(body)["title"] for _, body in hook.posts)
+    # three queries show the same page: one alert per URL; the happy listing and the neutral news item none
+    assert titles == ["Acme Plumbing: a complaint is on page one of your search results",
+                      "Acme Plumbing: a negative news result is on page one of your search results"]
+    # "above your own site" only for what ranks above the client's own result on that page
+    [block] = [b for b in blocks if b.query == "Acme Plumbing"]
+    assert [(r.url, r.above_own) for r in block.results if r.complaint] == [(COMPLAINT.url, True), (NEWS_BAD.url, False)]
+
+
+def test_above_your_own_site_needs_the_own_site_on_the_page(tmp_path):
+    engines = Engines()
+    engines.hits = [COMPLAINT, REVIEWS]  # neither the client's site nor its profiles are on this page
+    with engines.server:
+        cfg, result = crawl(tmp_path, engines)
+        assert result.returncode == 0, result.stderr[-2000:]
+        store = Store(cfg.database)
+        try:
+            [block] = [b for b in queries_blocks(cfg, store) if b.engine == "duckduckgo"]
+            data = queries.build(cfg, cfg.client("acme"), store, since=None, until=utcnow())
+        finally:
+            store.close()
+    assert block.own_best_rank is None and [r.complaint for r in block.results] == [True, False]
+    assert not any(r.above_own for r in block.results)
+    assert "above your own site" not in render.render_html(data)
+
+
+def queries_blocks(cfg, store):
+    return queries.search_blocks(cfg.client("acme"), store, since=None, until=stamp(utcnow()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from repscan.core.store.alerts import Alerts
 from repscan.core.store.crawls import Crawls
+from repscan.core.store.deliveries import Deliveries
 from repscan.core.store.items import Items
 from repscan.core.store.jobs import Jobs
 from repscan.core.store.queries import CANNED_QUERIES, canned_queries
@@ -14,7 +15,7 @@ from repscan.core.store.summaries import Summaries
 __all__ = ["CANNED_QUERIES", "Store", "canned_queries"]
 
 
-class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports):
+class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports, Deliveries):
     """One SQLite file (WAL), schema kept current by store.migrations.
 
     Writes go through the methods (each in a transaction, or in the caller's

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from repscan.core import rules
+from repscan.core.search import normalize_url
 from repscan.core.store.search_results import SearchResults
 
-# A source's history cut-off: when its first clean crawl finished (computed once, not per row).
-_FIRST_CRAWL = ("WITH first AS (SELECT source, MIN(finished_at) AS finished FROM crawls"
-                " WHERE client_id = ? AND status IN ('ok', 'empty') GROUP BY source) ")
+# Each crawl's history cut-off: when the first crawl of its source URL ended, whatever its status (a first
+# crawl cut short by a 404 still imported history); a first crawl still running has not ended yet.
+_CUTOFFS = ("WITH firsts AS (SELECT source, url, MIN(id) AS id FROM crawls WHERE client_id = ? GROUP BY source, url),"
+            " cutoffs AS (SELECT c.id AS crawl_id, COALESCE(f.finished_at, '9999-12-31T00:00:00Z') AS cutoff"
+            " FROM crawls c JOIN firsts ON firsts.source = c.source AND firsts.url = c.url"
+            " JOIN crawls f ON f.id = firsts.id WHERE c.client_id = ?) ")
+# History never alerts: an item alerts when it is fresh by its own date, turned negative after it was first seen
+# (and after the cut-off), or was first seen after the cut-off and is not older than it (less the slack).
+_NOT_HISTORY = ("(t.published_at >= ? OR h.cutoff IS NULL"
+                " OR (t.negative_since > t.first_seen_at AND t.negative_since > h.cutoff)"
+                " OR (t.first_seen_at > h.cutoff AND COALESCE(t.published_at, t.first_seen_at)"
+                " >= strftime('%Y-%m-%dT%H:%M:%SZ', h.cutoff, ?)))")
 _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
     "review": ("reviews", ", t.rating, t.rating_max, t.reply_text",
                {"rating": "t.rating", "rating_max": "t.rating_max", "text_negative": "t.negative"}),
@@ -17,27 +27,29 @@ _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
 
 
 class Alerts(SearchResults):
-    def alert_candidates(self, client_id: str, recent_since: str, *, threshold: float) -> list[dict]:
+    def alert_candidates(self, client_id: str, recent_since: str, *, threshold: float, slack_hours: float = 48) -> list[dict]:
         """Negative reviews and posts (rules.negative at the client's current threshold), and
         complaints on page one, that have no alert yet.
 
-        A source's first crawl imports its history: its old negatives alert only when
-        published after `recent_since`; anything that turns up or turns negative later alerts.
+        The first crawl of each source URL imports its history, and history never alerts: an item
+        older than that crawl's end (less `slack_hours`, for sites that date by day) alerts only when
+        published after `recent_since` or when it turns negative later; anything newer alerts.
         """
         out = []
         for kind, (table, extra, columns) in _CANDIDATES.items():
             out += [{**row, "kind": kind} for row in self._db.query(
-                f"{_FIRST_CRAWL}SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
-                f" FROM {table} t LEFT JOIN first ON first.source = t.source WHERE t.client_id = ?"
+                f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
+                f" FROM {table} t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
                 f" AND {rules.negative_sql(**columns)}"
                 + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
-                " AND (t.first_seen_at > COALESCE(first.finished, '') OR t.negative_since > COALESCE(first.finished, '')"
-                " OR t.published_at >= ?) AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
+                f" AND {_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
                 " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)",
-                [client_id, client_id, threshold, recent_since, kind])]
-        out += [{**row, "kind": "search"} for row in self.page_one_complaints(client_id)
-                if not self._alerted(client_id, "search", f"{row['engine']}:{row['query']}:{row['url']}")]
-        return out
+                [client_id, client_id, client_id, threshold, recent_since, f"-{float(slack_hours)} hours", kind])]
+        best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
+        for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
+            best.setdefault(normalize_url(row["url"]), row)
+        return out + [{**row, "kind": "search", "key": key} for key, row in best.items()
+                      if not self._alerted(client_id, "search", key)]
 
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",

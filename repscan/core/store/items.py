@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from repscan.core.items import PRECISION_OF, coarsest
 from repscan.core.store.connection import Connection, now
 
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
@@ -151,6 +152,11 @@ def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
 def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -> dict:
     """The update of a review or post seen again: its non-null fields, and when it turned negative."""
     update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+    for time_field, field in PRECISION_OF.items():  # a coarser reading (a fallback layout's day) keeps the finer time
+        new, stored = update.get(field), old.get(field)
+        if new and stored and new != stored and coarsest(new, stored) == new:
+            for key in (time_field, field, "published_approx" if time_field == "published_at" else None):
+                update.pop(key, None)
     if update.get("negative") and not old["negative"]:
         update["negative_since"] = seen_at
         counts["newly_negative"] += 1

@@ -115,3 +115,33 @@ def m004_node_jobs(db: Database) -> None:
     )
     db["node_jobs"].create_index(["status"])
     db["node_jobs"].create_index(["client_id", "source", "url"])
+
+
+@migrations()
+def m005_time_precision(db: Database) -> None:
+    """Each time's precision (exact, day, approximate; repscan.core.items.precision). Rows stored before
+    it: approximate when published_approx says so; a time at midnight UTC to the second is taken as a
+    calendar day (what day-only sites were stored as), any other time as exact."""
+    columns = {"reviews": ("published", "updated", "reply"), "posts": ("published",)}
+    for table, names in columns.items():
+        for name in names:
+            db[table].add_column(f"{name}_precision", str)
+            approx = "WHEN published_approx THEN 'approximate' " if table == "reviews" and name == "published" else ""
+            db.execute(f"UPDATE {table} SET {name}_precision = CASE {approx}"
+                       f"WHEN {name}_at LIKE '%T00:00:00Z' THEN 'day' ELSE 'exact' END WHERE {name}_at IS NOT NULL")
+
+
+@migrations()
+def m006_deliveries(db: Database) -> None:
+    """Per channel (email, each Apprise URL, a folder): which alert or report it accepted, so a channel that
+    failed or was not set up is retried alone and the others never send twice."""
+    db["deliveries"].create(
+        {"kind": str, "ref_id": int, "channel": str, "attempted_at": str, "sent_at": str, "error": str},
+        pk=("kind", "ref_id", "channel"),
+    )
+
+
+@migrations()
+def m007_alert_category(db: Database) -> None:
+    """A search alert's result category: "a complaint" or "a negative news result" on page one."""
+    db["alerts"].add_column("category", str)

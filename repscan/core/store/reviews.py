@@ -58,5 +58,5 @@ class Reviews(Connection):
         """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
         return self.query(
             f"SELECT source, rating, rating_max, {rules.negative_sql()} AS negative, published_at, first_seen_at,"
-            " reply_at FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
+            " reply_at, published_precision, reply_precision FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
             [threshold, client_id, since])

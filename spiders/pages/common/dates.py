@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta, timezone
 
-from repscan.core.items import iso_utc, utcnow
+from repscan.core.items import DATE_ONLY, iso_utc, utcnow
 
 from .values import text_of
 
@@ -18,6 +18,7 @@ __all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative", "snowf
 def parse(text: str | None, *, now: datetime | None = None, day_first: bool = False) -> tuple[str | None, bool]:
     """(ISO UTC time, approximate) from any date text a review site prints, else (None, False).
 
+    A calendar day without a time ("Mar 5, 2024") is the date alone, "2024-03-05" (day precision).
     Relative texts are resolved against `now` (default: the current time) and are approximate;
     so is a bare month ("July 2018"). `day_first` reads 05/01/2019 as 5 January (numeric dates
     with "/" are month first by default, as on US sites; "5.1.2019" is always day first).
@@ -30,8 +31,8 @@ def parse(text: str | None, *, now: datetime | None = None, day_first: bool = Fa
     found = _absolute(text, day_first)
     if found is None:
         return None, False
-    day, approx = found
-    return iso_utc(day), approx
+    day, approx, timed = found
+    return (iso_utc(day) if timed else day.strftime("%Y-%m-%d")), approx
 
 
 def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:
@@ -72,28 +73,31 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%d 
 
 
 def when(value) -> str | None:
-    """ISO UTC from an ISO date or datetime (naive means UTC) or a spelled-out English date."""
+    """ISO UTC from an ISO datetime (naive means UTC); a date without a time ("2024-03-05", "March 5,
+    2024") as the date alone, "2024-03-05" (day precision)."""
     text = text_of(value)
     if not text or not text.strip():
         return None
     text = text.strip()
     try:
-        return iso_utc(text)
+        found = iso_utc(text)
+        return text if DATE_ONLY.fullmatch(text) else found
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
         try:
-            return iso_utc(datetime.strptime(text, fmt))
+            found = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        return iso_utc(found) if "%H" in fmt else found.strftime("%Y-%m-%d")
     return None
 
 
 def us_date(value: str | None) -> str | None:
-    """ISO UTC from a US site's date: MM/DD/YYYY, or anything when() reads."""
+    """A US site's date: MM/DD/YYYY as the date alone ("2024-03-05"), or anything when() reads."""
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value or ""):
         found = absolute(value)
-        return iso_utc(found) if found else None
+        return found.strftime("%Y-%m-%d") if found else None
     return when(value)
 
 
@@ -212,11 +216,13 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(?:de\s+)?(\d{{4}})\b")
 
 
-def _absolute(text: str, day_first: bool) -> tuple[datetime, bool] | None:
+def _absolute(text: str, day_first: bool) -> tuple[datetime, bool, bool] | None:
+    """(the time, approximate, whether it has a time of day) of the first date in `text`."""
     match = _ISO.search(text)
     if match:
         try:
-            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False
+            timed = len(match.group(0)) > 10
+            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False, timed
         except ValueError:
             pass
     plain = _fold(text)
@@ -226,19 +232,19 @@ def _absolute(text: str, day_first: bool) -> tuple[datetime, bool] | None:
         day, month = (first, second) if day_first or sep == "." else (second, first)
         found = _date(year, month, day)
         if found:
-            return found, False
+            return found, False, False
     for pattern, order in ((_MONTH_DAY_YEAR, "mdy"), (_DAY_MONTH_YEAR, "dmy")):
         for match in pattern.finditer(plain):
             groups = dict(zip(order, match.groups()))
             month = _MONTH.get(groups["m"])
             found = month and _date(groups["y"], month, groups["d"])
             if found:
-                return found, False
+                return found, False, False
     for match in _MONTH_YEAR.finditer(plain):
         month = _MONTH.get(match.group(1))
         found = month and _date(match.group(2), month, 1)
         if found:
-            return found, True
+            return found, True, False
     return None
 
 

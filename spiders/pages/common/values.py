@@ -6,6 +6,8 @@ import hashlib
 import html
 import re
 
+from repscan.core.items import DATE_ONLY, iso_utc
+
 # Unwrapping JSON-LD values ({"@value": ...}, lists of them).
 
 def as_list(value) -> list:
@@ -163,5 +165,10 @@ def stable_id(*parts: str | None) -> str:
 
 
 def fallback_id(business_url: str, author: str | None, published_at: str | None, body: str | None) -> str:
-    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review."""
+    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review.
+
+    A date-only published_at counts as its midnight (the form ids were made from before days had a
+    precision of their own), so stored reviews keep their ids."""
+    if published_at and DATE_ONLY.fullmatch(published_at):
+        published_at = iso_utc(published_at)
     return stable_id(business_url, author, published_at, (body or "")[:200])

@@ -54,7 +54,7 @@ def when(stamp, relative: str | None, now) -> tuple[str | None, bool]:
 
 
 def record(node: list, *, source_id, author, rating, text, language, published: tuple, updated, reply: tuple) -> dict:
-    """A review of either array format; `published` is (time, approximate), `reply` (text, time)."""
+    """A review of either array format; `published` is (time, approximate), `reply` (text, (time, approximate))."""
     return {
         "source_id": source_id,
         "url": next((v for v in jsondata.walk(node) if isinstance(v, str) and "/maps/reviews/data=" in v), None),
@@ -67,5 +67,6 @@ def record(node: list, *, source_id, author, rating, text, language, published: 
         "published_approx": published[1],
         "updated_at": updated,
         "reply_text": reply[0],
-        "reply_at": reply[1],
+        "reply_at": reply[1][0],
+        "reply_precision": "approximate" if reply[1][1] else None,
     }

@@ -32,16 +32,16 @@ def review(node: list, now) -> dict:
                   reply=_reply(node[9], now))
 
 
-def _reply(reply, now) -> tuple[str | None, str | None]:
+def _reply(reply, now) -> tuple[str | None, tuple[str | None, bool]]:
     if not isinstance(reply, list):
-        return None, None
+        return None, (None, False)
     strings = [v for v in reply if isinstance(v, str) and not v.startswith(("http", "/"))]
     relative = next((v for v in strings if dates.relative(v, now) is not None), None)
     texts = [v for v in strings if v is not relative]
     if not texts:
-        return None, None
+        return None, (None, False)
     stamp = next((v for v in reply if is_int(v) and v > 10**11), None)
-    return clean(max(texts, key=len)), when(stamp, relative, now)[0]
+    return clean(max(texts, key=len)), when(stamp, relative, now)
 
 
 def next_page(url: str, data: list) -> str | None:

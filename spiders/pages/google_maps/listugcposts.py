@@ -45,18 +45,18 @@ def review(node: list, now) -> dict:
                   reply=_reply(node[3] if len(node) > 3 else None, now))
 
 
-def _reply(reply, now) -> tuple[str | None, str | None]:
+def _reply(reply, now) -> tuple[str | None, tuple[str | None, bool]]:
     if not isinstance(reply, list):
-        return None, None
+        return None, (None, False)
     text = path(reply, 14, 0, 0)
     if not isinstance(text, str):
         text = _spanned_text(reply)
     text = clean(text)
     if not text:
-        return None, None
+        return None, (None, False)
     times = [v for v in reply if is_int(v) and v > MICROS]
     relative = next((v for v in reply if isinstance(v, str) and dates.relative(v, now) is not None), None)
-    return text, when(times[0] if times else None, relative, now)[0]
+    return text, when(times[0] if times else None, relative, now)
 
 
 def _author(block) -> str | None:

@@ -27,12 +27,13 @@ def records(response, now) -> list[dict]:
         shown = date_node.xpath("normalize-space()").get() if date_node else None
         published, approx = dates.parse(date_text or shown, now=now)
         link = block.xpath(".//a[contains(@href, 'ShowUserReviews')]/@href").get()
-        reply_text = reply_at = None
+        reply_text, (reply_at, reply_approx) = None, (None, False)
         if answer:
             reply_text = _entry_text(answer[0].css(".partial_entry"))
             when = answer[0].css(".responseDate")
             if when:
-                reply_at = dates.parse(when.attrib.get("title") or when.xpath("normalize-space()").get(), now=now)[0]
+                reply_at, reply_approx = dates.parse(when.attrib.get("title") or when.xpath("normalize-space()").get(),
+                                                     now=now)
         records.append({
             "source_id": review_id,
             "url": response.urljoin(link) if link else response.url,
@@ -47,6 +48,7 @@ def records(response, now) -> list[dict]:
             "published_approx": approx,
             "reply_text": reply_text,
             "reply_at": reply_at if reply_text else None,
+            "reply_precision": "approximate" if reply_approx else None,
         })
     return records
 

@@ -39,13 +39,13 @@ def records(response, now) -> list[dict]:
         lo = titled[0] + 1 if titled else 0
         hi = marks[0] if marks and marks[0] > lo else len(review_leaves)
         body = [(el, text) for el, text in review_leaves[lo:hi] if not _in_link(el)]
-        reply_text = reply_at = None
+        reply_text, (reply_at, reply_approx) = None, (None, False)
         if answer is not None:
             reply_leaves = [(el, text) for el, text in leaves if el in in_answer]
             dated = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONDED.match(text)]
             headed = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONSE_FROM.search(text)]
             if dated:
-                reply_at = dates.parse(_RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now)[0]
+                reply_at, reply_approx = dates.parse(_RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now)
             after = max(dated[:1] + headed[:1], default=-1) + 1
             if after < len(reply_leaves):
                 reply_text = values.element_text(reply_leaves[after][0])
@@ -67,6 +67,7 @@ def records(response, now) -> list[dict]:
             "published_approx": approx,
             "reply_text": reply_text or None,
             "reply_at": reply_at if reply_text else None,
+            "reply_precision": "approximate" if reply_approx else None,
         })
     return records
 

@@ -57,7 +57,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             continue
         seen.add(source_id)
         published, approx = record.get("published") or dates.parse(record.get("date"), now=now, day_first=day_first)
-        reply_at, _ = dates.parse(record.get("reply_date"), now=now, day_first=day_first)
+        reply_at, reply_approx = dates.parse(record.get("reply_date"), now=now, day_first=day_first)
         review_id = record.get("review_id")
         items.append(make(
             "review",
@@ -74,6 +74,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             published_approx=approx,
             reply_text=record.get("reply_text"),
             reply_at=reply_at if record.get("reply_text") else None,
+            reply_precision="approximate" if reply_approx else None,
         ))
     if summary is not None:
         items.append(summary)

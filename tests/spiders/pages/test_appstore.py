@@ -65,8 +65,9 @@ def test_real_feed(respond):
     assert reviews[0] == {
         "kind": "review", "source": "appstore", "source_id": "1205430410", "url": f"{REAL_APP}?see-all=reviews",
         "business_url": REAL_APP, "author": "m.aaa...", "rating": 4, "rating_max": 5, "title": "あまり",
-        "text": "利便性がわかりずらい", "language": None, "published_at": None, "published_approx": False,
-        "updated_at": None, "reply_text": None, "reply_at": None,
+        "text": "利便性がわかりずらい", "language": None, "published_at": None, "published_precision": None,
+        "published_approx": False, "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None,
+        "reply_precision": None,
     }
     assert all(r["author"] and r["text"] and r["rating"] in (1, 2, 3, 4, 5) for r in reviews)
     assert all(r["published_at"] is None for r in reviews)

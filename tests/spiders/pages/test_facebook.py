@@ -122,7 +122,7 @@ def test_real_posts_tab_and_more_payload(cassette, respond):
         "url": f"{M}/Nintendo/posts/4193752747375813", "parent_url": None, "author": "Nintendo", "title": None,
         "text": "May 2021 is in the books! Take a look back at just a few of the past month's announcements, "
                 "updates, and releases with Nintendo Monthly Rewind.",
-        "published_at": "2021-06-04T15:11:22Z", "score": 290, "comments_count": 19,
+        "published_at": "2021-06-04T15:11:22Z", "published_precision": "exact", "score": 290, "comments_count": 19,
     }
     assert first[0]["text"] is None and first[0]["published_at"] == "2021-06-05T00:33:32Z"
     more_url = facebook.next_page(response)
@@ -163,7 +163,7 @@ def test_real_post_page_first_comment(cassette, respond):
         "url": f"{M}/Nintendo/posts/4188053201279101?comment_id=4192339034183851",
         "parent_url": f"{M}/Nintendo/posts/4188053201279101", "author": "Retro House", "title": None,
         "text": "We need metroid prime trilogy for Switch :)\nAnd a Kid Icarus Uprising port, such a great game",
-        "published_at": "2021-06-03T00:00:00Z", "score": None, "comments_count": None,
+        "published_at": "2021-06-03T00:00:00Z", "published_precision": "exact", "score": None, "comments_count": None,
     }
 
 

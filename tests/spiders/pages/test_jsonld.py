@@ -22,8 +22,8 @@ def review(page, source_id, **fields):
     item = {
         "kind": "review", "source": "jsonld", "source_id": source_id, "url": page,
         "business_url": page, "author": None, "rating": None, "rating_max": 5, "title": None,
-        "text": None, "language": None, "published_at": None, "published_approx": False,
-        "updated_at": None, "reply_text": None, "reply_at": None,
+        "text": None, "language": None, "published_at": None, "published_precision": None, "published_approx": False,
+        "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None, "reply_precision": None,
     }
     assert set(fields) <= set(item), set(fields) - set(item)
     item.update(fields)
@@ -79,7 +79,7 @@ def test_standalone_review_of_an_inline_book(respond):
     assert jsonld.extract(respond(page, "https://blog.example/orchard-review?ref=rss")) == [
         review("https://blog.example/orchard-review", "https://blog.example/orchard-review",
                author="Ada Byrne", rating=4.5, title="Slow & lovely", text="Slow start.\nWorth it.",
-               published_at="2024-02-29T23:30:00Z"),
+               published_at="2024-02-29T23:30:00Z", published_precision="exact"),
         business("https://blog.example/orchard-review", "The Quiet Orchard", 4.1, 1234),
     ]
 
@@ -100,7 +100,7 @@ def test_type_lists_reviews_key_and_nested_graphs(respond):
     on_page = dict(url=url + "?page=1", business_url=url)
     assert jsonld.extract(respond(page, url + "?page=1")) == [
         review(url, sid, author="Ana, Ben", rating=1, text="Cancelled twice.",
-               published_at="2024-07-01T06:00:00Z", **on_page),
+               published_at="2024-07-01T06:00:00Z", published_precision="exact", **on_page),
         review(url, "https://tidewater.example/reviews#r2", author="Cleo", rating=3, text="Fine.",
                **on_page),
         business(url, "Tidewater Tours", 2, 9),
@@ -162,7 +162,7 @@ def test_real_page(respond):
         text=("Chef! I'm making this right now as a \"trial run\" for Christmas dinner. It's been on "
               "the stove for 1.5 hours and already tastes AMAZING! You are a gifted, talented chef "
               "and TEACHER (retired teacher here!). Thank you!"),
-        published_at="2024-11-24T00:00:00Z",
+        published_at="2024-11-24", published_precision="day",  # a calendar day: datePublished has no time
     )
     assert all(r["author"] and r["text"] and r["published_at"] and r["rating"] for r in reviews)
     assert not any("\r" in r["text"] for r in reviews)  # the page's CRLFs become LFs
@@ -180,12 +180,12 @@ def test_real_page(respond):
 # The value helpers both extractors share.
 
 @pytest.mark.parametrize("raw, expected", [
-    ("2024-11-24", "2024-11-24T00:00:00Z"),
+    ("2024-11-24", "2024-11-24"),
     ("2024-06-27T08:03:48.000Z", "2024-06-27T08:03:48Z"),
     ("2024-03-05T14:30:00+01:00", "2024-03-05T13:30:00Z"),
     ("2024-03-05 14:30:00", "2024-03-05T14:30:00Z"),
-    ("November 24, 2024", "2024-11-24T00:00:00Z"),
-    ("24 Nov 2024", "2024-11-24T00:00:00Z"),
+    ("November 24, 2024", "2024-11-24"),
+    ("24 Nov 2024", "2024-11-24"),
     ("yesterday", None),
     ("", None),
     (None, None),

@@ -83,10 +83,10 @@ def test_real_page(respond):
         "title": "Kranj is small but worth a visit",
         "text": ("Kranj is really nice. Don't compare it with Ljubljana, but it is worth spending a few hours and "
                  "enjoy eating in one of the excellent restaurants for reasonable prices."),
-        "language": None, "published_at": "2018-07-24T00:00:00Z", "published_approx": False, "updated_at": None,
-        "reply_text": None, "reply_at": None,
+        "language": None, "published_at": "2018-07-24", "published_precision": "day", "published_approx": False,
+        "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None, "reply_precision": None,
     }
-    assert reviews[3]["author"] == "Maša K" and reviews[-1]["published_at"] == "2017-07-03T00:00:00Z"
+    assert reviews[3]["author"] == "Maša K" and reviews[-1]["published_at"] == "2017-07-03"
     assert all(r["title"] and r["text"] and r["reply_text"] is None for r in reviews)
     assert tripadvisor.next_page(response) == REAL_URL.replace("-Reviews-", "-Reviews-or10-")
 
@@ -100,5 +100,5 @@ def test_real_page_with_a_management_response_added(respond):
     assert marker in body
     body = body.replace(marker, answer + marker, 1)
     first = tripadvisor.extract(respond(body, REAL_URL))[0]
-    assert (first["reply_text"], first["reply_at"]) == ("Thank you for visiting!", "2018-07-26T00:00:00Z")
+    assert (first["reply_text"], first["reply_at"]) == ("Thank you for visiting!", "2018-07-26")
     assert first["text"].startswith("Kranj is really nice.")

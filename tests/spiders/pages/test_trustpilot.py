@@ -43,7 +43,7 @@ def test_fallback_pagination_stops_at_disabled_button():
 def test_fallback_without_review_cards_has_no_replies():
     body = re.sub(r"<article.*?</article>", "", FALLBACK.body.decode(), flags=re.S)
     items = trustpilot.extract(FALLBACK.response(body=body))
-    expected = [dict(item, reply_text=None, reply_at=None) if item["kind"] == "review" else item
+    expected = [dict(item, reply_text=None, reply_at=None, reply_precision=None) if item["kind"] == "review" else item
                 for item in FALLBACK.expected]
     assert items == expected
 
@@ -77,8 +77,8 @@ REAL_FIRST = {
              "Zusammenarbeit wohl am besten beschreiben. Das hat einer erfolgreichen Zusammenarbeit "
              "aber in keinster Weise geschadet. Im Gegenteil: fokussierte, umsichtige, kollegiale "
              "Arbeit. Gerne wieder! Auf bald!"),
-    "language": "de", "published_at": "2024-06-27T08:03:48Z", "published_approx": False,
-    "updated_at": None, "reply_text": None, "reply_at": None,
+    "language": "de", "published_at": "2024-06-27T08:03:48Z", "published_precision": "exact", "published_approx": False,
+    "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None, "reply_precision": None,
 }
 REAL_BUSINESS = {"kind": "business", "source": "trustpilot", "url": REAL_URL, "name": "Eventnet",
                  "rating": 4.6, "review_count": 20}

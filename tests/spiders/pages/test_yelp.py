@@ -26,13 +26,13 @@ def without(body: str, marker: str) -> str:
     return cut
 
 
-DAYS_1 = ["2024-03-14T00:00:00Z", "2024-03-02T00:00:00Z", "2024-02-20T00:00:00Z", "2024-02-09T00:00:00Z",
-          "2024-01-31T00:00:00Z"]
+DAYS_1 = ["2024-03-14", "2024-03-02", "2024-02-20", "2024-02-09",
+          "2024-01-31"]
 
 
 def test_without_the_apollo_cache_dates_are_the_days_the_feed_gives(respond):
     body = without(PAGES[1].body.decode(), "data-apollo-state")
-    expected = [dict(item, published_at=day) for item, day in zip(PAGE_1, DAYS_1)] + [BUSINESS]
+    expected = [dict(item, published_at=day, published_precision="day") for item, day in zip(PAGE_1, DAYS_1)] + [BUSINESS]
     assert yelp.extract(respond(body, PAGE[1])) == expected
 
 
@@ -47,7 +47,7 @@ def test_without_the_feed_the_markup_gives_the_same_reviews_without_review_links
 def test_without_feed_and_cache_the_markup_dates_are_the_printed_days(respond):
     body = PAGES[1].body.decode()
     body = without(without(body, "data-hypernova-key"), "data-apollo-state")
-    expected = [dict(item, url=BIZ, published_at=day) for item, day in zip(PAGE_1, DAYS_1)] + [BUSINESS]
+    expected = [dict(item, url=BIZ, published_at=day, published_precision="day") for item, day in zip(PAGE_1, DAYS_1)] + [BUSINESS]
     assert yelp.extract(respond(body, PAGE[1])) == expected
 
 
@@ -63,7 +63,7 @@ def test_day_first_dates_on_a_european_yelp(respond):
     body = PAGES[3].body.decode().replace('lang="en-US"', 'lang="en-GB"')
     body = without(body, "data-apollo-state").replace("10/2/2023", "2/10/2023")
     items = yelp.extract(respond(body, PAGE[3]))
-    assert items[1]["published_at"] == "2023-10-02T00:00:00Z"
+    assert items[1]["published_at"] == "2023-10-02"
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -106,7 +106,7 @@ def test_real_2022_business_page(respond):
     replied = {r["author"]: (r["reply_text"], r["reply_at"]) for r in reviews if r["reply_text"]}
     assert set(replied) == {"Gno W.", "Sue B."}
     assert replied["Gno W."][0].startswith("Gno W.\n\nThis is Aaron Gordon and we take on small projects")
-    assert replied["Gno W."][1] == "2018-11-29T00:00:00Z"
+    assert replied["Gno W."][1] == "2018-11-29"
     assert yelp.next_page(response) == f"{REAL_BIZ_URL}?start=10"
 
 
@@ -119,7 +119,7 @@ def test_real_2019_user_page(respond):
     umai = items[1]
     assert umai["source_id"] == "umai-bar-and-grill-elk-grove:bMpE9cdUirpSBPzDJubIrg"
     assert umai["url"] == "https://www.yelp.com/biz/umai-bar-and-grill-elk-grove?hrid=6zcGJd2YhWHkPJdbl_R37g"
-    assert umai["published_at"] == "2018-08-06T00:00:00Z" and umai["language"] == "en"
+    assert umai["published_at"] == "2018-08-06" and umai["language"] == "en"
     assert umai["reply_text"].startswith("Hi Oriole,\nWe use bar jiggers") and umai["reply_text"].endswith("through training.")
     replied = [item["business_url"].rsplit("/", 1)[-1] for item in items if item["reply_text"]]
     assert replied == ["umai-bar-and-grill-elk-grove", "logans-roadhouse-elk-grove"]
