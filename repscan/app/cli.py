@@ -164,22 +164,16 @@ def cmd_extract(args) -> int:
 def _read_page(path: Path) -> bytes:
     """The file's bytes, gunzipped when gzipped; ValueError past PAGE_LIMIT bytes (before or after
     decompression) or for a corrupt gzip stream, so a small bomb cannot take the machine's memory."""
-    import zlib
+    from repscan.spiders.pages.common.jsondata import gunzipped
 
     with path.open("rb") as handle:
         body = handle.read(PAGE_LIMIT + 1)
     if len(body) > PAGE_LIMIT:
         raise ValueError(f"larger than {PAGE_LIMIT // 2**20} MB: not a page")
-    if body[:2] != b"\x1f\x8b":
-        return body
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        out = inflate.decompress(body, PAGE_LIMIT + 1)
-    except zlib.error as exc:
-        raise ValueError(f"not a readable gzip file ({exc})") from None
-    if len(out) > PAGE_LIMIT or inflate.unconsumed_tail:
-        raise ValueError(f"decompresses to more than {PAGE_LIMIT // 2**20} MB: not a page")
-    return out
+        return gunzipped(body, PAGE_LIMIT)
+    except ValueError as exc:
+        raise ValueError(f"{exc}: not a page") from None
 
 
 def _extract(args, page, body: bytes) -> int:

@@ -222,7 +222,10 @@ def _atom_entry(entry, base: str) -> Entry:
 
 
 def _local(tag) -> str:
-    return lxml.etree.QName(tag).localname if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    # "{namespace}name" or "prefix:name"; recovered markup can hold tags lxml.QName refuses ("https:").
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 def _children(parent, name: str, ns: str | None = None) -> list:

@@ -21,6 +21,7 @@ _XSSI = ")]}'"
 _BATCH_PATH = "/_/PlayStoreUi/data/batchexecute"
 _CALLBACK = re.compile(r"AF_initDataCallback\s*\(")
 _DATA = re.compile(r"\bdata\s*:\s*(?:function\s*\(\s*\)\s*\{\s*return\s+)?")
+_REVIEW_ID = re.compile(r"gp:[\w-]+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[\w:-]{16,}")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -137,8 +138,11 @@ def _reviews(entries: list, app_id: str | None) -> list[dict]:
 
 
 def _is_review(node) -> bool:
-    return (isinstance(node, list) and len(node) > 5 and isinstance(node[0], str)
-            and node[0].startswith("gp:") and isinstance(node[1], list))
+    """A review entry: [id, [author, ...], stars 1-5, ...]. Ids were "gp:AOqp..." until about 2023 and are
+    UUIDs today; the shape decides, not the id's form."""
+    return (isinstance(node, list) and len(node) > 5 and isinstance(node[0], str) and _REVIEW_ID.fullmatch(node[0])
+            and isinstance(node[1], list) and bool(node[1]) and isinstance(node[1][0], str)
+            and isinstance(node[2], int) and not isinstance(node[2], bool) and 1 <= node[2] <= 5)
 
 
 def _review_lists(node) -> list:

@@ -7,6 +7,28 @@ import json
 from .. import LayoutError
 
 
+GZIP_LIMIT = 64 * 2**20  # what a saved gzip body may inflate to
+
+
+def gunzipped(body: bytes, limit: int = GZIP_LIMIT) -> bytes:
+    """A body still in gzip (saved undecoded), inflated to at most `limit` bytes; other bodies as they are.
+    ValueError for a corrupt stream or one that inflates past the limit (a small file cannot become a bomb)."""
+    import zlib
+
+    if body[:2] != b"\x1f\x8b":
+        return body
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflate.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise ValueError(f"not a readable gzip stream ({exc})") from None
+    if len(out) > limit or inflate.unconsumed_tail:
+        raise ValueError(f"decompresses to more than {limit // 2**20} MB")
+    if not inflate.eof:
+        raise ValueError("a gzip stream cut short")
+    return out
+
+
 def loads(text: str):
     """`text` as JSON, or None when it is not."""
     try:

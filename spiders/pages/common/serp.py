@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import re
@@ -13,6 +12,7 @@ from parsel.csstranslator import HTMLTranslator
 from repscan.core.items import make
 
 from .. import LayoutError
+from . import jsondata
 from .urls import on_domain, param
 
 _BLOCK_TAGS = frozenset((
@@ -129,11 +129,8 @@ def next_link(response, css: str) -> str | None:
 
 def json_body(response, site: str) -> dict:
     """The response's JSON object (a raw gzip body saved undecoded is accepted too)."""
-    body = response.body
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
     try:
-        data = json.loads(body)
+        data = json.loads(jsondata.gunzipped(response.body))
     except ValueError as exc:
         raise LayoutError(f"{site}: {response.url} is not JSON ({exc})") from None
     if not isinstance(data, dict):

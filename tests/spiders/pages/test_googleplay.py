@@ -72,3 +72,27 @@ def test_real_details_page(respond):
     ]
     next_url = googleplay.next_page(response)
     assert parse_qs(urlsplit(next_url).query) == {"rpcids": ["oCPfdb"], "hl": ["en"], "id": ["com.instagram.igtv"]}
+
+
+# The real 2026 page: Minecraft's details page, recorded Jul 2026 (20 "most relevant" reviews with UUID ids).
+
+REAL_2026 = "minecraft-app-details-page-2026.html"
+REAL_2026_APP = "https://play.google.com/store/apps/details?id=com.mojang.minecraftpe"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_real_2026_details_page_has_its_reviews(respond):
+    """Ids became UUIDs: before, the page gave 0 reviews and no error (a silent zero)."""
+    response = respond(real_page("googleplay", REAL_2026), f"{REAL_2026_APP}&hl=en")
+    items = googleplay.extract(response)
+    reviews = [item for item in items if item["kind"] == "review"]
+    assert len(reviews) == 20 and all(UUID.fullmatch(r["source_id"]) for r in reviews)
+    assert len({r["source_id"] for r in reviews}) == 20
+    assert all(r["author"] and r["text"] and r["rating"] in (1, 2, 3, 4, 5) for r in reviews)
+    assert all(re.fullmatch(r"202[4-6]-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["published_at"]) for r in reviews)
+    assert all(r["url"] == f"{REAL_2026_APP}&reviewId={r['source_id']}" for r in reviews)
+    first = next(r for r in reviews if r["source_id"] == "967728e2-5c69-4198-9da0-3b27ba3b8d5c")
+    assert (first["author"], first["rating"], first["published_at"]) == (
+        "Crazed Axe But Better", 4, "2024-12-30T22:46:38Z")
+    [business] = [item for item in items if item["kind"] == "business"]
+    assert (business["rating"], business["review_count"]) == (4.315863132476807, 5715302)
