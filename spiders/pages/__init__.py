@@ -81,9 +81,10 @@ class _PageModule:
             raise LayoutError(f"{self.module.SITE}: {response.url} is nested too deeply to read") from None
         except ValueError as exc:
             # parsel refuses CSS/XPath on a JSON body (and JSON paths on HTML): not this site's kind of page.
-            if "Selector of type" not in str(exc):
-                raise
-            raise LayoutError(f"{self.module.SITE}: {response.url} is not the kind of page this site serves") from None
+            if "Selector of type" in str(exc):
+                raise LayoutError(f"{self.module.SITE}: {response.url} is not the kind of page this site serves") from None
+            # A value no page of the site holds (a <base href="https://[x/">, a broken URL or number).
+            raise LayoutError(f"{self.module.SITE}: {response.url} could not be read: {exc}") from None
 
     def next_page(self, response) -> str | None:
         try:

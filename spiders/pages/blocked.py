@@ -29,6 +29,11 @@ _ALWAYS = (
     ("Google consent", (
         'form[action^="https://consent.google."]', 'form[action^="https://consent.youtube."]',
     )),
+    # Google (2025-) answers clients without JavaScript with a page that only refreshes to this path.
+    ("Google JavaScript wall", (
+        'meta[http-equiv="refresh"][content*="/httpservice/retry/enablejs"]',
+        'a[href*="/httpservice/retry/enablejs"]',
+    )),
     ("Cloudflare challenge", (
         "#challenge-running", "#challenge-stage", "#cf-challenge-running", "#challenge-error-text",
         "#cf-please-wait", 'form#challenge-form[action*="__cf_chl"]',
@@ -103,6 +108,8 @@ def _html(response):
     try:
         selector = response.selector
     except AttributeError:
+        return None
+    except ValueError:  # markup parsel cannot take (a <base href="https://:x/">): the extractor says why
         return None
     return selector if getattr(selector, "type", "html") in ("html", "xml") else None
 
