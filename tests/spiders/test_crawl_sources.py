@@ -197,6 +197,25 @@ def googleplay_rows(run):
         {"name": "Harbour Lane Bakery", "rating": 4.1666665, "review_count": 1204}]
 
 
+UUID_TOKEN = "CsEBIr4BAU60USexampleNEWESTtokenUUIDpage2"
+
+
+def googleplay_2026_rows(run):
+    """Today's shape: UUID ids, developer replies with their exact time, the token pair before a trailing block."""
+    inner = [json.loads(json.loads(parse_qs(body.decode())["f.req"][0])[0][0][1]) for _, body in run.site.local.posts]
+    assert [request[1][2] for request in inner][:2] == [[100], [100, None, UUID_TOKEN]]
+    reviews = {r["source_id"]: r for r in run.reviews}
+    replied = {k: (r["reply_at"], r["reply_precision"]) for k, r in reviews.items() if r["reply_text"]}
+    assert replied == {
+        "5d1c2b3a-6e7f-4a8b-9c0d-1e2f3a4b5c61": ("2026-11-18T12:06:40Z", "exact"),
+        "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e83": ("2026-11-18T07:20:00Z", "exact"),
+        "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f4": ("2026-11-17T01:46:40Z", "exact"),
+        "7c9d0e2f-4b5a-4c3d-8e1f-2b3c4d5e6f72": ("2025-10-31T21:00:00Z", "exact"),  # shown first on the details page
+    }
+    orla = reviews["5d1c2b3a-6e7f-4a8b-9c0d-1e2f3a4b5c61"]
+    assert (orla["rating"], orla["negative"], orla["published_at"]) == (1.0, 1, "2026-11-18T11:06:40Z")
+
+
 # -- Reddit's search API: the client-credentials token, `after` paging --------------------------------------
 
 REDDIT_CREDENTIALS = {"REPSCAN_REDDIT_CLIENT_ID": "app-id-123", "REPSCAN_REDDIT_CLIENT_SECRET": "app-secret-456"}
@@ -390,6 +409,15 @@ SCENARIOS = [
                           type=JSON)],
              first=Expect([RPC, f"{RPC}&token=CpEXAMPLETOKENnewest2"], {"new_items": 6, "pages": 3}, {"reviews": 6}),
              checks=[googleplay_rows]),
+    Scenario("googleplay-2026", "googleplay", f"/store/apps/details?id={APP}&hl=en_GB", prefix="/_/",
+             serve=[Serve("/store/apps/details", "googleplay/details-page-2026-uuid-ids", query={"id": APP}),
+                    Serve("/_/PlayStoreUi/data/batchexecute", "googleplay/batch-2026-uuid-page-1",
+                          query={"id": APP, "token": None}, type=JSON),
+                    Serve("/_/PlayStoreUi/data/batchexecute", "googleplay/batch-2026-uuid-page-2-last",
+                          query={"id": APP, "token": UUID_TOKEN}, type=JSON)],
+             first=Expect([RPC, f"{RPC}&token={UUID_TOKEN}"], {"new_items": 7, "pages": 3}, {"reviews": 7}),
+             recrawl=Expect([RPC], {"new_items": 0}, {"reviews": 7}),  # page one only: all of it is known
+             checks=[googleplay_2026_rows]),
     Scenario("reddit", "reddit", "/search?q=Harbour+Lane+Bakery", prefix="/search", name=HLB, aliases=("Harbour Lane",),
              env=REDDIT_CREDENTIALS, headers={"Authorization": "bearer test-token-abc123"},
              serve=[Serve(TOKEN_PATH, text=(FIXTURES / "reddit" / "token.json").read_text(), type="application/json"),
