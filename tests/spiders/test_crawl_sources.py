@@ -141,6 +141,19 @@ def foursquare_rows(run):
     assert (oldest["published_at"], oldest["language"]) == ("2024-12-24T08:00:00Z", "fr")
 
 
+# the Places API of 2025: a host without a version in the path, the service key as a Bearer token, a version header
+PLACES_TIPS = f"/places/{VENUE}/tips"
+PLACES_FIRST = f"{PLACES_TIPS}?sort=NEWEST&limit=50&fields=fsq_tip_id%2Ccreated_at%2Ctext%2Clang"
+PLACES_CURSOR = "c3Q6NTAmbmV3ZXN0"
+FSQ_SERVICE_KEY = "fsq-service-key-for-tests"
+
+
+def foursquare_places_rows(run):
+    assert [r["source_id"] for r in run.reviews] == [f"68f1a2b3c4d5e6f7000000{n}" for n in (12, 11, 10, "09")]
+    assert all(r["business_url"] == f"https://foursquare.com/v/{VENUE}" for r in run.reviews)
+    assert run.reviews[1]["published_at"] == "2025-10-28T17:40:02Z"
+
+
 # -- Google Business Profile API: the token, pageToken paging ---------------------------------------------
 
 LOCATION = "/v4/accounts/108273645500012345678/locations/4471298833112233445"
@@ -384,6 +397,19 @@ SCENARIOS = [
                           {"new_items": 3, "pages": 2}, {"reviews": 3}),
              recrawl=Expect([f"{TIPS}?sort=newest&limit=50"], {"new_items": 0, "pages": 1}, {"reviews": 3}),
              checks=[foursquare_rows]),
+    Scenario("foursquare-2025", "foursquare", PLACES_TIPS, prefix=PLACES_TIPS, name=HLB,
+             env={"REPSCAN_FOURSQUARE_SERVICE_KEY": FSQ_SERVICE_KEY, "REPSCAN_FOURSQUARE_API_KEY": FSQ_KEY},
+             headers={"Authorization": f"Bearer {FSQ_SERVICE_KEY}", "X-Places-Api-Version": "2025-06-17"},
+             robots="never",
+             serve=[Serve(PLACES_TIPS, "foursquare/places-2025-tips-page-1", query={"cursor": None}, type=JSON,
+                          headers={"Link": f'<{{site}}{PLACES_FIRST}&cursor={PLACES_CURSOR}>; rel="next"'}),
+                    Serve(PLACES_TIPS, text=json.dumps([{"fsq_tip_id": "68f1a2b3c4d5e6f700000009", "text": "Made up.",
+                                                          "created_at": "2025-09-01T10:00:00.000Z"}]),
+                          query={"cursor": PLACES_CURSOR}, type=JSON)],
+             first=Expect([PLACES_FIRST, f"{PLACES_FIRST}&cursor={PLACES_CURSOR}"], {"new_items": 4, "pages": 2},
+                          {"reviews": 4}),
+             recrawl=Expect([PLACES_FIRST], {"new_items": 0, "pages": 1}, {"reviews": 4}),
+             checks=[foursquare_places_rows]),
     Scenario("google-business", "google-business", LOCATION, prefix=LOCATION,
              env={"REPSCAN_GOOGLE_BUSINESS_TOKEN": GB_TOKEN}, headers={"Authorization": f"Bearer {GB_TOKEN}"},
              require={f"{LOCATION}/reviews": {"orderBy": "updateTime desc", "pageSize": "50"}},
@@ -473,6 +499,7 @@ def test_every_page_then_only_what_is_new(tmp_path, scenario):
 @pytest.mark.parametrize("scenario, env, error", [
     ("facebook-graph", {"REPSCAN_FACEBOOK_PAGE_TOKEN": ""}, "REPSCAN_FACEBOOK_PAGE_TOKEN"),
     ("foursquare", {"REPSCAN_FOURSQUARE_API_KEY": " "}, "REPSCAN_FOURSQUARE_API_KEY"),
+    ("foursquare-2025", {"REPSCAN_FOURSQUARE_SERVICE_KEY": ""}, "REPSCAN_FOURSQUARE_SERVICE_KEY"),
     ("google-business", {"REPSCAN_GOOGLE_BUSINESS_TOKEN": ""}, "REPSCAN_GOOGLE_BUSINESS_TOKEN"),
     ("reddit", {name: "" for name in REDDIT_CREDENTIALS}, "REPSCAN_REDDIT_CLIENT_ID and REPSCAN_REDDIT_CLIENT_SECRET"),
     ("twitter", {"REPSCAN_X_BEARER_TOKEN": ""}, "REPSCAN_X_BEARER_TOKEN"),
