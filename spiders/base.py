@@ -148,7 +148,7 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self):
         try:
-            self.headers = self.page.request_headers(os.environ)
+            self.headers = self.page.request_headers(os.environ, url=self.url)
         except MissingCredentials as exc:
             self.health.errors.append(f"missing credentials: {exc}")
             return

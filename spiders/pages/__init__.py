@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Protocol
 
 from repscan.core import sites
@@ -46,8 +47,9 @@ class Page(Protocol):
     def start_urls(self, url: str) -> list[str]:
         """Several first pages when one source URL needs them (optional: [start_url(url)])."""
 
-    def request_headers(self, environ) -> dict:
-        """Headers for every request, keys and tokens read from `environ` (optional: none)."""
+    def request_headers(self, environ, url: str | None = None) -> dict:
+        """Headers for every request, keys and tokens read from `environ` (optional: none); a module that
+        declares a `url` parameter gets the source URL."""
 
     def credentials_needed(self, url: str) -> tuple[str, ...]:
         """The environment variables a crawl of `url` reads (optional: the site row's credentials)."""
@@ -59,10 +61,6 @@ class _Defaults:
     @staticmethod
     def start_url(url: str) -> str:
         return url
-
-    @staticmethod
-    def request_headers(environ) -> dict:
-        return {}
 
 
 class _PageModule:
@@ -91,6 +89,14 @@ class _PageModule:
             return self.module.next_page(response)
         except (RecursionError, ValueError):
             return None  # extract() has already said what is wrong with the page
+
+    def request_headers(self, environ, url: str | None = None) -> dict:
+        """The module's headers; the source URL goes to a module whose request_headers asks for `url`
+        (one site, several APIs with their own keys)."""
+        own = getattr(self.module, "request_headers", None)
+        if own is None:
+            return {}
+        return own(environ, url=url) if "url" in inspect.signature(own).parameters else own(environ)
 
     def credentials_needed(self, url: str) -> tuple[str, ...]:
         own = getattr(self.module, "credentials_needed", None)

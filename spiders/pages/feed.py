@@ -20,6 +20,8 @@ from .common import dates, values
 SITE = "feed"
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Discourse ends every RSS description with a link back to the topic; it is no part of what was written.
+_DISCOURSE_TRAILER = re.compile(r"<p>\s*<a\s[^>]*>\s*Read full topic\s*</a>\s*</p>\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -184,14 +186,19 @@ def _rss_item(item, base: str) -> Entry:
     guid_is_link = bool(guid and (permalink or guid_el is None) and _is_http(guid))
     link = values.text(_child_text(item, "link")) or _atom_link(item, "alternate")
     html = _child_text(item, "encoded") or _child_text(item, "description")
+    # <source> names where an item came from: Google News's publisher, also appended to its title.
+    source = values.text(_child_text(item, "source"))
+    title = _plain(_child(item, "title"))
+    if title and source and title.endswith(f" - {source}") and len(title) > len(source) + 3:
+        title = values.text(title.removesuffix(f" - {source}"))
     return Entry(
         guid=normalise_link(guid) if guid_is_link else guid,
         guid_is_link=guid_is_link,
         link=normalise_link(_absolute(link, base)),
-        title=_plain(_child(item, "title")),
-        text=_html_text(html),
+        title=title,
+        text=_html_text(_DISCOURSE_TRAILER.sub("", html) if html else html),
         html=values.text(html),
-        author=_rss_author(item),
+        author=_rss_author(item) or source,
         published_at=_date(_child_text(item, "pubDate") or _child_text(item, "date")),
         updated_at=_date(_child_text(item, "updated")),
         in_reply_to=_reply_target(item, base),

@@ -119,7 +119,7 @@ def _reviews(entries: list, app_id: str | None) -> list[dict]:
         if review_id in seen:
             continue
         seen.add(review_id)
-        reply = _at(entry, 7) if isinstance(_at(entry, 7), list) else []
+        reply = _reply(entry)
         items.append(make(
             "review",
             source=SITE,
@@ -130,7 +130,7 @@ def _reviews(entries: list, app_id: str | None) -> list[dict]:
             rating=values.number(_at(entry, 2)),
             rating_max=5,
             text=values.text(_at(entry, 4)),
-            published_at=_epoch(_at(entry, 5)),
+            published_at=_epoch(_published(entry)),
             reply_text=values.text(_at(reply, 1)),
             reply_at=_epoch(_at(reply, 2)),
         ))
@@ -143,6 +143,26 @@ def _is_review(node) -> bool:
     return (isinstance(node, list) and len(node) > 5 and isinstance(node[0], str) and _REVIEW_ID.fullmatch(node[0])
             and isinstance(node[1], list) and bool(node[1]) and isinstance(node[1][0], str)
             and isinstance(node[2], int) and not isinstance(node[2], bool) and 1 <= node[2] <= 5)
+
+
+def _reply(entry: list) -> list:
+    """The developer's reply, [author, text, [seconds, nanos], ...]: at index 7 in every layout seen (2019-2026),
+    else the first list of that shape after the review's own time; [] when there is none."""
+    if isinstance(_at(entry, 7), list) and isinstance(_at(entry[7], 1), str):
+        return entry[7]
+    return next((part for part in entry[6:] if isinstance(part, list) and len(part) >= 3
+                 and isinstance(part[1], str) and part[1].strip() and _is_time(part[2])), [])
+
+
+def _published(entry: list):
+    """The review's [seconds, nanos]: index 5 (2019-2026), else the first timestamp after the rating."""
+    return _at(entry, 5) if _is_time(_at(entry, 5)) else next(filter(_is_time, entry[3:]), None)
+
+
+def _is_time(node) -> bool:
+    """A [seconds, nanos] timestamp (nanos may be missing or null)."""
+    return (isinstance(node, list) and 1 <= len(node) <= 2 and isinstance(node[0], int) and not isinstance(node[0], bool)
+            and 946684800 <= node[0] < 4102444800)
 
 
 def _review_lists(node) -> list:

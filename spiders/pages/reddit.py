@@ -138,18 +138,27 @@ def _post(data: dict) -> dict:
 
 def _comment(data: dict) -> dict:
     url = _web(data.get("permalink"))
-    parent = values.text(data.get("link_permalink")) or _thread(url)
     return make(
         "post",
         source=SITE,
         source_id=values.text(data.get("name")) or f"t1_{data.get('id')}",
         url=url,
-        parent_url=parent,
+        parent_url=_parent(data, url),
         author=_author(data.get("author")),
         text=_content(data.get("body")),
         published_at=_created(data),
         score=values.number(data.get("score")),
     )
+
+
+def _parent(data: dict, url: str | None) -> str | None:
+    """What a comment answers: the post (parent_id t3_...) or, for a reply, the parent comment (t1_...),
+    whose permalink is the post's with the comment's id appended."""
+    thread = values.text(data.get("link_permalink")) or _thread(url)
+    parent = values.text(data.get("parent_id")) or ""
+    if parent.startswith("t1_") and thread:
+        return f"{thread.rstrip('/')}/{parent.removeprefix('t1_')}/"
+    return thread
 
 
 def _from_entry(entry: feed.Entry) -> dict:

@@ -141,6 +141,19 @@ def foursquare_rows(run):
     assert (oldest["published_at"], oldest["language"]) == ("2024-12-24T08:00:00Z", "fr")
 
 
+# the Places API of 2025: a host without a version in the path, the service key as a Bearer token, a version header
+PLACES_TIPS = f"/places/{VENUE}/tips"
+PLACES_FIRST = f"{PLACES_TIPS}?sort=NEWEST&limit=50&fields=fsq_tip_id%2Ccreated_at%2Ctext%2Clang"
+PLACES_CURSOR = "c3Q6NTAmbmV3ZXN0"
+FSQ_SERVICE_KEY = "fsq-service-key-for-tests"
+
+
+def foursquare_places_rows(run):
+    assert [r["source_id"] for r in run.reviews] == [f"68f1a2b3c4d5e6f7000000{n}" for n in (12, 11, 10, "09")]
+    assert all(r["business_url"] == f"https://foursquare.com/v/{VENUE}" for r in run.reviews)
+    assert run.reviews[1]["published_at"] == "2025-10-28T17:40:02Z"
+
+
 # -- Google Business Profile API: the token, pageToken paging ---------------------------------------------
 
 LOCATION = "/v4/accounts/108273645500012345678/locations/4471298833112233445"
@@ -195,6 +208,25 @@ def googleplay_rows(run):
     assert reviews["gp:AOqpTOExampleNewest0002"]["reply_at"] == "2025-11-02T14:50:00Z"
     assert [{k: b[k] for k in ("name", "rating", "review_count")} for b in run.businesses] == [
         {"name": "Harbour Lane Bakery", "rating": 4.1666665, "review_count": 1204}]
+
+
+UUID_TOKEN = "CsEBIr4BAU60USexampleNEWESTtokenUUIDpage2"
+
+
+def googleplay_2026_rows(run):
+    """Today's shape: UUID ids, developer replies with their exact time, the token pair before a trailing block."""
+    inner = [json.loads(json.loads(parse_qs(body.decode())["f.req"][0])[0][0][1]) for _, body in run.site.local.posts]
+    assert [request[1][2] for request in inner][:2] == [[100], [100, None, UUID_TOKEN]]
+    reviews = {r["source_id"]: r for r in run.reviews}
+    replied = {k: (r["reply_at"], r["reply_precision"]) for k, r in reviews.items() if r["reply_text"]}
+    assert replied == {
+        "5d1c2b3a-6e7f-4a8b-9c0d-1e2f3a4b5c61": ("2026-11-18T12:06:40Z", "exact"),
+        "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e83": ("2026-11-18T07:20:00Z", "exact"),
+        "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f4": ("2026-11-17T01:46:40Z", "exact"),
+        "7c9d0e2f-4b5a-4c3d-8e1f-2b3c4d5e6f72": ("2025-10-31T21:00:00Z", "exact"),  # shown first on the details page
+    }
+    orla = reviews["5d1c2b3a-6e7f-4a8b-9c0d-1e2f3a4b5c61"]
+    assert (orla["rating"], orla["negative"], orla["published_at"]) == (1.0, 1, "2026-11-18T11:06:40Z")
 
 
 # -- Reddit's search API: the client-credentials token, `after` paging --------------------------------------
@@ -365,6 +397,19 @@ SCENARIOS = [
                           {"new_items": 3, "pages": 2}, {"reviews": 3}),
              recrawl=Expect([f"{TIPS}?sort=newest&limit=50"], {"new_items": 0, "pages": 1}, {"reviews": 3}),
              checks=[foursquare_rows]),
+    Scenario("foursquare-2025", "foursquare", PLACES_TIPS, prefix=PLACES_TIPS, name=HLB,
+             env={"REPSCAN_FOURSQUARE_SERVICE_KEY": FSQ_SERVICE_KEY, "REPSCAN_FOURSQUARE_API_KEY": FSQ_KEY},
+             headers={"Authorization": f"Bearer {FSQ_SERVICE_KEY}", "X-Places-Api-Version": "2025-06-17"},
+             robots="never",
+             serve=[Serve(PLACES_TIPS, "foursquare/places-2025-tips-page-1", query={"cursor": None}, type=JSON,
+                          headers={"Link": f'<{{site}}{PLACES_FIRST}&cursor={PLACES_CURSOR}>; rel="next"'}),
+                    Serve(PLACES_TIPS, text=json.dumps([{"fsq_tip_id": "68f1a2b3c4d5e6f700000009", "text": "Made up.",
+                                                          "created_at": "2025-09-01T10:00:00.000Z"}]),
+                          query={"cursor": PLACES_CURSOR}, type=JSON)],
+             first=Expect([PLACES_FIRST, f"{PLACES_FIRST}&cursor={PLACES_CURSOR}"], {"new_items": 4, "pages": 2},
+                          {"reviews": 4}),
+             recrawl=Expect([PLACES_FIRST], {"new_items": 0, "pages": 1}, {"reviews": 4}),
+             checks=[foursquare_places_rows]),
     Scenario("google-business", "google-business", LOCATION, prefix=LOCATION,
              env={"REPSCAN_GOOGLE_BUSINESS_TOKEN": GB_TOKEN}, headers={"Authorization": f"Bearer {GB_TOKEN}"},
              require={f"{LOCATION}/reviews": {"orderBy": "updateTime desc", "pageSize": "50"}},
@@ -390,6 +435,15 @@ SCENARIOS = [
                           type=JSON)],
              first=Expect([RPC, f"{RPC}&token=CpEXAMPLETOKENnewest2"], {"new_items": 6, "pages": 3}, {"reviews": 6}),
              checks=[googleplay_rows]),
+    Scenario("googleplay-2026", "googleplay", f"/store/apps/details?id={APP}&hl=en_GB", prefix="/_/",
+             serve=[Serve("/store/apps/details", "googleplay/details-page-2026-uuid-ids", query={"id": APP}),
+                    Serve("/_/PlayStoreUi/data/batchexecute", "googleplay/batch-2026-uuid-page-1",
+                          query={"id": APP, "token": None}, type=JSON),
+                    Serve("/_/PlayStoreUi/data/batchexecute", "googleplay/batch-2026-uuid-page-2-last",
+                          query={"id": APP, "token": UUID_TOKEN}, type=JSON)],
+             first=Expect([RPC, f"{RPC}&token={UUID_TOKEN}"], {"new_items": 7, "pages": 3}, {"reviews": 7}),
+             recrawl=Expect([RPC], {"new_items": 0}, {"reviews": 7}),  # page one only: all of it is known
+             checks=[googleplay_2026_rows]),
     Scenario("reddit", "reddit", "/search?q=Harbour+Lane+Bakery", prefix="/search", name=HLB, aliases=("Harbour Lane",),
              env=REDDIT_CREDENTIALS, headers={"Authorization": "bearer test-token-abc123"},
              serve=[Serve(TOKEN_PATH, text=(FIXTURES / "reddit" / "token.json").read_text(), type="application/json"),
@@ -445,6 +499,7 @@ def test_every_page_then_only_what_is_new(tmp_path, scenario):
 @pytest.mark.parametrize("scenario, env, error", [
     ("facebook-graph", {"REPSCAN_FACEBOOK_PAGE_TOKEN": ""}, "REPSCAN_FACEBOOK_PAGE_TOKEN"),
     ("foursquare", {"REPSCAN_FOURSQUARE_API_KEY": " "}, "REPSCAN_FOURSQUARE_API_KEY"),
+    ("foursquare-2025", {"REPSCAN_FOURSQUARE_SERVICE_KEY": ""}, "REPSCAN_FOURSQUARE_SERVICE_KEY"),
     ("google-business", {"REPSCAN_GOOGLE_BUSINESS_TOKEN": ""}, "REPSCAN_GOOGLE_BUSINESS_TOKEN"),
     ("reddit", {name: "" for name in REDDIT_CREDENTIALS}, "REPSCAN_REDDIT_CLIENT_ID and REPSCAN_REDDIT_CLIENT_SECRET"),
     ("twitter", {"REPSCAN_X_BEARER_TOKEN": ""}, "REPSCAN_X_BEARER_TOKEN"),

@@ -96,3 +96,51 @@ def test_real_2026_details_page_has_its_reviews(respond):
         "Crazed Axe But Better", 4, "2024-12-30T22:46:38Z")
     [business] = [item for item in items if item["kind"] == "business"]
     assert (business["rating"], business["review_count"]) == (4.315863132476807, 5715302)
+    replies = [r for r in reviews if r["reply_text"]]
+    assert not replies  # this page's 20 "most relevant" reviews carry no developer reply (PROVENANCE.tsv)
+    assert all(r["reply_at"] is None and r["reply_precision"] is None for r in reviews)
+
+
+# The batchexecute answer of 2019-2026: the same review entries by shape, whatever the RPC name, framing and
+# where the token pair sits ([reviews, [null, token]] until 2022; [reviews, [null, token], [...]] since).
+
+def batch(payload, rpc="oCPfdb") -> bytes:
+    envelope = ["wrb.fr", rpc, json.dumps(payload), None, None, None, "generic"]
+    return (")]}'\n\n" + json.dumps([envelope, ["di", 9]])).encode()
+
+
+def entry(review_id, *, reply=None, reply_at=7, length=17):
+    fields = [review_id, ["Made-up Person", [None, 2, None, [None, None, "https://example.invalid/a.png"]]], 2, None,
+              "Made-up text.", [1790000000, 5], 0]
+    fields += [None] * (length - len(fields))
+    if reply is not None:
+        fields[reply_at] = reply
+    return fields
+
+
+@pytest.mark.parametrize("reply_at", [7, 13])
+def test_the_developer_reply_is_found_by_its_shape(respond, reply_at):
+    reply = ["Harbour Lane Bakery", "Made-up answer.", [1790003600, 0]]
+    response = respond(batch([[entry("9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", reply=reply, reply_at=reply_at)],
+                              [None, "tok"], [[None, [[1800], None, [72000]]]]]), BATCH1_URL)
+    [review] = googleplay.extract(response)
+    assert (review["reply_text"], review["reply_at"], review["reply_precision"]) == (
+        "Made-up answer.", "2026-09-21T15:13:20Z", "exact")
+    assert review["published_at"] == "2026-09-21T14:13:20Z"
+    assert googleplay.next_page(response) == f"{BATCH1_URL}&token=tok"
+
+
+def test_a_reply_without_its_time_keeps_its_text(respond):
+    response = respond(batch([[entry("gp:AOqpTOmadeUpId0000000001", reply=["Dev", "Answer.", None], length=13)]],
+                             rpc="UsvDTd"), BATCH1_URL)
+    [review] = googleplay.extract(response)
+    assert (review["reply_text"], review["reply_at"], review["reply_precision"]) == ("Answer.", None, None)
+    assert googleplay.next_page(response) is None
+
+
+def test_a_user_block_is_not_a_reply(respond):
+    """Index 9 ([user id, name, null, [avatar]]) has the author's name at [1] but no time at [2]."""
+    user = ["100000000000000000099", "Made-up Person", None, [[None, 2, None, [None, None, "x"]], 1]]
+    response = respond(batch([[entry("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", reply=user, reply_at=9)]]), BATCH1_URL)
+    [review] = googleplay.extract(response)
+    assert (review["reply_text"], review["reply_at"]) == (None, None)

@@ -100,3 +100,28 @@ def test_real_atom_feed():
     assert items[1]["text"].startswith("Working on https://github.com/neo451/feed.nvim for the past five months")
     assert "submitted by" not in items[1]["text"]
     assert reddit.next_page(response) is None
+
+
+def test_a_thread_keeps_its_shape():
+    """Each comment's parent_url is the url of what it answers, so the tree can be rebuilt from the items."""
+    thread = case("reddit/nested-replies")
+    items = thread.extract(thread.response())
+    by_url = {item["url"]: item["source_id"] for item in items}
+    tree = {item["source_id"]: by_url.get(item["parent_url"]) for item in items if item["parent_url"]}
+    assert tree == {"t1_n0001": "t3_1hlb0x9", "t1_n0002": "t1_n0001", "t1_n0003": "t1_n0002",
+                    "t1_n0004": "t3_1hlb0x9", "t1_n0005": "t1_n0004"}
+
+
+@pytest.mark.parametrize("parent_id, parent", [
+    ("t1_k0007", f"{R}/dublin/comments/1hlb0x9/cake_order/k0007/"),
+    ("t3_1hlb0x9", f"{R}/dublin/comments/1hlb0x9/cake_order/"),
+    (None, f"{R}/dublin/comments/1hlb0x9/cake_order/"),
+])
+def test_a_comment_found_alone_points_at_its_parent(parent_id, parent):
+    """A comment in a search or user listing comes without its thread: parent_id still says what it answers."""
+    comment = {"id": "k0008", "name": "t1_k0008", "parent_id": parent_id, "body": "Made-up reply.",
+               "link_permalink": f"{R}/dublin/comments/1hlb0x9/cake_order/",
+               "permalink": "/r/dublin/comments/1hlb0x9/cake_order/k0008/", "created_utc": 1762300000}
+    body = {"kind": "Listing", "data": {"after": None, "children": [{"kind": "t1", "data": comment}]}}
+    [item] = reddit.extract(TextResponse(API, body=json.dumps(body).encode(), encoding="utf-8"))
+    assert item["parent_url"] == parent
