@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import schemaorg, urls
+from ..common import evidence, schemaorg, urls
 from . import json_ld, legacy, review_cards
 from ._shared import SITE
 
@@ -22,6 +22,9 @@ from ._shared import SITE
 # reviews when neither markup is there. Pages go -or10-, -or20-, … in the URL; the site lists newest first.
 
 _OFFSET = re.compile(r"-or\d+(?=-)")
+_LIST = re.compile(r"^/(Restaurants|Hotels|Attractions|VacationRentals|Search|RestaurantsNear|HotelsNear|AttractionsNear)"
+                   r"(?:-|$)")
+_PLACE = re.compile(r"_Review-g\d+-d(\d+)")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -40,6 +43,30 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if not items and business is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
     return items + ([business] if business else [])
+
+
+def expected(response) -> str | None:
+    """Review cards or blocks of any layout, JSON-LD Review objects, else the rating summary's count while the
+    page's -orNN- offset is within it."""
+    cards = response.xpath("//*[@data-automation='reviewCard' or @data-test-target='HR_CC_CARD' or @data-reviewid]"
+                           "[not(ancestor::*[@data-automation='reviewCard' or @data-test-target='HR_CC_CARD'"
+                           " or @data-reviewid])]")
+    summary = schemaorg.parse(response).business(SITE, response.url, parents=None)
+    count = (summary or {}).get("review_count") or 0
+    offset = _OFFSET.search(urlsplit(response.url).path)
+    return evidence.first(evidence.counted(cards, "review card"), evidence.schemaorg_reviews(response),
+                          evidence.declared(count) if (int(offset.group(0)[3:]) if offset else 0) < count else None)
+
+
+def wrong_kind(response) -> str | None:
+    """List and search pages (Restaurants-g…, Hotels-g…, Search?q=…) link many places and review none."""
+    listing = _LIST.match(urlsplit(response.url).path)
+    if not listing:
+        return None
+    places = set(_PLACE.findall(" ".join(response.xpath("//a/@href").getall())))
+    what = listing.group(1).lower().removesuffix("near")
+    found = evidence.counted(len(places), "place")
+    return f"a Tripadvisor {what} list{' of ' + found if found else ''}, not one place's reviews"
 
 
 def next_page(response) -> str | None:
