@@ -25,6 +25,7 @@ _OFFSET = re.compile(r"-or\d+(?=-)")
 _LIST = re.compile(r"^/(Restaurants|Hotels|Attractions|VacationRentals|Search|RestaurantsNear|HotelsNear|AttractionsNear)"
                    r"(?:-|$)")
 _PLACE = re.compile(r"_Review-g\d+-d(\d+)")
+_REVIEW_PAGE = re.compile(r"_Review-|ShowUserReviews-|Review-g\d+-d\d+")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -48,25 +49,31 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 def expected(response) -> str | None:
     """Review cards or blocks of any layout, JSON-LD Review objects, else the rating summary's count while the
     page's -orNN- offset is within it."""
-    cards = response.xpath("//*[@data-automation='reviewCard' or @data-test-target='HR_CC_CARD' or @data-reviewid]"
-                           "[not(ancestor::*[@data-automation='reviewCard' or @data-test-target='HR_CC_CARD'"
-                           " or @data-reviewid])]")
     summary = schemaorg.parse(response).business(SITE, response.url, parents=None)
     count = (summary or {}).get("review_count") or 0
     offset = _OFFSET.search(urlsplit(response.url).path)
-    return evidence.first(evidence.counted(cards, "review card"), evidence.schemaorg_reviews(response),
+    return evidence.first(evidence.counted(_cards(response), "review card"), evidence.schemaorg_reviews(response),
                           evidence.declared(count) if (int(offset.group(0)[3:]) if offset else 0) < count else None)
 
 
 def wrong_kind(response) -> str | None:
-    """List and search pages (Restaurants-g…, Hotels-g…, Search?q=…) link many places and review none."""
-    listing = _LIST.match(urlsplit(response.url).path)
-    if not listing:
+    """List and search pages (Restaurants-g…, Hotels-g…, Search?q=…) link many places and review none; a page
+    at no place's URL (a saved file) that links several places and holds no review card is one too."""
+    path = urlsplit(response.url).path
+    listing = _LIST.match(path)
+    if not listing and (_REVIEW_PAGE.search(path) or _cards(response) or evidence.schemaorg_reviews(response)):
         return None
     places = set(_PLACE.findall(" ".join(response.xpath("//a/@href").getall())))
-    what = listing.group(1).lower().removesuffix("near")
-    found = evidence.counted(len(places), "place")
-    return f"a Tripadvisor {what} list{' of ' + found if found else ''}, not one place's reviews"
+    if not listing and len(places) < 2:
+        return None
+    what = listing.group(1).lower().removesuffix("near") + " list" if listing else "list"
+    return f"a Tripadvisor {what} of {evidence.counted(len(places), 'place') or 'no places'}, not one place's reviews"
+
+
+def _cards(response) -> list:
+    """The review cards or blocks of any layout (2019 data-reviewid, 2023 HR_CC_CARD, today's reviewCard)."""
+    card = "@data-automation='reviewCard' or @data-test-target='HR_CC_CARD' or @data-reviewid"
+    return response.xpath(f"//*[{card}][not(ancestor::*[{card}])]")
 
 
 def next_page(response) -> str | None:
