@@ -304,7 +304,9 @@ def cmd_crawl(args) -> int:
         print(f"repscan crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print_crawls(rows)
-    return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
+    from repscan.core.store.crawls import FAILED
+
+    return EXIT_FAILURE if any(r["status"] in FAILED for r in rows) else EXIT_OK
 
 
 def _stderr(message: str) -> None:

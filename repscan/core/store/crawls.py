@@ -5,6 +5,12 @@ from __future__ import annotations
 from repscan.core.secrets import redact, redact_text
 from repscan.core.store.connection import Connection, now
 
+# A crawl's status: running, then ok or empty (read without trouble), or one of the failures: blocked (a captcha,
+# consent or login wall), broken (a page whose layout we no longer read, or of the wrong kind), error (the rest).
+CLEAN = ("ok", "empty")
+FAILED = ("blocked", "broken", "error")
+STATUSES = ("running", *CLEAN, *FAILED)
+
 
 class Crawls(Connection):
     def start_crawl(self, client_id: str, source: str, spider: str, url: str, started_at: str | None = None) -> int:
@@ -38,7 +44,7 @@ class Crawls(Connection):
         """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
         row = self._one("SELECT status FROM crawls WHERE client_id = ? AND source = ? AND url = ? ORDER BY id DESC LIMIT 1",
                         [client_id, source, redact(url)])
-        return row is None or row["status"] in ("ok", "empty")
+        return row is None or row["status"] in CLEAN
 
     def crawls(self, client_id: str | None = None) -> list[dict]:
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
