@@ -81,11 +81,27 @@ def test_a_genuine_zero_is_no_error():
 
 
 def test_a_business_item_alone_does_not_count_as_the_reviews_found():
-    saved = case("googleplay/details-page-unrecognised-review-ids")
-    module_items = get("googleplay").module.extract(saved.response())
+    # Google Play's review ids changed form before (gp:… to UUIDs): ids of a shape the extractor refuses.
+    saved = case("googleplay/details-page-2026-uuid-ids")
+    body = saved.body.decode("utf-8")
+    for n, uuid in enumerate(("3f2b6c1e-8d4a-4e1b-9c7a-1a2b3c4d5e61", "7c9d0e2f-4b5a-4c3d-8e1f-2b3c4d5e6f72",
+                              "b1e2c3d4-5f6a-4b7c-9d8e-3c4d5e6f7a83")):
+        assert body.count(uuid) == 1
+        body = body.replace(uuid, f"rv.{n}")
+    response = saved.response(body=body)
+    module_items = get("googleplay").module.extract(response)
     assert [item["kind"] for item in module_items] == ["business"] and module_items[0]["review_count"]
-    with pytest.raises(LayoutChanged, match="expected 3 rated entries, found none"):
-        saved.extract()
+    with pytest.raises(LayoutChanged) as caught:
+        get("googleplay").extract(response)
+    assert str(caught.value) == f"layout changed: expected 3 rated entries, found none at {saved.url}"
+
+
+def test_review_cards_whose_links_changed_are_still_counted():
+    saved = case("tripadvisor/cards-page-1")
+    body = saved.body.decode("utf-8")
+    assert body.count("ShowUserReviews-") == 3
+    with pytest.raises(LayoutChanged, match="expected 3 review cards, found none"):
+        get("tripadvisor").extract(saved.response(body=body.replace("ShowUserReviews-", "UserReviewPage-")))
 
 
 @pytest.mark.parametrize("name,what", [
