@@ -188,7 +188,7 @@ def report_queries(config, store, client_id: str) -> dict:
         "search_snapshot (now)": lambda: store.search_snapshot(client_id, until),
         "search_snapshot (at the last report)": lambda: store.search_snapshot(client_id, since),
         "search_first_seen": lambda: store.search_first_seen(client_id),
-        "latest_crawls (source health)": lambda: store.latest_crawls(client_id),
+        "source_states (source health)": lambda: store.source_states(client_id),
         "queries.build: the whole report's data": lambda: queries.build(config, client, store, since=since, until=NOW),
         "known_ids (every crawl's start)": lambda: store.known_ids(client_id, "trustpilot"),
         "alert_candidates (every `repscan run`)": lambda: store.alert_candidates(

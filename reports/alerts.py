@@ -27,6 +27,10 @@ class AlertResult:
 
 def next_step(kind: str, source: str | None) -> str:
     where = sites.label(source) if source else "the site"
+    if kind == "source":
+        return (f"Until it is fixed, new reviews on {where} are not seen. Check that the source URL is the business's "
+                "own review page (a list or search page is not); if it is, the site changed its layout: "
+                "update repscan or hand in the page (`repscan extract --save-case`).")
     if kind == "search":
         return ("This complaint is on page one when people search your name. Answer it where it stands if the "
                 "site allows a response, ask the customer to update it once resolved, and strengthen your own "
@@ -48,7 +52,10 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
-    if item["kind"] == "search":
+    if item["kind"] == "source":
+        key, detail = item["key"], f"broken since {item['since']}"
+        source, text, rating, rating_max = item["source"], item["error"], None, None
+    elif item["kind"] == "search":
         key = item["key"]
         detail = f"#{item['rank']} on {sites.label(item['engine'])} for “{item['query']}” ({item['category']})"
         source, text, rating, rating_max = item["engine"], item["snippet"], None, None
@@ -124,6 +131,8 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
 
 
 def headline(alert: dict) -> str:
+    if alert["kind"] == "source":
+        return f"{sites.label(alert['source'])} can no longer be read: the source is broken"
     if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere
         what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
         return f"{what} is on page one of your search results"
@@ -137,8 +146,10 @@ def headline(alert: dict) -> str:
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
     msg = EmailMessage()
     count = len(alerts)
+    complaints = all(a["kind"] != "source" for a in alerts)
     msg["Subject"] = (f"Alert for {client.name}: {headline(alerts[0])}" if count == 1
-                      else f"Alert for {client.name}: {count} new complaints need a reply")
+                      else f"Alert for {client.name}: {count} new complaints need a reply" if complaints
+                      else f"Alert for {client.name}: {count} items need attention")
     msg["From"] = config.agency.sender
     msg["To"] = ", ".join(client.alert_recipients or client.recipients)
     msg["Message-ID"] = make_msgid(domain=config.agency.sender.rsplit("@", 1)[-1])

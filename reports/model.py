@@ -150,7 +150,7 @@ class SourceHealth:
         if self.status == "never":
             return "not crawled yet"
         if self.status == "broken":
-            return f"broken{since}: it used to find items and now finds none (the page layout may have changed)"
+            return f"broken{since}: {self.error or 'it used to find items and now finds none'}"
         if self.status == "blocked":
             return f"blocked{since}: {label(self.site)} {_block_words(self.error)}"
         return f"failing{since}: {self.error or 'the crawl failed'}"

@@ -41,31 +41,26 @@ def review_row(row: dict) -> ReviewRow:
 
 
 def source_health(config: Config, client: Client, store: Store) -> list[SourceHealth]:
-    """Each configured source's and search engine's last crawl; 'broken' when it used to yield and now yields none."""
-    history = store.latest_crawls(client.id)
-    by_source: dict[str, list[dict]] = {}
-    for (site, _url), crawls in history.items():
-        by_source.setdefault(site, []).extend(crawls)
-    watched = [(s.site, s.url, history.get((s.site, s.url), [])) for s in client.sources]
+    """Each configured source's and search engine's state (the store's rule: broken when recorded so, or when a
+    source that found items finds none); an engine stands as its latest crawl over all its queries."""
+    states = store.source_states(client.id)
+    by_engine: dict[str, list] = {}
+    for (site, _url), state in states.items():
+        by_engine.setdefault(site, []).append(state)
+    watched = [(s.site, s.url, states.get((s.site, s.url))) for s in client.sources]
     if client.queries:
         count = len(client.queries)
-        watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}", sorted(by_source.get(engine, []), key=lambda c: -c["id"]))
+        watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}",
+                     max(by_engine.get(engine, []), key=lambda state: state.last["id"], default=None))
                     for engine in config.search.engines]
     out = []
-    for site, url, crawls in watched:
-        if not crawls:
+    for site, url, state in watched:
+        if state is None:
             out.append(SourceHealth(site, url, "never", None, 0, None))
             continue
-        last = crawls[0]
-        status = last["status"]
-        if status == "empty" and any(c["status"] == "ok" and c["items"] for c in crawls[1:]):
-            status = "broken"
-        error = last["error"] or ("used to yield items, now yields none: the page layout may have changed"
-                                  if status == "broken" else None)
-        streak = next((i for i, c in enumerate(crawls) if c["status"] != last["status"]), len(crawls))
-        began = crawls[streak - 1]  # the first crawl of the current run of this status
-        out.append(SourceHealth(site, url, status, parse_iso(last["finished_at"] or last["started_at"]),
-                                last["items"], error, since=parse_iso(began["finished_at"] or began["started_at"])))
+        last, began = state.last, state.since
+        out.append(SourceHealth(site, url, state.status, parse_iso(last["finished_at"] or last["started_at"]),
+                                last["items"], state.error, since=parse_iso(began["finished_at"] or began["started_at"])))
     return out
 
 

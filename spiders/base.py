@@ -27,7 +27,7 @@ from repscan.core.mentions import mentions
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.secrets import redact_text
 from repscan.spiders import pages
-from repscan.spiders.pages import LayoutError, MissingCredentials, blocked
+from repscan.spiders.pages import LayoutChanged, LayoutError, MissingCredentials, NotAReviewPage, blocked
 
 
 @dataclass
@@ -36,6 +36,7 @@ class CrawlHealth:
 
     pages: int = 0
     blocked: str | None = None
+    broken: list[str] = field(default_factory=list)  # pages whose layout we no longer read (LayoutError)
     errors: list[str] = field(default_factory=list)
     chains: int = 0  # start requests, each followed page by page
     chains_done: int = 0  # of those, how many reached their last page
@@ -47,15 +48,18 @@ class CrawlHealth:
         return self.chains > 0 and self.chains_done == self.chains and not self.stopped_early
 
     def status(self, items: int) -> str:
+        """blocked, then broken (a page we no longer read, whatever else came), error, ok or empty."""
         if self.blocked:
             return "blocked"
+        if self.broken:
+            return "broken"
         if self.errors:
             return "error"
         return "ok" if items else "empty"
 
     def error_text(self) -> str | None:
         """What went wrong, for the crawls row and the report: URLs with any credential blanked."""
-        parts = ([f"blocked: {self.blocked}"] if self.blocked else []) + self.errors
+        parts = ([f"blocked: {self.blocked}"] if self.blocked else []) + self.broken + self.errors
         return redact_text("; ".join(parts[:5])) or None
 
 
@@ -197,13 +201,18 @@ class SourceSpider(scrapy.Spider):
                          if self.relevant(item)]
                 following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
-            self.health.errors.append(f"layout changed at {response.url}: {exc}")
+            self.layout_failed(response, exc)
             return
         except Exception as exc:  # noqa: BLE001 (hostile or broken input: the crawl's error, named, never "ok")
             self.health.errors.append(f"could not read {response.url}: {type(exc).__name__}: {str(exc)[:200]}")
             return
         yield from items
         yield from following
+
+    def layout_failed(self, response, exc: LayoutError) -> None:
+        """A page we no longer read, or not the kind we read: the crawl is broken, the reason naming the URL."""
+        named = isinstance(exc, (LayoutChanged, NotAReviewPage))  # their message names the URL
+        self.health.broken.append(str(exc) if named else f"layout not recognised at {response.url}: {exc}")
 
     def relevant(self, item: dict) -> bool:
         """Search and alert sources keep only what names the client (before the incremental-stop check

@@ -28,11 +28,11 @@ class GooglePlaySpider(SourceSpider):
                                headers={"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"})
 
     def details(self, response):
-        self.health.pages += 1
-        if response.status >= 400:
-            self.health.errors.append(f"HTTP {response.status} at {response.url}")
+        if not self.usable(response):
             return
         try:
-            yield from googleplay.extract(response, now=self.now)
+            items = self.page.extract(response, now=self.now)
         except LayoutError as exc:
-            self.health.errors.append(f"layout changed at {response.url}: {exc}")
+            self.layout_failed(response, exc)
+            return
+        yield from items

@@ -8,6 +8,7 @@ A case folder (tests/cases/<site>/<name>/, or any folder `repscan extract --save
                           "next_page" (expected; absent: not checked), "note"}
     expected.jsonl       the expected items, one JSON object per line, every field
     expected-error.json  instead: {"error": "LayoutError", "match": "..."} and/or {"blocked": "<reason>"}
+                         (or the LayoutError it is: "LayoutChanged", "NotAReviewPage")
 
 The command line and the tests build the response the same way (`response_for`), so a case saved
 by `repscan extract` reads back to the items it was saved with.

@@ -179,7 +179,7 @@ def _read_page(path: Path) -> bytes:
 def _extract(args, page, body: bytes) -> int:
     from repscan.app.cases import looks_like_json, response_for, save_case
     from repscan.core.items import iso_utc, parse_iso, utcnow
-    from repscan.spiders.pages import LayoutError, blocked
+    from repscan.spiders.pages import LayoutChanged, LayoutError, NotAReviewPage, blocked
 
     is_json = looks_like_json(body)
     kind = "text" if is_json else "html"
@@ -215,8 +215,10 @@ def _extract(args, page, body: bytes) -> int:
     try:
         items = page.extract(response, now=now, **extra)
     except LayoutError as exc:
-        save(now, error={"error": "LayoutError", "match": str(exc)})
-        print(f"error: {args.file}: page layout not recognised as {args.site}: {exc}", file=sys.stderr)
+        save(now, error={"error": type(exc).__name__, "match": str(exc)})
+        # LayoutChanged and NotAReviewPage say what they are ("layout changed: …", "not a review page: …").
+        said = "" if isinstance(exc, (LayoutChanged, NotAReviewPage)) else f"page layout not recognised as {args.site}: "
+        print(f"error: {args.file}: {said}{exc}", file=sys.stderr)
         return EXIT_FAILURE
     save(now, items=items, next_page=page.next_page(response))
     for item in items:
@@ -302,7 +304,9 @@ def cmd_crawl(args) -> int:
         print(f"repscan crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print_crawls(rows)
-    return EXIT_FAILURE if any(r["status"] in ("error", "blocked") for r in rows) else EXIT_OK
+    from repscan.core.store.crawls import FAILED
+
+    return EXIT_FAILURE if any(r["status"] in FAILED for r in rows) else EXIT_OK
 
 
 def _stderr(message: str) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from repscan.core.config import Config
 from repscan.core.items import stamp
 from repscan.core.store import Store
+from repscan.core.store.crawls import FAILED
 
 BATCH = 200  # lines per transaction, as REPSCAN_BATCH_SIZE for a local crawl
 TAGS = ("client_id", "job")
@@ -67,7 +68,7 @@ class Ingested:
 
     @property
     def failed(self) -> bool:
-        return self.status in ("error", "blocked")
+        return self.status in FAILED
 
     def line(self) -> str:
         if self.skipped:

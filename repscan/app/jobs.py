@@ -15,6 +15,7 @@ from repscan.core.config import Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.schedule import due
 from repscan.core.store import Store
+from repscan.core.store.crawls import FAILED
 
 
 class Busy(Exception):
@@ -90,7 +91,7 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
             rows = []
             outcomes += [Outcome(d.client_id, "crawl", "failed", f"{type(exc).__name__}: {exc}") for d in due_crawls]
         for row in rows:
-            bad = row["status"] in ("error", "blocked")
+            bad = row["status"] in FAILED
             outcomes.append(Outcome(row["client_id"], f"crawl {row['source']}", "failed" if bad else "ok",
                                     f"{row['status']}, {row['items']} items, {row['new_items']} new"
                                     + (f": {row['error']}" if row["error"] else "")))

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from contextlib import contextmanager
 from typing import Protocol
 
 from repscan.core import sites
 from repscan.core.sites import UnknownSite
 
-__all__ = ["SITES", "LayoutError", "MissingCredentials", "Page", "UnknownSite", "credential", "get"]
+__all__ = ["CONTENT_KINDS", "SITES", "LayoutChanged", "LayoutError", "MissingCredentials", "NotAReviewPage", "Page",
+           "UnknownSite", "credential", "get"]
 
 # Every site of the core's table has a page module (or package) here, named by its key ("google-maps" ->
 # google_maps/); common/ holds the helpers they share and is no site.
 SITES = tuple(sites.keys())
+# The kinds of item a page is read for; a business summary alone is not what a page's reviews were.
+CONTENT_KINDS = ("review", "post", "search_result")
 
 
 class LayoutError(Exception):
     """The page lacks every structure its extractor knows (a changed or foreign layout)."""
+
+
+class LayoutChanged(LayoutError):
+    """The page shows or declares reviews (its `expected` evidence) and the extractor found none."""
+
+
+class NotAReviewPage(LayoutError):
+    """A page of the site, but not of a kind its extractor reads (a list of businesses, a search)."""
 
 
 class MissingCredentials(Exception):
@@ -41,6 +53,14 @@ class Page(Protocol):
     def next_page(self, response) -> str | None:
         """The next page's URL (newest first), or None on the last page."""
 
+    def expected(self, response) -> str | None:
+        """The page's own evidence that it shows reviews, posts or results ("a review count of 128", "12 review
+        cards"), read apart from the extractor's parsing; None when the page declares none."""
+
+    def wrong_kind(self, response) -> str | None:
+        """What the page is when it is not a kind this module reads ("a Tripadvisor list of 30 restaurants")
+        (optional: None, every page of the site is read)."""
+
     def start_url(self, url: str) -> str:
         """Page one for the source URL of the config (optional: the URL itself)."""
 
@@ -62,6 +82,10 @@ class _Defaults:
     def start_url(url: str) -> str:
         return url
 
+    @staticmethod
+    def wrong_kind(response) -> str | None:
+        return None
+
 
 class _PageModule:
     """A page module seen through the contract: its own functions first, then the defaults."""
@@ -72,9 +96,24 @@ class _PageModule:
             self.start_urls = lambda url: [self.start_url(url)]
 
     def extract(self, response, **context) -> list[dict]:
-        """The module's extract, with what only a foreign or hostile body causes turned into LayoutError."""
+        """The module's items. NotAReviewPage for a page of another kind; LayoutChanged when the page gives
+        evidence of reviews (`expected`) and none came out; what only a foreign or hostile body causes, LayoutError."""
+        with self._readable(response):
+            foreign = self.wrong_kind(response)
+            if foreign:
+                raise NotAReviewPage(f"not a review page: {response.url} is {foreign}")
+            items = self.module.extract(response, **context)
+            if not any(item.get("kind") in CONTENT_KINDS for item in items):
+                evidence = self.module.expected(response)
+                if evidence:
+                    raise LayoutChanged(f"layout changed: expected {evidence}, found none at {response.url}")
+        return items
+
+    @contextmanager
+    def _readable(self, response):
+        """Errors only a foreign or hostile body causes, as LayoutError naming the URL."""
         try:
-            return self.module.extract(response, **context)
+            yield
         except RecursionError:
             raise LayoutError(f"{self.module.SITE}: {response.url} is nested too deeply to read") from None
         except ValueError as exc:

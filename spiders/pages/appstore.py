@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 SITE = "appstore"
 MAX_PAGE = 10  # Apple serves pages 1-10 of the feed and nothing beyond
@@ -58,6 +58,14 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if name:
         items.append(make("business", source=SITE, url=business_url, name=name))
     return items
+
+
+def expected(response) -> str | None:
+    """The feed's entries other than the app's own (the one carrying im:name)."""
+    feed = jsondata.dig(jsondata.json_or_none(response), "feed")
+    entries = values.as_list(feed.get("entry")) if isinstance(feed, dict) else []
+    return evidence.counted([e for e in entries if isinstance(e, dict) and "im:name" not in e], "feed entry",
+                            "feed entries")
 
 
 def next_page(response) -> str | None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError
-from .common import cards, dates, jsondata, urls, values
+from .common import cards, dates, evidence, jsondata, urls, values
 
 SITE = "bbb"
 SECTIONS = ("customer-reviews", "complaints")
@@ -63,6 +63,15 @@ def next_page(response) -> str | None:
             return urls.with_params(response.url, page=str(page + 1)) if page < total else None
     href = response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').get()
     return response.urljoin(href) if href and response.urljoin(href) != response.url else None
+
+
+def expected(response) -> str | None:
+    """The embedded state's review and complaint lists, else the page's schema.org Review objects."""
+    state = _state(response)
+    lists = [jsondata.dig(state, "businessProfile", section, "items") for section in ("customerReviews", "complaints")]
+    listed = [entry for found in lists if isinstance(found, list) for entry in found]
+    return evidence.first(evidence.counted(listed, "embedded review or complaint", "embedded reviews and complaints"),
+                          evidence.schemaorg_reviews(response))
 
 
 def start_url(url: str) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import LayoutError
-from .common import serp, urls
+from .common import evidence, serp, urls
 
 SITE = "bing"
 KIND = "search"
@@ -44,6 +44,12 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
         rows.append((_target(response, link), serp.text(result.css("cite")[:1]), serp.text(link), snippet))
     first = urls.int_param(response.url, "first") or 1
     return serp.results(SITE, serp.query_of(response, query), first - 1, rows)
+
+
+def expected(response) -> str | None:
+    """The li.b_algo blocks of the result list, outside ads and answer blocks."""
+    return evidence.counted([block for block in response.css("#b_results li.b_algo") if not serp.inside(block, _EXCLUDED)],
+                            "result block")
 
 
 def next_page(response) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import LayoutError, credential
-from .common import serp, urls
+from .common import evidence, serp, urls
 
 SITE = "brave"
 KIND = "search"
@@ -50,6 +50,11 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
     offset = urls.int_param(response.url, "offset") or 0
     count = urls.int_param(response.url, "count") or COUNT
     return serp.results(SITE, query, offset * count, rows)
+
+
+def expected(response) -> str | None:
+    """The entries of web.results."""
+    return evidence.listed(response, "web", "results", noun="web result")
 
 
 def next_page(response) -> str | None:

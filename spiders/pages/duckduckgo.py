@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from . import LayoutError
-from .common import serp, urls
+from .common import evidence, serp, urls
 
 SITE = "duckduckgo"
 KIND = "search"
@@ -56,6 +56,12 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
         raise LayoutError(f"duckduckgo: {response.url} has neither html-layout results (div.result) "
                           "nor lite-layout results (a.result-link) nor a no-results notice")
     return serp.results(SITE, query, _offset(response.url), rows)
+
+
+def expected(response) -> str | None:
+    """The result rows of either layout (div.result, a.result-link), ads and sponsored rows left out."""
+    return evidence.counted([row for row in response.css("div.result, a.result-link") if not serp.inside(row, _AD_ROWS)],
+                            "result row")
 
 
 def next_page(response) -> str | None:

@@ -12,7 +12,7 @@ from parsel import Selector
 from repscan.core.items import iso_utc, make, utcnow
 
 from . import LayoutError
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 SITE = "facebook"
 MOBILE = "m.facebook.com"
@@ -42,6 +42,15 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if found or _is_more_payload(response) or any(doc.css("#see_more_cards_id") for doc in documents):
         return found
     raise LayoutError(f"facebook: {response.url} has no posts (article[data-ft]) and is no post page")
+
+
+def expected(response) -> str | None:
+    """The <article> elements of the page, its "more" payload and its hidden blocks; on a post's page, its comments."""
+    documents = _documents(response)
+    return evidence.first(evidence.counted([article for doc in documents for article in doc.css("article")],
+                                           "post article"),
+                          evidence.counted([el for doc in documents for el in doc.css('[data-sigil~="comment"]')],
+                                           "comment block"))
 
 
 def next_page(response) -> str | None:

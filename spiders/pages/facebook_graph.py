@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError, credential
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 SITE = "facebook-graph"
 GRAPH = "https://graph.facebook.com"
@@ -45,6 +45,11 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         elif values.text(entry.get("id")):
             items.extend(_post(entry))
     return items
+
+
+def expected(response) -> str | None:
+    """The entries of the response's `data` list (feed posts or ratings)."""
+    return evidence.listed(response, "data", noun="Graph API entry", plural="Graph API entries")
 
 
 def next_page(response) -> str | None:

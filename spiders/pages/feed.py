@@ -15,7 +15,7 @@ import lxml.html
 from repscan.core.items import iso_utc, make
 
 from . import LayoutError
-from .common import dates, values
+from .common import dates, evidence, values
 
 SITE = "feed"
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi)$", re.IGNORECASE)
@@ -65,6 +65,13 @@ def next_page(response) -> str | None:
         return None
     return response.urljoin(target) if target and response.urljoin(target) != response.url else None
 
+
+
+def expected(response) -> str | None:
+    """The feed's <item> and <entry> elements, counted by name alone."""
+    root = _root(response.body)
+    found = root.xpath("//*[local-name()='item' or local-name()='entry']") if root is not None else []
+    return evidence.counted(found, "feed entry", "feed entries")
 
 
 def post(entry: Entry) -> dict:

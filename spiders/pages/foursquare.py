@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import iso_utc, make
 
 from . import LayoutError, credential
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 SITE = "foursquare"
 API = "https://api.foursquare.com"  # v2 and v3
@@ -60,6 +60,12 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
                 iso_utc(created) if isinstance(created, (int, float)) and not isinstance(created, bool) else None),
         ))
     return items
+
+
+def expected(response) -> str | None:
+    """The tips the body lists: a bare list (v3), response.tips.items or a response.tips list (v2)."""
+    return evidence.first(*(evidence.listed(response, *path, noun="tip")
+                            for path in ((), ("response", "tips", "items"), ("response", "tips"))))
 
 
 def next_page(response) -> str | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import LayoutError
-from .common import serp, urls
+from .common import evidence, serp, urls
 
 SITE = "google"
 KIND = "search"
@@ -66,6 +66,14 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
         rows.append((url, displayed, serp.text(heading[:1] if heading else link), snippet))
     start = urls.int_param(response.url, "start") or 0
     return serp.results(SITE, serp.query_of(response, query), start, rows)
+
+
+def expected(response) -> str | None:
+    """The result blocks (div.g, div.MjjYud, div.Gx5Zad) that hold a heading, outside ads and answer blocks."""
+    named = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+                        for name in ("g", "MjjYud", "Gx5Zad"))
+    blocks = response.xpath(f"//div[{named}][.//h3][not(ancestor::div[{named}])]")
+    return evidence.counted([block for block in blocks if not serp.inside(block, _EXCLUDED)], "result block")
 
 
 def next_page(response) -> str | None:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError, credential
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 # GET https://mybusiness.googleapis.com/v4/accounts/{account}/locations/{location}/reviews with an
 # OAuth access token (scope business.manage) that the client granted us, in REPSCAN_GOOGLE_BUSINESS_TOKEN.
@@ -28,6 +28,11 @@ _TRANSLATED_AFTER = re.compile(r"\n\s*\(Translated by Google\).*\Z", re.DOTALL)
 
 def request_headers(environ) -> dict:
     return {"Authorization": f"Bearer {credential(environ, TOKEN_VARIABLE)}", "Accept": "application/json"}
+
+
+def expected(response) -> str | None:
+    """The entries of the response's `reviews` list."""
+    return evidence.listed(response, "reviews", noun="API review")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:

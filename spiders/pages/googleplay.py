@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import iso_utc, make
 
 from . import LayoutError
-from .common import schemaorg, urls, values
+from .common import evidence, schemaorg, urls, values
 
 SITE = "googleplay"
 PLAY = "https://play.google.com"
@@ -55,6 +55,23 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             review_count=values.count(rating.get("ratingCount") or rating.get("reviewCount")),
         ))
     return items
+
+
+def expected(response) -> str | None:
+    """Entries shaped like reviews by their stars (1-5) and [seconds, nanos] time alone, whatever their ids."""
+    def rated(node) -> bool:
+        return (isinstance(node, list) and len(node) > 5 and isinstance(node[0], str) and type(node[2]) is int
+                and 1 <= node[2] <= 5 and isinstance(node[5], list) and len(node[5]) == 2
+                and all(type(part) is int for part in node[5]))
+
+    roots = _batch_payloads(response) if _is_batch(response) else _callback_blocks(response.text)
+    found, stack = 0, list(roots)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            found += rated(node)
+            stack.extend(node)
+    return evidence.counted(found, "rated entry", "rated entries")
 
 
 def next_page(response) -> str | None:

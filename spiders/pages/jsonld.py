@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import LayoutError
-from .common import schemaorg, urls
+from .common import evidence, schemaorg, urls
 
 SITE = "jsonld"
 
@@ -41,6 +41,11 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
                     known[key] = value
     business = data.business(SITE, business_url)
     return list(reviews.values()) + ([business] if business else [])
+
+
+def expected(response) -> str | None:
+    """The Review objects of the page's markup, by type alone (an aggregate count without them declares none here)."""
+    return evidence.schemaorg_reviews(response)
 
 
 def next_page(response) -> str | None:

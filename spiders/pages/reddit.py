@@ -11,7 +11,7 @@ import lxml.html
 from repscan.core.items import iso_utc, make
 
 from . import LayoutError, MissingCredentials, feed
-from .common import jsondata, urls, values
+from .common import evidence, jsondata, urls, values
 
 SITE = "reddit"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -37,6 +37,16 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             _walk(listing, items)
         return items
     return [_from_entry(entry) for entry in feed.parse(response).entries]
+
+
+def expected(response) -> str | None:
+    """The children of the body's Listings (JSON), else the feed's entries."""
+    if not jsondata.looks_like_json(response):
+        return feed.expected(response)
+    data = jsondata.json_or_none(response)
+    children = [child for node in values.as_list(data) if isinstance(node, dict)
+                for child in values.as_list(jsondata.dig(node, "data", "children"))]
+    return evidence.counted(children, "listing entry", "listing entries")
 
 
 def next_page(response) -> str | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import LayoutError
-from .common import serp, urls
+from .common import evidence, jsondata, serp, urls
 
 SITE = "searxng"
 KIND = "search"
@@ -48,6 +48,14 @@ def extract(response, *, now: datetime | None = None, query: str | None = None) 
         if isinstance(result, dict) and result.get("category") in (None, "", "general")
     ]
     return serp.results(SITE, query, (_page(response.url) - 1) * PAGE_SIZE, rows)
+
+
+def expected(response) -> str | None:
+    """The entries of results[] in the general category (or none)."""
+    listed = jsondata.dig(jsondata.json_or_none(response), "results")
+    return evidence.counted([result for result in listed if isinstance(result, dict)
+                             and result.get("category") in (None, "", "general")] if isinstance(listed, list) else 0,
+                            "general result")
 
 
 def next_page(response) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from .common import cards, dates, urls, values
+from .common import cards, dates, evidence, urls, values
 
 SITE = "sitejabber"
 
@@ -25,6 +25,12 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 def next_page(response) -> str | None:
     return urls.next_url(response, f"{urls.REL_NEXT}, a.pagination__next::attr(href)")
 
+
+
+def expected(response) -> str | None:
+    """The page's review cards (div.review), else its schema.org Review objects."""
+    return evidence.first(evidence.counted(response.css("div.review"), "review card"),
+                          evidence.schemaorg_reviews(response))
 
 
 def _card(card, business_url: str) -> dict | None:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 from repscan.core.items import make
 
 from . import LayoutError
-from .common import dates, jsondata, schemaorg, urls, values
+from .common import dates, evidence, jsondata, schemaorg, urls, values
 
 SITE = "trustpilot"
 
@@ -45,6 +45,28 @@ def next_page(response) -> str | None:
     missing = {k: v for k, v in parse_qsl(urlsplit(response.url).query, keep_blank_values=True)
                if k != "page" and k not in dict(parse_qsl(urlsplit(target).query))}
     return urls.with_params(target, **missing) if missing else target
+
+
+def expected(response) -> str | None:
+    """The review cards on the page, the embedded review list, else the filtered count while the page is within it."""
+    props = _page_props(response) or {}
+    pagination = (props.get("filters") or {}).get("pagination") or {}
+    current, pages = values.count(pagination.get("currentPage")) or 1, values.count(pagination.get("totalPages"))
+    return evidence.first(
+        evidence.counted(response.css("article[data-service-review-card-paper]"), "review card"),
+        evidence.counted(props.get("reviews") if isinstance(props.get("reviews"), list) else 0, "embedded review"),
+        evidence.declared(pagination.get("totalCount")) if pages and current <= pages else None,
+    )
+
+
+def wrong_kind(response) -> str | None:
+    """Category and search pages list businesses, not a business's reviews."""
+    path = urlsplit(response.url).path
+    if not path.startswith(("/categories", "/search")):
+        return None
+    listed = {urlsplit(href).path.rstrip("/") for href in response.css('a[href*="/review/"]::attr(href)').getall()}
+    what = "category page" if path.startswith("/categories") else "search page"
+    return f"a Trustpilot {what} listing {evidence.counted(len(listed), 'business', 'businesses') or 'businesses'}"
 
 
 def start_url(url: str) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError, credential
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 SITE = "twitter"
 MENTIONS = True  # a search or alert source: keep only items that name the client
@@ -58,6 +58,13 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             comments_count=values.count(metrics.get("reply_count")),
         ))
     return items
+
+
+def expected(response) -> str | None:
+    """The entries of the response's `data` list, else the count its `meta` reports."""
+    return evidence.first(evidence.listed(response, "data", noun="tweet"),
+                          evidence.declared(jsondata.dig(jsondata.json_or_none(response), "meta", "result_count"),
+                                            "result count"))
 
 
 def next_page(response) -> str | None:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from repscan.core.items import make
 
-from .common import cards, dates, urls, values
+from .common import cards, dates, evidence, urls, values
 
 SITE = "yellowpages"
 _STARS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -29,6 +29,13 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
 def next_page(response) -> str | None:
     return urls.next_url(response, f"{urls.REL_NEXT}, .pagination a.next::attr(href)")
 
+
+
+def expected(response) -> str | None:
+    """The review container's entries, else the page's schema.org Review objects."""
+    return evidence.first(evidence.counted(response.css("#reviews-container article, #reviews-container .review,"
+                                                        " section.reviews article"), "review card"),
+                          evidence.schemaorg_reviews(response))
 
 
 def _card(article, business_url: str) -> dict | None:

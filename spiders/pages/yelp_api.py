@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from repscan.core.items import make
 
 from . import LayoutError, credential
-from .common import dates, jsondata, urls, values
+from .common import dates, evidence, jsondata, urls, values
 
 # GET https://api.yelp.com/v3/businesses/{id or alias}/reviews with REPSCAN_YELP_API_KEY as Bearer.
 # Yelp serves at most three reviews per business, each cut to about 160 characters, without owner
@@ -23,6 +23,11 @@ YELP_TIME_ZONE = "America/Los_Angeles"
 
 def request_headers(environ) -> dict:
     return {"Authorization": f"Bearer {credential(environ, KEY_VARIABLE)}", "Accept": "application/json"}
+
+
+def expected(response) -> str | None:
+    """The entries of the response's `reviews` list."""
+    return evidence.listed(response, "reviews", noun="API review")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:

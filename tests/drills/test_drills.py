@@ -90,7 +90,7 @@ def test_every_kind_of_misbehaviour_then_a_clean_crawl_recovers_every_review_onc
         assert status["truncated"][0] == "ok"
         assert status["walled"][0] == "blocked" and "Cloudflare" in status["walled"][1]
         assert status["redirected"][0] == "blocked" and "login wall" in status["redirected"][1]
-        assert status["redesigned"][0] == "error" and "layout" in status["redesigned"][1]
+        assert status["redesigned"][0] == "broken" and "layout not recognised" in status["redesigned"][1]
 
         second = run_cli("--config", str(config), "crawl", "--quiet", timeout=300)  # the site behaves again
         assert second.returncode == 0, second.stdout + second.stderr[-2000:]

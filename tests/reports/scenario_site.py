@@ -1,5 +1,5 @@
 """A client's web for the report scenarios: Trustpilot, a Reddit search feed, a DuckDuckGo page and, when asked,
-a review page behind a captcha, served by LocalSite and crawled through the real pipeline (`repscan crawl/send`)."""
+a review page behind a captcha or one whose layout changed, served by LocalSite and crawled through the real pipeline (`repscan crawl/send`)."""
 
 from __future__ import annotations
 
@@ -33,13 +33,15 @@ def review(rid: str, stars: int, hours: float, now: datetime, reply_after: float
 
 
 class ClientWeb:
-    """The pages; `reviews`, `rating`, `blocked` and `mentions` may change between crawls."""
+    """The pages; `reviews`, `rating`, `blocked`, `broken` and `mentions` may change between crawls."""
+
+    HOTEL = "/Hotel_Review-g9999001-d5555555-Reviews-Harbour_Lane_Hotel-Fernbridge_Wessex.html"
 
     def __init__(self, reviews: list[Review], *, rating: float = 3.5, mentions: bool = True, search: bool = True,
-                 blocked: bool = False):
+                 blocked: bool = False, broken: bool = False):
         self.business = Business(slug="harbourlanebakery.example", name="Harbour Lane Bakery", rating=rating,
                                  reviews=reviews, per_page=20)
-        self.mentions, self.search, self.blocked = mentions, search, blocked
+        self.mentions, self.search, self.blocked, self.broken = mentions, search, blocked, broken
         self.now = utcnow()
         self.local = LocalSite(self.route)
 
@@ -54,6 +56,8 @@ class ClientWeb:
             return Reply(body=duckduckgo_page(QUERY, SEARCH[QUERY]))
         if path == "/yelp-like" and self.blocked:
             return Reply(403, case("jsonld/datadome-captcha").body)
+        if path == self.HOTEL and self.broken:
+            return Reply(body=case("tripadvisor/count-without-known-cards").body)
         return None
 
     @property
@@ -66,6 +70,8 @@ class ClientWeb:
             sources.append({"site": "reddit", "url": f"{self.url}/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"})
         if self.blocked:
             sources.append({"site": "jsonld", "url": f"{self.url}/yelp-like"})
+        if self.broken:
+            sources.append({"site": "tripadvisor", "url": f"{self.url}{self.HOTEL}"})
         return configfile.write_config(
             folder / "repscan.toml", agency={"name": "Test Agency", "sender": "reports@agency.example"},
             storage={"database": "repscan.db", "reports_dir": "out"},
@@ -114,7 +120,7 @@ def crawl_and_send(folder: Path, web: ClientWeb) -> Delivered:
     """`repscan crawl`, then `repscan send` to aiosmtpd on 127.0.0.1: the report as delivered."""
     config = web.config(folder)
     crawled = run_cli("--config", str(config), "crawl", "--quiet")
-    assert crawled.returncode in (0, 1), crawled.stderr[-2000:]  # 1: a source was blocked, as asked
+    assert crawled.returncode in (0, 1), crawled.stderr[-2000:]  # 1: a source was blocked or broken, as asked
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -146,11 +146,11 @@ def test_timeout_is_an_error_naming_the_url(tmp_path, site):
     assert "timed out" in crawls[-1]["error"] and site.tp_path(1).split("?")[0] in crawls[-1]["error"]
 
 
-def test_changed_layout_is_an_error_not_zero_reviews(tmp_path, site):
+def test_changed_layout_is_broken_not_zero_reviews(tmp_path, site):
     site.server.fail(site.tp_path(1), Reply(200, "<html><body><div class='new-design'>Reviews</div></body></html>"))
     result, crawls, reviews = crawl(tmp_path, site)
-    assert crawls[-1]["status"] == "error"
-    assert "layout" in crawls[-1]["error"]
+    assert crawls[-1]["status"] == "broken" and result.returncode == 1
+    assert f"layout not recognised at {site.url}{site.tp_path(1)}" in crawls[-1]["error"]
 
 
 @pytest.mark.parametrize("source", ["trustpilot", "jsonld"])

@@ -155,6 +155,7 @@ def run_demo(folder: Path) -> int:
     from repscan.core import config as config_mod
     from repscan.app.demo.server import LocalSite
     from repscan.core.store import Store
+    from repscan.core.store.crawls import FAILED
     from repscan.reports.deliver import send_reports
     from repscan.reports.scoreboard import headline_figures
     from repscan.spiders.run import jobs_for, run
@@ -200,7 +201,7 @@ def run_demo(folder: Path) -> int:
         print(f"demo:   {figure.label}: {figure.value}")
     print(f"demo: report {result.pdf}")
     print(f"demo: email  {emails[-1] if emails else '(none sent: ' + result.detail + ')'}")
-    failed = result.failed or any(r["status"] in ("error", "blocked") for r in rows)
+    failed = result.failed or any(r["status"] in FAILED for r in rows)
     if result.failed:
         print(f"demo: sending failed: {result.detail}", file=sys.stderr)
     return 1 if failed else 0

@@ -1,9 +1,10 @@
-"""The alerts table: what needs an alert (negatives and page-one complaints), each item once, and its delivery."""
+"""The alerts table: what needs an alert (negatives, page-one complaints, broken sources), each once, and its delivery."""
 
 from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.search import normalize_url
+from repscan.core.store.crawls import client_states
 from repscan.core.store.search_results import SearchResults
 
 # Each crawl's history cut-off: when the first crawl of its source URL ended, whatever its status (a first
@@ -28,8 +29,8 @@ _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
 
 class Alerts(SearchResults):
     def alert_candidates(self, client_id: str, recent_since: str, *, threshold: float, slack_hours: float = 48) -> list[dict]:
-        """Negative reviews and posts (rules.negative at the client's current threshold), and
-        complaints on page one, that have no alert yet.
+        """Negative reviews and posts (rules.negative at the client's current threshold), complaints on page one,
+        and broken sources, that have no alert yet.
 
         The first crawl of each source URL imports its history, and history never alerts: an item
         older than that crawl's end (less `slack_hours`, for sites that date by day) alerts only when
@@ -48,8 +49,15 @@ class Alerts(SearchResults):
         best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
         for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
             best.setdefault(normalize_url(row["url"]), row)
-        return out + [{**row, "kind": "search", "key": key} for key, row in best.items()
-                      if not self._alerted(client_id, "search", key)]
+        out += [{**row, "kind": "search", "key": key} for key, row in best.items()
+                if not self._alerted(client_id, "search", key)]
+        # A broken source is one item per broken run: alerted when it breaks, again only once it has recovered.
+        for (source, url), state in client_states(self._db, client_id).items():
+            key = f"{source} {url} after crawl {state.recovered_at}"
+            if state.status == "broken" and not self._alerted(client_id, "source", key):
+                out.append({"kind": "source", "key": key, "source": source, "url": url, "error": state.error,
+                            "since": state.since["finished_at"]})
+        return out
 
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",

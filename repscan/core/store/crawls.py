@@ -2,8 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from repscan.core.secrets import redact, redact_text
 from repscan.core.store.connection import Connection, now
+
+# A crawl's status: running, then ok or empty (read without trouble), or one of the failures: blocked (a captcha,
+# consent or login wall), broken (a page whose layout we no longer read, or of the wrong kind), error (the rest).
+CLEAN = ("ok", "empty")
+FAILED = ("blocked", "broken", "error")
+STATUSES = ("running", *CLEAN, *FAILED)
+FELL_SILENT = "used to yield items, now yields none: the page layout may have changed"
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """Where one source URL stands, judged over all its finished crawls."""
+
+    last: dict         # the latest crawl
+    status: str        # its status; "broken" too for an empty crawl after one that found items (FELL_SILENT)
+    error: str | None
+    since: dict        # the first crawl of the current run of that status
+    recovered_at: int  # id of the last clean crawl before it (0: none): a broken run's identity, alerted once
+
+
+def source_states(rows) -> dict[tuple[str, str], SourceState]:
+    """Each (source, url)'s state from its crawls, oldest first. A crawl recorded broken is broken, and so is an
+    empty one once the source has found items (a silent zero); only a clean crawl (ok, or empty before it ever
+    found any) ends a broken run, so a source broken, then blocked, then broken again is one run."""
+    out: dict[tuple[str, str], SourceState] = {}
+    found: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row["source"], row["url"])
+        status = "broken" if row["status"] == "empty" and key in found else row["status"]
+        error = row["error"] or (FELL_SILENT if status == "broken" else None)
+        before = out.get(key)
+        since = before.since if before is not None and before.status == status else row
+        recovered_at = before.recovered_at if before is not None else 0
+        if before is not None and before.status in CLEAN:
+            recovered_at = before.last["id"]
+        out[key] = SourceState(row, status, error, since, recovered_at)
+        if row["status"] == "ok" and row["items"]:
+            found.add(key)
+    return out
+
+
+def client_states(db, client_id: str) -> dict[tuple[str, str], SourceState]:
+    """source_states() of a client's finished crawls in the database `db`."""
+    return source_states(db.query("SELECT * FROM crawls WHERE client_id = ? AND status != 'running' ORDER BY id",
+                                  [client_id]))
 
 
 class Crawls(Connection):
@@ -38,19 +85,12 @@ class Crawls(Connection):
         """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
         row = self._one("SELECT status FROM crawls WHERE client_id = ? AND source = ? AND url = ? ORDER BY id DESC LIMIT 1",
                         [client_id, source, redact(url)])
-        return row is None or row["status"] in ("ok", "empty")
+        return row is None or row["status"] in CLEAN
 
     def crawls(self, client_id: str | None = None) -> list[dict]:
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return self.query(f"SELECT * FROM crawls {where} ORDER BY id", params)
 
-    def latest_crawls(self, client_id: str) -> dict[tuple[str, str], list[dict]]:
-        """The last crawls per (source, url), newest first, for health checks."""
-        rows = self._db.query("SELECT * FROM crawls WHERE client_id = ? AND status != 'running' ORDER BY id DESC",
-                              [client_id])
-        out: dict[tuple[str, str], list[dict]] = {}
-        for row in rows:
-            history = out.setdefault((row["source"], row["url"]), [])
-            if len(history) < 10:
-                history.append(row)
-        return out
+    def source_states(self, client_id: str) -> dict[tuple[str, str], SourceState]:
+        """Every source URL's state (see source_states), for the report's health table and the alerts."""
+        return client_states(self._db, client_id)

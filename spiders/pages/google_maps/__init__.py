@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import jsondata, urls
+from ..common import evidence, jsondata, urls
 from . import listentitiesreviews, listugcposts, place_page, places_api, places_api_new
 from ._shared import NEWEST, PREFIX, SITE, lists
 from .listentitiesreviews import LEGACY_ENDPOINT
@@ -51,6 +51,31 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         items.append(make("business", source=SITE, url=business_url, name=place["name"],
                           rating=place["rating"], review_count=place["count"]))
     return items
+
+
+def expected(response) -> str | None:
+    """An endpoint answer's review list ([2]), the Places API's reviews, else a page's distinct review links."""
+    kind, data = _decode(response)
+    if kind == "places":
+        return evidence.counted(jsondata.dig(data, "result", "reviews") or data.get("reviews") or [], "Places API review")
+    if kind == "endpoint":
+        listed = jsondata.dig(data, 0, 2)
+        return evidence.counted(listed if isinstance(listed, list) else 0, "endpoint review entry",
+                                "endpoint review entries")
+    links = {value for value in jsondata.walk(data) if isinstance(value, str) and "/maps/reviews/data=" in value}
+    return evidence.counted(links, "review link")
+
+
+def wrong_kind(response) -> str | None:
+    """A search (on the map or through the Places API) lists places, not one place's reviews."""
+    if "/maps/search/" in urlsplit(response.url).path:
+        return "a Google Maps search list, not a place"
+    data = jsondata.json_or_none(response) if jsondata.looks_like_json(response) else None
+    listed = next((data[key] for key in ("results", "places") if isinstance(data, dict)
+                   and isinstance(data.get(key), list) and "result" not in data), None)
+    if listed is not None:
+        return f"a Places API search listing {evidence.counted(listed, 'place') or 'no places'}, not a place's details"
+    return None
 
 
 def next_page(response) -> str | None:

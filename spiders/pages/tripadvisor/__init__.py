@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import schemaorg, urls
+from ..common import evidence, schemaorg, urls
 from . import json_ld, legacy, review_cards
 from ._shared import SITE
 
@@ -22,6 +22,10 @@ from ._shared import SITE
 # reviews when neither markup is there. Pages go -or10-, -or20-, … in the URL; the site lists newest first.
 
 _OFFSET = re.compile(r"-or\d+(?=-)")
+_LIST = re.compile(r"^/(Restaurants|Hotels|Attractions|VacationRentals|Search|RestaurantsNear|HotelsNear|AttractionsNear)"
+                   r"(?:-|$)")
+_PLACE = re.compile(r"_Review-g\d+-d(\d+)")
+_REVIEW_PAGE = re.compile(r"_Review-|ShowUserReviews-|Review-g\d+-d\d+")
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -40,6 +44,36 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if not items and business is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
     return items + ([business] if business else [])
+
+
+def expected(response) -> str | None:
+    """Review cards or blocks of any layout, JSON-LD Review objects, else the rating summary's count while the
+    page's -orNN- offset is within it."""
+    summary = schemaorg.parse(response).business(SITE, response.url, parents=None)
+    count = (summary or {}).get("review_count") or 0
+    offset = _OFFSET.search(urlsplit(response.url).path)
+    return evidence.first(evidence.counted(_cards(response), "review card"), evidence.schemaorg_reviews(response),
+                          evidence.declared(count) if (int(offset.group(0)[3:]) if offset else 0) < count else None)
+
+
+def wrong_kind(response) -> str | None:
+    """List and search pages (Restaurants-g…, Hotels-g…, Search?q=…) link many places and review none; a page
+    at no place's URL (a saved file) that links several places and holds no review card is one too."""
+    path = urlsplit(response.url).path
+    listing = _LIST.match(path)
+    if not listing and (_REVIEW_PAGE.search(path) or _cards(response) or evidence.schemaorg_reviews(response)):
+        return None
+    places = set(_PLACE.findall(" ".join(response.xpath("//a/@href").getall())))
+    if not listing and len(places) < 2:
+        return None
+    what = listing.group(1).lower().removesuffix("near") + " list" if listing else "list"
+    return f"a Tripadvisor {what} of {evidence.counted(len(places), 'place') or 'no places'}, not one place's reviews"
+
+
+def _cards(response) -> list:
+    """The review cards or blocks of any layout (2019 data-reviewid, 2023 HR_CC_CARD, today's reviewCard)."""
+    card = "@data-automation='reviewCard' or @data-test-target='HR_CC_CARD' or @data-reviewid"
+    return response.xpath(f"//*[{card}][not(ancestor::*[{card}])]")
 
 
 def next_page(response) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import dates, schemaorg, urls, values
+from ..common import dates, evidence, schemaorg, urls, values
 from . import apollo, legacy_markup, markup, review_feed
 from ._shared import BIZ, canonical
 
@@ -79,6 +79,28 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if summary is not None:
         items.append(summary)
     return items
+
+
+def expected(response) -> str | None:
+    """The embedded feed's total, the legacy review blocks, else the business's review count while the page's
+    start offset is within it."""
+    total = values.count((review_feed.pagination(response) or {}).get("totalResults"))
+    summary = _summary(response) if _page_alias(response) else None
+    count = (summary or {}).get("review_count") or 0
+    start = values.count(urls.param(response.url, "start")) or 0
+    return evidence.first(
+        evidence.declared(total) if total and start < total else None,
+        evidence.counted(response.xpath("//*[@data-review-id][not(ancestor::*[@data-review-id])]"), "review block"),
+        evidence.declared(count) if start < count else None,
+    )
+
+
+def wrong_kind(response) -> str | None:
+    """Yelp's search results list businesses, not a business's reviews."""
+    if urlsplit(response.url).path.rstrip("/") != "/search":
+        return None
+    listed = {BIZ.search(href).group(1) for href in response.xpath("//a/@href").getall() if BIZ.search(href)}
+    return f"a Yelp search page listing {evidence.counted(len(listed), 'business', 'businesses') or 'businesses'}"
 
 
 def next_page(response) -> str | None:

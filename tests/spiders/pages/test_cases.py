@@ -13,9 +13,10 @@ import pytest
 
 from helpers import CASES
 from repscan.app.cases import find_cases
-from repscan.spiders.pages import SITES, LayoutError, blocked, get
+from repscan.spiders.pages import SITES, LayoutChanged, LayoutError, NotAReviewPage, blocked, get
 
 ALL = find_cases(CASES)
+ERRORS = {cls.__name__: cls for cls in (LayoutError, LayoutChanged, NotAReviewPage)}
 
 
 def differences(name: str, items: list[dict], expected: list[dict]) -> list[str]:
@@ -45,8 +46,7 @@ def test_case(case):
     response = case.response()
     assert blocked.detect(response) == error.get("blocked")
     if "error" in error:
-        assert error["error"] == "LayoutError"
-        with pytest.raises(LayoutError, match=re.escape(error["match"])):
+        with pytest.raises(ERRORS[error["error"]], match=re.escape(error["match"])):
             case.extract(response)
     elif not error:
         problems = differences(case.name, case.extract(response), case.expected)

@@ -1,0 +1,84 @@
+"""A broken source alerts once: when it breaks, not on every crawl while it stays broken, and again only after it
+has recovered and broken anew (real SQLite, a real SMTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from helpers import write_config
+from repscan.app.demo import smtp_server
+from repscan.core.config import load
+from repscan.core.items import stamp
+from repscan.core.store import Store
+from repscan.reports import alerts, mail
+
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin, outside any quiet hours
+URL = "https://www.tripadvisor.com/Hotel_Review-g9999001-d5555555-Reviews-Harbour_Lane_Hotel-Fernbridge_Wessex.html"
+CHANGED = f"layout changed: expected a review count of 128, found none at {URL}"
+
+
+@pytest.fixture
+def env(tmp_path):
+    with smtp_server(tmp_path / "inbox") as smtp:
+        cfg = load(write_config(tmp_path, [("tripadvisor", URL)]))
+        store = Store(cfg.database)
+        yield cfg, store, mail.SmtpSettings("127.0.0.1", smtp.port, "plain"), tmp_path / "inbox"
+        store.close()
+
+
+def crawled(store: Store, status: str, hours: float, items: int = 0, error: str | None = None) -> None:
+    at = stamp(NOW + timedelta(hours=hours))
+    crawl = store.start_crawl("acme", "tripadvisor", "TripadvisorSpider", URL, started_at=at)
+    store.finish_crawl(crawl, status=status, items=items, new_items=0, requests=1, pages=1, full=False, error=error,
+                       finished_at=at)
+
+
+def source_alerts(cfg, store: Store, hours: float) -> int:
+    """Collect at that hour; how many source alerts were added."""
+    before = len([a for a in store.alerts("acme") if a["kind"] == "source"])
+    alerts.collect(cfg, store, NOW + timedelta(hours=hours))
+    return len([a for a in store.alerts("acme") if a["kind"] == "source"]) - before
+
+
+def test_a_broken_source_alerts_once_per_broken_run(env):
+    cfg, store, smtp, inbox = env
+    crawled(store, "ok", 0, items=10)
+    assert source_alerts(cfg, store, 0) == 0
+    crawled(store, "broken", 1, error=CHANGED)
+    assert source_alerts(cfg, store, 1) == 1
+    [result] = alerts.deliver(cfg, store, NOW + timedelta(hours=1), smtp)
+    assert result.sent == 1 and result.error is None
+    [path] = sorted(inbox.glob("*.eml"))
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Alert for Acme Plumbing: Tripadvisor can no longer be read: the source is broken"
+    body = message.get_body(("plain",)).get_content()
+    assert CHANGED in body and "a list or search page is not" in body
+    # Broken again, then blocked, then broken: the same run, no second alert.
+    crawled(store, "broken", 2, error=CHANGED)
+    assert source_alerts(cfg, store, 2) == 0
+    crawled(store, "blocked", 3, error="blocked: DataDome at " + URL)
+    crawled(store, "broken", 4, error=CHANGED)
+    assert source_alerts(cfg, store, 4) == 0
+    assert alerts.deliver(cfg, store, NOW + timedelta(hours=4), smtp) == []
+    # Recovered, then broken anew: alerted again.
+    crawled(store, "ok", 5, items=10)
+    assert source_alerts(cfg, store, 5) == 0
+    crawled(store, "broken", 6, error=CHANGED)
+    assert source_alerts(cfg, store, 6) == 1
+
+
+def test_a_source_that_fell_silent_is_broken_and_alerts_once(env):
+    cfg, store, smtp, inbox = env
+    crawled(store, "empty", 0)  # nothing yet, and it never found anything: a genuine zero
+    assert source_alerts(cfg, store, 0) == 0
+    crawled(store, "ok", 1, items=6)
+    crawled(store, "empty", 2)  # it used to find items and finds none
+    assert source_alerts(cfg, store, 2) == 1
+    crawled(store, "empty", 3)
+    assert source_alerts(cfg, store, 3) == 0
+    [alert] = [a for a in store.alerts("acme") if a["kind"] == "source"]
+    assert "the page layout may have changed" in alert["text"]
