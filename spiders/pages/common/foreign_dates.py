@@ -23,7 +23,7 @@ def parse(text: str, now: datetime, day_first: bool, language: str | None) -> tu
 
     Relative texts are computed again by dates.back from the amount and unit dateparser read, so they
     truncate as the fast path's do; a day (with or without its year) is the date alone; a bare month is its
-    first day and approximate; a year alone, a day alone or a date in the future is no date.
+    first day and approximate; a year alone, a day alone or a relative text pointing ahead is no date.
     """
     text = " ".join(text.split())
     if len(text) > _LONGEST:
@@ -54,7 +54,7 @@ def _read(text: str, now: datetime, parsers: tuple[DateDataParser, DateDataParse
     if found.tzinfo is not None and "time" not in parts:
         return None  # a word it took for a time zone ("Mart" is Marquesas Time): another language reads it right
     found = found.replace(tzinfo=timezone.utc) if found.tzinfo is None else found.astimezone(timezone.utc)
-    if found > now or "month" not in parts:
+    if "month" not in parts:
         return None
     if "day" not in parts:
         return (found.replace(day=1).strftime("%Y-%m-%d"), True) if "year" in parts else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -83,7 +84,7 @@ def test_a_day_without_its_year_is_the_latest_such_day_not_after_now():
     assert dates.parse("Feb 29", now=NOW) == ("2020-02-29", False)
 
 
-@pytest.mark.parametrize("text", ["nonsense", "5 stars", "Hotel 2019", "room 12", "za 2 dni", "2099年1月1日",
+@pytest.mark.parametrize("text", ["nonsense", "5 stars", "Hotel 2019", "room 12", "za 2 dni",
                                   "Date of stay: none", "x" * 200])
 def test_what_is_no_date_stays_none(text):
     assert dates.parse(text, now=NOW) == (None, False)
@@ -125,3 +126,26 @@ print("dateparser" in sys.modules)
         ("2019-06-17", False), ("2023-06-01", True),
     ])
     assert out[1] == "False"
+
+
+# Yelp reads its cards' dates with the same helper, so a localized Yelp page has dates too.
+
+YELP = "http://127.0.0.1:8765/biz/copperleaf-plumbing-portland?sort_by=date_desc"
+
+
+@pytest.mark.parametrize("lang, printed, expected", [
+    ("fr-FR", "14 mars 2024", "2024-03-14"),        # yelp.fr: the fast path
+    ("pl-PL", "14 marca 2024", "2024-03-14"),       # yelp.pl: dateparser
+    ("sv-SE", "14 mars 2024", "2024-03-14"),
+    ("tr-TR", "14 Mart 2024", "2024-03-14"),
+])
+def test_a_localized_yelp_card_has_its_date(respond, lang, printed, expected):
+    from helpers import case
+    from repscan.spiders.pages import yelp
+
+    body = case("yelp/biz-page-1-of-3").body.decode()
+    body = re.sub(r"<script[^>]*(?:data-hypernova-key|data-apollo-state).*?</script>", "", body, flags=re.S)
+    assert ">3/14/2024<" in body
+    body = body.replace('lang="en-US"', f'lang="{lang}"').replace(">3/14/2024<", f">{printed}<")
+    first = yelp.extract(respond(body, YELP), now=datetime(2024, 6, 1, tzinfo=timezone.utc))[0]
+    assert (first["published_at"], first["published_precision"]) == (expected, "day")
