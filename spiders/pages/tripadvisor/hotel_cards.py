@@ -32,7 +32,7 @@ def _record(response, card, now, language) -> dict | None:
     link = card.xpath(".//a[contains(@href, 'ShowUserReviews')]")
     review_id = card.xpath(".//@data-reviewid").get()
     if not review_id and link:
-        match = REVIEW_LINK.search(link.attrib.get("href", ""))
+        match = REVIEW_LINK.search(link[0].root.get("href", ""))
         review_id = match.group(1) if match else None
     if not review_id:
         return None
@@ -57,7 +57,7 @@ def _record(response, card, now, language) -> dict | None:
         reply_at, reply_approx = _responded(header, after, now, language)
     return {
         "source_id": review_id,
-        "url": response.urljoin(link.attrib["href"]) if link else response.url,
+        "url": response.urljoin(link[0].root.get("href")) if link else response.url,
         "author": clean(" ".join(author_link.itertext())) if author_link is not None else None,
         "rating": next((found for found in map(bubbles, own) if found is not None), None),
         "title": title,

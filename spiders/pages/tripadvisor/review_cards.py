@@ -19,7 +19,7 @@ def records(response, now) -> list[dict]:
     records = []
     for card in response.xpath("//*[@data-automation='reviewCard']"):
         link = card.xpath(".//a[contains(@href, 'ShowUserReviews')]")
-        match = REVIEW_LINK.search(link.attrib.get("href", "")) if link else None
+        match = REVIEW_LINK.search(link[0].root.get("href", "")) if link else None
         if not match:
             continue
         leaves = _leaf_texts(card.root)
@@ -53,7 +53,7 @@ def records(response, now) -> list[dict]:
                        for found in [bubbles(el)] if found is not None), None)
         records.append({
             "source_id": match.group(1),
-            "url": response.urljoin(link.attrib["href"]),
+            "url": response.urljoin(link[0].root.get("href")),
             "author": author,
             "rating": rating,
             "title": title,
