@@ -110,6 +110,7 @@ def _text_after(order, start, unless=None):
     """The first text after `start` (and outside it), widened to its inline parents: the whole text of a
     <span>part</span><span>rest</span> body."""
     inside = set(start.iter()) if start is not None else set()
+    within = set(order)
     begun = start is None
     for el in order:
         if not begun:
@@ -118,7 +119,7 @@ def _text_after(order, start, unless=None):
         if el in inside or el.tag in _SKIP or el.xpath("ancestor::svg or ancestor::button"):
             continue
         if (el.text or "").strip() and not (unless and unless.match(el.text.strip())):
-            while el.getparent() is not None and el.getparent().tag in _INLINE and el.getparent() in order:
+            while el.getparent() is not None and el.getparent().tag in _INLINE and el.getparent() in within:
                 el = el.getparent()
             return el
     return None

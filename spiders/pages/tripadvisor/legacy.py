@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from ..common import dates, values
-from ._shared import clean
+from ._shared import bubbles, clean
 
 # A ui_bubble_rating bubble_NN class, span.ratingDate[title], the title in .noQuotes, the text in
 # .partial_entry, and the owner's answer in .mgrRspnInline.
-
-_BUBBLE_CLASS = re.compile(r"\bbubble_(\d{1,2})\b")
 
 
 def records(response, now) -> list[dict]:
@@ -54,13 +52,8 @@ def records(response, now) -> list[dict]:
 
 
 def _bubble_class(block, skip) -> int | float | None:
-    for el in block.css(".ui_bubble_rating"):
-        if el.root in skip:
-            continue
-        match = _BUBBLE_CLASS.search(el.root.get("class", ""))
-        if match:
-            return values.number(int(match.group(1)) / 10)
-    return None
+    return next((found for el in block.css(".ui_bubble_rating") if el.root not in skip
+                 for found in [bubbles(el.root)] if found is not None), None)
 
 
 def _entry_text(nodes) -> str | None:
