@@ -45,8 +45,7 @@ def _record(response, card, now, language) -> dict | None:
     title_el = next((el for el in own if el.get("data-test-target") == "review-title"), None)
     title = clean(" ".join(title_el.itertext())) if title_el is not None else \
         clean(link.xpath("normalize-space()").get() if link else None)
-    start = title_el if title_el is not None else next((el for el in own if el.tag == "a" and el in _links(link)), None)
-    body = _text_after(own, start)
+    body = _text_after(own, title_el if title_el is not None else link[0].root if link else None)
     if body is not None and DATE_OF_STAY.match(values.element_text(body)):
         body = None
     reply_text, reply_at, reply_approx = None, None, False
@@ -137,7 +136,3 @@ def _own_text(el) -> str:
     """The element's own text: its text and its children's tails, not their text."""
     parts = [el.text or ""] + [child.tail or "" for child in el]
     return " ".join("".join(parts).split())
-
-
-def _links(selection) -> set:
-    return {item.root for item in selection} if selection else set()
