@@ -198,5 +198,5 @@ def test_real_2023_hotel_page(respond):
                    for r in reviews)
     assert business["name"] and (business["url"], business["rating"], business["review_count"]) == \
         (REAL_2023_URL, 4.5, 1484)
-    assert re.fullmatch(r"https://www\.tripadvisor\.com/Hotel_Review-g297612-d1490155-Reviews-or10-\w+\.html",
+    assert re.fullmatch(r"https://www\.tripadvisor\.com/Hotel_Review-g297612-d1490155-Reviews-or10-[\w-]+\.html",
                         tripadvisor.next_page(response))
