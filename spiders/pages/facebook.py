@@ -135,7 +135,7 @@ def _scripts(response) -> list[str]:
 
 def _article(article, response, now) -> dict | None:
     try:
-        ft = json.loads(article.attrib.get("data-ft") or "{}")
+        ft = json.loads(article.root.get("data-ft") or "{}")
     except ValueError:
         ft = {}
     post_id = (values.text(ft.get("top_level_post_id")) or values.text(ft.get("mf_story_key"))

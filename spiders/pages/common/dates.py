@@ -11,28 +11,39 @@ from repscan.core.items import DATE_ONLY, iso_utc, utcnow
 
 from .values import text_of
 
-__all__ = ["absolute", "from_epoch", "local_to_utc", "parse", "relative", "snowflake_time", "social_time",
-           "us_date", "when"]
+__all__ = ["absolute", "back", "fallback", "from_epoch", "local_to_utc", "parse", "relative", "snowflake_time",
+           "social_time", "us_date", "when"]
 
 
-def parse(text: str | None, *, now: datetime | None = None, day_first: bool = False) -> tuple[str | None, bool]:
+def parse(text: str | None, *, now: datetime | None = None, day_first: bool = False,
+          language: str | None = None) -> tuple[str | None, bool]:
     """(ISO UTC time, approximate) from any date text a review site prints, else (None, False).
 
-    A calendar day without a time ("Mar 5, 2024") is the date alone, "2024-03-05" (day precision).
-    Relative texts are resolved against `now` (default: the current time) and are approximate;
-    so is a bare month ("July 2018"). `day_first` reads 05/01/2019 as 5 January (numeric dates
-    with "/" are month first by default, as on US sites; "5.1.2019" is always day first).
+    A calendar day without a time ("Mar 5, 2024", "Jun 1" of the last twelve months) is the date
+    alone, "2024-03-05" (day precision). Relative texts are resolved against `now` (default: the
+    current time) and are approximate; so is a bare month ("July 2018"). `day_first` reads
+    05/01/2019 as 5 January (numeric dates with "/" are month first by default, as on US sites;
+    "5.1.2019" is always day first). What the fast path here cannot read (Polish, Russian,
+    Japanese, ...) goes to dateparser, trying the page's `language` first when it is known.
     """
     if not text or not text.strip():
         return None, False
     ago = relative(text, now)
     if ago is not None:
         return iso_utc(ago), True
-    found = _absolute(text, day_first)
+    found = _absolute(text, day_first) or _yearless(text, _clock(now))
     if found is None:
-        return None, False
+        return fallback(text, now=now, day_first=day_first, language=language)
     day, approx, timed = found
     return (iso_utc(day) if timed else day.strftime("%Y-%m-%d")), approx
+
+
+def fallback(text: str, *, now: datetime | None = None, day_first: bool = False,
+             language: str | None = None) -> tuple[str | None, bool]:
+    """parse() for what the fast path cannot read: dateparser, with the same precision rules."""
+    from . import foreign_dates  # dateparser loads slowly: only pages that need it pay for it
+
+    return foreign_dates.parse(text, _clock(now).replace(microsecond=0), day_first, language)
 
 
 def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:
@@ -139,10 +150,7 @@ def relative(text: str | None, now: datetime | None = None) -> datetime | None:
     """
     if not text:
         return None
-    now = now or utcnow()
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    now = now.astimezone(timezone.utc)
+    now = _clock(now)
     plain = _fold(text)
     for pattern in _RELATIVE:
         match = pattern.search(plain)
@@ -152,10 +160,10 @@ def relative(text: str | None, now: datetime | None = None) -> datetime | None:
         if unit is None:
             continue
         amount = 1 if match.group(1) in _ONE else int(match.group(1))
-        return _back(now, amount, unit)
+        return back(now, amount, unit)
     for days, words in _DAYS_AGO.items():
         if any(re.search(rf"(?<![a-z]){re.escape(_fold(word))}(?![a-z])", plain) for word in words):
-            return _back(now, days, "day")
+            return back(now, days, "day")
     return None
 
 
@@ -169,7 +177,16 @@ def _unit(word: str) -> str | None:
     return None
 
 
-def _back(now: datetime, amount: int, unit: str) -> datetime:
+def _clock(now: datetime | None) -> datetime:
+    """`now` in UTC (naive means UTC), the current time by default."""
+    now = now or utcnow()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(timezone.utc)
+
+
+def back(now: datetime, amount: int, unit: str) -> datetime:
+    """`amount` units (second ... year) before `now`, truncated to that unit (days and larger to the day)."""
     if unit == "second":
         return now.replace(microsecond=0) - timedelta(seconds=amount)
     if unit == "minute":
@@ -214,6 +231,9 @@ _NUMERIC = re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})\b")
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH_WORD}\s+(?:de\s+)?(\d{{4}})\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(?:de\s+)?(\d{{4}})\b")
+# A day and month without a year ("Jun 1", "15 juin", "3. Mai"): no year, no other number after it.
+_MONTH_DAY_ONLY = re.compile(rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,:]?\s*\d)")
+_DAY_MONTH_ONLY = re.compile(rf"\b(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH_WORD}(?![a-z])(?![.,]?\s*(?:de\s+)?\d)")
 
 
 def _absolute(text: str, day_first: bool) -> tuple[datetime, bool, bool] | None:
@@ -245,6 +265,22 @@ def _absolute(text: str, day_first: bool) -> tuple[datetime, bool, bool] | None:
         found = month and _date(match.group(2), month, 1)
         if found:
             return found, True, False
+    return None
+
+
+def _yearless(text: str, now: datetime) -> tuple[datetime, bool, bool] | None:
+    """A day and month without a year, as the latest such day not after `now` (day precision)."""
+    plain = _fold(text)
+    for pattern, order in ((_MONTH_DAY_ONLY, "md"), (_DAY_MONTH_ONLY, "dm")):
+        for match in pattern.finditer(plain):
+            groups = dict(zip(order, match.groups()))
+            month = _MONTH.get(groups["m"])
+            if not month:
+                continue
+            for year in range(now.year, now.year - 8, -1):  # 29 February comes back within eight years
+                found = _date(year, month, groups["d"])
+                if found and found <= now:
+                    return found, False, False
     return None
 
 

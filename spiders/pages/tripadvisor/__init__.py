@@ -1,7 +1,8 @@
 """Tripadvisor review pages (hotels, restaurants, attractions) with management responses, one module per layout.
 
 legacy        data-reviewid blocks (to about 2020)
-review_cards  current reviewCard cards, read by structure
+hotel_cards   hotel HR_CC_CARD cards (2020–2024) with management responses
+review_cards  reviewCard cards (attractions, restaurants; 2022 on), read by structure
 json_ld       reviews only in the page's JSON-LD
 """
 
@@ -15,10 +16,11 @@ from repscan.core.items import make
 
 from .. import LayoutError
 from ..common import evidence, schemaorg, urls
-from . import json_ld, legacy, review_cards
+from . import hotel_cards, json_ld, legacy, review_cards
 from ._shared import SITE
 
-# The legacy markup first, then the current cards; the page's JSON-LD gives the rating summary, and
+# The hotel cards first (they hold data-reviewid blocks the legacy reader would take for whole reviews), the
+# legacy markup, then the current cards; the page's JSON-LD gives the rating summary, and
 # reviews when neither markup is there. Pages go -or10-, -or20-, … in the URL; the site lists newest first.
 
 _OFFSET = re.compile(r"-or\d+(?=-)")
@@ -36,7 +38,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """
     business_url = first_page(urls.page_url(response.url))
     data = schemaorg.parse(response)
-    records = legacy.records(response, now) or review_cards.records(response, now)
+    records = hotel_cards.records(response, now) or legacy.records(response, now) or review_cards.records(response, now)
     items = [make("review", source=SITE, business_url=business_url, **record) for record in records]
     if not records:
         items = json_ld.reviews(response, data, business_url)

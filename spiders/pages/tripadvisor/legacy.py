@@ -5,25 +5,23 @@ from __future__ import annotations
 import re
 
 from ..common import dates, values
-from ._shared import clean
+from ._shared import bubbles, clean
 
 # A ui_bubble_rating bubble_NN class, span.ratingDate[title], the title in .noQuotes, the text in
 # .partial_entry, and the owner's answer in .mgrRspnInline.
-
-_BUBBLE_CLASS = re.compile(r"\bbubble_(\d{1,2})\b")
 
 
 def records(response, now) -> list[dict]:
     records = []
     for block in response.xpath("//*[@data-reviewid][not(ancestor::*[@data-reviewid])]"):
-        review_id = block.attrib.get("data-reviewid")
+        review_id = block.root.get("data-reviewid")
         answer = block.css(".mgrRspnInline")
         skip = set(answer[0].root.iter()) if answer else set()
         rating = _bubble_class(block, skip)
         if not review_id or rating is None and not block.css(".partial_entry"):
             continue
         date_node = block.css(".ratingDate")
-        date_text = date_node.attrib.get("title") if date_node else None
+        date_text = date_node[0].root.get("title") if date_node else None
         shown = date_node.xpath("normalize-space()").get() if date_node else None
         published, approx = dates.parse(date_text or shown, now=now)
         link = block.xpath(".//a[contains(@href, 'ShowUserReviews')]/@href").get()
@@ -32,7 +30,7 @@ def records(response, now) -> list[dict]:
             reply_text = _entry_text(answer[0].css(".partial_entry"))
             when = answer[0].css(".responseDate")
             if when:
-                reply_at, reply_approx = dates.parse(when.attrib.get("title") or when.xpath("normalize-space()").get(),
+                reply_at, reply_approx = dates.parse(when[0].root.get("title") or when.xpath("normalize-space()").get(),
                                                      now=now)
         records.append({
             "source_id": review_id,
@@ -54,13 +52,8 @@ def records(response, now) -> list[dict]:
 
 
 def _bubble_class(block, skip) -> int | float | None:
-    for el in block.css(".ui_bubble_rating"):
-        if el.root in skip:
-            continue
-        match = _BUBBLE_CLASS.search(el.attrib.get("class", ""))
-        if match:
-            return values.number(int(match.group(1)) / 10)
-    return None
+    return next((found for el in block.css(".ui_bubble_rating") if el.root not in skip
+                 for found in [bubbles(el.root)] if found is not None), None)
 
 
 def _entry_text(nodes) -> str | None:

@@ -5,23 +5,21 @@ from __future__ import annotations
 import re
 
 from ..common import dates, values
-from ._shared import REVIEW_LINK, clean
+from ._shared import REVIEW_LINK, RESPONDED, RESPONSE_FROM, WRITTEN, WROTE, bubbles, clean, page_language
 
 # The "N of 5 bubbles" label, the /ShowUserReviews-…-rNNN- link (id and title), the /Profile/ link
 # (author), "Written <date>", the text between the title and that date, and the block that starts
-# with "Response from".
+# with "Response from" (each in the languages of _shared).
 
-_BUBBLES = re.compile(r"(\d(?:[.,]\d)?) of 5 bubbles", re.IGNORECASE)
-_WRITTEN = re.compile(r"^(?:Written|Reviewed)\s+(.+)$|^.*\bwrote a review\s+(.+)$", re.IGNORECASE)
-_RESPONDED = re.compile(r"^Responded\s+(.+)$", re.IGNORECASE)
-_RESPONSE_FROM = re.compile(r"^Response from\b|responded to this review", re.IGNORECASE)
+_WRITTEN = re.compile(rf"{WRITTEN.pattern}|^.*{WROTE.pattern}\s+(.+)$", re.IGNORECASE)
 
 
 def records(response, now) -> list[dict]:
+    language = page_language(response)
     records = []
     for card in response.xpath("//*[@data-automation='reviewCard']"):
         link = card.xpath(".//a[contains(@href, 'ShowUserReviews')]")
-        match = REVIEW_LINK.search(link.attrib.get("href", "")) if link else None
+        match = REVIEW_LINK.search(link[0].root.get("href", "")) if link else None
         if not match:
             continue
         leaves = _leaf_texts(card.root)
@@ -33,7 +31,8 @@ def records(response, now) -> list[dict]:
         review_leaves = [(el, text) for el, text in leaves if el not in in_answer]
         marks = [i for i, (el, text) in enumerate(review_leaves) if _WRITTEN.match(text)]
         written = _WRITTEN.match(review_leaves[marks[0]][1]) if marks else None
-        published, approx = dates.parse((written.group(1) or written.group(2)) if written else None, now=now)
+        published, approx = dates.parse((written.group(1) or written.group(2)) if written else None, now=now,
+                                        language=language)
         titled = [i for i, (el, _) in enumerate(review_leaves) if _in_link(el) and "ShowUserReviews" in _link_of(el)]
         # The text sits between the title and "Written …"; the site's disclaimer follows the date.
         lo = titled[0] + 1 if titled else 0
@@ -42,22 +41,19 @@ def records(response, now) -> list[dict]:
         reply_text, (reply_at, reply_approx) = None, (None, False)
         if answer is not None:
             reply_leaves = [(el, text) for el, text in leaves if el in in_answer]
-            dated = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONDED.match(text)]
-            headed = [i for i, (_, text) in enumerate(reply_leaves) if _RESPONSE_FROM.search(text)]
+            dated = [i for i, (_, text) in enumerate(reply_leaves) if RESPONDED.match(text)]
+            headed = [i for i, (_, text) in enumerate(reply_leaves) if RESPONSE_FROM.search(text)]
             if dated:
-                reply_at, reply_approx = dates.parse(_RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now)
+                reply_at, reply_approx = dates.parse(RESPONDED.match(reply_leaves[dated[0]][1]).group(1), now=now,
+                                                     language=language)
             after = max(dated[:1] + headed[:1], default=-1) + 1
             if after < len(reply_leaves):
                 reply_text = values.element_text(reply_leaves[after][0])
-        rating = None
-        for label in card.xpath(".//@aria-label | .//title/text()").getall():
-            found = _BUBBLES.search(label)
-            if found:
-                rating = values.number(found.group(1))
-                break
+        rating = next((found for el in card.root.iter() if isinstance(el.tag, str) and el not in in_answer
+                       for found in [bubbles(el)] if found is not None), None)
         records.append({
             "source_id": match.group(1),
-            "url": response.urljoin(link.attrib["href"]),
+            "url": response.urljoin(link[0].root.get("href")),
             "author": author,
             "rating": rating,
             "title": title,
@@ -89,7 +85,7 @@ def _leaf_texts(root) -> list:
 
 def _answer_root(card, leaves):
     """The highest element above "Response from …" that holds none of the review's own parts."""
-    header = next((el for el, text in leaves if _RESPONSE_FROM.search(text)), None)
+    header = next((el for el, text in leaves if RESPONSE_FROM.search(text)), None)
     if header is None:
         return None
     node = header

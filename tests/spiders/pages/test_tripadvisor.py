@@ -102,3 +102,101 @@ def test_real_page_with_a_management_response_added(respond):
     first = tripadvisor.extract(respond(body, REAL_URL))[0]
     assert (first["reply_text"], first["reply_at"]) == ("Thank you for visiting!", "2018-07-26")
     assert first["text"].startswith("Kranj is really nice.")
+
+
+# Hotel cards (HR_CC_CARD, 2020–2024): our own pages in tests/cases/tripadvisor/hotel-cards-2023-*, edited here.
+
+HOTEL_EN = case("tripadvisor/hotel-cards-2023-en")
+SEAVIEW = HOTEL_EN.meta["url"]
+JUNE_2023 = datetime(2023, 6, 19, 4, 39, tzinfo=timezone.utc)
+
+
+def test_hotel_cards_do_not_depend_on_hashed_classes(respond):
+    body = re.sub(r'class="(?!ui_bubble_rating)[^"]*"', 'class="q"', HOTEL_EN.body.decode())
+    assert tripadvisor.extract(respond(body, SEAVIEW), now=JUNE_2023) == HOTEL_EN.expected
+
+
+def test_hotel_card_ratings_from_svg_bubbles(respond):
+    # Later hotel cards draw the bubbles as an svg titled "N.N of 5 bubbles" instead of the bubble_NN class.
+    body = re.sub(r'<span class="ui_bubble_rating bubble_(\d)(\d)"></span>',
+                  lambda m: f'<svg viewBox="0 0 128 24"><title>{m.group(1)}.{m.group(2)} of 5 bubbles</title></svg>',
+                  HOTEL_EN.body.decode())
+    assert "ui_bubble_rating" not in body
+    items = tripadvisor.extract(respond(body, SEAVIEW), now=JUNE_2023)
+    assert [item["rating"] for item in items[:-1]] == [item["rating"] for item in HOTEL_EN.expected[:-1]]
+
+
+@pytest.mark.parametrize("lang, wrote, response_from, responded, expected", [
+    ("fr-FR", "a écrit un avis (10 juin)", "Réponse de", "Répondu le 12 juin 2023", ("2023-06-10", "2023-06-12")),
+    ("es-ES", "escribió una opinión (jun. de 2023)", "Respuesta de", "Respondido el 12 de junio de 2023",
+     ("2023-06-01", "2023-06-12")),
+    ("it-IT", "ha scritto una recensione (10 giugno)", "Risposta di", "Risposta inviata il 12 giugno 2023",
+     ("2023-06-10", "2023-06-12")),
+    ("pl-PL", "napisał(a) opinię 10 czerwca", "Response from", "Responded 12 czerwca 2023", ("2023-06-10", "2023-06-12")),
+    ("ru-RU", "написал(а) отзыв 2 дня назад", "Response from", "Responded 12 июня 2023 г.",
+     ("2023-06-17T00:00:00Z", "2023-06-12")),
+])
+def test_hotel_cards_in_other_languages(respond, lang, wrote, response_from, responded, expected):
+    """The second card (its response has no ISO date attribute) as the site's other languages print it."""
+    body = HOTEL_EN.body.decode().replace('lang="en-US"', f'lang="{lang}"')
+    body = body.replace("wrote a review Jun 10", wrote).replace("Response from", response_from)
+    body = body.replace("Responded <!-- -->Jun 12", responded)
+    second = tripadvisor.extract(respond(body, SEAVIEW), now=JUNE_2023)[1]
+    assert (second["published_at"], second["reply_at"]) == expected
+    assert second["reply_text"] == HOTEL_EN.expected[1]["reply_text"]
+    assert second["text"] == HOTEL_EN.expected[1]["text"]
+
+
+def test_a_hotel_card_without_a_response_date_keeps_its_response(respond):
+    body = HOTEL_EN.body.decode().replace("Responded <!-- -->Jun 12", "")
+    second = tripadvisor.extract(respond(body, SEAVIEW), now=JUNE_2023)[1]
+    assert (second["reply_text"], second["reply_at"]) == (HOTEL_EN.expected[1]["reply_text"], None)
+
+
+def test_attraction_cards_in_french(respond):
+    """The reviewCard layout of attractions and restaurants on tripadvisor.fr: "Écrit le", "Réponse de", "bulles"."""
+    cards = case("tripadvisor/cards-page-1")
+    body = cards.body.decode().replace('lang="en-US"', 'lang="fr-FR"')
+    body = body.replace("Written November 12, 2023", "Écrit le 12 novembre 2023").replace("Response from", "Réponse de")
+    body = re.sub(r"(\d)\.0 of 5 bubbles", r"\1,0 sur 5 bulles", body)
+    body = re.sub(r"Responded (\w+) (\d+), (\d{4})", lambda m: f"Répondu le {m.group(2)} {FRENCH[m.group(1)]} {m.group(3)}",
+                  body)
+    assert "of 5 bubbles" not in body and "Responded" not in body
+    assert tripadvisor.extract(respond(body, TOUR), now=NOW) == cards.expected
+
+
+FRENCH = {"January": "janvier", "February": "février", "March": "mars", "April": "avril", "May": "mai", "June": "juin",
+          "July": "juillet", "August": "août", "September": "septembre", "October": "octobre", "November": "novembre",
+          "December": "décembre", "Nov": "nov.", "Oct": "oct.", "Dec": "déc."}
+
+
+# The real saved 2023 hotel page (19 June 2023, HR_CC_CARD cards, 8 management responses).
+
+REAL_2023 = "hotel-review-lords-plaza-surat-owner-responses-2023.html"
+REAL_2023_URL = "https://www.tripadvisor.com/Hotel_Review-g297612-d1490155-Reviews-A_Hotel-A_Town.html"
+SAVED_2023 = datetime(2023, 6, 19, 4, 39, tzinfo=timezone.utc)
+
+
+def test_real_2023_hotel_page(respond):
+    body = real_page("tripadvisor", REAL_2023)
+    response = respond(body, REAL_2023_URL)
+    items = tripadvisor.extract(response, now=SAVED_2023)
+    reviews, business = items[:-1], items[-1]
+    page = body.decode("utf-8")
+    cards = page.count('data-test-target="HR_CC_CARD"')
+    shown_responses = len(re.findall(r'title="\d{4}-\d{2}-\d{2}">Responded ', page))
+    assert (cards, shown_responses) == (10, 8)
+    assert len(reviews) == cards and len({r["source_id"] for r in reviews}) == cards
+    assert all(r["author"] and r["title"] and r["text"] and r["published_at"] for r in reviews)
+    assert all(r["rating"] == 5 for r in reviews)
+    assert sum(1 for r in reviews if r["reply_text"] and r["reply_at"]) == shown_responses
+    assert all(r["reply_at"] == "2023-05-12" and r["reply_precision"] == "day" for r in reviews if r["reply_text"])
+    assert (reviews[0]["published_at"], reviews[0]["published_precision"]) == ("2023-06-01", "day")
+    assert (reviews[1]["published_at"], reviews[1]["published_precision"]) == ("2023-05-01", "approximate")
+    assert not any(r["text"].endswith(("…", "Read more")) or "Date of stay" in r["text"] for r in reviews)
+    assert not any("Response from" in (r["reply_text"] or "") or "Responded" in (r["reply_text"] or "")
+                   for r in reviews)
+    assert business["name"] and (business["url"], business["rating"], business["review_count"]) == \
+        (REAL_2023_URL, 4.5, 1484)
+    assert re.fullmatch(r"https://www\.tripadvisor\.com/Hotel_Review-g297612-d1490155-Reviews-or10-[\w-]+\.html",
+                        tripadvisor.next_page(response))
