@@ -251,13 +251,20 @@ class SourceSpider(scrapy.Spider):
                          if self.relevant(item)]
                 following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
-            self.health.errors.append(f"layout changed at {response.url}: {exc}")
+            self.health.errors.append(f"layout changed at {response.url}: {exc}{self.script_hint(response)}")
             return
         except Exception as exc:  # noqa: BLE001 (hostile or broken input: the crawl's error, named, never "ok")
             self.health.errors.append(f"could not read {response.url}: {type(exc).__name__}: {str(exc)[:200]}")
             return
         yield from items
         yield from following
+
+    def script_hint(self, response) -> str:
+        """For an HTML page fetched without a browser that has scripts: the page may draw its reviews with them."""
+        if self.fetch != "http" or b"<script" not in response.body[:2_000_000].lower() \
+                or "html" not in response.headers.get("Content-Type", b"").decode("latin-1").lower():
+            return ""
+        return ' (if the page draws its reviews with JavaScript, set fetch = "browser" for this source)'
 
     def relevant(self, item: dict) -> bool:
         """Search and alert sources keep only what names the client (before the incremental-stop check
