@@ -133,19 +133,26 @@ def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@contextmanager
-def trap(body: str = '{"status": "ok"}'):
-    """Another host:port on loopback that answers everything and records each GET's (path, Authorization):
-    where keys, tokens and crawls must never go."""
+def authorizations(site: LocalSite) -> list[tuple[str, str | None]]:
+    """The (path, Authorization) of each GET the local site answers from now on, in a list that fills as they come."""
     seen: list[tuple[str, str | None]] = []
-    site = LocalSite(lambda path, query: Reply(body=body, content_type="application/json"))
-    serve = site.server.RequestHandlerClass.do_GET
+    handler = site.server.RequestHandlerClass
+    serve = handler.do_GET
 
     def do_get(request):
         seen.append((request.path, request.headers.get("Authorization")))
         serve(request)
 
-    site.server.RequestHandlerClass.do_GET = do_get
+    handler.do_GET = do_get
+    return seen
+
+
+@contextmanager
+def trap(body: str = '{"status": "ok"}'):
+    """Another host:port on loopback that answers everything and records each GET's (path, Authorization):
+    where keys, tokens and crawls must never go."""
+    site = LocalSite(lambda path, query: Reply(body=body, content_type="application/json"))
+    seen = authorizations(site)
     with site:
         site.seen = seen
         yield site

@@ -19,7 +19,6 @@ def trap():
 def test_credentials_stay_on_the_node(monkeypatch, trap):
     monkeypatch.setenv("REPSCAN_SCRAPYD_USER", "agency")
     monkeypatch.setenv("REPSCAN_SCRAPYD_PASSWORD", "s3cret")
-    heard = []
 
     def route(path, query):
         if path == "/daemonstatus.json":
@@ -31,14 +30,7 @@ def test_credentials_stay_on_the_node(monkeypatch, trap):
         return None
 
     with LocalSite(route) as node:
-        handler = node.server.RequestHandlerClass
-        serve = handler.do_GET
-
-        def do_get(request):
-            heard.append((request.path.split("?")[0], request.headers.get("Authorization")))
-            serve(request)
-
-        handler.do_GET = do_get
+        heard = helpers.authorizations(node)
         client = Scrapyd(Node(url=node.url))
         with pytest.raises(ScrapydError, match="redirect to another host refused|HTTP 302"):
             client.daemonstatus()
@@ -46,7 +38,7 @@ def test_credentials_stay_on_the_node(monkeypatch, trap):
             client.fetch(f"{trap.url}/items/repscan/trustpilot/job1.jl")
         assert client.listjobs() == {"status": "ok", "running": []}  # a redirect within the node is followed
     assert trap.seen == []
-    assert [path for path, auth in heard if auth and auth.startswith("Basic ")] == [
+    assert [path.split("?")[0] for path, auth in heard if auth and auth.startswith("Basic ")] == [
         "/daemonstatus.json", "/listjobs.json", "/listjobs2.json"]
 
 

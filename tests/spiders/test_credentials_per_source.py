@@ -7,7 +7,7 @@ import json
 from urllib.parse import parse_qs
 
 from crawl_harness import JSON, Scenario, Serve, Site, crawl, path_of
-from helpers import case, run_cli
+from helpers import authorizations, case, run_cli
 from repscan.app import configfile
 from repscan.app.demo.server import LocalSite, Reply
 from repscan.core.store import Store
@@ -81,7 +81,6 @@ def test_a_missing_renamed_variable_is_named_as_the_source_names_it(tmp_path):
 def test_each_client_reads_its_own_token(tmp_path):
     """Two clients' Google Business sources in one run, each with the access token its own variable holds."""
     tokens = {"A": "ya29.made-up-token-of-acme", "B": "ya29.made-up-token-of-birch"}
-    heard: list[tuple[str, str | None]] = []
 
     def route(path, query):
         location = path.split("/locations/")[1].split("/")[0] if "/locations/" in path else None
@@ -90,14 +89,7 @@ def test_each_client_reads_its_own_token(tmp_path):
         return Reply(body=case("google-business/reviews-page-2").body, content_type=JSON)
 
     with LocalSite(route) as site:
-        handler = site.server.RequestHandlerClass
-        serve = handler.do_GET
-
-        def do_get(request):
-            heard.append((request.path.split("?")[0], request.headers.get("Authorization")))
-            serve(request)
-
-        handler.do_GET = do_get
+        heard = authorizations(site)
         clients = [{"id": client, "name": name, "recipients": [f"owner@{client}.example"],
                     "sources": [{"site": "google-business", "url": f"{site.url}/v4/accounts/1/locations/{location}",
                                  "credentials": {"REPSCAN_GOOGLE_BUSINESS_TOKEN": f"{client.upper()}_GBP_TOKEN"}}]}
