@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # to look at the PDFs.
 SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test bench system-deps venv clean
+.PHONY: demo test bench system-deps venv browser clean
 
 demo: $(STAMP)
 	$(BIN)/repscan demo --dir demo-output
@@ -26,6 +26,19 @@ $(STAMP): pyproject.toml | system-deps
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# fetch = "browser": Debian's Chromium (never a browser download) and scrapy-playwright in the virtualenv.
+browser: $(STAMP)
+	@if ! command -v chromium >/dev/null && ! dpkg -s chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing: chromium"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the browser tests will skip"; \
+	  else \
+	    echo "warning: chromium is not installed (sudo apt-get install chromium); the browser tests will skip"; \
+	  fi; \
+	fi
+	$(BIN)/python -m pip install -q -e '.[browser]'
 
 # Installs the Debian packages when one is missing and we may (root + apt-get);
 # otherwise says which to install and carries on (rendering still works, with

@@ -22,11 +22,12 @@ except ImportError:  # pragma: no cover
     DownloadTimeoutError = TimeoutError
 
 from repscan.core import sites
+from repscan.core.credentials import RENDERING_API_KEY, Environment
 from repscan.core.items import parse_iso, utcnow
 from repscan.core.mentions import mentions
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.secrets import redact_text
-from repscan.spiders import pages
+from repscan.spiders import fetch, oauth, pages
 from repscan.spiders.pages import LayoutChanged, LayoutError, MissingCredentials, NotAReviewPage, blocked
 
 
@@ -72,6 +73,13 @@ def list_arg(value) -> list:
             return [str(v) for v in json.loads(value)]
         return [part.strip() for part in value.split(",") if part.strip()]
     return list(value or ())
+
+
+def dict_arg(value) -> dict[str, str]:
+    """A mapping spider argument: a dict, or from Scrapyd its JSON text."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return {str(k): str(v) for k, v in dict(value or {}).items()}
 
 
 def bool_arg(value) -> bool:
@@ -124,7 +132,7 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
                  threshold: float = DEFAULT_THRESHOLD, now: str | datetime | None = None, mention_names=(),
-                 mentions_only: bool | None = None, **kwargs):
+                 mentions_only: bool | None = None, fetch: str | None = None, credentials=None, **kwargs):
         super().__init__(**kwargs)
         self.client_id = client_id
         self.url = url
@@ -144,6 +152,33 @@ class SourceSpider(scrapy.Spider):
             self.mentions_only = self.site.mentions
         else:
             self.mentions_only = bool_arg(mentions_only)
+        self.fetch = fetch or self.site.fetch
+        # Only variable names arrive (config, Scrapyd arguments); the values are read from this process's environment.
+        self.environment = Environment(os.environ, dict_arg(credentials))
+        self.fetch_problem: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        """The spider, and its crawl's download handler set for its fetch mode (settings are not frozen yet)."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.fetch_problem = spider.configure_fetch(crawler.settings)
+        return spider
+
+    def configure_fetch(self, settings) -> str | None:
+        """Set up the fetch mode; what stops it (a missing plugin, browser or key) is returned, for start() to record."""
+        if self.fetch not in sites.FETCH_MODES:
+            return f"unknown fetch mode {self.fetch!r} (use one of {', '.join(sites.FETCH_MODES)})"
+        try:
+            fetch.check(self.fetch)
+            key = None
+            if self.fetch == "api":
+                key = pages.credential(self.environment, RENDERING_API_KEY, " (the Zyte API key)")
+            fetch.configure(settings, self.fetch, api_key=key)
+        except fetch.Unavailable as exc:
+            return f"{self.fetch} fetch unavailable: {exc}"
+        except MissingCredentials as exc:
+            return f"missing credentials: {self.environment.explain(str(exc))}"
+        return None
 
     @property
     def source(self) -> str:
@@ -151,14 +186,30 @@ class SourceSpider(scrapy.Spider):
         return self.name
 
     async def start(self):
+        if self.fetch_problem:
+            self.health.errors.append(self.fetch_problem)
+            return
         try:
-            self.headers = self.page.request_headers(os.environ, url=self.url)
+            self.headers = await self.authorise()
         except MissingCredentials as exc:
-            self.health.errors.append(f"missing credentials: {exc}")
+            self.health.errors.append(f"missing credentials: {self.environment.explain(str(exc))}")
+            return
+        except oauth.Refused as exc:
+            self.health.errors.append(f"token refresh refused: {redact_text(str(exc))}")
             return
         for request in self.first_requests():
             self.health.chains += 1
             yield request
+
+    async def authorise(self) -> dict:
+        """The headers every request carries: the page module's, from the source's environment; a page module
+        whose API takes an OAuth refresh token (oauth_refresh) gets a fresh access token first."""
+        environment = self.environment
+        grant = self.page.oauth_refresh(environment, self.url)
+        if grant is not None:
+            token = await oauth.access_token(grant)
+            environment = environment.with_value(grant.variable, token)
+        return self.page.request_headers(environment)
 
     def first_requests(self):
         """Page one of the start URL, or of each of them for a page module with start_urls(url)."""
@@ -170,13 +221,16 @@ class SourceSpider(scrapy.Spider):
         Page one's origin is the source's: later pages are followed only there (`follow`)."""
         if page_no == 1:
             self.origins.add(origin(url))
-        proxy = self.settings.get("REPSCAN_PROXY")
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
                               cb_kwargs={"page_no": page_no, **context},
                               headers=getattr(self, "headers", None) or None,
-                              meta={**({"proxy": proxy} if proxy else {}),
-                                    **({} if self.obey_robots else {"dont_obey_robotstxt": True})},
+                              meta={**self.page_meta(), **({} if self.obey_robots else {"dont_obey_robotstxt": True})},
                               dont_filter=page_no == 1)
+
+    def page_meta(self) -> dict:
+        """The meta of every request for one of the source's pages: the proxy, and the fetch mode's marks."""
+        proxy = self.settings.get("REPSCAN_PROXY")
+        return {**({"proxy": proxy} if proxy else {}), **fetch.request_meta(self.fetch)}
 
     def usable(self, response) -> bool:
         """Count the page; record a block or an HTTP error instead of reading it."""
@@ -212,7 +266,15 @@ class SourceSpider(scrapy.Spider):
     def layout_failed(self, response, exc: LayoutError) -> None:
         """A page we no longer read, or not the kind we read: the crawl is broken, the reason naming the URL."""
         named = isinstance(exc, (LayoutChanged, NotAReviewPage))  # their message names the URL
-        self.health.broken.append(str(exc) if named else f"layout not recognised at {response.url}: {exc}")
+        reason = str(exc) if named else f"layout not recognised at {response.url}: {exc}"
+        self.health.broken.append(reason + ("" if isinstance(exc, NotAReviewPage) else self.script_hint(response)))
+
+    def script_hint(self, response) -> str:
+        """For an HTML page fetched without a browser that has scripts: the page may draw its reviews with them."""
+        if self.fetch != "http" or b"<script" not in response.body[:2_000_000].lower() \
+                or "html" not in response.headers.get("Content-Type", b"").decode("latin-1").lower():
+            return ""
+        return ' (if the page draws its reviews with JavaScript, set fetch = "browser" for this source)'
 
     def relevant(self, item: dict) -> bool:
         """Search and alert sources keep only what names the client (before the incremental-stop check

@@ -14,9 +14,8 @@ class FacebookSpider(SourceSpider):
             yield output
             if isinstance(output, dict) and output.get("kind") == "post" and output.get("comments_count") \
                     and not output.get("parent_url") and output.get("url"):
-                proxy = self.settings.get("REPSCAN_PROXY")
                 yield scrapy.Request(output["url"], callback=self.comments, errback=self.failed,
-                                     cb_kwargs={"listed": output}, meta={"proxy": proxy} if proxy else {})
+                                     cb_kwargs={"listed": output}, meta=self.page_meta())
 
     def comments(self, response, listed: dict):
         """A post's page: its full text and comments; pages that show none (videos) are skipped, walls recorded."""

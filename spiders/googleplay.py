@@ -15,9 +15,8 @@ class GooglePlaySpider(SourceSpider):
         async for request in super().start():
             yield request
             # The details page gives the app's name, rating and rating count.
-            proxy = self.settings.get("REPSCAN_PROXY")
             yield scrapy.Request(googleplay.details_url(self.url), callback=self.details, errback=self.failed,
-                                 meta={"proxy": proxy} if proxy else {})
+                                 meta=self.page_meta())
 
     def request(self, url, page_no, **context):
         request = super().request(url, page_no, **context)

@@ -1,7 +1,5 @@
 """Reddit: posts and comments from a search, via OAuth client credentials (or a .rss URL, without)."""
 
-import os
-
 import scrapy
 
 from repscan.spiders.base import SourceSpider
@@ -17,9 +15,9 @@ class RedditSpider(SourceSpider):
             yield self.request(first, page_no=1)
             return
         try:
-            headers, form = reddit.token_request(os.environ)
+            headers, form = reddit.token_request(self.environment)
         except MissingCredentials as exc:
-            self.health.errors.append(f"missing credentials: {exc}")
+            self.health.errors.append(f"missing credentials: {self.environment.explain(str(exc))}")
             return
         proxy = self.settings.get("REPSCAN_PROXY")
         yield scrapy.FormRequest(

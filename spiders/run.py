@@ -78,6 +78,8 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
         now=now,
         mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
         mentions_only=job.source.mentions_only,
+        fetch=job.source.fetch_mode,
+        credentials=dict(job.source.credentials),  # variable names only: values never leave the environment
     )
 
 

@@ -103,10 +103,10 @@ class Site:
         return base if page == 1 else f"{base}&page={page}"
 
 
-def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 5, retries: int = 2,
+def write_config(folder: Path, sources: list[tuple[str, str] | dict], timeout: float = 5, retries: int = 2,
                  name: str = "Acme Plumbing", aliases: tuple[str, ...] = (), **sections) -> Path:
-    """The tests' usual config: client acme with these (site, url) sources; `sections` add or replace
-    whole sections (crawl=..., search=...) of repscan.app.configfile.config_text."""
+    """The tests' usual config: client acme with these sources, (site, url) or a whole [[clients.sources]]
+    table; `sections` add or replace whole sections (crawl=..., search=...) of repscan.app.configfile.config_text."""
     return configfile.write_config(folder / "repscan.toml", **{
         "agency": {"name": "Test Agency", "sender": "reports@agency.example"},
         "storage": {"database": "repscan.db", "reports_dir": "out"},
@@ -114,7 +114,8 @@ def write_config(folder: Path, sources: list[tuple[str, str]], timeout: float = 
                   "max_retry_after": 5},
         "clients": [{"id": "acme", "name": name, "aliases": list(aliases),
                      "recipients": ["owner@acme.example", "manager@acme.example"], "timezone": "Europe/Berlin",
-                     "sources": [{"site": site, "url": url} for site, url in sources]}],
+                     "sources": [source if isinstance(source, dict) else {"site": source[0], "url": source[1]}
+                                 for source in sources]}],
         **sections,
     })
 
@@ -132,19 +133,26 @@ def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@contextmanager
-def trap(body: str = '{"status": "ok"}'):
-    """Another host:port on loopback that answers everything and records each GET's (path, Authorization):
-    where keys, tokens and crawls must never go."""
+def authorizations(site: LocalSite) -> list[tuple[str, str | None]]:
+    """The (path, Authorization) of each GET the local site answers from now on, in a list that fills as they come."""
     seen: list[tuple[str, str | None]] = []
-    site = LocalSite(lambda path, query: Reply(body=body, content_type="application/json"))
-    serve = site.server.RequestHandlerClass.do_GET
+    handler = site.server.RequestHandlerClass
+    serve = handler.do_GET
 
     def do_get(request):
         seen.append((request.path, request.headers.get("Authorization")))
         serve(request)
 
-    site.server.RequestHandlerClass.do_GET = do_get
+    handler.do_GET = do_get
+    return seen
+
+
+@contextmanager
+def trap(body: str = '{"status": "ok"}'):
+    """Another host:port on loopback that answers everything and records each GET's (path, Authorization):
+    where keys, tokens and crawls must never go."""
+    site = LocalSite(lambda path, query: Reply(body=body, content_type="application/json"))
+    seen = authorizations(site)
     with site:
         site.seen = seen
         yield site

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from repscan.core import sites
 from repscan.core.config import Config, where
+from repscan.core.credentials import RENDERING_API_KEY, Environment
 from repscan.reports.mail import MailConfigError, smtp_settings_from_env
-from repscan.spiders import pages
+from repscan.spiders import fetch, pages
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,26 @@ def _smtp(config: Config, environ) -> list[Finding]:
 
 
 def _credentials(config: Config, environ) -> list[Finding]:
+    """Per source: the variables it reads (under the names it gives them) that are unset, and a fetch mode
+    this machine cannot run."""
     found = []
     for c, client in enumerate(config.clients):
         for s, source in enumerate(client.sources):
-            needed = pages.get(source.site).credentials_needed(source.url)
-            missing = [name for name in needed if not (environ.get(name) or "").strip()]
+            environment = Environment(environ, source.credentials)
+            missing = pages.get(source.site).missing_credentials(environment, source.url)
+            if source.fetch_mode == "api" and not (environment.get(RENDERING_API_KEY) or "").strip():
+                missing.append(RENDERING_API_KEY)
             if missing:
+                names = environment.explain(" and ".join(missing))
                 found.append(Finding("warning", where(config, ("clients", c, "sources", s, "site")),
-                                     f"{source.site} reads {' and '.join(missing)} from the environment, "
+                                     f"{source.site} reads {names} from the environment, "
                                      f"which {'is' if len(missing) == 1 else 'are'} not set: its crawls will fail"))
+            try:
+                fetch.check(source.fetch_mode, environ)
+            except fetch.Unavailable as exc:
+                field = "fetch" if source.fetch else "site"
+                found.append(Finding("warning", where(config, ("clients", c, "sources", s, field)),
+                                     f"fetch = {source.fetch_mode!r}: {exc}: its crawls will fail"))
     return found
 
 

@@ -579,9 +579,12 @@ def _setting(value) -> str:
 
 
 def _argument(value) -> str:
-    """A spider argument as Scrapyd passes it (`-a name=value`): spiders/base.py list_arg and bool_arg read these."""
+    """A spider argument as Scrapyd passes it (`-a name=value`): spiders/base.py list_arg, dict_arg and bool_arg
+    read these. A source's credentials argument is variable names: the node reads their values from its environment."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple, set, frozenset)):
         return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)

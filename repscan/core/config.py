@@ -16,10 +16,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from repscan.core import credentials as credential_names
 from repscan.core import sites
 from repscan.core.secrets import credential_parameters
 from repscan.core.rules import DEFAULT_THRESHOLD
@@ -156,6 +158,39 @@ class Source(_Strict):
     url: Url
     max_pages: int | None = Field(None, ge=1)
     mentions_only: bool | None = None  # keep only items naming the client (default: on for search sources)
+    fetch: Literal["http", "browser", "api"] | None = None  # default: the site's row (sites.toml `fetch`)
+    # The site's variable -> the environment variable this source reads instead: { REPSCAN_X_TOKEN = "ACME_X_TOKEN" }.
+    credentials: dict[str, str] = {}
+
+    @property
+    def fetch_mode(self) -> str:
+        return self.fetch or sites.get(self.site).fetch
+
+    @field_validator("fetch")
+    @classmethod
+    def _fetch_allowed(cls, value: str | None, info: ValidationInfo) -> str | None:
+        site = sites.SITES.get(info.data.get("site") or "")
+        if value and site and value not in site.fetch_modes:
+            raise ValueError(f"{site.key} is an API or a feed, read over http only (not {value!r})")
+        return value
+
+    @field_validator("credentials")
+    @classmethod
+    def _credential_names(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        site = sites.SITES.get(info.data.get("site") or "")
+        if site is None:
+            return value
+        known = credential_names.variables(site, info.data.get("fetch") or site.fetch)
+        for default, own in value.items():
+            if default not in known:
+                reads = ", ".join(known) or "no variables"
+                raise ValueError(f"{default!r}: a {site.key} source reads {reads}; name one of those "
+                                 f"and the variable to read instead")
+            # The value is never repeated: it may be a key pasted where its variable's name belongs.
+            if not isinstance(own, str) or not credential_names.VARIABLE.fullmatch(own):
+                raise ValueError(f"{default} must name an environment variable (A-Z, 0-9, _), not hold the "
+                                 "credential itself")
+        return value
 
     @field_validator("site")
     @classmethod
@@ -386,6 +421,8 @@ def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
     found = []
     if isinstance(node, dict):
         for key, value in node.items():
+            if key == "credentials" and loc[-2:-1] == ("sources",):
+                continue  # variable names, not values: Source checks that each is a name
             if any(word in str(key).lower() for word in SECRET_WORDS):
                 found.append(loc + (key,))
             found += _secret_keys(value, loc + (key,))

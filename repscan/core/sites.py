@@ -9,6 +9,9 @@ from importlib import resources
 from typing import Literal
 
 
+FETCH_MODES = ("http", "browser", "api")  # plain HTTP; Chromium through scrapy-playwright; a rendering API's plugin
+
+
 @dataclass(frozen=True)
 class Site:
     """What repscan knows about a site apart from how to read its pages (that is spiders/pages/<module>[.py])."""
@@ -26,11 +29,26 @@ class Site:
     robots_why: str = ""
     mentions: bool = False            # keep only items that name the client (search and alert sources)
     spider: str | None = None         # a spider class of its own in spiders/<module>.py; None: the generic one
+    layouts: str = ""                 # which years' pages (or API versions) its page module reads (README)
+    fetch: Literal["http", "browser"] = "http"  # how its pages are fetched unless a source says otherwise
+    fetch_note: str = ""              # why that fetch mode (README)
 
     @property
     def module(self) -> str:
         """Its page module's (and any own spider module's) name: "google-maps" -> "google_maps"."""
         return self.key.replace("-", "_")
+
+    @property
+    def fetch_modes(self) -> tuple[str, ...]:
+        """The fetch modes a source of this site may use: an API or a feed (it has credentials, or ignores
+        robots.txt) is read over plain HTTP only; a site's pages also through a browser or a rendering API."""
+        return ("http",) if self.credentials or not self.robots else FETCH_MODES
+
+    @property
+    def fetch_cell(self) -> str:
+        if self.fetch_modes == ("http",):
+            return "`http` (an API or feed)"
+        return f"`{self.fetch}`" + (f": {self.fetch_note}" if self.fetch_note else "")
 
     @property
     def credentials_cell(self) -> str:
@@ -110,10 +128,11 @@ def _public_suffixes():
 def markdown(kind: str) -> str:
     """The README's table of sources ("source") or of search engines ("search"), in table order."""
     if kind == "source":
-        lines = ["| site key | what it collects | how | credentials | verified against a real saved page |",
-                 "| --- | --- | --- | --- | --- |"]
-        lines += [f"| `{s.key}` | {s.collects} | {s.how} | {s.credentials_cell} | {s.verified} |"
-                  for s in TABLE if s.kind == "source"]
+        lines = ["| site key | what it collects | how | layouts read (years) | fetch | credentials "
+                 "| verified against a real saved page |",
+                 "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| `{s.key}` | {s.collects} | {s.how} | {s.layouts} | {s.fetch_cell} | {s.credentials_cell} "
+                  f"| {s.verified} |" for s in TABLE if s.kind == "source"]
     else:
         lines = ["| engine key | how | credentials | notes |", "| --- | --- | --- | --- |"]
         lines += [f"| `{s.key}` | {s.how} | {s.credentials_cell} | {s.verified} |" for s in TABLE if s.kind == "search"]

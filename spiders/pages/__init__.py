@@ -74,6 +74,12 @@ class Page(Protocol):
     def credentials_needed(self, url: str) -> tuple[str, ...]:
         """The environment variables a crawl of `url` reads (optional: the site row's credentials)."""
 
+    def missing_credentials(self, environ, url: str) -> list[str]:
+        """What `environ` lacks for a crawl of `url` (optional: the unset ones of credentials_needed)."""
+
+    def oauth_refresh(self, environ, url: str):
+        """A RefreshGrant to trade for an access token before the first request, or None (optional: None)."""
+
 
 class _Defaults:
     """The optional parts of the contract, for page modules that do not define them."""
@@ -84,6 +90,10 @@ class _Defaults:
 
     @staticmethod
     def wrong_kind(response) -> str | None:
+        return None
+
+    @staticmethod
+    def oauth_refresh(environ, url: str):
         return None
 
 
@@ -140,6 +150,12 @@ class _PageModule:
     def credentials_needed(self, url: str) -> tuple[str, ...]:
         own = getattr(self.module, "credentials_needed", None)
         return own(url) if own else sites.get(self.module.SITE).credentials
+
+    def missing_credentials(self, environ, url: str) -> list[str]:
+        own = getattr(self.module, "missing_credentials", None)
+        if own:
+            return own(environ, url)
+        return [name for name in self.credentials_needed(url) if not (environ.get(name) or "").strip()]
 
     def __getattr__(self, name: str):
         try:

@@ -6,16 +6,22 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from repscan.core.credentials import RefreshGrant
 from repscan.core.items import make
 
-from . import LayoutError, credential
+from . import LayoutError, MissingCredentials, credential
 from .common import dates, evidence, jsondata, urls, values
 
 # GET https://mybusiness.googleapis.com/v4/accounts/{account}/locations/{location}/reviews with an
-# OAuth access token (scope business.manage) that the client granted us, in REPSCAN_GOOGLE_BUSINESS_TOKEN.
+# OAuth access token (scope business.manage) that the client granted us: REPSCAN_GOOGLE_BUSINESS_TOKEN,
+# or better (an access token lasts an hour) the refresh token with the OAuth client's id and secret,
+# traded for an access token at each crawl's start.
 
 SITE = "google-business"
 TOKEN_VARIABLE = "REPSCAN_GOOGLE_BUSINESS_TOKEN"
+REFRESH_VARIABLES = ("REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN", "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID",
+                     "REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET")
+TOKEN_URI = "https://oauth2.googleapis.com/token"
 PAGE_SIZE = 50
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 # Google adds a machine translation to comments in another language than the owner's, before
@@ -33,6 +39,37 @@ def request_headers(environ) -> dict:
 def expected(response) -> str | None:
     """The entries of the response's `reviews` list."""
     return evidence.listed(response, "reviews", noun="API review")
+
+
+def oauth_refresh(environ, url: str) -> RefreshGrant | None:
+    """The refresh grant to trade for an access token, or None when an access token is set;
+    MissingCredentials naming what is unset when neither is complete."""
+    if (environ.get(TOKEN_VARIABLE) or "").strip():
+        return None
+    missing = missing_credentials(environ, url)
+    if missing:
+        raise MissingCredentials(" and ".join(missing))
+    refresh_token, client_id, secret = (environ[name].strip() for name in REFRESH_VARIABLES)
+    return RefreshGrant(token_uri=token_uri(url), client_id=client_id, client_secret=secret,
+                        refresh_token=refresh_token, variable=TOKEN_VARIABLE)
+
+
+def missing_credentials(environ, url: str) -> list[str]:
+    """What a crawl lacks: nothing with an access token or the three refresh variables, else the unset ones."""
+    if (environ.get(TOKEN_VARIABLE) or "").strip():
+        return []
+    unset = [name for name in REFRESH_VARIABLES if not (environ.get(name) or "").strip()]
+    if len(unset) == len(REFRESH_VARIABLES):
+        return [f"{TOKEN_VARIABLE} (or {', '.join(REFRESH_VARIABLES[:2])} and {REFRESH_VARIABLES[2]})"]
+    return unset
+
+
+def token_uri(api_url: str) -> str:
+    """Where the refresh token is traded: Google's endpoint, or /token at the origin of a non-Google API URL."""
+    if urls.on_domain(api_url, "googleapis.com"):
+        return TOKEN_URI
+    parts = urlsplit(api_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/token", "", ""))
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:

@@ -60,3 +60,40 @@ def test_unset_environment_is_a_warning_naming_file_line_and_field(tmp_path):
                  env={**SMTP, "REPSCAN_YELP_API_KEY": "k", "REPSCAN_REDDIT_CLIENT_ID": "i",
                       "REPSCAN_REDDIT_CLIENT_SECRET": "s", "ACME_SLACK": "json://127.0.0.1:9/"})
     assert ok.returncode == 0 and ok.stderr == "" and "warning" not in ok.stdout
+
+
+def test_each_source_is_checked_under_the_variable_names_it_gives(tmp_path):
+    gbp = "https://mybusiness.googleapis.com/v4/accounts/1/locations/2"
+    path = write_config(tmp_path, [
+        {"site": "facebook-graph", "url": "https://graph.facebook.com/acme",
+         "credentials": {"REPSCAN_FACEBOOK_PAGE_TOKEN": "ACME_FB_TOKEN"}},
+        {"site": "google-business", "url": gbp},
+        {"site": "google-business", "url": gbp,
+         "credentials": {"REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN": "ACME_GBP_REFRESH"}},
+        {"site": "yelp", "url": "https://www.yelp.com/biz/acme", "fetch": "api",
+         "credentials": {"REPSCAN_ZYTE_API_KEY": "ACME_ZYTE_KEY"}},
+    ])
+    environ = {**SMTP, "REPSCAN_FACEBOOK_PAGE_TOKEN": "set, but not the one acme reads",
+               "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID": "id", "REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET": "secret"}
+    found = [f.message for f in check(config.load(path), environ)]
+    assert found == [
+        "facebook-graph reads ACME_FB_TOKEN from the environment, which is not set: its crawls will fail",
+        "google-business reads REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN from the environment, which is not set: "
+        "its crawls will fail",
+        "google-business reads ACME_GBP_REFRESH from the environment, which is not set: its crawls will fail",
+        "yelp reads ACME_ZYTE_KEY from the environment, which is not set: its crawls will fail",
+    ]
+    nothing = [f.message for f in check(config.load(path), SMTP)]
+    assert nothing[1] == ("google-business reads REPSCAN_GOOGLE_BUSINESS_TOKEN (or REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN, "
+                          "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID and REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET) from the "
+                          "environment, which is not set: its crawls will fail")
+    assert nothing[2].startswith("google-business reads REPSCAN_GOOGLE_BUSINESS_TOKEN (or ACME_GBP_REFRESH, ")
+    environ.update(ACME_FB_TOKEN="t", REPSCAN_GOOGLE_BUSINESS_TOKEN="a", ACME_GBP_REFRESH="r", ACME_ZYTE_KEY="k")
+    assert check(config.load(path), environ) == []
+
+
+def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
+    path = write_config(tmp_path, [{"site": "jsonld", "url": "https://acme.example/reviews", "fetch": "browser"}])
+    found = check(config.load(path), {**SMTP, "REPSCAN_CHROMIUM": "/nonexistent/chromium"})
+    assert [(f.level, f.where.rsplit(":", 2)[-2:]) for f in found] == [("warning", ["26", " clients[acme].sources[0].fetch"])]
+    assert found[0].message.startswith("fetch = 'browser': ") and "make browser" in found[0].message

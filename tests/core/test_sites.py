@@ -42,6 +42,17 @@ def test_credentials_are_environment_variables():
         assert site.key in sites.keys("search") or site.robots or site.robots_why, site.key
 
 
+def test_every_source_row_says_its_layouts_and_fetch_mode():
+    for site in sites.TABLE:
+        if site.kind == "source":
+            assert site.layouts and site.fetch in site.fetch_modes, site.key
+            assert site.fetch_modes == (("http",) if site.credentials or not site.robots else sites.FETCH_MODES), site.key
+    assert sites.get("facebook-graph").fetch_modes == ("http",) and sites.get("feed").fetch_modes == ("http",)
+    assert sites.get("jsonld").fetch_modes == ("http", "browser", "api")
+    assert sites.get("twitter").fetch_cell == "`http` (an API or feed)"
+    assert sites.get("yelp").fetch_cell.startswith("`http`: the reviews are in the served page")
+
+
 def test_labels():
     assert sites.label("google-maps") == "Google Maps"
     assert sites.label("trustpilot") == "Trustpilot"

@@ -153,11 +153,12 @@ class Site:
 
 
 def crawl(tmp_path: Path, site: Site, *args: str, env: dict | None = None, aliases=None, source: str | None = None,
-          **sections) -> Run:
-    """One `repscan crawl` of the scenario's source (as configured, or `source`), and what it stored."""
+          fields: dict | None = None, **sections) -> Run:
+    """One `repscan crawl` of the scenario's source (as configured, or `source`; `fields` add to its table, e.g.
+    fetch or credentials), and what it stored."""
     s = site.scenario
-    config = write_config(tmp_path, [(s.site, f"{site.url}{source or s.source}")], name=s.name,
-                          aliases=s.aliases if aliases is None else aliases, **sections)
+    config = write_config(tmp_path, [{"site": s.site, "url": f"{site.url}{source or s.source}", **(fields or {})}],
+                          name=s.name, aliases=s.aliases if aliases is None else aliases, **sections)
     result = run_cli("--config", str(config), "crawl", "--quiet", *args, env=s.env if env is None else env)
     store = Store(tmp_path / "repscan.db")
     try:

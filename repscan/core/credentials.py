@@ -1,0 +1,75 @@
+"""Credentials per client and source: a source may name the environment variables it reads; values stay there."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from repscan.core.sites import Site
+
+VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")  # an environment variable's name (fullmatch)
+RENDERING_API_KEY = "REPSCAN_ZYTE_API_KEY"  # the rendering API's key, read by a source in fetch mode "api"
+
+
+def variables(site: Site, fetch: str) -> tuple[str, ...]:
+    """The variables a source of `site` reads under their default names: the site row's, and the
+    rendering API's key in fetch mode "api"."""
+    return site.credentials + ((RENDERING_API_KEY,) if fetch == "api" else ())
+
+
+class Environment(Mapping):
+    """The environment as one source sees it: a default variable name (REPSCAN_FACEBOOK_PAGE_TOKEN) reads the
+    variable the source names instead (ACME_FB_TOKEN); names it does not rename read as they are.
+
+    Page modules keep reading their default names; only the names travel (config, spider arguments, Scrapyd
+    jobs), the values are read here, in the process that makes the requests."""
+
+    def __init__(self, environ: Mapping[str, str], names: Mapping[str, str] | None = None,
+                 values: Mapping[str, str] | None = None):
+        self._environ = environ
+        self._names = dict(names or {})
+        self._values = dict(values or {})  # values obtained during the crawl (a refreshed access token)
+
+    def name(self, variable: str) -> str:
+        """The variable actually read for a default name."""
+        return self._names.get(variable, variable)
+
+    def explain(self, text: str) -> str:
+        """A message about default names (a MissingCredentials) with the names this source reads instead."""
+        for default, own in self._names.items():
+            text = re.sub(rf"\b{re.escape(default)}\b", own, text)
+        return text
+
+    def with_value(self, variable: str, value: str) -> "Environment":
+        return Environment(self._environ, self._names, {**self._values, variable: value})
+
+    def __getitem__(self, variable: str) -> str:
+        if variable in self._values:
+            return self._values[variable]
+        return self._environ[self.name(variable)]
+
+    def __iter__(self) -> Iterator[str]:
+        keys = {**dict.fromkeys(self._environ), **dict.fromkeys(self._names), **dict.fromkeys(self._values)}
+        return (key for key in keys if key in self._values or self.name(key) in self._environ)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:  # never the values
+        return f"Environment(names={self._names!r})"
+
+
+@dataclass(frozen=True, repr=False)
+class RefreshGrant:
+    """An OAuth refresh-token grant, read from the environment: traded for an access token at each crawl's start,
+    so a crawl under cron keeps working past the access token's hour. Its repr shows no secret."""
+
+    token_uri: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    variable: str  # the default name the access token is then read under (the page module's token variable)
+
+    def __repr__(self) -> str:
+        return f"RefreshGrant(token_uri={self.token_uri!r}, variable={self.variable!r})"
