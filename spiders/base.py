@@ -209,7 +209,7 @@ class SourceSpider(scrapy.Spider):
         if grant is not None:
             token = await oauth.access_token(grant)
             environment = environment.with_value(grant.variable, token)
-        return self.page.request_headers(environment)
+        return self.page.request_headers(environment, url=self.url)
 
     def first_requests(self):
         """Page one of the start URL, or of each of them for a page module with start_urls(url)."""
@@ -266,8 +266,8 @@ class SourceSpider(scrapy.Spider):
     def layout_failed(self, response, exc: LayoutError) -> None:
         """A page we no longer read, or not the kind we read: the crawl is broken, the reason naming the URL."""
         named = isinstance(exc, (LayoutChanged, NotAReviewPage))  # their message names the URL
-        reason = str(exc) if named else f"layout not recognised at {response.url}: {exc}"
-        self.health.broken.append(reason + ("" if isinstance(exc, NotAReviewPage) else self.script_hint(response)))
+        self.health.broken.append(str(exc) if named else f"layout not recognised at {response.url}: {exc}"
+                                                         f"{self.script_hint(response)}")
 
     def script_hint(self, response) -> str:
         """For an HTML page fetched without a browser that has scripts: the page may draw its reviews with them."""

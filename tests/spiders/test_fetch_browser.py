@@ -101,8 +101,8 @@ def browser_or_skip() -> None:
 def test_plain_http_gets_the_empty_shell_and_says_so_loudly(tmp_path):
     with LocalSite(route) as site:
         result, row, reviews, _ = crawl(tmp_path, site, "/shop/reviews")
-    assert row["status"] == "error" and reviews == []
-    assert "layout changed at" in row["error"] and "/shop/reviews" in row["error"]
+    assert row["status"] == "broken" and reviews == []
+    assert "layout not recognised at" in row["error"] and "/shop/reviews" in row["error"]
     assert 'set fetch = "browser"' in row["error"]  # the hint: the page has scripts and gave nothing
     assert "/reviews.json" not in site.hits  # nothing ran the page's script
     assert result.returncode == 1
