@@ -9,10 +9,11 @@ from email.utils import make_msgid
 
 from repscan.core import sites
 from repscan.core.config import Client, Config
-from repscan.core.items import stamp, utcnow
+from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
+from repscan.reports.model import format_datetime
 from repscan.reports.render import environment
 
 RECENT = timedelta(hours=48)  # history alerts only this fresh; and an item this much older than the cut-off is history
@@ -53,7 +54,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
     if item["kind"] == "source":
-        key, detail = item["key"], f"broken since {item['since']}"
+        key, detail = item["key"], f"broken since {format_datetime(parse_iso(item['since']), client.timezone)}"
         source, text, rating, rating_max = item["source"], item["error"], None, None
     elif item["kind"] == "search":
         key = item["key"]

@@ -57,6 +57,7 @@ def test_a_broken_source_alerts_once_per_broken_run(env):
     assert message["Subject"] == "Alert for Acme Plumbing: Tripadvisor can no longer be read: the source is broken"
     body = message.get_body(("plain",)).get_content()
     assert CHANGED in body and "a list or search page is not" in body
+    assert "broken since 18 Nov 2026, 14:00" in body  # the first broken crawl, in the client's time (Berlin)
     # Broken again, then blocked, then broken: the same run, no second alert.
     crawled(store, "broken", 2, error=CHANGED)
     assert source_alerts(cfg, store, 2) == 0

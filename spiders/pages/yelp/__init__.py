@@ -40,6 +40,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """
     page_alias = _page_alias(response)
     day_first = _day_first(response)
+    page_language = response.xpath("/html/@lang").get()
     records = review_feed.records(response) or legacy_markup.records(response) or markup.records(response)
     apollo.add_exact_times(records, response)
     summary = _summary(response) if page_alias else None
@@ -56,8 +57,10 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         if source_id in seen:
             continue
         seen.add(source_id)
-        published, approx = record.get("published") or dates.parse(record.get("date"), now=now, day_first=day_first)
-        reply_at, reply_approx = dates.parse(record.get("reply_date"), now=now, day_first=day_first)
+        language = record.get("language") or page_language  # dateparser tries it first
+        published, approx = record.get("published") or dates.parse(record.get("date"), now=now, day_first=day_first,
+                                                                    language=language)
+        reply_at, reply_approx = dates.parse(record.get("reply_date"), now=now, day_first=day_first, language=language)
         review_id = record.get("review_id")
         items.append(make(
             "review",
