@@ -23,9 +23,9 @@ DATA = Path(__file__).resolve().parent / "data"
 COMPLAINTS = DATA / "complaints"
 OUT = Path(__file__).resolve().parent.parent / "repscan" / "core" / "data" / "text_head.json"
 HELD_OUT_EVERY = 5
-L2 = 1.0
+L2 = 0.3  # chosen by cross-validation on our written examples (0.1, 0.3, 1, 3 tried)
 FOLDS = 5
-MIN_RECALL = 0.9  # the threshold: best balanced accuracy among those that keep this recall of complaints
+MIN_RECALL = 0.95  # the threshold: best balanced accuracy among those that keep this recall of complaints
 
 
 def written(split: str | None = None) -> list[dict]:
@@ -66,12 +66,12 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float
     return w[:-1], float(w[-1])
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = FOLDS, l2: float = L2) -> np.ndarray:
     """Each example's logit from a head trained without its fold."""
     logits = np.zeros(len(y))
     order = np.arange(len(y)) % folds
     for fold in range(folds):
-        w, b = fit(x[order != fold], y[order != fold])
+        w, b = fit(x[order != fold], y[order != fold], l2)
         logits[order == fold] = x[order == fold] @ w + b
     return logits
 
