@@ -285,31 +285,9 @@ def scores(rows: list[dict]) -> dict:
     return result
 
 
-def load_rated(path: Path) -> list[dict]:
-    """One set's reviews: negative = 1-2 of 5 (by `label` when it says), 3 of 5 left out."""
-    rows = []
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        label = str(item.get("label", "")).lower()
-        if label in ("negative", "neg", "1", "true"):
-            negative = True
-        elif label in ("positive", "pos", "0", "false"):
-            negative = False
-        else:
-            share = float(item["rating"]) / float(item.get("rating_max") or 5)
-            if 0.4 < share < 0.8:
-                continue
-            negative = share <= 0.4
-        rows.append({"set": item.get("set") or path.stem, "language": item.get("language"),
-                     "text": item["text"], "negative": negative})
-    return rows
-
-
 def rated_sets(folder: Path) -> list[dict]:
     """Per set: balanced accuracy and recall of negatives of each judge (word lists, model, no head, both)."""
-    from bench.text_judges import Embedded, no_head_cut, word_list_scores
+    from bench.text_judges import Embedded, load_rated, no_head_cut, word_list_scores
     from bench.train_head import balanced
     from repscan.core import text_model
     from repscan.core.classify import TEXT_NEGATIVE_BELOW

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from bench.train_head import balanced, written
@@ -73,3 +76,25 @@ def no_head_cut(embed) -> float:
     margins = Embedded(embed, [r["text"] for r in rows]).no_head(embed)
     truth = [r["negative"] for r in rows]
     return max(np.unique(margins), key=lambda cut: balanced(margins >= cut, truth)[0])
+
+
+def load_rated(path: Path) -> list[dict]:
+    """One set's reviews: negative = 1-2 of 5 (by `label` when it says), 3 of 5 left out."""
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        label = str(item.get("label", "")).lower()
+        if label in ("negative", "neg", "1", "true"):
+            negative = True
+        elif label in ("positive", "pos", "0", "false"):
+            negative = False
+        else:
+            share = float(item["rating"]) / float(item.get("rating_max") or 5)
+            if 0.4 < share < 0.8:
+                continue
+            negative = share <= 0.4
+        rows.append({"set": item.get("set") or path.stem, "language": item.get("language"),
+                     "text": item["text"], "negative": negative})
+    return rows
