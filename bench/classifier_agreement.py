@@ -1,4 +1,12 @@
-"""How often the text classifier agrees with star ratings, per language, on real and written reviews."""
+"""How often the text classifier agrees with star ratings: real rated sets, real saved pages, our written reviews.
+
+    python -m bench.classifier_agreement [--rated DIR] [--json]
+    taskset -c 0 python -m bench.classifier_agreement --cost-only   # the model's cost on one core
+
+--rated DIR (default $REPSCAN_RATED_SETS, else ../data/rated): <set>.jsonl files of real rated reviews,
+one {"set", "language", "text", "rating", "rating_max", "label", "source"} a line. They stay outside
+the repository; none of their text is copied into it, and the head is never trained on them.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from bench._common import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
+RATED = ROOT.parent / "data" / "rated"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,10 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     real = os.environ.get("REPSCAN_REAL_PAGES") or os.environ.get("REPSCAN_REAL_FIXTURES") or REAL
     parser.add_argument("--real", type=Path, default=Path(real),
                         help="folder of the real saved pages (default: $REPSCAN_REAL_PAGES, else ../shared/fixtures/real)")
+    parser.add_argument("--rated", type=Path, default=Path(os.environ.get("REPSCAN_RATED_SETS") or RATED),
+                        help="folder of real rated sets, <set>.jsonl (default: $REPSCAN_RATED_SETS, else ../data/rated)")
+    parser.add_argument("--cost-only", action="store_true", help="only the model's load time, latency and memory")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     args = parser.parse_args(argv)
+    if args.cost_only:
+        cost = measure_model()
+        print(json.dumps(cost, indent=2) if args.json else render_cost(cost))
+        return 0
 
     detector = measure_detector()  # first, so its memory is not hidden by what loads later
+    cost = measure_model()  # likewise: before anything else loads the model
     from repscan.core.classify import TEXT_NEGATIVE_BELOW, text_sentiment
     from repscan.core.language import detect
     from repscan.core.rules import negative
@@ -45,9 +64,18 @@ def main(argv: list[str] | None = None) -> int:
             "predicted": score is not None and score <= TEXT_NEGATIVE_BELOW,
             "vader_predicted": vader is not None and vader <= TEXT_NEGATIVE_BELOW,
         })
+    from bench.text_judges import Embedded
+    from repscan.core import text_model
+
+    embedded = Embedded(text_model.embed, [r["text"] for r in rows])
+    head = text_model.head()
+    for row, logit in zip(rows, embedded.head(head.weights, head.bias)):
+        row["model_predicted"] = bool(logit >= 0)
     report = {
         "machine": machine(),
         "detector": detector,
+        "model": cost,
+        "rated": rated_sets(args.rated),
         "by_language": group(rows, lambda r: (r["dataset"], r["detected"] or "undetected")),
         "by_source": group(rows, lambda r: (r["dataset"], r["source"])),
         "parsers": sorted({(r["source"], r["parser"]) for r in rows}),
@@ -243,7 +271,7 @@ def scores(rows: list[dict]) -> dict:
     result = {"n": len(rows), "negatives": sum(r["truth"] for r in rows),
               "scored": sum(r["scored"] for r in rows),
               "language_as_expected": sum(r["detected"] == r["expected"] for r in rows)}
-    for name, field in (("text", "predicted"), ("vader_only", "vader_predicted")):
+    for name, field in (("text", "predicted"), ("vader_only", "vader_predicted"), ("model", "model_predicted")):
         tp = sum(r["truth"] and r[field] for r in rows)
         fp = sum(not r["truth"] and r[field] for r in rows)
         fn = sum(r["truth"] and not r[field] for r in rows)
@@ -257,24 +285,98 @@ def scores(rows: list[dict]) -> dict:
     return result
 
 
+def rated_sets(folder: Path) -> list[dict]:
+    """Per set: balanced accuracy and recall of negatives of each judge (word lists, model, no head, both)."""
+    from bench.text_judges import Embedded, load_rated, no_head_cut, word_list_scores
+    from bench.train_head import balanced
+    from repscan.core import text_model
+    from repscan.core.classify import TEXT_NEGATIVE_BELOW
+
+    files = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    if not files:
+        print(f"note: no rated sets in {folder}", file=sys.stderr)
+        return []
+    head, cut = text_model.head(), no_head_cut(text_model.embed)
+    results = []
+    for path in files:
+        rows = load_rated(path)
+        texts, truth = [r["text"] for r in rows], [r["negative"] for r in rows]
+        embedded = Embedded(text_model.embed, texts)
+        model = embedded.head(head.weights, head.bias) >= 0
+        words = np.asarray(word_list_scores(texts))
+        judges = {
+            "word lists": words <= TEXT_NEGATIVE_BELOW,
+            "model": model,
+            "no head": embedded.no_head(text_model.embed) >= cut,
+            "model or strong word lists": model | (words <= -0.5),
+        }
+        results.append({"set": rows[0]["set"] if rows else path.stem, "language": rows[0]["language"] if rows else None,
+                        "n": len(rows), "negatives": int(sum(truth)), "no_head_cut": round(float(cut), 4),
+                        **{name: dict(zip(("balanced_accuracy", "recall"), balanced(p, truth)))
+                           for name, p in judges.items()}})
+    return results
+
+
+def measure_model(texts: int = 60) -> dict:
+    """Load time, per-text latency (one text a call, as the pipeline asks), CPU time and memory of the model."""
+    import resource
+
+    from repscan.core import text_model
+
+    sample = [r["text"] for r in load_written()][:texts]
+    before = _rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    text_model.embed(["warm up"])
+    load = {"load_s": round(time.perf_counter() - wall, 3), "load_cpu_s": round(time.process_time() - cpu, 3)}
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text in sample:
+        text_model.embed([text])
+    per_text = (time.perf_counter() - wall) / len(sample) * 1000
+    per_text_cpu = (time.process_time() - cpu) / len(sample) * 1000
+    return {**load, "ms_per_text": round(per_text, 1), "cpu_ms_per_text": round(per_text_cpu, 1),
+            "texts": len(sample), "mean_chars": round(sum(map(len, sample)) / len(sample)),
+            "memory_mb": round(_rss_mb() - before), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "cores": len(os.sched_getaffinity(0)), "threads": int(os.environ.get(text_model.THREADS) or 1),
+            "head": text_model.head().model}
+
+
+def render_cost(cost: dict) -> str:
+    return (f"Model ({cost['head']}), {cost['cores']} core(s) allowed, {cost['threads']} thread(s): "
+            f"load {cost['load_s']} s (CPU {cost['load_cpu_s']} s), {cost['ms_per_text']} ms per text "
+            f"(CPU {cost['cpu_ms_per_text']} ms; {cost['texts']} texts of {cost['mean_chars']} characters on average), "
+            f"+{cost['memory_mb']} MB resident, peak {cost['peak_rss_mb']} MB")
+
+
+def render_rated(results: list[dict]) -> list[str]:
+    names = ("word lists", "model", "no head", "model or strong word lists")
+    lines = ["Real rated sets (balanced accuracy / recall of negatives)",
+             "| set | language | n | neg | " + " | ".join(names) + " |", "|---|---|---:|---:|" + "---:|" * len(names)]
+    for r in results:
+        lines.append(f"| {r['set']} | {r['language']} | {r['n']} | {r['negatives']} | " + " | ".join(
+            f"{_f(r[name]['balanced_accuracy'])} / {_f(r[name]['recall'])}" for name in names) + " |")
+    return lines
+
+
 def render(report: dict) -> str:
     m, d = report["machine"], report["detector"]
     lines = [f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, {m['date']}", "",
+             render_cost(report["model"]), "", *render_rated(report["rated"]), "",
              f"Language detector: load {d['load_s']} s, +{d['memory_mb']} MB resident, "
              f"{d['ms_per_text']} ms per text"]
     for kind, r in d["samples"].items():
         lines.append(f"  {kind}: {r['correct']}/{r['n']} correct, {r['undecided']} undecided, "
                      f"{len(r['wrong'])} wrong {r['wrong'] if r['wrong'] else ''}".rstrip())
     for title, key in (("By detected language", "by_language"), ("By source", "by_source")):
-        lines += ["", f"{title} (negative = rating <= 2 of 5; text = repscan.core.classify; vader = VADER on every text)",
+        lines += ["", f"{title} (negative = rating <= 2 of 5; text = the word lists; vader = VADER on every text; model = the head)",
                   "| data | group | n | neg | scored | lang ok | precision | recall | F1 | accuracy "
-                  "| vader F1 | vader acc |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| vader F1 | vader acc | model recall | model acc |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for g in report[key]:
             t, v = g["text"], g["vader_only"]
             lines.append(f"| {g['dataset']} | {g['group']} | {g['n']} | {g['negatives']} | {g['scored']} | "
                          f"{g['language_as_expected']} | {_f(t['precision'])} | {_f(t['recall'])} | {_f(t['f1'])} | "
-                         f"{_f(t['accuracy'])} | {_f(v['f1'])} | {_f(v['accuracy'])} |")
+                         f"{_f(t['accuracy'])} | {_f(v['f1'])} | {_f(v['accuracy'])} | "
+                         f"{_f(g['model']['recall'])} | {_f(g['model']['accuracy'])} |")
     lines += ["", "Parsers: " + ", ".join(f"{s} ({p})" for s, p in report["parsers"])]
     return "\n".join(lines)
 

