@@ -55,6 +55,16 @@ def test_factual_complaints_count_and_a_problem_solved_does_not(model_on):
     assert text_sentiment(COMPLAINTS[1], "en") > -0.05
 
 
+QUESTIONS = ["Are you open on Easter Monday?", "Habt ihr auch vegane Kuchen?", "Vous faites des livraisons le dimanche ?",
+             "¿Tenéis mesas en la terraza?", "Czy macie wolne terminy w sobotę?", "Есть ли у вас доставка в выходные?"]
+
+
+def test_a_plain_question_to_the_business_is_no_complaint(model_on):
+    # It wants an answer, but telling the client "negative mention" would be untrue (none of these is in the
+    # training examples; the first head called the demo's "Do you make gluten-free ones?" a complaint).
+    assert [judge_text(text)["negative"] for text in QUESTIONS] == [False] * len(QUESTIONS)
+
+
 def test_sentiment_is_one_minus_twice_the_probability_and_search_needs_more(model_on):
     from repscan.core.search import SEARCH_NEGATIVE_BELOW, negative_result
 
