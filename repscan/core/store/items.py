@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from repscan.core.items import PRECISION_OF, coarsest
-from repscan.core.store.connection import Connection, now
+from repscan.core.store.connection import BATCH_IN, Connection, now
 
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
-BATCH_IN = 500  # ids per IN (...): SQLite allows 999+ variables; stay well under it
 
 
 class Items(Connection):

@@ -145,3 +145,11 @@ def m006_deliveries(db: Database) -> None:
 def m007_alert_category(db: Database) -> None:
     """A search alert's result category: "a complaint" or "a negative news result" on page one."""
     db["alerts"].add_column("category", str)
+
+
+@migrations()
+def m008_crawl_lookups(db: Database) -> None:
+    """Indexes for the crawls a run reads, so no crawl process reads the table's history: a source URL's
+    latest crawl of each status (its health, and whether to catch up), and the crawls still running."""
+    db["crawls"].create_index(["client_id", "source", "url", "status"])
+    db.execute("CREATE INDEX idx_crawls_running ON crawls(id) WHERE status = 'running'")
