@@ -10,6 +10,12 @@ from repscan.core.store.connection import BATCH_IN, Connection, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
+# What a stored row seen again is compared on (_seen_again, versions), and the first version's own columns.
+COMPARED = {
+    "reviews": (*KEY, "negative", *REVIEW_VERSIONED, "published_at", "published_precision", "updated_at",
+                "updated_precision", "reply_precision", "first_seen_at", "first_crawl_id"),
+    "posts": (*KEY, "negative", "published_at", "published_precision"),
+}
 
 
 class Items(Connection):
@@ -75,19 +81,16 @@ class Items(Connection):
             return cursor.rowcount
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        """The stored rows of a batch, looked up by primary key (source_id IN (...) per source):
-        an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in source_keys:
-            by_source.setdefault(source, []).append(source_id)
+        """The stored rows of a batch (the columns a row seen again is compared on), by primary key."""
         found: dict[tuple[str, str], dict] = {}
-        for source, ids in by_source.items():
-            for start in range(0, len(ids), BATCH_IN):
-                chunk = ids[start:start + BATCH_IN]
-                sql = (f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
-                       f" AND source_id IN ({', '.join('?' * len(chunk))})")
-                for row in self._db.query(sql, [client_id, source, *chunk]):
-                    found[(row["source"], row["source_id"])] = row
+        for source, chunk in _by_source(source_keys):
+            cursor = self._db.conn.execute(
+                f"SELECT {', '.join(COMPARED[table])} FROM {table} WHERE client_id = ? AND source = ?"
+                f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk])
+            names = [column[0] for column in cursor.description]
+            for values in cursor:
+                row = dict(zip(names, values))
+                found[(row["source"], row["source_id"])] = row
         return found
 
     def _batch(self, table: str, client_id: str, items: list[dict]) -> tuple[list[dict], dict]:
@@ -136,16 +139,11 @@ class Items(Connection):
 
     def _versioned(self, client_id: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """The reviews among `keys` that already have versions stored (they changed before)."""
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in keys:
-            by_source.setdefault(source, []).append(source_id)
         out = set()
-        for source, ids in by_source.items():
-            for start in range(0, len(ids), BATCH_IN):
-                chunk = ids[start:start + BATCH_IN]
-                out.update((source, row[0]) for row in self._db.execute(
-                    f"SELECT DISTINCT source_id FROM review_versions WHERE client_id = ? AND source = ?"
-                    f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]))
+        for source, chunk in _by_source(keys):
+            out.update((source, row[0]) for row in self._db.execute(
+                f"SELECT DISTINCT source_id FROM review_versions WHERE client_id = ? AND source = ?"
+                f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]))
         return out
 
     def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
@@ -165,7 +163,8 @@ class Items(Connection):
             # replies) never erases what an earlier crawl saw.
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
             for key in ("title", "text"):  # a fallback's text without line breaks is no edit
-                if key in update and old[key] is not None and _squash(update[key]) == _squash(old[key]):
+                if key in update and old[key] is not None and (update[key] == old[key]
+                                                               or _squash(update[key]) == _squash(old[key])):
                     del update[key]
             changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
             if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
@@ -203,6 +202,17 @@ class Items(Connection):
             updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
         self._insert("posts", inserts)
         self._update_seen("posts", client_id, updates)
+
+
+def _by_source(keys: list[tuple[str, str]]):
+    """(source, up to BATCH_IN of its ids) for lookups by primary key, source_id IN (...) per source:
+    an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        by_source.setdefault(source, []).append(source_id)
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), BATCH_IN):
+            yield source, ids[start:start + BATCH_IN]
 
 
 def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
