@@ -122,6 +122,7 @@ class Measured:
     stderr: str
     seconds: float
     max_rss_mb: float  # the command's own peak resident set
+    cpu_s: float = 0.0  # the command's own user + system CPU seconds (clock time varies with the neighbours)
 
 
 GNU_TIME = Path("/usr/bin/time")
@@ -142,7 +143,7 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None, t
     with tempfile.TemporaryDirectory() as folder:
         peak_file = Path(folder) / "peak"
         if GNU_TIME.exists():
-            wrapped = [str(GNU_TIME), "-f", "%M", "-o", str(peak_file), *cmd]
+            wrapped = [str(GNU_TIME), "-f", "%M %U %S", "-o", str(peak_file), *cmd]
         else:
             environment["REPSCAN_BENCH_PEAK_FILE"] = str(peak_file)
             wrapped = [sys.executable, "-m", "bench._peak", *cmd[1:]] if cmd[0] == sys.executable else cmd
@@ -153,11 +154,12 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None, t
             raise SystemExit(f"timed out after {timeout} s: {' '.join(cmd)}") from exc
         seconds = time.perf_counter() - started
         try:
-            lines = peak_file.read_text().split()
-            peak_kb = int(lines[-1])  # GNU time writes "Command exited with non-zero status N" first on failure
+            # GNU time writes "Command exited with non-zero status N" first on failure
+            peak, user, system = peak_file.read_text().splitlines()[-1].split()
+            peak_kb, cpu = int(peak), float(user) + float(system)
         except (OSError, ValueError, IndexError):
-            peak_kb = 0
-    return Measured(result.returncode, result.stdout, result.stderr, seconds, mb(peak_kb))
+            peak_kb, cpu = 0, 0.0
+    return Measured(result.returncode, result.stdout, result.stderr, seconds, mb(peak_kb), cpu)
 
 
 def python(*args: str) -> list[str]:

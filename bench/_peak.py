@@ -1,5 +1,5 @@
 """Run a Python module or code as `python -m bench._peak -m MODULE ARGS...` (or `-c CODE`) and write the process's
-peak resident set (VmHWM, KB) to $REPSCAN_BENCH_PEAK_FILE at exit; the fallback when GNU time is missing."""
+peak resident set (VmHWM, KB) and CPU seconds to $REPSCAN_BENCH_PEAK_FILE at exit; the fallback when GNU time is missing."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ def _write_peak() -> None:
     path = os.environ.get("REPSCAN_BENCH_PEAK_FILE")
     if not path:
         return
+    times = os.times()
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):
-                with open(path, "w") as out:
-                    out.write(line.split()[1])
+                with open(path, "w") as out:  # as GNU time's "%M %U %S" writes it
+                    out.write(f"{line.split()[1]} {times.user} {times.system}")
                 return
 
 

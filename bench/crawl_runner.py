@@ -49,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         figures["spiders"].append(record)
 
         def opened(spider, record=record, crawler=crawler):
-            record["opened"] = time.perf_counter()
+            record["opened"], record["opened_cpu"] = time.perf_counter(), time.process_time()
             # connected now, after the store pipeline's handler: the crawl row is written when this runs
             crawler.signals.connect(closed, signal=signals.spider_closed)
 
         def closed(spider, reason, record=record, crawler=crawler):
-            record["closed"] = time.perf_counter()
+            record["closed"], record["closed_cpu"] = time.perf_counter(), time.process_time()
             stats = crawler.stats.get_stats()
             record.update(reason=reason, items=stats.get("item_scraped_count", 0),
                           requests=stats.get("downloader/request_count", 0),
@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     figures["seconds"] = time.perf_counter() - started  # the reactor's whole run, robots.txt included
     for record in figures["spiders"]:
         record["crawl_seconds"] = record.pop("closed", started) - record.pop("opened", started)
+        record["crawl_cpu_seconds"] = record.pop("closed_cpu", 0.0) - record.pop("opened_cpu", 0.0)
     if not args.no_pipelines:
         store = Store(config.database)
-        figures["crawls"] = store.crawls()
+        figures["crawls"] = store.crawls_after(0)[-1:]
         figures["stored"] = store.query("SELECT COUNT(*) AS n FROM reviews")[0]["n"]
         store.close()
     json.dump(figures, sys.stdout)

@@ -1,6 +1,7 @@
 """Report throughput: seconds per report for a typical client (20 new reviews, 30 search results, charts) and for
-500 new reviews; PDF pages per second against WeasyPrint rendering plain HTML of the same number of pages; and
-100 clients in one batch (`send_reports`, dry run) on all cores.
+500 new reviews; PDF pages per second against WeasyPrint rendering plain HTML of the same number of pages;
+`repscan report` as a whole process against bare WeasyPrint rendering the same report's HTML (goal >= 0.9x);
+and 100 clients in one batch (`send_reports`, dry run) on all cores.
 
 Reports are built from a real store (reports.queries.build) and rendered by reports.render.render_pdf,
 in this process; the batch goes through reports.deliver.send_reports, which renders in a spawn pool.
@@ -18,7 +19,8 @@ import time
 from pathlib import Path
 from statistics import median
 
-from bench._common import options, cpu_parallelism, print_result, seed_client, table, write_config
+from bench._common import (cli, cpu_parallelism, options, print_result, python, run_measured, seed_client, table,
+                           write_config)
 
 PLAIN_WORDS = ("the report shows what people wrote about the business this week and which complaints need an "
                "answer first because a fast reply in the same channel turns a complaint around").split()
@@ -88,6 +90,32 @@ def measure(config, client_id: str, since: str, until, folder: Path, repeat: int
     return out
 
 
+BARE = "import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+
+
+def as_processes(config_path: Path, client_id: str, since: str, folder: Path, repeat: int) -> dict:
+    """`repscan report` as a whole process against WeasyPrint rendering the same report's HTML in a bare process,
+    alternating; CPU time (user + system) and clock time, medians."""
+    html, runs = folder / f"{client_id}.html", {"report": [], "bare": []}
+    made = run_measured(cli(config_path, "report", "--client", client_id, "--since", since, "--out", str(html), "--html"))
+    if made.returncode != 0:
+        raise SystemExit(f"repscan report --html failed:\n{made.stderr[-3000:]}")
+    for n in range(repeat):
+        for kind, cmd in (("report", cli(config_path, "report", "--client", client_id, "--since", since,
+                                          "--out", str(folder / f"{client_id}-process-{n}.pdf"))),
+                          ("bare", python("-c", BARE, str(html), str(folder / f"{client_id}-bare-{n}.pdf")))):
+            result = run_measured(cmd)
+            if result.returncode != 0:
+                raise SystemExit(f"{kind} failed:\n{result.stderr[-3000:]}")
+            runs[kind].append(result)
+    out = {kind: {"cpu_s": median(r.cpu_s for r in rs), "seconds": median(r.seconds for r in rs),
+                  "max_rss_mb": median(r.max_rss_mb for r in rs), "all_cpu_s": [round(r.cpu_s, 2) for r in rs]}
+           for kind, rs in runs.items()}
+    out["ratio_cpu"] = out["bare"]["cpu_s"] / out["report"]["cpu_s"]
+    out["ratio_clock"] = out["bare"]["seconds"] / out["report"]["seconds"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = options("report_throughput", __doc__, "10 clients in the batch, fewer repeats")
     parser.add_argument("--clients", type=int, help="clients in the batch (default 100, 10 with --quick)")
@@ -107,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                     "queries": [f"{c} plumbing", f"{c} plumbing reviews", f"{c} complaints"],
                     "sources": [("trustpilot", f"https://trustpilot.example/b/{c}"),
                                 ("jsonld", f"https://jsonld.example/b/{c}")]} for c in ids]
-        config = config_mod.load(write_config(tmp, clients))
+        config_path = write_config(tmp, clients)
+        config = config_mod.load(config_path)
         now = utcnow()
         store = Store(config.database)
         started = time.perf_counter()
@@ -119,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
         typical = measure(config, "typical", cutoffs["typical"], now, tmp / "pdf", repeat)
+        processes = as_processes(config_path, "typical", cutoffs["typical"], tmp / "pdf", 2 if args.quick else 5)
         big = measure(config, "big", cutoffs["big"], now, tmp / "pdf", max(2, repeat - 1))
 
         batch = [config.client(c) for c in ids[2:]]
@@ -142,6 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     text = table(["report", "PDF pages", "first report s (cold)", "s per report (warm, median)", "queries.build s",
                   "of which HTML (Jinja2) s", "render_pdf s", "pages/s", "plain HTML pages/s (WeasyPrint)",
                   "report / plain", "PDF KB"], rows)
+    p = processes
+    text += "\n\n" + table(["typical report, each its own process", "CPU s (median)", "clock s (median)", "peak RSS MB",
+                             "CPU s, each run"],
+                            [["`repscan report` (queries, charts, HTML, PDF)", p["report"]["cpu_s"], p["report"]["seconds"],
+                              p["report"]["max_rss_mb"], str(p["report"]["all_cpu_s"])],
+                             ["bare WeasyPrint, the same report's HTML", p["bare"]["cpu_s"], p["bare"]["seconds"],
+                              p["bare"]["max_rss_mb"], str(p["bare"]["all_cpu_s"])]])
+    text += (f"\n\n`repscan report` as a process runs at **{p['ratio_cpu']:.2f}x** bare WeasyPrint on the same HTML in"
+             f" CPU time ({p['ratio_clock']:.2f}x clock; goal >= 0.9x: {'met' if p['ratio_cpu'] >= 0.9 else 'MISSED'}).")
     serial = typical["total_s"] * batch_size
     text += "\n\n" + table(
         ["batch (send_reports --dry-run)", "clients", "workers", "seconds", "s per report", "reports per hour",
@@ -153,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
              f"**{cpu_after['speedup']:.2f}x** the work of one. The batch cannot beat that (a virtual machine's "
              f"cores can be shared with other guests).")
     text += f"\n\nSeeding the store ({len(ids)} clients) took {seed_s:.1f} s (not part of any figure)."
-    data = {"typical": typical, "big": big, "batch": {"clients": batch_size, "workers": workers, "seconds": batch_s,
+    data = {"typical": typical, "big": big, "processes": processes, "batch": {"clients": batch_size, "workers": workers, "seconds": batch_s,
                                                       "pages": batch_pages, "speedup": serial / batch_s},
             "cpu_parallelism": [cpu_before, cpu_after]}
     print_result("Report throughput", text, data, args.json)

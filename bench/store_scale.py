@@ -233,10 +233,13 @@ def browse_queries(config, store, client_id: str) -> dict[str, dict]:
     from repscan.core.store import canned_queries
 
     canned = canned_queries({client.id: client.negative_threshold for client in config.clients})
+    # The queries' "last 7 days" end at the data's last crawl, not at the clock: the data is dated when it was
+    # generated, and a clock days later would find no new negatives and time an empty answer.
+    latest = store.query("SELECT MAX(first_seen_at) AS at FROM reviews")[0]["at"]
     out = {}
     for key in ("new_negatives", "unanswered"):
         for who in (client_id, ""):
-            sql = canned[key]["sql"]
+            sql = canned[key]["sql"].replace("'now'", f"'{latest}'")
             began = time.perf_counter()
             count = len(store.query(sql, {"client_id": who}))
             out[f"{key} ({'one client' if who else 'all clients'})"] = {

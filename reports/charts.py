@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
@@ -74,9 +75,25 @@ def _weeks_with_data(values) -> int:
     return sum(1 for v in values if v is not None and v != 0)
 
 
+_INTERACTIVE = re.compile(r"<script\b.*?</script>|<desc\b.*?</desc>|<!--.*?-->", re.S)  # tooltips' text, config
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_RULE = re.compile(r"[^{}]+\{[^{}]*\}")
+
+
+def lean(svg: str) -> str:
+    """A pygal SVG without what only a browser uses: the tooltips (their text and CSS), hover and click states,
+    the config script and comments. What is drawn, and how, stays."""
+    def rules(match: re.Match) -> str:
+        kept = [rule for rule in _RULE.findall(match[2])
+                if not any(word in rule.split("{", 1)[0] for word in (".tooltip", ":hover", ".active"))]
+        return match[1] + "".join(kept) + match[3]
+
+    return _STYLE.sub(rules, _INTERACTIVE.sub("", svg)).replace(" tooltip-trigger", "")
+
+
 def _render(charts) -> list[str]:
     # pygal numbers its legend anchors from 0 in every chart; several charts in one document need distinct ids
-    return [chart.render(is_unicode=True).replace("activate-serie-", f"chart{n}-serie-")
+    return [lean(chart.render(is_unicode=True)).replace("activate-serie-", f"chart{n}-serie-")
             for n, chart in enumerate(charts)]
 
 

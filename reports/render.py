@@ -95,6 +95,9 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         finalize=_capped,
+        # Compiled templates kept between processes (keyed by the template's source): a report process
+        # spends about 0.1 s compiling them otherwise. Jinja2's own per-user cache folder in the temp dir.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.filters.update(
         datetime=_datetime_filter,

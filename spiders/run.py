@@ -96,7 +96,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
         # cleanly (error, block, kill) that is not so, and the next crawl reads every page.
         catch_up = {(j.client.id, j.site, j.source.url) for j in jobs if j.source
                     and not store.last_crawl_clean(j.client.id, j.site, j.source.url)}
-        before = max((row["id"] for row in store.crawls()), default=0)
+        before = store.last_crawl_id()
     finally:
         store.close()
     process = CrawlerProcess(scrapy_settings(config, log_level))
@@ -118,6 +118,6 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
     process.start()
     store = Store(config.database)
     try:
-        return [row for row in store.crawls() if row["id"] > before]
+        return store.crawls_after(before)
     finally:
         store.close()

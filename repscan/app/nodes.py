@@ -326,8 +326,7 @@ class Dispatcher:
                 self.sleep(self.options.poll)
                 self._poll()
                 self._probe()
-            ids = set(self.crawl_ids)
-            return [row for row in self.store.crawls() if row["id"] in ids]
+            return self.store.crawls_by_id(self.crawl_ids)
         finally:
             self.store.close()
 

@@ -33,6 +33,10 @@ NUMBER_FIELDS = {
 }
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # the dates a review, post or reply can carry
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
+ISO_Z = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?Z")  # UTC already: iso_utc keeps [:19]
+# Per kind, each field with what normalise checks in it: (name, a time, a number).
+CHECKS = {kind: tuple((name, name in TIME_FIELDS, name in NUMBER_FIELDS) for name in fields)
+          for kind, fields in FIELDS.items()}
 
 
 class UnusableItem(ValueError):
@@ -61,7 +65,7 @@ def precision(value, given: str | None = None, *, approx: bool = False) -> str |
     if value is None or value == "":
         return None
     found = "approximate" if approx else "day" if isinstance(value, str) and DATE_ONLY.fullmatch(value) else "exact"
-    return coarsest(found, given)
+    return found if given is None or given == found else coarsest(found, given)
 
 
 def coarsest(*precisions: str | None) -> str:
@@ -129,13 +133,22 @@ def normalise(item: dict, notes: list[str] | None = None) -> dict:
     pipeline and `repscan ingest`; normalising a normalised item changes nothing."""
     notes = notes if notes is not None else []
     out = {"kind": item["kind"]}
-    for name in FIELDS[item["kind"]]:
-        value = item.get(name)
+    get = item.get
+    for name, is_time, is_number in CHECKS[item["kind"]]:
+        value = get(name)
+        if value is None:
+            out[name] = None
+            continue
         if isinstance(value, str):
-            value = CONTROL.sub("", value).strip() or None
-        if value is not None and name in TIME_FIELDS:
+            if not value.isprintable():  # the controls are not printable: only then look for them
+                value = CONTROL.sub("", value)
+            value = value.strip() or None
+            if value is None:
+                out[name] = None
+                continue
+        if is_time:
             value = _time(value, name, notes)
-        elif value is not None and name in NUMBER_FIELDS:
+        elif is_number:
             value = _number(value, name, notes)
         out[name] = value
     _precisions(out, item)
@@ -159,6 +172,13 @@ def normalise(item: dict, notes: list[str] | None = None) -> dict:
 
 def _time(value, name: str, notes: list[str]) -> str | None:
     """ISO UTC, or None for what no web page can mean (year 1, an epoch in the year 5000, a word)."""
+    if isinstance(value, str) and ISO_Z.fullmatch(value):  # most times: UTC already, so only the calendar to check
+        try:
+            year = datetime.fromisoformat(value[:19]).year
+        except ValueError:
+            year = 0  # not a real day: the general path below says why
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return value[:19] + "Z"
     try:
         text = iso_utc(value)
         if text is not None and not FIRST_YEAR <= parse_iso(text).year <= LAST_YEAR:

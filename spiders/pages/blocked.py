@@ -85,12 +85,47 @@ _LOGIN_PATH = re.compile(r"log[-_]?in|sign[-_]?in|logon|authwall|/auth(?:/|$)|/s
                          re.IGNORECASE)
 _BARE_TEXT = 1500
 _INVISIBLE = {"script", "style", "noscript", "template"}
+# Words one of which the markup of every rule above holds (an id, a class, an attribute value or a script marker),
+# looked for in the lowered page: a page with none of them cannot match a rule, so most content pages are
+# cleared by these few linear scans, before any walk of the tree (_triggers() checks that each rule has one).
+_TRIGGERS = ("aptcha", "challenge", "anomaly", "sorry", "consent", "enablejs", "cf-", "cf_chl", "incapsula",
+             "awswaf", "gokuprops")
+_PASSWORD = "password"
+
+
+def _literals(css: str) -> list[str]:
+    """What a selector requires the page's source to contain: its attribute values, ids and classes."""
+    values = re.findall(r'"([^"]*)"', css)
+    outside = re.sub(r"\[[^\]]*\]", "", css)
+    return [*values, *re.findall(r"[#.]([\w-]+)", outside)]
+
+
+def _trigger_of(*texts: str) -> str:
+    """The trigger word one of `texts` holds (one any page matching them holds too)."""
+    for text in texts:
+        for trigger in _TRIGGERS:
+            if trigger in text.lower():
+                return trigger
+    raise ValueError(f"no trigger word in {texts!r}: add one to _TRIGGERS")
+
+
+def _guarded(rules) -> tuple:
+    """(reason, ((selector, its trigger word), ...)) for each rule."""
+    return tuple((reason, tuple((css, _trigger_of(*_literals(css))) for css in selectors)) for reason, selectors in rules)
+
+
+_ALWAYS_GUARDED = _guarded(_ALWAYS)
+_ON_BARE_PAGE_GUARDED = _guarded(_ON_BARE_PAGE)
+_SCRIPT_GUARDED = tuple((reason, needles, pattern, {_trigger_of(needle) for needle in needles})
+                        for reason, needles, pattern in _SCRIPT_MARKERS)
 
 
 def detect(response) -> str | None:
     """A short reason when `response` is a challenge, captcha or login wall, else None.
 
-    An error status alone (429, 503) is not a block: retries and Retry-After handle those.
+    Decided from the status, the headers and the URL first, then from words in the page (linear scans), and
+    only when those leave a doubt from its markup. An error status alone (429, 503) is not a block: retries
+    and Retry-After handle those.
     """
     status = getattr(response, "status", 200)
     headers = getattr(response, "headers", None) or {}
@@ -98,9 +133,18 @@ def detect(response) -> str | None:
         return "Google consent"
     if (headers.get(b"cf-mitigated") or b"").lower() == b"challenge":
         return "Cloudflare challenge"
+    try:
+        lowered = response.text.lower()
+    except (AttributeError, ValueError):  # not text (an image, a binary answer)
+        return None
+    words = {trigger for trigger in _TRIGGERS if trigger in lowered}
+    login_url = bool(_LOGIN_PATH.search(urlsplit(response.url).path))
+    password = _PASSWORD in lowered
+    if not (words or password or login_url or status >= 400):
+        return None
     selector = _html(response)
     if selector is not None:
-        return _markup(response, selector, status)
+        return _markup(selector, status, words, password, login_url)
     return None
 
 
@@ -114,12 +158,14 @@ def _html(response):
     return selector if getattr(selector, "type", "html") in ("html", "xml") else None
 
 
-def _markup(response, sel, status: int) -> str | None:
-    for reason, selectors in _ALWAYS:
-        if any(sel.css(css) for css in selectors):
+def _markup(sel, status: int, words: set[str], password: bool, login_url: bool) -> str | None:
+    """The rules over the parsed page, each selector only when its trigger word is in the page."""
+    for reason, selectors in _ALWAYS_GUARDED:
+        if any(word in words and sel.css(css) for css, word in selectors):
             return reason
-    scripts = sel.xpath("//script[not(@src)]/text()").getall()
-    for reason, needles, pattern in _SCRIPT_MARKERS:
+    markers = [marker for marker in _SCRIPT_GUARDED if marker[3] & words]
+    scripts = sel.xpath("//script[not(@src)]/text()").getall() if markers else []
+    for reason, needles, pattern, _ in markers:
         if any(any(n in script for n in needles) and pattern.search(script) for script in scripts):
             return reason
     if status >= 400:
@@ -127,21 +173,36 @@ def _markup(response, sel, status: int) -> str | None:
         for reason, pattern in _TITLES:
             if title and pattern.search(title):
                 return reason
-    password_form = sel.xpath(
-        "//form[.//input[translate(@type, 'PASSWORD', 'password')='password']]"
-    )
-    login_url = bool(_LOGIN_PATH.search(urlsplit(response.url).path))
+    password_form = password and _password_form(sel.root)
     if password_form and (login_url or status == 401):
         return "login wall"
-    if not _bare(sel):
+    widgets = [(reason, selectors) for reason, selectors in _ON_BARE_PAGE_GUARDED
+               if any(word in words for _, word in selectors)]
+    if not (widgets or password_form or login_url) or not _bare(sel):
         return None
-    for reason, selectors in _ON_BARE_PAGE:
-        if any(sel.css(css) for css in selectors):
+    for reason, selectors in widgets:
+        if any(word in words and sel.css(css) for css, word in selectors):
             return reason
     # A bare page behind a login URL is a wall even when its form is drawn by script.
     if password_form or login_url:
         return "login wall"
     return None
+
+
+def _password_form(root) -> bool:
+    """Whether a password field sits inside a form: each field's ancestors walked up to a node already
+    seen, so every node is visited once however the forms nest (an XPath per form was quadratic)."""
+    seen: set = set()
+    for field in root.iter("input"):
+        if (field.get("type") or "").lower() != "password":
+            continue
+        for node in field.iterancestors():
+            if node.tag == "form":
+                return True
+            if node in seen:
+                break
+            seen.add(node)
+    return False
 
 
 def _bare(sel) -> bool:

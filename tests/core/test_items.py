@@ -52,3 +52,19 @@ def test_an_unusable_time_is_null_and_the_item_kept(value):
 def test_an_item_without_its_id_is_unusable():
     with pytest.raises(UnusableItem, match="review without source/source_id"):
         normalise(make("review", source="jsonld", text="x"))
+
+
+@pytest.mark.parametrize("value", ["2026-11-01T10:00:00Z", "2026-11-01T10:00:00.123Z", "2026-11-01T10:00:00.123456Z",
+                                   "2024-02-29T23:59:59Z", "2023-02-29T10:00:00Z", "2026-13-01T10:00:00Z",
+                                   "2026-11-01T24:00:00Z", "1989-12-31T23:59:59Z", "2100-12-31T23:59:59.000Z",
+                                   "2101-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "2026-11-01T10:00:00.12Z"])
+def test_a_time_already_in_utc_normalises_as_the_general_path_does(value):
+    from repscan.core.items import FIRST_YEAR, LAST_YEAR, iso_utc, parse_iso
+
+    fast = normalise(review(published_at=value), notes := [])["published_at"]
+    try:  # the general path: parse, convert to UTC, format, check the year
+        general = iso_utc(value)
+        general = general if FIRST_YEAR <= parse_iso(general).year <= LAST_YEAR else None
+    except ValueError:
+        general = None
+    assert fast == general and bool(notes) == (general is None)

@@ -6,6 +6,8 @@ import sqlite3
 
 import pytest
 
+from sqlite_utils import Database
+
 from repscan.core.items import make
 from repscan.core.store import Store
 
@@ -65,6 +67,56 @@ def test_reply_added_later_is_versioned_and_a_null_reply_never_erases_it(tmp_pat
     row = store.query("SELECT * FROM reviews")[0]
     assert row["reply_text"] == "Thank you!" and row["reply_at"] == "2026-11-01T11:00:00Z"
     assert [v["changed"] for v in store.versions("acme", "trustpilot", "r1")] == ["new", "reply_text,reply_at"]
+    store.close()
+
+
+def test_a_review_stores_its_first_version_only_once_it_changes(tmp_path):
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [review("r1", rating=4), review("r2")], crawl_id=1, seen_at="2026-11-01T00:00:00.000000Z")
+    store.save_items("acme", [review("r1", rating=4), review("r2")], crawl_id=2, seen_at="2026-11-02T00:00:00.000000Z")
+    assert store.query("SELECT COUNT(*) AS n FROM review_versions") == [{"n": 0}]
+    first = store.versions("acme", "trustpilot", "r1")
+    assert [(v["changed"], v["rating"], v["seen_at"], v["crawl_id"]) for v in first] == \
+        [("new", 4.0, "2026-11-01T00:00:00.000000Z", 1)]
+    store.save_items("acme", [review("r1", rating=2, text="Worse.")], crawl_id=3, seen_at="2026-11-03T00:00:00.000000Z")
+    store.save_items("acme", [review("r1", rating=2, text="Worse.", reply="Sorry.")], crawl_id=4,
+                     seen_at="2026-11-04T00:00:00.000000Z")
+    versions = store.versions("acme", "trustpilot", "r1")
+    assert [(v["changed"], v["rating"], v["text"], v["reply_text"], v["crawl_id"]) for v in versions] == [
+        ("new", 4.0, "Fine.", None, 1), ("rating,text", 2.0, "Worse.", None, 3), ("reply_text", 2.0, "Worse.", "Sorry.", 4)]
+    assert [v["changed"] for v in store.versions("acme", "trustpilot", "r2")] == ["new"]
+    assert store.versions("acme", "trustpilot", "nope") == []
+    store.close()
+
+
+def test_the_migration_drops_only_first_versions_the_review_row_holds(tmp_path):
+    from repscan.core.store.migrations import migrations
+
+    path = tmp_path / "a.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m009_first_versions_in_the_review_row")
+    columns = [row[1] for row in db.execute("PRAGMA table_info(reviews)").fetchall() if row[1] != "removed_at"]
+    for n, rating in enumerate((5.0, 4.0, 3.0)):  # as the store wrote them before: a "new" row for every review
+        row = {c: None for c in columns} | {"client_id": "acme", "source": "trustpilot", "source_id": f"r{n}",
+                                            "rating": rating, "text": "Fine.", "first_seen_at": "2026-11-01T00:00:00Z",
+                                            "first_crawl_id": 1, "negative": 0, "published_approx": 0}
+        db["reviews"].insert(row)
+        db["review_versions"].insert({"client_id": "acme", "source": "trustpilot", "source_id": f"r{n}", "crawl_id": 1,
+                                      "seen_at": "2026-11-01T00:00:00Z", "changed": "new", "rating": rating,
+                                      "text": "Fine."})
+    db["review_versions"].insert({"client_id": "acme", "source": "trustpilot", "source_id": "r1", "crawl_id": 2,
+                                  "seen_at": "2026-11-02T00:00:00Z", "changed": "rating", "rating": 1.0, "text": "Fine."})
+    db.execute("UPDATE reviews SET rating = 1.0 WHERE source_id = 'r1'")
+    db.conn.commit()
+    before = {f"r{n}": [{k: v for k, v in version.items() if k != "id"} for version in
+                        db.query("SELECT * FROM review_versions WHERE source_id = ? ORDER BY id", [f"r{n}"])]
+              for n in range(3)}
+    db.close()
+    store = Store(path)
+    assert [row["source_id"] for row in store.query("SELECT source_id FROM review_versions ORDER BY id")] == ["r1", "r1"]
+    for source_id, versions in before.items():
+        after = [{k: v for k, v in version.items() if k != "id"} for version in store.versions("acme", "trustpilot", source_id)]
+        assert after == versions
     store.close()
 
 

@@ -37,3 +37,21 @@ def test_a_mostly_empty_chart_is_left_out_and_the_report_says_why():
     svgs, notes = charts([row(0, 1, True, reply_hours=3)])
     assert svgs == []
     assert "Average rating per week: left out, only 1 of the 12 weeks have data." in notes
+
+
+def test_charts_are_lean_svg_with_what_is_drawn_kept():
+    import pygal
+
+    from repscan.reports.charts import _chart, lean
+
+    rows = [row(w, 1 + w % 5, w % 3 == 0, reply_hours=2.0 * w) for w in range(10)]
+    svgs, _ = charts(rows)
+    chart = _chart(pygal.Bar, "t", "#1f3a5f", "#c0392b")
+    chart.add("a", [1, 2, 3])
+    full = chart.render(is_unicode=True)
+    assert "<desc" in full and "<script" in full and ".tooltip" in full  # what lean() has to take out
+    for svg in [*svgs, lean(full)]:
+        assert not re.search(r"<desc|<script|<!--|\.tooltip|:hover|tooltip-trigger", svg), svg[:300]
+        assert re.search(r"<style[^>]*>[^<]*\.reactive\{", svg)  # the drawing's own CSS stays
+    drawn = lambda svg: re.findall(r"<(?:rect|path|circle|text)\b[^>]*>", svg)  # noqa: E731
+    assert drawn(lean(full)) == [tag.replace(" tooltip-trigger", "") for tag in drawn(full)]

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from repscan.core.items import stamp
 from repscan.core.store.migrations import migrations
 
+BATCH_IN = 500  # ids per IN (...): SQLite allows 999+ variables; stay well under it
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write to end ([storage] busy_timeout)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from repscan.core.secrets import redact, redact_text
-from repscan.core.store.connection import Connection, now
+from repscan.core.store.connection import BATCH_IN, Connection, now
 
 # A crawl's status: running, then ok or empty (read without trouble), or one of the failures: blocked (a captcha,
 # consent or login wall), broken (a page whose layout we no longer read, or of the wrong kind), error (the rest).
 CLEAN = ("ok", "empty")
 FAILED = ("blocked", "broken", "error")
-STATUSES = ("running", *CLEAN, *FAILED)
+FINISHED = (*CLEAN, *FAILED)
+STATUSES = ("running", *FINISHED)
 FELL_SILENT = "used to yield items, now yields none: the page layout may have changed"
 
 
@@ -26,10 +27,11 @@ class SourceState:
     recovered_at: int  # id of the last clean crawl before it (0: none): a broken run's identity, alerted once
 
 
-def source_states(rows) -> dict[tuple[str, str], SourceState]:
-    """Each (source, url)'s state from its crawls, oldest first. A crawl recorded broken is broken, and so is an
-    empty one once the source has found items (a silent zero); only a clean crawl (ok, or empty before it ever
-    found any) ends a broken run, so a source broken, then blocked, then broken again is one run."""
+def _walk(rows):
+    """(row, the state of its source URL after it) for each crawl, oldest first: the rule of source_states().
+    A crawl recorded broken is broken, and so is an empty one once the source has found items (a silent zero);
+    only a clean crawl (ok, or empty before it ever found any) ends a broken run, so a source broken, then
+    blocked, then broken again is one run."""
     out: dict[tuple[str, str], SourceState] = {}
     found: set[tuple[str, str]] = set()
     for row in rows:
@@ -44,13 +46,61 @@ def source_states(rows) -> dict[tuple[str, str], SourceState]:
         out[key] = SourceState(row, status, error, since, recovered_at)
         if row["status"] == "ok" and row["items"]:
             found.add(key)
-    return out
+        yield row, out[key]
+
+
+def source_states(rows) -> dict[tuple[str, str], SourceState]:
+    """Each (source, url)'s state from its crawls, oldest first (see _walk)."""
+    return {(row["source"], row["url"]): state for row, state in _walk(rows)}
+
+
+_KEY = "client_id = ? AND source = ? AND url = ?"
+
+
+def _extremes(db, extreme: str, key: tuple, statuses, op: str = "", bound: int = 0) -> list[dict]:
+    """Per status, the newest (MAX) or oldest (MIN) crawl of a source URL, optionally `id op bound`:
+    one probe of idx_crawls_client_id_source_url_status each, however long the history."""
+    where = f"{_KEY} AND status = ?" + (f" AND id {op} ?" if op else "")
+    probes = " UNION ALL ".join(f"SELECT {extreme}(id) AS id FROM crawls WHERE {where}" for _ in statuses)
+    params = [value for status in statuses for value in (*key, status, *([bound] if op else []))]
+    return list(db.query(f"SELECT * FROM crawls WHERE id IN ({probes}) ORDER BY id", params))
+
+
+def _witnesses(db, key: tuple) -> list[dict]:
+    """The few crawls of one source URL from which _walk reaches the state it reaches from all of them.
+
+    A crawl's state depends on its status and on whether an ok crawl with items came before it (the first
+    such, `found`). So, with `found`, the latest crawl of each status before the last include the last crawl
+    of another state (the run's edge) and the last clean one (recovered_at); the run began at the first crawl
+    after that edge. (An empty crawl before `found` is never either: the ok crawls after it come later.)"""
+    [last] = _extremes(db, "MAX", key, FINISHED)[-1:] or [None]
+    if last is None:
+        return []
+    found = next(iter(db.query(f"SELECT * FROM crawls WHERE {_KEY} AND status = 'ok' AND items > 0 ORDER BY id LIMIT 1",
+                               key)), None)
+    rows = {row["id"]: row for row in _extremes(db, "MAX", key, FINISHED, "<", last["id"])}
+    if found is not None:
+        rows[found["id"]] = found
+    rows[last["id"]] = last
+    walked = list(_walk(sorted(rows.values(), key=lambda row: row["id"])))
+    status = walked[-1][1].status
+    edge = max((row["id"] for row, state in walked if state.status != status), default=0)
+    rows.update((row["id"], row) for row in _extremes(db, "MIN", key, FINISHED, ">", edge)[:1])
+    return sorted(rows.values(), key=lambda row: row["id"])
 
 
 def client_states(db, client_id: str) -> dict[tuple[str, str], SourceState]:
-    """source_states() of a client's finished crawls in the database `db`."""
-    return source_states(db.query("SELECT * FROM crawls WHERE client_id = ? AND status != 'running' ORDER BY id",
-                                  [client_id]))
+    """source_states() of a client's finished crawls in the database `db`, from a handful of indexed reads per
+    source URL (_witnesses), not its whole history."""
+    out: dict[tuple[str, str], SourceState] = {}
+    after = ("", "")
+    while True:  # each (source, url) once, by the index (a skip scan)
+        row = next(iter(db.query("SELECT source, url FROM crawls WHERE client_id = ? AND (source, url) > (?, ?)"
+                                 " ORDER BY source, url LIMIT 1", [client_id, *after])), None)
+        if row is None:
+            return out
+        after = (row["source"], row["url"])
+        out.update(source_states(_witnesses(db, (client_id, *after))))
 
 
 class Crawls(Connection):
@@ -83,11 +133,26 @@ class Crawls(Connection):
 
     def last_crawl_clean(self, client_id: str, source: str, url: str) -> bool:
         """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
-        row = self._one("SELECT status FROM crawls WHERE client_id = ? AND source = ? AND url = ? ORDER BY id DESC LIMIT 1",
-                        [client_id, source, redact(url)])
-        return row is None or row["status"] in CLEAN
+        rows = _extremes(self._db, "MAX", (client_id, source, redact(url)), STATUSES)
+        return not rows or rows[-1]["status"] in CLEAN
+
+    def last_crawl_id(self) -> int:
+        """The newest crawl's id (0: none yet): a run's crawls are those after it (crawls_after)."""
+        return self._db.execute("SELECT COALESCE(MAX(id), 0) FROM crawls").fetchone()[0]
+
+    def crawls_after(self, crawl_id: int) -> list[dict]:
+        """The crawls started after `crawl_id`, oldest first (a rowid range: no older row is read)."""
+        return self.query("SELECT * FROM crawls WHERE id > ? ORDER BY id", [crawl_id])
+
+    def crawls_by_id(self, ids) -> list[dict]:
+        """These crawls, oldest first."""
+        ids = sorted({crawl_id for crawl_id in ids if crawl_id is not None})
+        chunks = [ids[start:start + BATCH_IN] for start in range(0, len(ids), BATCH_IN)]
+        return [row for chunk in chunks for row in self.query(
+            f"SELECT * FROM crawls WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk)]
 
     def crawls(self, client_id: str | None = None) -> list[dict]:
+        """Every crawl (of a client), oldest first: the whole history, for tests and checks; runs read by id."""
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return self.query(f"SELECT * FROM crawls {where} ORDER BY id", params)
 

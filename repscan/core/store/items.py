@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from repscan.core.items import PRECISION_OF, coarsest
-from repscan.core.store.connection import Connection, now
+from repscan.core.store.connection import BATCH_IN, Connection, now
 
+KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
-BATCH_IN = 500  # ids per IN (...): SQLite allows 999+ variables; stay well under it
+# What a stored row seen again is compared on (_seen_again, versions), and the first version's own columns.
+COMPARED = {
+    "reviews": (*KEY, "negative", *REVIEW_VERSIONED, "published_at", "published_precision", "updated_at",
+                "updated_precision", "reply_precision", "first_seen_at", "first_crawl_id"),
+    "posts": (*KEY, "negative", "published_at", "published_precision"),
+}
 
 
 class Items(Connection):
@@ -29,9 +36,15 @@ class Items(Connection):
             [client_id, source, client_id, source, limit]).fetchall()]
 
     def versions(self, client_id: str, source: str, source_id: str) -> list[dict]:
-        return self.query(
-            "SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",
-            [client_id, source, source_id])
+        """A review's versions, first seen first. The first is stored only once it changes: until then
+        the review's own row is that version."""
+        key = [client_id, source, source_id]
+        rows = self.query("SELECT * FROM review_versions WHERE client_id = ? AND source = ? AND source_id = ? ORDER BY id",
+                          key)
+        if rows:
+            return rows
+        review = self._one("SELECT * FROM reviews WHERE client_id = ? AND source = ? AND source_id = ?", key)
+        return [{"id": None, **_first_version(review)}] if review else []
 
     def save_items(self, client_id: str, items: Iterable[dict], crawl_id: int | None = None,
                    seen_at: str | None = None) -> dict[str, int]:
@@ -52,10 +65,8 @@ class Items(Connection):
             if groups.get("post"):
                 self._save_posts(client_id, groups["post"], crawl_id, seen_at, counts)
             for kind, table in (("search_result", "search_results"), ("business", "businesses")):
-                rows = [{**{k: v for k, v in item.items() if k != "kind"}, "client_id": client_id,
-                         "crawl_id": crawl_id, "seen_at": seen_at} for item in groups.get(kind, [])]
-                if rows:
-                    self._db[table].insert_all(rows)
+                self._insert(table, [{**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at}
+                                     for item in groups.get(kind, [])])
             counts["items"] += len(groups.get("search_result", []))
         return counts
 
@@ -70,19 +81,16 @@ class Items(Connection):
             return cursor.rowcount
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        """The stored rows of a batch, looked up by primary key (source_id IN (...) per source):
-        an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
-        by_source: dict[str, list[str]] = {}
-        for source, source_id in source_keys:
-            by_source.setdefault(source, []).append(source_id)
+        """The stored rows of a batch (the columns a row seen again is compared on), by primary key."""
         found: dict[tuple[str, str], dict] = {}
-        for source, ids in by_source.items():
-            for start in range(0, len(ids), BATCH_IN):
-                chunk = ids[start:start + BATCH_IN]
-                sql = (f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
-                       f" AND source_id IN ({', '.join('?' * len(chunk))})")
-                for row in self._db.query(sql, [client_id, source, *chunk]):
-                    found[(row["source"], row["source_id"])] = row
+        for source, chunk in _by_source(source_keys):
+            cursor = self._db.conn.execute(
+                f"SELECT {', '.join(COMPARED[table])} FROM {table} WHERE client_id = ? AND source = ?"
+                f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk])
+            names = [column[0] for column in cursor.description]
+            for values in cursor:
+                row = dict(zip(names, values))
+                found[(row["source"], row["source_id"])] = row
         return found
 
     def _batch(self, table: str, client_id: str, items: list[dict]) -> tuple[list[dict], dict]:
@@ -90,9 +98,57 @@ class Items(Connection):
         items = list({(i["source"], i["source_id"]): i for i in items}.values())
         return items, self._existing(table, client_id, [(i["source"], i["source_id"]) for i in items])
 
+    def _columns(self, table: str) -> tuple[str, ...]:
+        """A table's columns, read once per connection (the schema only changes in migrations)."""
+        cache = self.__dict__.setdefault("_column_cache", {})
+        if table not in cache:
+            cache[table] = tuple(row[1] for row in self._db.execute(f"PRAGMA table_info([{table}])"))
+        return cache[table]
+
+    def _fit(self, table: str, rows: list[dict]) -> list[str]:
+        """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
+        keys: set[str] = set().union(*rows)
+        keys.discard("kind")
+        columns = self._columns(table)
+        unknown = keys.difference(columns)
+        if unknown:
+            raise sqlite3.OperationalError(f"table {table} has no column named {sorted(unknown)[0]}")
+        return [column for column in columns if column in keys]
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        """New rows: one INSERT of the batch's columns, executed over its tuples."""
+        if not rows:
+            return
+        columns = self._fit(table, rows)
+        self._db.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(map(row.get, columns)) for row in rows])
+
+    def _update_seen(self, table: str, client_id: str, updates: list[dict]) -> None:
+        """Rows seen again: one UPDATE executed over the batch, each column set where the row's update has a
+        value and kept where it has none (a null never erases what an earlier crawl saw); removed_at cleared."""
+        if not updates:
+            return
+        columns = [c for c in self._fit(table, updates) if c not in KEY]
+        sets = [f"{c} = COALESCE(?, {c})" for c in columns]
+        if "removed_at" in self._columns(table):
+            sets.append("removed_at = NULL")
+        self._db.conn.executemany(
+            f"UPDATE {table} SET {', '.join(sets)} WHERE client_id = ? AND source = ? AND source_id = ?",
+            [(*map(update.get, columns), client_id, update["source"], update["source_id"]) for update in updates])
+
+    def _versioned(self, client_id: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The reviews among `keys` that already have versions stored (they changed before)."""
+        out = set()
+        for source, chunk in _by_source(keys):
+            out.update((source, row[0]) for row in self._db.execute(
+                f"SELECT DISTINCT source_id FROM review_versions WHERE client_id = ? AND source = ?"
+                f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]))
+        return out
+
     def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
         items, existing = self._batch("reviews", client_id, items)
-        inserts, versions = [], []
+        inserts, updates, changes = [], [], []
         for item in items:
             counts["items"] += 1
             fields = {k: v for k, v in item.items() if k != "kind"}
@@ -101,32 +157,38 @@ class Items(Connection):
             old = existing.get((item["source"], item["source_id"]))
             if old is None:
                 counts["new"] += 1
-                row = {**_first_seen(fields, client_id, seen_at, crawl_id), "removed_at": None}
-                inserts.append(row)
-                versions.append(_version(row, "new", seen_at, crawl_id))
+                inserts.append(_first_seen(fields, client_id, seen_at, crawl_id))
                 continue
             # A null from a partial extraction (e.g. a JSON-LD fallback without
             # replies) never erases what an earlier crawl saw.
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
             for key in ("title", "text"):  # a fallback's text without line breaks is no edit
-                if key in update and old[key] is not None and _squash(update[key]) == _squash(old[key]):
+                if key in update and old[key] is not None and (update[key] == old[key]
+                                                               or _squash(update[key]) == _squash(old[key])):
                     del update[key]
             changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
             if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
                 changed.remove("rating")
-            update["removed_at"] = None
-            self._db["reviews"].update((client_id, item["source"], item["source_id"]), update)
+            updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
             if changed:
                 counts["changed"] += 1
-                versions.append(_version({**old, **update}, ",".join(changed), seen_at, crawl_id))
-        if inserts:
-            self._db["reviews"].insert_all(inserts)
-        if versions:
-            self._db["review_versions"].insert_all(versions)
+                changes.append((old, update, changed))
+        self._insert("reviews", inserts)
+        self._update_seen("reviews", client_id, updates)
+        if not changes:
+            return
+        # Until a review first changes, its row is its first version; that version is stored when it changes.
+        versioned = self._versioned(client_id, [(old["source"], old["source_id"]) for old, _, _ in changes])
+        versions = []
+        for old, update, changed in changes:
+            if (old["source"], old["source_id"]) not in versioned:
+                versions.append(_first_version(old))
+            versions.append(_version({**old, **update}, ",".join(changed), seen_at, crawl_id))
+        self._insert("review_versions", versions)
 
     def _save_posts(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
         items, existing = self._batch("posts", client_id, items)
-        inserts = []
+        inserts, updates = [], []
         for item in items:
             counts["items"] += 1
             fields = {k: v for k, v in item.items() if k != "kind"}
@@ -137,9 +199,20 @@ class Items(Connection):
                 inserts.append(_first_seen(fields, client_id, seen_at, crawl_id))
                 continue
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
-            self._db["posts"].update((client_id, item["source"], item["source_id"]), update)
-        if inserts:
-            self._db["posts"].insert_all(inserts)
+            updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
+        self._insert("posts", inserts)
+        self._update_seen("posts", client_id, updates)
+
+
+def _by_source(keys: list[tuple[str, str]]):
+    """(source, up to BATCH_IN of its ids) for lookups by primary key, source_id IN (...) per source:
+    an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        by_source.setdefault(source, []).append(source_id)
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), BATCH_IN):
+            yield source, ids[start:start + BATCH_IN]
 
 
 def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
@@ -166,6 +239,11 @@ def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -
 
 def _squash(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def _first_version(review: dict) -> dict:
+    """A review's first version, from its row while it has never changed."""
+    return _version(review, "new", review["first_seen_at"], review["first_crawl_id"])
 
 
 def _version(row: dict, changed: str, seen_at: str, crawl_id) -> dict:

@@ -145,3 +145,21 @@ def m006_deliveries(db: Database) -> None:
 def m007_alert_category(db: Database) -> None:
     """A search alert's result category: "a complaint" or "a negative news result" on page one."""
     db["alerts"].add_column("category", str)
+
+
+@migrations()
+def m008_crawl_lookups(db: Database) -> None:
+    """Indexes for the crawls a run reads, so no crawl process reads the table's history: a source URL's
+    latest crawl of each status (its health, and whether to catch up), and the crawls still running."""
+    db["crawls"].create_index(["client_id", "source", "url", "status"])
+    db.execute("CREATE INDEX idx_crawls_running ON crawls(id) WHERE status = 'running'")
+
+
+@migrations()
+def m009_first_versions_in_the_review_row(db: Database) -> None:
+    """A review's first version is stored in review_versions only once the review changes (until then its row
+    is that version; Store.versions reads it from there): drop the first-sighting rows of reviews that never
+    changed. Reviews that did keep their whole history, first version included."""
+    db.execute("DELETE FROM review_versions WHERE changed = 'new' AND NOT EXISTS (SELECT 1 FROM review_versions o"
+               " WHERE o.client_id = review_versions.client_id AND o.source = review_versions.source"
+               " AND o.source_id = review_versions.source_id AND o.id != review_versions.id)")

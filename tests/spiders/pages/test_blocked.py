@@ -125,3 +125,33 @@ def test_real_review_pages_are_not_blocked(respond, name):
 def test_real_trustpilot_page_is_not_blocked(respond):
     body = real_page("trustpilot", "eventnet-de-review-page-prettified-2024.html")
     assert blocked.detect(respond(body, "https://www.trustpilot.com/review/eventnet.de")) is None
+
+
+def test_every_rule_has_a_trigger_word_its_markup_holds():
+    # a selector without one would be skipped on every page: _guarded raises at import, and each word is in its literals
+    for reason, selectors in (*blocked._ALWAYS_GUARDED, *blocked._ON_BARE_PAGE_GUARDED):
+        for css, word in selectors:
+            assert any(word in literal.lower() for literal in blocked._literals(css)), (reason, css)
+
+
+@pytest.mark.parametrize("nest, status, url, reason", [
+    (60, 401, URL, "login wall"),             # a password field deep in nested forms and divs
+    (0, 401, URL, None),                      # a password field outside any form, on a page with content
+    (60, 200, "https://kettleandcrumb.example/login", "login wall"),
+    (60, 200, URL, None),                     # a login form beside content, at a content URL
+])
+def test_a_password_form_is_found_however_deep_it_sits(respond, nest, status, url, reason):
+    paragraphs = "".join(f"<p>Review {i}: the staff were kind and the food arrived hot.</p>" for i in range(40))
+    field = '<input type="PassWord" name="p">'
+    form = "<form><div>" * nest + field + "</div></form>" * nest if nest else field
+    page = f"<html><body>{paragraphs}<input type='password'><div><div>{form}</div></div></body></html>"
+    assert blocked.detect(respond(page, url, status=status)) == reason
+
+
+def test_a_page_without_any_trigger_word_is_cleared_before_it_is_parsed(respond):
+    page = "<html><body>" + "<p>Fresh bread, kind staff.</p>" * 50 + "</body></html>"
+    response = respond(page, URL)
+    assert blocked.detect(response) is None
+    assert getattr(response, "_cached_selector", None) is None  # the extractor parses it, once
+    challenge = respond(page.replace("<body>", '<body><div id="challenge-stage"></div>'), URL)
+    assert blocked.detect(challenge) == "Cloudflare challenge"
