@@ -1,6 +1,9 @@
 """Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time)."""
 
 from repscan import USER_AGENT as _UA
+from repscan.core.node_packages import check as _check_packages
+
+_check_packages()  # on a Scrapyd node (the egg holds the pins): no listing, no crawl, with other packages
 
 BOT_NAME = "repscan"
 SPIDER_MODULES = ["repscan.spiders"]

@@ -81,10 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("nodes", help="Scrapyd nodes: deploy the spiders to every [[nodes]] entry, their state, the egg")
-    p.add_argument("action", choices=["deploy", "status", "egg"],
+    p.add_argument("action", choices=["deploy", "status", "egg", "requirements"],
                    help="deploy: upload the spiders as an egg; status: each node's jobs; egg FILE: write the egg"
-                        " (for scrapyd-deploy TARGET --egg FILE)")
-    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it")
+                        " (for scrapyd-deploy TARGET --egg FILE); requirements [FILE]: the nodes' pinned packages")
+    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it; requirements: (default: stdout)")
     p.add_argument("--version", help="deploy: the version name on the nodes (default: <repscan version>.post<time>)")
     p.set_defaults(handler=cmd_nodes)
 
@@ -339,6 +339,15 @@ def cmd_nodes(args) -> int:
             raise Usage("nodes egg FILE: name the file to write")
         args.file.write_bytes(nodes.build_egg())
         print(args.file)
+        return EXIT_OK
+    if args.action == "requirements":
+        from repscan.core import node_packages
+
+        text = node_packages.requirements_text(node_packages.pins())
+        if args.file:
+            args.file.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
         return EXIT_OK
     cfg = _config(args)
     if not cfg.nodes:
