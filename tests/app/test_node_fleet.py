@@ -1,0 +1,175 @@
+"""A fleet of real Scrapyd nodes as an operator meets it: a node without the pinned packages refuses the deploy
+by name, a redeploy leaves every node on the new code, and a node refusing jobs is marked bad, its jobs run
+elsewhere and the run's summary says so."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from app.test_nodes import WEDNESDAY, Sites, config, rows
+from helpers import run_cli
+from repscan import USER_AGENT
+from repscan.app.demo import smtp_server
+from repscan.app.nodes import Scrapyd, build_egg, egg_version
+from repscan.core.config import Node
+from repscan.core.node_packages import canonical
+from scrapyd_nodes import ScrapydNode, need_scrapyd
+
+
+@pytest.fixture
+def fleet(tmp_path):
+    """Start ScrapydNode(folder, **options) servers; stop them all at the end."""
+    need_scrapyd()
+    started = []
+
+    def start(name: str, **options) -> ScrapydNode:
+        node = ScrapydNode(tmp_path / name, **options)
+        started.append(node)
+        node.wait_ready()
+        return node
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+def node_python(folder: Path, drop: set[str], versions: dict[str, str]) -> str:
+    """A node's own virtualenv: this one's packages (symlinked), less `drop`, with `versions` claimed instead of the
+    installed ones, and without repscan (a node gets it as the egg)."""
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", str(folder)],
+                   check=True)
+    python = folder / "bin" / "python"
+    target = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 check=True, capture_output=True, text=True).stdout.strip())
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        owner = canonical(entry.name.split("-")[0].removesuffix(".dist").removesuffix(".py").removesuffix(".pth"))
+        if owner in drop or "repscan" in entry.name:
+            continue
+        if entry.name.endswith(".dist-info") and owner in versions:
+            shutil.copytree(entry, target / entry.name)
+            text = (entry / "METADATA").read_text(encoding="utf-8")
+            old = metadata.version(owner)
+            (target / entry.name / "METADATA").write_text(
+                text.replace(f"\nVersion: {old}\n", f"\nVersion: {versions[owner]}\n", 1), encoding="utf-8")
+            continue
+        (target / entry.name).symlink_to(entry)
+    return str(python)
+
+
+def test_a_node_without_the_pinned_packages_refuses_the_deploy_naming_each(tmp_path, fleet):
+    python = node_python(tmp_path / "bare-venv", drop={"sqlite-utils"}, versions={"tqdm": "0.0.1"})
+    good, bare = fleet("good"), fleet("bare", python=python)
+    sites = Sites()
+    path = config(tmp_path / "main", sites, [good, bare])
+
+    deployed = run_cli("--config", str(path), "nodes", "deploy")
+    assert deployed.returncode == 1, deployed.stdout + deployed.stderr
+    lines = deployed.stdout.splitlines()
+    assert any(line.startswith("deployed repscan ") and good.url in line for line in lines), deployed.stdout
+    refusal = next(line for line in lines if bare.url in line)
+    assert "refused the egg: repscan node packages do not match" in refusal
+    assert f"missing sqlite-utils=={metadata.version('sqlite-utils')}" in refusal
+    assert f"tqdm 0.0.1 installed, {metadata.version('tqdm')} pinned" in refusal
+    assert refusal.count(";") == 1 and "Traceback" not in refusal  # those two, and only the reason
+    assert Scrapyd(Node(url=bare.url)).listversions() == []  # the refused egg is not left as the newest
+
+    # The requirements file the operator installs on a node pins exactly what the check wants.
+    written = run_cli("nodes", "requirements", str(tmp_path / "requirements-nodes.txt"))
+    assert written.returncode == 0, written.stderr
+    pins = dict(line.split("==") for line in (tmp_path / "requirements-nodes.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    assert pins["sqlite-utils"] == metadata.version("sqlite-utils") and pins["scrapy"] == metadata.version("scrapy")
+    assert pins["scrapyd"] == metadata.version("scrapyd") and "repscan" not in pins
+
+
+def old_egg() -> bytes:
+    """The egg as an earlier release built it: another User-Agent marks the requests it sends."""
+    source = zipfile.ZipFile(io.BytesIO(build_egg()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as egg:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "repscan/__init__.py":
+                data = data.replace(b'USER_AGENT = f"repscan/', b'USER_AGENT = f"repscan-old-egg/')
+            egg.writestr(info, data)
+    return buffer.getvalue()
+
+
+def wait_finished(node: Scrapyd, job_id: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(job["id"] == job_id for job in node.listjobs().get("finished", [])):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"job {job_id} did not finish")
+
+
+def test_a_redeploy_leaves_every_node_on_the_new_code(tmp_path, fleet):
+    nodes = [fleet("node-a"), fleet("node-b")]
+    clients = [Scrapyd(Node(url=node.url)) for node in nodes]
+    sites = Sites()
+    with sites.server:
+        path = config(tmp_path / "main", sites, nodes)
+        for client in clients:
+            client.addversion("0_1_0_post1700000000", old_egg())  # an earlier deploy
+        deployed = run_cli("--config", str(path), "nodes", "deploy")
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert deployed.stdout.count("removed 1 older versions") == 2, deployed.stdout
+        version = egg_version(build_egg())
+        assert [client.listversions() for client in clients] == [[version], [version]]
+
+        # An older egg Scrapyd would take for the newest (it sorts names it cannot parse as text)...
+        for client in clients:
+            client.addversion("zz-older", old_egg())
+            assert client.listversions()[-1] == "zz-older"
+        # ...runs a job scheduled without a version, as the dispatcher used to schedule them:
+        url = f"{sites.server.url}/review/acme.example"
+        clients[0].schedule("trustpilot", "unpinned", {"REPSCAN_STORE": "feed"}, {"client_id": "acme", "url": url})
+        wait_finished(clients[0], "unpinned")
+        assert any(agent.startswith("repscan-old-egg/") for agent in sites.server.agents)
+        sites.server.agents.clear()
+
+        crawled = run_cli("--config", str(path), "crawl", "--nodes")
+        assert crawled.returncode == 0, crawled.stdout + crawled.stderr[-3000:]
+        jobs = rows(tmp_path / "main" / "repscan.db", "SELECT * FROM node_jobs", drop=())
+        assert {job["node"] for job in jobs} == {node.url for node in nodes} and len(jobs) == 3
+        assert sites.server.agents == {USER_AGENT}  # every job, on both nodes, ran this machine's code
+
+
+@pytest.mark.parametrize("fault", ["credentials", "undeployed"])
+def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_so(tmp_path, fleet, fault):
+    bad = fleet("bad", auth=("agency", "right")) if fault == "credentials" else fleet("bad")
+    good = fleet("good")
+    sites = Sites()
+    with sites.server, smtp_server(tmp_path / "inbox") as smtp:
+        assert run_cli("--config", str(config(tmp_path / "deploy", sites, [good])), "nodes", "deploy").returncode == 0
+        path = config(tmp_path / "main", sites, [bad, good])  # the bad node first: the least loaded, as ever
+        env = {"REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"}
+        if fault == "credentials":
+            env |= {"REPSCAN_SCRAPYD_USER": "agency", "REPSCAN_SCRAPYD_PASSWORD": "wrong"}
+        ran = run_cli("--config", str(path), "run", "--now", WEDNESDAY, env=env)
+        assert ran.returncode == 1, ran.stdout + ran.stderr[-3000:]
+        why = "HTTP 401" if fault == "credentials" else "project 'repscan' not found"
+        summary = [line for line in ran.stdout.splitlines() if line.startswith("(nodes)")]
+        assert len(summary) == 1 and "failed" in summary[0], ran.stdout
+        assert f"node {bad.url} refused 3 jobs in a row, marked bad" in summary[0] and why in summary[0]
+        assert "its jobs went to the other nodes" in summary[0]
+
+        db = tmp_path / "main" / "repscan.db"
+        crawls = rows(db, "SELECT * FROM crawls ORDER BY id", drop=())
+        assert sorted((c["client_id"], c["source"], c["status"]) for c in crawls) == [
+            ("acme", "jsonld", "ok"), ("acme", "trustpilot", "ok"), ("bravo", "trustpilot", "ok")]
+        assert {job["node"] for job in rows(db, "SELECT * FROM node_jobs", drop=())} == {good.url}
+        assert len(rows(db, "SELECT * FROM reviews")) == 12 + 8 + 6
+        crawl_lines = [line for line in ran.stdout.splitlines() if " crawl " in f" {line} "]
+        assert len(crawl_lines) == 3 and all(" ok " in line for line in crawl_lines), ran.stdout
