@@ -1,4 +1,4 @@
-"""Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time)."""
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time, one stream per site)."""
 
 from repscan import USER_AGENT as _UA
 from repscan.core.node_packages import check as _check_packages
@@ -40,6 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
     "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
+    "repscan.spiders.politeness.SiteGate": 950,  # last before the download: after the proxy is set (750)
 }
 ITEM_PIPELINES = {
     "repscan.spiders.pipelines.NormalisePipeline": 100,

@@ -8,8 +8,11 @@
 
 - every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
   crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
-- politeness holds across nodes: the jobs of one site domain run on one node at a time, at most
-  [dispatch] jobs_per_domain at once; other domains spread over the least loaded nodes;
+- politeness holds across nodes: a site (registrable domain) has at most one job on a node (one outgoing address,
+  one polite stream; the next starts a download delay after the last ended), on at most [dispatch] jobs_per_domain
+  nodes at once; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
+- a node refusing REFUSALS jobs in a row (401, project or version not found, 5xx) is bad for the run: its jobs go
+  to the other nodes, and the run's summary says so;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
   folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row;
 - a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
@@ -365,8 +368,9 @@ class Dispatcher:
         self.log_level = log_level
         self.nodes = {self._key(node): NodeState(Scrapyd(node)) for node in config.nodes}
         self.running: dict[str, Running] = {}
-        self.domains: dict[str, tuple[NodeState, int]] = {}  # domain -> (its node, jobs running there)
-        self.quiet_until: dict[str, float] = {}  # domain -> when its next job may start (a download delay after the last)
+        # One job per site per node (one outgoing address: one polite stream), on at most jobs_per_domain nodes at once.
+        self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running, 1 but adopted}
+        self.quiet_until: dict[tuple[str, NodeState], float] = {}  # when a node's next job on the site may start
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(job) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
         self.notes: list[str] = []
@@ -415,20 +419,22 @@ class Dispatcher:
     def _track(self, running: Running) -> None:
         self.running[running.job_id] = running
         running.node.running += 1
-        holder = self.domains.get(running.domain)
-        self.domains[running.domain] = (running.node, (holder[1] if holder else 0) + 1)
+        holders = self.domains.setdefault(running.domain, {})
+        holders[running.node] = holders.get(running.node, 0) + 1
         self.crawl_ids.append(running.crawl_id)
 
     def _untrack(self, running: Running) -> None:
         self.running.pop(running.job_id, None)
         running.node.running -= 1
-        node, count = self.domains[running.domain]
-        if count <= 1:
+        holders = self.domains[running.domain]
+        holders[running.node] -= 1
+        if not holders[running.node]:
+            del holders[running.node]
+            # The node's next job on the site starts a download delay after this one was seen ending: no burst
+            # from one address between two jobs.
+            self.quiet_until[running.domain, running.node] = time.monotonic() + self.config.crawl.download_delay
+        if not holders:
             del self.domains[running.domain]
-            # The site's next job starts a download delay after this one was seen ending: no burst between jobs.
-            self.quiet_until[running.domain] = time.monotonic() + self.config.crawl.download_delay
-        else:
-            self.domains[running.domain] = (node, count - 1)
 
     def _start(self, pending: list, full: bool, now: str | None) -> list:
         waiting = []
@@ -444,15 +450,13 @@ class Dispatcher:
         return waiting
 
     def _node_for(self, domain: str, refused: dict) -> NodeState | None:
-        holder = self.domains.get(domain)
-        if holder:
-            node, count = holder
-            free = not node.dead and node not in refused and node.running < node.client.node.slots
-            return node if free and count < self.options.jobs_per_domain else None
-        if time.monotonic() < self.quiet_until.get(domain, 0.0):
+        holders = self.domains.get(domain, {})
+        if len(holders) >= self.options.jobs_per_domain:
             return None
+        moment = time.monotonic()
         free = [n for n in self.nodes.values()
-                if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots]
+                if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots
+                and n not in holders and moment >= self.quiet_until.get((domain, n), 0.0)]
         return min(free, key=lambda n: (n.running / n.client.node.slots, n.last_used), default=None)
 
     def _schedule(self, job, node: NodeState, domain: str, full: bool, now: str | None) -> bool:
