@@ -345,6 +345,7 @@ def cmd_nodes(args) -> int:
 
         text = node_packages.requirements_text(node_packages.pins())
         if args.file:
+            args.file.parent.mkdir(parents=True, exist_ok=True)
             args.file.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)

@@ -52,6 +52,7 @@ from repscan.core.store import Store
 KNOWN_IDS_BYTES = 60_000  # one spider argument is one argv string on the node: Linux caps it at 128 KiB
 EGG_SUFFIXES = {".py", ".toml", ".txt", ".json"}
 EGG_PACKAGES = ("repscan.core", "repscan.spiders")  # what the spiders import; app, reports and templates stay home
+FEED_DAYS = 7  # a merged job's feed file is deleted this many days after it was written
 REFUSALS = 3  # a node that refuses this many jobs in a row (401, project or version not found, 5xx) is bad for the run
 Echo = Callable[[str], None]
 
@@ -387,6 +388,7 @@ class Dispatcher:
         self.version = self.version or egg_version(build_egg())
         try:
             self.store.close_interrupted_crawls()
+            self._clean_feeds()
             self._adopt()
             pending = list(jobs)
             while pending or self.running:
@@ -404,6 +406,16 @@ class Dispatcher:
             return [row for row in self.store.crawls() if row["id"] in ids]
         finally:
             self.store.close()
+
+    def _clean_feeds(self) -> None:
+        """Delete the feed files of jobs merged whole (node_jobs.complete) once FEED_DAYS old, in the shared
+        folder and in the spool of feeds fetched over HTTP; a feed cut short stays, to be continued."""
+        cutoff = time.time() - FEED_DAYS * 86400
+        merged = {row["job_id"] for row in self.store.node_jobs("done") if row["complete"]}
+        for folder in filter(None, (self.config.feeds, self.config.database.parent / "feeds")):
+            for path in folder.glob("*.jl"):
+                if path.stem in merged and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
 
     def _adopt(self) -> None:
         """Jobs an earlier dispatcher left running (it was killed): follow them to the end too."""
@@ -624,9 +636,11 @@ class Dispatcher:
             return running.feed
         items_url = info.get("items_url")
         if not items_url:
-            where = f"{running.feed} does not exist" if running.feed else "[dispatch] feeds is not set"
-            return (f"no feed for job {running.job_id}: {where}, and node {running.node.client.url}"
-                    " has no items_dir to serve it")
+            if running.feed:
+                return (f"no feed for job {running.job_id}: {running.feed} does not exist (deleted, or [dispatch]"
+                        f" feeds is not the same path on node {running.node.client.url})")
+            return (f"no feed for job {running.job_id}: [dispatch] feeds is not set, and node"
+                    f" {running.node.client.url} has no items_dir to serve it")
         try:
             body = running.node.client.fetch(items_url)
         except (NodeDown, ScrapydError) as exc:

@@ -5,6 +5,7 @@ elsewhere and the run's summary says so."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -173,3 +174,29 @@ def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_s
         assert len(rows(db, "SELECT * FROM reviews")) == 12 + 8 + 6
         crawl_lines = [line for line in ran.stdout.splitlines() if " crawl " in f" {line} "]
         assert len(crawl_lines) == 3 and all(" ok " in line for line in crawl_lines), ran.stdout
+
+
+def test_feeds_of_merged_jobs_are_deleted_after_a_week(tmp_path):
+    from repscan.app.nodes import FEED_DAYS, Dispatcher
+    from repscan.core.config import load
+    from repscan.core.store import Store
+
+    path = config(tmp_path, Sites(), nodes=[type("N", (), {"url": "http://127.0.0.1:9/"})()], feeds="shared")
+    store = Store(tmp_path / "repscan.db")
+    for job_id, status, complete in (("merged", "done", 1), ("merged-recent", "done", 1), ("cut-short", "done", 0),
+                                     ("failed", "failed", 0)):
+        store.add_node_job({"job_id": job_id, "node": "http://127.0.0.1:9/", "client_id": "acme",
+                            "source": "jsonld", "url": "http://localhost/reviews", "crawl_id": 1,
+                            "status": status, "complete": complete, "scheduled_at": "2026-11-01T00:00:00Z"})
+    store.close()
+    old = time.time() - (FEED_DAYS + 1) * 86400
+    for folder in (tmp_path / "shared", tmp_path / "feeds"):
+        folder.mkdir()
+        for name in ("merged", "cut-short", "failed", "unknown"):
+            (folder / f"{name}.jl").write_text("{}\n")
+            os.utime(folder / f"{name}.jl", (old, old))
+    (tmp_path / "feeds" / "merged-recent.jl").write_text("{}\n")
+    Dispatcher(load(path)).run([])
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*.jl"))
+    assert left == ["feeds/cut-short.jl", "feeds/failed.jl", "feeds/merged-recent.jl", "feeds/unknown.jl",
+                    "shared/cut-short.jl", "shared/failed.jl", "shared/unknown.jl"]
