@@ -29,12 +29,12 @@ def need_scrapyd() -> None:
 
 class ScrapydNode:
     """One `scrapyd` process in its own folder (eggs, logs, items, dbs) and process group; `python` is the
-    node's interpreter (its packages), `auth` the (user, password) it demands, `conf` its scrapyd.conf text."""
+    node's interpreter (its packages), `auth` the (user, password) it demands, `conf` its scrapyd.conf text (naming `port`)."""
 
     def __init__(self, folder: Path, items: bool = True, *, python: str = sys.executable,
-                 auth: tuple[str, str] | None = None, conf: str | None = None):
+                 auth: tuple[str, str] | None = None, conf: str | None = None, port: int | None = None):
         self.folder = folder
-        self.port = free_port()
+        self.port = port or free_port()
         folder.mkdir(parents=True)
         (folder / "scrapyd.conf").write_text(conf or (
             "[scrapyd]\nbind_address = 127.0.0.1\n"

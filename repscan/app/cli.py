@@ -85,7 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="deploy: upload the spiders as an egg; status: each node's jobs; egg FILE: write the egg"
                         " (for scrapyd-deploy TARGET --egg FILE); requirements [FILE]: the nodes' pinned packages")
     p.add_argument("file", nargs="?", type=Path, help="egg: where to write it; requirements: (default: stdout)")
-    p.add_argument("--version", help="deploy: the version name on the nodes (default: <repscan version>.post<time>)")
     p.set_defaults(handler=cmd_nodes)
 
     p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
@@ -354,7 +353,7 @@ def cmd_nodes(args) -> int:
     if not cfg.nodes:
         raise Usage(f"{cfg.path} lists no [[nodes]] (see docs/scale.md)")
     if args.action == "deploy":
-        results = nodes.deploy(cfg, version=args.version, echo=print)
+        results = nodes.deploy(cfg, echo=print)
         return EXIT_FAILURE if any(error for _, error in results) else EXIT_OK
     rows = nodes.status(cfg)
     for row in rows:

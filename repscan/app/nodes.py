@@ -9,8 +9,8 @@
 - every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
   crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
 - politeness holds across nodes: a site (registrable domain) has at most one job on a node (one outgoing address,
-  one polite stream; the next starts a download delay after the last ended), on at most [dispatch] jobs_per_domain
-  nodes at once; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
+  one polite stream), on at most [dispatch] jobs_per_domain nodes at once, and a job of a site starts a download
+  delay after the last one ended; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
 - a node refusing REFUSALS jobs in a row (401, project or version not found, 5xx) is bad for the run: its jobs go
   to the other nodes, and the run's summary says so;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
@@ -217,13 +217,13 @@ def _as_stored(version: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", version)  # scrapyd.eggstorage: listversions.json names it so
 
 
-def deploy(config: Config, version: str | None = None, echo: Echo | None = None) -> list[tuple[str, str | None]]:
+def deploy(config: Config, echo: Echo | None = None) -> list[tuple[str, str | None]]:
     """Upload the egg to every [[nodes]] entry (addversion.json), then drop the project's older versions on each
     node that runs none of its jobs; (node url, error or None) each. A node whose Python packages are not the
     pinned ones refuses the egg: the error names each missing or mismatched package, and the refused version is
     deleted again (Scrapyd keeps an egg it could not list, and would run it as the newest)."""
     egg = build_egg()
-    version = version or egg_version(egg)
+    version = egg_version(egg)  # what the dispatcher pins every job to
     echo = echo or (lambda message: None)
     results = []
     for node in config.nodes:
@@ -371,7 +371,7 @@ class Dispatcher:
         self.running: dict[str, Running] = {}
         # One job per site per node (one outgoing address: one polite stream), on at most jobs_per_domain nodes at once.
         self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running, 1 but adopted}
-        self.quiet_until: dict[tuple[str, NodeState], float] = {}  # when a node's next job on the site may start
+        self.quiet_until: dict[str, float] = {}  # site -> when its next job may start, on any node
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(job) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
         self.notes: list[str] = []
@@ -442,9 +442,9 @@ class Dispatcher:
         holders[running.node] -= 1
         if not holders[running.node]:
             del holders[running.node]
-            # The node's next job on the site starts a download delay after this one was seen ending: no burst
-            # from one address between two jobs.
-            self.quiet_until[running.domain, running.node] = time.monotonic() + self.config.crawl.download_delay
+        # The site's next job starts a download delay after this one was seen ending, on whichever node (nodes
+        # may share an address): no burst between two jobs.
+        self.quiet_until[running.domain] = time.monotonic() + self.config.crawl.download_delay
         if not holders:
             del self.domains[running.domain]
 
@@ -465,10 +465,11 @@ class Dispatcher:
         holders = self.domains.get(domain, {})
         if len(holders) >= self.options.jobs_per_domain:
             return None
-        moment = time.monotonic()
+        if time.monotonic() < self.quiet_until.get(domain, 0.0):
+            return None
         free = [n for n in self.nodes.values()
                 if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots
-                and n not in holders and moment >= self.quiet_until.get((domain, n), 0.0)]
+                and n not in holders]
         return min(free, key=lambda n: (n.running / n.client.node.slots, n.last_used), default=None)
 
     def _schedule(self, job, node: NodeState, domain: str, full: bool, now: str | None) -> bool:

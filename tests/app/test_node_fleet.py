@@ -200,3 +200,25 @@ def test_feeds_of_merged_jobs_are_deleted_after_a_week(tmp_path):
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*.jl"))
     assert left == ["feeds/cut-short.jl", "feeds/failed.jl", "feeds/merged-recent.jl", "feeds/unknown.jl",
                     "shared/cut-short.jl", "shared/failed.jl", "shared/unknown.jl"]
+
+
+def test_the_documented_scrapyd_conf_starts_and_takes_a_deploy(tmp_path, fleet):
+    from helpers import ROOT
+    from scrapyd_nodes import free_port
+
+    doc = (ROOT / "docs" / "scale.md").read_text()
+    text = doc[doc.index("Write `/etc/scrapyd/scrapyd.conf`"):]
+    text = text[text.index("```ini\n") + 7:text.index("```", text.index("```ini\n") + 7)]
+    port = free_port()
+    conf = "\n".join(line.strip() for line in text.splitlines())
+    conf = (conf.replace("bind_address = 10.0.0.5", "bind_address = 127.0.0.1").replace("= 6800", f"= {port}")
+            .replace("/var/lib/scrapyd", str(tmp_path / "var")))
+    assert conf.count(str(tmp_path)) == 4 and f"http_port = {port}" in conf
+    node = fleet("documented", conf=conf, port=port)
+    path = config(tmp_path / "main", Sites(), [node])
+    refused = run_cli("--config", str(path), "nodes", "status")
+    assert refused.returncode == 1 and "HTTP 401" in refused.stdout, refused.stdout
+    env = {"REPSCAN_SCRAPYD_USER": "repscan", "REPSCAN_SCRAPYD_PASSWORD": "change-this-password"}
+    deployed = run_cli("--config", str(path), "nodes", "deploy", env=env)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert (tmp_path / "var" / "eggs" / "repscan").is_dir() and (tmp_path / "var" / "dbs").is_dir()
