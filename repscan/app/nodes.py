@@ -369,8 +369,8 @@ class Dispatcher:
         self.log_level = log_level
         self.nodes = {self._key(node): NodeState(Scrapyd(node)) for node in config.nodes}
         self.running: dict[str, Running] = {}
-        # One job per site per node (one outgoing address: one polite stream), on at most jobs_per_domain nodes at once.
-        self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running, 1 but adopted}
+        # One job of a site per node (one outgoing address, one polite stream), on jobs_per_domain nodes at most.
+        self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running}
         self.quiet_until: dict[str, float] = {}  # site -> when its next job may start, on any node
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(job) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
