@@ -12,6 +12,7 @@ import sys
 import sysconfig
 import time
 import zipfile
+from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from app.test_nodes import WEDNESDAY, Sites, config, rows
 from helpers import run_cli
 from repscan import USER_AGENT
 from repscan.app.demo import smtp_server
+from repscan.app.demo.server import LocalSite, Reply
 from repscan.app.nodes import Scrapyd, build_egg, egg_version
 from repscan.core.config import Node
 from repscan.core.node_packages import canonical
@@ -147,12 +149,24 @@ def test_a_redeploy_leaves_every_node_on_the_new_code(tmp_path, fleet):
         assert sites.server.agents == {USER_AGENT}  # every job, on both nodes, ran this machine's code
 
 
-@pytest.mark.parametrize("fault", ["credentials", "undeployed"])
+class Unavailable(LocalSite):
+    """A node behind a proxy whose Scrapyd is down: every request answers 503."""
+
+    def __init__(self):
+        super().__init__(lambda path, query: Reply(503, "<h1>503 Service Unavailable</h1>"))
+
+    @property
+    def url(self) -> str:
+        return super().url + "/"
+
+
+@pytest.mark.parametrize("fault", ["credentials", "undeployed", "5xx"])
 def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_so(tmp_path, fleet, fault):
-    bad = fleet("bad", auth=("agency", "right")) if fault == "credentials" else fleet("bad")
+    bad = {"credentials": lambda: fleet("bad", auth=("agency", "right")), "undeployed": lambda: fleet("bad"),
+           "5xx": Unavailable}[fault]()
     good = fleet("good")
     sites = Sites()
-    with sites.server, smtp_server(tmp_path / "inbox") as smtp:
+    with sites.server, smtp_server(tmp_path / "inbox") as smtp, (bad if fault == "5xx" else nullcontext()):
         assert run_cli("--config", str(config(tmp_path / "deploy", sites, [good])), "nodes", "deploy").returncode == 0
         path = config(tmp_path / "main", sites, [bad, good])  # the bad node first: the least loaded, as ever
         env = {"REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"}
@@ -160,7 +174,7 @@ def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_s
             env |= {"REPSCAN_SCRAPYD_USER": "agency", "REPSCAN_SCRAPYD_PASSWORD": "wrong"}
         ran = run_cli("--config", str(path), "run", "--now", WEDNESDAY, env=env)
         assert ran.returncode == 1, ran.stdout + ran.stderr[-3000:]
-        why = "HTTP 401" if fault == "credentials" else "project 'repscan' not found"
+        why = {"credentials": "HTTP 401", "undeployed": "project 'repscan' not found", "5xx": "HTTP 503"}[fault]
         summary = [line for line in ran.stdout.splitlines() if line.startswith("(nodes)")]
         assert len(summary) == 1 and "failed" in summary[0], ran.stdout
         assert f"node {bad.url} refused 3 jobs in a row, marked bad" in summary[0] and why in summary[0]
