@@ -358,10 +358,12 @@ def cmd_nodes(args) -> int:
     rows = nodes.status(cfg)
     for row in rows:
         if row["status"] == "ok":
-            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished")
+            deployed = "has" if row["current"] else "lacks (run repscan nodes deploy)"
+            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished;"
+                  f" {deployed} this machine's version {row['version']}")
         else:
             print(f"{row['url']:<32} down  {row['error']}")
-    return EXIT_FAILURE if any(row["status"] != "ok" for row in rows) else EXIT_OK
+    return EXIT_FAILURE if any(row["status"] != "ok" or not row["current"] for row in rows) else EXIT_OK
 
 
 def print_crawls(rows: list[dict], out=sys.stdout) -> None:

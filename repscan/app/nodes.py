@@ -265,12 +265,15 @@ def _drop_older(client: Scrapyd, version: str) -> str:
 
 
 def status(config: Config) -> list[dict]:
-    """Each node's daemonstatus.json, or its error."""
+    """Each node's daemonstatus.json and whether it holds this machine's egg version ("current"), or its error."""
+    version = egg_version(build_egg())
     out = []
     for node in config.nodes:
         client = Scrapyd(node)
         try:
-            out.append({"url": client.url, **client.daemonstatus()})
+            daemon = client.daemonstatus()
+            out.append({"url": client.url, **daemon, "version": version,
+                        "current": version in client.listversions()})
         except (NodeDown, ScrapydError) as exc:
             out.append({"url": client.url, "status": "down", "error": str(exc)})
     return out

@@ -85,6 +85,10 @@ def test_a_node_without_the_pinned_packages_refuses_the_deploy_naming_each(tmp_p
     assert f"tqdm 0.0.1 installed, {metadata.version('tqdm')} pinned" in refusal
     assert refusal.count(";") == 1 and "Traceback" not in refusal  # those two, and only the reason
     assert Scrapyd(Node(url=bare.url)).listversions() == []  # the refused egg is not left as the newest
+    status = run_cli("--config", str(path), "nodes", "status")
+    assert status.returncode == 1, status.stdout + status.stderr
+    lines = {line.split()[0]: line for line in status.stdout.splitlines()}
+    assert "has this machine's version" in lines[good.url] and "lacks (run repscan nodes deploy)" in lines[bare.url]
 
     # The requirements file the operator installs on a node pins exactly what the check wants.
     written = run_cli("nodes", "requirements", str(tmp_path / "requirements-nodes.txt"))
