@@ -1,5 +1,6 @@
 """One polite stream per site and outgoing address for the whole process: every crawler's requests to a site
-(its registrable domain) through one proxy, or none, start at least DOWNLOAD_DELAY apart."""
+(its registrable domain) through one proxy, or none, start at least DOWNLOAD_DELAY apart; robots.txt is
+fetched once per host, not once per crawler."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request
 
 from repscan.core.sites import registrable
@@ -46,3 +48,15 @@ class SiteGate:
             self.crawler.stats.inc_value("repscan/site_gate_waits")
             await asyncio.sleep(start - now)
         return None
+
+
+class SharedRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with one parser per host for every crawler of the process: a run's crawls of
+    one site fetch its robots.txt once (a usual crawl, page 1 only, is then one request instead of two). Each
+    crawler still judges its own requests (its User-Agent, its robotstxt/forbidden stat)."""
+
+    _shared: ClassVar[dict] = {}  # netloc -> parser, a Deferred while the first crawler fetches it, None on error
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._parsers = self._shared

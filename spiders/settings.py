@@ -38,6 +38,8 @@ HTTPERROR_ALLOWED_CODES = [401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "repscan.spiders.politeness.SharedRobotsTxt": 100,  # Scrapy's place for it
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
     "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
     "repscan.spiders.politeness.SiteGate": 950,  # last before the download: after the proxy is set (750)
