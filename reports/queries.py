@@ -137,8 +137,11 @@ class Period:
     """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
 
     def __init__(self, client: Client, store: Store, since: str | None, until: str, firsts: dict[str, dict]):
+        ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
+
         def history(row: dict) -> bool:
-            end = (firsts.get(row["source"]) or {}).get("history_end")
+            crawl_id = row.get("first_crawl_id")
+            end = ends[crawl_id] if crawl_id in ends else (firsts.get(row["source"]) or {}).get("history_end")
             return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
 
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)

@@ -1,6 +1,9 @@
-"""Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time)."""
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, one request per domain at a time, one stream per site)."""
 
 from repscan import USER_AGENT as _UA
+from repscan.core.node_packages import check as _check_packages
+
+_check_packages()  # on a Scrapyd node (the egg holds the pins): no listing, no crawl, with other packages
 
 BOT_NAME = "repscan"
 SPIDER_MODULES = ["repscan.spiders"]
@@ -35,8 +38,11 @@ HTTPERROR_ALLOWED_CODES = [401, 403, 404, 408, 410, 429, 500, 502, 503, 504, 522
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "repscan.spiders.politeness.SharedRobotsTxt": 100,  # Scrapy's place for it
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
     "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
+    "repscan.spiders.politeness.SiteGate": 950,  # last before the download: after the proxy is set (750)
 }
 ITEM_PIPELINES = {
     "repscan.spiders.pipelines.NormalisePipeline": 100,

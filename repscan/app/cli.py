@@ -81,11 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("nodes", help="Scrapyd nodes: deploy the spiders to every [[nodes]] entry, their state, the egg")
-    p.add_argument("action", choices=["deploy", "status", "egg"],
+    p.add_argument("action", choices=["deploy", "status", "egg", "requirements"],
                    help="deploy: upload the spiders as an egg; status: each node's jobs; egg FILE: write the egg"
-                        " (for scrapyd-deploy TARGET --egg FILE)")
-    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it")
-    p.add_argument("--version", help="deploy: the version name on the nodes (default: <repscan version>.post<time>)")
+                        " (for scrapyd-deploy TARGET --egg FILE); requirements [FILE]: the nodes' pinned packages")
+    p.add_argument("file", nargs="?", type=Path, help="egg: where to write it; requirements: (default: stdout)")
     p.set_defaults(handler=cmd_nodes)
 
     p = sub.add_parser("report", help="render a client's report as PDF (or HTML)")
@@ -340,19 +339,31 @@ def cmd_nodes(args) -> int:
         args.file.write_bytes(nodes.build_egg())
         print(args.file)
         return EXIT_OK
+    if args.action == "requirements":
+        from repscan.core import node_packages
+
+        text = node_packages.requirements_text(node_packages.pins())
+        if args.file:
+            args.file.parent.mkdir(parents=True, exist_ok=True)
+            args.file.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
     cfg = _config(args)
     if not cfg.nodes:
         raise Usage(f"{cfg.path} lists no [[nodes]] (see docs/scale.md)")
     if args.action == "deploy":
-        results = nodes.deploy(cfg, version=args.version, echo=print)
+        results = nodes.deploy(cfg, echo=print)
         return EXIT_FAILURE if any(error for _, error in results) else EXIT_OK
     rows = nodes.status(cfg)
     for row in rows:
         if row["status"] == "ok":
-            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished")
+            deployed = "has" if row["current"] else "lacks (run repscan nodes deploy)"
+            print(f"{row['url']:<32} ok    {row['running']} running, {row['pending']} pending, {row['finished']} finished;"
+                  f" {deployed} this machine's version {row['version']}")
         else:
             print(f"{row['url']:<32} down  {row['error']}")
-    return EXIT_FAILURE if any(row["status"] != "ok" for row in rows) else EXIT_OK
+    return EXIT_FAILURE if any(row["status"] != "ok" or not row["current"] for row in rows) else EXIT_OK
 
 
 def print_crawls(rows: list[dict], out=sys.stdout) -> None:

@@ -80,10 +80,13 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
 
     jobs = [job for d in due_crawls for job in jobs_for(config, d.client_id)]
     crawl = run
+    notes: list[str] = []  # a node marked bad or unreachable: one line of the summary each
     if config.nodes:  # source crawls go to the Scrapyd nodes; one a dead node lost runs again now
+        from functools import partial
+
         from repscan.app import nodes
 
-        jobs, crawl = nodes.lost_jobs(config, jobs), nodes.run
+        jobs, crawl = nodes.lost_jobs(config, jobs), partial(nodes.run, notes=notes)
     if jobs:
         try:
             rows = crawl(config, jobs, log_level=log_level)
@@ -95,6 +98,7 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
             outcomes.append(Outcome(row["client_id"], f"crawl {row['source']}", "failed" if bad else "ok",
                                     f"{row['status']}, {row['items']} items, {row['new_items']} new"
                                     + (f": {row['error']}" if row["error"] else "")))
+        outcomes += [Outcome("(nodes)", "nodes", "failed", note) for note in notes]
     _mark(config, due_crawls, outcomes)
     outcomes += _stage("alerts", config.clients, lambda: _alerts(config, now))
     outcomes += _stage("report", [config.client(d.client_id) for d in due_reports],

@@ -8,8 +8,11 @@
 
 - every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
   crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
-- politeness holds across nodes: the jobs of one site domain run on one node at a time, at most
-  [dispatch] jobs_per_domain at once; other domains spread over the least loaded nodes;
+- politeness holds across nodes: a site (registrable domain) has at most one job on a node (one outgoing address,
+  one polite stream), on at most [dispatch] jobs_per_domain nodes at once, and a job of a site starts a download
+  delay after the last one ended; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
+- a node refusing REFUSALS jobs in a row (401, project or version not found, 5xx) is bad for the run: its jobs go
+  to the other nodes, and the run's summary says so;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
   folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row;
 - a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
@@ -24,9 +27,11 @@ them up, only spread one engine's queries over more addresses.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
+import re
 import time
 import uuid
 import zipfile
@@ -40,12 +45,15 @@ from urllib import parse, request
 from repscan import __version__
 from repscan.core.config import Config, Node
 from repscan.app.ingest import FeedError, ingest_job, read_feed, record_failure
+from repscan.core import node_packages
 from repscan.core.items import stamp
 from repscan.core.store import Store
 
 KNOWN_IDS_BYTES = 60_000  # one spider argument is one argv string on the node: Linux caps it at 128 KiB
 EGG_SUFFIXES = {".py", ".toml", ".txt", ".json"}
 EGG_PACKAGES = ("repscan.core", "repscan.spiders")  # what the spiders import; app, reports and templates stay home
+FEED_DAYS = 7  # a merged job's feed file is deleted this many days after it was written
+REFUSALS = 3  # a node that refuses this many jobs in a row (401, project or version not found, 5xx) is bad for the run
 Echo = Callable[[str], None]
 
 
@@ -130,8 +138,10 @@ class Scrapyd:
         except (urlerror.URLError, OSError) as exc:
             raise NodeDown(f"{self.url}: {getattr(exc, 'reason', exc)}") from None
 
-    def schedule(self, spider: str, job_id: str, settings: dict[str, str], args: dict[str, str]) -> str:
+    def schedule(self, spider: str, job_id: str, settings: dict[str, str], args: dict[str, str],
+                 version: str | None = None) -> str:
         params = [("project", self.project), ("spider", spider), ("jobid", job_id)]
+        params += [("_version", version)] if version else []
         params += [("setting", f"{key}={value}") for key, value in settings.items()]
         params += list(args.items())
         return self.call("schedule.json", params, post=True)["jobid"]
@@ -141,6 +151,12 @@ class Scrapyd:
 
     def cancel(self, job_id: str) -> dict:
         return self.call("cancel.json", [("project", self.project), ("job", job_id)], post=True)
+
+    def listversions(self) -> list[str]:
+        return self.call("listversions.json", [("project", self.project)])["versions"]
+
+    def delversion(self, version: str) -> dict:
+        return self.call("delversion.json", [("project", self.project), ("version", version)], post=True)
 
     def daemonstatus(self) -> dict:
         return self.call("daemonstatus.json")
@@ -160,55 +176,104 @@ class Scrapyd:
 # -- deploy -----------------------------------------------------------------------
 
 def build_egg() -> bytes:
-    """The spiders as a Scrapyd egg: repscan's core and its spiders (code and data) and the
-    `scrapy` entry point naming repscan.spiders.settings. Built from wherever they are imported
-    from, a checkout or an install, without setup.py; the application and the report side stay home."""
+    """The spiders as a Scrapyd egg: repscan's core and its spiders (code and data), the node's pinned packages
+    (repscan/core/node_packages.py checks them on the node before any spider loads) and the `scrapy` entry point
+    naming repscan.spiders.settings. Built from wherever they are imported from, a checkout or an install, without
+    setup.py; the application and the report side stay home. The same code and packages give the same bytes."""
     import importlib
 
     import repscan
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as egg:
-        egg.write(repscan.__file__, "repscan/__init__.py")
+        def add(name: str, data: bytes | str) -> None:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            egg.writestr(info, data)
+
+        add("repscan/__init__.py", Path(repscan.__file__).read_bytes())
         for package in EGG_PACKAGES:
             root = Path(importlib.import_module(package).__file__).parent
             for path in sorted(root.rglob("*")):
                 relative = path.relative_to(root)
                 if path.is_file() and path.suffix in EGG_SUFFIXES and "__pycache__" not in relative.parts:
-                    egg.write(path, f"{package.replace('.', '/')}/{relative.as_posix()}")
-        egg.writestr("EGG-INFO/PKG-INFO", f"Metadata-Version: 2.1\nName: repscan\nVersion: {__version__}\n")
-        egg.writestr("EGG-INFO/entry_points.txt", "[scrapy]\nsettings = repscan.spiders.settings\n")
-        egg.writestr("EGG-INFO/top_level.txt", "repscan\n")
-        egg.writestr("EGG-INFO/zip-safe", "\n")
+                    add(f"{package.replace('.', '/')}/{relative.as_posix()}", path.read_bytes())
+        add(f"repscan/core/{node_packages.PINS_FILE}", json.dumps(node_packages.pins(), indent=0))
+        add("EGG-INFO/PKG-INFO", f"Metadata-Version: 2.1\nName: repscan\nVersion: {__version__}\n")
+        add("EGG-INFO/entry_points.txt", "[scrapy]\nsettings = repscan.spiders.settings\n")
+        add("EGG-INFO/top_level.txt", "repscan\n")
+        add("EGG-INFO/zip-safe", "\n")
     return buffer.getvalue()
 
 
-def deploy(config: Config, version: str | None = None, echo: Echo | None = None) -> list[tuple[str, str | None]]:
-    """Upload the egg to every [[nodes]] entry (addversion.json); (node url, error or None) each."""
-    version = version or f"{__version__}.post{int(time.time())}"
+def egg_version(egg: bytes) -> str:
+    """The version an egg is deployed as, and every job is scheduled with (schedule.json `_version`): repscan's
+    version and the egg's digest, in the characters Scrapyd keeps (it rewrites others to '_'), so a node runs
+    exactly the code and packages of this machine or refuses the job."""
+    return _as_stored(__version__) + "-" + hashlib.sha256(egg).hexdigest()[:12]
+
+
+def _as_stored(version: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", version)  # scrapyd.eggstorage: listversions.json names it so
+
+
+def deploy(config: Config, echo: Echo | None = None) -> list[tuple[str, str | None]]:
+    """Upload the egg to every [[nodes]] entry (addversion.json), then drop the project's older versions on each
+    node that runs none of its jobs; (node url, error or None) each. A node whose Python packages are not the
+    pinned ones refuses the egg: the error names each missing or mismatched package, and the refused version is
+    deleted again (Scrapyd keeps an egg it could not list, and would run it as the newest)."""
     egg = build_egg()
+    version = egg_version(egg)  # what the dispatcher pins every job to
+    echo = echo or (lambda message: None)
     results = []
     for node in config.nodes:
         client = Scrapyd(node)
         try:
             answer = client.addversion(version, egg)
-            results.append((client.url, None))
-            if echo:
-                echo(f"deployed {node.project} {version} to {client.url}: {answer.get('spiders')} spiders")
         except (NodeDown, ScrapydError) as exc:
-            results.append((client.url, str(exc)))
-            if echo:
-                echo(f"deploy to {client.url} failed: {exc}")
+            error = str(exc)
+            if isinstance(exc, ScrapydError):
+                mismatch = node_packages.mismatch_in(error)
+                error = f"{client.url} refused the egg: {mismatch}" if mismatch else error
+                try:
+                    client.delversion(version)
+                except (NodeDown, ScrapydError):
+                    pass
+            results.append((client.url, error))
+            echo(f"deploy to {client.url} failed: {error}")
+            continue
+        results.append((client.url, None))
+        echo(f"deployed {node.project} {version} to {client.url}: {answer.get('spiders')} spiders"
+             + _drop_older(client, version))
     return results
 
 
+def _drop_older(client: Scrapyd, version: str) -> str:
+    """Delete the project's other versions on a node running none of its jobs (a job reads its egg while it runs)."""
+    try:
+        jobs = client.listjobs()
+        older = [v for v in client.listversions() if v != _as_stored(version)]
+        if not older:
+            return ""
+        if jobs.get("running") or jobs.get("pending"):
+            return f"; kept {len(older)} older versions (jobs running)"
+        for old in older:
+            client.delversion(old)
+        return f"; removed {len(older)} older versions"
+    except (NodeDown, ScrapydError) as exc:
+        return f"; older versions not removed: {exc}"
+
+
 def status(config: Config) -> list[dict]:
-    """Each node's daemonstatus.json, or its error."""
+    """Each node's daemonstatus.json and whether it holds this machine's egg version ("current"), or its error."""
+    version = egg_version(build_egg())
     out = []
     for node in config.nodes:
         client = Scrapyd(node)
         try:
-            out.append({"url": client.url, **client.daemonstatus()})
+            daemon = client.daemonstatus()
+            out.append({"url": client.url, **daemon, "version": version,
+                        "current": version in client.listversions()})
         except (NodeDown, ScrapydError) as exc:
             out.append({"url": client.url, "status": "down", "error": str(exc)})
     return out
@@ -216,13 +281,14 @@ def status(config: Config) -> list[dict]:
 
 # -- dispatch -----------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)
 class NodeState:
     client: Scrapyd
     running: int = 0
     down_since: float | None = None
-    dead: str | None = None
+    dead: str | None = None  # unreachable, or bad (refused REFUSALS jobs in a row): no more jobs this run
     last_used: float = 0.0
+    refusals: int = 0
 
 
 @dataclass
@@ -237,15 +303,16 @@ class Running:
 
 
 def domain_of(site: str, url: str) -> str:
-    """The host a source's crawl requests go to (its first page's), without www."""
+    """The site a source's crawl requests go to: the registrable domain of its first page's host
+    (uk.trustpilot.com and www.trustpilot.com are one site)."""
+    from repscan.core.sites import registrable
     from repscan.spiders.pages import get
 
     try:
         url = get(site).start_url(url)
     except Exception:  # noqa: BLE001 (the source URL's host is a fair stand-in)
         pass
-    host = (parse.urlsplit(url).hostname or url).lower()
-    return host.removeprefix("www.")
+    return registrable(parse.urlsplit(url).hostname or url)
 
 
 def lost_jobs(config: Config, jobs: list | None = None) -> list:
@@ -276,11 +343,16 @@ def lost_jobs(config: Config, jobs: list | None = None) -> list:
 
 
 def run(config: Config, jobs: list, *, full: bool = False, now: str | None = None, log_level: str = "INFO",
-        echo: Echo | None = None, sleep: Callable[[float], None] = time.sleep) -> list[dict]:
-    """Source jobs on the nodes, then search jobs here; the crawls rows of all, like spiders.run.run."""
+        echo: Echo | None = None, sleep: Callable[[float], None] = time.sleep,
+        notes: list[str] | None = None) -> list[dict]:
+    """Source jobs on the nodes, then search jobs here; the crawls rows of all, like spiders.run.run.
+    `notes` gets what went wrong with the nodes themselves (a node marked bad), for the run's summary."""
     node_jobs = [job for job in jobs if job.source]
     local_jobs = [job for job in jobs if not job.source]
-    rows = Dispatcher(config, echo=echo, sleep=sleep, log_level=log_level).run(node_jobs, full=full, now=now)
+    dispatcher = Dispatcher(config, echo=echo, sleep=sleep, log_level=log_level)
+    rows = dispatcher.run(node_jobs, full=full, now=now)
+    if notes is not None:
+        notes += dispatcher.notes
     if local_jobs:
         from repscan.spiders.run import run as run_here
 
@@ -300,8 +372,13 @@ class Dispatcher:
         self.log_level = log_level
         self.nodes = {self._key(node): NodeState(Scrapyd(node)) for node in config.nodes}
         self.running: dict[str, Running] = {}
-        self.domains: dict[str, tuple[NodeState, int]] = {}  # domain -> (its node, jobs running there)
+        # One job of a site per node (one outgoing address, one polite stream), on jobs_per_domain nodes at most.
+        self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running}
+        self.quiet_until: dict[str, float] = {}  # site -> when its next job may start, on any node
+        self.refused: dict[int, dict[NodeState, str]] = {}  # id(job) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
+        self.notes: list[str] = []
+        self.version: str | None = None  # the egg version every job is pinned to (egg_version)
 
     @staticmethod
     def _key(node: Node) -> str:
@@ -311,8 +388,10 @@ class Dispatcher:
 
     def run(self, jobs: list, *, full: bool = False, now: str | None = None) -> list[dict]:
         self.store = Store(self.config.database)
+        self.version = self.version or egg_version(build_egg())
         try:
             self.store.close_interrupted_crawls()
+            self._clean_feeds()
             self._adopt()
             pending = list(jobs)
             while pending or self.running:
@@ -330,6 +409,16 @@ class Dispatcher:
         finally:
             self.store.close()
 
+    def _clean_feeds(self) -> None:
+        """Delete the feed files of jobs merged whole (node_jobs.complete) once FEED_DAYS old, in the shared
+        folder and in the spool of feeds fetched over HTTP; a feed cut short stays, to be continued."""
+        cutoff = time.time() - FEED_DAYS * 86400
+        merged = {row["job_id"] for row in self.store.node_jobs("done") if row["complete"]}
+        for folder in filter(None, (self.config.feeds, self.config.database.parent / "feeds")):
+            for path in folder.glob("*.jl"):
+                if path.stem in merged and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+
     def _adopt(self) -> None:
         """Jobs an earlier dispatcher left running (it was killed): follow them to the end too."""
         for row in self.store.node_jobs("running"):
@@ -344,36 +433,45 @@ class Dispatcher:
     def _track(self, running: Running) -> None:
         self.running[running.job_id] = running
         running.node.running += 1
-        holder = self.domains.get(running.domain)
-        self.domains[running.domain] = (running.node, (holder[1] if holder else 0) + 1)
+        holders = self.domains.setdefault(running.domain, {})
+        holders[running.node] = holders.get(running.node, 0) + 1
         self.crawl_ids.append(running.crawl_id)
 
     def _untrack(self, running: Running) -> None:
         self.running.pop(running.job_id, None)
         running.node.running -= 1
-        node, count = self.domains[running.domain]
-        if count <= 1:
+        holders = self.domains[running.domain]
+        holders[running.node] -= 1
+        if not holders[running.node]:
+            del holders[running.node]
+        # The site's next job starts a download delay after this one was seen ending, on whichever node (nodes
+        # may share an address): no burst between two jobs.
+        self.quiet_until[running.domain] = time.monotonic() + self.config.crawl.download_delay
+        if not holders:
             del self.domains[running.domain]
-        else:
-            self.domains[running.domain] = (node, count - 1)
 
     def _start(self, pending: list, full: bool, now: str | None) -> list:
         waiting = []
         for job in pending:
+            refused = self.refused.setdefault(id(job), {})
+            if refused and all(n.dead or n in refused for n in self.nodes.values()):
+                self._never_started(job, "every node refused it: " + "; ".join(refused.values()))
+                continue
             domain = domain_of(job.site, job.source.url)
-            node = self._node_for(domain)
+            node = self._node_for(domain, refused)
             if node is None or not self._schedule(job, node, domain, full, now):
                 waiting.append(job)
         return waiting
 
-    def _node_for(self, domain: str) -> NodeState | None:
-        holder = self.domains.get(domain)
-        if holder:
-            node, count = holder
-            free = not node.dead and node.running < node.client.node.slots
-            return node if free and count < self.options.jobs_per_domain else None
+    def _node_for(self, domain: str, refused: dict) -> NodeState | None:
+        holders = self.domains.get(domain, {})
+        if len(holders) >= self.options.jobs_per_domain:
+            return None
+        if time.monotonic() < self.quiet_until.get(domain, 0.0):
+            return None
         free = [n for n in self.nodes.values()
-                if not n.dead and n.down_since is None and n.running < n.client.node.slots]
+                if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots
+                and n not in holders]
         return min(free, key=lambda n: (n.running / n.client.node.slots, n.last_used), default=None)
 
     def _schedule(self, job, node: NodeState, domain: str, full: bool, now: str | None) -> bool:
@@ -395,16 +493,16 @@ class Dispatcher:
             settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
         args = {k: _argument(v) for k, v in arguments.items() if v is not None}
         try:
-            node.client.schedule(site, job_id, settings, args)
+            node.client.schedule(site, job_id, settings, args, version=self.version)
         except NodeDown as exc:
             node.down_since = node.down_since or time.monotonic()
             self.echo(f"node {node.client.url} did not take {client} {site}: {exc}")
             self._check_dead(node, exc)
             return False
-        except ScrapydError as exc:  # not deployed, unknown spider: this job cannot run there
-            self._never_started(job, f"node {node.client.url} refused the job: {exc}", node=node)
-            return True
-        node.last_used = time.monotonic()
+        except ScrapydError as exc:  # 401, not deployed, an older deploy, 5xx: the job waits for another node
+            self._refusal(node, job, exc)
+            return False
+        node.last_used, node.refusals = time.monotonic(), 0
         crawl_id = store.start_crawl(client, site, _spider_name(site), url)
         store.add_node_job({
             "job_id": job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
@@ -479,9 +577,22 @@ class Dispatcher:
         if down < self.options.node_timeout:
             return
         node.dead = f"node {node.client.url} unreachable for {down:.0f} s ({exc})"
+        self.notes.append(node.dead)
         self.echo(node.dead + ": its jobs failed, their sources run again next time")
         for running in [r for r in self.running.values() if r.node is node]:
             self._failed(running, node.dead + " mid-job")
+
+    def _refusal(self, node: NodeState, job, exc: ScrapydError) -> None:
+        reason = str(exc)
+        if "version" in reason and "not found" in reason:
+            reason += f" (this machine's code is {self.version}: run `repscan nodes deploy`)"
+        self.refused[id(job)][node] = reason
+        node.refusals += 1
+        self.echo(f"node {node.client.url} refused {job.client.id} {job.site}: {reason}")
+        if node.refusals >= REFUSALS and not node.dead:
+            node.dead = f"node {node.client.url} refused {node.refusals} jobs in a row, marked bad for this run: {reason}"
+            self.notes.append(node.dead + "; its jobs went to the other nodes")
+            self.echo(node.dead)
 
     def _dead_reasons(self) -> str:
         return "; ".join(n.dead or f"node {n.client.url} down" for n in self.nodes.values())
@@ -528,9 +639,11 @@ class Dispatcher:
             return running.feed
         items_url = info.get("items_url")
         if not items_url:
-            where = f"{running.feed} does not exist" if running.feed else "[dispatch] feeds is not set"
-            return (f"no feed for job {running.job_id}: {where}, and node {running.node.client.url}"
-                    " has no items_dir to serve it")
+            if running.feed:
+                return (f"no feed for job {running.job_id}: {running.feed} does not exist (deleted, or [dispatch]"
+                        f" feeds is not the same path on node {running.node.client.url})")
+            return (f"no feed for job {running.job_id}: [dispatch] feeds is not set, and node"
+                    f" {running.node.client.url} has no items_dir to serve it")
         try:
             body = running.node.client.fetch(items_url)
         except (NodeDown, ScrapydError) as exc:

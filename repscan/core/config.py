@@ -147,7 +147,7 @@ class Dispatch(_Strict):
 
     feeds: Path | None = None                 # a folder shared with the nodes; unset: fetch items_url over HTTP
     poll: float = Field(2.0, gt=0)            # seconds between listjobs.json polls
-    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site domain (always on one node)
+    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site, each on a node of its own
     node_timeout: float = Field(60.0, gt=0)   # a node unreachable this long is dead; its jobs failed
     job_timeout: float = Field(3600.0, gt=0)  # a job running longer is cancelled (cancel.json)
     known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop

@@ -13,7 +13,7 @@ class Summaries(Connection):
         `negative` is the stored text verdict, judged by rules.negative (posts are unrated)."""
         where, params = period_where(client_id, since, until)
         columns = ("source, source_id, url, parent_url, author, title, text, language, published_at, score,"
-                   " comments_count, first_seen_at, negative_since,"
+                   " comments_count, first_seen_at, negative_since, first_crawl_id,"
                    f" {rules.negative_sql('NULL', rating='NULL', rating_max='NULL')} AS negative")
         return self.query(f"SELECT {columns} FROM posts WHERE {where}"
                           " ORDER BY COALESCE(published_at, first_seen_at) DESC", params)
@@ -36,6 +36,16 @@ class Summaries(Connection):
             " MIN(CASE WHEN status IN ('ok', 'empty') THEN finished_at END) AS history_end"
             " FROM crawls WHERE client_id = ? GROUP BY source", [client_id])
         return {row["source"]: row for row in rows}
+
+    def history_ends(self, client_id: str) -> dict[int, str | None]:
+        """Per crawl id: when the first clean (ok/empty) crawl of its source URL ended, the end of that URL's
+        history import (rules.history). Per URL, not per site: a second source on a site imports its own."""
+        rows = self.query(
+            "WITH ends AS (SELECT source, url, MIN(CASE WHEN status IN ('ok', 'empty') THEN finished_at END)"
+            " AS history_end FROM crawls WHERE client_id = ? GROUP BY source, url)"
+            " SELECT c.id, ends.history_end FROM crawls c JOIN ends ON ends.source = c.source AND ends.url = c.url"
+            " WHERE c.client_id = ?", [client_id, client_id])
+        return {row["id"]: row["history_end"] for row in rows}
 
     def first_seen(self, client_id: str) -> str | None:
         """When anything (a review or a post) was first seen for the client."""

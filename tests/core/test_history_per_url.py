@@ -1,0 +1,58 @@
+"""The history cut-off is per source URL, for alerts and reports: a client's second source on the same site
+imports its own history on its own first crawl, however long after the first source's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from helpers import write_config
+from repscan.core.config import load
+from repscan.core.items import make, stamp
+from repscan.core.store import Store
+from repscan.reports import queries
+
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+FIRST, SECOND = "https://a.example/reviews", "https://b.example/reviews"
+
+
+def bad(sid: str, published: datetime) -> dict:
+    return {**make("review", source="jsonld", source_id=sid, url=f"https://x.example/{sid}", author=f"Person {sid}",
+                   rating=1, text="Nobody came.", published_at=stamp(published)), "sentiment": -1.0, "negative": True}
+
+
+def crawl(store: Store, url: str, ended: datetime, items: list[dict]) -> None:
+    crawl_id = store.start_crawl("acme", "jsonld", "JsonLdSpider", url, started_at=stamp(ended - timedelta(minutes=1)))
+    store.save_items("acme", items, crawl_id=crawl_id, seen_at=stamp(ended - timedelta(seconds=30)))
+    store.finish_crawl(crawl_id, status="ok", items=len(items), new_items=len(items), requests=1, pages=1, full=True,
+                       error=None, finished_at=stamp(ended))
+
+
+def crawled(folder) -> Store:
+    """Source A's first crawl 40 days ago; 39 days on, the same site's second source B is added: its first crawl
+    finds a 33-day-old complaint (history) and one of today; A then finds a complaint it had missed, 33 days old."""
+    store = Store(folder / "repscan.db")
+    crawl(store, FIRST, NOW - timedelta(days=40), [bad("a-old", NOW - timedelta(days=400))])
+    crawl(store, SECOND, NOW - timedelta(hours=1), [bad("b-old", NOW - timedelta(days=33)),
+                                                    bad("b-new", NOW - timedelta(hours=2))])
+    crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("a-missed", NOW - timedelta(days=33))])
+    return store
+
+
+def test_alerts_take_a_second_source_s_history_as_history(tmp_path):
+    store = crawled(tmp_path)
+    try:
+        found = store.alert_candidates("acme", stamp(NOW - timedelta(hours=48)), threshold=0.4, slack_hours=48)
+        assert sorted(row["source_id"] for row in found if row["kind"] == "review") == ["a-missed", "b-new"]
+    finally:
+        store.close()
+
+
+def test_the_first_report_counts_a_second_source_s_history_as_history(tmp_path):
+    cfg = load(write_config(tmp_path, [("jsonld", FIRST), ("jsonld", SECOND)]))
+    store = crawled(tmp_path)
+    try:
+        data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
+        assert sorted(r.author for r in data.new_reviews) == ["Person a-missed", "Person b-new"]
+        assert data.summary.new_reviews == 2 and data.summary.history == 2  # a-old and b-old
+    finally:
+        store.close()
