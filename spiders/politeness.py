@@ -1,6 +1,4 @@
-"""One polite stream per site and outgoing address for the whole process: every crawler's requests to a site
-(its registrable domain) through one proxy, or none, start at least DOWNLOAD_DELAY apart; robots.txt is
-fetched once per host, not once per crawler."""
+"""One polite stream per site and outgoing address for the whole process, and one robots.txt per host."""
 
 from __future__ import annotations
 
