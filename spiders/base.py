@@ -197,7 +197,16 @@ class SourceSpider(scrapy.Spider):
         except oauth.Refused as exc:
             self.health.errors.append(f"token refresh refused: {redact_text(str(exc))}")
             return
-        for request in self.first_requests():
+        except Exception as exc:  # noqa: BLE001 (a crawl that never starts is an error, never "empty")
+            self.health.errors.append(f"could not start: {type(exc).__name__}: {redact_text(str(exc))[:200]}")
+            return
+        try:
+            requests = list(self.first_requests())
+        except Exception as exc:  # noqa: BLE001 (a source URL its page module cannot turn into page one)
+            self.health.errors.append(f"could not start at {redact_text(self.url)}: {type(exc).__name__}: "
+                                      f"{redact_text(str(exc))[:200]}")
+            return
+        for request in requests:
             self.health.chains += 1
             yield request
 

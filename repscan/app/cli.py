@@ -28,12 +28,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from repscan.core.config import ConfigError
+    from repscan.core.node_packages import NotInstalled
 
     try:
         return args.handler(args)
     except ConfigError as exc:
         print(f"repscan: config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except NotInstalled as exc:
+        print(f"repscan: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except Usage as exc:
         print(f"repscan: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

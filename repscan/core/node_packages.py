@@ -11,6 +11,10 @@ ROOTS = ("repscan", "scrapyd")  # what a node runs: repscan's dependencies and S
 MARKER = "repscan node packages do not match"
 
 
+class NotInstalled(RuntimeError):
+    """A package the nodes need is not installed here, so there is nothing to pin it from."""
+
+
 class PackageMismatch(RuntimeError):
     """The node's packages are not the pinned ones: the egg refuses to list or run spiders."""
 
@@ -32,7 +36,11 @@ def pins() -> dict[str, str]:
         if (canonical(name), extras) in seen:
             continue
         seen.add((canonical(name), extras))
-        dist = metadata.distribution(name)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            raise NotInstalled(f"{name} is not installed on this machine; the nodes' packages are pinned from this"
+                               " install: pip install 'repscan[nodes]' here first") from None
         if canonical(name) != "repscan":
             found[canonical(dist.metadata["Name"])] = dist.version
         for line in dist.requires or []:

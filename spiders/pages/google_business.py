@@ -65,11 +65,12 @@ def missing_credentials(environ, url: str) -> list[str]:
 
 
 def token_uri(api_url: str) -> str:
-    """Where the refresh token is traded: Google's endpoint, or /token at the origin of a non-Google API URL."""
-    if urls.on_domain(api_url, "googleapis.com"):
-        return TOKEN_URI
+    """Where the refresh token is traded: always Google's endpoint, except for an API on this machine (a loopback
+    stand-in: tests, a local proxy), whose /token it is. A long-lived secret never goes to a host a typo named."""
     parts = urlsplit(api_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/token", "", ""))
+    if (parts.hostname or "") in ("127.0.0.1", "localhost", "::1"):
+        return urlunsplit((parts.scheme, parts.netloc, "/token", "", ""))
+    return TOKEN_URI
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:

@@ -46,6 +46,30 @@ def test_reseen_review_updates_last_seen_and_is_not_new(tmp_path):
     store.close()
 
 
+def post(source_id, text, negative):
+    item = make("post", source="facebook", source_id=source_id, url=f"https://f.example/p/{source_id}",
+                author="B. Person", text=text, published_at="2025-06-01T10:00:00Z")
+    return {**item, "sentiment": -0.5 if negative else 0.1, "negative": negative}
+
+
+def test_the_same_words_judged_anew_are_not_a_new_negative(tmp_path):
+    # A year-old post the word lists let pass and the model flags (or a node without the model, then one with it)
+    # must not turn into a "new" complaint: it is negative since it was first seen, and nothing alerts.
+    store = Store(tmp_path / "a.db")
+    text = "Paid for a cake on Saturday, card charged, nobody answers the phone."
+    store.save_items("acme", [post("p1", text, negative=False)], seen_at="2025-06-02T00:00:00.000000Z")
+    counts = store.save_items("acme", [post("p1", text, negative=True)], seen_at="2026-11-03T00:00:00.000000Z")
+    assert counts["newly_negative"] == 0
+    [row] = store.query("SELECT negative, negative_since, first_seen_at FROM posts WHERE source_id = 'p1'")
+    assert row["negative"] == 1 and row["negative_since"] == row["first_seen_at"] == "2025-06-02T00:00:00.000000Z"
+    # an edit by its author is news
+    counts = store.save_items("acme", [post("p2", "Lovely cake.", negative=False)], seen_at="2026-11-01T00:00:00.000000Z")
+    counts = store.save_items("acme", [post("p2", "Cake was mouldy inside.", negative=True)],
+                              seen_at="2026-11-03T00:00:00.000000Z")
+    assert counts["newly_negative"] == 1
+    store.close()
+
+
 def test_rating_drop_is_versioned_and_newly_negative_after_the_cutoff(tmp_path):
     store = Store(tmp_path / "a.db")
     store.save_items("acme", [review("r1", rating=4)], seen_at="2026-11-01T00:00:00.000000Z")

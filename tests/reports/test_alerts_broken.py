@@ -83,3 +83,16 @@ def test_a_source_that_fell_silent_is_broken_and_alerts_once(env):
     assert source_alerts(cfg, store, 3) == 0
     [alert] = [a for a in store.alerts("acme") if a["kind"] == "source"]
     assert "the page layout may have changed" in alert["text"]
+
+
+def test_a_mention_search_or_feed_that_goes_quiet_is_not_broken():
+    # X's recent search finds nothing in a quiet week: no alert, no "broken" in the report.
+    from repscan.core.store.crawls import source_states
+
+    def row(i, status, items, source):
+        return {"id": i, "source": source, "url": "u", "status": status, "items": items, "error": None}
+
+    for source, quiet in (("twitter", True), ("reddit", True), ("feed", True), ("duckduckgo", True),
+                          ("tripadvisor", False)):
+        states = source_states([row(1, "ok", 5, source), row(2, "empty", 0, source)])
+        assert (states[(source, "u")].status == "empty") is quiet, source

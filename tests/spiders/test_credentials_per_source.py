@@ -109,3 +109,40 @@ def test_each_client_reads_its_own_token(tmp_path):
     assert rows == {"acme": "ok", "birch": "ok"} and counts["acme"] == counts["birch"] > 0
     asked = {path.split("/locations/")[1].split("/")[0]: auth for path, auth in heard if "/locations/" in path}
     assert asked == {"A": f"Bearer {tokens['A']}", "B": f"Bearer {tokens['B']}"}
+
+
+def test_a_refresh_token_goes_only_to_google_or_to_this_machine():
+    from repscan.spiders.pages import google_business
+
+    google = "https://oauth2.googleapis.com/token"
+    assert google_business.token_uri("https://mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews") == google
+    # a typo in the host, or a copied URL, must not receive the client's long-lived secret
+    assert google_business.token_uri("https://mybusiness.googleapis.co/v4/accounts/1/locations/2/reviews") == google
+    assert google_business.token_uri("http://127.0.0.1:8080/v4/accounts/1/locations/2/reviews") == \
+        "http://127.0.0.1:8080/token"
+
+
+def test_a_crawl_that_cannot_make_its_first_request_is_an_error_never_empty():
+    import asyncio
+
+    from repscan.spiders.sources import JsonldSpider
+
+    spider = JsonldSpider(client_id="acme", url="https://shop.example/reviews")
+
+    class Refusing:
+        def __getattr__(self, name):
+            return getattr(spider_page, name)
+
+        @staticmethod
+        def start_urls(url):
+            raise ValueError("no page one for this URL")
+
+    spider_page, spider.page = spider.page, Refusing()
+
+    async def requests():
+        return [request async for request in spider.start()]
+
+    assert asyncio.run(requests()) == []
+    assert spider.health.chains == 0
+    assert spider.health.errors == ["could not start at https://shop.example/reviews: ValueError: no page one for this URL"]
+    assert spider.health.status(0) == "error"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from repscan.core import sites
 from repscan.core.secrets import redact, redact_text
 from repscan.core.store.connection import BATCH_IN, Connection, now
 
@@ -36,7 +37,8 @@ def _walk(rows):
     found: set[tuple[str, str]] = set()
     for row in rows:
         key = (row["source"], row["url"])
-        status = "broken" if row["status"] == "empty" and key in found else row["status"]
+        status = "broken" if row["status"] == "empty" and key in found and not may_go_quiet(row["source"]) \
+            else row["status"]
         error = row["error"] or (FELL_SILENT if status == "broken" else None)
         before = out.get(key)
         since = before.since if before is not None and before.status == status else row
@@ -47,6 +49,16 @@ def _walk(rows):
         if row["status"] == "ok" and row["items"]:
             found.add(key)
         yield row, out[key]
+
+
+def may_go_quiet(source: str) -> bool:
+    """Search engines, mention searches (X, Reddit) and feeds find nothing in a quiet week: an empty crawl there is
+    no silent zero (their pages' own evidence, `expected`, already tells a broken page from an empty one)."""
+    try:
+        site = sites.get(source)
+    except sites.UnknownSite:
+        return False
+    return site.kind == "search" or site.mentions or site.key == "feed"
 
 
 def source_states(rows) -> dict[tuple[str, str], SourceState]:

@@ -14,7 +14,7 @@ REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
 COMPARED = {
     "reviews": (*KEY, "negative", *REVIEW_VERSIONED, "published_at", "published_precision", "updated_at",
                 "updated_precision", "reply_precision", "first_seen_at", "first_crawl_id"),
-    "posts": (*KEY, "negative", "published_at", "published_precision"),
+    "posts": (*KEY, "negative", "text", "published_at", "published_precision", "first_seen_at"),
 }
 
 
@@ -231,10 +231,20 @@ def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -
             for key in (time_field, field, "published_approx" if time_field == "published_at" else None):
                 update.pop(key, None)
     if update.get("negative") and not old["negative"]:
-        update["negative_since"] = seen_at
-        counts["newly_negative"] += 1
+        if _edited(update, old):
+            update["negative_since"] = seen_at
+            counts["newly_negative"] += 1
+        else:  # the same words and stars judged anew (another text judge, a new threshold): not news, no alert
+            update["negative_since"] = old.get("first_seen_at") or seen_at
     update.update(last_seen_at=seen_at, last_crawl_id=crawl_id)
     return update
+
+
+def _edited(update: dict, old: dict) -> bool:
+    """Whether the author changed what is judged: the text (beyond spacing) or the stars."""
+    return any(key in old and update.get(key) is not None and
+               (_squash(update[key]) != _squash(old[key] or "") if key == "text" else update[key] != old[key])
+               for key in ("text", "rating"))
 
 
 def _squash(text: str) -> str:
