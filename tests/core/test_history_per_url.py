@@ -20,10 +20,10 @@ def bad(sid: str, published: datetime) -> dict:
                    rating=1, text="Nobody came.", published_at=stamp(published)), "sentiment": -1.0, "negative": True}
 
 
-def crawl(store: Store, url: str, ended: datetime, items: list[dict]) -> None:
+def crawl(store: Store, url: str, ended: datetime, items: list[dict], status: str = "ok") -> None:
     crawl_id = store.start_crawl("acme", "jsonld", "JsonLdSpider", url, started_at=stamp(ended - timedelta(minutes=1)))
     store.save_items("acme", items, crawl_id=crawl_id, seen_at=stamp(ended - timedelta(seconds=30)))
-    store.finish_crawl(crawl_id, status="ok", items=len(items), new_items=len(items), requests=1, pages=1, full=True,
+    store.finish_crawl(crawl_id, status=status, items=len(items), new_items=len(items), requests=1, pages=1, full=True,
                        error=None, finished_at=stamp(ended))
 
 
@@ -54,5 +54,22 @@ def test_the_first_report_counts_a_second_source_s_history_as_history(tmp_path):
         data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
         assert sorted(r.author for r in data.new_reviews) == ["Person a-missed", "Person b-new"]
         assert data.summary.new_reviews == 2 and data.summary.history == 2  # a-old and b-old
+    finally:
+        store.close()
+
+
+def test_alerts_and_the_report_end_history_at_the_same_crawl(tmp_path):
+    # The first crawl is cut short (an error at page 3); the next, clean one imports the rest of the history: one
+    # cut-off for both, so what the report calls history never alerts, and what alerts is new in the report.
+    cfg = load(write_config(tmp_path, [("jsonld", FIRST)]))
+    store = Store(tmp_path / "repscan.db")
+    crawl(store, FIRST, NOW - timedelta(hours=3), [bad("page-1-old", NOW - timedelta(days=300))], status="error")
+    crawl(store, FIRST, NOW - timedelta(hours=2), [bad("page-4-old", NOW - timedelta(days=200))])
+    crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("today", NOW - timedelta(hours=1))])
+    try:
+        alerted = store.alert_candidates("acme", stamp(NOW - timedelta(hours=48)), threshold=0.4, slack_hours=48)
+        data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
+        assert sorted(row["source_id"] for row in alerted if row["kind"] == "review") == ["today"]
+        assert [r.author for r in data.new_reviews] == ["Person today"] and data.summary.history == 2
     finally:
         store.close()

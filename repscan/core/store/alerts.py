@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.search import normalize_url
-from repscan.core.store.crawls import client_states
+from repscan.core.store.crawls import HISTORY_ENDS, client_states
 from repscan.core.store.search_results import SearchResults
 
-# Each crawl's history cut-off: when the first crawl of its source URL ended, whatever its status (a first
-# crawl cut short by a 404 still imported history); a first crawl still running has not ended yet.
-_CUTOFFS = ("WITH firsts AS (SELECT source, url, MIN(id) AS id FROM crawls WHERE client_id = ? GROUP BY source, url),"
-            " cutoffs AS (SELECT c.id AS crawl_id, COALESCE(f.finished_at, '9999-12-31T00:00:00Z') AS cutoff"
-            " FROM crawls c JOIN firsts ON firsts.source = c.source AND firsts.url = c.url"
-            " JOIN crawls f ON f.id = firsts.id WHERE c.client_id = ?) ")
+# Each crawl's history cut-off: the end of its source URL's history import (the one definition, HISTORY_ENDS).
+_CUTOFFS = (f"WITH {HISTORY_ENDS}, cutoffs AS (SELECT c.id AS crawl_id, h.history_end AS cutoff FROM crawls c"
+            " JOIN history_ends h ON h.source = c.source AND h.url = c.url WHERE c.client_id = ?) ")
 # History never alerts: an item alerts when it is fresh by its own date, turned negative after it was first seen
 # (and after the cut-off), or was first seen after the cut-off and is not older than it (less the slack).
 _NOT_HISTORY = ("(t.published_at >= ? OR h.cutoff IS NULL"

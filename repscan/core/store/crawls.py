@@ -66,6 +66,14 @@ def source_states(rows) -> dict[tuple[str, str], SourceState]:
     return {(row["source"], row["url"]): state for row, state in _walk(rows)}
 
 
+# The end of each source URL's history import (rules.history), for a client (one placeholder): when its first
+# clean (ok/empty) crawl ended; before any, when its first crawl ended, whatever its status (a crawl cut short by
+# a 404 or a block still imported history); while the first crawl runs, not yet (the far future: all history).
+# Per URL, not per site: a second source on a site imports its own. Reports and alerts both read this.
+HISTORY_ENDS = ("history_ends AS (SELECT source, url, COALESCE(MIN(CASE WHEN status IN ('ok', 'empty')"
+                " THEN finished_at END), MIN(finished_at), '9999-12-31T00:00:00Z') AS history_end"
+                " FROM crawls WHERE client_id = ? GROUP BY source, url)")
+
 _KEY = "client_id = ? AND source = ? AND url = ?"
 
 

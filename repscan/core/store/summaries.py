@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.store.connection import Connection
+from repscan.core.store.crawls import HISTORY_ENDS
 from repscan.core.store.reviews import period_where
 
 
@@ -38,13 +39,9 @@ class Summaries(Connection):
         return {row["source"]: row for row in rows}
 
     def history_ends(self, client_id: str) -> dict[int, str | None]:
-        """Per crawl id: when the first clean (ok/empty) crawl of its source URL ended, the end of that URL's
-        history import (rules.history). Per URL, not per site: a second source on a site imports its own."""
-        rows = self.query(
-            "WITH ends AS (SELECT source, url, MIN(CASE WHEN status IN ('ok', 'empty') THEN finished_at END)"
-            " AS history_end FROM crawls WHERE client_id = ? GROUP BY source, url)"
-            " SELECT c.id, ends.history_end FROM crawls c JOIN ends ON ends.source = c.source AND ends.url = c.url"
-            " WHERE c.client_id = ?", [client_id, client_id])
+        """Per crawl id: the end of its source URL's history import (crawls.HISTORY_ENDS, rules.history)."""
+        rows = self.query(f"WITH {HISTORY_ENDS} SELECT c.id, h.history_end FROM crawls c JOIN history_ends h"
+                          " ON h.source = c.source AND h.url = c.url WHERE c.client_id = ?", [client_id, client_id])
         return {row["id"]: row["history_end"] for row in rows}
 
     def first_seen(self, client_id: str) -> str | None:
