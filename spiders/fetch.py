@@ -51,7 +51,7 @@ def check(mode: str, environ=os.environ) -> None:
 def configure(settings: Settings, mode: str, *, api_key: str | None = None, environ=os.environ) -> None:
     """Set one crawl's (not yet frozen) settings for `mode`; "http" changes nothing."""
     if mode == "browser":
-        settings.set("DOWNLOAD_HANDLERS", {"http": BROWSER_HANDLER, "https": BROWSER_HANDLER}, priority="spider")
+        settings.set("REPSCAN_DOWNLOAD_HANDLER", BROWSER_HANDLER, priority="spider")  # behind the site gate
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {"executable_path": chromium(environ), "headless": True},
                      priority="spider")

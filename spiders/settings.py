@@ -17,7 +17,7 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 2.0
 DOWNLOAD_DELAY_JITTER = 0.5
-# The site gate (politeness.SiteGate) spaces and randomises a site's requests across crawlers; a slot's own
+# The site gate (politeness.GatedDownloadHandler) spaces and randomises a site's requests across crawlers; a slot's own
 # random 0.5-1.5x delay after the gate would send one crawler's request late, next to another's.
 RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
@@ -45,8 +45,11 @@ DOWNLOADER_MIDDLEWARES = {
     "repscan.spiders.politeness.SharedRobotsTxt": 100,  # Scrapy's place for it
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
     "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
-    "repscan.spiders.politeness.SiteGate": 950,  # last before the download: after the proxy is set (750)
 }
+# Every request passes the site gate, then the real handler (the browser mode swaps the latter).
+DOWNLOAD_HANDLERS = {"http": "repscan.spiders.politeness.GatedDownloadHandler",
+                     "https": "repscan.spiders.politeness.GatedDownloadHandler"}
+REPSCAN_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 ITEM_PIPELINES = {
     "repscan.spiders.pipelines.NormalisePipeline": 100,
     "repscan.spiders.pipelines.ClassifyPipeline": 200,
