@@ -1,0 +1,1 @@
+"""Posting approved replies through the platforms' official APIs (one module a platform, base.py the contract)."""
