@@ -1,0 +1,60 @@
+"""Reddit: a comment under the post or comment, as the client's account (POST /api/comment, thing_id and text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlencode, urlsplit
+
+from repscan import USER_AGENT
+
+from . import access, answers
+from .base import NoApi, Outgoing, Posted, PostFailed, Target
+
+SOURCE = "reddit"
+API = "https://oauth.reddit.com"
+API_VARIABLE = "REPSCAN_REDDIT_API_URL"
+TOKEN = "REPSCAN_REDDIT_USER_TOKEN"
+FULLNAME = re.compile(r"t[13]_[0-9a-z]{1,13}")
+PERMALINK = re.compile(r"/comments/([0-9a-z]{1,13})(?:/[^/]*(?:/([0-9a-z]{1,13}))?)?/?$")
+RETRYABLE_ERRORS = {"RATELIMIT"}
+
+
+def thing_id(target: Target) -> str:
+    """The fullname answered: the stored source_id (t3_ post, t1_ comment), else read from the permalink."""
+    if FULLNAME.fullmatch(target.source_id or ""):
+        return target.source_id
+    found = PERMALINK.search(urlsplit(target.url or "").path)
+    if found:
+        return f"t1_{found.group(2)}" if found.group(2) else f"t3_{found.group(1)}"
+    raise NoApi(f"reddit: {target.source_id!r} is no t3_/t1_ fullname and {target.url!r} no permalink")
+
+
+class Poster:
+    source = SOURCE
+
+    def request(self, target: Target, text: str, environ: Mapping[str, str]) -> Outgoing:
+        thing = thing_id(target)
+        token = access.secret(environ, TOKEN, "an OAuth access token of the client's Reddit account, scope submit")
+        base = access.base_url(environ, API_VARIABLE, API)
+        return Outgoing("POST", f"{base}/api/comment",
+                        {"Authorization": f"bearer {token}", "User-Agent": USER_AGENT,
+                         "Content-Type": "application/x-www-form-urlencoded"},
+                        urlencode({"api_type": "json", "thing_id": thing, "text": text}).encode("ascii"))
+
+    def posted(self, status: int, body: bytes) -> Posted:
+        if status != 200:
+            raise answers.refused(SOURCE, status, body)
+        data = answers.parsed(body)
+        answer = data.get("json") if isinstance(data, dict) else None
+        errors = answer.get("errors") if isinstance(answer, dict) else None
+        if errors:  # a refusal comes with 200: [[code, message, field], ...]
+            first = errors[0] if isinstance(errors[0], list) else [str(errors[0])]
+            said = ": ".join(str(part) for part in first[:2])
+            raise PostFailed(f"reddit refused the reply: {said}"[:answers.SHORT],
+                             retryable=bool(first) and first[0] in RETRYABLE_ERRORS)
+        things = (answer.get("data") or {}).get("things") if isinstance(answer, dict) else None
+        comment = things[0].get("data") if isinstance(things, list) and things and isinstance(things[0], dict) else None
+        if not isinstance(comment, dict) or not comment.get("name"):
+            raise answers.unreadable(SOURCE, status, "the new comment's name")
+        return Posted(str(comment["name"]), f"{answers.status_text(status)}, comment {comment['name']}")
