@@ -22,7 +22,7 @@ POSTERS: dict[str, Poster] = {
     trustpilot.SOURCE: trustpilot.Poster(),
     reddit.SOURCE: reddit.Poster(),
 }
-PAUSE = 2.0  # seconds before the second try when the platform names no time
+PAUSE = 1.0  # seconds before the second try when the platform names no time
 LONGEST_WAIT = 60.0  # a Retry-After beyond this is reported (retryable), not waited for
 
 
