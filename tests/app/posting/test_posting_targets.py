@@ -12,6 +12,8 @@ from helpers import CASES
 from real_responses import PAGES, responses
 from repscan.app.cases import find_cases
 from repscan.app.posting import POSTERS, NoApi, Target, poster_for
+from repscan.core import sites
+from repscan.core.config import Source
 from repscan.spiders.pages import LayoutError, get
 
 ENVIRON = {
@@ -99,3 +101,19 @@ def test_the_items_of_real_pages_name_their_ids(site, name, url):
     assert not [n for n in names if n.startswith("NoApi")], names
     assert len(set(names)) == len({item["source_id"] for item in items})
     print(f"{name}: {len(items)} items, each names its id")
+
+
+@pytest.mark.parametrize("source", POSTERS)
+def test_the_site_table_lists_what_each_poster_reads_so_a_source_may_rename_it(source):
+    site = sites.get(source)
+    target = Target("c", source, *{
+        "google-business": ("R1", "https://mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews/R1"),
+        "facebook-graph": ("1_2", None), "facebook": ("1_2", None), "twitter": ("17", None),
+        "trustpilot": ("65a1b2c3d4e5f60718293a4b", None), "reddit": ("t3_abc", None)}[source])
+    everything = {name: "v" for name in site.reply_credentials}
+    assert poster_for(source).request(target, "Thanks", everything)
+    for name in site.reply_credentials:
+        with pytest.raises(NoApi, match=name):
+            poster_for(source).request(target, "Thanks", {k: v for k, v in everything.items() if k != name})
+        renamed = Source(site=source, url="https://example.com/acme", credentials={name: "ACME_OWN"})
+        assert renamed.credentials == {name: "ACME_OWN"}
