@@ -10,6 +10,8 @@ import urllib.request
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from repscan.core.credentials import Environment, RefreshGrant
+
 from . import facebook, google_business, reddit, trustpilot, x
 from .base import NoApi, Outgoing, Posted, PostFailed, Poster, Target
 
@@ -33,13 +35,20 @@ def poster_for(source: str) -> Poster | None:
 
 def dry_run(poster: Poster, target: Target, text: str, environ: Mapping[str, str]) -> str:
     """The request `send` would make, for a person to read: its secrets masked."""
+    grant = _grant(poster, environ)
+    if grant is not None:  # shown, not traded: the token is masked anyway
+        environ = _with_value(environ, grant.variable, "an access token traded for the refresh token")
     outgoing = poster.request(target, text, environ)
     return _scrubbed(outgoing.shown(), outgoing)
 
 
 def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], *, timeout: float = 30) -> Posted:
     """Post the reply; one more try after a retryable refusal (429 after its Retry-After, up to LONGEST_WAIT; 5xx;
-    a timeout or a dropped connection); PostFailed when it still fails or the refusal is final. NoApi passes."""
+    a timeout or a dropped connection); PostFailed when it still fails or the refusal is final. NoApi passes.
+    A poster with a refresh grant (Google Business Profile) gets its access token traded first."""
+    grant = _grant(poster, environ)
+    if grant is not None:
+        environ = _with_value(environ, grant.variable, _traded(grant))
     outgoing = poster.request(target, text, environ)
     for attempt in (1, 2):
         headers: Mapping[str, str] = {}
@@ -77,6 +86,29 @@ def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str
         if isinstance(why, (TimeoutError, socket.timeout)):
             raise PostFailed(f"{_host(outgoing)} did not answer within {timeout:g} s", retryable=True) from error
         raise PostFailed(f"{_host(outgoing)} could not be reached: {why}", retryable=True) from error
+
+
+def _grant(poster: Poster, environ: Mapping[str, str]) -> RefreshGrant | None:
+    grant = getattr(poster, "grant", None)
+    return grant(environ) if grant else None
+
+
+def _traded(grant: RefreshGrant) -> str:
+    from repscan.spiders import oauth
+
+    try:
+        return oauth.refresh(grant)
+    except oauth.Refused as refused:
+        reason = str(refused)
+        for secret in (grant.refresh_token, grant.client_secret):
+            reason = reason.replace(secret, "***")
+        raise PostFailed(f"the refresh token was not traded for an access token: {reason}", retryable=False) from None
+
+
+def _with_value(environ: Mapping[str, str], variable: str, value: str) -> Mapping[str, str]:
+    if isinstance(environ, Environment):
+        return environ.with_value(variable, value)
+    return {**environ, variable: value}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

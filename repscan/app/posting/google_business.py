@@ -7,13 +7,17 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from repscan.core.credentials import RefreshGrant
+from repscan.spiders.pages import MissingCredentials
+from repscan.spiders.pages import google_business as crawl
+
 from . import access, answers
 from .base import NoApi, Outgoing, Posted, Target
 
 SOURCE = "google-business"
 API = "https://mybusiness.googleapis.com"
 API_VARIABLE = "REPSCAN_GOOGLE_BUSINESS_API_URL"
-TOKEN = "REPSCAN_GOOGLE_BUSINESS_TOKEN"
+TOKEN = crawl.TOKEN_VARIABLE  # REPSCAN_GOOGLE_BUSINESS_TOKEN, or the refresh grant the crawl trades for it
 REVIEW_NAME = re.compile(r"accounts/[^/]+/locations/[^/]+/reviews/[^/]+")
 LOCATION_REVIEWS = re.compile(r"accounts/[^/]+/locations/[^/]+/reviews")
 
@@ -35,10 +39,19 @@ def review_name(target: Target) -> str:
 class Poster:
     source = SOURCE
 
+    def grant(self, environ: Mapping[str, str]) -> RefreshGrant | None:
+        """The crawl's refresh grant, for `send` to trade for an access token; None when an access token is set or
+        the grant is incomplete (then `request` says what is unset)."""
+        try:
+            return crawl.oauth_refresh(environ, access.base_url(environ, API_VARIABLE, API))
+        except MissingCredentials:
+            return None
+
     def request(self, target: Target, text: str, environ: Mapping[str, str]) -> Outgoing:
         name = review_name(target)
-        token = access.secret(environ, TOKEN, "an OAuth access token of the location's owner or manager, "
-                                             "scope business.manage")
+        token = access.secret(environ, TOKEN, "an OAuth access token of the location's owner or manager, scope "
+                                             "business.manage; or the refresh token the crawl reads, with its "
+                                             f"client: {', '.join(crawl.REFRESH_VARIABLES)}")
         base = access.base_url(environ, API_VARIABLE, API)
         return Outgoing("PUT", f"{base}/v4/{name}/reply",
                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},

@@ -13,6 +13,9 @@ from urllib.parse import parse_qs
 import pytest
 
 
+TRADED = "ya29.traded-access-token"  # what the token endpoint gives for a refresh token
+
+
 @dataclass
 class Recorded:
     method: str
@@ -103,6 +106,7 @@ class StandIn:
         self.requests: list[Recorded] = []
         self.script: list[tuple[int, dict[str, str]]] = []
         self.echo_token = False  # a refusal that quotes the Authorization header back
+        self.token_refused = False  # the token endpoint refuses the refresh token
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -127,6 +131,8 @@ class StandIn:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def answer(self, request: Recorded) -> Answer:
+        if request.path == "/token":  # Google's OAuth token endpoint, as the loopback API's (see token_uri)
+            return self._token(request)
         for path, platform, valid in ROUTES:
             if path.fullmatch(request.path):
                 break
@@ -140,10 +146,18 @@ class StandIn:
             return _json(status, ERRORS[platform](status, said), **headers)
         return valid(request)
 
-    def reset(self, *script: tuple[int, dict[str, str]], echo_token: bool = False) -> None:
+    def _token(self, request: Recorded) -> Answer:
+        form = request.form()
+        if self.token_refused or form.get("grant_type") != "refresh_token" or not form.get("refresh_token"):
+            return _json(400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+        return _json(200, {"access_token": TRADED, "expires_in": 3599, "token_type": "Bearer",
+                           "scope": "https://www.googleapis.com/auth/business.manage"})
+
+    def reset(self, *script: tuple[int, dict[str, str]], echo_token: bool = False, token_refused: bool = False):
         self.requests.clear()
         self.script = list(script)
         self.echo_token = echo_token
+        self.token_refused = token_refused
 
 
 @pytest.fixture(scope="module")

@@ -186,3 +186,33 @@ def test_the_api_url_is_overridden_only_to_https_or_loopback(url):
 @pytest.mark.parametrize("source", ["yelp", "tripadvisor", "google-maps", "bbb", "appstore"])
 def test_sites_without_an_official_reply_api_have_no_poster(source):
     assert poster_for(source) is None
+
+
+GRANT = {"REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN": "1//refresh-5b7c", "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID": "client-1",
+         "REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET": "client-secret-8d2e"}
+
+
+def test_google_business_trades_the_crawls_refresh_token_first(stand_in):
+    stand_in.reset()
+    target = PLATFORMS["google-business"][0]
+    posted = send(poster_for("google-business"), target, TEXT,
+                  {**GRANT, "REPSCAN_GOOGLE_BUSINESS_API_URL": stand_in.url})
+    token, reply = stand_in.requests
+    assert (token.method, token.path) == ("POST", "/token")
+    assert {k: token.form()[k] for k in ("grant_type", "refresh_token", "client_id", "client_secret")} == {
+        "grant_type": "refresh_token", "refresh_token": "1//refresh-5b7c", "client_id": "client-1",
+        "client_secret": "client-secret-8d2e"}
+    assert reply.headers["Authorization"] == "Bearer ya29.traded-access-token"
+    _google(reply)
+    assert posted.answer.startswith("200 OK")
+    shown = dry_run(poster_for("google-business"), target, TEXT, GRANT)
+    assert "Authorization: ***" in shown and len(stand_in.requests) == 2, "a dry run trades nothing"
+
+
+def test_a_refused_refresh_token_posts_nothing_and_shows_no_secret(stand_in):
+    stand_in.reset(token_refused=True)
+    with pytest.raises(PostFailed, match="not traded") as failed:
+        send(poster_for("google-business"), PLATFORMS["google-business"][0], TEXT,
+             {**GRANT, "REPSCAN_GOOGLE_BUSINESS_API_URL": stand_in.url})
+    assert [r.path for r in stand_in.requests] == ["/token"] and not failed.value.retryable
+    assert "refresh-5b7c" not in str(failed.value) and "client-secret-8d2e" not in str(failed.value)
