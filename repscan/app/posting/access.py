@@ -1,11 +1,13 @@
-"""What a poster reads from the client's environment: its token (NoApi naming the variable when unset) and its API's base URL."""
+"""What a poster reads: the id its API needs from the stored row, and from the client's environment its token
+(NoApi naming the variable when unset) and its API's base URL."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from .base import NoApi, PostFailed
+from .base import NoApi, PostFailed, Target
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -30,3 +32,15 @@ def base_url(environ: Mapping[str, str], variable: str, default: str) -> str:
         return url
     raise PostFailed(f"{variable} must be an https URL or one on this machine (127.0.0.1), not {url!r}",
                      retryable=False)
+
+
+def stored_id(target: Target, stored: re.Pattern, in_url: re.Pattern, what: str,
+              read: Callable[[re.Match], str] = lambda found: found.group(1)) -> str:
+    """The id the API needs: the stored source_id when it has the platform's form, else what `read` makes of
+    `in_url` found in the stored url's path; NoApi saying neither holds one."""
+    if stored.fullmatch(target.source_id or ""):
+        return target.source_id
+    found = in_url.search(urlsplit(target.url or "").path)
+    if found:
+        return read(found)
+    raise NoApi(f"{target.source}: {target.source_id!r} is no {what}, and the url {target.url!r} holds none")

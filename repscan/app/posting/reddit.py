@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from repscan import USER_AGENT
 
 from . import access, answers
-from .base import NoApi, Outgoing, Posted, PostFailed, Target
+from .base import Outgoing, Posted, PostFailed, Target
 
 SOURCE = "reddit"
 API = "https://oauth.reddit.com"
@@ -20,21 +20,16 @@ PERMALINK = re.compile(r"/comments/([0-9a-z]{1,13})(?:/[^/]*(?:/([0-9a-z]{1,13})
 RETRYABLE_ERRORS = {"RATELIMIT"}
 
 
-def thing_id(target: Target) -> str:
-    """The fullname answered: the stored source_id (t3_ post, t1_ comment), else read from the permalink."""
-    if FULLNAME.fullmatch(target.source_id or ""):
-        return target.source_id
-    found = PERMALINK.search(urlsplit(target.url or "").path)
-    if found:
-        return f"t1_{found.group(2)}" if found.group(2) else f"t3_{found.group(1)}"
-    raise NoApi(f"reddit: {target.source_id!r} is no t3_/t1_ fullname and {target.url!r} no permalink")
+def _fullname(found: re.Match) -> str:
+    """t1_<comment> from a comment's permalink, t3_<post> from a post's."""
+    return f"t1_{found.group(2)}" if found.group(2) else f"t3_{found.group(1)}"
 
 
 class Poster:
     source = SOURCE
 
     def request(self, target: Target, text: str, environ: Mapping[str, str]) -> Outgoing:
-        thing = thing_id(target)
+        thing = access.stored_id(target, FULLNAME, PERMALINK, "t3_/t1_ fullname", _fullname)
         token = access.secret(environ, TOKEN, "an OAuth access token of the client's Reddit account, scope submit")
         base = access.base_url(environ, API_VARIABLE, API)
         return Outgoing("POST", f"{base}/api/comment",

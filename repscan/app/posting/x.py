@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from . import access, answers
-from .base import NoApi, Outgoing, Posted, Target
+from .base import Outgoing, Posted, Target
 
 SOURCE = "twitter"
 API = "https://api.x.com"
@@ -18,21 +17,11 @@ TWEET_ID = re.compile(r"\d{1,20}")
 STATUS_PATH = re.compile(r"/status(?:es)?/(\d{1,20})(?:/|$)")
 
 
-def tweet_id(target: Target) -> str:
-    """The tweet's id: the stored source_id, else the /status/<id> of its url."""
-    if TWEET_ID.fullmatch(target.source_id or ""):
-        return target.source_id
-    found = STATUS_PATH.search(urlsplit(target.url or "").path)
-    if found:
-        return found.group(1)
-    raise NoApi(f"twitter: {target.source_id!r} is no tweet id and {target.url!r} no /status/<id> URL")
-
-
 class Poster:
     source = SOURCE
 
     def request(self, target: Target, text: str, environ: Mapping[str, str]) -> Outgoing:
-        replied = tweet_id(target)
+        replied = access.stored_id(target, TWEET_ID, STATUS_PATH, "tweet id")
         token = access.secret(environ, TOKEN, "an OAuth 2.0 user access token of the client's account, "
                                              "scopes tweet.read tweet.write users.read")
         base = access.base_url(environ, API_VARIABLE, API)
