@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email.utils
-import socket
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -70,22 +70,27 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
 
 def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str], bytes]:
     """One HTTP exchange, redirects not followed (a token never travels to another host); PostFailed when the
-    platform cannot be reached."""
+    platform cannot be reached (worth a second try: nothing was posted) or took the request and gave no answer
+    (a second try only for a PUT, which replaces the reply: a second POST may post it twice)."""
     request = urllib.request.Request(outgoing.url, data=outgoing.body, headers=dict(outgoing.headers),
                                      method=outgoing.method)
+    host = urlsplit(outgoing.url).netloc
     try:
         with _OPENER.open(request, timeout=timeout) as answer:
             return answer.status, answer.headers, answer.read()
     except urllib.error.HTTPError as error:
         with error:
             return error.code, error.headers, error.read()
-    except (TimeoutError, socket.timeout) as error:
-        raise PostFailed(f"{_host(outgoing)} did not answer within {timeout:g} s", retryable=True) from error
-    except (urllib.error.URLError, ConnectionError, OSError) as error:
-        why = getattr(error, "reason", error)
-        if isinstance(why, (TimeoutError, socket.timeout)):
-            raise PostFailed(f"{_host(outgoing)} did not answer within {timeout:g} s", retryable=True) from error
-        raise PostFailed(f"{_host(outgoing)} could not be reached: {why}", retryable=True) from error
+    except urllib.error.URLError as error:  # urllib wraps what fails before the request is sent whole
+        why = f"did not answer within {timeout:g} s" if isinstance(error.reason, TimeoutError) \
+            else f"could not be reached: {error.reason}"
+        raise PostFailed(f"{host} {why}", retryable=True) from None
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
+        why = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else f"no whole answer ({error!r})"
+        if outgoing.method == "PUT":
+            raise PostFailed(f"{host} took the request, {why}", retryable=True) from None
+        raise PostFailed(f"{host} took the request, {why}: the reply may be up, look at the page before posting "
+                         f"again", retryable=False) from None
 
 
 def _grant(poster: Poster, environ: Mapping[str, str]) -> RefreshGrant | None:
@@ -140,6 +145,3 @@ def _scrubbed(text: str, outgoing: Outgoing) -> str:
                 text = text.replace(secret, "***")
     return text
 
-
-def _host(outgoing: Outgoing) -> str:
-    return urlsplit(outgoing.url).netloc

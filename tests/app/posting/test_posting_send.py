@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -131,18 +132,38 @@ def test_a_retry_after_beyond_the_bound_is_reported_not_waited_for(stand_in):
     assert time.monotonic() - started < 1.0 and len(stand_in.requests) == 1 and failed.value.retryable
 
 
-def test_a_timeout_is_tried_twice_then_reported_retryable():
-    import socket
+@pytest.fixture(scope="module")
+def silent():
+    """A port that accepts connections (the backlog) and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
-    with socket.socket() as silent:  # accepts connections (the backlog), never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(4)
-        target, variables, url_variable, _, _ = PLATFORMS["twitter"]
-        environ = {**variables, url_variable: f"http://127.0.0.1:{silent.getsockname()[1]}"}
-        started = time.monotonic()
-        with pytest.raises(PostFailed, match=r"did not answer within 0.3 s; 2 attempt\(s\)") as failed:
-            send(poster_for("twitter"), target, TEXT, environ, timeout=0.3)
-    assert failed.value.retryable and time.monotonic() - started < 2 * 0.3 + 2.0 + 1.0
+
+def test_a_put_without_answer_is_tried_twice_then_reported_retryable(silent):
+    target, variables, url_variable, _, _ = PLATFORMS["google-business"]
+    with pytest.raises(PostFailed, match=r"took the request, no answer within 0.3 s; 2 attempt\(s\)") as failed:
+        send(poster_for("google-business"), target, TEXT, {**variables, url_variable: silent}, timeout=0.3)
+    assert failed.value.retryable
+
+
+def test_a_post_without_answer_is_not_sent_again_it_may_be_up(silent):
+    target, variables, url_variable, _, _ = PLATFORMS["twitter"]
+    started = time.monotonic()
+    with pytest.raises(PostFailed, match=r"no answer within 0.3 s: the reply may be up") as failed:
+        send(poster_for("twitter"), target, TEXT, {**variables, url_variable: silent}, timeout=0.3)
+    assert not failed.value.retryable and time.monotonic() - started < 1.0
+
+
+def test_a_refused_connection_is_tried_twice_then_reported_retryable():
+    with socket.socket() as closed:  # bound, not listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        target, variables, url_variable, _, _ = PLATFORMS["reddit"]
+        environ = {**variables, url_variable: f"http://127.0.0.1:{closed.getsockname()[1]}"}
+        with pytest.raises(PostFailed, match=r"could not be reached: .*; 2 attempt\(s\)") as failed:
+            send(poster_for("reddit"), target, TEXT, environ, timeout=0.3)
+    assert failed.value.retryable
 
 
 def test_reddit_refusals_come_with_200_and_are_read(stand_in):
