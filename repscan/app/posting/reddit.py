@@ -42,14 +42,16 @@ class Poster:
             raise answers.refused(SOURCE, status, body)
         data = answers.parsed(body)
         answer = data.get("json") if isinstance(data, dict) else None
-        errors = answer.get("errors") if isinstance(answer, dict) else None
-        if errors:  # a refusal comes with 200: [[code, message, field], ...]
-            first = errors[0] if isinstance(errors[0], list) else [str(errors[0])]
+        answer = answer if isinstance(answer, dict) else {}
+        errors = answer.get("errors")
+        if isinstance(errors, list) and errors:  # a refusal comes with 200: [[code, message, field], ...]
+            first = errors[0] if isinstance(errors[0], list) and errors[0] else [str(errors[0])]
             said = ": ".join(str(part) for part in first[:2])
             raise PostFailed(f"reddit refused the reply: {said}"[:answers.SHORT],
-                             retryable=bool(first) and first[0] in RETRYABLE_ERRORS)
-        things = (answer.get("data") or {}).get("things") if isinstance(answer, dict) else None
-        comment = things[0].get("data") if isinstance(things, list) and things and isinstance(things[0], dict) else None
+                             retryable=first[0] in RETRYABLE_ERRORS)
+        things = answer["data"].get("things") if isinstance(answer.get("data"), dict) else None
+        first_thing = things[0] if isinstance(things, list) and things else None
+        comment = first_thing.get("data") if isinstance(first_thing, dict) else None
         if not isinstance(comment, dict) or not comment.get("name"):
             raise answers.unreadable(SOURCE, status, "the new comment's name")
         return Posted(str(comment["name"]), f"{answers.status_text(status)}, comment {comment['name']}")
