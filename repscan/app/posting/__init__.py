@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from repscan.core.credentials import Environment, RefreshGrant
 
 from . import facebook, google_business, reddit, trustpilot, x
-from .base import NoApi, Outgoing, Posted, PostFailed, Poster, Target
+from .base import NoApi, Outgoing, OutcomeUnknown, Posted, PostFailed, Poster, Target
 
-__all__ = ["NoApi", "Outgoing", "Posted", "PostFailed", "Poster", "Target", "dry_run", "poster_for", "send"]
+__all__ = ["NoApi", "Outgoing", "OutcomeUnknown", "Posted", "PostFailed", "Poster", "Target", "dry_run", "poster_for",
+           "send"]
 
 POSTERS: dict[str, Poster] = {
     google_business.SOURCE: google_business.Poster(),
@@ -44,7 +45,8 @@ def dry_run(poster: Poster, target: Target, text: str, environ: Mapping[str, str
 
 def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], *, timeout: float = 30) -> Posted:
     """Post the reply; one more try after a retryable refusal (429 after its Retry-After, up to LONGEST_WAIT; 5xx;
-    a timeout or a dropped connection); PostFailed when it still fails or the refusal is final. NoApi passes.
+    a platform that could not be reached); PostFailed when it still fails or the refusal is final; OutcomeUnknown
+    when the reply may be up (a POST taken and never answered, a success without the documented answer). NoApi passes.
     A poster with a refresh grant (Google Business Profile) gets its access token traded first."""
     grant = _grant(poster, environ)
     if grant is not None:
@@ -55,6 +57,8 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
         try:
             status, headers, body = _exchange(outgoing, timeout)
             return poster.posted(status, body)
+        except OutcomeUnknown as unknown:
+            raise OutcomeUnknown(_scrubbed(str(unknown), outgoing)) from None
         except PostFailed as failed:
             reason = _scrubbed(str(failed), outgoing)
             if not failed.retryable:
@@ -70,8 +74,8 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
 
 def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str], bytes]:
     """One HTTP exchange, redirects not followed (a token never travels to another host); PostFailed when the
-    platform cannot be reached (worth a second try: nothing was posted) or took the request and gave no answer
-    (a second try only for a PUT, which replaces the reply: a second POST may post it twice)."""
+    platform cannot be reached (worth a second try: nothing was posted) or took a PUT and gave no answer (a PUT
+    replaces the reply); OutcomeUnknown when it took a POST and gave no answer (a second POST may post twice)."""
     request = urllib.request.Request(outgoing.url, data=outgoing.body, headers=dict(outgoing.headers),
                                      method=outgoing.method)
     host = urlsplit(outgoing.url).netloc
@@ -89,8 +93,8 @@ def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str
         why = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else f"no whole answer ({error!r})"
         if outgoing.method == "PUT":
             raise PostFailed(f"{host} took the request, {why}", retryable=True) from None
-        raise PostFailed(f"{host} took the request, {why}: the reply may be up, look at the page before posting "
-                         f"again", retryable=False) from None
+        raise OutcomeUnknown(f"{host} took the request, {why}: the reply may be up, look at the page before "
+                             f"posting again") from None
 
 
 def _grant(poster: Poster, environ: Mapping[str, str]) -> RefreshGrant | None:

@@ -6,7 +6,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from .base import PostFailed
+from .base import OutcomeUnknown, PostFailed
 
 MESSAGE_KEYS = ("message", "detail", "title", "error_description", "faultstring", "error")
 SHORT = 300  # characters of a platform's message kept in a reason
@@ -53,7 +53,7 @@ def refused(platform: str, status: int, body: bytes, *, retry: bool | None = Non
     return PostFailed(reason, retryable=retryable(status) if retry is None else retry)
 
 
-def unreadable(platform: str, status: int, wanted: str) -> PostFailed:
-    """A success status without the answer the platform documents: the reply may be up, so never tried again blindly."""
-    return PostFailed(f"{platform} answered {status_text(status)} without {wanted}: look at the page before "
-                      f"posting again", retryable=False)
+def unreadable(platform: str, status: int, wanted: str) -> OutcomeUnknown:
+    """A success status without the answer the platform documents: the reply may be up."""
+    return OutcomeUnknown(f"{platform} answered {status_text(status)} without {wanted}: the reply may be up, "
+                          f"look at the page before posting again")
