@@ -110,6 +110,7 @@ class Branding(_Strict):
 class Agency(_Strict):
     name: str = Field(min_length=1)
     sender: Email
+    operator: Email | None = None  # the agency's own address: a broken source's technical reason goes here
     branding: Branding = Branding()
     deliver_to: Path | None = None  # every client's report PDF is also written here (unless the client names a folder)
 
