@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -16,7 +16,6 @@ from repscan.reports import mail, notify
 from repscan.reports.model import SourceHealth, format_datetime
 from repscan.reports.render import environment
 
-RECENT = timedelta(hours=48)  # history alerts only this fresh; and an item this much older than the cut-off is history
 
 
 @dataclass
@@ -45,8 +44,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     for client in config.clients:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        for item in store.alert_candidates(client.id, stamp(now - RECENT), threshold=client.negative_threshold,
-                                           slack_hours=RECENT.total_seconds() / 3600):
+        for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
             rows.append(_row(client, item, now, due_at))
     return store.add_alerts(rows)
 

@@ -154,19 +154,21 @@ class SourceHealth:
         from repscan.core import sites
         from repscan.core.store.crawls import may_go_quiet
 
-        if self.healthy or self.status == "never":
+        if self.healthy:
             return self.state(tz)
         name = sites.label(self.site)
         search = self.site in sites.SITES and sites.get(self.site).kind == "search"
         since = f" since {format_day(self.since, tz)}" if self.since else ""
         what = f"{name}'s results for your name" if search else f"your {name} page"
+        missing = "search results" if search else ("mentions" if may_go_quiet(self.site) else "reviews")
+        if self.status == "never":
+            return f"We have not read {what} yet: {missing} there are not in {missing_from}."
         if self.status == "blocked":
             cause, doing = f"{name} {_block_words(self.error)}", "we are working on it"
         elif self.status == "broken":
             cause, doing = None, "we are fixing it"
         else:
             cause, doing = None, "we keep trying"
-        missing = "search results" if search else ("mentions" if may_go_quiet(self.site) else "reviews")
         because = f" ({cause})" if cause else ""
         return f"We could not read {what}{since}{because}; {doing}. {missing.capitalize()} there may be missing " \
                f"from {missing_from}."
