@@ -191,7 +191,7 @@ class Source(_Strict):
             if not isinstance(own, str) or not credential_names.VARIABLE.fullmatch(own):
                 raise ValueError(f"{default} must name an environment variable (A-Z, 0-9, _), not hold the "
                                  "credential itself")
-        return value
+        return value  # which names a client may read: Settings.foreign_reads (it knows the client)
 
     @field_validator("site")
     @classmethod
@@ -285,6 +285,15 @@ class Settings(_Strict):
                 for index, client in enumerate(self.clients)
                 if not (client.recipients or client.deliver_to or self.agency.deliver_to or client.report_apprise)]
 
+    def foreign_reads(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each source credential renamed to a variable that is not its client's own."""
+        table = list(sites.SITES.values())
+        return [(("clients", index, "sources", number, "credentials", default), f"{own}: {problem}")
+                for index, client in enumerate(self.clients) for number, source in enumerate(client.sources)
+                for default, own in source.credentials.items()
+                if (problem := credential_names.rename_problem(
+                    own, client.id, table, tuple(other.id for other in self.clients if other.id != client.id)))]
+
     def duplicates(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client id or node listed a second time."""
         found, seen = [], {}
@@ -377,7 +386,7 @@ def load(path: Path | str | None = None) -> Config:
         problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
     else:
         problems += [_at(path, text, data, loc, message)
-                     for loc, message in settings.duplicates() + settings.undelivered()]
+                     for loc, message in settings.duplicates() + settings.undelivered() + settings.foreign_reads()]
     if problems:
         raise ConfigError(problems)
     config = Config(path=path, settings=settings)
