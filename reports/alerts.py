@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from repscan.core import sites
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.mentions import written_by
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
@@ -45,7 +46,8 @@ def collect(config: Config, store: Store, now: datetime) -> int:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
         for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
-            rows.append(_row(client, item, now, due_at))
+            if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
+                rows.append(_row(client, item, now, due_at))
     return store.add_alerts(rows)
 
 

@@ -98,13 +98,14 @@ def _count(count: int, one: str, many: str) -> str:
 
 
 def subject_for(data: ReportData) -> str:
-    """"Reputation report for Acme Plumbing: 3 new reviews, 1 needs a reply" (the action list's length)."""
+    """"Reputation report for Acme Plumbing: 3 new reviews, 1 open item needs a reply" (the action list's length:
+    negative reviews, negative mentions and page-one complaints, not a part of the new reviews)."""
     name = " ".join(data.client_name.split())
     new = len(data.new_reviews)
     figures = "no new reviews" if new == 0 else _count(new, "new review", "new reviews")
     waiting = len(data.actions)
     if waiting:
-        figures += f", {waiting} {'needs' if waiting == 1 else 'need'} a reply"
+        figures += f", {_count(waiting, 'open item needs', 'open items need')} a reply"
     return f"Reputation report for {name}: {figures}"
 
 

@@ -9,6 +9,7 @@ from repscan.core import rules
 from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
+from repscan.core.mentions import written_by
 from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
@@ -148,7 +149,8 @@ class Period:
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
         self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
         self.negatives = [review_row(r) for r in fresh if r["negative"]]
-        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until) if not history(r)]
+        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until)
+                      if not history(r) and not written_by(r["author"], client.names)]
 
     def summary(self, **fields) -> Summary:
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))

@@ -250,6 +250,11 @@ class Client(_Strict):
     report_apprise: list[str] = []  # Apprise URLs the report goes to, the PDF attached
     sources: list[Source] = []
 
+    @property
+    def names(self) -> list[str]:
+        """What the client is called: its name, aliases and handles (mentions, and its own posts)."""
+        return [self.name, *self.aliases, *self.handles]
+
     @field_validator("quiet_hours")
     @classmethod
     def _window(cls, value: str | None) -> str | None:
