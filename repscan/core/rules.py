@@ -53,7 +53,7 @@ def history(first_seen_at: str, negative_since: str | None, published_at: str | 
     """Imported history, not new, and never an alert: found by its source's first crawl (first seen by the time
     that crawl ended), published more than HISTORY_WINDOW before it or undated (nothing says it is recent), and
     not turned negative since. `first_crawl_end` is the end of the history import of the source URL of the crawl
-    that first found the item (crawls.HISTORY_ENDS); None (found outside a crawl) means nothing is history.
+    that first found the item (crawls.history_cutoffs); None (found outside a crawl) means nothing is history.
     ISO stamps compare as text."""
     if first_crawl_end is None or first_seen_at > first_crawl_end:
         return False

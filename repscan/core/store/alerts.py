@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.search import normalize_url
-from repscan.core.store.crawls import HISTORY_ENDS, client_states
+from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
 from repscan.core.store.search_results import SearchResults
 
-# Each crawl's history cut-off: the end of its source URL's history import (the one definition, HISTORY_ENDS).
-_CUTOFFS = (f"WITH {HISTORY_ENDS}, cutoffs AS (SELECT c.id AS crawl_id, h.history_end AS cutoff FROM crawls c"
-            " JOIN history_ends h ON h.source = c.source AND h.url = c.url WHERE c.client_id = ?) ")
-_NOT_HISTORY = f"NOT {rules.history_sql('h.cutoff', first_seen_at='t.first_seen_at', negative_since='t.negative_since', published_at='t.published_at')}"  # noqa: E501
+_CUTOFFS = f"WITH {HISTORY_CUTOFFS} "  # each crawl's history cut-off (crawls.history_cutoffs)
+_NOT_HISTORY = "NOT " + rules.history_sql("h.cutoff", first_seen_at="t.first_seen_at", negative_since="t.negative_since",
+                                           published_at="t.published_at")
 _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
     "review": ("reviews", ", t.rating, t.rating_max, t.reply_text",
                {"rating": "t.rating", "rating_max": "t.rating_max", "text_negative": "t.negative"}),
