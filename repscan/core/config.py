@@ -291,13 +291,18 @@ class Settings(_Strict):
                 if not (client.recipients or client.deliver_to or self.agency.deliver_to or client.report_apprise)]
 
     def foreign_reads(self) -> list[tuple[tuple, str]]:
-        """(where, what) of each source credential renamed to a variable that is not its client's own."""
-        table = list(sites.SITES.values())
-        return [(("clients", index, "sources", number, "credentials", default), f"{own}: {problem}")
-                for index, client in enumerate(self.clients) for number, source in enumerate(client.sources)
-                for default, own in source.credentials.items()
-                if (problem := credential_names.rename_problem(
-                    own, client.id, table, tuple(other.id for other in self.clients if other.id != client.id)))]
+        """(where, what) of each variable a client reads that is not its own: a source credential renamed, an
+        Apprise URL written $VARIABLE."""
+        table, found = list(sites.SITES.values()), []
+        for index, client in enumerate(self.clients):
+            others = tuple(other.id for other in self.clients if other.id != client.id)
+            reads = [(("sources", number, "credentials", default), own) for number, source in enumerate(client.sources)
+                     for default, own in source.credentials.items()]
+            reads += [((field,), url[1:]) for field in ("apprise", "report_apprise")
+                      for url in getattr(client, field) if url.startswith("$")]
+            found += [(("clients", index, *where), f"{name}: {problem}") for where, name in reads
+                      if (problem := credential_names.rename_problem(name, client.id, table, others))]
+        return found
 
     def duplicates(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client id or node listed a second time."""

@@ -49,7 +49,7 @@ def rename_problem(name: str, client_id: str, sites: list[Site], others: tuple[s
     theirs = any(name.startswith(prefix) for other in others for prefix in client_prefixes(other)
                  if len(prefix) > len(own if name.startswith(own) else namespaced))
     if not allowed or name in reserved or theirs:
-        return (f"a source of client {client_id!r} reads only the client's own variables, named {own}... or "
+        return (f"client {client_id!r} reads only its own variables, named {own}... or "
                 f"{namespaced}... (not repscan's own settings, a site's default name or another program's variables)")
     return None
 

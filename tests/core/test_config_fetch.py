@@ -89,8 +89,8 @@ def test_a_source_reads_only_its_client_s_own_variables(tmp_path, variable):
     # a cloud key) to a source's URL: refused, named with file, line and field.
     found = problems(tmp_path, source("facebook-graph", "https://graph.facebook.com/acme",
                                       f'credentials = {{ REPSCAN_FACEBOOK_PAGE_TOKEN = "{variable}" }}'))
-    assert found == [f":13: clients[acme].sources[0].credentials.REPSCAN_FACEBOOK_PAGE_TOKEN: {variable}: a source "
-                     "of client 'acme' reads only the client's own variables, named ACME_... or REPSCAN_ACME_... "
+    assert found == [f":13: clients[acme].sources[0].credentials.REPSCAN_FACEBOOK_PAGE_TOKEN: {variable}: client "
+                     "'acme' reads only its own variables, named ACME_... or REPSCAN_ACME_... "
                      "(not repscan's own settings, a site's default name or another program's variables)"]
 
 
@@ -110,3 +110,17 @@ def test_a_client_s_own_variables_load_and_a_vendor_named_client_keeps_to_its_na
             assert not loads, variable
         else:
             assert loads, variable
+
+
+def test_an_apprise_url_read_from_the_environment_is_the_client_s_own_variable_too(tmp_path):
+    ok = HEAD.replace('recipients = ["owner@acme.example"]',
+                      'recipients = ["owner@acme.example"]\napprise = ["$ACME_SLACK_URL"]\nreport_apprise = ["$X"]')
+    (tmp_path / "repscan.toml").write_text(ok.replace('"$X"', '"$REPSCAN_ACME_TEAMS"'), encoding="utf-8")
+    assert load(tmp_path / "repscan.toml").clients[0].apprise == ["$ACME_SLACK_URL"]
+    (tmp_path / "repscan.toml").write_text(ok.replace('"$X"', '"$REPSCAN_SMTP_URL"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path / "repscan.toml")
+    assert [p.split("repscan.toml", 1)[1] for p in caught.value.problems] == [
+        ":10: clients[acme].report_apprise: REPSCAN_SMTP_URL: client 'acme' reads only its own "
+        "variables, named ACME_... or REPSCAN_ACME_... (not repscan's own settings, a site's default name or another "
+        "program's variables)"]
