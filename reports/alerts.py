@@ -98,7 +98,7 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
                     done[a["id"]].add(name)
                 if error:
                     errors.append(f"{label}: {error}")
-        sent = [a["id"] for a in alerts if needs[a["id"]] <= done[a["id"]]]
+        sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
         error = "; ".join(dict.fromkeys(errors)) or None
         names = ",".join(label for label, _, _ in channels.values())
         store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
