@@ -13,7 +13,7 @@ import pytest
 from helpers import write_config
 from repscan.app.demo import smtp_server
 from repscan.core.config import load
-from repscan.core.items import stamp
+from repscan.core.items import make, stamp
 from repscan.core.store import Store
 from repscan.reports import alerts, mail
 
@@ -103,3 +103,30 @@ def test_a_mention_search_or_feed_that_goes_quiet_is_not_broken():
                           ("tripadvisor", False)):
         states = source_states([row(1, "ok", 5, source), row(2, "empty", 0, source)])
         assert (states[(source, "u")].status == "empty") is quiet, source
+
+
+def test_without_a_client_channel_only_the_operator_s_alert_goes_and_a_complaint_waits(tmp_path):
+    with smtp_server(tmp_path / "inbox") as smtp:
+        cfg = load(write_config(tmp_path, [("tripadvisor", URL)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
+        text = cfg.path.read_text().replace('recipients = ["owner@acme.example", "manager@acme.example"]',
+                                            'deliver_to = "out"')
+        cfg.path.write_text(text)
+        cfg = load(cfg.path)
+        store = Store(cfg.database)
+        try:
+            crawled(store, "ok", 0, items=10)
+            store.save_items("acme", [{**make("review", source="tripadvisor", source_id="bad", url=URL, rating=1,
+                                              text="Cold room.", published_at=stamp(NOW)), "negative": True}],
+                             seen_at=stamp(NOW + timedelta(hours=0.5)))
+            crawled(store, "broken", 1, error=CHANGED)
+            alerts.collect(cfg, store, NOW + timedelta(hours=1))
+            [result] = alerts.deliver(cfg, store, NOW + timedelta(hours=1), mail.SmtpSettings("127.0.0.1", smtp.port,
+                                                                                               "plain"))
+            assert result.sent == 1 and "no alert channel" in result.error
+            assert {a["kind"]: a["sent_at"] is not None for a in store.alerts("acme")} == {"source": True,
+                                                                                         "review": False}
+        finally:
+            store.close()
+    [message] = sorted((tmp_path / "inbox").glob("*.eml"))
+    assert b"To: ops@agency.example" in message.read_bytes()
