@@ -334,6 +334,11 @@ class ReportData:
         return sorted(rows, key=lambda r: r.published_at or r.first_seen_at)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """"1 search", "2 searches"."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
