@@ -9,6 +9,7 @@ from repscan.core import rules
 from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
+from repscan.core.mentions import written_by
 from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
@@ -136,12 +137,11 @@ def post_row(row: dict) -> PostRow:
 class Period:
     """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
 
-    def __init__(self, client: Client, store: Store, since: str | None, until: str, firsts: dict[str, dict]):
+    def __init__(self, client: Client, store: Store, since: str | None, until: str):
         ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
 
         def history(row: dict) -> bool:
-            crawl_id = row.get("first_crawl_id")
-            end = ends[crawl_id] if crawl_id in ends else (firsts.get(row["source"]) or {}).get("history_end")
+            end = ends.get(row.get("first_crawl_id"))
             return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
 
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
@@ -149,7 +149,8 @@ class Period:
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
         self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
         self.negatives = [review_row(r) for r in fresh if r["negative"]]
-        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until) if not history(r)]
+        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until)
+                      if not history(r) and not written_by(r["author"], client.names)]
 
     def summary(self, **fields) -> Summary:
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
@@ -177,7 +178,7 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
     and its name ("27 Oct 2026 – 3 Nov 2026")."""
     last = store.sent_report_ending(client.id, since)
     before = last["period_start"] if last else None
-    period = Period(client, store, before, since, firsts)
+    period = Period(client, store, before, since)
     cutoff = parse_iso(since)
     open_then = [r for r in all_reviews if r.first_seen_at <= cutoff and r.negative
                  and (not r.replied or (r.reply_at is not None and r.reply_at > cutoff))]
@@ -194,7 +195,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
     `since` (the first report) a baseline: each source's first crawl imports history (rules.history)."""
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
-    period = Period(client, store, since, until_iso, firsts)
+    period = Period(client, store, since, until_iso)
     all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None

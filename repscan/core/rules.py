@@ -45,22 +45,30 @@ def new(first_seen_at: str, negative_since: str | None, cutoff: str | None) -> b
 
 HISTORY_WINDOW = timedelta(days=14)
 """A source's first crawl imports its history: what it found published more than this before
-that crawl is history, not new (the first report is a baseline, not a flood of old reviews)."""
+that crawl, or undated, is history, not new (the first report is a baseline, not a flood of old reviews)."""
 
 
 def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
             first_crawl_end: str | None) -> bool:
-    """Imported history, not new: found by its source's first crawl (first seen by the time that crawl
-    ended), published more than HISTORY_WINDOW before it, and not turned negative since. An undated item
-    is not history (nothing says it is old: it is shown). ISO stamps compare as text; `first_crawl_end`
-    None (no crawl recorded) means nothing is history."""
+    """Imported history, not new, and never an alert: found by its source's first crawl (first seen by the time
+    that crawl ended), published more than HISTORY_WINDOW before it or undated (nothing says it is recent), and
+    not turned negative since. `first_crawl_end` is the end of the history import of the source URL of the crawl
+    that first found the item (crawls.history_cutoffs); None (found outside a crawl) means nothing is history.
+    ISO stamps compare as text."""
     if first_crawl_end is None or first_seen_at > first_crawl_end:
         return False
     if negative_since is not None and negative_since > first_crawl_end:
         return False
     end = datetime.fromisoformat(first_crawl_end.replace("Z", "+00:00"))
-    recent = (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
-    return published_at is not None and published_at < recent
+    return published_at is None or published_at < (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def history_sql(first_crawl_end: str, *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since",
+                published_at: str = "published_at") -> str:
+    """history() as an SQL condition; `first_crawl_end` is an SQL expression (NULL: not history)."""
+    return (f"({first_crawl_end} IS NOT NULL AND {first_seen_at} <= {first_crawl_end}"
+            f" AND COALESCE({negative_since}, '') <= {first_crawl_end} AND ({published_at} IS NULL"
+            f" OR {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {first_crawl_end}, '-{HISTORY_WINDOW.days} days')))")
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:
