@@ -15,7 +15,8 @@ SETTINGS = ("REPSCAN_BATCH_SIZE", "REPSCAN_BUSY_TIMEOUT", "REPSCAN_CHROMIUM", "R
             "REPSCAN_DOWNLOAD_HANDLER", "REPSCAN_MAX_RETRY_AFTER", "REPSCAN_PAGE_SECONDS", "REPSCAN_PROXY",
             "REPSCAN_SCRAPYD_PASSWORD", "REPSCAN_SCRAPYD_USER", "REPSCAN_SMTP_PASSWORD", "REPSCAN_SMTP_URL",
             "REPSCAN_SMTP_USER", "REPSCAN_STORE", "REPSCAN_TEXT_MODEL", "REPSCAN_TEXT_MODEL_THREADS",
-            "REPSCAN_ZYTE_API_URL")
+            "REPSCAN_ZYTE_API_URL", "REPSCAN_FACEBOOK_GRAPH_API_URL", "REPSCAN_GOOGLE_BUSINESS_API_URL",
+            "REPSCAN_REDDIT_API_URL", "REPSCAN_TRUSTPILOT_API_URL", "REPSCAN_X_API_URL")
 # Other software's variables, which a client id that happens to spell a vendor (aws, github) must not reach.
 FOREIGN = re.compile(r"(AWS|AZURE|GCP|GOOGLE|GITHUB|GH|GITLAB|DOCKER|KUBE|SSH|GPG|NPM|PYPI|TWINE|OPENAI|ANTHROPIC|"
                      r"HF|HUGGING_FACE|SLACK|STRIPE|DATABASE|PG|MYSQL|REDIS|HOME|PATH|LD|PYTHON|XDG)(_|$)")
@@ -44,7 +45,8 @@ def rename_problem(name: str, client_id: str, sites: list[Site], others: tuple[s
     if not VARIABLE.fullmatch(name):
         return "must name an environment variable (A-Z, 0-9, _), not hold the credential itself"
     own, namespaced = client_prefixes(client_id)
-    reserved = {*SETTINGS, RENDERING_API_KEY, *(variable for site in sites for variable in site.credentials)}
+    reserved = {*SETTINGS, RENDERING_API_KEY,
+                *(variable for site in sites for variable in site.credentials + site.reply_credentials)}
     allowed = (name.startswith(namespaced) and len(name) > len(namespaced)) or \
         (name.startswith(own) and len(name) > len(own) and not FOREIGN.match(name))
     theirs = any(name.startswith(prefix) for other in others for prefix in client_prefixes(other)

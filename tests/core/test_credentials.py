@@ -48,5 +48,6 @@ def test_every_variable_repscan_reads_for_itself_is_out_of_a_source_s_reach():
     root = Path(__file__).resolve().parents[2]
     named = {name for folder in ("repscan", "spiders", "reports") for path in (root / folder).rglob("*.py")
              for name in re.findall(r"[\"'](REPSCAN_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8"))}
-    known = {*SETTINGS, RENDERING_API_KEY, *(v for site in sites.SITES.values() for v in site.credentials)}
+    known = {*SETTINGS, RENDERING_API_KEY,
+             *(v for site in sites.SITES.values() for v in site.credentials + site.reply_credentials)}
     assert named and named <= known, sorted(named - known)
