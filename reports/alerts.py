@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from repscan.core import sites
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
@@ -82,6 +83,7 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     results = []
     for client_id, alerts in by_client.items():
         client = config.client(client_id)
+        alerts = with_drafts(config, client, store, alerts, now)
         channels = _channels(config, client, smtp)
         done = store.delivered("alert", [a["id"] for a in alerts])
         errors = [] if channels else ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
@@ -100,6 +102,23 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
         store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
         results.append(AlertResult(client_id, len(sent), error))
     return results
+
+
+def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict], now: datetime) -> list[dict]:
+    """The alerts, each review or post alert with its item's reply draft ("reply": a store.replies row), drafted now
+    where it has none."""
+    draft_open(config, client, store, now)
+    replies = store.replies_by_item(client.id)
+    return [{**a, "reply": replies.get(tuple(a["item_key"].split(":", 1))) if a["kind"] in ("review", "post") else None}
+            for a in alerts]
+
+
+def draft_line(alert: dict) -> str | None:
+    """The alert's reply draft in one line, for text channels; None without one."""
+    reply = alert.get("reply")
+    if not reply:
+        return None
+    return f"Draft reply (approve with `repscan replies approve {reply['id']}`): {reply['text']}"
 
 
 def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:
@@ -122,7 +141,7 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
                 try:
                     notify.notify(url, f"{client.name}: {headline(alert)}", "\n".join(filter(None, [
                         alert["detail"], alert["title"], alert["text"], alert["url"],
-                        next_step(alert["kind"], alert["source"])])))
+                        next_step(alert["kind"], alert["source"]), draft_line(alert)])))
                     yield [alert], None
                 except Exception as exc:
                     yield [alert], str(exc)
@@ -163,10 +182,12 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
             f"  {alert['text']}" if alert["text"] else None,
             f"  {alert['url']}" if alert["url"] else None,
             f"  Next step: {next_step(alert['kind'], alert['source'])}",
+            f"  {draft_line(alert)}" if draft_line(alert) else None,
         ])))
     parts.append(f"\n-- \n{config.agency.name}")
     msg.set_content("\n\n".join(parts))
-    entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"])}
+    entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
+                "reply": alert.get("reply")}
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=parts[0].strip(), alerts=entries), subtype="html")
