@@ -33,7 +33,8 @@ def actor(name: str | None) -> str:
 
 def run(config: Config, action: str, ids: list[int], *, client_id: str | None = None, status: str | None = None,
         everything: bool = False, name: str | None = None, dry_run: bool = False, retry_unknown: bool = False,
-        out=sys.stdout, err=sys.stderr) -> int:
+        out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     store = Store(config.database)
     try:
         if action == "list":
