@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jinja2
 
-import repscan
 from repscan.core import language as languages
 from repscan.core.replies.situations import LANGUAGES, quote, situation
+from repscan.core.templates import templates_dir
 
 LIMITS = {"twitter": 280}  # characters a reply may have on the channel; others DEFAULT_LIMIT
 DEFAULT_LIMIT = 1000  # Google allows 4096, Trustpilot and Facebook more; a reply is read, not scrolled
@@ -37,13 +37,6 @@ class Policy:
     contact: str | None = None
     refunds: bool = False
     templates: Path | None = None  # the agency's folder: <lang>/<situation>.txt there override ours
-
-
-def templates_dir() -> Path:
-    """Where the project's templates live: inside the package when installed, else the checkout's top level."""
-    package = Path(repscan.__file__).parent
-    installed = package / "templates"
-    return installed if installed.is_dir() else package.parent / "templates"
 
 
 @functools.cache
