@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from repscan.core import language as languages
-from repscan.core.replies.situations import LANGUAGES, quote, situation
+from repscan.core.replies.situations import LANGUAGES, SITUATIONS, quote, situation
 from repscan.core.templates import templates_dir
 
 LIMITS = {"twitter": 280}  # characters a reply may have on the channel; others DEFAULT_LIMIT
@@ -93,3 +93,23 @@ def draft(text: str | None, *, title: str | None = None, author: str | None = No
             return Draft(lang, kind, body)
     raise TooLong(f"the {lang}/{kind} reply is {len(body)} characters even at its shortest; "
                   f"{source or 'the channel'} allows {most}")
+
+
+def template_problems(folder: Path) -> list[tuple[str, str]]:
+    """What is wrong with an agency's template folder, as (error or warning, why): not a folder, a template
+    that does not parse, a file repscan never reads (templates are <language>/<situation>.txt)."""
+    if not folder.is_dir():
+        return [("error", f"{folder} is not a folder")]
+    problems = []
+    for path in sorted(folder.rglob("*.txt")):
+        name = path.relative_to(folder).as_posix()
+        lang, _, rest = name.partition("/")
+        if lang not in LANGUAGES or rest.removesuffix(".txt") not in SITUATIONS:
+            problems.append(("warning", f"{name} is never used: templates are <language>/<situation>.txt, languages "
+                                        f"{', '.join(LANGUAGES)}, situations {', '.join(SITUATIONS)}"))
+            continue
+        try:
+            _environment(folder).parse(path.read_text(encoding="utf-8"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(("error", f"{name}:{exc.lineno}: {exc.message}"))
+    return problems
