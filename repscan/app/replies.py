@@ -13,7 +13,7 @@ from pathlib import Path
 from repscan.app import posting
 from repscan.core.config import Config
 from repscan.core.items import utcnow
-from repscan.core.replies.drafts import limit
+from repscan.core.replies.drafts import length, limit
 from repscan.core.replies.pending import draft_open
 from repscan.core.store import Store
 from repscan.core.store.replies import STATUSES, outcome_unknown
@@ -97,7 +97,8 @@ def show(store: Store, reply_id: int, out) -> None:
               f"answers the {row['kind']} {row['source']}:{row['source_id']} {row['url'] or ''}\n")
     if item.get("text"):
         out.write(f"  they wrote: {' '.join(item['text'].split())}\n")
-    out.write(f"\n{row['text']}\n\n({len(row['text'])} of {limit(row['source'])} characters)\n")
+    out.write(f"\n{row['text']}\n\n({length(row['text'], row['source'])} of {limit(row['source'])} characters"
+              f" as {row['source']} counts them)\n")
     if row["last_error"]:
         out.write(f"last error: {row['last_error']}\n")
     if outcome_unknown(row):
@@ -123,9 +124,9 @@ def edit(store: Store, reply_id: int, who: str, out) -> None:
         out.write(f"reply {reply_id} unchanged\n")
         return
     most = limit(row["source"])
-    if len(text) > most:
-        raise ReplyError(f"reply {reply_id} unchanged: the new text has {len(text)} characters, "
-                         f"{row['source']} allows {most}")
+    if length(text, row["source"]) > most:
+        raise ReplyError(f"reply {reply_id} unchanged: the new text has {length(text, row['source'])} characters "
+                         f"as {row['source']} counts them, it allows {most}")
     store.edit_reply(reply_id, text, actor=who)
     out.write(f"reply {reply_id} edited by {who}: a draft again, approve it to post\n")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from repscan.core.replies import LANGUAGES, SITUATIONS, Policy, TooLong, draft, situation
-from repscan.core.replies.drafts import first_name
+from repscan.core.replies.drafts import first_name, length
 from repscan.core.replies.situations import quote
 
 # Made-up complaints, one per language and situation (none is from a real review).
@@ -99,7 +99,7 @@ def test_the_situation_is_found_and_the_draft_follows_the_advice(lang):
         assert REFUND[lang] not in body  # the config allows no refund
         assert made.text.endswith("Harbour Lane Bakery")
         tweet = draft(text, author="Maren Holt", stored_language=lang, source="twitter", policy=POLICY)
-        assert len(tweet.text) <= 280 and "01632 960 123" in tweet.text
+        assert length(tweet.text, "twitter") <= 280 and "01632 960 123" in tweet.text
 
 
 @pytest.mark.parametrize("lang", sorted(COMPLAINTS))
@@ -147,3 +147,14 @@ def test_the_agencys_own_template_wins_and_a_missing_one_falls_back(tmp_path):
                                               ("Олена К.", "Олена")])
 def test_the_greeting_uses_a_plain_first_name_only(author, expected):
     assert first_name(author) == expected
+
+
+def test_x_counts_cjk_double_and_links_as_23():
+    assert length("Merci, désolé — Привет", "twitter") == len("Merci, désolé — Привет")
+    assert length("遅れて申し訳ございません", "twitter") == 24 and length("遅れて申し訳ございません", "trustpilot") == 12
+    assert length("Write to https://hlb.example/a-very-long-path-indeed/contact now", "twitter") == 9 + 23 + 4
+    assert length("See acme.com or mail sam@acme.com", "twitter") == 4 + 23 + len(" or mail sam@acme.com")
+    long_ja = "配達が遅れました。" + "本当にひどい経験で、二度と注文しません。" * 8
+    made = draft(long_ja, author="Sato", stored_language="ja", source="twitter",
+                 policy=Policy("港のパン屋 ハーバーレーン・ベーカリー本店", contact="0120-000-000"))
+    assert 140 < length(made.text, "twitter") <= 280 and len(made.text) < 141

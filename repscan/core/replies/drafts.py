@@ -70,6 +70,22 @@ def limit(source: str | None) -> int:
     return LIMITS.get(source or "", DEFAULT_LIMIT)
 
 
+# X counts a character in these ranges (Latin, Greek, Cyrillic ... and general punctuation) once, any other (CJK,
+# emoji) twice, and every link as 23 (twitter-text's configuration v3).
+_X_SINGLE = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_LINK = re.compile(r"https?://\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|fr|es|it|pt|nl|pl|ro|ua"
+                   r"|ru|jp)\b(?:/\S*)?", re.IGNORECASE)  # X links bare domains of real TLDs too, not an email's
+
+
+def length(text: str, source: str | None) -> int:
+    """The text's length as the channel counts it: X weighs CJK and emoji double and every link as 23."""
+    if source not in LIMITS:
+        return len(text)
+    links = _LINK.findall(text)
+    rest = _LINK.sub("", text)
+    return 23 * len(links) + sum(1 if any(a <= ord(ch) <= b for a, b in _X_SINGLE) else 2 for ch in rest)
+
+
 def render(policy: Policy, lang: str, template: str, **values) -> str:
     """One template filled in, its lines joined into one paragraph (Japanese runs on without spaces)."""
     text = _environment(policy.templates).get_template(f"{lang}/{template}.txt").render(
@@ -89,9 +105,9 @@ def draft(text: str | None, *, title: str | None = None, author: str | None = No
     for short, size in ((False, QUOTE), (True, QUOTE), (True, QUOTE // 2), (True, 0)):
         said = quote(words, lang, size) if size else None
         body = render(policy, lang, kind, name=name, quote=said, short=short)
-        if len(body) <= most:
+        if length(body, source) <= most:
             return Draft(lang, kind, body)
-    raise TooLong(f"the {lang}/{kind} reply is {len(body)} characters even at its shortest; "
+    raise TooLong(f"the {lang}/{kind} reply is {length(body, source)} characters even at its shortest; "
                   f"{source or 'the channel'} allows {most}")
 
 
