@@ -162,11 +162,11 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
                       f" if the reply is not there, rerun with --retry-unknown. {row['url'] or ''}\n")
             failed = True
             continue
-        failed |= not _post_one(store, row, label, who, dry_run, out, err)
+        failed |= not _post_one(store, row, label, who, dry_run, retry_unknown, out, err)
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, out, err) -> bool:
+def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, retry_unknown: bool, out, err) -> bool:
     target = posting.Target(client_id=row["client_id"], source=row["source"], source_id=row["source_id"],
                             url=row["url"], item=_item(store, row))
     poster = posting.poster_for(row["source"])
@@ -178,7 +178,11 @@ def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, out,
         except posting.NoApi as exc:
             out.write(f"{label}: {exc}; would open {row['url'] or 'the page'} to paste:\n{row['text']}\n")
         return True
-    store.begin_attempt(row["id"], actor=who, detail="API" if poster else "by hand")
+    try:
+        store.begin_attempt(row["id"], actor=who, detail="API" if poster else "by hand", retry_unknown=retry_unknown)
+    except ValueError as exc:  # posted, or attempted, by another process since this one read it
+        err.write(f"{label}: {exc}\n")
+        return False
     try:
         if poster is None:
             raise posting.NoApi(f"no API for {row['source']}")

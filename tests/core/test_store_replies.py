@@ -50,6 +50,8 @@ def test_a_reply_moves_draft_approved_posted_and_an_edit_needs_a_new_approval(st
     assert store.approve_reply(rid, actor="ann")["approved_by"] == "ann"
     row = store.begin_attempt(rid, actor="ann")
     assert row["attempts"] == 1 and outcome_unknown(row)  # the attempt is on record before anything is sent
+    with pytest.raises(ValueError, match="unknown — check the page"):
+        store.begin_attempt(rid, actor="bob")  # a second process posting the same reply does not get to send
     row = store.mark_posted(rid, platform_reply_id="r-9", answer="201 Created", actor="ann")
     assert not outcome_unknown(row) and row["posted_at"]
     for change in (lambda: store.edit_reply(rid, "x", actor="bob"), lambda: store.begin_attempt(rid, actor="ann")):

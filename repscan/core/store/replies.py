@@ -98,11 +98,16 @@ class Replies(Connection):
         return self._set(reply_id, {"status": "approved", "approved_by": actor, "approved_at": now()}, "approved",
                          actor, allowed=("draft",))
 
-    def begin_attempt(self, reply_id: int, *, actor: str, detail: str | None = None) -> dict:
-        """Recorded before anything is sent: a crash after it leaves the outcome unknown, never a second post."""
-        row = self.reply(reply_id)
-        return self._set(reply_id, {"attempts": (row["attempts"] or 0) + 1 if row else 1}, "post_attempt", actor,
-                         detail, allowed=("approved", "failed"))
+    def begin_attempt(self, reply_id: int, *, actor: str, detail: str | None = None, retry_unknown: bool = False) -> dict:
+        """Recorded before anything is sent: a crash after it leaves the outcome unknown, never a second post. Taken
+        under the write lock, so of two processes posting at once only one gets to send."""
+        with self.transaction():
+            row = self.reply(reply_id)
+            if row is not None and outcome_unknown(row) and not retry_unknown:
+                raise ValueError(f"reply {reply_id}: unknown — check the page: a post was attempted and its outcome"
+                                 " never recorded (or another process is posting it now)")
+            return self._set(reply_id, {"attempts": (row["attempts"] or 0) + 1 if row else 1}, "post_attempt", actor,
+                             detail, allowed=("approved", "failed"))
 
     def mark_posted(self, reply_id: int, *, platform_reply_id: str | None, answer: str, actor: str) -> dict:
         return self._set(reply_id, {"status": "posted", "posted_at": now(), "platform_reply_id": platform_reply_id,
