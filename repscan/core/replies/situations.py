@@ -7,16 +7,17 @@ import unicodedata
 
 SITUATIONS = ("late_delivery", "rude_staff", "billing", "quality", "no_show", "general")
 
-# Lower-case stems and phrases, matched inside the lower-cased text (a stem catches its inflections:
-# "verspät" finds verspätet and Verspätung). Each language lists every situation but "general", the fallback.
+# Lower-case stems and phrases, matched where a word begins in the lower-cased text (a stem catches its inflections:
+# "verspät" finds verspätet and Verspätung); one ending in "$" must also end a word ("late$" is not "later").
+# Each language lists every situation but "general", the fallback.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "late_delivery": ("late", "delay", "still waiting", "never arrived", "never came", "hasn't arrived",
+        "late_delivery": ("late$", "delay", "still waiting", "never arrived", "never came", "hasn't arrived",
                           "not arrived", "took weeks", "took days", "hours to arrive", "slow delivery"),
         "rude_staff": ("rude", "impolite", "unfriendly", "shouted", "yelled", "disrespect", "arrogant", "attitude",
                        "dismissive"),
         "billing": ("overcharg", "charged twice", "double charg", "refund", "invoice", "bill", "charge", "price",
-                    "money back"),
+                    "money back", "overpriced", "expensive", "cost", "fee$", "fees$"),
         "quality": ("broken", "cold", "stale", "dirty", "poor quality", "faulty", "defect", "damaged", "leak",
                     "inedible", "disgusting", "mould", "mold"),
         "no_show": ("no-show", "no show", "didn't show", "did not show", "never showed", "didn't turn up",
@@ -124,8 +125,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "ja": {
         "late_delivery": ("遅れ", "遅い", "遅延", "届かない", "届いていない", "まだ届", "待たされ"),
         "rude_staff": ("失礼", "態度が悪", "無愛想", "怒鳴", "横柄", "不親切"),
-        "billing": ("請求", "二重", "返金", "料金", "値段", "代金"),
-        "quality": ("壊れ", "冷たい", "汚い", "汚れ", "不良", "品質が悪", "破損", "カビ", "まずい"),
+        "billing": ("請求", "二重", "返金", "料金", "値段", "代金", "支払"),
+        "quality": ("壊れ", "冷たい", "汚い", "汚れ", "不良", "品質が悪", "破損", "カビ", "まずい", "不具合", "フリーズ",
+                    "落ちる", "使えな", "表示されな", "繋がらな"),
         "no_show": ("来なかった", "来ませんでした", "現れなかった", "すっぽかされ", "予約をすっぽか"),
     },
 }
@@ -138,9 +140,11 @@ def _normal(text: str) -> str:
 
 def _found(phrase: str, body: str, language: str) -> bool:
     """A phrase that begins a word ("late" is not in "chocolate"); Japanese has no spaces to begin one."""
+    whole = phrase.endswith("$")
+    phrase = phrase.removesuffix("$")
     if language == "ja":
         return phrase in body
-    return re.search(r"(?<!\w)" + re.escape(phrase), body) is not None
+    return re.search(r"(?<!\w)" + re.escape(phrase) + (r"(?!\w)" if whole else ""), body) is not None
 
 
 def matches(text: str | None, language: str) -> dict[str, list[str]]:
