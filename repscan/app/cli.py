@@ -98,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("export", help="a client's reviews, posts, search results and crawls as CSV, XLSX or JSON lines")
+    p.add_argument("--client", required=True)
+    p.add_argument("--since", help="ISO date or time: rows first seen (crawls started) since then (default: all)")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], default="csv",
+                   help="csv: a folder, a file a table; xlsx: one workbook, a sheet a table; jsonl: one file (csv)")
+    p.add_argument("--tables", default="reviews,posts,search_results,crawls",
+                   help="comma-separated (default: reviews,posts,search_results,crawls)")
+    p.add_argument("--out", type=Path,
+                   help="where to write (default: <reports_dir>/exports/<client>-<time>[.xlsx|.jsonl]); jsonl: - for stdout")
+    p.set_defaults(handler=cmd_export)
+
     p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--client")
@@ -390,20 +401,58 @@ def print_crawls(rows: list[dict], out=sys.stdout) -> None:
                   f"{r['requests']:>8}  {r['error'] or ''}\n")
 
 
+def _client(cfg, client_id: str):
+    """The config's client of that id; an unknown id is bad usage."""
+    try:
+        return cfg.client(client_id)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+
+
 def cmd_report(args) -> int:
     from repscan.reports import deliver
 
     cfg = _config(args)
-    try:
-        client = cfg.client(args.client)
-    except KeyError as exc:
-        raise Usage(exc.args[0]) from None
+    client = _client(cfg, args.client)
     since = None if args.since == "last" else args.since
     try:
         path = deliver.render_report(cfg, client, since=since, last=args.since == "last", out=args.out, html=args.html)
     except ValueError as exc:
         raise Usage(str(exc)) from None
     print(path)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from repscan.app import export
+    from repscan.core.items import parse_iso, stamp, utcnow
+
+    cfg = _config(args)
+    client = _client(cfg, args.client)
+    tables = tuple(name.strip() for name in args.tables.split(",") if name.strip())
+    unknown = sorted(set(tables) - set(export.TABLES))
+    if unknown or not tables:
+        raise Usage(f"--tables: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(export.TABLES)}")
+    try:
+        since = stamp(parse_iso(args.since)) if args.since else None
+    except ValueError:
+        raise Usage(f"--since {args.since!r} is not an ISO 8601 date or time") from None
+    out = args.out
+    if out is None:
+        name = f"{client.id}-{utcnow().strftime('%Y%m%d-%H%M%S')}"
+        out = cfg.reports_dir / "exports" / (name if args.format == "csv" else f"{name}.{args.format}")
+    elif str(out) == "-":
+        if args.format != "jsonl":
+            raise Usage("--out - (stdout) is for --format jsonl")
+        out = None
+    try:
+        written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
+                                since=since, tables=tables)
+    except export.ExportError as exc:
+        print(f"repscan export: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for path in written:
+        print(path)
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from repscan.app import posting
 from repscan.core.config import Config
+from repscan.core.credentials import Environment
 from repscan.core.items import utcnow
 from repscan.core.replies.drafts import length, limit
 from repscan.core.replies.pending import draft_open
@@ -162,19 +163,29 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
                       f" if the reply is not there, rerun with --retry-unknown. {row['url'] or ''}\n")
             failed = True
             continue
-        failed |= not _post_one(store, row, label, who, dry_run, retry_unknown, out, err)
+        failed |= not _post_one(config, store, row, label, who, dry_run, retry_unknown, out, err)
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, retry_unknown: bool, out, err) -> bool:
+def environment(config: Config, row: dict) -> Environment:
+    """The process's environment as the reply's client reads it: its source of that site may rename the variables
+    (credentials = {REPSCAN_X_USER_TOKEN = "ACME_X_USER_TOKEN"}), as for crawling."""
+    client = config.client(row["client_id"])
+    renames = next((source.credentials for source in client.sources if source.site == row["source"]), {})
+    return Environment(os.environ, renames)
+
+
+def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry_run: bool, retry_unknown: bool,
+              out, err) -> bool:
     target = posting.Target(client_id=row["client_id"], source=row["source"], source_id=row["source_id"],
                             url=row["url"], item=_item(store, row))
     poster = posting.poster_for(row["source"])
+    environ = environment(config, row)
     if dry_run:
         try:
             if poster is None:
                 raise posting.NoApi(f"no API for {row['source']}")
-            out.write(f"{label}: would send\n{poster.request(target, row['text'], os.environ).shown()}\n")
+            out.write(f"{label}: would send\n{posting.dry_run(poster, target, row['text'], environ)}\n")
         except posting.NoApi as exc:
             out.write(f"{label}: {exc}; would open {row['url'] or 'the page'} to paste:\n{row['text']}\n")
         return True
@@ -186,7 +197,7 @@ def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, retr
     try:
         if poster is None:
             raise posting.NoApi(f"no API for {row['source']}")
-        posted = posting.send(poster, target, row["text"], os.environ)
+        posted = posting.send(poster, target, row["text"], environ)
     except posting.NoApi as exc:
         by_hand(row, out)
         store.mark_posted(row["id"], platform_reply_id=None, answer=f"{exc}: page and text given to {who} to post",
@@ -195,6 +206,9 @@ def _post_one(store: Store, row: dict, label: str, who: str, dry_run: bool, retr
     except posting.PostFailed as exc:
         store.mark_failed(row["id"], str(exc), actor=who)
         err.write(f"{label}: failed: {exc}\n")
+        return False
+    except posting.OutcomeUnknown as exc:  # the platform took it and never said: left unknown, never resent blindly
+        err.write(f"{label}: unknown — check the page: {exc} {row['url'] or ''}\n")
         return False
     except Exception as exc:  # noqa: BLE001 (sent or not, nobody knows: left unknown, never resent blindly)
         err.write(f"{label}: unknown — check the page: {type(exc).__name__}: {exc} {row['url'] or ''}\n")

@@ -13,9 +13,10 @@ RENDERING_API_KEY = "REPSCAN_ZYTE_API_KEY"  # the rendering API's key, read by a
 
 
 def variables(site: Site, fetch: str) -> tuple[str, ...]:
-    """The variables a source of `site` reads under their default names: the site row's, and the
-    rendering API's key in fetch mode "api"."""
-    return site.credentials + ((RENDERING_API_KEY,) if fetch == "api" else ())
+    """The variables a source of `site` reads under their default names: the site row's (its crawl's and its
+    reply poster's), and the rendering API's key in fetch mode "api"."""
+    rendering = (RENDERING_API_KEY,) if fetch == "api" else ()
+    return tuple(dict.fromkeys(site.credentials + site.reply_credentials + rendering))
 
 
 class Environment(Mapping):

@@ -59,7 +59,8 @@ def test_fetch_mode_and_credential_names_load(tmp_path):
      "REPSCAN_FACEBOOK_PAGE_TOKEN; name one of those and the variable to read instead"),
     (source("trustpilot", "https://www.trustpilot.com/review/acme.example",
             'credentials = { REPSCAN_ZYTE_API_KEY = "ACME_ZYTE" }'),
-     ":13: clients[acme].sources[0].credentials: 'REPSCAN_ZYTE_API_KEY': a trustpilot source reads no variables; "
+     ":13: clients[acme].sources[0].credentials: 'REPSCAN_ZYTE_API_KEY': a trustpilot source reads "
+     "REPSCAN_TRUSTPILOT_BUSINESS_TOKEN, REPSCAN_TRUSTPILOT_BUSINESS_USER_ID; "
      "name one of those and the variable to read instead"),
 ])
 def test_a_wrong_fetch_or_credential_is_named_with_file_line_and_field(tmp_path, text, expected):
