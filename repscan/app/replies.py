@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -218,9 +219,18 @@ def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry
     return True
 
 
+CLIPBOARDS = (("wl-copy",), ("xclip", "-selection", "clipboard"), ("xsel", "--clipboard", "--input"), ("pbcopy",))
+
+
 def by_hand(row: dict, out) -> None:
-    """No API: the page to answer on and the text to paste; the page opens in a browser when a person is watching."""
+    """No API: the page to answer on and the text to paste. When a person is watching (a terminal), the text is
+    also copied to the clipboard where a clipboard tool is installed, and the page opens in a browser."""
     out.write(f"reply {row['id']}: no API to post through; paste this reply on {row['url'] or 'the page'}:\n"
               f"{row['text']}\n")
-    if row["url"] and out.isatty():
+    if not out.isatty():
+        return
+    tool = next((command for command in CLIPBOARDS if shutil.which(command[0])), None)
+    if tool:
+        subprocess.run(tool, input=row["text"], text=True, check=False, timeout=10)
+    if row["url"]:
         webbrowser.open(row["url"])
