@@ -11,6 +11,7 @@ from repscan.core import sites
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
+from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
@@ -85,6 +86,7 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     results = []
     for client_id, alerts in by_client.items():
         client = config.client(client_id)
+        alerts = with_drafts(config, client, store, alerts, now)
         channels = _channels(config, client, smtp)
         done = store.delivered("alert", [a["id"] for a in alerts])
         errors = [] if set(channels) - {"operator"} else \
@@ -105,6 +107,23 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
         store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
         results.append(AlertResult(client_id, len(sent), error))
     return results
+
+
+def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict], now: datetime) -> list[dict]:
+    """The alerts, each review or post alert with its item's reply draft ("reply": a store.replies row), drafted now
+    where it has none."""
+    draft_open(config, client, store, now)
+    replies = store.replies_by_item(client.id)
+    return [{**a, "reply": replies.get(tuple(a["item_key"].split(":", 1))) if a["kind"] in ("review", "post") else None}
+            for a in alerts]
+
+
+def draft_line(alert: dict) -> str | None:
+    """The alert's reply draft in one line, for text channels; None without one."""
+    reply = alert.get("reply")
+    if not reply:
+        return None
+    return f"Draft reply (approve with `repscan replies approve {reply['id']}`): {reply['text']}"
 
 
 def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:
@@ -169,7 +188,7 @@ def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
     text = None if alert["kind"] == "source" else alert["text"]
     return [line for line in (alert["detail"], alert["title"], text, alert["url"],
-                              f"Next step: {next_step(alert['kind'], alert['source'])}") if line]
+                              f"Next step: {next_step(alert['kind'], alert['source'])}", draft_line(alert)) if line]
 
 
 def _intro(client: Client, alerts: list[dict]) -> str:
@@ -202,7 +221,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
                              for a in alerts), f"\n-- \n{config.agency.name}"]
     msg.set_content("\n\n".join(parts))
     entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
-                "text": None if alert["kind"] == "source" else alert["text"]} for alert in alerts]
+                "text": None if alert["kind"] == "source" else alert["text"], "reply": alert.get("reply")}
+               for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=intro, alerts=entries), subtype="html")
     return msg

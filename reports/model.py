@@ -55,6 +55,7 @@ class ReviewRow:
     negative: bool
     published_precision: str | None = None  # exact, day or approximate (None: read from published_approx)
     reply_precision: str | None = None
+    source_id: str | None = None
 
     @property
     def stars(self) -> str | None:
@@ -111,6 +112,7 @@ class PostRow:
     published_at: datetime | None
     first_seen_at: datetime
     negative: bool
+    source_id: str | None = None
 
     @property
     def when(self) -> datetime:

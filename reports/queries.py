@@ -13,6 +13,7 @@ from repscan.core.mentions import written_by
 from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
+from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
                            SourceHealth, Summary, format_date, period_label)
@@ -39,6 +40,7 @@ def review_row(row: dict) -> ReviewRow:
         reply_text=row["reply_text"], reply_at=parse_iso(row["reply_at"]),
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
+        source_id=row.get("source_id"),
     )
 
 
@@ -131,7 +133,7 @@ def post_row(row: dict) -> PostRow:
     return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
                    title=row["title"], text=row["text"], language=row["language"],
                    published_at=parse_iso(row["published_at"]), first_seen_at=parse_iso(row["first_seen_at"]),
-                   negative=bool(row["negative"]))
+                   negative=bool(row["negative"]), source_id=row.get("source_id"))
 
 
 class Period:
@@ -209,6 +211,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
+    draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
     sources = source_health(config, client, store)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
@@ -225,7 +228,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
         charts=svgs, chart_notes=notes, posts=period.posts,
-        actions=action_list(unanswered, period.posts, search),
+        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id)),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         compared_with=compared, text_judge=text_judge(),
     )

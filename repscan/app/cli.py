@@ -125,6 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help=argparse.SUPPRESS)  # tests: pretend it is this ISO time
     p.set_defaults(handler=cmd_run)
 
+    p = sub.add_parser("replies", help="reply drafts: list, show, edit in $EDITOR, approve, post (each step logged)")
+    p.add_argument("action", choices=["list", "show", "edit", "approve", "post"],
+                   help="list: draft what is open, then list; show/edit/approve ID...; post [ID...]: approved replies")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="reply ids, as `replies list` prints them")
+    p.add_argument("--client", help="only this client id (list, post)")
+    p.add_argument("--status", choices=["draft", "approved", "posted", "failed"], help="list: only replies in this state")
+    p.add_argument("--all", action="store_true", help="list: posted replies too")
+    p.add_argument("--as", dest="name", metavar="NAME", help="who approves, edits or posts (default: $USER)")
+    p.add_argument("--dry-run", action="store_true", help="post: show the request (or the page and text), send nothing")
+    p.add_argument("--retry-unknown", action="store_true",
+                   help="post: also send replies whose last attempt has no recorded outcome (check the page first)")
+    p.set_defaults(handler=cmd_replies)
+
     p = sub.add_parser("schedule", help="print the crontab line and a systemd service + timer for `repscan run`")
     p.add_argument("--every", type=int, default=5, help="minutes between runs (5)")
     p.set_defaults(handler=cmd_schedule)
@@ -496,6 +509,19 @@ def cmd_run(args) -> int:
         return EXIT_OK
     print_summary(outcomes)
     return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def cmd_replies(args) -> int:
+    from repscan.app.replies import run as replies
+
+    cfg = _config(args)
+    if args.client:
+        try:
+            cfg.client(args.client)
+        except KeyError as exc:
+            raise Usage(exc.args[0]) from None
+    return replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
+                   name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown)
 
 
 def cmd_schedule(args) -> int:

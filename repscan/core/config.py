@@ -230,6 +230,14 @@ class Search(_Strict):
         return self.base_urls.get(engine) or (self.searxng_url if engine == "searxng" else None)
 
 
+class Replies(_Strict):
+    """What a reply draft may say for this client (repscan.core.replies)."""
+
+    contact: str | None = None  # the business's channel for taking it offline: "call 01632 960 000" or an email
+    refunds: bool = False  # drafts may offer a refund (never otherwise)
+    templates: Path | None = None  # the agency's own templates/replies folder for this client (<lang>/<situation>.txt)
+
+
 class Client(_Strict):
     id: ClientId
     name: str = Field(min_length=1)
@@ -249,6 +257,7 @@ class Client(_Strict):
     deliver_to: Path | None = None  # the report PDF is written to this folder
     report_apprise: list[str] = []  # Apprise URLs the report goes to, the PDF attached
     sources: list[Source] = []
+    replies: Replies = Replies()
 
     @property
     def names(self) -> list[str]:

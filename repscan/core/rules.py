@@ -139,13 +139,24 @@ def on_page_one_sql(rank: str = "rank") -> str:
 
 # -- replied and reply delay --------------------------------------------------
 
-def replied(reply_text: str | None, reply_at) -> bool:
-    """The business answered: a reply text, or at least a reply time (some sites show only that)."""
-    return reply_text is not None or reply_at is not None
+def replied(reply_text: str | None, reply_at, posted_at=None) -> bool:
+    """The business answered: a reply text, or at least a reply time (some sites show only that), or a reply
+    posted from repscan (`posted_at`) that the site does not show yet."""
+    return reply_text is not None or reply_at is not None or posted_at is not None
 
 
-def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at") -> str:
-    return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL)"
+def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
+    return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL OR {posted_at} IS NOT NULL)"
+
+
+def reply_at(site_reply_at, posted_at=None):
+    """When the business answered: the site's own reply time, else when repscan posted the reply."""
+    return site_reply_at if site_reply_at is not None else posted_at
+
+
+def reply_at_sql(*, reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
+    """reply_at() as an SQL expression."""
+    return f"COALESCE({reply_at}, {posted_at})"
 
 
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from repscan.core import rules
 from repscan.core.store.crawls import history_cutoffs
+from repscan.core.store.reviews import POSTED_AT
 
 WEEK_AGO = "strftime('%Y-%m-%dT%H:%M:%f', 'now', '-7 days')"
 FOR_CLIENT = "(:client_id = '' OR {}client_id = :client_id)"  # :client_id is a form field in Datasette
@@ -26,7 +27,7 @@ def canned_queries(thresholds: Mapping[str, float] | None = None) -> dict[str, d
         "unanswered": {
             "title": "Negative reviews without an owner reply, oldest first",
             "sql": "SELECT client_id, source, rating, author, title, text, url, published_at FROM reviews"
-                   f" WHERE {negative} AND NOT {rules.replied_sql()} AND removed_at IS NULL"
+                   f" WHERE {negative} AND NOT {rules.replied_sql(posted_at=POSTED_AT)} AND removed_at IS NULL"
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(published_at, first_seen_at)",
         },
         "complaints_on_page_one": {
