@@ -12,6 +12,8 @@ from pathlib import Path
 
 from repscan.core import rules
 from repscan.core.items import parse_iso
+from repscan.core.store import Store
+from repscan.core.store.reviews import POSTED_AT
 
 FORMATS = ("csv", "xlsx", "jsonl")
 XLSX_CELL = 32_767  # characters an Excel cell holds
@@ -31,16 +33,19 @@ class Table:
     since_column: str
     order: str
     figures: Callable[[dict, float], dict]  # row, client's threshold -> the derived columns
+    select: str = "*"  # the columns read: the stored ones, and what the core's figures need besides
 
 
 def _review_figures(row: dict, threshold: float) -> dict:
-    delay = rules.reply_delay(parse_iso(row["published_at"]), parse_iso(row["reply_at"]),
+    posted = row["reply_posted_from_repscan_at"]
+    delay = rules.reply_delay(parse_iso(row["published_at"]),
+                              parse_iso(rules.reply_at(row["reply_at"], posted)),
                               published_precision=row.get("published_precision"),
-                              reply_precision=row.get("reply_precision"))
+                              reply_precision=row.get("reply_precision") if row["reply_at"] else "exact")
     return {
         "stars": rules.stars(row["rating"], row["rating_max"]),
         "is_negative": rules.negative(row["rating"], row["rating_max"], threshold, text_negative=bool(row["negative"])),
-        "replied": rules.replied(row["reply_text"], row["reply_at"]),
+        "replied": rules.replied(row["reply_text"], row["reply_at"], posted),
         "reply_delay_precision": delay.precision if delay else None,
         "reply_delay_hours": round(delay.delta.total_seconds() / 3600, 2) if delay and delay.delta is not None else None,
         "reply_delay_days": delay.days if delay else None,
@@ -57,7 +62,8 @@ def _result_figures(row: dict, threshold: float) -> dict:
 
 
 TABLES = {
-    "reviews": Table("reviews", "first_seen_at", "first_seen_at, source, source_id", _review_figures),
+    "reviews": Table("reviews", "first_seen_at", "first_seen_at, source, source_id", _review_figures,
+                     f"*, {POSTED_AT} AS reply_posted_from_repscan_at"),
     "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures),
     "search_results": Table("search_results", "seen_at", "id", _result_figures),
     "crawls": Table("crawls", "started_at", "id", lambda row, threshold: {}),
@@ -65,9 +71,11 @@ TABLES = {
 
 
 def connect(database: Path) -> sqlite3.Connection:
-    """The database opened read-only: an export never writes, nor waits for a crawl's write."""
+    """The database opened read-only (its schema brought up to date first, as every command does): an export
+    never writes a row, nor waits for a crawl's write."""
     if not database.is_file():
         raise ExportError(f"no database at {database}: run `repscan crawl` first")
+    Store(database).close()
     conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
@@ -82,7 +90,7 @@ def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | No
         where += f" AND {table.since_column} >= ?"
         params.append(since)
     try:
-        cursor = conn.execute(f"SELECT * FROM {table.name} WHERE {where} ORDER BY {table.order}", params)
+        cursor = conn.execute(f"SELECT {table.select} FROM {table.name} WHERE {where} ORDER BY {table.order}", params)
     except sqlite3.OperationalError as exc:
         raise ExportError(f"cannot read {table.name}: {exc} (is this a repscan database?)") from None
     stored = [column[0] for column in cursor.description]

@@ -116,3 +116,25 @@ def test_no_database_is_an_error_not_an_empty_export(crawled, tmp_path, capsys):
     other.write_text(config.read_text().replace('database = "repscan.db"', 'database = "missing.db"'))
     assert main(["--config", str(other), "export", "--client", "hlb-internal-7", "--format", "jsonl", "--out", "-"]) == 1
     assert "no database at" in capsys.readouterr().err and not (tmp_path / "missing.db").exists()
+
+
+def test_a_reply_posted_from_repscan_counts_as_replied_with_its_delay(tmp_path):
+    # One rule (rules.replied / rules.reply_at): a reply repscan posted counts before the site shows it.
+    from repscan.core.store import Store
+
+    folder, config = tmp_path, None
+    with ClientWeb([review("waiting", 1, 30, NOW)], mentions=False, search=False) as web:
+        config = web.config(folder)
+        assert run_cli("--config", str(config), "crawl", "--quiet").returncode == 0
+    store = Store(folder / "repscan.db")
+    reply = store.add_draft({"client_id": "hlb-internal-7", "source": "trustpilot", "source_id": "waiting",
+                             "kind": "review", "language": "en", "situation": "general", "text": "Sorry."},
+                            actor="test")
+    store.approve_reply(reply, actor="test")
+    store.begin_attempt(reply, actor="test")
+    store.mark_posted(reply, platform_reply_id="r1", answer="201", actor="test")
+    store.close()
+    done = export(config, "--format", "jsonl", "--out", "-", "--tables", "reviews")
+    [row] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert row["replied"] is True and row["reply_posted_from_repscan_at"] and row["reply_delay_precision"] == "exact"
+    assert 29.9 < row["reply_delay_hours"] < 30.5
