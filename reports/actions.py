@@ -31,6 +31,7 @@ class Action:
     detail: str | None = None  # e.g. "#1 for “Acme” on DuckDuckGo, above your own site"
     approx: bool = False
     reply: Mapping | None = None  # its reply draft (store.replies row): id, text, language, status
+    thread: bool = True  # a mention where people answer under it (a forum, a social site), not a news or web page
 
     @property
     def reply_state(self) -> str | None:
@@ -45,8 +46,11 @@ class Action:
         """Where to reply: the same channel first, then offline."""
         if self.kind == "review":
             return f"Reply publicly on {self.platform}, {OFFLINE}"
-        if self.kind == "mention":
+        if self.kind == "mention" and self.thread:
             return f"Answer on {self.platform}, in the same thread, {OFFLINE}"
+        if self.kind == "mention":
+            return (f"Read it on {self.platform}: answer in its comments if it takes them, or write to its author "
+                    "or editor; put right what it reports")
         return f"Respond on {self.platform}, {OFFLINE}; strengthen your own pages"
 
     @property
@@ -81,8 +85,10 @@ def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
 def mention_action(p: PostRow, reply: Mapping | None = None) -> Action:
     kind = "comment" if p.parent_url else "post"
     detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
+    host = urlsplit(p.url or "").hostname or ""
+    thread = p.source != "feed" or bool(host and sites.owners(host))  # a feed entry may link to Reddit too
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
-                  detail=detail, reply=reply)
+                  detail=detail, reply=reply, thread=thread)
 
 
 def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
