@@ -151,10 +151,8 @@ class Proxy(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _no_credentials(cls, value: str) -> str:
+    def _address(cls, value: str) -> str:  # Url refuses user:password in it already
         parts = urlsplit(value)
-        if parts.username or parts.password:
-            raise ValueError("holds credentials: put user:password in an environment variable and name it in auth")
         if parts.scheme not in ("http", "https") or not parts.port:
             raise ValueError(f"{value!r} is not a proxy address (http://host:port)")
         return value

@@ -33,6 +33,7 @@ WEDNESDAY = "2026-11-18T12:00:00Z"
 
 @pytest.fixture
 def nodes(tmp_path, request):
+    """A pair of Scrapyd nodes of this test's own (killed, or configured otherwise than the shared pair)."""
     need_scrapyd()
     items = getattr(request, "param", True)
     pair = [ScrapydNode(tmp_path / name, items=items) for name in ("node-a", "node-b")]
@@ -85,13 +86,19 @@ class Sites:
         return sum(1 for hit in self.server.hits if hit.startswith(prefix))
 
 
-def config(folder: Path, sites: Sites, nodes=(), feeds: str | None = None) -> Path:
+def node_entries(nodes, **options) -> list[dict]:
+    """[[nodes]] entries for ScrapydNode servers or NodeProject (a project on a shared node)."""
+    return [{"url": node.url, **({"project": node.project} if hasattr(node, "project") else {}), **options}
+            for node in nodes]
+
+
+def config(folder: Path, sites: Sites, nodes=(), feeds: str | None = None, batch: int = 20) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return write_config(
         folder, [],  # two clients of our own below
         crawl={"download_delay": 0, "autothrottle": False, "timeout": 10, "retries": 1, "max_pages": 10},
-        dispatch={"poll": 0.3, "node_timeout": 3, "feeds": feeds},
-        nodes=[{"url": node.url, "slots": 2} for node in nodes],
+        dispatch={"poll": 0.3, "node_timeout": 3, "feeds": feeds, "batch": batch},
+        nodes=node_entries(nodes, slots=2),
         clients=[
             {"id": "acme", "name": "Acme Plumbing", "recipients": ["owner@acme.example"],
              "sources": [{"site": "trustpilot", "url": f"{sites.server.url}/review/acme.example"},
@@ -171,7 +178,8 @@ def test_known_ids_sent_to_a_node_are_the_newest_and_fit_one_argument(tmp_path):
     assert months[0] == 12 and months == sorted(months, reverse=True)  # newest first, oldest dropped
 
 
-def test_sources_spread_over_two_nodes_store_what_a_local_crawl_stores(tmp_path, nodes):
+def test_sources_spread_over_two_nodes_store_what_a_local_crawl_stores(tmp_path, fresh_pair):
+    nodes = fresh_pair
     sites = Sites()
     with sites.server:
         path = config(tmp_path / "main", sites, nodes)
@@ -303,20 +311,20 @@ def test_a_node_killed_mid_job_fails_the_job_and_the_next_run_does_it_again_losi
         assert third.returncode == 0 and third.stdout.strip() == "nothing due", third.stdout + third.stderr[-2000:]
 
 
-def test_jobs_a_killed_dispatcher_left_running_are_followed_and_ingested_by_the_next(tmp_path, nodes):
+def test_jobs_a_killed_dispatcher_left_running_are_followed_and_ingested_by_the_next(tmp_path, deployed_pair):
+    nodes = deployed_pair
     sites = Sites()
     with sites.server:
         path = config(tmp_path / "main", sites, nodes)
-        assert run_cli("--config", str(path), "nodes", "deploy").returncode == 0
         url = f"{sites.server.url}/review/acme.example"
         db = tmp_path / "main" / "repscan.db"
         store = Store(db)  # what a dispatcher records just before it is killed
         crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
-        store.add_node_job({"job_id": "orphan-1", "node": nodes[0].url, "project": "repscan", "client_id": "acme",
+        store.add_node_job({"job_id": "orphan-1", "node": nodes[0].url, "project": nodes[0].project, "client_id": "acme",
                             "source": "trustpilot", "url": url, "spider": "TrustpilotSpider", "crawl_id": crawl_id,
                             "status": "running", "scheduled_at": "2026-11-18T12:00:00.000000Z"})
         store.close()
-        Scrapyd(Node(url=nodes[0].url)).schedule("trustpilot", "orphan-1", {"REPSCAN_STORE": "feed"},
+        Scrapyd(Node(url=nodes[0].url, project=nodes[0].project)).schedule("trustpilot", "orphan-1", {"REPSCAN_STORE": "feed"},
                                                   {"client_id": "acme", "url": url})
 
         crawled = run_cli("--config", str(path), "crawl", "--nodes", "--client", "bravo")
