@@ -75,7 +75,8 @@ class ProxyRotation:
     def process_request(self, request: Request):
         if not self.proxies or request.meta.get("proxy") or request.url.startswith(("data:", "file:")):
             return None
-        name = self.crawler.spider.name
+        spider = self.crawler.spider
+        name = getattr(spider, "engine", None) or spider.name  # a search crawl serves one engine
         serving = [p for p in self.proxies if not p.get("sites") or name in p["sites"]]
         if not serving:
             return None

@@ -6,11 +6,14 @@
 
 `run()` is what `repscan run` and `repscan crawl --nodes` call instead of a local crawl:
 
-- every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
-  crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
-- politeness holds across nodes: a site (registrable domain) has at most one job on a node (one outgoing address,
-  one polite stream), on at most [dispatch] jobs_per_domain nodes at once, and a job of a site starts a download
-  delay after the last one ended; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
+- a site's due sources become Scrapyd jobs (schedule.json) of up to [dispatch] batch sources each: one process
+  crawls them side by side (spiders/crawl.py), as a local run does, one robots.txt and one polite stream for all;
+  each source crawl keeps its own spider arguments (those of a local crawl), node_jobs row, crawls row and feed
+  file; every job gets the config's [crawl] settings and REPSCAN_STORE = "feed";
+- politeness holds across nodes: a site (registrable domain) runs at most one job per outgoing address (a proxy
+  of the site's, or a node when it has none), jobs_per_domain at most, and a job of a site starts a download
+  delay after the last one from that address ended; the jobs go to the least loaded nodes, each pinned to this
+  machine's egg version;
 - a node refusing REFUSALS jobs in a row with an answer that says the node is wrong (401/403, project or version
   not found, packages not the pinned ones) is bad for the run: its jobs go to the other nodes, and the run's
   summary says so. Server errors (5xx) count only once they have lasted node_timeout: a node having a bad second
@@ -515,7 +518,8 @@ class Dispatcher:
 
     def _budget(self, domain: str, site: str) -> int:
         """How many jobs of the site may run at once: one per outgoing address, jobs_per_domain at most."""
-        addresses = len(self.config.proxies_for(site)) or sum(1 for n in self.nodes.values() if not n.dead)
+        addresses = len(self.config.proxies_for(site)) or (
+            1 if self.config.crawl.proxy else sum(1 for n in self.nodes.values() if not n.dead))
         return max(1, min(self.options.jobs_per_domain, addresses))
 
     def _start(self, pending: list, full: bool, now: str | None) -> list:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from scrapyd_nodes import ScrapydNode, need_scrapyd
+from scrapyd_nodes import running
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,9 @@ class NodeProject:
 
 @pytest.fixture(scope="session")
 def scrapyd_pair(tmp_path_factory):
-    need_scrapyd()
     folder = tmp_path_factory.mktemp("scrapyd")
-    pair = [ScrapydNode(folder / name) for name in ("node-a", "node-b")]
-    try:
-        for node in pair:
-            node.wait_ready()
+    with running([folder / "node-a", folder / "node-b"]) as pair:
         yield pair
-    finally:
-        for node in pair:
-            node.stop()
 
 
 @pytest.fixture

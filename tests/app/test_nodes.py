@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, make_business, run_cli, write_config
-from scrapyd_nodes import ScrapydNode, need_scrapyd
+from scrapyd_nodes import running
 from repscan.core.config import Node
 from repscan.app.demo import smtp_server
 from repscan.app.demo.server import LocalSite, Reply
@@ -34,16 +34,8 @@ WEDNESDAY = "2026-11-18T12:00:00Z"
 @pytest.fixture
 def nodes(tmp_path, request):
     """A pair of Scrapyd nodes of this test's own (killed, or configured otherwise than the shared pair)."""
-    need_scrapyd()
-    items = getattr(request, "param", True)
-    pair = [ScrapydNode(tmp_path / name, items=items) for name in ("node-a", "node-b")]
-    try:
-        for node in pair:
-            node.wait_ready()
+    with running([tmp_path / "node-a", tmp_path / "node-b"], items=getattr(request, "param", True)) as pair:
         yield pair
-    finally:
-        for node in pair:
-            node.stop()
 
 
 class Sites:
@@ -252,7 +244,7 @@ def test_a_node_killed_mid_job_fails_the_job_and_the_next_run_does_it_again_losi
     slow = "/review/acme.example?sort=recency&page=3"
     sites.server.fail(slow, Reply(200, "", delay=30))  # the job stalls on page 3, with 40 reviews in its feed
     with sites.server, smtp_server(tmp_path / "inbox") as smtp:
-        path = config(tmp_path / "main", sites, nodes, feeds="feeds")
+        path = config(tmp_path / "main", sites, nodes, feeds="feeds", batch=1)  # the victim runs acme's alone
         env = {"REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}"}
         assert run_cli("--config", str(path), "nodes", "deploy").returncode == 0
         db = tmp_path / "main" / "repscan.db"
