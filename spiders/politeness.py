@@ -135,13 +135,13 @@ class SharedRobotsTxt(RobotsTxtMiddleware):
         self._failed: set[str] = set()  # hosts whose robots.txt fetch failed in this crawler: allowed, as Scrapy does
 
     async def robot_parser(self, request: Request):
-        if urlparse_cached(request).netloc in self._failed:
+        """A failed fetch allows this crawler's requests (and those that waited on it), as Scrapy's middleware does,
+        but is not kept for the process: the next crawler of the host fetches robots.txt again."""
+        netloc = urlparse_cached(request).netloc
+        if netloc in self._failed:
             return None
-        return await super().robot_parser(request)
-
-    def _robots_error(self, exc: Exception, netloc: str) -> None:
-        """A failed fetch allows this crawler's requests (and those waiting on it), as Scrapy's middleware does, but
-        is not kept for the process: the next crawler of the host fetches robots.txt again."""
-        super()._robots_error(exc, netloc)
-        self._failed.add(netloc)
-        self._shared.pop(netloc, None)
+        parser = await super().robot_parser(request)
+        if parser is None and self._parsers.get(netloc, False) is None:  # this crawler's fetch failed just now
+            self._failed.add(netloc)
+            del self._parsers[netloc]
+        return parser

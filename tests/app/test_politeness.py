@@ -5,6 +5,8 @@ the dispatcher's budget keeps a site to one job per address."""
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 
 import pytest
 from scrapy.http import Request
@@ -156,3 +158,42 @@ def test_the_budget_gives_a_site_one_job_per_address(tmp_path):
 def test_the_gate_is_per_registrable_domain_and_proxy(a, b, same):
     assert (SiteGate.key(Request(a)) == SiteGate.key(Request(b))) is same
     assert SiteGate.key(Request(a, meta={"proxy": "http://p1:8080"})) != SiteGate.key(Request(a))
+
+
+PROBE = """
+import sys
+from scrapy import Request, Spider
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+class Probe(Spider):
+    name = "probe"
+
+    async def start(self):
+        yield Request(self.url)
+
+    def parse(self, response):
+        pass
+
+settings = Settings()
+settings.setmodule("repscan.spiders.settings", priority="project")
+settings.setdict({"DOWNLOAD_TIMEOUT": 0.5, "RETRY_TIMES": 0, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+                  "ITEM_PIPELINES": {}, "LOG_LEVEL": "ERROR"}, priority="cmdline")
+process = CrawlerProcess(settings)
+first = process.crawl(Probe, url=sys.argv[1] + "/first")
+first.addBoth(lambda _: process.crawl(Probe, url=sys.argv[1] + "/private"))  # a later crawler of the process
+process.start()
+"""
+
+
+def test_a_failed_robots_fetch_allows_that_crawl_but_the_next_crawler_fetches_it_again(tmp_path):
+    site = LocalSite(lambda path, query: Reply(body="<p>page</p>"))
+    site.fail("/robots.txt", Reply(delay=1, body="User-agent: *\nAllow: /\n", content_type="text/plain"),
+              Reply(body="User-agent: *\nDisallow: /private\n", content_type="text/plain"))
+    with site:
+        probe = subprocess.run([sys.executable, "-c", PROBE, site.url], cwd=tmp_path, capture_output=True, text=True,
+                               timeout=60)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    # The first fetch timed out: that crawl went on as allowed (Scrapy's rule); the next crawler asked again
+    # and obeyed the answer, instead of inheriting the failure.
+    assert site.hits == ["/robots.txt", "/first", "/robots.txt"], site.hits
