@@ -121,6 +121,7 @@ def wait_finished(node: Scrapyd, job_id: str, timeout: float = 60) -> None:
     pytest.fail(f"job {job_id} did not finish")
 
 
+@pytest.mark.drill  # about 30 s: five uploads (each a `scrapy list` on the node) and three jobs
 def test_a_redeploy_leaves_every_node_on_the_new_code(tmp_path, fresh_pair):
     nodes = fresh_pair
     clients = [Scrapyd(Node(url=node.url, project=node.project)) for node in nodes]
@@ -164,7 +165,9 @@ class Unavailable(LocalSite):
         return super().url + "/"
 
 
-@pytest.mark.parametrize("fault", ["credentials", "undeployed", "5xx"])
+@pytest.mark.parametrize("fault", ["credentials",  # about 15 s each: the other two as drills
+                                   pytest.param("undeployed", marks=pytest.mark.drill),
+                                   pytest.param("5xx", marks=pytest.mark.drill)])
 def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_so(tmp_path, fleet, deployed_pair,
                                                                                 fresh_pair, fault):
     bad = {"credentials": lambda: fleet("bad", auth=("agency", "right")), "undeployed": lambda: fresh_pair[1],
