@@ -550,8 +550,8 @@ class Dispatcher:
                 return self._least_loaded(free), address, proxy.model_dump()
         if self.config.proxies_for(batch.site) or now < self.quiet_until.get((batch.domain, ""), 0.0):
             return None
-        free = [n for n in free if self._key(n.client.node) not in holders]
-        return (node := self._least_loaded(free)) and (node, self._key(node.client.node), None)
+        node = self._least_loaded([n for n in free if self._key(n.client.node) not in holders])
+        return None if node is None else (node, self._key(node.client.node), None)
 
     @staticmethod
     def _least_loaded(free: list[NodeState]) -> NodeState | None:
@@ -572,14 +572,13 @@ class Dispatcher:
             self.config.feeds.mkdir(parents=True, exist_ok=True)
             feed = self.config.feeds / f"{job_id}.jl"
             settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
-        args, parts, catch_ups = {}, [], set()
+        args, parts, every_page = {}, [], []
         known_bytes = min(KNOWN_IDS_BYTES, BATCH_BYTES // len(batch.jobs))
         for n, job in enumerate(batch.jobs):
             part_id = f"{job_id}.{n}"
-            catch_up = not store.last_crawl_clean(job.client.id, site, job.source.url)
-            catch_ups.add(n) if catch_up else None
+            every_page.append(full or not store.last_crawl_clean(job.client.id, site, job.source.url))
             arguments = source_arguments(self.config, job, known=self._known_ids(job.client.id, site, known_bytes),
-                                         full=full or catch_up, now=now)
+                                         full=every_page[-1], now=now)
             values = {k: _argument(v) for k, v in arguments.items() if v is not None}
             args[f"batch_{n}"] = json.dumps({**values, "_job": part_id}, ensure_ascii=False)
             parts.append(Part(part_id, 0, self.config.feeds / f"{part_id}.jl" if feed else None))
@@ -594,7 +593,7 @@ class Dispatcher:
             self._refusal(node, batch, exc)
             return False
         node.last_used, node.refusals, node.failing_since = time.monotonic(), 0, None
-        for n, (job, part) in enumerate(zip(batch.jobs, parts)):
+        for job, part, all_pages in zip(batch.jobs, parts, every_page):
             client, url = job.client.id, job.source.url
             part.crawl_id = store.start_crawl(client, site, _spider_name(site), url)
             store.add_node_job({
@@ -603,7 +602,7 @@ class Dispatcher:
                 "status": "running", "scheduled_at": stamp(), "feed": str(part.feed) if part.feed else None,
             })
             self.echo(f"{part.job_id}: {client} {site} on {node.client.url}"
-                      + (f" via {proxy['url']}" if proxy else "") + (" (every page)" if n in catch_ups or full else ""))
+                      + (f" via {proxy['url']}" if proxy else "") + (" (every page)" if all_pages else ""))
         self._track(Running(job_id, node, batch.domain, address, parts))
         return True
 
