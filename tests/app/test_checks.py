@@ -97,3 +97,13 @@ def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
     found = check(config.load(path), {**SMTP, "REPSCAN_CHROMIUM": "/nonexistent/chromium"})
     assert [(f.level, f.where.rsplit(":", 2)[-2:]) for f in found] == [("warning", ["26", " clients[acme].sources[0].fetch"])]
     assert found[0].message.startswith("fetch = 'browser': ") and "make browser" in found[0].message
+
+
+def test_an_unset_proxy_credential_is_a_warning_naming_its_line(tmp_path):
+    path = write_config(tmp_path, [], proxies=[{"url": "http://127.0.0.1:3128", "auth": "ACME_PROXY_AUTH"},
+                                               {"url": "http://127.0.0.1:3129"}])
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "ACME_PROXY_AUTH" in text)
+    found = [str(f) for f in check(config.load(path), {**SMTP}) if "proxies" in f.where]
+    assert found == [f"warning: {path}:{line}: proxies[0].auth: ACME_PROXY_AUTH is not set here: crawls through "
+                     "http://127.0.0.1:3128 stop at start-up (on nodes, set it there)"]
+    assert not [f for f in check(config.load(path), {**SMTP, "ACME_PROXY_AUTH": "u:p"}) if "proxies" in f.where]
