@@ -89,6 +89,7 @@ def test_one_site_sees_one_stream_across_nodes(tmp_path, deployed_pair):
     assert min(gaps(site)) >= NODE_DELAY * 0.95, sorted(gaps(site))[:5]
 
 
+@pytest.mark.drill  # about 5 s: a local crawl of eleven requests at a 0.4 s delay
 def test_a_sites_requests_rotate_over_its_proxies_one_polite_stream_each(tmp_path):
     site = site_of_many_clients()
     proxies = [LocalSite(site.route) for _ in range(2)]  # stand-ins: a proxy answering as the site would
