@@ -1,6 +1,6 @@
 """Capacity per site: N clients' sources on one site crawled politely (a download delay), locally and through
-Scrapyd nodes (one job of the site per node, on 1 or 2 nodes at once): source crawls an hour for the site, CPU per
-source crawl, and the smallest gap between two requests the site saw.
+Scrapyd nodes (a job a source, or batches of up to 20 sources a job; one or two jobs of the site at once): source
+crawls an hour for the site, CPU per source crawl, and the smallest gap between two requests the site saw.
 
     python -m bench.site_capacity [--quick] [--sources N] [--delay SECONDS] [--json]
 
@@ -39,7 +39,8 @@ def serve(count: int) -> LocalSite:
     return site
 
 
-def configure(folder: Path, site: LocalSite, count: int, delay: float, nodes=(), per_site: int = 1) -> Path:
+def configure(folder: Path, site: LocalSite, count: int, delay: float, nodes=(), per_site: int = 1,
+              batch: int = 20) -> Path:
     from repscan.app.configfile import write_config
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,7 @@ def configure(folder: Path, site: LocalSite, count: int, delay: float, nodes=(),
         folder / "repscan.toml", agency={"name": "Bench Agency", "sender": "bench@agency.example"},
         storage={"database": "repscan.db", "reports_dir": "out"},
         crawl={"download_delay": delay, "autothrottle": False, "timeout": 30, "retries": 1},
-        dispatch={"poll": 0.5, "jobs_per_domain": per_site},
+        dispatch={"poll": 0.5, "jobs_per_domain": per_site, "batch": batch},
         nodes=[{"url": url, "slots": 4} for url in nodes],
         clients=[{"id": f"c{n}", "name": f"Client {n}", "recipients": [f"owner@b{n}.example"],
                   "sources": [{"site": "trustpilot", "url": f"{site.url}/review/b{n}.example"}]}
@@ -86,12 +87,13 @@ def start_node(folder: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"scrapyd did not start in {folder}")
 
 
-def crawl(folder: Path, count: int, delay: float, nodes: int = 0, per_site: int = 1) -> dict:
+def crawl(folder: Path, count: int, delay: float, nodes: int = 0, per_site: int = 1, batch: int = 20) -> dict:
     site = serve(count)
     started_nodes = [start_node(folder / f"node-{n}") for n in range(nodes)]
     try:
         with site:
-            config = configure(folder / "main", site, count, delay, [url for _, url in started_nodes], per_site)
+            config = configure(folder / "main", site, count, delay, [url for _, url in started_nodes], per_site,
+                               batch)
             if nodes:
                 subprocess.run(cli(config, "nodes", "deploy"), check=True, capture_output=True)
             node_cpu = sum(process_cpu(process.pid) for process, _ in started_nodes)
@@ -108,7 +110,8 @@ def crawl(folder: Path, count: int, delay: float, nodes: int = 0, per_site: int 
     if result.returncode != 0 or ok != count:
         raise SystemExit(f"crawl failed ({ok}/{count} ok):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     times = sorted(site.hit_times)
-    return {"mode": f"{nodes} nodes, {per_site} at once per site" if nodes else "local", "sources": count,
+    mode = f"{nodes} nodes, batches of {batch}, {per_site} at once per site" if nodes else "local"
+    return {"mode": mode, "sources": count,
             "delay_s": delay, "requests": len(times), "wall_s": round(wall, 1),
             "crawls_per_hour": round(count / wall * 3600),
             "min_gap_s": round(min(b - a for a, b in zip(times, times[1:])), 3),
@@ -124,8 +127,8 @@ def main() -> int:
     count = args.sources or (12 if args.quick else 40)
     runs = []
     with tempfile.TemporaryDirectory() as folder:
-        for n, (nodes, per_site) in enumerate(((0, 1), (2, 1), (2, 2))):
-            runs.append(crawl(Path(folder) / str(n), count, args.delay, nodes, per_site))
+        for n, (nodes, per_site, batch) in enumerate(((0, 1, 20), (2, 1, 1), (2, 1, 20), (2, 2, 20))):
+            runs.append(crawl(Path(folder) / str(n), count, args.delay, nodes, per_site, batch))
     rows = [[r["mode"], r["requests"], r["wall_s"], r["crawls_per_hour"], r["min_gap_s"], r["cpu_per_crawl_ms"],
              r["dispatcher_cpu_per_crawl_ms"]] for r in runs]
     text = (f"{count} sources on one site (robots.txt and one page each), download delay {args.delay} s\n\n"

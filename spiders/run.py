@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
@@ -53,6 +54,8 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
     }
     if crawl.user_agent:
         overrides["USER_AGENT"] = crawl.user_agent
+    if config.proxies:
+        overrides["REPSCAN_PROXIES"] = json.dumps([proxy.model_dump() for proxy in config.proxies])
     if crawl.proxy:
         # HttpProxyMiddleware reads the standard variables; a per-request proxy needs meta.
         overrides["REPSCAN_PROXY"] = crawl.proxy

@@ -45,7 +45,10 @@ DOWNLOADER_MIDDLEWARES = {
     "repscan.spiders.politeness.SharedRobotsTxt": 100,  # Scrapy's place for it
     "repscan.spiders.middlewares.RetryAfterMiddleware": 550,
     "repscan.spiders.middlewares.SameSiteRedirectMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
+    "repscan.spiders.politeness.ProxyRotation": 740,  # before HttpProxyMiddleware (750) turns user:password into a header
 }
+REPSCAN_PROXIES = "[]"  # the config's [[proxies]] as JSON: url, auth (a variable's name), sites
+COMMANDS_MODULE = "repscan.spiders.crawl"  # `crawl` that also runs a batch of one site's sources (a Scrapyd job)
 # Every request passes the site gate, then the real handler (the browser mode swaps the latter).
 DOWNLOAD_HANDLERS = {"http": "repscan.spiders.politeness.GatedDownloadHandler",
                      "https": "repscan.spiders.politeness.GatedDownloadHandler"}

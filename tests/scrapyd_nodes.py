@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,17 @@ class ScrapydNode:
         except ProcessLookupError:
             pass
         self.log.close()
+
+
+@contextmanager
+def running(folders, **options):
+    """ScrapydNode(folder, **options) for each folder, ready; all stopped at the end."""
+    need_scrapyd()
+    nodes = [ScrapydNode(folder, **options) for folder in folders]
+    try:
+        for node in nodes:
+            node.wait_ready()
+        yield nodes
+    finally:
+        for node in nodes:
+            node.stop()

@@ -29,7 +29,7 @@ class Finding:
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
-             + _reply_templates(config))
+             + _reply_templates(config) + _proxies(config, environ))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -91,6 +91,12 @@ def _credentials(config: Config, environ) -> list[Finding]:
                 found.append(Finding("warning", where(config, ("clients", c, "sources", s, field)),
                                      f"fetch = {source.fetch_mode!r}: {exc}: its crawls will fail"))
     return found
+
+
+def _proxies(config: Config, environ) -> list[Finding]:
+    return [Finding("warning", where(config, ("proxies", p, "auth")),
+                    f"{proxy.auth} is not set here: crawls through {proxy.url} stop at start-up (on nodes, set it there)")
+            for p, proxy in enumerate(config.proxies) if proxy.auth and not (environ.get(proxy.auth) or "").strip()]
 
 
 def _apprise(config: Config, environ) -> list[Finding]:

@@ -6,13 +6,18 @@
 
 `run()` is what `repscan run` and `repscan crawl --nodes` call instead of a local crawl:
 
-- every source crawl becomes a Scrapyd job (schedule.json) with the spider arguments of a local
-  crawl, the config's [crawl] settings and REPSCAN_STORE = "feed";
-- politeness holds across nodes: a site (registrable domain) has at most one job on a node (one outgoing address,
-  one polite stream), on at most [dispatch] jobs_per_domain nodes at once, and a job of a site starts a download
-  delay after the last one ended; the jobs go to the least loaded nodes, each pinned to this machine's egg version;
-- a node refusing REFUSALS jobs in a row (401, project or version not found, 5xx) is bad for the run: its jobs go
-  to the other nodes, and the run's summary says so;
+- a site's due sources become Scrapyd jobs (schedule.json) of up to [dispatch] batch sources each: one process
+  crawls them side by side (spiders/crawl.py), as a local run does, one robots.txt and one polite stream for all;
+  each source crawl keeps its own spider arguments (those of a local crawl), node_jobs row, crawls row and feed
+  file; every job gets the config's [crawl] settings and REPSCAN_STORE = "feed";
+- politeness holds across nodes: a site (registrable domain) runs at most one job per outgoing address (a proxy
+  of the site's, or a node when it has none), jobs_per_domain at most, and a job of a site starts a download
+  delay after the last one from that address ended; the jobs go to the least loaded nodes, each pinned to this
+  machine's egg version;
+- a node refusing REFUSALS jobs in a row with an answer that says the node is wrong (401/403, project or version
+  not found, packages not the pinned ones) is bad for the run: its jobs go to the other nodes, and the run's
+  summary says so. Server errors (5xx) count only once they have lasted node_timeout: a node having a bad second
+  is not marked bad, its refused jobs simply run elsewhere;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
   folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row;
 - a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
@@ -50,10 +55,12 @@ from repscan.core.items import stamp
 from repscan.core.store import Store
 
 KNOWN_IDS_BYTES = 60_000  # one spider argument is one argv string on the node: Linux caps it at 128 KiB
+BATCH_BYTES = 1_000_000  # a batch's known ids at most: all its arguments are one command line (ARG_MAX, often 2 MiB)
 EGG_SUFFIXES = {".py", ".toml", ".txt", ".json"}
 EGG_PACKAGES = ("repscan.core", "repscan.spiders")  # what the spiders import; app, reports and templates stay home
 FEED_DAYS = 7  # a merged job's feed file is deleted this many days after it was written
-REFUSALS = 3  # a node that refuses this many jobs in a row (401, project or version not found, 5xx) is bad for the run
+REFUSALS = 3  # a node that refuses this many jobs in a row, saying it is the wrong node, is bad for the run
+WRONG_NODE = re.compile(r"HTTP 40[13]\b|not found|" + re.escape(node_packages.MARKER))  # a refusal that will last
 Echo = Callable[[str], None]
 
 
@@ -221,7 +228,8 @@ def deploy(config: Config, echo: Echo | None = None) -> list[tuple[str, str | No
     """Upload the egg to every [[nodes]] entry (addversion.json), then drop the project's older versions on each
     node that runs none of its jobs; (node url, error or None) each. A node whose Python packages are not the
     pinned ones refuses the egg: the error names each missing or mismatched package, and the refused version is
-    deleted again (Scrapyd keeps an egg it could not list, and would run it as the newest)."""
+    deleted again (Scrapyd keeps an egg it could not list, and would run it as the newest); any other error leaves
+    the node's versions as they were."""
     egg = build_egg()
     version = egg_version(egg)  # what the dispatcher pins every job to
     echo = echo or (lambda message: None)
@@ -232,9 +240,9 @@ def deploy(config: Config, echo: Echo | None = None) -> list[tuple[str, str | No
             answer = client.addversion(version, egg)
         except (NodeDown, ScrapydError) as exc:
             error = str(exc)
-            if isinstance(exc, ScrapydError):
-                mismatch = node_packages.mismatch_in(error)
-                error = f"{client.url} refused the egg: {mismatch}" if mismatch else error
+            mismatch = node_packages.mismatch_in(error) if isinstance(exc, ScrapydError) else None
+            if mismatch:  # only this refusal leaves the egg stored; another error may hit a good earlier upload
+                error = f"{client.url} refused the egg: {mismatch}"
                 try:
                     client.delversion(version)
                 except (NodeDown, ScrapydError):
@@ -288,18 +296,58 @@ class NodeState:
     down_since: float | None = None
     dead: str | None = None  # unreachable, or bad (refused REFUSALS jobs in a row): no more jobs this run
     last_used: float = 0.0
-    refusals: int = 0
+    refusals: int = 0  # in a row
+    failing_since: float | None = None  # the first refusal of the row that was not a WRONG_NODE answer (a 5xx)
+    refused_total: int = 0
+    last_refusal: str = ""
+
+
+@dataclass
+class Part:
+    """One source crawl of a node job: its own node_jobs row, crawls row and feed file."""
+
+    job_id: str  # "<the Scrapyd job's id>.<n>": the id its feed lines carry
+    crawl_id: int
+    feed: Path | None  # in the shared [dispatch] feeds folder, if set
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """Due sources of one site crawled by one Scrapyd job (one spider, one process): at most [dispatch] batch."""
+
+    site: str
+    domain: str
+    jobs: tuple
 
 
 @dataclass
 class Running:
-    job_id: str
+    job_id: str  # the Scrapyd job's
     node: NodeState
     domain: str
-    crawl_id: int
-    feed: Path | None
+    address: str  # the outgoing address its requests leave from: the node, or the proxy it was given
+    parts: list[Part]
     scheduled: float = field(default_factory=time.monotonic)
     cancelled: float | None = None
+
+
+def scrapyd_job(job_id: str) -> str:
+    """The Scrapyd job a source crawl ran in (Part.job_id); an id without a part is a job of its own."""
+    return job_id.split(".", 1)[0]
+
+
+def batches(jobs: list, size: int, spread: Callable[[str, str], int]) -> list[Batch]:
+    """The jobs grouped by site and spider into batches of at most `size`, each group split evenly over at least
+    `spread(domain, spider)` batches (as many as the site may crawl at once), as far as it has sources."""
+    groups: dict[tuple[str, str], list] = {}
+    for job in jobs:
+        groups.setdefault((domain_of(job.site, job.source.url), job.site), []).append(job)
+    out = []
+    for (domain, site), group in groups.items():
+        count = max(-(-len(group) // size), min(spread(domain, site), len(group)))
+        per = -(-len(group) // count)
+        out += [Batch(site, domain, tuple(group[i:i + per])) for i in range(0, len(group), per)]
+    return out
 
 
 def domain_of(site: str, url: str) -> str:
@@ -372,10 +420,11 @@ class Dispatcher:
         self.log_level = log_level
         self.nodes = {self._key(node): NodeState(Scrapyd(node)) for node in config.nodes}
         self.running: dict[str, Running] = {}
-        # One job of a site per node (one outgoing address, one polite stream), on jobs_per_domain nodes at most.
-        self.domains: dict[str, dict[NodeState, int]] = {}  # site -> {node: its jobs of the site running}
-        self.quiet_until: dict[str, float] = {}  # site -> when its next job may start, on any node
-        self.refused: dict[int, dict[NodeState, str]] = {}  # id(job) -> the nodes that refused it, and why
+        # One job of a site per outgoing address (one polite stream each), jobs_per_domain addresses at most: the
+        # site's proxies when it has some, else the nodes.
+        self.domains: dict[str, dict[str, int]] = {}  # site -> {address: its jobs of the site running}
+        self.quiet_until: dict[tuple[str, str], float] = {}  # (site, address) -> when its next job may start there
+        self.refused: dict[int, dict[NodeState, str]] = {}  # id(batch) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
         self.notes: list[str] = []
         self.version: str | None = None  # the egg version every job is pinned to (egg_version)
@@ -393,11 +442,11 @@ class Dispatcher:
             self.store.close_interrupted_crawls()
             self._clean_feeds()
             self._adopt()
-            pending = list(jobs)
+            pending = batches(jobs, self.options.batch, self._budget)
             while pending or self.running:
                 pending = self._start(pending, full, now)
                 if pending and all(n.dead for n in self.nodes.values()):  # nowhere to run them
-                    for job in pending:
+                    for job in (job for batch in pending for job in batch.jobs):
                         self._never_started(job, "no node reachable: " + self._dead_reasons())
                     pending = []
                 if not (pending or self.running):
@@ -405,6 +454,10 @@ class Dispatcher:
                 self.sleep(self.options.poll)
                 self._poll()
                 self._probe()
+            for node in self.nodes.values():
+                if node.refused_total and not node.dead:
+                    self.notes.append(f"node {node.client.url} refused {node.refused_total} jobs ({node.last_refusal});"
+                                      " they ran on other nodes")
             return self.store.crawls_by_id(self.crawl_ids)
         finally:
             self.store.close()
@@ -421,104 +474,144 @@ class Dispatcher:
 
     def _adopt(self) -> None:
         """Jobs an earlier dispatcher left running (it was killed): follow them to the end too."""
+        adopted: dict[str, Running] = {}
         for row in self.store.node_jobs("running"):
             state = next((s for s in self.nodes.values() if s.client.url == row["node"]), None)
             if state is None:
                 record_failure(self.store, row["job_id"], f"node {row['node']} is no longer in the config")
                 continue
-            domain = domain_of(row["source"], row["url"])
             feed = self.config.feeds / f"{row['job_id']}.jl" if self.config.feeds else None
-            self._track(Running(row["job_id"], state, domain, row["crawl_id"], feed))
+            part = Part(row["job_id"], row["crawl_id"], feed)
+            job_id = scrapyd_job(row["job_id"])
+            if job_id in adopted:
+                adopted[job_id].parts.append(part)
+                self.crawl_ids.append(part.crawl_id)
+                continue
+            domain = domain_of(row["source"], row["url"])
+            address = self._key(state.client.node)  # or a proxy it was given: the dispatcher that knew is gone
+            adopted[job_id] = Running(job_id, state, domain, address, [part])
+            self._track(adopted[job_id])
 
     def _track(self, running: Running) -> None:
         self.running[running.job_id] = running
         running.node.running += 1
         holders = self.domains.setdefault(running.domain, {})
-        holders[running.node] = holders.get(running.node, 0) + 1
-        self.crawl_ids.append(running.crawl_id)
+        holders[running.address] = holders.get(running.address, 0) + 1
+        self.crawl_ids += [part.crawl_id for part in running.parts]
 
     def _untrack(self, running: Running) -> None:
         self.running.pop(running.job_id, None)
         running.node.running -= 1
         holders = self.domains[running.domain]
-        holders[running.node] -= 1
-        if not holders[running.node]:
-            del holders[running.node]
-        # The site's next job starts a download delay after this one was seen ending, on whichever node (nodes
-        # may share an address): no burst between two jobs.
-        self.quiet_until[running.domain] = time.monotonic() + self.config.crawl.download_delay
+        holders[running.address] -= 1
+        if not holders[running.address]:
+            del holders[running.address]
+        # The site's next job from this address starts a download delay after this one was seen ending: no burst
+        # between two jobs. Nodes may share an address: without proxies the quiet time holds on every node.
+        self.quiet_until[(running.domain, self._quiet_key(running.address))] = (
+            time.monotonic() + self.config.crawl.download_delay)
         if not holders:
             del self.domains[running.domain]
 
+    def _quiet_key(self, address: str) -> str:
+        return address if address.startswith("proxy ") else ""
+
+    def _budget(self, domain: str, site: str) -> int:
+        """How many jobs of the site may run at once: one per outgoing address, jobs_per_domain at most."""
+        addresses = len(self.config.proxies_for(site)) or (
+            1 if self.config.crawl.proxy else sum(1 for n in self.nodes.values() if not n.dead))
+        return max(1, min(self.options.jobs_per_domain, addresses))
+
     def _start(self, pending: list, full: bool, now: str | None) -> list:
         waiting = []
-        for job in pending:
-            refused = self.refused.setdefault(id(job), {})
+        for batch in pending:
+            refused = self.refused.setdefault(id(batch), {})
             if refused and all(n.dead or n in refused for n in self.nodes.values()):
-                self._never_started(job, "every node refused it: " + "; ".join(refused.values()))
+                for job in batch.jobs:
+                    self._never_started(job, "every node refused it: " + "; ".join(refused.values()))
                 continue
-            domain = domain_of(job.site, job.source.url)
-            node = self._node_for(domain, refused)
-            if node is None or not self._schedule(job, node, domain, full, now):
-                waiting.append(job)
+            place = self._place(batch, refused)
+            if place is None or not self._schedule(batch, *place, full, now):
+                waiting.append(batch)
         return waiting
 
-    def _node_for(self, domain: str, refused: dict) -> NodeState | None:
-        holders = self.domains.get(domain, {})
-        if len(holders) >= self.options.jobs_per_domain:
-            return None
-        if time.monotonic() < self.quiet_until.get(domain, 0.0):
+    def _place(self, batch: Batch, refused: dict) -> tuple[NodeState, str, dict | None] | None:
+        """A node and an outgoing address for the batch, or None while its site has no address free: never two
+        jobs of a site from one address (a proxy, or a node when the site has none), the site's budget at most."""
+        holders = self.domains.get(batch.domain, {})
+        if len(holders) >= self._budget(batch.domain, batch.site):
             return None
         free = [n for n in self.nodes.values()
-                if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots
-                and n not in holders]
+                if not n.dead and n.down_since is None and n not in refused and n.running < n.client.node.slots]
+        now = time.monotonic()
+        for proxy in self.config.proxies_for(batch.site):
+            address = f"proxy {proxy.url}"
+            if address not in holders and now >= self.quiet_until.get((batch.domain, address), 0.0) and free:
+                return self._least_loaded(free), address, proxy.model_dump()
+        if self.config.proxies_for(batch.site) or now < self.quiet_until.get((batch.domain, ""), 0.0):
+            return None
+        node = self._least_loaded([n for n in free if self._key(n.client.node) not in holders])
+        return None if node is None else (node, self._key(node.client.node), None)
+
+    @staticmethod
+    def _least_loaded(free: list[NodeState]) -> NodeState | None:
         return min(free, key=lambda n: (n.running / n.client.node.slots, n.last_used), default=None)
 
-    def _schedule(self, job, node: NodeState, domain: str, full: bool, now: str | None) -> bool:
+    def _schedule(self, batch: Batch, node: NodeState, address: str, proxy: dict | None, full: bool,
+                  now: str | None) -> bool:
         from repscan.spiders.run import crawl_overrides, source_arguments
 
-        client, site, url = job.client.id, job.site, job.source.url
-        job_id = f"{client}-{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        store = self.store
-        catch_up = not store.last_crawl_clean(client, site, url)
-        known = self._known_ids(client, site)
-        arguments = source_arguments(self.config, job, known=known, full=full or catch_up, now=now)
+        site, store = batch.site, self.store
+        job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         settings = {k: _setting(v) for k, v in crawl_overrides(self.config, self.log_level).items()
                     if k != "REPSCAN_DATABASE"}
         settings["REPSCAN_STORE"] = "feed"
+        settings["REPSCAN_PROXIES"] = json.dumps([proxy] if proxy else [])  # this job's address only
         feed = None
         if self.config.feeds:
             self.config.feeds.mkdir(parents=True, exist_ok=True)
             feed = self.config.feeds / f"{job_id}.jl"
             settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
-        args = {k: _argument(v) for k, v in arguments.items() if v is not None}
+        args, parts, every_page = {}, [], []
+        known_bytes = min(KNOWN_IDS_BYTES, BATCH_BYTES // len(batch.jobs))
+        for n, job in enumerate(batch.jobs):
+            part_id = f"{job_id}.{n}"
+            every_page.append(full or not store.last_crawl_clean(job.client.id, site, job.source.url))
+            arguments = source_arguments(self.config, job, known=self._known_ids(job.client.id, site, known_bytes),
+                                         full=every_page[-1], now=now)
+            values = {k: _argument(v) for k, v in arguments.items() if v is not None}
+            args[f"batch_{n}"] = json.dumps({**values, "_job": part_id}, ensure_ascii=False)
+            parts.append(Part(part_id, 0, self.config.feeds / f"{part_id}.jl" if feed else None))
         try:
             node.client.schedule(site, job_id, settings, args, version=self.version)
         except NodeDown as exc:
             node.down_since = node.down_since or time.monotonic()
-            self.echo(f"node {node.client.url} did not take {client} {site}: {exc}")
+            self.echo(f"node {node.client.url} did not take {site} ({len(batch.jobs)} sources): {exc}")
             self._check_dead(node, exc)
             return False
-        except ScrapydError as exc:  # 401, not deployed, an older deploy, 5xx: the job waits for another node
-            self._refusal(node, job, exc)
+        except ScrapydError as exc:  # 401, not deployed, an older deploy, 5xx: the batch waits for another node
+            self._refusal(node, batch, exc)
             return False
-        node.last_used, node.refusals = time.monotonic(), 0
-        crawl_id = store.start_crawl(client, site, _spider_name(site), url)
-        store.add_node_job({
-            "job_id": job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
-            "source": site, "url": url, "spider": _spider_name(site), "crawl_id": crawl_id, "status": "running",
-            "scheduled_at": stamp(), "feed": str(feed) if feed else None,
-        })
-        self._track(Running(job_id, node, domain, crawl_id, feed))
-        self.echo(f"{job_id}: {client} {site} on {node.client.url}" + (" (every page)" if catch_up or full else ""))
+        node.last_used, node.refusals, node.failing_since = time.monotonic(), 0, None
+        for job, part, all_pages in zip(batch.jobs, parts, every_page):
+            client, url = job.client.id, job.source.url
+            part.crawl_id = store.start_crawl(client, site, _spider_name(site), url)
+            store.add_node_job({
+                "job_id": part.job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
+                "source": site, "url": url, "spider": _spider_name(site), "crawl_id": part.crawl_id,
+                "status": "running", "scheduled_at": stamp(), "feed": str(part.feed) if part.feed else None,
+            })
+            self.echo(f"{part.job_id}: {client} {site} on {node.client.url}"
+                      + (f" via {proxy['url']}" if proxy else "") + (" (every page)" if all_pages else ""))
+        self._track(Running(job_id, node, batch.domain, address, parts))
         return True
 
-    def _known_ids(self, client: str, site: str) -> list[str]:
+    def _known_ids(self, client: str, site: str, limit: int = KNOWN_IDS_BYTES) -> list[str]:
         ids = self.store.recent_ids(client, site, self.options.known_ids)
         size, kept = 2, []
         for source_id in ids:
             size += len(json.dumps(source_id, ensure_ascii=False).encode()) + 2  # as _argument writes it
-            if size > KNOWN_IDS_BYTES:
+            if size > limit:
                 break
             kept.append(source_id)
         return kept
@@ -582,14 +675,19 @@ class Dispatcher:
         for running in [r for r in self.running.values() if r.node is node]:
             self._failed(running, node.dead + " mid-job")
 
-    def _refusal(self, node: NodeState, job, exc: ScrapydError) -> None:
+    def _refusal(self, node: NodeState, batch: Batch, exc: ScrapydError) -> None:
         reason = str(exc)
         if "version" in reason and "not found" in reason:
             reason += f" (this machine's code is {self.version}: run `repscan nodes deploy`)"
-        self.refused[id(job)][node] = reason
+        self.refused[id(batch)][node] = reason
         node.refusals += 1
-        self.echo(f"node {node.client.url} refused {job.client.id} {job.site}: {reason}")
-        if node.refusals >= REFUSALS and not node.dead:
+        node.refused_total += 1
+        node.last_refusal = reason
+        if not WRONG_NODE.search(reason):
+            node.failing_since = node.failing_since or time.monotonic()
+        self.echo(f"node {node.client.url} refused {batch.site} ({len(batch.jobs)} sources): {reason}")
+        lasting = node.failing_since is None or time.monotonic() - node.failing_since >= self.options.node_timeout
+        if node.refusals >= REFUSALS and lasting and not node.dead:
             node.dead = f"node {node.client.url} refused {node.refusals} jobs in a row, marked bad for this run: {reason}"
             self.notes.append(node.dead + "; its jobs went to the other nodes")
             self.echo(node.dead)
@@ -600,30 +698,32 @@ class Dispatcher:
     # Outcomes -----------------------------------------------------------------------
 
     def _finished(self, running: Running, info: dict) -> None:
-        path = self._feed_path(running, info)
-        if isinstance(path, str):  # an error text: no feed to read
-            self._failed(running, path)
-            return
         missing = (f"job {running.job_id} ended on node {running.node.client.url} without its crawl record"
                    " (the crawl process died)")
-        self._ingest(running, path, failure=missing)
+        for part in running.parts:
+            path = self._feed_path(running, part, info)
+            if isinstance(path, str):  # an error text: no feed to read
+                record_failure(self.store, part.job_id, path)
+            else:
+                self._ingest(running, part, path, failure=missing)
         self._untrack(running)
 
     def _failed(self, running: Running, error: str) -> None:
-        path = running.feed if running.feed and running.feed.exists() else None
-        if path is not None:
-            self._ingest(running, path, failure=error)
-        else:
-            record_failure(self.store, running.job_id, error)
-        row = self.store.node_job(running.job_id)
-        if row and not row["complete"]:
-            self.echo(f"{running.job_id}: failed: {error}")
+        for part in running.parts:
+            path = part.feed if part.feed and part.feed.exists() else None
+            if path is not None:
+                self._ingest(running, part, path, failure=error)
+            else:
+                record_failure(self.store, part.job_id, error)
+            row = self.store.node_job(part.job_id)
+            if row and not row["complete"]:
+                self.echo(f"{part.job_id}: failed: {error}")
         self._untrack(running)
 
     def _never_started(self, job, error: str, node: NodeState | None = None) -> None:
         """Record a crawl that no node took, so the run reports it and the next run does it again."""
         client, site, url = job.client.id, job.site, job.source.url
-        job_id = f"{client}-{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.0"
         crawl_id = self.store.start_crawl(client, site, _spider_name(site), url)
         self.store.add_node_job({
             "job_id": job_id, "node": node.client.url if node else None, "client_id": client, "source": site,
@@ -634,40 +734,46 @@ class Dispatcher:
         self.crawl_ids.append(crawl_id)
         self.echo(f"{client} {site}: not run: {error}")
 
-    def _feed_path(self, running: Running, info: dict) -> Path | str:
-        if running.feed and running.feed.exists():
-            return running.feed
-        items_url = info.get("items_url")
-        if not items_url:
-            if running.feed:
-                return (f"no feed for job {running.job_id}: {running.feed} does not exist (deleted, or [dispatch]"
-                        f" feeds is not the same path on node {running.node.client.url})")
-            return (f"no feed for job {running.job_id}: [dispatch] feeds is not set, and node"
-                    f" {running.node.client.url} has no items_dir to serve it")
+    def _feed_path(self, running: Running, part: Part, info: dict) -> Path | str:
+        if part.feed and part.feed.exists():
+            return part.feed
+        if part.feed:
+            return (f"no feed for job {part.job_id}: {part.feed} does not exist (deleted, or [dispatch]"
+                    f" feeds is not the same path on node {running.node.client.url})")
+        # Scrapyd names a job's items_url only when a file bears the job's own id; a batch's crawls write theirs
+        # under their own ids (spiders/crawl.py), beside it in the node's items_dir.
+        client = running.node.client
+        items_url = info.get("items_url") or f"/items/{client.project}/{info.get('spider')}/{running.job_id}.jl"
+        items_url = items_url.replace(f"/{running.job_id}.", f"/{part.job_id}.")
         try:
-            body = running.node.client.fetch(items_url)
-        except (NodeDown, ScrapydError) as exc:
-            return f"cannot fetch the feed of job {running.job_id}: {exc}"
+            body = client.fetch(items_url)
+        except ScrapydError as exc:
+            if "HTTP 404" not in str(exc):
+                return f"cannot fetch the feed of job {part.job_id}: {exc}"
+            return (f"no feed for job {part.job_id}: node {client.url} does not serve {items_url} (no items_dir,"
+                    " and [dispatch] feeds not set; or the file was deleted)")
+        except NodeDown as exc:
+            return f"cannot fetch the feed of job {part.job_id}: {exc}"
         spool = self.config.database.parent / "feeds"
         spool.mkdir(parents=True, exist_ok=True)
-        path = spool / f"{running.job_id}.jl"
+        path = spool / f"{part.job_id}.jl"
         path.write_bytes(body)
         return path
 
-    def _ingest(self, running: Running, path: Path, failure: str) -> None:
+    def _ingest(self, running: Running, part: Part, path: Path, failure: str) -> None:
         try:
-            jobs = [job for job in read_feed(path) if job.job_id == running.job_id]
+            jobs = [job for job in read_feed(path) if job.job_id == part.job_id]
         except FeedError as exc:
-            record_failure(self.store, running.job_id, f"unreadable feed: {exc}")
+            record_failure(self.store, part.job_id, f"unreadable feed: {exc}")
             return
         if not jobs:
-            record_failure(self.store, running.job_id, f"{failure}; its feed {path} holds none of its lines")
+            record_failure(self.store, part.job_id, f"{failure}; its feed {path} holds none of its lines")
             return
         try:
             result = ingest_job(self.store, self.config, jobs[0], feed=str(path), node=running.node.client.url,
                                 failure=failure)
         except Exception as exc:  # noqa: BLE001 (one bad feed never stops the other jobs)
-            record_failure(self.store, running.job_id, f"ingest of {path} failed: {type(exc).__name__}: {exc}")
+            record_failure(self.store, part.job_id, f"ingest of {path} failed: {type(exc).__name__}: {exc}")
             return
         self.echo(result.line())
 

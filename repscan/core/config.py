@@ -143,12 +143,48 @@ class Node(_Strict):
     slots: int = Field(2, ge=1, le=64)        # jobs at once on this node (keep <= Scrapyd's max_proc)
 
 
+class Proxy(_Strict):
+    """An outgoing address for crawls (docs/scale.md): its URL here, its user:password in the environment."""
+
+    url: Url                                  # http://host:3128, no credentials
+    auth: str | None = None                   # the environment variable holding "user:password"
+    sites: list[str] = []                     # the site keys it serves; empty: every site
+
+    @field_validator("url")
+    @classmethod
+    def _address(cls, value: str) -> str:  # Url refuses user:password in it already
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.port:
+            raise ValueError(f"{value!r} is not a proxy address (http://host:port)")
+        return value
+
+    @field_validator("auth")
+    @classmethod
+    def _variable(cls, value: str | None) -> str | None:
+        if value is not None and not credential_names.VARIABLE.fullmatch(value):
+            raise ValueError("must name an environment variable (A-Z, 0-9, _) holding user:password, not hold them")
+        return value
+
+    @field_validator("sites")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        known = sites.keys("source") + sites.keys("search")
+        for key in value:
+            if key not in known:
+                raise ValueError(f"unknown site {key!r}; known: {', '.join(known)}")
+        return value
+
+    def serves(self, site: str) -> bool:
+        return not self.sites or site in self.sites
+
+
 class Dispatch(_Strict):
     """How `repscan run` and `repscan crawl --nodes` use the [[nodes]]."""
 
     feeds: Path | None = None                 # a folder shared with the nodes; unset: fetch items_url over HTTP
     poll: float = Field(2.0, gt=0)            # seconds between listjobs.json polls
-    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site, each on a node of its own
+    jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site, each from an address (node or proxy) of its own
+    batch: int = Field(20, ge=1, le=20)       # a site's due sources crawled by one job (one process) at most
     node_timeout: float = Field(60.0, gt=0)   # a node unreachable this long is dead; its jobs failed
     job_timeout: float = Field(3600.0, gt=0)  # a job running longer is cancelled (cancel.json)
     known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop
@@ -289,6 +325,7 @@ class Settings(_Strict):
     crawl: Crawl = Crawl()
     search: Search = Search()
     nodes: list[Node] = []
+    proxies: list[Proxy] = []
     dispatch: Dispatch = Dispatch()
     clients: list[Client] = Field(min_length=1)
 
@@ -368,6 +405,9 @@ class Config:
         """The folder a client's report PDF is written to: its own deliver_to, else the agency's."""
         folder = client.deliver_to or self.agency.deliver_to
         return self.resolve(folder) if folder else None
+
+    def proxies_for(self, site: str) -> list[Proxy]:
+        return [proxy for proxy in self.settings.proxies if proxy.serves(site)]
 
     def client(self, client_id: str) -> Client:
         for client in self.clients:

@@ -110,3 +110,13 @@ def test_the_agencys_reply_templates_are_checked(tmp_path):
     (tmp_path / "replies" / "acme" / "de" / "refund.txt").write_text("Geld zurück.\n")
     found = [(f.level, f.message.split(":")[0]) for f in check(config.load(path), SMTP)]
     assert found == [("error", "de/billing.txt"), ("warning", "de/refund.txt is never used")]
+
+
+def test_an_unset_proxy_credential_is_a_warning_naming_its_line(tmp_path):
+    path = write_config(tmp_path, [], proxies=[{"url": "http://127.0.0.1:3128", "auth": "ACME_PROXY_AUTH"},
+                                               {"url": "http://127.0.0.1:3129"}])
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "ACME_PROXY_AUTH" in text)
+    found = [str(f) for f in check(config.load(path), {**SMTP}) if "proxies" in f.where]
+    assert found == [f"warning: {path}:{line}: proxies[0].auth: ACME_PROXY_AUTH is not set here: crawls through "
+                     "http://127.0.0.1:3128 stop at start-up (on nodes, set it there)"]
+    assert not [f for f in check(config.load(path), {**SMTP, "ACME_PROXY_AUTH": "u:p"}) if "proxies" in f.where]

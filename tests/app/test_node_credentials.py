@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import helpers
@@ -46,7 +48,7 @@ def test_a_node_job_carries_the_variable_names_and_fetch_mode_never_the_values(t
     """The node reads the values from its own environment; the job (a POST anyone on the node can list) has names."""
     from urllib.parse import parse_qsl
 
-    from repscan.app.nodes import Dispatcher
+    from repscan.app.nodes import Dispatcher, batches
     from repscan.core.config import load
     from repscan.core.store import Store
     from repscan.spiders.base import dict_arg
@@ -65,11 +67,12 @@ def test_a_node_job_carries_the_variable_names_and_fetch_mode_never_the_values(t
         dispatcher = Dispatcher(config)
         dispatcher.store = Store(config.database)
         try:
-            assert dispatcher._start(jobs_for(config), full=False, now=None) == []
+            assert dispatcher._start(batches(jobs_for(config), 20, dispatcher._budget), full=False, now=None) == []
         finally:
             dispatcher.store.close()
         posts = [dict(parse_qsl(body.decode())) for where, body in node.posts if where == "/schedule.json"]
-    assert [(job["spider"], job["fetch"], dict_arg(job["credentials"])) for job in posts] == [
+    crawls = [(job["spider"], json.loads(job["batch_0"])) for job in posts]  # a batch of one source each
+    assert [(spider, crawl["fetch"], dict_arg(crawl["credentials"])) for spider, crawl in crawls] == [
         ("facebook-graph", "http", {"REPSCAN_FACEBOOK_PAGE_TOKEN": "ACME_FB_TOKEN"}),
         ("yelp", "api", {"REPSCAN_ZYTE_API_KEY": "ACME_ZYTE_KEY"})]
     sent = b"".join(body for _, body in node.posts)
