@@ -102,10 +102,21 @@ def negative_sql(threshold: str = "?", *, rating: str = "rating", rating_max: st
 
 def thresholds_sql(thresholds: Mapping[str, float], client_id: str = "client_id") -> str:
     """Each client's threshold as an SQL expression on its id (DEFAULT_THRESHOLD for others),
-    for SQL that runs without our parameters (Datasette's canned queries)."""
-    cases = " ".join(f"WHEN '{cid.replace(chr(39), chr(39) * 2)}' THEN {float(value)!r}"
-                     for cid, value in sorted(thresholds.items()))
-    return f"(CASE {client_id} {cases} ELSE {DEFAULT_THRESHOLD!r} END)" if cases else repr(DEFAULT_THRESHOLD)
+    for SQL that runs without our parameters (Datasette's canned queries).
+
+    One arm per distinct threshold, its clients in an IN list (SQLite looks an id up in the list's
+    index): an arm per client made every row walk a thousand arms, 7 s over 1 M reviews."""
+    clients: dict[float, list[str]] = {}
+    for cid, value in thresholds.items():
+        if float(value) != DEFAULT_THRESHOLD:
+            clients.setdefault(float(value), []).append(cid)
+    cases = " ".join(f"WHEN {client_id} IN ({', '.join(_sql_text(cid) for cid in sorted(ids))}) THEN {value!r}"
+                     for value, ids in sorted(clients.items()))
+    return f"(CASE {cases} ELSE {DEFAULT_THRESHOLD!r} END)" if cases else repr(DEFAULT_THRESHOLD)
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 # -- complaint ----------------------------------------------------------------

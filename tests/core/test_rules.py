@@ -76,6 +76,14 @@ def test_thresholds_per_client_in_sql():
     assert sql(rules.thresholds_sql({}), client_id="zed") == rules.DEFAULT_THRESHOLD
 
 
+def test_thresholds_in_sql_one_arm_per_value_whatever_the_clients():
+    thresholds = {f"client-{n}": (0.2, 0.4, 0.6)[n % 3] for n in range(300)}
+    expression = rules.thresholds_sql(thresholds)
+    assert expression.count("WHEN") == 2  # 0.2 and 0.6; the default needs none
+    for client_id in ("client-0", "client-1", "client-2", "client-299", "nobody"):
+        assert sql(expression, client_id=client_id) == thresholds.get(client_id, rules.DEFAULT_THRESHOLD)
+
+
 @pytest.mark.parametrize("rating, rating_max, expected", [
     (8, 10, 4.0), (2, 5, 2.0), (5, 5, 5.0), (0, 5, 0.0), (3, None, 3.0), (3, 0, 3.0), (70, 100, 3.5),
     (None, 5, None), (1, -5, None),
