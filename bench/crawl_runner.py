@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [job for job in jobs_for(config) if job.source]
     settings = scrapy_settings(config, args.log_level)
     if args.no_pipelines:
-        settings.set("ITEM_PIPELINES", json.loads(__import__("os").environ.get("XPIPES", "{}")), priority="cmdline")
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     store = Store(config.database)
     known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs}
     store.close()
