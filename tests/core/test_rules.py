@@ -4,7 +4,6 @@ the SQL the rules generate agrees with the Python, and a stored review is judged
 from __future__ import annotations
 
 import re
-
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
