@@ -124,11 +124,13 @@ class Items(Connection):
         """Rows seen again: one UPDATE executed over the batch, each column set where the row's update has a
         value and kept where it has none (a null never erases what an earlier crawl saw); removed_at cleared.
         Rows seen again unchanged (most of a recrawl) get a narrower UPDATE: only when and by which crawl."""
-        unchanged = [(seen_at, crawl_id, client_id, u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
+        unchanged = [(u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
         if unchanged:
             cleared = ", removed_at = NULL" if "removed_at" in self._columns(table) else ""
-            self._db.conn.executemany(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared}"
-                                      " WHERE client_id = ? AND source = ? AND source_id = ?", unchanged)
+            for source, chunk in _by_source(unchanged):  # one statement a source: SQLite walks the ids itself
+                self._db.conn.execute(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared} WHERE client_id = ?"
+                                      f" AND source = ? AND source_id IN ({', '.join('?' * len(chunk))})",
+                                      [seen_at, crawl_id, client_id, source, *chunk])
             updates = [u for u in updates if not u.keys() <= SEEN]
         if not updates:
             return
