@@ -32,7 +32,7 @@ def canned(path: Path, clients: list[str]) -> list[list]:
 
     db = sqlite3.connect(path)
     latest = db.execute("SELECT MAX(first_seen_at) FROM reviews").fetchone()[0]  # the data's clock, not ours
-    sets = {"every client at the default": {},
+    sets = {"none given (every client at the default)": {},
             "1,000 clients over 3 thresholds (0.2, 0.4, 0.6)": {c: (0.2, 0.4, 0.6)[n % 3] for n, c in enumerate(clients)},
             "1,000 clients, each its own threshold": {c: round(0.2 + n / 2500, 4) for n, c in enumerate(clients)}}
     rows = []
