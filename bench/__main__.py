@@ -17,11 +17,12 @@ BENCHMARKS = [
     "bench.report_throughput",
     "bench.store_scale",
     "bench.store_sized",
+    "bench.store_upkeep",
     "bench.memory",
     "bench.site_capacity",
 ]
 TAKES_QUICK = {"bench.recrawl", "bench.crawl_throughput", "bench.report_throughput", "bench.store_scale",
-               "bench.store_sized", "bench.memory", "bench.site_capacity"}
+               "bench.store_sized", "bench.store_upkeep", "bench.memory", "bench.site_capacity"}
 
 if __name__ == "__main__":
     flags = [arg for arg in sys.argv[1:] if arg.startswith("-")]

@@ -69,6 +69,18 @@ def main(argv: list[str] | None = None) -> int:
             mention_names=[job.client.name, *job.client.aliases, *job.client.handles],
             mentions_only=job.source.mentions_only,
         )
+    import gc
+
+    collecting: dict = {"s": 0.0, "runs": [0, 0, 0]}
+
+    def gc_timer(phase, info):
+        if phase == "start":
+            collecting["began"] = time.process_time()
+        else:
+            collecting["s"] += time.process_time() - collecting["began"]
+            collecting["runs"][info["generation"]] += 1
+
+    gc.callbacks.append(gc_timer)
     started = time.perf_counter()
     if args.profile:
         import cProfile
@@ -77,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         process.start()
     figures["seconds"] = time.perf_counter() - started  # the reactor's whole run, robots.txt included
+    gc.callbacks.remove(gc_timer)
+    figures["gc"] = {"cpu_seconds": collecting["s"], "collections": collecting["runs"]}
     for record in figures["spiders"]:
         record["crawl_seconds"] = record.pop("closed", started) - record.pop("opened", started)
         record["crawl_cpu_seconds"] = record.pop("closed_cpu", 0.0) - record.pop("opened_cpu", 0.0)

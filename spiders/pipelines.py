@@ -1,4 +1,4 @@
-"""Item pipelines: normalise, then classify, then store in batches (one transaction each).
+"""Item pipelines: each item normalised, classified, then stored in batches (one transaction each).
 
 On a Scrapyd node (REPSCAN_STORE = "feed") there is no database: FeedPipeline takes the
 store's place, and items leave through the FEEDS export for `repscan ingest` to merge.
@@ -10,6 +10,7 @@ import logging
 import sqlite3
 import time
 import uuid
+from functools import cached_property
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
@@ -45,21 +46,22 @@ def crawl_outcome(health, reason: str, items: int) -> tuple[str, bool, str | Non
     return status, health.complete and status == "ok", health.error_text()
 
 
-class _CrawlerPipeline:
-    """A pipeline that keeps its crawler (stats, settings, the running spider)."""
+class _PreparingPipeline:
+    """Normalises and classifies each item (prepare), then hands it on (take): one Scrapy pipeline step.
+
+    One step, not three: Scrapy's own handling of each pipeline's process_item cost more than the
+    normalising and classifying itself (docs/benchmarks.md, crawl throughput)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-
-class NormalisePipeline(_CrawlerPipeline):
-    """The item contract (repscan.core.items.normalise); a value nulled on the way is logged and counted."""
-
     def process_item(self, item: dict) -> dict:
+        return self.take(self.prepare(item))
+
+    def prepare(self, item: dict) -> dict:
+        """The item contract (repscan.core.items.normalise; a value nulled on the way is logged and counted), then
+        sentiment and negative with the client's rating threshold at crawl time. For rated reviews that flag is
+        only the crawl's verdict: reports and alerts judge them again (rules.negative) when they are built."""
         notes: list[str] = []
         try:
             out = normalise(item, notes)
@@ -68,26 +70,24 @@ class NormalisePipeline(_CrawlerPipeline):
         for note in notes:
             log.warning("%s %s at %s: %s", item.get("kind"), item.get("source_id") or "", item.get("url"), note)
             self.crawler.stats.inc_value("repscan/values_nulled")
-        return out
+        return classify_item(out, *self._judging)
 
-
-class ClassifyPipeline(_CrawlerPipeline):
-    """Adds sentiment (-1..1) and negative, with the client's rating threshold at crawl time.
-
-    For rated reviews that flag is only the crawl's verdict: reports and alerts judge them
-    again (rules.negative) with the client's threshold when they are built."""
-
-    def process_item(self, item: dict) -> dict:
+    @cached_property
+    def _judging(self) -> tuple:
+        """classify_item's arguments after the item: the spider's, fixed for its crawl."""
         spider = self.crawler.spider
-        return classify_item(item, getattr(spider, "threshold", DEFAULT_THRESHOLD), getattr(spider, "own_domains", ()),
-                             getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
+        return (getattr(spider, "threshold", DEFAULT_THRESHOLD), getattr(spider, "own_domains", ()),
+                getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
+
+    def take(self, item: dict) -> dict:
+        raise NotImplementedError
 
 
-class StorePipeline:
-    """Buffers items and writes them in batches; records the crawl's health when it closes."""
+class StorePipeline(_PreparingPipeline):
+    """Buffers prepared items and writes them in batches; records the crawl's health when it closes."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.batch_size = crawler.settings.getint("REPSCAN_BATCH_SIZE", 200)
         self.buffer: list[dict] = []
         self.counts = {"items": 0, "new": 0}
@@ -108,7 +108,7 @@ class StorePipeline:
         self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
 
-    def process_item(self, item: dict) -> dict:
+    def take(self, item: dict) -> dict:
         if item.get("business_url"):
             self.business_urls.add(item["business_url"])
         self.buffer.append(item)
@@ -161,8 +161,8 @@ class StorePipeline:
         self.store.close()
 
 
-class FeedPipeline:
-    """On a Scrapyd node (REPSCAN_STORE = "feed"): no database, items leave through FEEDS.
+class FeedPipeline(_PreparingPipeline):
+    """On a Scrapyd node (REPSCAN_STORE = "feed"): no database, prepared items leave through FEEDS.
 
     Each item carries its client_id and the job (id, spider, source, url, started_at); when
     the spider closes, one last line {"kind": "crawl", ...} carries the crawl's health, so
@@ -170,7 +170,7 @@ class FeedPipeline:
     that did not end (the node or the process died)."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.items = 0
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -188,7 +188,7 @@ class FeedPipeline:
             "started_at": stamp(),
         }
 
-    def process_item(self, item: dict) -> dict:
+    def take(self, item: dict) -> dict:
         if item["kind"] != "business":  # counted as StorePipeline counts (crawl status ok vs empty)
             self.items += 1
         return {**item, "client_id": self.crawler.spider.client_id, "job": self.job}

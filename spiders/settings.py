@@ -54,8 +54,7 @@ DOWNLOAD_HANDLERS = {"http": "repscan.spiders.politeness.GatedDownloadHandler",
                      "https": "repscan.spiders.politeness.GatedDownloadHandler"}
 REPSCAN_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 ITEM_PIPELINES = {
-    "repscan.spiders.pipelines.NormalisePipeline": 100,
-    "repscan.spiders.pipelines.ClassifyPipeline": 200,
+    # each normalises and classifies an item, then stores it or sends it to the feed
     "repscan.spiders.pipelines.StorePipeline": 300,  # REPSCAN_STORE = "sqlite"
     "repscan.spiders.pipelines.FeedPipeline": 300,   # REPSCAN_STORE = "feed"
 }

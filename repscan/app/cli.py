@@ -148,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--get", help=argparse.SUPPRESS)  # tests: fetch one path and exit
     p.set_defaults(handler=cmd_browse)
 
+    p = sub.add_parser("prune", help="delete old finished crawl rows that no report, alert or history rule reads")
+    p.add_argument("--keep-days", type=int, default=90, help="keep every crawl that finished in these days (90)")
+    p.add_argument("--dry-run", action="store_true", help="count what would go; delete nothing")
+    p.set_defaults(handler=cmd_prune)
+
     p = sub.add_parser("demo", help="the whole pipeline on bundled pages served from 127.0.0.1")
     p.add_argument("--dir", type=Path, default=Path("demo-output"), help="working folder (kept between runs)")
     p.set_defaults(handler=cmd_demo)
@@ -546,6 +551,25 @@ def cmd_browse(args) -> int:
                       open_browser=not args.no_open, get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
+
+
+def cmd_prune(args) -> int:
+    from datetime import timedelta
+
+    from repscan.core.items import stamp, utcnow
+    from repscan.core.store import Store
+
+    if args.keep_days < 1:
+        raise Usage("--keep-days must be at least 1")
+    cfg = _config(args)
+    store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+    try:
+        removed = store.prune_crawls(stamp(utcnow() - timedelta(days=args.keep_days)), dry_run=args.dry_run)
+        left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
+    finally:
+        store.close()
+    print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 
@@ -115,16 +117,46 @@ def owners(host: str) -> set[str]:
 
 def registrable(host: str) -> str:
     """The site a host belongs to, its registrable domain: www.yelp.co.uk -> yelp.co.uk; an IP address or a
-    single-label name (localhost) stands for itself. From the Public Suffix List bundled with tldextract."""
+    single-label name (localhost) stands for itself. From the Public Suffix List bundled with tldextract, read
+    the way tldextract reads it (tests/core/test_public_suffix.py), without importing it: tldextract and the
+    requests it imports cost a report 0.1 s."""
     host = host.lower().rstrip(".")
-    return _public_suffixes()(host).top_domain_under_public_suffix or host
+    labels = host.replace("\u3002", ".").replace("\uff0e", ".").replace("\uff61", ".").split(".")
+    nodes, ends = _public_suffixes()
+    start = len(labels)  # where the public suffix begins
+    path = ""
+    for at in range(len(labels) - 1, -1, -1):
+        label = _decoded(labels[at])
+        step = f"{label}.{path}" if path else label
+        if step in nodes:
+            path = step
+            if step in ends:
+                start = at
+            continue
+        if path and f"*.{path}" in nodes:  # a wildcard rule covers this label, unless an exception names it
+            start = at + 1 if f"!{label}.{path}" in nodes else at
+        break
+    return ".".join(labels[start - 1:]) if 0 < start < len(labels) else host
+
+
+def _decoded(label: str) -> str:
+    if label.startswith("xn--"):
+        try:
+            return label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            pass
+    return label
 
 
 @functools.cache
-def _public_suffixes():
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+def _public_suffixes() -> tuple[frozenset[str], frozenset[str]]:
+    """(every rule and every tail of one: the walk's steps, with "*." and "!" rules; the rules themselves),
+    private domains included, from tldextract's offline snapshot; nothing is ever fetched."""
+    spec = importlib.util.find_spec("tldextract")
+    text = Path(spec.submodule_search_locations[0], ".tld_set_snapshot").read_text(encoding="utf-8")
+    rules = {line.split()[0] for line in text.splitlines() if line and (line[0].isalnum() or line[0] in ".*!")}
+    nodes = {".".join(rule.split(".")[n:]) for rule in rules for n in range(rule.count(".") + 1)}
+    return frozenset(nodes), frozenset(rules)
 
 
 def markdown(kind: str) -> str:

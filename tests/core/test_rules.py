@@ -3,6 +3,7 @@ the SQL the rules generate agrees with the Python, and a stored review is judged
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -74,6 +75,19 @@ def test_thresholds_per_client_in_sql():
     assert sql(expression, client_id="o'brien") == 0.2
     assert sql(expression, client_id="zed") == rules.DEFAULT_THRESHOLD
     assert sql(rules.thresholds_sql({}), client_id="zed") == rules.DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("values", [(0.2, 0.4, 0.6), tuple(n / 1000 for n in range(300))])
+def test_thresholds_in_sql_for_many_clients_few_or_many_thresholds(values):
+    thresholds = {f"client-{n}": values[n % len(values)] for n in range(300)} | {"o'brien": 0.3, "zoë": 0.7}
+    expression = rules.thresholds_sql(thresholds)
+    depth = deepest = 0
+    for token in re.findall(r"\(CASE|END\)", expression):
+        depth += 1 if token == "(CASE" else -1
+        deepest = max(deepest, depth)
+    assert deepest <= 7  # a binary search over ids: a row meets a few comparisons, not an arm per client
+    for client_id in [*thresholds, "nobody", "", "client-", "zzz"]:
+        assert sql(expression, client_id=client_id) == thresholds.get(client_id, rules.DEFAULT_THRESHOLD), client_id
 
 
 @pytest.mark.parametrize("rating, rating_max, expected", [

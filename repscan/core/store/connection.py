@@ -25,7 +25,7 @@ class Connection:
     def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = Database(self.path)
+        self._db = Database(self.path, execute_plugins=False)  # no sqlite-utils plugins: no entry point scan
         self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self._db.enable_wal()
         self._db.execute("PRAGMA synchronous = NORMAL")

@@ -85,6 +85,7 @@ HISTORY_CUTOFFS = history_cutoffs()  # for one client: two placeholders, its id 
 
 
 _KEY = "client_id = ? AND source = ? AND url = ?"
+PRUNE_CHUNK = 10_000  # crawl rows deleted per transaction
 
 
 def _extremes(db, extreme: str, key: tuple, statuses, op: str = "", bound: int = 0) -> list[dict]:
@@ -189,3 +190,43 @@ class Crawls(Connection):
     def source_states(self, client_id: str) -> dict[tuple[str, str], SourceState]:
         """Every source URL's state (see source_states), for the report's health table and the alerts."""
         return client_states(self._db, client_id)
+
+    def prune_crawls(self, finished_before: str, *, dry_run: bool = False, chunk: int = PRUNE_CHUNK) -> int:
+        """Delete finished crawls that ended before `finished_before`, but never one a rule reads (_needed);
+        return how many went (or would go, with dry_run). A chunk at a time, each its own transaction, so a
+        crawl writing meanwhile waits for one chunk at most."""
+        needed = _needed(self._db)  # a crawl finishing meanwhile only makes older ones less needed (tests)
+        self._db.execute("DROP TABLE IF EXISTS temp.prune_keep")
+        self._db.execute("CREATE TEMP TABLE prune_keep (id INTEGER PRIMARY KEY)")
+        with self.transaction():
+            self._db.conn.executemany("INSERT INTO temp.prune_keep VALUES (?)", ((crawl_id,) for crawl_id in needed))
+        doomed = ("SELECT id FROM crawls WHERE status != 'running' AND finished_at < ?"
+                  " AND id NOT IN (SELECT id FROM temp.prune_keep)")
+        try:
+            if dry_run:
+                return self._db.execute(f"SELECT COUNT(*) FROM ({doomed})", [finished_before]).fetchone()[0]
+            removed = 0
+            while True:
+                with self.transaction():
+                    count = self._db.execute(f"DELETE FROM crawls WHERE id IN ({doomed} LIMIT ?)",
+                                             [finished_before, chunk]).rowcount
+                removed += count
+                if count < chunk:
+                    return removed
+        finally:
+            self._db.execute("DROP TABLE temp.prune_keep")
+
+
+def _needed(db) -> set[int]:
+    """The crawls the rules read, however old: per source URL those that decide its state (_witnesses) and
+    its history cut-off (the first by start, the first and the first clean to finish: HISTORY_ENDS,
+    Summaries.first_crawls), and every crawl that first found a stored item (its cut-off is looked up by it)."""
+    ids: set[int] = set()
+    for key in db.execute("SELECT DISTINCT client_id, source, url FROM crawls").fetchall():
+        ids.update(row["id"] for row in _witnesses(db, key))
+    for firsts in ("SELECT id, MIN(started_at) FROM crawls GROUP BY client_id, source, url",
+                   "SELECT id, MIN(finished_at) FROM crawls WHERE finished_at IS NOT NULL GROUP BY client_id, source, url",
+                   f"SELECT id, MIN(finished_at) FROM crawls WHERE status IN {CLEAN!r} GROUP BY client_id, source, url",
+                   "SELECT DISTINCT first_crawl_id FROM reviews UNION SELECT DISTINCT first_crawl_id FROM posts"):
+        ids.update(row[0] for row in db.execute(firsts) if row[0] is not None)  # SQLite: MIN's row gives the id
+    return ids

@@ -10,13 +10,9 @@ from repscan.core.items import PRECISION_OF, coarsest
 from repscan.core.store.connection import BATCH_IN, Connection, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
+_ABSENT = object()
+SEEN = {"source", "source_id", "last_seen_at", "last_crawl_id"}  # the update of a row seen again unchanged
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
-# What a stored row seen again is compared on (_seen_again, versions), and the first version's own columns.
-COMPARED = {
-    "reviews": (*KEY, "negative", *REVIEW_VERSIONED, "published_at", "published_precision", "updated_at",
-                "updated_precision", "reply_precision", "first_seen_at", "first_crawl_id"),
-    "posts": (*KEY, "negative", "text", "published_at", "published_precision", "first_seen_at"),
-}
 
 
 class Items(Connection):
@@ -82,11 +78,11 @@ class Items(Connection):
             return cursor.rowcount
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        """The stored rows of a batch (the columns a row seen again is compared on), by primary key."""
+        """The stored rows of a batch, by primary key: every column, so a row seen again unchanged is told apart."""
         found: dict[tuple[str, str], dict] = {}
         for source, chunk in _by_source(source_keys):
             cursor = self._db.conn.execute(
-                f"SELECT {', '.join(COMPARED[table])} FROM {table} WHERE client_id = ? AND source = ?"
+                f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
                 f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk])
             names = [column[0] for column in cursor.description]
             for values in cursor:
@@ -125,9 +121,18 @@ class Items(Connection):
             f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [tuple(map(row.get, columns)) for row in rows])
 
-    def _update_seen(self, table: str, client_id: str, updates: list[dict]) -> None:
+    def _update_seen(self, table: str, client_id: str, updates: list[dict], seen_at: str, crawl_id) -> None:
         """Rows seen again: one UPDATE executed over the batch, each column set where the row's update has a
-        value and kept where it has none (a null never erases what an earlier crawl saw); removed_at cleared."""
+        value and kept where it has none (a null never erases what an earlier crawl saw); removed_at cleared.
+        Rows seen again unchanged (most of a recrawl) get a narrower UPDATE: only when and by which crawl."""
+        unchanged = [(u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
+        if unchanged:
+            cleared = ", removed_at = NULL" if "removed_at" in self._columns(table) else ""
+            for source, chunk in _by_source(unchanged):  # one statement a source: SQLite walks the ids itself
+                self._db.conn.execute(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared} WHERE client_id = ?"
+                                      f" AND source = ? AND source_id IN ({', '.join('?' * len(chunk))})",
+                                      [seen_at, crawl_id, client_id, source, *chunk])
+            updates = [u for u in updates if not u.keys() <= SEEN]
         if not updates:
             return
         columns = [c for c in self._fit(table, updates) if c not in KEY]
@@ -152,7 +157,8 @@ class Items(Connection):
         inserts, updates, changes = [], [], []
         for item in items:
             counts["items"] += 1
-            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields = dict(item)
+            fields.pop("kind", None)
             fields["published_approx"] = int(bool(fields.get("published_approx")))
             fields["negative"] = int(bool(fields.get("negative")))
             old = existing.get((item["source"], item["source_id"]))
@@ -175,7 +181,7 @@ class Items(Connection):
                 counts["changed"] += 1
                 changes.append((old, update, changed))
         self._insert("reviews", inserts)
-        self._update_seen("reviews", client_id, updates)
+        self._update_seen("reviews", client_id, updates, seen_at, crawl_id)
         answered = [(old["source"], old["source_id"]) for old, update, _ in changes
                     if not rules.replied(old["reply_text"], old["reply_at"]) and rules.replied(
                         update.get("reply_text"), update.get("reply_at"))]
@@ -197,7 +203,8 @@ class Items(Connection):
         inserts, updates = [], []
         for item in items:
             counts["items"] += 1
-            fields = {k: v for k, v in item.items() if k != "kind"}
+            fields = dict(item)
+            fields.pop("kind", None)
             fields["negative"] = int(bool(fields.get("negative")))
             old = existing.get((item["source"], item["source_id"]))
             if old is None:
@@ -207,7 +214,7 @@ class Items(Connection):
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
             updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
         self._insert("posts", inserts)
-        self._update_seen("posts", client_id, updates)
+        self._update_seen("posts", client_id, updates, seen_at, crawl_id)
 
 
 def _by_source(keys: list[tuple[str, str]]):
@@ -230,7 +237,7 @@ def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
 
 def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -> dict:
     """The update of a review or post seen again: its non-null fields, and when it turned negative."""
-    update = {k: v for k, v in fields.items() if v is not None and k not in ("source", "source_id")}
+    update = {k: v for k, v in fields.items() if v is not None and old.get(k, _ABSENT) != v}  # a value as stored stays
     for time_field, field in PRECISION_OF.items():  # a coarser reading (a fallback layout's day) keeps the finer time
         new, stored = update.get(field), old.get(field)
         if new and stored and new != stored and coarsest(new, stored) == new:
