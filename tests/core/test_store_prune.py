@@ -9,7 +9,7 @@ import pytest
 
 from repscan.core.items import make, stamp
 from repscan.core.store import Store
-from repscan.core.store.crawls import HISTORY_ENDS
+from repscan.core.store.crawls import HISTORY_CUTOFFS
 
 SOURCES = [("trustpilot", "https://t.example/b/acme"), ("trustpilot", "https://t.example/b/acme-2"),
            ("jsonld", "https://j.example/acme")]
@@ -49,8 +49,8 @@ def what_rules_read(store: Store) -> dict:
     for client_id in ("acme", "other"):
         out[client_id] = {
             "states": store.source_states(client_id),
-            "history_ends": store.query(f"WITH {HISTORY_ENDS} SELECT * FROM history_ends ORDER BY source, url",
-                                        [client_id]),
+            "history_ends": store.query(f"WITH {HISTORY_CUTOFFS} SELECT * FROM history_ends ORDER BY source, url",
+                                        [client_id, client_id]),
             "first_crawls": store.first_crawls(client_id),
             "items' cut-offs": {row["first_crawl_id"]: store.history_ends(client_id).get(row["first_crawl_id"])
                                 for row in store.query("SELECT first_crawl_id FROM reviews WHERE client_id = ?",

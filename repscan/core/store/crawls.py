@@ -219,7 +219,7 @@ class Crawls(Connection):
 
 def _needed(db) -> set[int]:
     """The crawls the rules read, however old: per source URL those that decide its state (_witnesses) and
-    its history cut-off (the first by start, the first and the first clean to finish: HISTORY_ENDS,
+    its history cut-off (the first by start, the first and the first clean to finish: history_cutoffs,
     Summaries.first_crawls), and every crawl that first found a stored item (its cut-off is looked up by it)."""
     ids: set[int] = set()
     for key in db.execute("SELECT DISTINCT client_id, source, url FROM crawls").fetchall():
