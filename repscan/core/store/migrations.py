@@ -163,3 +163,11 @@ def m009_first_versions_in_the_review_row(db: Database) -> None:
     db.execute("DELETE FROM review_versions WHERE changed = 'new' AND NOT EXISTS (SELECT 1 FROM review_versions o"
                " WHERE o.client_id = review_versions.client_id AND o.source = review_versions.source"
                " AND o.source_id = review_versions.source_id AND o.id != review_versions.id)")
+
+
+@migrations()
+def m010_judge(db: Database) -> None:
+    """Which judge decided a row's `negative` at crawl time: "stars", "model" or "word lists" (classify.classify);
+    null for rows stored before, and for text too empty to judge."""
+    for table in ("reviews", "posts", "search_results"):
+        db[table].add_column("judge", str)
