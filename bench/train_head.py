@@ -27,7 +27,7 @@ HELD_OUT_EVERY = 5
 # folds share content); on the real rated sets 1.0 generalises better (docs/classifier.md: every value tried).
 L2 = 1.0
 FOLDS = 5
-MIN_RECALL = 0.97  # the threshold: best balanced accuracy among the cuts that keep this recall of complaints (0.95 tried)
+MIN_RECALL = 0.97  # the cut: best balanced accuracy among those keeping this recall of complaints (0.95 tried)
 
 
 def written(split: str | None = None) -> list[dict]:

@@ -34,7 +34,8 @@ SOLVED = [
     "Lovely people, great work, highly recommended.",
     "Das Problem wurde am selben Tag behoben, danke!",
     # a five-star review that tells of a problem, solved (the word lists and the first heads flagged such)
-    "Die erste Lieferung war beschädigt, aber der Kundendienst hat sofort Ersatz geschickt. Fünf Sterne, gerne wieder!",
+    "Die erste Lieferung war beschädigt, aber der Kundendienst hat sofort Ersatz geschickt. "
+    "Fünf Sterne, gerne wieder!",  # p = 0.47: at the edge (without "gerne wieder" 0.53; docs/classifier.md)
     "Not bad at all. Couldn't be happier with the new boiler.",
 ]
 
