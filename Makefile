@@ -8,13 +8,17 @@ STAMP  := $(VENV)/.installed
 # to look at the PDFs.
 SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test bench system-deps venv browser clean
+.PHONY: demo test drills bench system-deps venv browser clean
 
 demo: $(STAMP)
 	$(BIN)/repscan demo --dir demo-output
 
+# The suite without the long fault drills (about ten minutes on two cores); `make drills` runs those, CI both.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not drill"
+
+drills: $(STAMP)
+	$(BIN)/python -m pytest -q -m drill
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -192,7 +192,7 @@ def report_queries(config, store, client_id: str) -> dict:
         "queries.build: the whole report's data": lambda: queries.build(config, client, store, since=since, until=NOW),
         "known_ids (every crawl's start)": lambda: store.known_ids(client_id, "trustpilot"),
         "alert_candidates (every `repscan run`)": lambda: store.alert_candidates(
-            client_id, stamp(NOW - timedelta(hours=48)), threshold=threshold),
+            client_id, threshold=threshold),
     }
 
 
@@ -292,8 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         def all_alerts() -> float:
             began = time.perf_counter()
             for client_id in clients:
-                store.alert_candidates(client_id, stamp(NOW - timedelta(hours=48)),
-                                       threshold=config.client(client_id).negative_threshold)
+                store.alert_candidates(client_id, threshold=config.client(client_id).negative_threshold)
             return time.perf_counter() - began
 
         alerts_all_before = all_alerts()

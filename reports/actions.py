@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -29,14 +30,27 @@ class Action:
     rating_label: str | None = None
     detail: str | None = None  # e.g. "#1 for “Acme” on DuckDuckGo, above your own site"
     approx: bool = False
+    reply: Mapping | None = None  # its reply draft (store.replies row): id, text, language, status
+    thread: bool = True  # a mention where people answer under it (a forum, a social site), not a news or web page
+
+    @property
+    def reply_state(self) -> str | None:
+        """What became of the draft, for the reader: what to do with it next."""
+        if not self.reply:
+            return None
+        return {"draft": "Draft reply, to approve", "approved": "Approved reply, not posted yet",
+                "posted": "Reply posted from repscan", "failed": "Reply failed to post"}[self.reply["status"]]
 
     @property
     def where(self) -> str:
         """Where to reply: the same channel first, then offline."""
         if self.kind == "review":
             return f"Reply publicly on {self.platform}, {OFFLINE}"
-        if self.kind == "mention":
+        if self.kind == "mention" and self.thread:
             return f"Answer on {self.platform}, in the same thread, {OFFLINE}"
+        if self.kind == "mention":
+            return (f"Read it on {self.platform}: answer in its comments if it takes them, or write to its author "
+                    "or editor; put right what it reports")
         return f"Respond on {self.platform}, {OFFLINE}; strengthen your own pages"
 
     @property
@@ -63,16 +77,18 @@ def place(source: str | None, url: str | None) -> str:
     return sites.OTHER_LABELS.get(name, domain)
 
 
-def review_action(r: ReviewRow) -> Action:
+def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
     return Action("review", sites.label(r.source), r.published_at or r.first_seen_at, r.url, r.title, r.text,
-                  r.author, r.language, r.stars, r.rating_label, approx=r.published_approx)
+                  r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply)
 
 
-def mention_action(p: PostRow) -> Action:
+def mention_action(p: PostRow, reply: Mapping | None = None) -> Action:
     kind = "comment" if p.parent_url else "post"
     detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
+    host = urlsplit(p.url or "").hostname or ""
+    thread = p.source != "feed" or bool(host and sites.owners(host))  # a feed entry may link to Reddit too
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
-                  detail=detail)
+                  detail=detail, reply=reply, thread=thread)
 
 
 def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
@@ -96,9 +112,13 @@ def rank(actions: list[Action]) -> list[Action]:
     return sorted(actions, key=key)
 
 
-def action_list(unanswered: list[ReviewRow], posts: list[PostRow], blocks: list[SearchBlock]) -> list[Action]:
+def action_list(unanswered: list[ReviewRow], posts: list[PostRow], blocks: list[SearchBlock],
+                replies: Mapping[tuple[str, str], Mapping] | None = None) -> list[Action]:
     """Everything open: every unanswered negative review (any age), the period's negative mentions, the
-    complaints on page one of the latest searches (rules.negative, rules.replied, rules.complaint)."""
-    reviews = [review_action(r) for r in unanswered if r.negative and not r.replied]
-    mentions = [mention_action(p) for p in posts if rules.negative(None, None, text_negative=p.negative)]
+    complaints on page one of the latest searches (rules.negative, rules.replied, rules.complaint); each
+    review and mention with its reply draft from `replies` (store.replies_by_item), where it has one."""
+    replies = replies or {}
+    reviews = [review_action(r, replies.get((r.source, r.source_id))) for r in unanswered if r.negative and not r.replied]
+    mentions = [mention_action(p, replies.get((p.source, p.source_id))) for p in posts
+                if rules.negative(None, None, text_negative=p.negative)]
     return rank(reviews + mentions + complaint_actions(blocks))

@@ -119,9 +119,9 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
     def line(title, series_now, series_before, **options):
         chart = _chart(pygal.Line, title, primary, accent, allow_interruptions=True, dots_size=3, **options)
         chart.x_labels = labels
-        chart.add("this period", series_now)
+        chart.add(f"these {WEEKS} weeks", series_now)
         if any(v is not None for v in series_before):
-            chart.add("comparison period", series_before, stroke_style={"dasharray": "6,4"})
+            chart.add(f"the {WEEKS} weeks before", series_before, stroke_style={"dasharray": "6,4"})
         return chart
 
     stars_now = [_mean(r["stars"] for r in b) for b in now_b]
@@ -131,11 +131,11 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
                   stars_now, stars_before, range=(1, 5), y_labels=[1, 2, 3, 4, 5], show_minor_y_labels=True)
     keep(rating, [1 if v is not None else None for v in stars_now], "Average rating per week")
 
-    volume = _chart(pygal.StackedBar, f"New reviews per week by platform, {period}", primary, accent)
+    volume = _chart(pygal.StackedBar, f"Reviews per week by platform, by date published, {period}", primary, accent)
     volume.x_labels = labels
     for source in sorted({r["source"] for r in rows}, key=sites.label):
         volume.add(sites.label(source), [sum(1 for r in b if r["source"] == source) for b in now_b])
-    keep(volume, [len(b) for b in now_b], "New reviews per week")
+    keep(volume, [len(b) for b in now_b], "Reviews per week")
 
     negative_now = [sum(1 for r in b if r["negative"]) for b in now_b]
     totals = [len(b) for b in now_b]

@@ -15,7 +15,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from repscan.reports.model import ReportData
+from repscan.reports.model import ReportData, plural
 from repscan.reports.render import render_template
 
 log = logging.getLogger(__name__)
@@ -93,18 +93,15 @@ def smtp_settings_from_env(environ=os.environ) -> SmtpSettings:
     return SmtpSettings(parts.hostname, port or default_port, security, user, password)
 
 
-def _count(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def subject_for(data: ReportData) -> str:
-    """"Reputation report for Acme Plumbing: 3 new reviews, 1 needs a reply" (the action list's length)."""
+    """"Reputation report for Acme Plumbing: 3 new reviews, 1 open item needs a reply" (the action list's length:
+    negative reviews, negative mentions and page-one complaints, not a part of the new reviews)."""
     name = " ".join(data.client_name.split())
     new = len(data.new_reviews)
-    figures = "no new reviews" if new == 0 else _count(new, "new review", "new reviews")
+    figures = "no new reviews" if new == 0 else plural(new, "new review", "new reviews")
     waiting = len(data.actions)
     if waiting:
-        figures += f", {waiting} {'needs' if waiting == 1 else 'need'} a reply"
+        figures += f", {plural(waiting, 'open item needs', 'open items need')} a reply"
     return f"Reputation report for {name}: {figures}"
 
 

@@ -55,6 +55,7 @@ class ReviewRow:
     negative: bool
     published_precision: str | None = None  # exact, day or approximate (None: read from published_approx)
     reply_precision: str | None = None
+    source_id: str | None = None
 
     @property
     def stars(self) -> str | None:
@@ -111,6 +112,7 @@ class PostRow:
     published_at: datetime | None
     first_seen_at: datetime
     negative: bool
+    source_id: str | None = None
 
     @property
     def when(self) -> datetime:
@@ -138,22 +140,40 @@ class SourceHealth:
     def healthy(self) -> bool:
         return self.status in HEALTHY
 
-    def words(self, tz: str) -> str:
-        """The health in plain words: "blocked since 2 Dec: Yelp asked for a captcha"."""
-        from repscan.core.sites import label
-
-        since = f" since {format_day(self.since, tz)}" if self.since else ""
+    def state(self, tz: str) -> str:
+        """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"."""
         if self.status == "ok":
             return f"OK, read {format_day(self.last_crawl_at, tz)}"
         if self.status == "empty":
             return f"OK, nothing on it yet (read {format_day(self.last_crawl_at, tz)})"
         if self.status == "never":
             return "not crawled yet"
-        if self.status == "broken":
-            return f"broken{since}: {self.error or 'it used to find items and now finds none'}"
+        return f"not read since {format_day(self.since, tz)}" if self.since else "not read"
+
+    def words(self, tz: str, missing_from: str = "this report") -> str:
+        """The health as a sentence the client reads: "We could not read your Trustpilot page since 3 Dec; we are
+        fixing it. Reviews there may be missing from this report." Never the crawl's raw error (the operator's)."""
+        from repscan.core import sites
+        from repscan.core.store.crawls import may_go_quiet
+
+        if self.healthy:
+            return self.state(tz)
+        name = sites.label(self.site)
+        search = self.site in sites.SITES and sites.get(self.site).kind == "search"
+        since = f" since {format_day(self.since, tz)}" if self.since else ""
+        what = f"{name}'s results for your name" if search else f"your {name} page"
+        missing = "search results" if search else ("mentions" if may_go_quiet(self.site) else "reviews")
+        if self.status == "never":
+            return f"We have not read {what} yet: {missing} there are not in {missing_from}."
         if self.status == "blocked":
-            return f"blocked{since}: {label(self.site)} {_block_words(self.error)}"
-        return f"failing{since}: {self.error or 'the crawl failed'}"
+            cause, doing = f"{name} {_block_words(self.error)}", "we are working on it"
+        elif self.status == "broken":
+            cause, doing = None, "we are fixing it"
+        else:
+            cause, doing = None, "we keep trying"
+        because = f" ({cause})" if cause else ""
+        return f"We could not read {what}{since}{because}; {doing}. {missing.capitalize()} there may be missing " \
+               f"from {missing_from}."
 
 
 _BLOCKS = (("captcha", "asked for a captcha"), ("datadome", "asked for a captcha"), ("perimeterx", "asked for a captcha"),
@@ -314,6 +334,11 @@ class ReportData:
         """New negatives without a reply, longest waiting first."""
         rows = [r for r in self.negatives if not r.replied]
         return sorted(rows, key=lambda r: r.published_at or r.first_seen_at)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """"1 search", "2 searches"."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def _number(value: float) -> str:

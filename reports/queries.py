@@ -9,9 +9,11 @@ from repscan.core import rules
 from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
+from repscan.core.mentions import written_by
 from repscan.core.search import movement
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
+from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
                            SourceHealth, Summary, format_date, period_label)
@@ -38,6 +40,7 @@ def review_row(row: dict) -> ReviewRow:
         reply_text=row["reply_text"], reply_at=parse_iso(row["reply_at"]),
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
+        source_id=row.get("source_id"),
     )
 
 
@@ -130,18 +133,17 @@ def post_row(row: dict) -> PostRow:
     return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
                    title=row["title"], text=row["text"], language=row["language"],
                    published_at=parse_iso(row["published_at"]), first_seen_at=parse_iso(row["first_seen_at"]),
-                   negative=bool(row["negative"]))
+                   negative=bool(row["negative"]), source_id=row.get("source_id"))
 
 
 class Period:
     """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
 
-    def __init__(self, client: Client, store: Store, since: str | None, until: str, firsts: dict[str, dict]):
+    def __init__(self, client: Client, store: Store, since: str | None, until: str):
         ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
 
         def history(row: dict) -> bool:
-            crawl_id = row.get("first_crawl_id")
-            end = ends[crawl_id] if crawl_id in ends else (firsts.get(row["source"]) or {}).get("history_end")
+            end = ends.get(row.get("first_crawl_id"))
             return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
 
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
@@ -149,7 +151,8 @@ class Period:
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
         self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
         self.negatives = [review_row(r) for r in fresh if r["negative"]]
-        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until) if not history(r)]
+        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until)
+                      if not history(r) and not written_by(r["author"], client.names)]
 
     def summary(self, **fields) -> Summary:
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
@@ -177,7 +180,7 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
     and its name ("27 Oct 2026 – 3 Nov 2026")."""
     last = store.sent_report_ending(client.id, since)
     before = last["period_start"] if last else None
-    period = Period(client, store, before, since, firsts)
+    period = Period(client, store, before, since)
     cutoff = parse_iso(since)
     open_then = [r for r in all_reviews if r.first_seen_at <= cutoff and r.negative
                  and (not r.replied or (r.reply_at is not None and r.reply_at > cutoff))]
@@ -194,7 +197,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
     `since` (the first report) a baseline: each source's first crawl imports history (rules.history)."""
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
-    period = Period(client, store, since, until_iso, firsts)
+    period = Period(client, store, since, until_iso)
     all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
@@ -208,6 +211,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
+    draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
     sources = source_health(config, client, store)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
@@ -224,7 +228,7 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
         charts=svgs, chart_notes=notes, posts=period.posts,
-        actions=action_list(unanswered, period.posts, search),
+        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id)),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
     )

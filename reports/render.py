@@ -14,8 +14,8 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-import repscan
 from repscan.core import rules, sites
+from repscan.core.templates import templates_dir
 from repscan.reports.model import (
     ReportData,
     format_date,
@@ -39,15 +39,6 @@ STATUS_LABELS = {
     "broken": "Broken",
     "never": "Never crawled",
 }
-
-
-def templates_dir() -> Path:
-    """Where the templates live: inside the package when installed, else the checkout's top level."""
-    package = Path(repscan.__file__).parent
-    installed = package / "templates"
-    if installed.is_dir():
-        return installed
-    return package.parent / "templates"
 
 
 def file_url(path: Path) -> str:

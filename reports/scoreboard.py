@@ -7,7 +7,7 @@ from datetime import timedelta
 from statistics import median
 
 from repscan.core import rules, sites
-from repscan.reports.model import ReportData, ReviewRow, SourceHealth
+from repscan.reports.model import ReportData, ReviewRow, SourceHealth, plural
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def headline_figures(data: ReportData) -> list[Figure]:
         visibility = "" if now.visibility is None else f"complaint visibility {now.visibility * 100:.0f}%"
         figures.append(Figure("Complaints on page one", str(now.complaints_on_page_one),
                               was(lambda s: str(s.complaints_on_page_one)),
-                              f"across {len(data.search)} searches of your name" + (f"; {visibility}" if visibility else ""),
+                              f"across {plural(len(data.search), 'search', 'searches')} of your name"
+                              + (f"; {visibility}" if visibility else ""),
                               alert=bool(now.complaints_on_page_one)))
     return figures
 

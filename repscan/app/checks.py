@@ -28,7 +28,8 @@ class Finding:
 
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
-    found = _urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
+    found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
+             + _reply_templates(config))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -43,6 +44,14 @@ def _urls(config: Config) -> list[Finding]:
                                      f"{source.url} is a {sites.label(min(owners))} page, not {sites.label(source.site)}: "
                                      f"use site = {other}, or the {sites.label(source.site)} URL"))
     return found
+
+
+def _reply_templates(config: Config) -> list[Finding]:
+    from repscan.core.replies.drafts import template_problems
+
+    return [Finding(level, where(config, ("clients", c, "replies", "templates")), problem)
+            for c, client in enumerate(config.clients) if client.replies.templates
+            for level, problem in template_problems(config.resolve(client.replies.templates))]
 
 
 def _smtp(config: Config, environ) -> list[Finding]:

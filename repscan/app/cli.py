@@ -98,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", action="store_true", help="write HTML instead of PDF")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("export", help="a client's reviews, posts, search results and crawls as CSV, XLSX or JSON lines")
+    p.add_argument("--client", required=True)
+    p.add_argument("--since", help="ISO date or time: rows first seen (crawls started) since then (default: all)")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], default="csv",
+                   help="csv: a folder, a file a table; xlsx: one workbook, a sheet a table; jsonl: one file (csv)")
+    p.add_argument("--tables", default="reviews,posts,search_results,crawls",
+                   help="comma-separated (default: reviews,posts,search_results,crawls)")
+    p.add_argument("--out", type=Path,
+                   help="where to write (default: <reports_dir>/exports/<client>-<time>[.xlsx|.jsonl]); jsonl: - for stdout")
+    p.set_defaults(handler=cmd_export)
+
     p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--client")
@@ -113,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=10.0, help="seconds to wait for another run to finish (10)")
     p.add_argument("--now", help=argparse.SUPPRESS)  # tests: pretend it is this ISO time
     p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("replies", help="reply drafts: list, show, edit in $EDITOR, approve, post (each step logged)")
+    p.add_argument("action", choices=["list", "show", "edit", "approve", "post"],
+                   help="list: draft what is open, then list; show/edit/approve ID...; post [ID...]: approved replies")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="reply ids, as `replies list` prints them")
+    p.add_argument("--client", help="only this client id (list, post)")
+    p.add_argument("--status", choices=["draft", "approved", "posted", "failed"], help="list: only replies in this state")
+    p.add_argument("--all", action="store_true", help="list: posted replies too")
+    p.add_argument("--as", dest="name", metavar="NAME", help="who approves, edits or posts (default: $USER)")
+    p.add_argument("--dry-run", action="store_true", help="post: show the request (or the page and text), send nothing")
+    p.add_argument("--retry-unknown", action="store_true",
+                   help="post: also send replies whose last attempt has no recorded outcome (check the page first)")
+    p.set_defaults(handler=cmd_replies)
 
     p = sub.add_parser("schedule", help="print the crontab line and a systemd service + timer for `repscan run`")
     p.add_argument("--every", type=int, default=5, help="minutes between runs (5)")
@@ -377,20 +401,58 @@ def print_crawls(rows: list[dict], out=sys.stdout) -> None:
                   f"{r['requests']:>8}  {r['error'] or ''}\n")
 
 
+def _client(cfg, client_id: str):
+    """The config's client of that id; an unknown id is bad usage."""
+    try:
+        return cfg.client(client_id)
+    except KeyError as exc:
+        raise Usage(exc.args[0]) from None
+
+
 def cmd_report(args) -> int:
     from repscan.reports import deliver
 
     cfg = _config(args)
-    try:
-        client = cfg.client(args.client)
-    except KeyError as exc:
-        raise Usage(exc.args[0]) from None
+    client = _client(cfg, args.client)
     since = None if args.since == "last" else args.since
     try:
         path = deliver.render_report(cfg, client, since=since, last=args.since == "last", out=args.out, html=args.html)
     except ValueError as exc:
         raise Usage(str(exc)) from None
     print(path)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from repscan.app import export
+    from repscan.core.items import parse_iso, stamp, utcnow
+
+    cfg = _config(args)
+    client = _client(cfg, args.client)
+    tables = tuple(name.strip() for name in args.tables.split(",") if name.strip())
+    unknown = sorted(set(tables) - set(export.TABLES))
+    if unknown or not tables:
+        raise Usage(f"--tables: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(export.TABLES)}")
+    try:
+        since = stamp(parse_iso(args.since)) if args.since else None
+    except ValueError:
+        raise Usage(f"--since {args.since!r} is not an ISO 8601 date or time") from None
+    out = args.out
+    if out is None:
+        name = f"{client.id}-{utcnow().strftime('%Y%m%d-%H%M%S')}"
+        out = cfg.reports_dir / "exports" / (name if args.format == "csv" else f"{name}.{args.format}")
+    elif str(out) == "-":
+        if args.format != "jsonl":
+            raise Usage("--out - (stdout) is for --format jsonl")
+        out = None
+    try:
+        written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
+                                since=since, tables=tables)
+    except export.ExportError as exc:
+        print(f"repscan export: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for path in written:
+        print(path)
     return EXIT_OK
 
 
@@ -447,6 +509,19 @@ def cmd_run(args) -> int:
         return EXIT_OK
     print_summary(outcomes)
     return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def cmd_replies(args) -> int:
+    from repscan.app.replies import run as replies
+
+    cfg = _config(args)
+    if args.client:
+        try:
+            cfg.client(args.client)
+        except KeyError as exc:
+            raise Usage(exc.args[0]) from None
+    return replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
+                   name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown)
 
 
 def cmd_schedule(args) -> int:

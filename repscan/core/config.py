@@ -110,6 +110,7 @@ class Branding(_Strict):
 class Agency(_Strict):
     name: str = Field(min_length=1)
     sender: Email
+    operator: Email | None = None  # the agency's own address: a broken source's technical reason goes here
     branding: Branding = Branding()
     deliver_to: Path | None = None  # every client's report PDF is also written here (unless the client names a folder)
 
@@ -190,7 +191,7 @@ class Source(_Strict):
             if not isinstance(own, str) or not credential_names.VARIABLE.fullmatch(own):
                 raise ValueError(f"{default} must name an environment variable (A-Z, 0-9, _), not hold the "
                                  "credential itself")
-        return value
+        return value  # which names a client may read: Settings.foreign_reads (it knows the client)
 
     @field_validator("site")
     @classmethod
@@ -229,6 +230,14 @@ class Search(_Strict):
         return self.base_urls.get(engine) or (self.searxng_url if engine == "searxng" else None)
 
 
+class Replies(_Strict):
+    """What a reply draft may say for this client (repscan.core.replies)."""
+
+    contact: str | None = None  # the business's channel for taking it offline: "call 01632 960 000" or an email
+    refunds: bool = False  # drafts may offer a refund (never otherwise)
+    templates: Path | None = None  # the agency's own templates/replies folder for this client (<lang>/<situation>.txt)
+
+
 class Client(_Strict):
     id: ClientId
     name: str = Field(min_length=1)
@@ -248,6 +257,12 @@ class Client(_Strict):
     deliver_to: Path | None = None  # the report PDF is written to this folder
     report_apprise: list[str] = []  # Apprise URLs the report goes to, the PDF attached
     sources: list[Source] = []
+    replies: Replies = Replies()
+
+    @property
+    def names(self) -> list[str]:
+        """What the client is called: its name, aliases and handles (mentions, and its own posts)."""
+        return [self.name, *self.aliases, *self.handles]
 
     @field_validator("quiet_hours")
     @classmethod
@@ -283,6 +298,20 @@ class Settings(_Strict):
                  "(a folder, here or under [agency]) or report_apprise")
                 for index, client in enumerate(self.clients)
                 if not (client.recipients or client.deliver_to or self.agency.deliver_to or client.report_apprise)]
+
+    def foreign_reads(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each variable a client reads that is not its own: a source credential renamed, an
+        Apprise URL written $VARIABLE."""
+        table, found = list(sites.SITES.values()), []
+        for index, client in enumerate(self.clients):
+            others = tuple(other.id for other in self.clients if other.id != client.id)
+            reads = [(("sources", number, "credentials", default), own) for number, source in enumerate(client.sources)
+                     for default, own in source.credentials.items()]
+            reads += [((field,), url[1:]) for field in ("apprise", "report_apprise")
+                      for url in getattr(client, field) if url.startswith("$")]
+            found += [(("clients", index, *where), f"{name}: {problem}") for where, name in reads
+                      if (problem := credential_names.rename_problem(name, client.id, table, others))]
+        return found
 
     def duplicates(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client id or node listed a second time."""
@@ -376,7 +405,7 @@ def load(path: Path | str | None = None) -> Config:
         problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
     else:
         problems += [_at(path, text, data, loc, message)
-                     for loc, message in settings.duplicates() + settings.undelivered()]
+                     for loc, message in settings.duplicates() + settings.undelivered() + settings.foreign_reads()]
     if problems:
         raise ConfigError(problems)
     config = Config(path=path, settings=settings)

@@ -10,12 +10,51 @@ from repscan.core.sites import Site
 
 VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")  # an environment variable's name (fullmatch)
 RENDERING_API_KEY = "REPSCAN_ZYTE_API_KEY"  # the rendering API's key, read by a source in fetch mode "api"
+# The variables repscan reads for itself (besides the sites' credentials): a source never reads these renamed.
+SETTINGS = ("REPSCAN_BATCH_SIZE", "REPSCAN_BUSY_TIMEOUT", "REPSCAN_CHROMIUM", "REPSCAN_DATABASE",
+            "REPSCAN_DOWNLOAD_HANDLER", "REPSCAN_MAX_RETRY_AFTER", "REPSCAN_PAGE_SECONDS", "REPSCAN_PROXY",
+            "REPSCAN_SCRAPYD_PASSWORD", "REPSCAN_SCRAPYD_USER", "REPSCAN_SMTP_PASSWORD", "REPSCAN_SMTP_URL",
+            "REPSCAN_SMTP_USER", "REPSCAN_STORE", "REPSCAN_TEXT_MODEL", "REPSCAN_TEXT_MODEL_THREADS",
+            "REPSCAN_ZYTE_API_URL", "REPSCAN_FACEBOOK_GRAPH_API_URL", "REPSCAN_GOOGLE_BUSINESS_API_URL",
+            "REPSCAN_REDDIT_API_URL", "REPSCAN_TRUSTPILOT_API_URL", "REPSCAN_X_API_URL")
+# Other software's variables, which a client id that happens to spell a vendor (aws, github) must not reach.
+FOREIGN = re.compile(r"(AWS|AZURE|GCP|GOOGLE|GITHUB|GH|GITLAB|DOCKER|KUBE|SSH|GPG|NPM|PYPI|TWINE|OPENAI|ANTHROPIC|"
+                     r"HF|HUGGING_FACE|SLACK|STRIPE|DATABASE|PG|MYSQL|REDIS|HOME|PATH|LD|PYTHON|XDG)(_|$)")
 
 
 def variables(site: Site, fetch: str) -> tuple[str, ...]:
-    """The variables a source of `site` reads under their default names: the site row's, and the
-    rendering API's key in fetch mode "api"."""
-    return site.credentials + ((RENDERING_API_KEY,) if fetch == "api" else ())
+    """The variables a source of `site` reads under their default names: the site row's (its crawl's and its
+    reply poster's), and the rendering API's key in fetch mode "api"."""
+    rendering = (RENDERING_API_KEY,) if fetch == "api" else ()
+    return tuple(dict.fromkeys(site.credentials + site.reply_credentials + rendering))
+
+
+def client_prefixes(client_id: str) -> tuple[str, str]:
+    """The prefixes of the variables a client's sources may read renamed: ACME_ and REPSCAN_ACME_ for client acme."""
+    own = re.sub(r"[^A-Z0-9]", "_", client_id.upper()) + "_"
+    return own, f"REPSCAN_{own}"
+
+
+def rename_problem(name: str, client_id: str, sites: list[Site], others: tuple[str, ...] = ()) -> str | None:
+    """Why a source of client `client_id` may not read `name` instead of a default variable, or None.
+
+    A rename reads the client's own variables only (ACME_FB_TOKEN or REPSCAN_ACME_FB_TOKEN for client acme),
+    never another client's, repscan's own settings (REPSCAN_SMTP_URL) or a site's default name, nor another
+    program's (AWS_..., HOME): a config could otherwise send any secret of the process to a source's URL.
+    `others` are the other clients' ids: client acme never reads ACME_EAST_... of client acme-east."""
+    if not VARIABLE.fullmatch(name):
+        return "must name an environment variable (A-Z, 0-9, _), not hold the credential itself"
+    own, namespaced = client_prefixes(client_id)
+    reserved = {*SETTINGS, RENDERING_API_KEY,
+                *(variable for site in sites for variable in site.credentials + site.reply_credentials)}
+    allowed = (name.startswith(namespaced) and len(name) > len(namespaced)) or \
+        (name.startswith(own) and len(name) > len(own) and not FOREIGN.match(name))
+    theirs = any(name.startswith(prefix) for other in others for prefix in client_prefixes(other)
+                 if len(prefix) > len(own if name.startswith(own) else namespaced))
+    if not allowed or name in reserved or theirs:
+        return (f"client {client_id!r} reads only its own variables, named {own}... or "
+                f"{namespaced}... (not repscan's own settings, a site's default name or another program's variables)")
+    return None
 
 
 class Environment(Mapping):

@@ -1,4 +1,5 @@
-"""Whether a text mentions a client: its name, aliases or @handles as whole words, in any script and case."""
+"""Whether a text mentions a client (its name, aliases or @handles as whole words, in any script and case), and
+whether the client wrote it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["mentions"]
+__all__ = ["mentions", "written_by"]
 
 # Scripts written without spaces between words: there a name has no word boundary to find.
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
@@ -28,6 +29,15 @@ def mentions(text: str, names: list[str]) -> bool:
         return False
     folded = _fold(text)
     return any(pattern.search(folded) for pattern in _patterns(tuple(names)))
+
+
+def written_by(author: str | None, names: list[str]) -> bool:
+    """True when the author is the client itself (its name, an alias or a handle, in any case and spacing): a post
+    on its own page is its own word, not a mention of it (the comments under it are)."""
+    if not author:
+        return False
+    own = {" ".join(_fold(name).lstrip("@").split()) for name in names if name}
+    return " ".join(_fold(author).lstrip("@").split()) in own
 
 
 @lru_cache(maxsize=256)

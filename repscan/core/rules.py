@@ -45,22 +45,30 @@ def new(first_seen_at: str, negative_since: str | None, cutoff: str | None) -> b
 
 HISTORY_WINDOW = timedelta(days=14)
 """A source's first crawl imports its history: what it found published more than this before
-that crawl is history, not new (the first report is a baseline, not a flood of old reviews)."""
+that crawl, or undated, is history, not new (the first report is a baseline, not a flood of old reviews)."""
 
 
 def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
             first_crawl_end: str | None) -> bool:
-    """Imported history, not new: found by its source's first crawl (first seen by the time that crawl
-    ended), published more than HISTORY_WINDOW before it, and not turned negative since. An undated item
-    is not history (nothing says it is old: it is shown). ISO stamps compare as text; `first_crawl_end`
-    None (no crawl recorded) means nothing is history."""
+    """Imported history, not new, and never an alert: found by its source's first crawl (first seen by the time
+    that crawl ended), published more than HISTORY_WINDOW before it or undated (nothing says it is recent), and
+    not turned negative since. `first_crawl_end` is the end of the history import of the source URL of the crawl
+    that first found the item (crawls.history_cutoffs); None (found outside a crawl) means nothing is history.
+    ISO stamps compare as text."""
     if first_crawl_end is None or first_seen_at > first_crawl_end:
         return False
     if negative_since is not None and negative_since > first_crawl_end:
         return False
     end = datetime.fromisoformat(first_crawl_end.replace("Z", "+00:00"))
-    recent = (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
-    return published_at is not None and published_at < recent
+    return published_at is None or published_at < (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def history_sql(first_crawl_end: str, *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since",
+                published_at: str = "published_at") -> str:
+    """history() as an SQL condition; `first_crawl_end` is an SQL expression (NULL: not history)."""
+    return (f"({first_crawl_end} IS NOT NULL AND {first_seen_at} <= {first_crawl_end}"
+            f" AND COALESCE({negative_since}, '') <= {first_crawl_end} AND ({published_at} IS NULL"
+            f" OR {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {first_crawl_end}, '-{HISTORY_WINDOW.days} days')))")
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:
@@ -131,13 +139,24 @@ def on_page_one_sql(rank: str = "rank") -> str:
 
 # -- replied and reply delay --------------------------------------------------
 
-def replied(reply_text: str | None, reply_at) -> bool:
-    """The business answered: a reply text, or at least a reply time (some sites show only that)."""
-    return reply_text is not None or reply_at is not None
+def replied(reply_text: str | None, reply_at, posted_at=None) -> bool:
+    """The business answered: a reply text, or at least a reply time (some sites show only that), or a reply
+    posted from repscan (`posted_at`) that the site does not show yet."""
+    return reply_text is not None or reply_at is not None or posted_at is not None
 
 
-def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at") -> str:
-    return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL)"
+def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
+    return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL OR {posted_at} IS NOT NULL)"
+
+
+def reply_at(site_reply_at, posted_at=None):
+    """When the business answered: the site's own reply time, else when repscan posted the reply."""
+    return site_reply_at if site_reply_at is not None else posted_at
+
+
+def reply_at_sql(*, reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
+    """reply_at() as an SQL expression."""
+    return f"COALESCE({reply_at}, {posted_at})"
 
 
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after

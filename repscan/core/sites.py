@@ -23,6 +23,7 @@ class Site:
     verified: str                     # against which real saved pages (README)
     collects: str = ""                # what it collects (README; sources only)
     credentials: tuple[str, ...] = ()  # environment variables its requests read
+    reply_credentials: tuple[str, ...] = ()  # those its reply poster reads (repscan/app/posting)
     hosts: tuple[str, ...] = ()       # host names (and their subdomains) its pages live on; none: any site
     credentials_note: str = ""        # the README's credentials cell when the variable names alone are not enough
     robots: bool = True               # obey robots.txt; False for APIs and subscribed feeds
@@ -57,7 +58,8 @@ class Site:
 
 def _load() -> tuple[Site, ...]:
     raw = tomllib.loads(resources.files("repscan.core").joinpath("data", "sites.toml").read_text(encoding="utf-8"))
-    return tuple(Site(**{**row, "credentials": tuple(row.get("credentials", ())), "hosts": tuple(row.get("hosts", ()))}) for row in raw["site"])
+    return tuple(Site(**{**row, "credentials": tuple(row.get("credentials", ())),
+                             "reply_credentials": tuple(row.get("reply_credentials", ())), "hosts": tuple(row.get("hosts", ()))}) for row in raw["site"])
 
 
 TABLE: tuple[Site, ...] = _load()

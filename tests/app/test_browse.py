@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,18 @@ from repscan.core.store import CANNED_QUERIES, Store
 
 
 def seed(path):
+    """A first crawl imports an old answered complaint (history: never a new negative); the next one, blocked,
+    finds a new complaint, a happy review and a complaint on page one."""
     store = Store(path)
+    start = utcnow() - timedelta(hours=2)
+    first = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example", started_at=stamp(start))
+    store.save_items("acme", [
+        {**make("review", source="trustpilot", source_id="r0", author="Olga", rating=1, text="Leaked in 2025.",
+                published_at="2025-06-01T09:00:00Z", reply_text="Fixed, sorry."), "sentiment": -1.0, "negative": True},
+    ], crawl_id=first, seen_at=stamp(start))
+    store.finish_crawl(first, status="ok", items=1, new_items=1, requests=1, pages=1, full=True, error=None,
+                       finished_at=stamp(start + timedelta(minutes=1)))
+    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example")
     store.save_items("acme", [
         {**make("review", source="trustpilot", source_id="r1", author="Wendy", rating=1, text="Leaks again.",
                 published_at="2026-11-20T09:00:00Z"), "sentiment": -1.0, "negative": True},
@@ -23,8 +35,7 @@ def seed(path):
                 published_at="2026-11-20T09:00:00Z"), "sentiment": 1.0, "negative": False},
         {**make("search_result", engine="bing", query="Acme", rank=3, url="https://www.ripoffreport.com/r/acme",
                 title="Acme ripped me off", snippet="Avoid"), "category": "complaint", "negative": True},
-    ], crawl_id=1, seen_at=stamp(utcnow()))
-    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example")
+    ], crawl_id=crawl, seen_at=stamp(utcnow()))
     store.finish_crawl(crawl, status="blocked", items=0, new_items=0, requests=1, pages=1, full=False, error="blocked: x")
     store.close()
 

@@ -97,3 +97,16 @@ def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
     found = check(config.load(path), {**SMTP, "REPSCAN_CHROMIUM": "/nonexistent/chromium"})
     assert [(f.level, f.where.rsplit(":", 2)[-2:]) for f in found] == [("warning", ["26", " clients[acme].sources[0].fetch"])]
     assert found[0].message.startswith("fetch = 'browser': ") and "make browser" in found[0].message
+
+
+def test_the_agencys_reply_templates_are_checked(tmp_path):
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example")])
+    path.write_text(path.read_text() + '\n[clients.replies]\ntemplates = "replies/acme"\n')
+    [missing] = check(config.load(path), SMTP)
+    assert missing.level == "error" and missing.message.endswith("replies/acme is not a folder")
+    assert missing.where.endswith(": clients[acme].replies.templates")
+    (tmp_path / "replies" / "acme" / "de").mkdir(parents=True)
+    (tmp_path / "replies" / "acme" / "de" / "billing.txt").write_text("Danke {% if name %}{{ name }}.\n")
+    (tmp_path / "replies" / "acme" / "de" / "refund.txt").write_text("Geld zurück.\n")
+    found = [(f.level, f.message.split(":")[0]) for f in check(config.load(path), SMTP)]
+    assert found == [("error", "de/billing.txt"), ("warning", "de/refund.txt is never used")]

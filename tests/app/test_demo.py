@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import run_cli
+from repscan.core.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,28 @@ def test_every_figure_the_demo_prints_is_the_figure_in_its_pdf(demo):
     assert re.search(rf"Negative reviews without a reply {unanswered}\b", text)
     open_items = re.search(r"demo: (\d+) open items need a reply now", first.stdout).group(1)
     assert f"{open_items} open items" in pages[0]
+
+
+def test_the_email_and_the_pdf_say_the_same_and_only_what_is_true(demo):
+    # The truth audit of what a client reads: the subject's count is the action list (not a part of the new
+    # reviews), the business's own Facebook post is not a mention of it, and no sentence miscounts.
+    folder, first, pages = demo
+    text = " ".join(pages)
+    eml = re.search(r"demo: email\s+(\S+\.eml)", first.stdout).group(1)
+    msg = email.message_from_bytes(open(eml, "rb").read(), policy=email.policy.default)
+    open_items = re.search(r"demo: (\d+) open items need a reply now", first.stdout).group(1)
+    new = re.search(r"New reviews (\d+)", text).group(1)
+    assert msg["Subject"] == f"Reputation report for Harbour Lane Bakery: {new} new reviews, {open_items} open items need a reply"
+    mentions = text[text.index("Mentions and news"):text.index("Answered this period")]
+    assert "Celebration cakes" not in mentions and "Do you make gluten-free ones?" in mentions  # own post, a comment
+    store = Store(folder / "repscan.db")
+    try:
+        posts = store.query("SELECT source, author FROM posts")
+    finally:
+        store.close()
+    own = [p for p in posts if p["author"] == "Harbour Lane Bakery"]
+    facebook = [p for p in posts if p["source"] == "facebook" and p not in own]
+    assert own and f"New mentions {len(posts) - len(own)} " in text
+    assert f"Facebook – – {len(facebook)} mentions this period" in text
+    assert "across 1 search of your name" in text and "your own best result: #2 · checked" in text
+    assert "items found for the first time (imported history included)" in first.stdout

@@ -21,11 +21,24 @@ def _checkout(folder):
     return folder
 
 
+def _tracked() -> list[str]:
+    """The installable files of the checkout: the four package folders."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "repscan", "spiders", "reports",
+                             "templates"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    return [name for name in listed if (ROOT / name).is_file()]
+
+
 def test_non_editable_install_has_templates_and_runs_the_demo(tmp_path):
     target = tmp_path / "site"
     source = _checkout(tmp_path / "src")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
                    check=True, capture_output=True, timeout=300)
+    # Every module and data file of the checkout is installed where the package map puts it.
+    mapped = {"repscan/": "repscan/", "spiders/": "repscan/spiders/", "reports/": "repscan/reports/",
+              "templates/": "repscan/templates/"}
+    missing = [name for name in _tracked() if not name.endswith(".md") and not (target / next(
+        to + name[len(prefix):] for prefix, to in mapped.items() if name.startswith(prefix))).is_file()]
+    assert not missing, f"not installed (pyproject packages / package-data): {missing}"
     assert (target / "repscan" / "templates" / "report.html").is_file()
     assert (target / "repscan" / "templates" / "report.css").is_file()
     assert (target / "repscan" / "spiders" / "pages" / "trustpilot.py").is_file()

@@ -35,3 +35,19 @@ def test_the_variables_a_source_reads_add_the_rendering_key_in_api_mode():
     yelp, graph = sites.get("yelp"), sites.get("facebook-graph")
     assert variables(yelp, "http") == () and variables(yelp, "api") == (RENDERING_API_KEY,)
     assert variables(graph, "http") == ("REPSCAN_FACEBOOK_PAGE_TOKEN",)
+
+
+def test_every_variable_repscan_reads_for_itself_is_out_of_a_source_s_reach():
+    # A rename never reaches repscan's own settings: the list of them is complete (every REPSCAN_ name in the code
+    # is a setting, a site's credential, or the rendering key).
+    import re
+    from pathlib import Path
+
+    from repscan.core.credentials import SETTINGS
+
+    root = Path(__file__).resolve().parents[2]
+    named = {name for folder in ("repscan", "spiders", "reports") for path in (root / folder).rglob("*.py")
+             for name in re.findall(r"[\"'](REPSCAN_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8"))}
+    known = {*SETTINGS, RENDERING_API_KEY,
+             *(v for site in sites.SITES.values() for v in site.credentials + site.reply_credentials)}
+    assert named and named <= known, sorted(named - known)

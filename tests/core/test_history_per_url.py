@@ -41,7 +41,7 @@ def crawled(folder) -> Store:
 def test_alerts_take_a_second_source_s_history_as_history(tmp_path):
     store = crawled(tmp_path)
     try:
-        found = store.alert_candidates("acme", stamp(NOW - timedelta(hours=48)), threshold=0.4, slack_hours=48)
+        found = store.alert_candidates("acme", threshold=0.4)
         assert sorted(row["source_id"] for row in found if row["kind"] == "review") == ["a-missed", "b-new"]
     finally:
         store.close()
@@ -67,9 +67,27 @@ def test_alerts_and_the_report_end_history_at_the_same_crawl(tmp_path):
     crawl(store, FIRST, NOW - timedelta(hours=2), [bad("page-4-old", NOW - timedelta(days=200))])
     crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("today", NOW - timedelta(hours=1))])
     try:
-        alerted = store.alert_candidates("acme", stamp(NOW - timedelta(hours=48)), threshold=0.4, slack_hours=48)
+        alerted = store.alert_candidates("acme", threshold=0.4)
         data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
         assert sorted(row["source_id"] for row in alerted if row["kind"] == "review") == ["today"]
         assert [r.author for r in data.new_reviews] == ["Person today"] and data.summary.history == 2
+    finally:
+        store.close()
+
+
+def test_an_undated_item_is_history_when_the_first_crawl_found_it_and_new_when_a_later_one_did(tmp_path):
+    # One rule (rules.history) for the report and the alerts: an undated complaint the history import found says
+    # nothing about being recent, so it is history in both; one a later crawl finds is new in both.
+    cfg = load(write_config(tmp_path, [("jsonld", FIRST)]))
+    store = Store(tmp_path / "repscan.db")
+    undated = lambda sid: {**bad(sid, NOW), "published_at": None}  # noqa: E731
+    crawl(store, FIRST, NOW - timedelta(days=3), [undated("undated-old"), bad("dated-old", NOW - timedelta(days=90))])
+    crawl(store, FIRST, NOW - timedelta(hours=1), [undated("undated-new")])
+    try:
+        alerted = store.alert_candidates("acme", threshold=0.4)
+        data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
+        assert sorted(row["source_id"] for row in alerted if row["kind"] == "review") == ["undated-new"]
+        assert [r.author for r in data.new_reviews] == ["Person undated-new"] and data.summary.history == 2
+        assert [r.author for r in data.negatives] == ["Person undated-new"]
     finally:
         store.close()

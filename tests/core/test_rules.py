@@ -136,6 +136,28 @@ def test_new(first_seen_at, negative_since, cutoff, expected):
         assert sql(rules.new_sql("?"), [cutoff], first_seen_at=first_seen_at, negative_since=negative_since) == int(expected)
 
 
+END = "2026-11-18T12:00:00Z"  # the end of a source URL's history import
+
+
+@pytest.mark.parametrize("first_seen_at, negative_since, published_at, end, expected", [
+    ("2026-11-18T11:59:00Z", None, "2026-10-01T10:00:00Z", END, True),  # imported, weeks old
+    ("2026-11-18T11:59:00Z", None, None, END, True),  # imported, undated: nothing says it is recent
+    ("2026-11-18T11:59:00Z", None, "2026-11-10T10:00:00Z", END, False),  # imported, but within the window
+    ("2026-11-18T11:59:00Z", None, "2026-11-04T12:00:00Z", END, False),  # exactly HISTORY_WINDOW before: recent
+    ("2026-11-18T11:59:00Z", None, "2026-11-04T11:59:59Z", END, True),
+    ("2026-11-18T12:00:00Z", "2026-11-18T12:00:00Z", None, END, True),  # found negative at the cut-off
+    ("2026-11-18T11:59:00Z", "2026-11-19T08:00:00Z", "2026-10-01T10:00:00Z", END, False),  # turned negative later
+    ("2026-11-19T08:00:00Z", None, None, END, False),  # found later, undated: new
+    ("2026-11-19T08:00:00Z", None, "2026-10-01T10:00:00Z", END, False),  # found later, however old: new
+    ("2026-11-18T11:59:00Z", None, None, None, False),  # found outside a crawl: nothing is history
+    ("2026-11-18T11:59:00Z", None, "2026-10-01T10:00:00Z", "9999-12-31T00:00:00Z", True),  # first crawl running
+])
+def test_history_in_python_and_sql(first_seen_at, negative_since, published_at, end, expected):
+    assert rules.history(first_seen_at, negative_since, published_at, end) is expected
+    assert sql(rules.history_sql("?"), [end] * 4, first_seen_at=first_seen_at, negative_since=negative_since,
+               published_at=published_at) == int(expected)
+
+
 @pytest.mark.parametrize("category, negative, expected", [
     ("complaint", False, True), ("complaint", True, True), ("review", True, True), ("news", True, True),
     ("other", True, True), ("review", False, False), ("own", True, False), ("own", False, False),

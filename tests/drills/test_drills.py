@@ -1,6 +1,6 @@
 """Fault drills: sites that misbehave, processes killed mid-way, hostile text, readers beside writers.
 
-Each fails if anything is lost or doubled. They run in `make test` (marker: drill).
+Each fails if anything is lost or doubled. They run in `make drills` and CI (marker: drill).
 """
 
 from __future__ import annotations

@@ -121,3 +121,15 @@ def test_without_any_channel_alerts_stay_pending_and_say_why(env):
     assert pending["error"] and pending["sent_at"] is None
     [result] = alerts.deliver(cfg2, store, NOW, smtp)
     assert result.sent == 1 and store.pending_alerts(stamp(NOW)) == []
+
+
+def test_the_client_s_own_negative_post_never_alerts(env):
+    # A post on the client's own page, by the client ("Closed today: a burst pipe flooded the shop"), is its own
+    # word, not a complaint about it (mentions.written_by, the report's rule for mentions too).
+    cfg, store, smtp, hook, inbox = env
+    post = lambda sid, author: {**make("post", source="facebook", source_id=sid, url=f"https://f.example/{sid}",  # noqa: E731
+                                       author=author, text="Closed today: a burst pipe flooded the shop."),
+                                "sentiment": -0.8, "negative": True}
+    store.save_items("acme", [post("own", "ACME  plumbing"), post("theirs", "Person theirs")], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    assert sorted(a["item_key"] for a in store.alerts("acme") if a["kind"] == "post") == ["facebook:theirs"]

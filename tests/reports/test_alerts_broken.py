@@ -1,5 +1,6 @@
 """A broken source alerts once: when it breaks, not on every crawl while it stays broken, and again only after it
-has recovered and broken anew (real SQLite, a real SMTP server on 127.0.0.1)."""
+has recovered and broken anew; the client reads a plain sentence, the agency's operator the technical reason
+(real SQLite, a real SMTP server on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from helpers import write_config
 from repscan.app.demo import smtp_server
 from repscan.core.config import load
-from repscan.core.items import stamp
+from repscan.core.items import make, stamp
 from repscan.core.store import Store
 from repscan.reports import alerts, mail
 
@@ -24,7 +25,8 @@ CHANGED = f"layout changed: expected a review count of 128, found none at {URL}"
 @pytest.fixture
 def env(tmp_path):
     with smtp_server(tmp_path / "inbox") as smtp:
-        cfg = load(write_config(tmp_path, [("tripadvisor", URL)]))
+        cfg = load(write_config(tmp_path, [("tripadvisor", URL)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
         store = Store(cfg.database)
         yield cfg, store, mail.SmtpSettings("127.0.0.1", smtp.port, "plain"), tmp_path / "inbox"
         store.close()
@@ -52,12 +54,17 @@ def test_a_broken_source_alerts_once_per_broken_run(env):
     assert source_alerts(cfg, store, 1) == 1
     [result] = alerts.deliver(cfg, store, NOW + timedelta(hours=1), smtp)
     assert result.sent == 1 and result.error is None
-    [path] = sorted(inbox.glob("*.eml"))
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert message["Subject"] == "Alert for Acme Plumbing: Tripadvisor can no longer be read: the source is broken"
-    body = message.get_body(("plain",)).get_content()
-    assert CHANGED in body and "a list or search page is not" in body
-    assert "broken since 18 Nov 2026, 14:00" in body  # the first broken crawl, in the client's time (Berlin)
+    messages = {m["To"]: m for m in (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                                     for path in sorted(inbox.glob("*.eml")))}
+    client, operator = messages["owner@acme.example, manager@acme.example"], messages["ops@agency.example"]
+    assert client["Subject"] == "Alert for Acme Plumbing: your Tripadvisor page could not be read"
+    for body in (client.get_body(("plain",)).get_content(), client.get_body(("html",)).get_content()):
+        assert "We could not read your Tripadvisor page since 18 Nov; we are fixing it." in body  # the client's day
+        assert "layout" not in body and "expected" not in body and "repscan" not in body  # no operator words
+    assert operator["Subject"] == "repscan: Acme Plumbing (acme): Tripadvisor broken"
+    body = operator.get_body(("plain",)).get_content()
+    assert CHANGED in body and "a list or search page is not" in body and URL in body
+    assert "broken since 18 Nov 2026, 13:00 UTC" in body  # the first broken crawl
     # Broken again, then blocked, then broken: the same run, no second alert.
     crawled(store, "broken", 2, error=CHANGED)
     assert source_alerts(cfg, store, 2) == 0
@@ -96,3 +103,30 @@ def test_a_mention_search_or_feed_that_goes_quiet_is_not_broken():
                           ("tripadvisor", False)):
         states = source_states([row(1, "ok", 5, source), row(2, "empty", 0, source)])
         assert (states[(source, "u")].status == "empty") is quiet, source
+
+
+def test_without_a_client_channel_only_the_operator_s_alert_goes_and_a_complaint_waits(tmp_path):
+    with smtp_server(tmp_path / "inbox") as smtp:
+        cfg = load(write_config(tmp_path, [("tripadvisor", URL)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
+        text = cfg.path.read_text().replace('recipients = ["owner@acme.example", "manager@acme.example"]',
+                                            'deliver_to = "out"')
+        cfg.path.write_text(text)
+        cfg = load(cfg.path)
+        store = Store(cfg.database)
+        try:
+            crawled(store, "ok", 0, items=10)
+            store.save_items("acme", [{**make("review", source="tripadvisor", source_id="bad", url=URL, rating=1,
+                                              text="Cold room.", published_at=stamp(NOW)), "negative": True}],
+                             seen_at=stamp(NOW + timedelta(hours=0.5)))
+            crawled(store, "broken", 1, error=CHANGED)
+            alerts.collect(cfg, store, NOW + timedelta(hours=1))
+            [result] = alerts.deliver(cfg, store, NOW + timedelta(hours=1), mail.SmtpSettings("127.0.0.1", smtp.port,
+                                                                                               "plain"))
+            assert result.sent == 1 and "no alert channel" in result.error
+            assert {a["kind"]: a["sent_at"] is not None for a in store.alerts("acme")} == {"source": True,
+                                                                                         "review": False}
+        finally:
+            store.close()
+    [message] = sorted((tmp_path / "inbox").glob("*.eml"))
+    assert b"To: ops@agency.example" in message.read_bytes()

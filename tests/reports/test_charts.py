@@ -27,7 +27,7 @@ def test_gaps_stay_gaps_counts_beside_shares_and_platform_labels():
     # the rating line: weeks 0-1 joined, weeks 5-6 joined, nothing drawn across the empty weeks 2-4
     lines = re.findall(r'<path d="M([^"]+)" class="line reactive nofill"', rating)
     assert len(lines) == 2, lines
-    assert "comparison period" not in rating and "dashed" not in rating  # no data before: no comparison series
+    assert "the 12 weeks before" not in rating and "dashed" not in rating  # no data before: no comparison series
     assert "Google Maps" in volume and "Trustpilot" in volume and "google-maps" not in volume
     assert "1 of 2 (50%)" in share and "1 of 1 (100%)" in share
     assert notes == ["Reply speed per week: left out, only 0 of the 12 weeks have data."]

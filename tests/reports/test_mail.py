@@ -140,7 +140,7 @@ def received(store: Store) -> email.message.EmailMessage:
 
 
 def check_report_message(msg, pdf: Path):
-    assert header(msg, "Subject") == "Reputation report for Acme Plumbing & Heating: 5 new reviews, 2 need a reply"
+    assert header(msg, "Subject") == "Reputation report for Acme Plumbing & Heating: 5 new reviews, 2 open items need a reply"
     assert header(msg, "To") == ", ".join(RECIPIENTS)
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
@@ -244,7 +244,7 @@ def test_subjects():
     one = review(negative=True)
     answered = review(reply_text="Sorry", reply_at=NOW)
     assert subject_for(sample_data(new_reviews=[one], negatives=[one])) == (
-        "Reputation report for Acme Plumbing & Heating: 1 new review, 1 needs a reply"
+        "Reputation report for Acme Plumbing & Heating: 1 new review, 1 open item needs a reply"
     )
     assert subject_for(sample_data(new_reviews=[answered, review(negative=False)], negatives=[answered])) == (
         "Reputation report for Acme Plumbing & Heating: 2 new reviews"

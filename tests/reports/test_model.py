@@ -119,3 +119,17 @@ def test_summary_change_and_awaiting_order():
     data = sample_data()
     waiting = data.awaiting_reply
     assert [r.author for r in waiting] == ["Ștefan Țurcanu", "Dana Whitfield"]
+
+
+@pytest.mark.parametrize("source, url, where", [
+    ("reddit", "https://www.reddit.com/r/x/comments/1", "Answer on Reddit, in the same thread"),
+    ("feed", "https://www.reddit.com/r/x/comments/1", "Answer on Reddit, in the same thread"),
+    ("feed", "https://www.southseanews.example/2026/bakery-fined", "Read it on www.southseanews.example: answer in its comments"),
+])
+def test_a_mention_is_answered_in_its_thread_only_where_it_has_one(source, url, where):
+    from repscan.reports.actions import mention_action
+    from repscan.reports.model import PostRow
+
+    post = PostRow(source, url, None, "Someone", "Bakery fined", "Fined after a hygiene inspection.", "en", None,
+                   datetime(2026, 12, 1, tzinfo=timezone.utc), True, "1")
+    assert mention_action(post).where.startswith(where)

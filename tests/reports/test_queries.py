@@ -112,7 +112,7 @@ def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp
         cfg = load(path)
         client = cfg.client("acme")
         data = queries.build(cfg, client, store, since=None, until=now)
-        candidates = store.alert_candidates("acme", stamp(now - alerts.RECENT), threshold=client.negative_threshold)
+        candidates = store.alert_candidates("acme", threshold=client.negative_threshold)
         return cfg, {
             "negatives": sorted(r.author for r in data.negatives),
             "unanswered": sorted(r.author for r in data.unanswered),

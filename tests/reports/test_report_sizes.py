@@ -67,7 +67,7 @@ def test_five_reviews_show_reply_speed_charts_and_every_review(tmp_path):
     for n in range(5):
         assert f"Customer {n:04d}" in text
     assert "got a reply within the hour" in text
-    for chart in ("Average rating per week", "New reviews per week", "Negative reviews per week",
+    for chart in ("Average rating per week", "Reviews per week", "Negative reviews per week",
                   "Reply speed per week"):  # all five are from one week: a chart would be all but empty
         assert f"{chart}: left out, only 1 of the 12 weeks have data." in text
     assert "read the full review" in text  # the long text is trimmed with a link

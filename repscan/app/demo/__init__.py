@@ -192,7 +192,8 @@ def run_demo(folder: Path) -> int:
     result = results[0]
     total, open_items = data.summary.reviews_total, len(data.actions)
     if new:
-        print(f"demo: {new} new items; {total} reviews in the database; "
+        print(f"demo: {new} items found for the first time (imported history included); "
+              f"{total} reviews in the database; "
               f"{data.summary.unanswered_negatives} negative reviews need a reply")
     else:
         print(f"demo: nothing new since the last run ({total} reviews already in the database)")

@@ -57,6 +57,11 @@ class PostFailed(Exception):
         self.retryable = retryable  # 429, 5xx, a timeout: worth one more try; 401/403/400: not
 
 
+class OutcomeUnknown(Exception):
+    """The platform took the reply and gave no answer, or an answer without what it documents: the reply may be up.
+    Not a PostFailed: never sent again blindly; str() says why (never a token)."""
+
+
 class Poster(Protocol):
     """One platform. `request` builds the call (also what --dry-run prints); `posted` reads the platform's answer."""
 

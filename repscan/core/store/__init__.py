@@ -22,6 +22,7 @@ from repscan.core.store.deliveries import Deliveries  # noqa: E402
 from repscan.core.store.items import Items  # noqa: E402
 from repscan.core.store.jobs import Jobs  # noqa: E402
 from repscan.core.store.queries import CANNED_QUERIES, canned_queries  # noqa: E402
+from repscan.core.store.replies import Replies  # noqa: E402
 from repscan.core.store.reports import Reports  # noqa: E402
 from repscan.core.store.reviews import Reviews  # noqa: E402
 from repscan.core.store.summaries import Summaries  # noqa: E402
@@ -29,7 +30,7 @@ from repscan.core.store.summaries import Summaries  # noqa: E402
 __all__ = ["CANNED_QUERIES", "Store", "canned_queries"]
 
 
-class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports, Deliveries):
+class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports, Deliveries, Replies):
     """One SQLite file (WAL), schema kept current by store.migrations.
 
     Writes go through the methods (each in a transaction, or in the caller's

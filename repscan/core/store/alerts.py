@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.search import normalize_url
-from repscan.core.store.crawls import HISTORY_ENDS, client_states
+from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
 from repscan.core.store.search_results import SearchResults
 
-# Each crawl's history cut-off: the end of its source URL's history import (the one definition, HISTORY_ENDS).
-_CUTOFFS = (f"WITH {HISTORY_ENDS}, cutoffs AS (SELECT c.id AS crawl_id, h.history_end AS cutoff FROM crawls c"
-            " JOIN history_ends h ON h.source = c.source AND h.url = c.url WHERE c.client_id = ?) ")
-# History never alerts: an item alerts when it is fresh by its own date, turned negative after it was first seen
-# (and after the cut-off), or was first seen after the cut-off and is not older than it (less the slack).
-_NOT_HISTORY = ("(t.published_at >= ? OR h.cutoff IS NULL"
-                " OR (t.negative_since > t.first_seen_at AND t.negative_since > h.cutoff)"
-                " OR (t.first_seen_at > h.cutoff AND COALESCE(t.published_at, t.first_seen_at)"
-                " >= strftime('%Y-%m-%dT%H:%M:%SZ', h.cutoff, ?)))")
+_CUTOFFS = f"WITH {HISTORY_CUTOFFS} "  # each crawl's history cut-off (crawls.history_cutoffs)
+_NOT_HISTORY = "NOT " + rules.history_sql("h.cutoff", first_seen_at="t.first_seen_at", negative_since="t.negative_since",
+                                           published_at="t.published_at")
 _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
     "review": ("reviews", ", t.rating, t.rating_max, t.reply_text",
                {"rating": "t.rating", "rating_max": "t.rating_max", "text_negative": "t.negative"}),
@@ -25,14 +19,10 @@ _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
 
 
 class Alerts(SearchResults):
-    def alert_candidates(self, client_id: str, recent_since: str, *, threshold: float, slack_hours: float = 48) -> list[dict]:
-        """Negative reviews and posts (rules.negative at the client's current threshold), complaints on page one,
-        and broken sources, that have no alert yet.
-
-        The first crawl of each source URL imports its history, and history never alerts: an item
-        older than that crawl's end (less `slack_hours`, for sites that date by day) alerts only when
-        published after `recent_since` or when it turns negative later; anything newer alerts.
-        """
+    def alert_candidates(self, client_id: str, *, threshold: float) -> list[dict]:
+        """Negative reviews and posts (rules.negative at the client's current threshold) that are not imported
+        history (rules.history: what the report calls new, alerts), complaints on page one, and broken sources,
+        that have no alert yet."""
         out = []
         for kind, (table, extra, columns) in _CANDIDATES.items():
             out += [{**row, "kind": kind} for row in self._db.query(
@@ -42,7 +32,7 @@ class Alerts(SearchResults):
                 + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
                 f" AND {_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
                 " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)",
-                [client_id, client_id, client_id, threshold, recent_since, f"-{float(slack_hours)} hours", kind])]
+                [client_id, client_id, client_id, threshold, kind])]
         best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
         for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
             best.setdefault(normalize_url(row["url"]), row)

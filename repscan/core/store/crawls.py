@@ -66,13 +66,23 @@ def source_states(rows) -> dict[tuple[str, str], SourceState]:
     return {(row["source"], row["url"]): state for row, state in _walk(rows)}
 
 
-# The end of each source URL's history import (rules.history), for a client (one placeholder): when its first
-# clean (ok/empty) crawl ended; before any, when its first crawl ended, whatever its status (a crawl cut short by
-# a 404 or a block still imported history); while the first crawl runs, not yet (the far future: all history).
-# Per URL, not per site: a second source on a site imports its own. Reports and alerts both read this.
-HISTORY_ENDS = ("history_ends AS (SELECT source, url, COALESCE(MIN(CASE WHEN status IN ('ok', 'empty')"
-                " THEN finished_at END), MIN(finished_at), '9999-12-31T00:00:00Z') AS history_end"
-                " FROM crawls WHERE client_id = ? GROUP BY source, url)")
+def history_cutoffs(client_id: str | None = "?") -> str:
+    """Two CTEs: history_ends, the end of each source URL's history import (rules.history): when its first clean
+    (ok/empty) crawl ended; before any, when its first crawl ended, whatever its status (a crawl cut short by a 404
+    or a block still imported history); while the first crawl runs, not yet (the far future: all history). Per URL,
+    not per site: a second source on a site imports its own. And cutoffs (crawl_id, cutoff): that end for the
+    source URL of each crawl, the cut-off of the items it first found. `client_id` is an SQL expression for one
+    client (used twice), None for every client. The report, the alerts and Datasette all read this."""
+    where = (f" WHERE client_id = {client_id}", f" WHERE c.client_id = {client_id}") if client_id else ("", "")
+    return ("history_ends AS (SELECT client_id, source, url, COALESCE(MIN(CASE WHEN status IN ('ok', 'empty')"
+            " THEN finished_at END), MIN(finished_at), '9999-12-31T00:00:00Z') AS history_end"
+            f" FROM crawls{where[0]} GROUP BY client_id, source, url), cutoffs AS (SELECT c.id AS crawl_id,"
+            " h.history_end AS cutoff FROM crawls c JOIN history_ends h ON h.client_id = c.client_id"
+            f" AND h.source = c.source AND h.url = c.url{where[1]})")
+
+
+HISTORY_CUTOFFS = history_cutoffs()  # for one client: two placeholders, its id twice
+
 
 _KEY = "client_id = ? AND source = ? AND url = ?"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from repscan.core import rules
 from repscan.core.items import PRECISION_OF, coarsest
 from repscan.core.store.connection import BATCH_IN, Connection, now
 
@@ -175,6 +176,11 @@ class Items(Connection):
                 changes.append((old, update, changed))
         self._insert("reviews", inserts)
         self._update_seen("reviews", client_id, updates)
+        answered = [(old["source"], old["source_id"]) for old, update, _ in changes
+                    if not rules.replied(old["reply_text"], old["reply_at"]) and rules.replied(
+                        update.get("reply_text"), update.get("reply_at"))]
+        if answered:
+            self.confirm_replies(client_id, answered)  # store.replies: a reply repscan posted is now on the site
         if not changes:
             return
         # Until a review first changes, its row is its first version; that version is stored when it changes.

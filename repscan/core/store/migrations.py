@@ -166,7 +166,29 @@ def m009_first_versions_in_the_review_row(db: Database) -> None:
 
 
 @migrations()
-def m010_judge(db: Database) -> None:
+def m010_replies(db: Database) -> None:
+    """Reply drafts and their posting (repscan.core.store.replies): one row a reply, unique by the item and the
+    text's hash so the same reply is never posted twice; reply_log says who did what to it, and when."""
+    db["replies"].create(
+        {
+            "id": int, "client_id": str, "source": str, "source_id": str, "kind": str, "url": str,
+            "language": str, "situation": str, "text": str, "text_hash": str, "status": str, "created_at": str,
+            "approved_by": str, "approved_at": str, "posted_at": str, "platform_reply_id": str,
+            "platform_answer": str, "attempts": int, "last_error": str,
+        },
+        pk="id", defaults={"attempts": 0}, not_null={"client_id", "source", "source_id", "text", "status"},
+    )
+    db["replies"].create_index(["client_id", "source", "source_id", "text_hash"], unique=True)
+    db["replies"].create_index(["client_id", "status"])
+    db["reply_log"].create(
+        {"id": int, "reply_id": int, "at": str, "event": str, "actor": str, "detail": str},
+        pk="id", foreign_keys=[("reply_id", "replies", "id")],
+    )
+    db["reply_log"].create_index(["reply_id", "id"])
+
+
+@migrations()
+def m011_judge(db: Database) -> None:
     """Which judge decided a row's `negative` at crawl time: "stars", "model" or "word lists" (classify.classify);
     null for rows stored before, and for text too empty to judge."""
     for table in ("reviews", "posts", "search_results"):

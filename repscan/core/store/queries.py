@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from repscan.core import rules
+from repscan.core.store.crawls import history_cutoffs
+from repscan.core.store.reviews import POSTED_AT
 
 WEEK_AGO = "strftime('%Y-%m-%dT%H:%M:%f', 'now', '-7 days')"
 FOR_CLIENT = "(:client_id = '' OR {}client_id = :client_id)"  # :client_id is a form field in Datasette
@@ -16,15 +18,16 @@ def canned_queries(thresholds: Mapping[str, float] | None = None) -> dict[str, d
     negative = rules.negative_sql(rules.thresholds_sql(thresholds or {}))
     return {
         "new_negatives": {
-            "title": "New negative reviews (last 7 days)",
-            "sql": "SELECT client_id, source, rating, rating_max, author, title, text, url, published_at, negative_since,"
-                   f" reply_text FROM reviews WHERE {negative} AND {rules.new_sql(WEEK_AGO)}"
+            "title": "New negative reviews (last 7 days, imported history left out)",
+            "sql": f"WITH {history_cutoffs(None)} SELECT client_id, source, rating, rating_max, author, title, text, url,"
+                   " published_at, negative_since, reply_text FROM reviews LEFT JOIN cutoffs ON crawl_id = first_crawl_id"
+                   f" WHERE {negative} AND {rules.new_sql(WEEK_AGO)} AND NOT {rules.history_sql('cutoff')}"
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(negative_since, first_seen_at) DESC",
         },
         "unanswered": {
             "title": "Negative reviews without an owner reply, oldest first",
             "sql": "SELECT client_id, source, rating, author, title, text, url, published_at FROM reviews"
-                   f" WHERE {negative} AND NOT {rules.replied_sql()} AND removed_at IS NULL"
+                   f" WHERE {negative} AND NOT {rules.replied_sql(posted_at=POSTED_AT)} AND removed_at IS NULL"
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(published_at, first_seen_at)",
         },
         "complaints_on_page_one": {

@@ -7,7 +7,18 @@ from functools import cached_property
 from repscan.core import rules
 from repscan.core.store.connection import Connection
 
-OPEN_NEGATIVE = f"{rules.negative_sql()} AND NOT {rules.replied_sql()} AND removed_at IS NULL"  # one ? (threshold)
+
+
+def posted_at_sql(table: str) -> str:
+    """When repscan posted a reply to the item in `table` (reviews or posts), as an SQL expression; NULL if never."""
+    return (f"(SELECT MIN(p.posted_at) FROM replies p WHERE p.client_id = {table}.client_id"
+            f" AND p.source = {table}.source AND p.source_id = {table}.source_id AND p.status = 'posted')")
+
+
+POSTED_AT = posted_at_sql("reviews")
+REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one
+OPEN_NEGATIVE = (f"{rules.negative_sql()} AND NOT {rules.replied_sql(posted_at=POSTED_AT)}"
+                 " AND removed_at IS NULL")  # one ? (threshold)
 
 
 def period_where(client_id: str, since: str | None, until: str | None) -> tuple[str, list]:
@@ -27,8 +38,11 @@ class Reviews(Connection):
     def _judged_columns(self) -> str:
         """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
         (the stored column is the crawl's verdict, kept for unrated reviews)."""
-        columns = [name for name in self._db["reviews"].columns_dict if name != "negative"]
-        return ", ".join([*columns, f"{rules.negative_sql()} AS negative"])
+        replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
+                    "reply_precision": f"CASE WHEN reply_at IS NULL AND {POSTED_AT} IS NOT NULL THEN 'exact'"
+                                       " ELSE reply_precision END AS reply_precision"}
+        columns = [name for name in self._db["reviews"].columns_dict if name not in replaced]
+        return ", ".join([*columns, *replaced.values()])
 
     def reviews_since(self, client_id: str, since: str | None, until: str | None = None, *,
                       threshold: float) -> list[dict]:
@@ -58,5 +72,5 @@ class Reviews(Connection):
         """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
         return self.query(
             f"SELECT source, rating, rating_max, {rules.negative_sql()} AS negative, published_at, first_seen_at,"
-            " reply_at, published_precision, reply_precision FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
+            f" {REPLY_AT} AS reply_at, published_precision, reply_precision FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
             [threshold, client_id, since])

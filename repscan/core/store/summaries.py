@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from repscan.core import rules
 from repscan.core.store.connection import Connection
-from repscan.core.store.crawls import HISTORY_ENDS
+from repscan.core.store.crawls import HISTORY_CUTOFFS
 from repscan.core.store.reviews import period_where
 
 
@@ -21,7 +21,7 @@ class Summaries(Connection):
 
     def text_judges(self, client_id: str, since: str | None, until: str | None = None) -> list[str]:
         """Which judges of text ("model", "word lists") decided the period's posts and unrated reviews, as
-        stored with them at crawl time (m010); empty when none was judged by its text, or before m010."""
+        stored with them at crawl time (m011); empty when none was judged by its text, or before m011."""
         where, params = period_where(client_id, since, until)
         judged = f"WHERE {where} AND judge IN ('model', 'word lists')"
         rows = self.query(f"SELECT judge FROM posts {judged} UNION SELECT judge FROM reviews {judged}", params * 2)
@@ -47,9 +47,9 @@ class Summaries(Connection):
         return {row["source"]: row for row in rows}
 
     def history_ends(self, client_id: str) -> dict[int, str | None]:
-        """Per crawl id: the end of its source URL's history import (crawls.HISTORY_ENDS, rules.history)."""
-        rows = self.query(f"WITH {HISTORY_ENDS} SELECT c.id, h.history_end FROM crawls c JOIN history_ends h"
-                          " ON h.source = c.source AND h.url = c.url WHERE c.client_id = ?", [client_id, client_id])
+        """Per crawl id: the end of its source URL's history import (crawls.history_cutoffs, rules.history)."""
+        rows = self.query(f"WITH {HISTORY_CUTOFFS} SELECT crawl_id AS id, cutoff AS history_end FROM cutoffs",
+                          [client_id, client_id])
         return {row["id"]: row["history_end"] for row in rows}
 
     def first_seen(self, client_id: str) -> str | None:

@@ -1,0 +1,181 @@
+"""`repscan export`: a client's reviews, posts, search results and crawls as CSV, XLSX or JSON lines, read-only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from repscan.core import rules
+from repscan.core.items import parse_iso
+from repscan.core.store import Store
+from repscan.core.store.reviews import POSTED_AT
+
+FORMATS = ("csv", "xlsx", "jsonl")
+XLSX_CELL = 32_767  # characters an Excel cell holds
+CUT = "… [cut at Excel's cell limit; the jsonl export has the whole text]"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a CSV cell starting so as a formula
+
+
+class ExportError(Exception):
+    """The export cannot be made (no database, a table missing); str() says why."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One exported table: its rows of one client since a time (by `since_column`), with the core's figures added."""
+
+    name: str
+    since_column: str
+    order: str
+    figures: Callable[[dict, float], dict]  # row, client's threshold -> the derived columns
+    select: str = "*"  # the columns read: the stored ones, and what the core's figures need besides
+
+
+def _review_figures(row: dict, threshold: float) -> dict:
+    posted = row["reply_posted_from_repscan_at"]
+    delay = rules.reply_delay(parse_iso(row["published_at"]),
+                              parse_iso(rules.reply_at(row["reply_at"], posted)),
+                              published_precision=row.get("published_precision"),
+                              reply_precision=row.get("reply_precision") if row["reply_at"] else "exact")
+    return {
+        "stars": rules.stars(row["rating"], row["rating_max"]),
+        "is_negative": rules.negative(row["rating"], row["rating_max"], threshold, text_negative=bool(row["negative"])),
+        "replied": rules.replied(row["reply_text"], row["reply_at"], posted),
+        "reply_delay_precision": delay.precision if delay else None,
+        "reply_delay_hours": round(delay.delta.total_seconds() / 3600, 2) if delay and delay.delta is not None else None,
+        "reply_delay_days": delay.days if delay else None,
+    }
+
+
+def _post_figures(row: dict, threshold: float) -> dict:
+    return {"is_negative": rules.negative(None, None, threshold, text_negative=bool(row["negative"]))}
+
+
+def _result_figures(row: dict, threshold: float) -> dict:
+    return {"on_page_one": rules.on_page_one(row["rank"]),
+            "is_complaint": rules.complaint(row["category"], bool(row["negative"]))}
+
+
+TABLES = {
+    "reviews": Table("reviews", "first_seen_at", "first_seen_at, source, source_id", _review_figures,
+                     f"*, {POSTED_AT} AS reply_posted_from_repscan_at"),
+    "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures),
+    "search_results": Table("search_results", "seen_at", "id", _result_figures),
+    "crawls": Table("crawls", "started_at", "id", lambda row, threshold: {}),
+}
+
+
+def connect(database: Path) -> sqlite3.Connection:
+    """The database opened read-only (its schema brought up to date first, as every command does): an export
+    never writes a row, nor waits for a crawl's write."""
+    if not database.is_file():
+        raise ExportError(f"no database at {database}: run `repscan crawl` first")
+    Store(database).close()
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | None,
+         threshold: float) -> tuple[list[str], Iterator[dict]]:
+    """The columns, and the client's rows of `table` since `since` (a stored UTC stamp), each with the core's
+    figures after its stored columns."""
+    where, params = "client_id = ?", [client_id]
+    if since:
+        where += f" AND {table.since_column} >= ?"
+        params.append(since)
+    try:
+        cursor = conn.execute(f"SELECT {table.select} FROM {table.name} WHERE {where} ORDER BY {table.order}", params)
+    except sqlite3.OperationalError as exc:
+        raise ExportError(f"cannot read {table.name}: {exc} (is this a repscan database?)") from None
+    stored = [column[0] for column in cursor.description]
+    columns = stored + list(table.figures(dict.fromkeys(stored), threshold))
+
+    def each() -> Iterator[dict]:
+        for record in cursor:
+            row = dict(record)
+            yield {**row, **table.figures(row, threshold)}
+
+    return columns, each()
+
+
+def _spreadsheet_text(value):
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path) -> list[Path]:
+    """One CSV file a table in the folder `out` (UTF-8 with a BOM, so Excel reads it as UTF-8)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (columns, table_rows) in tables.items():
+        path = out / f"{name}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in table_rows:
+                writer.writerow({key: _spreadsheet_text(value) for key, value in row.items()})
+        written.append(path)
+    return written
+
+
+def write_xlsx(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path) -> list[Path]:
+    """One workbook, a sheet a table; text is always written as text (never a formula)."""
+    import xlsxwriter
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False,
+                                              "strings_to_urls": False, "strings_to_numbers": False})
+    try:
+        for name, (columns, table_rows) in tables.items():
+            sheet = workbook.add_worksheet(name)
+            sheet.write_row(0, 0, columns)
+            sheet.freeze_panes(1, 0)
+            for r, row in enumerate(table_rows):
+                for c, value in enumerate(row.values()):
+                    if isinstance(value, bool):
+                        sheet.write_boolean(r + 1, c, value)
+                    elif isinstance(value, (int, float)):
+                        sheet.write_number(r + 1, c, value)
+                    elif value is not None:
+                        text = str(value)
+                        sheet.write_string(r + 1, c, text if len(text) <= XLSX_CELL else text[:XLSX_CELL - len(CUT)] + CUT)
+    finally:
+        workbook.close()
+    return [out]
+
+
+def write_jsonl(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path | None) -> list[Path]:
+    """JSON lines, each row with its table's name first; to stdout when `out` is None."""
+    handle = sys.stdout if out is None else out.open("w", encoding="utf-8")
+    try:
+        for name, (_columns, table_rows) in tables.items():
+            for row in table_rows:
+                handle.write(json.dumps({"table": name, **row}, ensure_ascii=False) + "\n")
+    finally:
+        if out is not None:
+            handle.close()
+    return [] if out is None else [out]
+
+
+def export(database: Path, client_id: str, threshold: float, *, fmt: str, out: Path | None,
+           since: str | None = None, tables: tuple[str, ...] = tuple(TABLES)) -> list[Path]:
+    """Write the export; returns the files written (none for JSON lines to stdout)."""
+    conn = connect(database)
+    try:
+        conn.execute("BEGIN")  # one snapshot for every table while crawls write
+        selected = {name: rows(conn, TABLES[name], client_id, since, threshold) for name in tables}
+        if fmt == "csv":
+            return write_csv(selected, out)
+        if fmt == "xlsx":
+            return write_xlsx(selected, out)
+        return write_jsonl(selected, out)
+    finally:
+        conn.close()

@@ -1,0 +1,236 @@
+"""`repscan replies`: list, show, edit in $EDITOR, approve and post the reply drafts, every step in the reply log."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import webbrowser
+from pathlib import Path
+
+from repscan.app import posting
+from repscan.core.config import Config
+from repscan.core.credentials import Environment
+from repscan.core.items import utcnow
+from repscan.core.replies.drafts import length, limit
+from repscan.core.replies.pending import draft_open
+from repscan.core.store import Store
+from repscan.core.store.replies import STATUSES, outcome_unknown
+
+EXIT_OK, EXIT_FAILURE = 0, 1
+_TABLES = {"review": "reviews", "post": "posts"}
+
+
+class ReplyError(Exception):
+    """A reply the command cannot act on (unknown id, wrong status, too long for its channel): exit 1."""
+
+
+def actor(name: str | None) -> str:
+    """Who approves or posts: --as NAME, else the login name."""
+    return name or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def run(config: Config, action: str, ids: list[int], *, client_id: str | None = None, status: str | None = None,
+        everything: bool = False, name: str | None = None, dry_run: bool = False, retry_unknown: bool = False,
+        out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    store = Store(config.database)
+    try:
+        if action == "list":
+            return list_replies(config, store, client_id, status, everything, out, err)
+        if action == "post":
+            return post(config, store, ids, client_id=client_id, who=actor(name), dry_run=dry_run,
+                        retry_unknown=retry_unknown, out=out, err=err)
+        if not ids:
+            raise ReplyError(f"replies {action}: name the reply id(s) (see `repscan replies list`)")
+        for reply_id in ids:
+            if action == "show":
+                show(store, reply_id, out)
+            elif action == "edit":
+                edit(store, reply_id, actor(name), out)
+            else:
+                row = store.approve_reply(_row(store, reply_id)["id"], actor=actor(name))
+                out.write(f"reply {reply_id} approved by {row['approved_by']}\n")
+        return EXIT_OK
+    except (ReplyError, ValueError, KeyError) as exc:
+        err.write(f"repscan replies: {exc.args[0] if isinstance(exc, KeyError) else exc}\n")
+        return EXIT_FAILURE
+    finally:
+        store.close()
+
+
+def _row(store: Store, reply_id: int) -> dict:
+    row = store.reply(reply_id)
+    if row is None:
+        raise ReplyError(f"no reply {reply_id}")
+    return row
+
+
+def _state(row: dict) -> str:
+    return "unknown" if outcome_unknown(row) else row["status"]
+
+
+def list_replies(config: Config, store: Store, client_id: str | None, status: str | None, everything: bool,
+                 out, err) -> int:
+    """Draft what is open and has no draft, then one line a reply: id, client, state, where, language/situation, text."""
+    clients = [config.client(client_id)] if client_id else config.clients
+    failed = False
+    for client in clients:
+        for error in draft_open(config, client, store, utcnow()).errors:
+            err.write(f"repscan replies: {client.id}: {error}\n")
+            failed = True
+    shown = (status,) if status else STATUSES if everything else ("draft", "approved", "failed")
+    for client in clients:
+        for row in store.replies(client.id, shown):
+            text = " ".join(row["text"].split())
+            out.write(f"{row['id']:>5}  {row['client_id']:<14} {_state(row):<9} {row['source']:<16}"
+                      f" {row['language']}/{row['situation']:<14} {text[:70]}{'…' if len(text) > 70 else ''}\n")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def show(store: Store, reply_id: int, out) -> None:
+    """One reply in full: what it answers, its text and length against the channel's limit, its log."""
+    row = _row(store, reply_id)
+    item = _item(store, row)
+    out.write(f"reply {row['id']} · {row['client_id']} · {_state(row)} · {row['language']}/{row['situation']}\n"
+              f"answers the {row['kind']} {row['source']}:{row['source_id']} {row['url'] or ''}\n")
+    if item.get("text"):
+        out.write(f"  they wrote: {' '.join(item['text'].split())}\n")
+    out.write(f"\n{row['text']}\n\n({length(row['text'], row['source'])} of {limit(row['source'])} characters"
+              f" as {row['source']} counts them)\n")
+    if row["last_error"]:
+        out.write(f"last error: {row['last_error']}\n")
+    if outcome_unknown(row):
+        out.write(f"unknown — check the page: a post was attempted and its outcome never recorded {row['url'] or ''}\n")
+    for entry in store.reply_log(row["id"]):
+        out.write(f"  {entry['at']}  {entry['event']:<12} {entry['actor'] or ''}"
+                  f"{'  ' + entry['detail'] if entry['detail'] else ''}\n")
+
+
+def edit(store: Store, reply_id: int, who: str, out) -> None:
+    """The text in $VISUAL or $EDITOR; saved back as a draft (to approve again) if it changed and fits its channel."""
+    row = _row(store, reply_id)
+    if row["status"] == "posted":
+        raise ReplyError(f"reply {reply_id} is posted: it cannot be edited")
+    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"reply-{reply_id}.txt"
+        path.write_text(row["text"] + "\n", encoding="utf-8")
+        if subprocess.run([*editor, str(path)]).returncode != 0:
+            raise ReplyError(f"the editor ({editor[0]}) failed: reply {reply_id} unchanged")
+        text = path.read_text(encoding="utf-8").strip()
+    if not text or text == row["text"]:
+        out.write(f"reply {reply_id} unchanged\n")
+        return
+    most = limit(row["source"])
+    if length(text, row["source"]) > most:
+        raise ReplyError(f"reply {reply_id} unchanged: the new text has {length(text, row['source'])} characters "
+                         f"as {row['source']} counts them, it allows {most}")
+    store.edit_reply(reply_id, text, actor=who)
+    out.write(f"reply {reply_id} edited by {who}: a draft again, approve it to post\n")
+
+
+def _item(store: Store, row: dict) -> dict:
+    found = store.query(f"SELECT * FROM {_TABLES[row['kind']]} WHERE client_id = ? AND source = ? AND source_id = ?",
+                        [row["client_id"], row["source"], row["source_id"]])
+    return found[0] if found else {}
+
+
+def post(config: Config, store: Store, ids: list[int], *, client_id: str | None, who: str, dry_run: bool,
+         retry_unknown: bool, out, err) -> int:
+    """Post approved replies (the named ones, which may also be failed ones; else every approved one). The attempt
+    is logged before anything is sent, so a rerun never sends a reply twice: one already posted is skipped, and
+    one whose last attempt has no outcome is reported "unknown — check the page" unless --retry-unknown."""
+    if ids:
+        rows = [_row(store, reply_id) for reply_id in ids]
+    else:
+        clients = [config.client(client_id).id] if client_id else [c.id for c in config.clients]
+        rows = [row for cid in clients for row in store.replies(cid, ("approved",))]
+    failed = False
+    for row in rows:
+        label = f"reply {row['id']} ({row['source']}:{row['source_id']})"
+        if row["status"] == "posted":
+            out.write(f"{label}: already posted {row['posted_at']}, not sent again\n")
+            continue
+        if row["status"] not in ("approved", "failed"):
+            err.write(f"{label}: {row['status']}: approve it first (`repscan replies approve {row['id']}`)\n")
+            failed = True
+            continue
+        if outcome_unknown(row) and not retry_unknown:
+            err.write(f"{label}: unknown — check the page: a post was attempted and its outcome never recorded;"
+                      f" if the reply is not there, rerun with --retry-unknown. {row['url'] or ''}\n")
+            failed = True
+            continue
+        failed |= not _post_one(config, store, row, label, who, dry_run, retry_unknown, out, err)
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def environment(config: Config, row: dict) -> Environment:
+    """The process's environment as the reply's client reads it: its source of that site may rename the variables
+    (credentials = {REPSCAN_X_USER_TOKEN = "ACME_X_USER_TOKEN"}), as for crawling."""
+    client = config.client(row["client_id"])
+    renames = next((source.credentials for source in client.sources if source.site == row["source"]), {})
+    return Environment(os.environ, renames)
+
+
+def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry_run: bool, retry_unknown: bool,
+              out, err) -> bool:
+    target = posting.Target(client_id=row["client_id"], source=row["source"], source_id=row["source_id"],
+                            url=row["url"], item=_item(store, row))
+    poster = posting.poster_for(row["source"])
+    environ = environment(config, row)
+    if dry_run:
+        try:
+            if poster is None:
+                raise posting.NoApi(f"no API for {row['source']}")
+            out.write(f"{label}: would send\n{posting.dry_run(poster, target, row['text'], environ)}\n")
+        except posting.NoApi as exc:
+            out.write(f"{label}: {exc}; would open {row['url'] or 'the page'} to paste:\n{row['text']}\n")
+        return True
+    try:
+        store.begin_attempt(row["id"], actor=who, detail="API" if poster else "by hand", retry_unknown=retry_unknown)
+    except ValueError as exc:  # posted, or attempted, by another process since this one read it
+        err.write(f"{label}: {exc}\n")
+        return False
+    try:
+        if poster is None:
+            raise posting.NoApi(f"no API for {row['source']}")
+        posted = posting.send(poster, target, row["text"], environ)
+    except posting.NoApi as exc:
+        by_hand(row, out)
+        store.mark_posted(row["id"], platform_reply_id=None, answer=f"{exc}: page and text given to {who} to post",
+                          actor=who)
+        return True
+    except posting.PostFailed as exc:
+        store.mark_failed(row["id"], str(exc), actor=who)
+        err.write(f"{label}: failed: {exc}\n")
+        return False
+    except posting.OutcomeUnknown as exc:  # the platform took it and never said: left unknown, never resent blindly
+        err.write(f"{label}: unknown — check the page: {exc} {row['url'] or ''}\n")
+        return False
+    except Exception as exc:  # noqa: BLE001 (sent or not, nobody knows: left unknown, never resent blindly)
+        err.write(f"{label}: unknown — check the page: {type(exc).__name__}: {exc} {row['url'] or ''}\n")
+        return False
+    store.mark_posted(row["id"], platform_reply_id=posted.reply_id, answer=posted.answer, actor=who)
+    out.write(f"{label}: posted ({posted.answer})\n")
+    return True
+
+
+CLIPBOARDS = (("wl-copy",), ("xclip", "-selection", "clipboard"), ("xsel", "--clipboard", "--input"), ("pbcopy",))
+
+
+def by_hand(row: dict, out) -> None:
+    """No API: the page to answer on and the text to paste. When a person is watching (a terminal), the text is
+    also copied to the clipboard where a clipboard tool is installed, and the page opens in a browser."""
+    out.write(f"reply {row['id']}: no API to post through; paste this reply on {row['url'] or 'the page'}:\n"
+              f"{row['text']}\n")
+    if not out.isatty():
+        return
+    tool = next((command for command in CLIPBOARDS if shutil.which(command[0])), None)
+    if tool:
+        subprocess.run(tool, input=row["text"], text=True, check=False, timeout=10)
+    if row["url"]:
+        webbrowser.open(row["url"])

@@ -1,0 +1,131 @@
+"""A reply draft for one complaint: its language, its situation, our template (or the agency's) filled in and fitted to the channel."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from repscan.core import language as languages
+from repscan.core.replies.situations import LANGUAGES, SITUATIONS, quote, situation
+from repscan.core.templates import templates_dir
+
+LIMITS = {"twitter": 280}  # characters a reply may have on the channel; others DEFAULT_LIMIT
+DEFAULT_LIMIT = 1000  # Google allows 4096, Trustpilot and Facebook more; a reply is read, not scrolled
+QUOTE = 60  # characters of the customer's own words quoted; fewer (then none) when the channel is tight
+
+
+class TooLong(ValueError):
+    """No version of the template fits the channel, even short and without the quote."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    language: str
+    situation: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the client allows a draft to say (config [clients.replies]) and whose templates win."""
+
+    business: str
+    contact: str | None = None
+    refunds: bool = False
+    templates: Path | None = None  # the agency's folder: <lang>/<situation>.txt there override ours
+
+
+@functools.cache
+def _environment(override: Path | None) -> jinja2.Environment:
+    folders = [str(override)] if override else []
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(templates_dir() / "replies")]),
+        autoescape=False,  # plain text; escaped wherever a draft is shown in HTML
+        undefined=jinja2.StrictUndefined, lstrip_blocks=True)
+
+
+def language_of(text: str | None, stored: str | None) -> str:
+    """The customer's language: as stored (the crawl detected it), else detected now; English when we
+    have no templates in it."""
+    lang = stored or languages.detect(text)
+    return lang if lang in LANGUAGES else "en"
+
+
+def first_name(author: str | None) -> str | None:
+    """How the reply greets the customer: the first word of a plain name; None for handles, emails, initials
+    and "Anonymous" (a greeting without a name is better than a wrong one)."""
+    if not author:
+        return None
+    word = author.strip().split()[0] if author.strip() else ""
+    if len(word) < 2 or not re.fullmatch(r"[^\W\d_][^\W\d_'’-]*", word) or word.lower() in ("anonymous", "a", "guest"):
+        return None
+    return word
+
+
+def limit(source: str | None) -> int:
+    return LIMITS.get(source or "", DEFAULT_LIMIT)
+
+
+# X counts a character in these ranges (Latin, Greek, Cyrillic ... and general punctuation) once, any other (CJK,
+# emoji) twice, and every link as 23 (twitter-text's configuration v3).
+_X_SINGLE = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_LINK = re.compile(r"https?://\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|fr|es|it|pt|nl|pl|ro|ua"
+                   r"|ru|jp)\b(?:/\S*)?", re.IGNORECASE)  # X links bare domains of real TLDs too, not an email's
+
+
+def length(text: str, source: str | None) -> int:
+    """The text's length as the channel counts it: X weighs CJK and emoji double and every link as 23."""
+    if source not in LIMITS:
+        return len(text)
+    links = _LINK.findall(text)
+    rest = _LINK.sub("", text)
+    return 23 * len(links) + sum(1 if any(a <= ord(ch) <= b for a, b in _X_SINGLE) else 2 for ch in rest)
+
+
+def render(policy: Policy, lang: str, template: str, **values) -> str:
+    """One template filled in, its lines joined into one paragraph (Japanese runs on without spaces)."""
+    text = _environment(policy.templates).get_template(f"{lang}/{template}.txt").render(
+        business=policy.business, contact=policy.contact, refunds=policy.refunds, **values)
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return ("" if lang == "ja" else " ").join(lines)
+
+
+def draft(text: str | None, *, title: str | None = None, author: str | None = None, stored_language: str | None = None,
+          source: str | None = None, policy: Policy) -> Draft:
+    """The reply to one complaint, in its language and for its situation, no longer than the channel allows:
+    the full version if it fits, else without the sign-off, then with a shorter quote, then without one."""
+    words = "\n".join(filter(None, [title, text]))
+    lang = language_of(words, stored_language)
+    kind = situation(words, lang)
+    name, most = first_name(author), limit(source)
+    for short, size in ((False, QUOTE), (True, QUOTE), (True, QUOTE // 2), (True, 0)):
+        said = quote(words, lang, size) if size else None
+        body = render(policy, lang, kind, name=name, quote=said, short=short)
+        if length(body, source) <= most:
+            return Draft(lang, kind, body)
+    raise TooLong(f"the {lang}/{kind} reply is {length(body, source)} characters even at its shortest; "
+                  f"{source or 'the channel'} allows {most}")
+
+
+def template_problems(folder: Path) -> list[tuple[str, str]]:
+    """What is wrong with an agency's template folder, as (error or warning, why): not a folder, a template
+    that does not parse, a file repscan never reads (templates are <language>/<situation>.txt)."""
+    if not folder.is_dir():
+        return [("error", f"{folder} is not a folder")]
+    problems = []
+    for path in sorted(folder.rglob("*.txt")):
+        name = path.relative_to(folder).as_posix()
+        lang, _, rest = name.partition("/")
+        if lang not in LANGUAGES or rest.removesuffix(".txt") not in SITUATIONS:
+            problems.append(("warning", f"{name} is never used: templates are <language>/<situation>.txt, languages "
+                                        f"{', '.join(LANGUAGES)}, situations {', '.join(SITUATIONS)}"))
+            continue
+        try:
+            _environment(folder).parse(path.read_text(encoding="utf-8"))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(("error", f"{name}:{exc.lineno}: {exc.message}"))
+    return problems

@@ -1,0 +1,47 @@
+"""Drafting every open complaint of a client that has no reply yet: its open negative reviews and recent negative mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import jinja2
+
+from repscan.core.config import Client, Config
+from repscan.core.items import stamp
+from repscan.core.replies.drafts import Policy, TooLong, draft
+from repscan.core.rules import HISTORY_WINDOW
+
+DRAFTER = "repscan"  # the reply log's actor for drafts made by repscan
+
+
+@dataclass
+class Drafted:
+    added: list[int] = field(default_factory=list)  # new reply ids
+    errors: list[str] = field(default_factory=list)  # items no draft could be made for, and why
+
+
+def policy(config: Config, client: Client) -> Policy:
+    """The client's reply policy, its template folder resolved against the config file's."""
+    settings = client.replies
+    folder = config.resolve(settings.templates) if settings.templates else None
+    return Policy(business=client.name, contact=settings.contact, refunds=settings.refunds, templates=folder)
+
+
+def draft_open(config: Config, client: Client, store, now: datetime) -> Drafted:
+    """A draft for each open negative review (any age) and each negative mention first seen within
+    HISTORY_WINDOW, that has none; an item no template fits is an error with its reason, never skipped silently."""
+    out, allowed = Drafted(), policy(config, client)
+    for item in store.undrafted(client.id, threshold=client.negative_threshold, posts_since=stamp(now - HISTORY_WINDOW)):
+        try:
+            made = draft(item["text"], title=item["title"], author=item["author"], stored_language=item["language"],
+                         source=item["source"], policy=allowed)
+        except (TooLong, jinja2.TemplateError) as exc:  # e.g. an agency's template that is missing a value
+            out.errors.append(f"{item['source']}:{item['source_id']}: no draft: {type(exc).__name__}: {exc}")
+            continue
+        reply_id = store.add_draft({"client_id": client.id, "source": item["source"], "source_id": item["source_id"],
+                                    "kind": item["kind"], "url": item["url"], "language": made.language,
+                                    "situation": made.situation, "text": made.text}, actor=DRAFTER)
+        if reply_id:
+            out.added.append(reply_id)
+    return out
