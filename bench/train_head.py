@@ -23,9 +23,11 @@ DATA = Path(__file__).resolve().parent / "data"
 COMPLAINTS = DATA / "complaints"
 OUT = Path(__file__).resolve().parent.parent / "repscan" / "core" / "data" / "text_head.json"
 HELD_OUT_EVERY = 5
-L2 = 0.3  # chosen by cross-validation on our written examples (0.1, 0.3, 1, 3 tried)
+# Cross-validation on our examples prefers 0.1 (they are clean, and written in parallel across languages, so
+# folds share content); on the real rated sets 1.0 generalises better (docs/classifier.md: every value tried).
+L2 = 1.0
 FOLDS = 5
-MIN_RECALL = 0.95  # the threshold: best balanced accuracy among those that keep this recall of complaints
+MIN_RECALL = 0.97  # the cut: best balanced accuracy among those keeping this recall of complaints (0.95 tried)
 
 
 def written(split: str | None = None) -> list[dict]:

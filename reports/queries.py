@@ -230,5 +230,5 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         charts=svgs, chart_notes=notes, posts=period.posts,
         actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id)),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
-        compared_with=compared, text_judge=text_judge(),
+        compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
     )

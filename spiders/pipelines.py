@@ -31,7 +31,7 @@ def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=
         item.update(classify(item, threshold))
     elif item["kind"] == "search_result":
         verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
-        item["sentiment"] = verdict["sentiment"]
+        item["sentiment"], item["judge"] = verdict["sentiment"], verdict["judge"]
         item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"])
         item["category"] = categorize(item["url"], own_domains=own_domains, own_profiles=own_profiles,
                                       extra=categories or {})

@@ -15,6 +15,7 @@ TEXT_NEGATIVE_BELOW = -0.05  # VADER's own cut-off for "negative" compound score
 LEXICON_LANGUAGES = ("de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ro", "ru", "uk")
 TEXT_LANGUAGES = ("en", *LEXICON_LANGUAGES)
 MODEL, WORD_LISTS = "model", "word lists"  # the two judges of unrated text
+STARS = "stars"  # the judge of a rated item: its rating
 
 # VADER's constants, so lexicon scores and VADER scores sit on one scale.
 NEGATION_SCALAR = -0.74
@@ -109,17 +110,18 @@ def text_judge() -> str:
 
 
 def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:
-    """Return {"sentiment": float|None, "negative": bool} for a review, post or snippet: from the
-    rating when it has one (rules.negative; the model is never asked), else judge_text."""
+    """Return {"sentiment": float|None, "negative": bool, "judge": "stars"|"model"|"word lists"|None} for a
+    review, post or snippet: from the rating when it has one (rules.negative; the model is never asked),
+    else judge_text. The judge is stored with the item, so a report can say what judged its period."""
     rating, rating_max = _number(item.get("rating")), _number(item.get("rating_max"))
     if rules.rated(rating, rating_max):
         return {
             "sentiment": round(rating_sentiment(rating, rules.rating_scale(rating_max)), 4),
             "negative": rules.negative(rating, rating_max, threshold),
+            "judge": STARS,
         }
     text = " ".join(part for part in (item.get("title"), item.get("text"), item.get("snippet")) if part)
-    verdict = judge_text(text, item.get("language"))
-    return {"sentiment": verdict["sentiment"], "negative": verdict["negative"]}
+    return judge_text(text, item.get("language"))
 
 
 @lru_cache(maxsize=1)

@@ -35,9 +35,10 @@ def test_unrated_english_text_uses_sentiment():
 
 def test_languages_without_a_model_are_not_guessed():
     result = classify({"text": "Berbat bir hizmet, bir daha asla gelmem!", "language": "tr"})
-    assert result == {"sentiment": None, "negative": False}
-    assert classify({"text": "服务太差了，我再也不会来了。"}) == {"sentiment": None, "negative": False}
-    assert classify({"text": ""}) == {"sentiment": None, "negative": False}
+    unjudged = {"sentiment": None, "negative": False, "judge": "word lists"}
+    assert result == unjudged
+    assert classify({"text": "服务太差了，我再也不会来了。"}) == unjudged
+    assert classify({"text": ""}) == {**unjudged, "judge": None}
 
 
 def test_covered_languages():
@@ -181,3 +182,46 @@ def test_a_malformed_lexicon_line_names_the_file_and_line():
         _read_lexicon(Lexicon("xx"), "[words]\ngut 2\nkaputt\n", options=True)
     with pytest.raises(ValueError, match=r"xx.txt line 2: unknown option 'fold_diacritics'"):
         _read_lexicon(Lexicon("xx"), "[options]\nfold_diacritics = yes\n", options=True)
+
+
+def test_the_judge_of_each_verdict_is_stored_with_the_item(tmp_path):
+    from repscan.core.items import make
+    from repscan.core.store import Store
+    from spiders.pipelines import classify_item
+
+    rated = make("review", source="trustpilot", source_id="r1", url="https://t.example/r/1", rating=1.0,
+                 text="Lovely people.", published_at="2026-11-01T10:00:00Z")
+    unrated = make("post", source="facebook", source_id="p1", url="https://f.example/p/1",
+                   text="Terrible service, rude staff. Avoid!", published_at="2026-11-01T10:00:00Z")
+    empty = make("post", source="facebook", source_id="p2", url="https://f.example/p/2", text="",
+                 published_at="2026-11-01T10:00:00Z")
+    result = make("search_result", engine="bing", query="acme", rank=1, url="https://n.example/a",
+                  title="Acme bakery fined after hygiene inspection", snippet="The council fined the bakery.")
+    items = [classify_item(item) for item in (rated, unrated, empty, result)]
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", items, seen_at="2026-11-02T00:00:00.000000Z")
+    stored = {row["source_id"]: row["judge"] for row in store.query("SELECT source_id, judge FROM reviews UNION ALL "
+                                                                    "SELECT source_id, judge FROM posts")}
+    assert stored == {"r1": "stars", "p1": "word lists", "p2": None}  # the model is off in these tests
+    assert [row["judge"] for row in store.query("SELECT judge FROM search_results")] == ["word lists"]
+    store.close()
+
+
+def test_the_period_names_the_judges_its_unrated_items_were_stored_with(tmp_path):
+    from repscan.core.items import make
+    from repscan.core.store import Store
+
+    def post(source_id, judge):
+        item = make("post", source="facebook", source_id=source_id, url=f"https://f.example/p/{source_id}",
+                    text="Card charged twice.", published_at="2026-11-01T10:00:00Z")
+        return {**item, "sentiment": -0.5, "negative": True, "judge": judge}
+
+    store = Store(tmp_path / "a.db")
+    store.save_items("acme", [post("p1", "word lists")], seen_at="2026-10-02T00:00:00.000000Z")
+    store.save_items("acme", [post("p2", "model"), post("p3", "model"), post("p4", None)],
+                     seen_at="2026-11-02T00:00:00.000000Z")
+    assert store.text_judges("acme", "2026-11-01T00:00:00Z") == ["model"]
+    assert store.text_judges("acme", None) == ["model", "word lists"]
+    assert store.text_judges("acme", None, "2026-10-31T00:00:00Z") == ["word lists"]
+    assert store.text_judges("other", None) == []
+    store.close()

@@ -26,11 +26,17 @@ COMPLAINTS = [
     "Restaurant on Mill Lane closed by the council over rats in the kitchen",
     "Sie haben mir zweimal abgebucht und niemand antwortet.",
     "Бронювання скасували, а гроші не повернули.",
+    # praise first, then what went wrong: a complaint to answer
+    "Lovely room and a great breakfast, but the car park charge was never mentioned and reception shrugged.",
 ]
 SOLVED = [
     "The leak was sorted within an hour, many thanks to the team",
     "Lovely people, great work, highly recommended.",
     "Das Problem wurde am selben Tag behoben, danke!",
+    # a five-star review that tells of a problem, solved (the word lists and the first heads flagged such)
+    "Die erste Lieferung war beschädigt, aber der Kundendienst hat sofort Ersatz geschickt. "
+    "Fünf Sterne, gerne wieder!",  # p = 0.47: at the edge (without "gerne wieder" 0.53; docs/classifier.md)
+    "Not bad at all. Couldn't be happier with the new boiler.",
 ]
 
 
@@ -39,13 +45,25 @@ def model_on(monkeypatch):
     monkeypatch.delenv(text_model.SWITCH, raising=False)
 
 
-def test_held_out_written_examples_are_judged_like_their_labels(model_on):
-    held = written("held-out")
-    assert len(held) > 100 and {r["language"] for r in held} >= {"en", "de", "fr", "es", "ru", "uk", "ro", "ja"}
+def _judged_like_their_labels(held: list[dict]) -> None:
+    assert {r["language"] for r in held} >= {"en", "de", "fr", "es", "ru", "uk", "ro", "ja"}
     verdicts = [judge_text(r["text"]) for r in held]
     assert {v["judge"] for v in verdicts} == {MODEL}
     accuracy, recall = balanced([v["negative"] for v in verdicts], [r["negative"] for r in held])
     assert accuracy >= 0.85 and recall >= 0.85, (accuracy, recall)
+
+
+def test_a_third_of_the_held_out_written_examples_are_judged_like_their_labels(model_on):
+    held = written("held-out")[::3]  # every language, about 90 texts: two seconds of model time
+    assert len(held) > 80
+    _judged_like_their_labels(held)
+
+
+@pytest.mark.drill
+def test_all_held_out_written_examples_are_judged_like_their_labels(model_on):
+    held = written("held-out")
+    assert len(held) > 250
+    _judged_like_their_labels(held)
 
 
 def test_factual_complaints_count_and_a_problem_solved_does_not(model_on):
@@ -128,7 +146,7 @@ print(json.dumps({"verdict": judge_text(text), "classified": classify({"text": t
                   "words": text_sentiment(text), "loads": text_model.loads}))
 """)
     assert out["verdict"] == {"sentiment": out["words"], "negative": True, "judge": "word lists"}
-    assert out["classified"] == {"sentiment": out["words"], "negative": True}
+    assert out["classified"] == out["verdict"]
     assert out["judge"] == "word lists" and out["loads"] == 0
 
 

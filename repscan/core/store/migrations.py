@@ -185,3 +185,11 @@ def m010_replies(db: Database) -> None:
         pk="id", foreign_keys=[("reply_id", "replies", "id")],
     )
     db["reply_log"].create_index(["reply_id", "id"])
+
+
+@migrations()
+def m011_judge(db: Database) -> None:
+    """Which judge decided a row's `negative` at crawl time: "stars", "model" or "word lists" (classify.classify);
+    null for rows stored before, and for text too empty to judge."""
+    for table in ("reviews", "posts", "search_results"):
+        db[table].add_column("judge", str)

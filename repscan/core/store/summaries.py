@@ -19,6 +19,14 @@ class Summaries(Connection):
         return self.query(f"SELECT {columns} FROM posts WHERE {where}"
                           " ORDER BY COALESCE(published_at, first_seen_at) DESC", params)
 
+    def text_judges(self, client_id: str, since: str | None, until: str | None = None) -> list[str]:
+        """Which judges of text ("model", "word lists") decided the period's posts and unrated reviews, as
+        stored with them at crawl time (m011); empty when none was judged by its text, or before m011."""
+        where, params = period_where(client_id, since, until)
+        judged = f"WHERE {where} AND judge IN ('model', 'word lists')"
+        rows = self.query(f"SELECT judge FROM posts {judged} UNION SELECT judge FROM reviews {judged}", params * 2)
+        return sorted(row["judge"] for row in rows)
+
     def business_summaries(self, client_id: str, until: str | None) -> dict[str, dict]:
         """Each source's latest own summary (public rating and review count) seen up to `until`."""
         where, params = "client_id = ?", [client_id]
