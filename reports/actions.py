@@ -39,7 +39,8 @@ class Action:
         if not self.reply:
             return None
         return {"draft": "Draft reply, to approve", "approved": "Approved reply, not posted yet",
-                "posted": "Reply posted from repscan", "failed": "Reply failed to post"}[self.reply["status"]]
+                "handed": "Reply to post by hand (no API)", "posted": "Reply posted from repscan",
+                "failed": "Reply failed to post"}[self.reply["status"]]
 
     @property
     def where(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -17,6 +19,8 @@ from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.model import SourceHealth, format_datetime
 from repscan.reports.render import environment
+
+log = logging.getLogger("repscan.alerts")
 
 
 
@@ -48,15 +52,15 @@ def collect(config: Config, store: Store, now: datetime) -> int:
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
         for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
             if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
-                rows.append(_row(client, item, now, due_at))
+                rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
     return store.add_alerts(rows)
 
 
-def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
+def _row(client: Client, item: dict, now: datetime, due_at: datetime, *, told: bool) -> dict:
     if item["kind"] == "source":  # the client reads the detail, a plain sentence; the operator the text, the reason
         since = parse_iso(item["since"])
         key, source, rating, rating_max = item["key"], item["source"], None, None
-        detail = SourceHealth(source, item["url"], "broken", None, 0, None, since=since).words(
+        detail = SourceHealth(source, item["url"], "broken", None, 0, None, since=since, watched=told).words(
             client.timezone, missing_from="your alerts and reports until then")
         text = f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)"
     elif item["kind"] == "search":
@@ -111,8 +115,11 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
 
 def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict], now: datetime) -> list[dict]:
     """The alerts, each review or post alert with its item's reply draft ("reply": a store.replies row), drafted now
-    where it has none."""
-    draft_open(config, client, store, now)
+    where it has none. Drafting never stops an alert: whatever fails, the alerts go (without a draft)."""
+    try:
+        draft_open(config, client, store, now)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("%s: no reply drafts for these alerts: %s: %s", client.id, type(exc).__name__, exc)
     replies = store.replies_by_item(client.id)
     return [{**a, "reply": replies.get(tuple(a["item_key"].split(":", 1))) if a["kind"] in ("review", "post") else None}
             for a in alerts]
@@ -123,7 +130,7 @@ def draft_line(alert: dict) -> str | None:
     reply = alert.get("reply")
     if not reply:
         return None
-    return f"Draft reply (approve with `repscan replies approve {reply['id']}`): {reply['text']}"
+    return f"Suggested reply (draft no. {reply['id']}, posted once approved): {reply['text']}"
 
 
 def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:

@@ -131,6 +131,7 @@ class SourceHealth:
     items: int
     error: str | None
     since: datetime | None = None  # when the current status began (the first crawl of this run of it)
+    watched: bool = True  # someone at the agency is told (an [agency] operator): only then "we are fixing it"
 
     def __post_init__(self):
         if self.status not in SOURCE_STATUSES:
@@ -166,14 +167,14 @@ class SourceHealth:
         if self.status == "never":
             return f"We have not read {what} yet: {missing} there are not in {missing_from}."
         if self.status == "blocked":
-            cause, doing = f"{name} {_block_words(self.error)}", "we are working on it"
+            cause, doing = f"{name} {_block_words(self.error)}", "we are working on it" if self.watched else None
         elif self.status == "broken":
-            cause, doing = None, "we are fixing it"
+            cause, doing = None, "we are fixing it" if self.watched else None
         else:
             cause, doing = None, "we keep trying"
         because = f" ({cause})" if cause else ""
-        return f"We could not read {what}{since}{because}; {doing}. {missing.capitalize()} there may be missing " \
-               f"from {missing_from}."
+        return f"We could not read {what}{since}{because}{f'; {doing}' if doing else ''}. {missing.capitalize()} " \
+               f"there may be missing from {missing_from}."
 
 
 _BLOCKS = (("captcha", "asked for a captcha"), ("datadome", "asked for a captcha"), ("perimeterx", "asked for a captcha"),

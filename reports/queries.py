@@ -57,14 +57,15 @@ def source_health(config: Config, client: Client, store: Store) -> list[SourceHe
         watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}",
                      max(by_engine.get(engine, []), key=lambda state: state.last["id"], default=None))
                     for engine in config.search.engines]
-    out = []
+    out, told = [], bool(config.agency.operator)
     for site, url, state in watched:
         if state is None:
-            out.append(SourceHealth(site, url, "never", None, 0, None))
+            out.append(SourceHealth(site, url, "never", None, 0, None, watched=told))
             continue
         last, began = state.last, state.since
         out.append(SourceHealth(site, url, state.status, parse_iso(last["finished_at"] or last["started_at"]),
-                                last["items"], state.error, since=parse_iso(began["finished_at"] or began["started_at"])))
+                                last["items"], state.error, since=parse_iso(began["finished_at"] or began["started_at"]),
+                                watched=told))
     return out
 
 

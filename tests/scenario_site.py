@@ -73,7 +73,8 @@ class ClientWeb:
         if self.broken:
             sources.append({"site": "tripadvisor", "url": f"{self.url}{self.HOTEL}"})
         return configfile.write_config(
-            folder / "repscan.toml", agency={"name": "Test Agency", "sender": "reports@agency.example"},
+            folder / "repscan.toml", agency={"name": "Test Agency", "sender": "reports@agency.example",
+                                          "operator": "ops@agency.example"},
             storage={"database": "repscan.db", "reports_dir": "out"},
             crawl={"download_delay": 0, "autothrottle": False, "timeout": 5, "retries": 0},
             search={"engines": ["duckduckgo"], "delay": 0, "base_urls": {"duckduckgo": self.url}},

@@ -126,16 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("replies", help="reply drafts: list, show, edit in $EDITOR, approve, post (each step logged)")
-    p.add_argument("action", choices=["list", "show", "edit", "approve", "post"],
-                   help="list: draft what is open, then list; show/edit/approve ID...; post [ID...]: approved replies")
+    p.add_argument("action", choices=["list", "show", "edit", "approve", "post", "done"],
+                   help="list: draft what is open, then list; show/edit/approve ID...; post [ID...]: approved replies;"
+                        " done ID...: you pasted these by hand (no API) and they are on the page")
     p.add_argument("ids", nargs="*", type=int, metavar="ID", help="reply ids, as `replies list` prints them")
     p.add_argument("--client", help="only this client id (list, post)")
-    p.add_argument("--status", choices=["draft", "approved", "posted", "failed"], help="list: only replies in this state")
+    p.add_argument("--status", choices=["draft", "approved", "handed", "posted", "failed"],
+                   help="list: only replies in this state (handed: given to a person to paste, not yet done)")
     p.add_argument("--all", action="store_true", help="list: posted replies too")
     p.add_argument("--as", dest="name", metavar="NAME", help="who approves, edits or posts (default: $USER)")
     p.add_argument("--dry-run", action="store_true", help="post: show the request (or the page and text), send nothing")
     p.add_argument("--retry-unknown", action="store_true",
-                   help="post: also send replies whose last attempt has no recorded outcome (check the page first)")
+                   help="post ID...: send these although their last attempt has no recorded outcome (you checked"
+                        " the page: the reply is not there)")
     p.set_defaults(handler=cmd_replies)
 
     p = sub.add_parser("schedule", help="print the crontab line and a systemd service + timer for `repscan run`")
@@ -521,10 +524,9 @@ def cmd_replies(args) -> int:
 
     cfg = _config(args)
     if args.client:
-        try:
-            cfg.client(args.client)
-        except KeyError as exc:
-            raise Usage(exc.args[0]) from None
+        _client(cfg, args.client)
+    if args.retry_unknown and not args.ids:
+        raise Usage("--retry-unknown needs the reply ids whose pages you checked")
     return replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
                    name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown)
 

@@ -12,6 +12,7 @@ import webbrowser
 from pathlib import Path
 
 from repscan.app import posting
+from repscan.core import rules
 from repscan.core.config import Config
 from repscan.core.credentials import Environment
 from repscan.core.items import utcnow
@@ -51,6 +52,10 @@ def run(config: Config, action: str, ids: list[int], *, client_id: str | None = 
                 show(store, reply_id, out)
             elif action == "edit":
                 edit(store, reply_id, actor(name), out)
+            elif action == "done":
+                store.mark_posted(_row(store, reply_id)["id"], platform_reply_id=None, answer="pasted by hand",
+                                  actor=actor(name))
+                out.write(f"reply {reply_id}: posted by hand, as {actor(name)} says\n")
             else:
                 row = store.approve_reply(_row(store, reply_id)["id"], actor=actor(name))
                 out.write(f"reply {reply_id} approved by {row['approved_by']}\n")
@@ -82,7 +87,7 @@ def list_replies(config: Config, store: Store, client_id: str | None, status: st
         for error in draft_open(config, client, store, utcnow()).errors:
             err.write(f"repscan replies: {client.id}: {error}\n")
             failed = True
-    shown = (status,) if status else STATUSES if everything else ("draft", "approved", "failed")
+    shown = (status,) if status else STATUSES if everything else ("draft", "approved", "handed", "failed")
     for client in clients:
         for row in store.replies(client.id, shown):
             text = " ".join(row["text"].split())
@@ -146,6 +151,8 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
     one whose last attempt has no outcome is reported "unknown — check the page" unless --retry-unknown."""
     if ids:
         rows = [_row(store, reply_id) for reply_id in ids]
+        if client_id and any(row["client_id"] != client_id for row in rows):
+            raise ReplyError(f"--client {client_id}: not every reply named is this client's")
     else:
         clients = [config.client(client_id).id] if client_id else [c.id for c in config.clients]
         rows = [row for cid in clients for row in store.replies(cid, ("approved",))]
@@ -155,9 +162,18 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
         if row["status"] == "posted":
             out.write(f"{label}: already posted {row['posted_at']}, not sent again\n")
             continue
+        if row["status"] == "handed":
+            out.write(f"{label}: given to a person to paste on {row['url'] or 'the page'}; once it is there,"
+                      f" `repscan replies done {row['id']}`\n")
+            continue
         if row["status"] not in ("approved", "failed"):
             err.write(f"{label}: {row['status']}: approve it first (`repscan replies approve {row['id']}`)\n")
             failed = True
+            continue
+        item = _item(store, row)
+        if item and rules.replied(item.get("reply_text"), item.get("reply_at")):
+            out.write(f"{label}: the {row['kind']} has a reply on the site since this was approved: not sent"
+                      f" (it stays approved; `repscan replies show {row['id']}`)\n")
             continue
         if outcome_unknown(row) and not retry_unknown:
             err.write(f"{label}: unknown — check the page: a post was attempted and its outcome never recorded;"
@@ -190,8 +206,9 @@ def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry
         except posting.NoApi as exc:
             out.write(f"{label}: {exc}; would open {row['url'] or 'the page'} to paste:\n{row['text']}\n")
         return True
-    try:
-        store.begin_attempt(row["id"], actor=who, detail="API" if poster else "by hand", retry_unknown=retry_unknown)
+    try:  # the row as it is now: another process may have edited it since this one read the list
+        row = store.begin_attempt(row["id"], actor=who, detail="API" if poster else "by hand",
+                                  retry_unknown=retry_unknown)
     except ValueError as exc:  # posted, or attempted, by another process since this one read it
         err.write(f"{label}: {exc}\n")
         return False
@@ -201,17 +218,20 @@ def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry
         posted = posting.send(poster, target, row["text"], environ)
     except posting.NoApi as exc:
         by_hand(row, out)
-        store.mark_posted(row["id"], platform_reply_id=None, answer=f"{exc}: page and text given to {who} to post",
-                          actor=who)
+        store.mark_handed(row["id"], f"{exc}: page and text given to {who} to paste", actor=who)
+        out.write(f"{label}: not posted by repscan ({exc}); once it is on the page, `repscan replies done {row['id']}`"
+                  " (or the next crawl that sees it marks it)\n")
         return True
     except posting.PostFailed as exc:
         store.mark_failed(row["id"], str(exc), actor=who)
         err.write(f"{label}: failed: {exc}\n")
         return False
     except posting.OutcomeUnknown as exc:  # the platform took it and never said: left unknown, never resent blindly
+        store.log_event(row["id"], "post_attempt", who, f"outcome unknown: {exc}")
         err.write(f"{label}: unknown — check the page: {exc} {row['url'] or ''}\n")
         return False
     except Exception as exc:  # noqa: BLE001 (sent or not, nobody knows: left unknown, never resent blindly)
+        store.log_event(row["id"], "post_attempt", who, f"outcome unknown: {type(exc).__name__}: {exc}")
         err.write(f"{label}: unknown — check the page: {type(exc).__name__}: {exc} {row['url'] or ''}\n")
         return False
     store.mark_posted(row["id"], platform_reply_id=posted.reply_id, answer=posted.answer, actor=who)

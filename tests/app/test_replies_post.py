@@ -108,7 +108,7 @@ def test_a_crash_after_sending_leaves_it_unknown_and_a_rerun_does_not_post_again
     code, out, err = cli(config, "post")
     assert code == 1 and "unknown — check the page" in err and len(site.posts) == 1  # exactly one post
     assert reply(config)[1][-1] == "post_attempt"
-    assert cli(config, "post", retry_unknown=True)[0] == 0 and len(site.posts) == 2  # asked for, after a look
+    assert cli(config, "post", 1, retry_unknown=True)[0] == 0 and len(site.posts) == 2  # asked for, after a look
 
 
 def test_dry_run_shows_the_request_masked_and_sends_nothing(platform, monkeypatch):
@@ -119,4 +119,27 @@ def test_dry_run_shows_the_request_masked_and_sends_nothing(platform, monkeypatc
     monkeypatch.delenv("ACME_TP_TOKEN")
     code, out, err = cli(config, "post")
     assert code == 0 and f"paste this reply on https://www.trustpilot.com/reviews/{REVIEW}" in out
-    assert site.posts == [] and "ACME_TP_TOKEN" in reply(config)[0]["platform_answer"]
+    assert site.posts == [] and "ACME_TP_TOKEN" in out  # the variable to set, named
+    row, events = reply(config)
+    assert row["status"] == "handed" and events[-1] == "handed" and row["posted_at"] is None  # not replied yet
+    assert cli(config, "done", 1)[0] == 0 and reply(config)[0]["status"] == "posted"  # the person pasted it
+
+
+def test_an_item_answered_on_the_site_since_approval_is_not_answered_again(platform):
+    config, site = platform
+    store = Store(config.database)  # the owner answered by hand; the next crawl stored it
+    store.save_items("acme", [{**make("review", source="trustpilot", source_id=REVIEW, rating=1,
+                                      url=f"https://www.trustpilot.com/reviews/{REVIEW}", author="Ola Nordmann",
+                                      text="The plumber never turned up.", reply_text="We are so sorry, Ola.",
+                                      reply_at="2026-12-01T11:00:00Z"), "negative": 1, "sentiment": -1.0}],
+                     seen_at="2026-12-01T12:00:00Z")
+    store.close()
+    code, out, err = cli(config, "post")
+    assert code == 0 and "has a reply on the site since this was approved: not sent" in out
+    assert site.posts == [] and reply(config)[0]["status"] == "approved"
+
+
+def test_a_reply_named_for_another_client_is_refused(platform):
+    config, site = platform
+    code, out, err = cli(config, "post", 1, client_id="someone-else")
+    assert code == 1 and "not every reply named is this client's" in err and site.posts == []

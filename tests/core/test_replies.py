@@ -161,3 +161,14 @@ def test_x_counts_cjk_double_and_links_as_23():
     made = draft(long_ja, author="Sato", stored_language="ja", source="twitter",
                  policy=Policy("港のパン屋 ハーバーレーン・ベーカリー本店", contact="0120-000-000"))
     assert 140 < length(made.text, "twitter") <= 280 and len(made.text) < 141
+
+
+def test_a_bad_agency_template_is_one_items_error_never_the_end_of_drafting(tmp_path):
+    # An agency's template saved as cp1252: config check names it; drafting records a reason and goes on.
+    from repscan.core.replies.drafts import template_problems
+
+    folder = tmp_path / "agency"
+    (folder / "fr").mkdir(parents=True)
+    (folder / "fr" / "general.txt").write_bytes("Merci, nous sommes désolés.".encode("cp1252"))
+    [(level, why)] = template_problems(folder)
+    assert level == "error" and why.startswith("fr/general.txt: not UTF-8")

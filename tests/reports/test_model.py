@@ -133,3 +133,14 @@ def test_a_mention_is_answered_in_its_thread_only_where_it_has_one(source, url, 
     post = PostRow(source, url, None, "Someone", "Bakery fined", "Fined after a hygiene inspection.", "en", None,
                    datetime(2026, 12, 1, tzinfo=timezone.utc), True, "1")
     assert mention_action(post).where.startswith(where)
+
+
+@pytest.mark.parametrize("watched, promise", [(True, True), (False, False)])
+def test_we_are_fixing_it_only_when_someone_at_the_agency_is_told(watched, promise):
+    from repscan.reports.model import SourceHealth
+
+    health = SourceHealth("tripadvisor", "https://www.tripadvisor.com/x", "broken", NOW, 0, "layout changed: …",
+                          since=NOW, watched=watched)
+    words = health.words("UTC")
+    assert words.startswith("We could not read your Tripadvisor page since") and "layout" not in words
+    assert ("we are fixing it" in words) is promise and words.endswith("may be missing from this report.")

@@ -88,7 +88,7 @@ def test_drafts_reach_the_report_and_the_alert_escaped(scene, capsys):
     code, out, err = repscan(capsys, config, "report", "--client", CLIENT, "--out", str(folder / "r.pdf"))
     text = squash(subprocess.run(["pdftotext", str(folder / "r.pdf"), "-"], capture_output=True, text=True,
                                  check=True).stdout)  # lines break anywhere, "</" + "script>" too
-    assert squash(f"(repscan replies show {ids(config)['late-1']}):") in text
+    assert squash(f"(no. {ids(config)['late-1']}):") in text and "repscanreplies" not in text
     assert squash("We are sorry about “<script>alert(1)</script> The cake was late by two days”.") in text
     assert squash("Please contact us at 01632 960 123 so we can put this right.") in text
 
@@ -104,7 +104,8 @@ def test_drafts_reach_the_report_and_the_alert_escaped(scene, capsys):
     [path] = (folder / "inbox").glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     body, page = message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
-    assert f"Draft reply (approve with `repscan replies approve {ids(config)['late-1']}`): Hi Maren" in body
+    assert f"Suggested reply (draft no. {ids(config)['late-1']}, posted once approved): Hi Maren" in body
+    assert "repscan replies" not in body  # a command is for the agency, not the client
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; The cake was late" in page
 
 
@@ -135,16 +136,27 @@ def test_edit_approve_and_post_by_hand_exactly_once(scene, capsys, tmp_path, mon
     code, out, err = repscan(capsys, config, "replies", "post", "--as", "Dana")
     assert code == 1 and f"reply {rude} " in err and "unknown — check the page" in err  # not resent blindly
     assert f"paste this reply on {web.url}" in out and "See you soon." in out
+    code, out, err = repscan(capsys, config, "replies", "edit", str(rude), "--as", "Dana")
+    assert code == 1 and "unknown — check the page first" in err  # an edit would hide that the old text may be up
     code, out, err = repscan(capsys, config, "replies", "post", "--as", "Dana")
-    assert "See you soon." not in out and "unknown — check the page" in err  # the posted one is never sent again
+    assert "See you soon." not in out and "unknown — check the page" in err  # a handed one is never given again
     code, out, err = repscan(capsys, config, "replies", "post", "--retry-unknown", "--as", "Dana")
+    assert code == 2 and "needs the reply ids" in err  # never every unknown reply at once
+    code, out, err = repscan(capsys, config, "replies", "post", str(rude), "--retry-unknown", "--as", "Dana")
     assert code == 0 and f"reply {rude}: no API" in out and "Es tut uns leid" in out and "See you soon." not in out
+
+    code, out, err = repscan(capsys, config, "report", "--client", CLIENT, "--out", str(folder / "handed.html"), "--html")
+    handed = (folder / "handed.html").read_text(encoding="utf-8")
+    assert handed.count("Reply to post by hand") == 2  # given to a person, not yet answered: still open
+
+    code, out, err = repscan(capsys, config, "replies", "done", str(late), str(rude), "--as", "Dana")
+    assert code == 0 and out.count("posted by hand") == 2
     code, out, err = repscan(capsys, config, "replies", "post", str(late), str(rude))
     assert code == 0 and out.count("already posted") == 2
 
     code, out, err = repscan(capsys, config, "replies", "show", str(late))
     events = [line.split()[1] for line in out.splitlines() if line.startswith("  20")]
-    assert events == ["drafted", "edited", "approved", "post_attempt", "posted"]
+    assert events == ["drafted", "edited", "approved", "post_attempt", "handed", "posted"]
     assert "Dana" in out and "posted" in out.splitlines()[0]
 
     code, out, err = repscan(capsys, config, "report", "--client", CLIENT, "--out", str(folder / "after.html"), "--html")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from repscan.core.credentials import Environment, RefreshGrant
 
-from . import facebook, google_business, reddit, trustpilot, x
+from . import answers, facebook, google_business, reddit, trustpilot, x
 from .base import NoApi, Outgoing, OutcomeUnknown, Posted, PostFailed, Poster, Target
 
 __all__ = ["NoApi", "Outgoing", "OutcomeUnknown", "Posted", "PostFailed", "Poster", "Target", "dry_run", "poster_for",
@@ -44,8 +44,8 @@ def dry_run(poster: Poster, target: Target, text: str, environ: Mapping[str, str
 
 
 def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], *, timeout: float = 30) -> Posted:
-    """Post the reply; one more try after a retryable refusal (429 after its Retry-After, up to LONGEST_WAIT; 5xx;
-    a platform that could not be reached); PostFailed when it still fails or the refusal is final; OutcomeUnknown
+    """Post the reply; one more try after a retryable refusal (429 after its Retry-After, up to LONGEST_WAIT; 503,
+    or any 5xx to a PUT; a platform that could not be reached); PostFailed when it still fails or the refusal is final; OutcomeUnknown
     when the reply may be up (a POST taken and never answered, a success without the documented answer). NoApi passes.
     A poster with a refresh grant (Google Business Profile) gets its access token traded first."""
     grant = _grant(poster, environ)
@@ -56,6 +56,11 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
         headers: Mapping[str, str] = {}
         try:
             status, headers, body = _exchange(outgoing, timeout)
+            if status >= 500 and status != 503 and outgoing.method != "PUT":
+                # A gateway's 500/502/504 may come after the platform made the comment: a second POST could post
+                # twice. 503 says the service did nothing; a PUT replaces the reply, so trying again is safe.
+                raise OutcomeUnknown(f"{urlsplit(outgoing.url).netloc} answered {answers.status_text(status)}: the"
+                                     " reply may be up, look at the page before posting again")
             return poster.posted(status, body)
         except OutcomeUnknown as unknown:
             raise OutcomeUnknown(_scrubbed(str(unknown), outgoing)) from None

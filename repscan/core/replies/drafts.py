@@ -128,4 +128,6 @@ def template_problems(folder: Path) -> list[tuple[str, str]]:
             _environment(folder).parse(path.read_text(encoding="utf-8"))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(("error", f"{name}:{exc.lineno}: {exc.message}"))
+        except UnicodeDecodeError as exc:
+            problems.append(("error", f"{name}: not UTF-8 (byte {exc.start}): save it as UTF-8"))
     return problems

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import jinja2
-
 from repscan.core.config import Client, Config
 from repscan.core.items import stamp
-from repscan.core.replies.drafts import Policy, TooLong, draft
+from repscan.core.replies.drafts import Policy, draft
 from repscan.core.rules import HISTORY_WINDOW
 
 DRAFTER = "repscan"  # the reply log's actor for drafts made by repscan
@@ -36,7 +34,8 @@ def draft_open(config: Config, client: Client, store, now: datetime) -> Drafted:
         try:
             made = draft(item["text"], title=item["title"], author=item["author"], stored_language=item["language"],
                          source=item["source"], policy=allowed)
-        except (TooLong, jinja2.TemplateError) as exc:  # e.g. an agency's template that is missing a value
+        except Exception as exc:  # noqa: BLE001 (TooLong, an agency template missing a value or not UTF-8 ...): one
+            # item's reason, never the end of the alerts or the report that asked for drafts
             out.errors.append(f"{item['source']}:{item['source_id']}: no draft: {type(exc).__name__}: {exc}")
             continue
         reply_id = store.add_draft({"client_id": client.id, "source": item["source"], "source_id": item["source_id"],

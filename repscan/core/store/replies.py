@@ -8,8 +8,8 @@ from repscan.core import rules
 from repscan.core.store.connection import Connection, now
 from repscan.core.store.reviews import OPEN_NEGATIVE, posted_at_sql  # noqa: F401 (posted_at_sql: the store's API)
 
-STATUSES = ("draft", "approved", "posted", "failed")
-EVENTS = ("drafted", "edited", "approved", "post_attempt", "posted", "failed", "confirmed")
+STATUSES = ("draft", "approved", "handed", "posted", "failed")  # handed: no API, given to a person to paste
+EVENTS = ("drafted", "edited", "approved", "post_attempt", "handed", "posted", "failed", "confirmed")
 _LAST_EVENT = "(SELECT l.event FROM reply_log l WHERE l.reply_id = r.id ORDER BY l.id DESC LIMIT 1)"
 
 
@@ -89,12 +89,21 @@ class Replies(Connection):
             return self.reply(reply_id)
 
     def edit_reply(self, reply_id: int, text: str, *, actor: str) -> dict:
-        """New text for a draft, or for an approved or failed reply, which then needs approving again."""
+        """New text for a draft, or for an approved, handed or failed reply, which then needs approving again; never
+        while a post's outcome is unknown (the old text may be up)."""
+        self._known(reply_id)
         return self._set(reply_id, {"text": text, "text_hash": text_hash(text), "status": "draft",
                                     "approved_by": None, "approved_at": None}, "edited", actor,
-                         allowed=("draft", "approved", "failed"))
+                         allowed=("draft", "approved", "handed", "failed"))
+
+    def _known(self, reply_id: int) -> None:
+        row = self.reply(reply_id)
+        if row is not None and outcome_unknown(row):
+            raise ValueError(f"reply {reply_id}: unknown — check the page first: if the reply is there, "
+                             f"`repscan replies done {reply_id}`; if not, `repscan replies post {reply_id} --retry-unknown`")
 
     def approve_reply(self, reply_id: int, *, actor: str) -> dict:
+        self._known(reply_id)
         return self._set(reply_id, {"status": "approved", "approved_by": actor, "approved_at": now()}, "approved",
                          actor, allowed=("draft",))
 
@@ -110,8 +119,16 @@ class Replies(Connection):
                              detail, allowed=("approved", "failed"))
 
     def mark_posted(self, reply_id: int, *, platform_reply_id: str | None, answer: str, actor: str) -> dict:
+        """The platform took it (or a person says they pasted a handed reply, or a crawl sees it): it counts as
+        replied from now (rules.replied)."""
         return self._set(reply_id, {"status": "posted", "posted_at": now(), "platform_reply_id": platform_reply_id,
                                     "platform_answer": answer, "last_error": None}, "posted", actor, answer,
+                         allowed=("approved", "handed", "failed"))
+
+    def mark_handed(self, reply_id: int, reason: str, *, actor: str) -> dict:
+        """No API took it: the page and text were given to a person. Not replied until they say it is done or a
+        crawl sees the owner's reply."""
+        return self._set(reply_id, {"status": "handed", "last_error": None}, "handed", actor, reason,
                          allowed=("approved", "failed"))
 
     def mark_failed(self, reply_id: int, error: str, *, actor: str) -> dict:
@@ -119,13 +136,16 @@ class Replies(Connection):
                          allowed=("approved", "failed"))
 
     def confirm_replies(self, client_id: str, keys: list[tuple[str, str]]) -> int:
-        """The crawl saw an owner reply on these items: log `confirmed` on each reply repscan posted there."""
+        """The crawl saw an owner reply on these items: log `confirmed` on each reply repscan posted (or handed to
+        a person, which is then posted) there."""
         count = 0
         for source, source_id in keys:
             for row in self.query(
-                    "SELECT r.id FROM replies r WHERE r.client_id = ? AND r.source = ? AND r.source_id = ?"
-                    " AND r.status = 'posted' AND NOT EXISTS (SELECT 1 FROM reply_log l WHERE l.reply_id = r.id"
-                    " AND l.event = 'confirmed')", [client_id, source, source_id]):
+                    "SELECT r.id, r.status FROM replies r WHERE r.client_id = ? AND r.source = ? AND r.source_id = ?"
+                    " AND r.status IN ('posted', 'handed') AND NOT EXISTS (SELECT 1 FROM reply_log l"
+                    " WHERE l.reply_id = r.id AND l.event = 'confirmed')", [client_id, source, source_id]):
+                if row["status"] == "handed":
+                    self.mark_posted(row["id"], platform_reply_id=None, answer="seen on the site", actor="crawl")
                 self.log_event(row["id"], "confirmed", "crawl", "the reply is visible on the site")
                 count += 1
         return count

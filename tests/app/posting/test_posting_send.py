@@ -110,6 +110,21 @@ def test_429_and_5xx_are_tried_twice_then_reported_retryable(stand_in, source, s
 
 
 @EACH
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_gateway_error_to_a_post_is_unknown_never_a_second_post(stand_in, source, status):
+    # the comment may have been made before the gateway failed: a POST is not sent again; a PUT replaces, so it is
+    stand_in.reset((status, {}), (status, {}))
+    if source == "google-business":  # PUT
+        with pytest.raises(PostFailed):
+            _post(stand_in, source)
+        assert len(stand_in.requests) == 2
+    else:
+        with pytest.raises(OutcomeUnknown, match="the reply may be up"):
+            _post(stand_in, source)
+        assert len(stand_in.requests) == 1
+
+
+@EACH
 def test_a_429_then_success_posts_once_on_the_second_attempt(stand_in, source):
     stand_in.reset((429, {"Retry-After": "0"}))
     posted = _post(stand_in, source)
