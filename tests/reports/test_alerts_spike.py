@@ -15,7 +15,8 @@ from repscan.app.demo import smtp_server
 from repscan.core.config import load
 from repscan.core.items import make, stamp, utcnow
 from repscan.core.store import Store
-from repscan.reports import alerts, mail
+from repscan.reports import alerts, mail, queries
+from repscan.reports.render import render_html
 
 CLIENT = "hlb-internal-7"
 WEEK = 24 * 7
@@ -53,6 +54,7 @@ def scene(tmp_path_factory):
         store.close()
 
 
+@pytest.mark.drill  # the scene: two crawls in fresh processes, about 3 s
 def test_three_one_star_reviews_within_the_hour_alert_one_spike_once(scene):
     cfg, store, settings, folder = scene
     assert not [a for a in store.alerts(CLIENT) if a["kind"] == "spike"]  # the quiet weeks never made one
@@ -79,6 +81,19 @@ def test_three_one_star_reviews_within_the_hour_alert_one_spike_once(scene):
     assert alerts.collect(cfg, store, utcnow()) == 0  # a rerun: nothing more
     assert alerts.deliver(cfg, store, utcnow(), settings) == []
     assert len(inbox(folder)) == before + 1
+
+
+@pytest.mark.drill
+def test_the_report_summary_names_the_period_s_spike(scene):
+    cfg, store, settings, folder = scene
+    alerts.collect(cfg, store, utcnow())  # whichever test runs first makes the alert
+    client = cfg.client(CLIENT)
+    data = queries.build(cfg, client, store, since=None, until=utcnow())
+    [words] = data.summary.spikes
+    assert words.startswith("3 negative reviews within the hour on Trustpilot, ")
+    assert "Spike of negative reviews:</strong> 3 negative reviews within the hour on Trustpilot" in render_html(data)
+    later = queries.build(cfg, client, store, since=stamp(utcnow()), until=utcnow() + timedelta(days=7))
+    assert later.summary.spikes == ()  # the next period had none
 
 
 @pytest.fixture

@@ -68,6 +68,11 @@ class Alerts(SearchResults):
             "SELECT text FROM alerts WHERE client_id = ? AND kind = 'spike'", [client_id])
             for review in json.loads(row["text"] or "[]")}
 
+    def spike_alerts(self, client_id: str, since: str | None, until: str) -> list[dict]:
+        """The client's spike alerts created after `since` (ever, when None) up to `until`, oldest first."""
+        return self.query("SELECT * FROM alerts WHERE client_id = ? AND kind = 'spike' AND created_at > ?"
+                          " AND created_at <= ? ORDER BY created_at", [client_id, since or "", until])
+
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",
                          [client_id, kind, key]) is not None
