@@ -284,9 +284,12 @@ def _intro(client: Client, alerts: list[dict]) -> str:
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
     """The client's alert email: plain words only (a broken source's reason goes to the operator)."""
     msg = EmailMessage()
+    alerts = sorted(alerts, key=lambda a: a["kind"] != "spike")  # a spike first: it explains the complaints after it
     count = len(alerts)
     complaints = all(a["kind"] != "source" for a in alerts)
     msg["Subject"] = (f"Alert for {client.name}: {headline(alerts[0])}" if count == 1
+                      else f"Alert for {client.name}: {headline(alerts[0])} (and {count - 1} more)"
+                      if alerts[0]["kind"] == "spike"
                       else f"Alert for {client.name}: {count} new complaints need a reply" if complaints
                       else f"Alert for {client.name}: {count} items need attention")
     msg["From"] = config.agency.sender
@@ -299,7 +302,7 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     msg.set_content("\n\n".join(parts))
     entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
                 "text": None if alert["kind"] in ("source", "spike") else alert["text"], "reply": alert.get("reply"),
-                "burst": burst(alert)}
+                "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"]}  # in its headline
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=intro, alerts=entries), subtype="html")

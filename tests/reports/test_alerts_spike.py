@@ -71,6 +71,7 @@ def test_three_one_star_reviews_within_the_hour_alert_one_spike_once(scene):
     assert result.error is None
     [message] = inbox(folder)[before:]
     text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    assert message["Subject"].startswith("Alert for Harbour Lane Bakery: spike of negative reviews on Trustpilot")
     assert "A sudden burst of negative reviews on Trustpilot: 3 negative reviews within the hour" in text
     for n in range(3):
         assert f"1/5 — by Person bomb{n} — “Title bomb{n}” — " in text
