@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -281,11 +282,11 @@ def spike(negatives: list[datetime], candidates: list[datetime], now: datetime, 
     at least `factor` times `usual`: the source's negatives in the `baseline` span before the burst, per window
     (with no history, `usual` is 0 and the minimum alone decides)."""
     best = None
-    for start in sorted(set(candidates)):
-        if start < now - lookback:
-            continue
-        members = tuple(i for i, t in enumerate(candidates) if start <= t < start + window)
-        usual = sum(start - baseline <= t < start for t in negatives) * (window / baseline)
+    order = sorted(range(len(candidates)), key=candidates.__getitem__)
+    starts, before = [candidates[i] for i in order], sorted(negatives)
+    for start in sorted(set(starts[bisect_left(starts, now - lookback):])):
+        members = tuple(sorted(order[bisect_left(starts, start):bisect_left(starts, start + window)]))
+        usual = (bisect_left(before, start) - bisect_left(before, start - baseline)) * (window / baseline)
         if len(members) >= minimum and len(members) >= factor * usual - _SLACK \
                 and (best is None or len(members) > len(best.members)):
             best = Spike(start, members, usual)
