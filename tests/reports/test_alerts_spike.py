@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from datetime import timedelta
 
 import pytest
@@ -161,3 +162,22 @@ def test_positive_reviews_and_history_never_make_a_spike(quiet_store):
     store.save_items("acme", [rated(f"p{n}", 5, NOW - timedelta(minutes=n)) for n in range(6)], seen_at=stamp(NOW))
     alerts.collect(cfg, store, NOW)
     assert spikes(store) == []
+
+
+def test_a_webhook_gets_the_spike_with_its_reviews_and_the_flag_route(quiet_store, tmp_path):
+    from repscan.app.demo.server import LocalSite, Reply
+
+    cfg, store = quiet_store
+    with LocalSite(lambda path, query: Reply(200, "ok")) as hook:
+        client = cfg.clients[0].model_copy(update={
+            "apprise": [f"json://127.0.0.1:{hook.server.server_address[1]}/hook"], "recipients": []})
+        cfg = type(cfg)(path=cfg.path, settings=cfg.settings.model_copy(update={"clients": [client]}))
+        store.save_items("acme", [rated(f"a{n}", 1, NOW - timedelta(minutes=50 - 10 * n)) for n in range(3)],
+                         seen_at=stamp(NOW))
+        alerts.collect(cfg, store, NOW)
+        [result] = alerts.deliver(cfg, store, NOW, None)
+        assert result.sent == 4 and result.error is None
+        [spike] = [json.loads(body) for path, body in hook.posts if "spike" in json.loads(body)["title"]]
+    assert spike["title"] == "Acme Plumbing: spike of negative reviews on Trustpilot: 3 negative reviews within the hour"
+    assert "1/5 — by Person a2 — “Title a2” — https://t.example/reviews/a2" in spike["message"]
+    assert "Trustpilot Business account" in spike["message"]
