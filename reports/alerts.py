@@ -4,6 +4,7 @@ client's quiet hours."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -89,7 +90,7 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
         hours = (burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600
-        span = "within the hour" if hours <= 1 else f"within {hours:.0f} hours"
+        span = "within the hour" if hours <= 1 else f"within {math.ceil(hours)} hours"  # 1.4 h: within 2 hours
         out.append({
             "client_id": client.id, "kind": "spike", "item_key": f"{source} burst from {stamp(found.start)}",
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
@@ -119,7 +120,7 @@ def burst_line(review: dict) -> str:
     """One review of a burst in one line: its stars, author, title and link."""
     stars = f"{review['stars']:g}/5" if review["stars"] is not None else "unrated"
     return " — ".join(filter(None, [stars, review["author"] and f"by {review['author']}",
-                                          review["title"] and f"“{review['title']}”", review["url"]]))
+                                    review["title"] and f"“{review['title']}”", review["url"]]))
 
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime) -> dict:
