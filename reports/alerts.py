@@ -1,15 +1,17 @@
-"""Immediate alerts: each new complaint once, by email and Apprise, held back during the client's quiet hours."""
+"""Immediate alerts: each new complaint and each spike of negatives once, by email and Apprise, held back during the
+client's quiet hours."""
 
 from __future__ import annotations
 
+import json
 import logging
-
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from repscan.core import sites
+from repscan.core import rules, sites
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
@@ -22,6 +24,17 @@ from repscan.reports.render import environment
 
 log = logging.getLogger("repscan.alerts")
 
+
+FLAG_ROUTES = {  # how the business reports a review it believes fake, from each platform's help pages
+    "google": "on your Business Profile, Read reviews, then Report next to the review (the Reviews Management Tool "
+              "shows the report's status)",
+    "trustpilot": "in your Trustpilot Business account, Reviews > Service reviews, the flag icon on the review, "
+                  "reason “Not based on a genuine experience”",
+    "yelp": "signed in to Yelp, Report review on the review (Yelp removes what breaks its Content Guidelines)",
+    "tripadvisor": "in the Management Center, Reviews > Report a review > Report a problem with review, marking it "
+                   "suspicious, with what you know in the comments",
+    "facebook": "the recommendation's ⋯ menu, Find support or report recommendation",
+}
 
 
 @dataclass
@@ -36,6 +49,12 @@ def next_step(kind: str, source: str | None) -> str:
     where = sites.label(source) if source else "the site"
     if kind == "source":
         return "Nothing for you to do: we will tell you in your next report once it is read again."
+    if kind == "spike":
+        route = FLAG_ROUTES.get(source or "")
+        return ("Reply to each calmly, as to any complaint: readers judge the answer. If they look fake (no visit on "
+                "record, new accounts, the same wording), report each to the platform"
+                + (f": {route}." if route else f" with {where}'s own report button.")
+                + " A platform removes only what breaks its rules, never a review for being negative.")
     if kind == "search":
         return ("This complaint is on page one when people search your name. Answer it where it stands if the "
                 "site allows a response, ask the customer to update it once resolved, and strengthen your own "
@@ -53,7 +72,58 @@ def collect(config: Config, store: Store, now: datetime) -> int:
         for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
             if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
                 rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
+        rows += spike_rows(client, store, now, due_at)
     return store.add_alerts(rows)
+
+
+def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
+    """An alert per source with a spike of negative reviews (rules.spike), keyed by the burst's start; a burst
+    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON."""
+    since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
+    by_source: dict[str, list[dict]] = {}
+    for row in store.spike_negatives(client.id, threshold=client.negative_threshold, since=since):
+        row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
+                                               history=row["history"]))
+        by_source.setdefault(row["source"], []).append(row)
+    out = []
+    for source, rows in by_source.items():
+        candidates = [row for row in rows if not row["history"] and not row["spiked"]]
+        found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now)
+        if found is None:
+            continue
+        burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
+        hours = (burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600
+        span = "within the hour" if hours <= 1 else f"within {math.ceil(hours)} hours"  # 1.4 h: within 2 hours
+        out.append({
+            "client_id": client.id, "kind": "spike", "item_key": f"{source} burst from {stamp(found.start)}",
+            "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
+            "rating": None, "rating_max": None, "category": None,
+            "title": f"{len(burst)} negative reviews {span}",
+            "detail": _usual(found.usual),
+            "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "author": row["author"],
+                                 "title": row["title"], "url": row["url"],
+                                 "stars": rules.stars(row["rating"], row["rating_max"])} for row in burst]),
+        })
+    return out
+
+
+def _usual(per_window: float) -> str:
+    """The source's usual rate in words, per week."""
+    per_week = round(per_window * (timedelta(days=7) / rules.SPIKE_WINDOW), 1)
+    return (f"usually about {per_week:g} a week" if per_week
+            else f"none in the {rules.SPIKE_BASELINE.days} days before")
+
+
+def burst(alert: dict) -> list[dict]:
+    """A spike alert's reviews: key, author, title, url and stars (None when unrated)."""
+    return json.loads(alert["text"] or "[]") if alert["kind"] == "spike" else []
+
+
+def burst_line(review: dict) -> str:
+    """One review of a burst in one line: its stars, author, title and link."""
+    stars = f"{review['stars']:g}/5" if review["stars"] is not None else "unrated"
+    return " — ".join(filter(None, [stars, review["author"] and f"by {review['author']}",
+                                    review["title"] and f"“{review['title']}”", review["url"]]))
 
 
 def _row(client: Client, item: dict, now: datetime, due_at: datetime, *, told: bool) -> dict:
@@ -184,6 +254,8 @@ def headline(alert: dict) -> str:
     if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere
         what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
         return f"{what} is on page one of your search results"
+    if alert["kind"] == "spike":
+        return f"spike of negative reviews on {sites.label(alert['source'])}: {alert['title']}"
     stars = ""
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
@@ -193,6 +265,9 @@ def headline(alert: dict) -> str:
 
 def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
+    if alert["kind"] == "spike":
+        return [alert["detail"], *map(burst_line, burst(alert)),
+                f"Next step: {next_step(alert['kind'], alert['source'])}"]
     text = None if alert["kind"] == "source" else alert["text"]
     return [line for line in (alert["detail"], alert["title"], text, alert["url"],
                               f"Next step: {next_step(alert['kind'], alert['source'])}", draft_line(alert)) if line]
@@ -200,8 +275,10 @@ def _client_lines(alert: dict) -> list[str]:
 
 def _intro(client: Client, alerts: list[dict]) -> str:
     """The email's first line: how many complaints need a reply now, and how many pages could not be read."""
-    complaints, broken = sum(a["kind"] != "source" for a in alerts), sum(a["kind"] == "source" for a in alerts)
-    parts = []
+    complaints = sum(a["kind"] not in ("source", "spike") for a in alerts)
+    broken, spikes = sum(a["kind"] == "source" for a in alerts), [a for a in alerts if a["kind"] == "spike"]
+    parts = [f"A sudden burst of negative reviews on {sites.label(a['source'])}: {a['title']}, "
+             f"{a['detail']}." for a in spikes]
     if complaints:
         parts.append(f"{complaints} new complaint{'s' if complaints != 1 else ''} for {client.name} "
                      f"need{'s' if complaints == 1 else ''} a reply now.")
@@ -214,9 +291,12 @@ def _intro(client: Client, alerts: list[dict]) -> str:
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
     """The client's alert email: plain words only (a broken source's reason goes to the operator)."""
     msg = EmailMessage()
+    alerts = sorted(alerts, key=lambda a: a["kind"] != "spike")  # a spike first: it explains the complaints after it
     count = len(alerts)
     complaints = all(a["kind"] != "source" for a in alerts)
     msg["Subject"] = (f"Alert for {client.name}: {headline(alerts[0])}" if count == 1
+                      else f"Alert for {client.name}: {headline(alerts[0])} (and {count - 1} more)"
+                      if alerts[0]["kind"] == "spike"
                       else f"Alert for {client.name}: {count} new complaints need a reply" if complaints
                       else f"Alert for {client.name}: {count} items need attention")
     msg["From"] = config.agency.sender
@@ -228,7 +308,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
                              for a in alerts), f"\n-- \n{config.agency.name}"]
     msg.set_content("\n\n".join(parts))
     entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
-                "text": None if alert["kind"] == "source" else alert["text"], "reply": alert.get("reply")}
+                "text": None if alert["kind"] in ("source", "spike") else alert["text"], "reply": alert.get("reply"),
+                "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"]}  # in its headline
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=intro, alerts=entries), subtype="html")

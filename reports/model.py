@@ -276,6 +276,7 @@ class Summary:
     new_mentions: int = 0
     negative_mentions: int = 0
     negatives_replied: int = 0  # of new_negatives, how many have a reply
+    spikes: tuple[str, ...] = ()  # the period's spike alerts: "3 negative reviews within the hour on Trustpilot, 7 Mar"
     previous: Summary | None = None  # the same figures for the previous period (None: first report)
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from statistics import median
 
-from repscan.core import rules
+from repscan.core import rules, sites
 from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
@@ -16,7 +16,7 @@ from repscan.reports.charts import WEEKS, trend_charts
 from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
-                           SourceHealth, Summary, format_date, period_label)
+                           SourceHealth, Summary, format_date, format_day, period_label)
 from repscan.reports.scoreboard import platform_scores
 
 
@@ -210,6 +210,9 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
+        spikes=tuple(f"{a['title']} on {sites.label(a['source'])}, "
+                     f"{format_day(parse_iso(a['created_at']), client.timezone)}"
+                     for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
     draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has

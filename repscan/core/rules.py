@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -237,3 +238,56 @@ def visibility(results: list[dict]) -> float:
     """
     ranks = {result.get("rank") for result in results if complaint(result.get("category"), result.get("negative"))}
     return min(round(sum(CTR.get(rank, 0.0) for rank in ranks), 4), 1.0)
+
+
+# -- spikes -------------------------------------------------------------------
+
+SPIKE_WINDOW = timedelta(hours=24)
+"""How close together a burst's negatives are. A day, not an hour: many sites date reviews by day only (stored
+as that day's midnight, so a day's reviews share one instant), a daily crawl gives undated ones one first-seen
+time, and a review attack runs over hours. Three 1-star reviews in an hour are a spike all the same."""
+SPIKE_MINIMUM = 3  # a burst has at least this many negatives, whatever the source's history (the floor)
+SPIKE_FACTOR = 5  # ... and at least this many times what the source's usual rate predicts for one window
+SPIKE_BASELINE = timedelta(days=90)  # the usual rate: negatives per window over this span before the burst
+SPIKE_LOOKBACK = timedelta(days=7)  # a burst starting longer ago than this is old news, never an alert
+
+
+def spike_time(published_at: str | None, published_precision: str | None, first_seen_at: str, *,
+               history: bool = False) -> str:
+    """When a negative counts for spikes: its published time, or when we first saw it if it is undated or only
+    approximately dated ("3 weeks ago"); imported history keeps an approximate date (first seen is the import)."""
+    if published_at is not None and (published_precision != "approximate" or history):
+        return published_at
+    return first_seen_at
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A burst: `members` (indices into the candidates) within one window from `start`; `usual` is how many
+    negatives the source's rate before `start` predicts for one window."""
+
+    start: datetime
+    members: tuple[int, ...]
+    usual: float
+
+
+def spike(negatives: list[datetime], candidates: list[datetime], now: datetime, *, window: timedelta = SPIKE_WINDOW,
+          minimum: int = SPIKE_MINIMUM, factor: float = SPIKE_FACTOR, baseline: timedelta = SPIKE_BASELINE,
+          lookback: timedelta = SPIKE_LOOKBACK) -> Spike | None:
+    """The biggest burst of one source's negatives that is a spike, if any.
+
+    `negatives` are all of the source's negative reviews' times (spike_time); `candidates` those that may make a
+    burst (new, not history, not in a burst already alerted). A burst is the candidates within `window` from one
+    of them, starting at most `lookback` before `now`; it is a spike when it has at least `minimum` negatives and
+    at least `factor` times `usual`: the source's negatives in the `baseline` span before the burst, per window
+    (with no history, `usual` is 0 and the minimum alone decides)."""
+    best = None
+    order = sorted(range(len(candidates)), key=candidates.__getitem__)
+    starts, before = [candidates[i] for i in order], sorted(negatives)
+    for start in sorted(set(starts[bisect_left(starts, now - lookback):])):
+        members = tuple(sorted(order[bisect_left(starts, start):bisect_left(starts, start + window)]))
+        usual = (bisect_left(before, start) - bisect_left(before, start - baseline)) * (window / baseline)
+        if len(members) >= minimum and len(members) >= factor * usual - _SLACK \
+                and (best is None or len(members) > len(best.members)):
+            best = Spike(start, members, usual)
+    return best

@@ -1,6 +1,8 @@
-"""The alerts table: what needs an alert (negatives, page-one complaints, broken sources), each once, and its delivery."""
+"""The alerts table: what needs an alert (negatives, page-one complaints, broken sources, spikes), each once, and its delivery."""
 
 from __future__ import annotations
+
+import json
 
 from repscan.core import rules
 from repscan.core.search import normalize_url
@@ -45,6 +47,31 @@ class Alerts(SearchResults):
                 out.append({"kind": "source", "key": key, "source": source, "url": url, "error": state.error,
                             "since": state.since["finished_at"]})
         return out
+
+    def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
+        """The client's negative reviews (rules.negative) published or first seen since `since`, each with its
+        rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
+        spiked = self.spiked_keys(client_id)
+        rows = self._db.query(
+            f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.author, t.rating, t.rating_max,"
+            f" t.published_at, t.published_precision, t.first_seen_at, NOT {_NOT_HISTORY} AS history"
+            f" FROM reviews t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
+            f" AND t.removed_at IS NULL AND {rules.negative_sql(**_CANDIDATES['review'][2])}"
+            " AND (t.published_at >= ? OR t.first_seen_at >= ?) ORDER BY t.source, t.source_id",
+            [client_id, client_id, client_id, threshold, since, since])
+        return [{**row, "history": bool(row["history"]), "spiked": f"{row['source']}:{row['source_id']}" in spiked}
+                for row in rows]
+
+    def spiked_keys(self, client_id: str) -> set[str]:
+        """The reviews ("source:source_id") that spike alerts listed (an alert's text is its burst, as JSON)."""
+        return {review["key"] for row in self._db.query(
+            "SELECT text FROM alerts WHERE client_id = ? AND kind = 'spike'", [client_id])
+            for review in json.loads(row["text"] or "[]")}
+
+    def spike_alerts(self, client_id: str, since: str | None, until: str) -> list[dict]:
+        """The client's spike alerts created after `since` (ever, when None) up to `until`, oldest first."""
+        return self.query("SELECT * FROM alerts WHERE client_id = ? AND kind = 'spike' AND created_at > ?"
+                          " AND created_at <= ? ORDER BY created_at", [client_id, since or "", until])
 
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",
