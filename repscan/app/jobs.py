@@ -26,7 +26,7 @@ class Busy(Exception):
 class Outcome:
     client_id: str
     job: str
-    status: str  # ok, failed, skipped
+    status: str  # ok, failed, skipped, warning (worth reading, nothing lost: not a failed run)
     detail: str = ""
 
     @property
@@ -80,7 +80,7 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
 
     jobs = [job for d in due_crawls for job in jobs_for(config, d.client_id)]
     crawl = run
-    notes: list[str] = []  # a node marked bad or unreachable: one line of the summary each
+    notes: list[tuple[str, str]] = []  # (failed or warning, what): a node marked bad, unreachable, refusing
     if config.nodes:  # source crawls go to the Scrapyd nodes; one a dead node lost runs again now
         from functools import partial
 
@@ -98,7 +98,7 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
             outcomes.append(Outcome(row["client_id"], f"crawl {row['source']}", "failed" if bad else "ok",
                                     f"{row['status']}, {row['items']} items, {row['new_items']} new"
                                     + (f": {row['error']}" if row["error"] else "")))
-        outcomes += [Outcome("(nodes)", "nodes", "failed", note) for note in notes]
+        outcomes += [Outcome("(nodes)", "nodes", status, note) for status, note in notes]
     _mark(config, due_crawls, outcomes)
     outcomes += _stage("alerts", config.clients, lambda: _alerts(config, now))
     outcomes += _stage("report", [config.client(d.client_id) for d in due_reports],

@@ -394,7 +394,8 @@ def run(config: Config, jobs: list, *, full: bool = False, now: str | None = Non
         echo: Echo | None = None, sleep: Callable[[float], None] = time.sleep,
         notes: list[str] | None = None) -> list[dict]:
     """Source jobs on the nodes, then search jobs here; the crawls rows of all, like spiders.run.run.
-    `notes` gets what went wrong with the nodes themselves (a node marked bad), for the run's summary."""
+    `notes` gets what went wrong with the nodes themselves, for the run's summary: ("failed", a node marked bad
+    or unreachable) or ("warning", a node refused jobs that then ran elsewhere)."""
     node_jobs = [job for job in jobs if job.source]
     local_jobs = [job for job in jobs if not job.source]
     dispatcher = Dispatcher(config, echo=echo, sleep=sleep, log_level=log_level)
@@ -426,7 +427,7 @@ class Dispatcher:
         self.quiet_until: dict[tuple[str, str], float] = {}  # (site, address) -> when its next job may start there
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(batch) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
-        self.notes: list[str] = []
+        self.notes: list[tuple[str, str]] = []  # (failed: a node marked bad or unreachable, or warning; what)
         self.version: str | None = None  # the egg version every job is pinned to (egg_version)
 
     @staticmethod
@@ -456,8 +457,8 @@ class Dispatcher:
                 self._probe()
             for node in self.nodes.values():
                 if node.refused_total and not node.dead:
-                    self.notes.append(f"node {node.client.url} refused {node.refused_total} jobs ({node.last_refusal});"
-                                      " they ran on other nodes")
+                    self.notes.append(("warning", f"node {node.client.url} refused {node.refused_total} jobs"
+                                                  f" ({node.last_refusal}); they ran on other nodes"))
             return self.store.crawls_by_id(self.crawl_ids)
         finally:
             self.store.close()
@@ -670,7 +671,7 @@ class Dispatcher:
         if down < self.options.node_timeout:
             return
         node.dead = f"node {node.client.url} unreachable for {down:.0f} s ({exc})"
-        self.notes.append(node.dead)
+        self.notes.append(("failed", node.dead))
         self.echo(node.dead + ": its jobs failed, their sources run again next time")
         for running in [r for r in self.running.values() if r.node is node]:
             self._failed(running, node.dead + " mid-job")
@@ -689,7 +690,7 @@ class Dispatcher:
         lasting = node.failing_since is None or time.monotonic() - node.failing_since >= self.options.node_timeout
         if node.refusals >= REFUSALS and lasting and not node.dead:
             node.dead = f"node {node.client.url} refused {node.refusals} jobs in a row, marked bad for this run: {reason}"
-            self.notes.append(node.dead + "; its jobs went to the other nodes")
+            self.notes.append(("failed", node.dead + "; its jobs went to the other nodes"))
             self.echo(node.dead)
 
     def _dead_reasons(self) -> str:

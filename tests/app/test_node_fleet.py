@@ -181,11 +181,12 @@ def test_a_refusing_node_is_marked_bad_its_jobs_run_elsewhere_and_the_run_says_s
         if fault == "credentials":
             env |= {"REPSCAN_SCRAPYD_USER": "agency", "REPSCAN_SCRAPYD_PASSWORD": "wrong"}
         ran = run_cli("--config", str(path), "run", "--now", WEDNESDAY, env=env)
-        assert ran.returncode == 1, ran.stdout + ran.stderr[-3000:]
+        # a node marked bad fails the run (someone must look at it); refusals that ran elsewhere are a warning
+        assert ran.returncode == (0 if fault == "5xx" else 1), ran.stdout + ran.stderr[-3000:]
         why = {"credentials": "HTTP 401", "undeployed": f"project '{fresh_pair[1].project}' not found",
                "5xx": "HTTP 503"}[fault]
         summary = [line for line in ran.stdout.splitlines() if line.startswith("(nodes)")]
-        assert len(summary) == 1 and "failed" in summary[0], ran.stdout
+        assert len(summary) == 1 and ("warning" if fault == "5xx" else "failed") in summary[0], ran.stdout
         if fault == "5xx":  # a server error can pass: three in a row within a second do not make the node bad
             assert f"node {bad.url} refused 3 jobs (" in summary[0] and why in summary[0], summary
             assert "they ran on other nodes" in summary[0] and "marked bad" not in summary[0]
