@@ -18,7 +18,7 @@ def parse_item(text: str) -> tuple[str, str]:
 
 
 def show(database: Path, reports_dir: Path, client_id: str, item: tuple[str, str] | None = None,
-         busy_timeout: float = 30.0, out=sys.stdout) -> bool:
+         busy_timeout: float = 30.0, out=None) -> bool:
     """Print one line a copy (item, first seen, fetched, status, sha256, path, verdict); True when every copy is
     there and unaltered, and something was recorded."""
     store = Store(database, busy_timeout=busy_timeout)
@@ -30,7 +30,7 @@ def show(database: Path, reports_dir: Path, client_id: str, item: tuple[str, str
         asked = f" for {item[0]}:{item[1]}" if item else ""
         print(f"repscan evidence: nothing recorded for client {client_id}{asked}", file=sys.stderr)
         return item is None
-    good = True
+    good, out = True, out or sys.stdout
     for row in rows:
         problem = check_copy(reports_dir, row)
         good = good and problem is None
