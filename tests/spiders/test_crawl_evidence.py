@@ -8,6 +8,7 @@ import json
 
 import pytest
 from crawl_harness import Scenario, Serve, Site, crawl
+from helpers import real_page
 
 from repscan.app.cli import main
 from repscan.core.store import Store
@@ -113,3 +114,22 @@ def test_an_edit_keeps_a_second_copy(first, site):
     assert len(list((tmp_path / "out" / "evidence" / "acme" / "jsonld").iterdir())) == 2  # no temporary file left
     again, same = crawl_evidence(site, EDITED)
     assert same == rows and again.crawl["status"] == "ok"  # seen again unchanged: nothing new kept
+
+
+@pytest.mark.drill
+def test_a_real_yelp_page_is_kept_once_for_its_negative_reviews(tmp_path):
+    """A real 2022 Yelp business page (10 reviews, two of them 1-star): two rows, one copy, the body as served."""
+    body = real_page("yelp", "biz-aaron-gordon-construction-sf-2022.html").decode("utf-8")
+    path = "/biz/aaron-gordon-construction-san-francisco-4"
+    with Site(Scenario(id="real-yelp", site="yelp", source=path, serve=[Serve(path, text=body)], first=None)) as local:
+        run = crawl(tmp_path, local)
+    assert run.result.returncode == 0 and run.crawl["status"] == "ok", run.result.stderr[-3000:]
+    negative = {r["source_id"] for r in run.reviews if r["rating"] <= 2}
+    assert len(run.reviews) == 10 and len(negative) == 2
+    store = Store(tmp_path / "repscan.db")
+    try:
+        rows = store.evidence("acme")
+    finally:
+        store.close()
+    assert {row["source_id"] for row in rows} == negative and len({row["path"] for row in rows}) == 1
+    assert gzip.decompress((tmp_path / "out" / rows[0]["path"]).read_bytes()) == body.encode("utf-8")
