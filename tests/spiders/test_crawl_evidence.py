@@ -133,3 +133,14 @@ def test_a_real_yelp_page_is_kept_once_for_its_negative_reviews(tmp_path):
         store.close()
     assert {row["source_id"] for row in rows} == negative and len({row["path"] for row in rows}) == 1
     assert gzip.decompress((tmp_path / "out" / rows[0]["path"]).read_bytes()) == body.encode("utf-8")
+
+
+@pytest.mark.drill
+def test_a_copy_that_cannot_be_written_is_the_crawls_error(tmp_path):
+    """reports_dir is a file: the reviews are stored, the crawl says their evidence is not (never "ok")."""
+    (tmp_path / "out").write_text("not a folder")
+    serve = Serve("/reviews", text=FIRST)
+    with Site(Scenario(id="unwritable", site="jsonld", source="/reviews", serve=[serve], first=None)) as local:
+        run = crawl(tmp_path, local)
+    assert len(run.reviews) == 2 and run.crawl["status"] == "error"
+    assert "could not keep the evidence of 1 items" in run.crawl["error"]
