@@ -23,10 +23,11 @@ except ImportError:  # pragma: no cover
 
 from repscan.core import sites
 from repscan.core.credentials import RENDERING_API_KEY, Environment
-from repscan.core.items import parse_iso, utcnow
+from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import mentions
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.secrets import redact_text
+from repscan.core.store.evidence import PAGE_KEY, Page
 from repscan.spiders import fetch, oauth, pages
 from repscan.spiders.pages import LayoutChanged, LayoutError, MissingCredentials, NotAReviewPage, blocked
 
@@ -262,6 +263,7 @@ class SourceSpider(scrapy.Spider):
                     return
                 items = [item for item in self.page.extract(response, now=self.now, **context)
                          if self.relevant(item)]
+                self.attach_page(response, items)
                 following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
             self.layout_failed(response, exc)
@@ -271,6 +273,16 @@ class SourceSpider(scrapy.Spider):
             return
         yield from items
         yield from following
+
+    def attach_page(self, response, items: list[dict]) -> None:
+        """Hand each review, post and search result on with the page it was found on, for the store pipeline to
+        keep as evidence when the item turns out negative or a complaint (only with REPSCAN_EVIDENCE_DIR set)."""
+        if not (hasattr(self, "crawler") and self.settings.get("REPSCAN_EVIDENCE_DIR")):
+            return
+        page = Page(url=response.url, body=response.body, status=response.status, fetched_at=stamp())
+        for item in items:
+            if item["kind"] in ("review", "post", "search_result"):
+                item[PAGE_KEY] = page
 
     def layout_failed(self, response, exc: LayoutError) -> None:
         """A page we no longer read, or not the kind we read: the crawl is broken, the reason naming the URL."""

@@ -20,6 +20,7 @@ from repscan.core.search import categorize, negative_result
 from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
+from repscan.core.store.evidence import PAGE_KEY, wanted
 
 log = logging.getLogger(__name__)
 FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
@@ -56,7 +57,8 @@ class _PreparingPipeline:
         self.crawler = crawler
 
     def process_item(self, item: dict) -> dict:
-        return self.take(self.prepare(item))
+        page = item.pop(PAGE_KEY, None)  # the page it was found on (SourceSpider.parse), never stored or exported
+        return self.take(self.prepare(item), page)
 
     def prepare(self, item: dict) -> dict:
         """The item contract (repscan.core.items.normalise; a value nulled on the way is logged and counted), then
@@ -79,7 +81,7 @@ class _PreparingPipeline:
         return (getattr(spider, "threshold", DEFAULT_THRESHOLD), getattr(spider, "own_domains", ()),
                 getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
 
-    def take(self, item: dict) -> dict:
+    def take(self, item: dict, page=None) -> dict:
         raise NotImplementedError
 
 
@@ -93,6 +95,8 @@ class StorePipeline(_PreparingPipeline):
         self.counts = {"items": 0, "new": 0}
         self.business_urls: set[str] = set()
         self.write_error: str | None = None
+        self.evidence_dir = crawler.settings.get("REPSCAN_EVIDENCE_DIR") or None  # reports_dir; unset: no evidence
+        self.found: list[tuple] = []  # (item, page) of the buffered items whose page is evidence
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -108,10 +112,12 @@ class StorePipeline(_PreparingPipeline):
         self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
 
-    def take(self, item: dict) -> dict:
+    def take(self, item: dict, page=None) -> dict:
         if item.get("business_url"):
             self.business_urls.add(item["business_url"])
         self.buffer.append(item)
+        if page is not None and self.evidence_dir and wanted(item):
+            self.found.append((item, page))
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return item
@@ -131,6 +137,11 @@ class StorePipeline(_PreparingPipeline):
         self.counts["items"] += counts["items"]
         self.counts["new"] += counts["new"]
         self.buffer = []
+        found, self.found = self.found, []
+        try:
+            self.store.record_evidence(spider.client_id, self.evidence_dir, found, crawl_id=self.crawl_id)
+        except (sqlite3.Error, OSError) as exc:  # the items are stored; their proof is not: the crawl says so
+            spider.health.errors.append(f"could not keep the evidence of {len(found)} items: {exc}")
 
     def close_spider(self) -> None:
         self.flush()
@@ -188,7 +199,7 @@ class FeedPipeline(_PreparingPipeline):
             "started_at": stamp(),
         }
 
-    def take(self, item: dict) -> dict:
+    def take(self, item: dict, page=None) -> dict:
         if item["kind"] != "business":  # counted as StorePipeline counts (crawl status ok vs empty)
             self.items += 1
         return {**item, "client_id": self.crawler.spider.client_id, "job": self.job}

@@ -38,6 +38,7 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
     crawl = config.crawl
     overrides = {
         "REPSCAN_DATABASE": str(config.database),
+        "REPSCAN_EVIDENCE_DIR": str(config.reports_dir),  # evidence/<client>/<source>/ under it
         "REPSCAN_BUSY_TIMEOUT": config.storage.busy_timeout,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "DOWNLOAD_DELAY": crawl.download_delay,

@@ -62,5 +62,8 @@ ITEM_PIPELINES = {
 # a last crawl-health line go to the FEEDS export, for `repscan ingest` (docs/scale.md).
 REPSCAN_STORE = "sqlite"
 REPSCAN_DATABASE = "repscan.db"
+# reports_dir: copies of the pages negative items and page-one complaints were found on go under its evidence/
+# ("" keeps none).
+REPSCAN_EVIDENCE_DIR = ""
 REPSCAN_BATCH_SIZE = 200
 FEED_EXPORT_ENCODING = "utf-8"

@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to write (default: <reports_dir>/exports/<client>-<time>[.xlsx|.jsonl]); jsonl: - for stdout")
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser("evidence", help="a client's evidence record: first-seen times and page copies, hashes verified")
+    p.add_argument("--client", required=True)
+    p.add_argument("--item", help="one item: SOURCE:ID (a search result's ID is its URL)")
+    p.set_defaults(handler=cmd_evidence)
+
     p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--client")
@@ -462,6 +467,19 @@ def cmd_export(args) -> int:
     for path in written:
         print(path)
     return EXIT_OK
+
+
+def cmd_evidence(args) -> int:
+    from repscan.app import evidence
+
+    cfg = _config(args)
+    client = _client(cfg, args.client)
+    try:
+        item = evidence.parse_item(args.item) if args.item else None
+    except ValueError as exc:
+        raise Usage(str(exc)) from None
+    good = evidence.show(cfg.database, cfg.reports_dir, client.id, item, busy_timeout=cfg.storage.busy_timeout)
+    return EXIT_OK if good else EXIT_FAILURE
 
 
 def cmd_send(args) -> int:

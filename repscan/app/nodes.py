@@ -565,7 +565,7 @@ class Dispatcher:
         site, store = batch.site, self.store
         job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         settings = {k: _setting(v) for k, v in crawl_overrides(self.config, self.log_level).items()
-                    if k != "REPSCAN_DATABASE"}
+                    if k not in ("REPSCAN_DATABASE", "REPSCAN_EVIDENCE_DIR")}  # a node keeps no evidence
         settings["REPSCAN_STORE"] = "feed"
         settings["REPSCAN_PROXIES"] = json.dumps([proxy] if proxy else [])  # this job's address only
         feed = None

@@ -1,3 +1,119 @@
+"""The evidence record through real crawls: a page with a negative review is kept once, again when the review is
+edited, never for a positive one; `repscan evidence` verifies each copy's hash and fails on an altered file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from crawl_harness import Scenario, Serve, Site, crawl
+from helpers import real_page
+
+from repscan.app.cli import main
+from repscan.core.store import Store
+
+
+def page(negative_text: str) -> str:
+    """A business page of ours: one 1-star review, one 5-star review, in JSON-LD."""
+    graph = {"@context": "https://schema.org", "@type": "LocalBusiness", "name": "Acme Plumbing",
+             "review": [
+                 {"@type": "Review", "@id": "https://acme.example/reviews/#r-1", "author": "Pat Example",
+                  "datePublished": "2026-11-30T10:00:00Z", "reviewBody": negative_text,
+                  "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5}},
+                 {"@type": "Review", "@id": "https://acme.example/reviews/#r-2", "author": "Sam Sample",
+                  "datePublished": "2026-11-29T10:00:00Z", "reviewBody": "Quick, tidy and fairly priced.",
+                  "reviewRating": {"@type": "Rating", "ratingValue": 5, "bestRating": 5}}]}
+    return (f'<!DOCTYPE html><html><head><title>Reviews</title><script type="application/ld+json">'
+            f'{json.dumps(graph)}</script></head><body><h1>Acme Plumbing</h1></body></html>')
+
+
+FIRST = page("The plumber never came and nobody called back.")
+EDITED = page("The plumber never came. Nobody called back for three days either.")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The page on a local site, and the folder its crawls keep their config, database and reports in."""
+    serve = Serve("/reviews", text=FIRST)
+    scenario = Scenario(id="evidence", site="jsonld", source="/reviews?sort=newest", serve=[serve], first=None)
+    with Site(scenario) as local:
+        yield local, serve, tmp_path_factory.mktemp("evidence")
+
+
+def crawl_evidence(site, body: str):
+    """One crawl of the page as `body` now; its Run and the client's evidence rows after it."""
+    local, serve, tmp_path = site
+    serve.text = body
+    run = crawl(tmp_path, local)
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    store = Store(tmp_path / "repscan.db")
+    try:
+        return run, store.evidence("acme")
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def first(site):
+    return site[2], *crawl_evidence(site, FIRST)
+
+
+def evidence_cli(tmp_path, capsys, *args: str) -> tuple[int, list[str]]:
+    code = main(["--config", str(tmp_path / "repscan.toml"), "evidence", "--client", "acme", *args])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_a_negative_review_keeps_its_page_once(first, capsys):
+    tmp_path, run, rows = first
+    assert run.crawl["status"] == "ok" and len(run.reviews) == 2
+    [row] = rows  # the 5-star review, on the same page, has no row
+    assert (row["kind"], row["source"], row["source_id"]) == ("review", "jsonld", "https://acme.example/reviews/#r-1")
+    copy = tmp_path / "out" / row["path"]
+    assert copy.name == f"{row['sha256']}.html.gz" and copy.parent == tmp_path / "out" / "evidence" / "acme" / "jsonld"
+    assert gzip.decompress(copy.read_bytes()) == FIRST.encode("utf-8")
+    negative = next(r for r in run.reviews if r["rating"] == 1)
+    assert row["first_seen_at"] == negative["first_seen_at"] and row["crawl_id"] == run.crawl["id"]
+    assert row["status"] == 200 and row["fetched_at"].endswith("Z")
+    assert row["url"].endswith("/reviews?sort=newest")
+    code, lines = evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-1")
+    assert code == 0
+    [line] = lines
+    assert row["sha256"] in line and str(copy) in line and line.endswith("verified")
+    assert evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-2") == (1, [])
+
+
+def test_an_altered_or_missing_copy_fails(first, capsys):
+    tmp_path, _, [row] = first
+    copy = tmp_path / "out" / row["path"]
+    kept = copy.read_bytes()
+    try:
+        copy.write_bytes(gzip.compress(FIRST.replace("never", "once").encode("utf-8")))
+        code, [line] = evidence_cli(tmp_path, capsys)
+        assert code == 1 and line.endswith("ALTERED (HASH DIFFERS)")
+        copy.write_bytes(b"not gzip")
+        code, [line] = evidence_cli(tmp_path, capsys)
+        assert code == 1 and "ALTERED (UNREADABLE" in line
+        copy.unlink()
+        code, [line] = evidence_cli(tmp_path, capsys)
+        assert code == 1 and line.endswith("MISSING")
+    finally:
+        copy.write_bytes(kept)
+    assert evidence_cli(tmp_path, capsys)[0] == 0
+
+
+@pytest.mark.drill
+def test_an_edit_keeps_a_second_copy(first, site):
+    tmp_path, _, before = first
+    run, rows = crawl_evidence(site, EDITED)
+    assert len(rows) == 2 and rows[0] == before[0]
+    assert {row["source_id"] for row in rows} == {"https://acme.example/reviews/#r-1"}
+    assert rows[1]["sha256"] != rows[0]["sha256"] and rows[1]["crawl_id"] == run.crawl["id"]
+    assert rows[1]["first_seen_at"] == rows[0]["first_seen_at"]  # the review's, not the edit's
+    assert gzip.decompress((tmp_path / "out" / rows[1]["path"]).read_bytes()) == EDITED.encode("utf-8")
+    assert len(list((tmp_path / "out" / "evidence" / "acme" / "jsonld").iterdir())) == 2  # no temporary file left
+    again, same = crawl_evidence(site, EDITED)
+    assert same == rows and again.crawl["status"] == "ok"  # seen again unchanged: nothing new kept
 
 
 @pytest.mark.drill
@@ -17,3 +133,14 @@ def test_a_real_yelp_page_is_kept_once_for_its_negative_reviews(tmp_path):
         store.close()
     assert {row["source_id"] for row in rows} == negative and len({row["path"] for row in rows}) == 1
     assert gzip.decompress((tmp_path / "out" / rows[0]["path"]).read_bytes()) == body.encode("utf-8")
+
+
+@pytest.mark.drill
+def test_a_copy_that_cannot_be_written_is_the_crawls_error(tmp_path):
+    """reports_dir is a file: the reviews are stored, the crawl says their evidence is not (never "ok")."""
+    (tmp_path / "out").write_text("not a folder")
+    serve = Serve("/reviews", text=FIRST)
+    with Site(Scenario(id="unwritable", site="jsonld", source="/reviews", serve=[serve], first=None)) as local:
+        run = crawl(tmp_path, local)
+    assert len(run.reviews) == 2 and run.crawl["status"] == "error"
+    assert "could not keep the evidence of 1 items" in run.crawl["error"]

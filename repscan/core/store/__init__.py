@@ -19,6 +19,7 @@ if "sqlite_utils" not in sys.modules:
 from repscan.core.store.alerts import Alerts  # noqa: E402
 from repscan.core.store.crawls import Crawls  # noqa: E402
 from repscan.core.store.deliveries import Deliveries  # noqa: E402
+from repscan.core.store.evidence import Evidence  # noqa: E402
 from repscan.core.store.items import Items  # noqa: E402
 from repscan.core.store.jobs import Jobs  # noqa: E402
 from repscan.core.store.queries import CANNED_QUERIES, canned_queries  # noqa: E402
@@ -30,7 +31,7 @@ from repscan.core.store.summaries import Summaries  # noqa: E402
 __all__ = ["CANNED_QUERIES", "Store", "canned_queries"]
 
 
-class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports, Deliveries, Replies):
+class Store(Crawls, Jobs, Items, Reviews, Summaries, Alerts, Reports, Deliveries, Replies, Evidence):
     """One SQLite file (WAL), schema kept current by store.migrations.
 
     Writes go through the methods (each in a transaction, or in the caller's

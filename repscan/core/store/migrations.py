@@ -193,3 +193,19 @@ def m011_judge(db: Database) -> None:
     null for rows stored before, and for text too empty to judge."""
     for table in ("reviews", "posts", "search_results"):
         db[table].add_column("judge", str)
+
+
+@migrations()
+def m013_evidence(db: Database) -> None:
+    """The evidence record (repscan.core.store.evidence): for each negative review or post and each page-one
+    complaint, a gzip copy of the page it was found on, its hash and where it lies under reports_dir; one row
+    when first seen and one more each time the item's words change (text_sha256)."""
+    db["evidence"].create(
+        {
+            "id": int, "client_id": str, "kind": str, "source": str, "source_id": str, "query": str,
+            "first_seen_at": str, "fetched_at": str, "url": str, "status": int, "crawl_id": int,
+            "sha256": str, "path": str, "size": int, "text_sha256": str,
+        },
+        pk="id",
+    )
+    db["evidence"].create_index(["client_id", "source", "source_id", "id"])
