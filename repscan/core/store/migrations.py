@@ -193,3 +193,9 @@ def m011_judge(db: Database) -> None:
     null for rows stored before, and for text too empty to judge."""
     for table in ("reviews", "posts", "search_results"):
         db[table].add_column("judge", str)
+
+
+@migrations()
+def m012_author_review_count(db: Database) -> None:
+    """How many reviews the reviewer's account has on the site, where the page shows it (rules.suspicious)."""
+    db["reviews"].add_column("author_review_count", int)
