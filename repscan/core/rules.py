@@ -223,11 +223,6 @@ def suspicious(author_review_count: int | None) -> bool | None:
     return int(author_review_count) <= SINGLE_REVIEW
 
 
-def suspicious_sql(author_review_count: str = "author_review_count") -> str:
-    """suspicious() as an SQL expression (1, 0 or NULL)."""
-    return f"(CASE WHEN {author_review_count} IS NULL THEN NULL ELSE {author_review_count} <= {SINGLE_REVIEW} END)"
-
-
 # -- stars --------------------------------------------------------------------
 
 def stars(rating: float | None, rating_max: float | None) -> float | None:
