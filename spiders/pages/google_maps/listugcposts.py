@@ -12,9 +12,9 @@ from ._shared import MICROS, NEWEST, REVIEW_ID, clean, is_int, is_language, list
 
 # A review: [0] review id; [1] meta: the first two integers above 1e14 are created / edited times
 # in microseconds, the author is the first plain string of the list that links /maps/contrib/
-# (at [1][4][0] in 2023, [1][4][5] in 2026), their review count at [5] of that list; [2][0][0] stars; [2][15][0][0] (else [2][1][0])
-# text, [2][14][0] language; [3] the owner reply, when it carries text ([3][14][0][0]) and its
-# time ([3][1], microseconds). The place page holds them at [175][9].
+# (at [1][4][0] in 2023, [1][4][5] in 2026), their review count at [5] of that list; [2][0][0]
+# stars; [2][15][0][0] (else [2][1][0]) text, [2][14][0] language; [3] the owner reply, when it
+# carries text ([3][14][0][0]) and its time ([3][1], microseconds). The place page holds them at [175][9].
 
 ENDPOINT = "/maps/rpc/listugcposts"
 PAGE_SIZE = 20
