@@ -32,6 +32,7 @@ class Action:
     approx: bool = False
     reply: Mapping | None = None  # its reply draft (store.replies row): id, text, language, status
     thread: bool = True  # a mention where people answer under it (a forum, a social site), not a news or web page
+    single_review: bool = False  # a review from a single-review account (rules.suspicious)
 
     @property
     def reply_state(self) -> str | None:
@@ -80,7 +81,8 @@ def place(source: str | None, url: str | None) -> str:
 
 def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
     return Action("review", sites.label(r.source), r.published_at or r.first_seen_at, r.url, r.title, r.text,
-                  r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply)
+                  r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
+                  single_review=bool(r.suspicious))
 
 
 def mention_action(p: PostRow, reply: Mapping | None = None) -> Action:

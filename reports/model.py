@@ -56,6 +56,12 @@ class ReviewRow:
     published_precision: str | None = None  # exact, day or approximate (None: read from published_approx)
     reply_precision: str | None = None
     source_id: str | None = None
+    author_review_count: int | None = None  # the reviewer's reviews on the site, where it shows them
+
+    @property
+    def suspicious(self) -> bool | None:
+        """From a single-review account (rules.suspicious): a hint, not proof; None when the site does not say."""
+        return rules.suspicious(self.author_review_count)
 
     @property
     def stars(self) -> str | None:

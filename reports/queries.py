@@ -40,7 +40,7 @@ def review_row(row: dict) -> ReviewRow:
         reply_text=row["reply_text"], reply_at=parse_iso(row["reply_at"]),
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
-        source_id=row.get("source_id"),
+        source_id=row.get("source_id"), author_review_count=row.get("author_review_count"),
     )
 
 

@@ -49,6 +49,7 @@ def _review_figures(row: dict, threshold: float) -> dict:
         "reply_delay_precision": delay.precision if delay else None,
         "reply_delay_hours": round(delay.delta.total_seconds() / 3600, 2) if delay and delay.delta is not None else None,
         "reply_delay_days": delay.days if delay else None,
+        "suspicious": rules.suspicious(row.get("author_review_count")),
     }
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 # Field order is the order `repscan extract` prints them in.
 FIELDS: dict[str, tuple[str, ...]] = {
     "review": (
-        "source", "source_id", "url", "business_url", "author", "rating", "rating_max",
+        "source", "source_id", "url", "business_url", "author", "author_review_count", "rating", "rating_max",
         "title", "text", "language", "published_at", "published_precision", "published_approx", "updated_at",
         "updated_precision", "reply_text", "reply_at", "reply_precision",
     ),
@@ -29,7 +29,8 @@ DATE_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")  # a calendar day, no time: w
 # What a number may be before it is stored: (lowest, highest, whole); anything else is null, with a note.
 NUMBER_FIELDS = {
     "rating": (0.0, 100.0, False), "rating_max": (1e-9, 100.0, False), "score": (-1e12, 1e12, False),
-    "comments_count": (0, 10**9, True), "review_count": (0, 10**9, True), "rank": (1, 1000, True),
+    "comments_count": (0, 10**9, True), "review_count": (0, 10**9, True),
+    "author_review_count": (0, 10**9, True), "rank": (1, 1000, True),
 }
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # the dates a review, post or reply can carry
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines

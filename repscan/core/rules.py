@@ -1,4 +1,4 @@
-"""Each business rule once: new (and imported history), negative, complaint, replied, reply delay, stars and visibility."""
+"""Each business rule once: new (and history), negative, complaint, replied, reply delay, suspicious, stars, visibility."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -209,6 +209,19 @@ def reply_delay(published_at: datetime | None, reply_at: datetime | None, *, pub
     days = max((reply_at.astimezone(timezone.utc).date() - published_at.astimezone(timezone.utc).date()).days, 0)
     return ReplyDelay(precision, max(reply_at - published_at, timedelta(0)) if precision == "exact" else None,
                       None if precision == "approximate" else days)
+
+
+# -- suspicious ---------------------------------------------------------------
+
+SINGLE_REVIEW = 1  # an account with this many reviews or fewer on the site
+
+
+def suspicious(author_review_count: int | None) -> bool | None:
+    """A review from an account with one review on the site (or none shown: 0), a hint of a throwaway or
+    fake account, not proof; None when the site does not show the reviewer's count."""
+    if author_review_count is None:
+        return None
+    return int(author_review_count) <= SINGLE_REVIEW
 
 
 # -- stars --------------------------------------------------------------------

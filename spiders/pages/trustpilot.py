@@ -99,6 +99,7 @@ def _from_next_data(response, props: dict, business_url: str) -> list[dict]:
             url=response.urljoin("/reviews/" + review_id),
             business_url=business_url,
             author=_text(consumer.get("displayName")),
+            author_review_count=values.count(consumer.get("numberOfReviews")),
             rating=values.number(review.get("rating")),
             rating_max=5,
             title=_text(review.get("title")),
@@ -130,13 +131,14 @@ def _from_json_ld(response, business_url: str) -> list[dict]:
             f"trustpilot: {response.url} has neither parseable __NEXT_DATA__ reviews "
             f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
         )
-    replies = _card_replies(response)
+    cards = _cards(response)
     items = []
     for fields, review_id in data.identified_reviews(response.url, business_url, _review_id):
-        reply_text, reply_at = replies.get(review_id, (None, None))
+        reply_text, reply_at, author_review_count = cards.get(review_id, (None, None, None))
         items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
                                            url=response.urljoin("/reviews/" + review_id), business_url=business_url,
-                                           reply_text=reply_text, reply_at=reply_at))
+                                           reply_text=reply_text, reply_at=reply_at,
+                                           author_review_count=author_review_count))
     return items + ([business] if business else [])
 
 
@@ -151,18 +153,21 @@ def _review_id(fields: dict) -> str | None:
     return None
 
 
-def _card_replies(response) -> dict[str, tuple[str | None, str | None]]:
-    """Owner replies shown on the review cards, by review id (JSON-LD does not carry them)."""
-    replies = {}
+def _cards(response) -> dict[str, tuple[str | None, str | None, int | None]]:
+    """What the review cards show and JSON-LD does not carry, by review id: the owner's reply (text, time)
+    and the reviewer's review count."""
+    found = {}
     for card in response.css("article[data-service-review-card-paper]"):
         href = card.css('a[href*="/reviews/"]::attr(href)').get()
-        message = card.css("[data-service-review-business-reply-text-typography]")
-        if not href or not message:
+        if not href:
             continue
         review_id = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
+        message = card.css("[data-service-review-business-reply-text-typography]")
         at = card.css("time[data-service-review-business-reply-date-time-ago]::attr(datetime)").get()
-        replies[review_id] = (values.element_text(message[0].root) or None, dates.when(at))
-    return replies
+        found[review_id] = (values.element_text(message[0].root) or None if message else None,
+                            dates.when(at) if message else None,
+                            values.count(card.css("[data-consumer-reviews-count]::attr(data-consumer-reviews-count)").get()))
+    return found
 
 
 def _text(value) -> str | None:

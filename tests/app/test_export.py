@@ -24,7 +24,7 @@ FORMULA = '=HYPERLINK("http://127.0.0.1:9/steal","click")'
 def crawled(tmp_path_factory):
     """One crawl of a client: five Trustpilot reviews (one answered after 3 h), Reddit mentions, a search page."""
     folder = tmp_path_factory.mktemp("export")
-    reviews = [review("bad-open", 1, 30, NOW), review("bad-answered", 2, 20, NOW, reply_after=3),
+    reviews = [review("bad-open", 1, 30, NOW, author_reviews=1), review("bad-answered", 2, 20, NOW, reply_after=3),
                review("good", 5, 10, NOW), review("fine", 4, 50, NOW),
                dataclasses.replace(review("formula", 3, 5, NOW), text=FORMULA)]
     with ClientWeb(sorted(reviews, key=lambda r: r.published, reverse=True)) as web:
@@ -57,6 +57,8 @@ def test_jsonl_has_every_stored_row_with_the_core_figures(crawled):
     assert reviews["bad-answered"]["replied"] and reviews["bad-answered"]["reply_delay_hours"] == 3.0
     assert reviews["bad-open"]["replied"] is False and reviews["bad-open"]["reply_delay_hours"] is None
     assert reviews["fine"]["stars"] == 4.0 and reviews["formula"]["text"] == FORMULA  # JSON keeps text exact
+    assert {rid: (r["author_review_count"], r["suspicious"]) for rid, r in reviews.items()} == {
+        "bad-open": (1, True), "bad-answered": (4, False), "good": (4, False), "fine": (4, False), "formula": (4, False)}
     results = [line for line in lines if line["table"] == "search_results"]
     assert any(r["is_complaint"] and r["on_page_one"] for r in results)
     assert {line["status"] for line in lines if line["table"] == "crawls"} == {"ok"}

@@ -39,6 +39,9 @@ def test_counts_are_whole_and_bounded():
     assert notes == ["review_count '1000000000000000000000000000000' is not a whole number from 0 to 1e+09; stored as null"]
     post = normalise(make("post", source="reddit", source_id="p", text="x", score="12", comments_count="3"))
     assert (post["score"], post["comments_count"]) == (12.0, 3)
+    assert normalise(review(author_review_count="14"))["author_review_count"] == 14
+    notes.clear()
+    assert normalise(review(author_review_count=-1), notes)["author_review_count"] is None and notes
 
 
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "not a date", 10**20])

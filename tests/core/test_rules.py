@@ -230,3 +230,8 @@ def test_a_threshold_change_rejudges_a_stored_review_in_the_report_query(tmp_pat
         assert store.review_stats("acme", threshold=threshold)["unanswered"] == negative
         assert [r["negative"] for r in store.trend_rows("acme", "2026-01-01", threshold=threshold)] == [negative]
     store.close()
+
+
+@pytest.mark.parametrize("count, expected", [(None, None), (0, True), (1, True), (2, False), (458, False)])
+def test_suspicious_is_a_single_review_account_and_unknown_where_the_site_does_not_say(count, expected):
+    assert rules.suspicious(count) is expected

@@ -233,3 +233,21 @@ def test_a_writer_waits_for_another_processes_transaction_instead_of_failing(tmp
     assert "error" not in outcome and outcome["saw"] == {"r1"}
     assert first.known_ids("acme", "trustpilot") == {"r1", "r2"}
     first.close()
+
+
+def test_the_reviewer_review_count_is_stored_and_a_later_null_keeps_it(tmp_path):
+    from repscan.core.store.migrations import migrations
+
+    path = tmp_path / "a.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m012_author_review_count")
+    assert "author_review_count" not in db["reviews"].columns_dict
+    db.close()
+    store = Store(path)  # m012 adds the column
+    store.save_items("acme", [review("r1", author_review_count=1), review("r2")], crawl_id=1,
+                     seen_at="2026-11-01T00:00:00.000000Z")
+    store.save_items("acme", [review("r2", author_review_count=7), review("r1")], crawl_id=2,
+                     seen_at="2026-11-02T00:00:00.000000Z")
+    counts = {row["source_id"]: row["author_review_count"] for row in store.query("SELECT * FROM reviews")}
+    assert counts == {"r1": 1, "r2": 7}
+    store.close()

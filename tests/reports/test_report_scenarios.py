@@ -24,7 +24,7 @@ def reports(tmp_path_factory):
     reviews += [review("recent-answered", 2, 10, NOW, reply_after=1), review("recent-good", 5, 20, NOW)]
     with ClientWeb(sorted(reviews, key=lambda r: r.published, reverse=True), rating=3.5) as web:
         first = crawl_and_send(folder, web)
-        web.business.reviews.insert(0, review("new-bad", 1, 2, NOW))
+        web.business.reviews.insert(0, review("new-bad", 1, 2, NOW, author_reviews=1))
         web.business.rating = 3.3
         second = crawl_and_send(folder, web)
     return first, second
@@ -46,6 +46,17 @@ def test_page_one_is_the_ranked_action_list(reports):
     assert "reddit.com/r/portsmouth/comments/9dm0001" in page.replace(" ", "")
     # the list comes before the figures
     assert first.all.index("Needs a reply now") < first.all.index("Summary")
+
+
+def test_a_negative_review_from_a_single_review_account_is_marked(reports):
+    _, second = reports
+    needs = second.all[second.all.index("Needs a reply now"): second.all.index("Summary")]
+    new_bad, old_open = needs.index("Person new-bad"), needs.index("Person old-open")
+    assert needs[new_bad:].split("No reply yet")[0].endswith("· single-review account · ")  # 1 review on Trustpilot
+    assert "single-review account" not in needs[old_open:].split("No reply yet")[0]  # 4 reviews: no mark
+    assert needs.count("single-review account") == 1
+    appendix = second.all[second.all.index("Appendix: all new reviews"):]
+    assert re.search(r"Text of review new-bad\. — Person new-bad single-review account", appendix)
 
 
 def test_answered_reviews_are_not_listed_as_needing_a_reply(reports):

@@ -24,6 +24,7 @@ class Review:
     reply: str | None = None
     reply_at: str | None = None
     updated: str | None = None
+    author_reviews: int = 4  # the reviewer's reviews on the site (1: a single-review account)
 
 
 @dataclass
@@ -64,7 +65,7 @@ def trustpilot_page(business: Business, page: int, host: str) -> str | None:
                           "publishedDate": r.published, "updatedDate": r.updated},
                 "report": None, "hasUnhandledReports": False,
                 "consumer": {"id": f"u-{r.id}", "displayName": r.author, "imageUrl": "",
-                             "numberOfReviews": 1, "countryCode": "GB", "hasImage": False},
+                             "numberOfReviews": r.author_reviews, "countryCode": "GB", "hasImage": False},
                 "reply": ({"message": r.reply, "publishedDate": r.reply_at, "updatedDate": None}
                           if r.reply else None),
                 "productReviews": [], "language": r.language, "location": None,

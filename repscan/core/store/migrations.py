@@ -196,6 +196,12 @@ def m011_judge(db: Database) -> None:
 
 
 @migrations()
+def m012_author_review_count(db: Database) -> None:
+    """How many reviews the reviewer's account has on the site, where the page shows it (rules.suspicious)."""
+    db["reviews"].add_column("author_review_count", int)
+
+
+@migrations()
 def m013_evidence(db: Database) -> None:
     """The evidence record (repscan.core.store.evidence): for each negative review or post and each page-one
     complaint, a gzip copy of the page it was found on, its hash and where it lies under reports_dir; one row

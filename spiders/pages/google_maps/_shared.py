@@ -53,12 +53,14 @@ def when(stamp, relative: str | None, now) -> tuple[str | None, bool]:
     return None, False
 
 
-def record(node: list, *, source_id, author, rating, text, language, published: tuple, updated, reply: tuple) -> dict:
+def record(node: list, *, source_id, author, rating, text, language, published: tuple, updated, reply: tuple,
+           author_review_count: int | None = None) -> dict:
     """A review of either array format; `published` is (time, approximate), `reply` (text, (time, approximate))."""
     return {
         "source_id": source_id,
         "url": next((v for v in jsondata.walk(node) if isinstance(v, str) and "/maps/reviews/data=" in v), None),
         "author": author,
+        "author_review_count": author_review_count,
         "rating": rating,
         "rating_max": 5,
         "text": text,

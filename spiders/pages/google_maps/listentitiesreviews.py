@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from ..common import dates
-from ._shared import MICROS, NEWEST, REVIEW_ID, clean, is_int, record, when
+from ._shared import MICROS, NEWEST, REVIEW_ID, clean, is_int, path, record, when
 
 # A review: [0] author [url, name, ...], [1] "2 months ago", [3] text, [4] stars, [9] owner reply
-# (its text and epoch), [10] review id, [32] language; of its epoch milliseconds ([27] and [57])
-# the earlier is the creation, the later the last edit. The place page held them at [52][0].
+# (its text and epoch), [10] review id, [12][1] the reviewer ([1] their review count, [5] their
+# /maps/contrib/ link), [32] language; of its epoch milliseconds ([27] and [57]) the earlier is
+# the creation, the later the last edit. The place page held them at [52][0].
 
 LEGACY_ENDPOINT = "/maps/preview/review/listentitiesreviews"
 _PAGE = re.compile(r"!2m2!1i(\d+)!2i(\d+)")  # offset and page size in the request
@@ -29,7 +30,14 @@ def review(node: list, now) -> dict:
     return record(node, source_id=node[10], author=clean(node[0][1]) if len(node[0]) > 1 else None,
                   rating=node[4], text=clean(node[3]), language=node[32] if len(node) > 32 else None,
                   published=when(min(stamps) if stamps else None, relative, now), updated=updated,
-                  reply=_reply(node[9], now))
+                  reply=_reply(node[9], now), author_review_count=_review_count(path(node, 12, 1)))
+
+
+def _review_count(reviewer) -> int | None:
+    """The reviewer's review count, from the reviewer block that links their /maps/contrib/ page."""
+    link = path(reviewer, 5)
+    count = path(reviewer, 1)
+    return count if isinstance(link, str) and "/maps/contrib/" in link and is_int(count) and count >= 0 else None
 
 
 def _reply(reply, now) -> tuple[str | None, tuple[str | None, bool]]:

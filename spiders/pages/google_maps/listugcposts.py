@@ -12,9 +12,9 @@ from ._shared import MICROS, NEWEST, REVIEW_ID, clean, is_int, is_language, list
 
 # A review: [0] review id; [1] meta: the first two integers above 1e14 are created / edited times
 # in microseconds, the author is the first plain string of the list that links /maps/contrib/
-# (at [1][4][0] in 2023, [1][4][5] in 2026); [2][0][0] stars; [2][15][0][0] (else [2][1][0])
-# text, [2][14][0] language; [3] the owner reply, when it carries text ([3][14][0][0]) and its
-# time ([3][1], microseconds). The place page holds them at [175][9].
+# (at [1][4][0] in 2023, [1][4][5] in 2026), their review count at [5] of that list; [2][0][0]
+# stars; [2][15][0][0] (else [2][1][0]) text, [2][14][0] language; [3] the owner reply, when it
+# carries text ([3][14][0][0]) and its time ([3][1], microseconds). The place page holds them at [175][9].
 
 ENDPOINT = "/maps/rpc/listugcposts"
 PAGE_SIZE = 20
@@ -39,7 +39,8 @@ def review(node: list, now) -> dict:
     language = path(content, 14, 0)
     if not is_language(language):
         language = path(content, 1, 1)
-    return record(node, source_id=node[0], author=_author(meta[4] if len(meta) > 4 else meta),
+    author, author_review_count = _author(meta[4] if len(meta) > 4 else meta)
+    return record(node, source_id=node[0], author=author, author_review_count=author_review_count,
                   rating=_stars(content), text=clean(text), language=language,
                   published=when(times[0] if times else None, relative, now), updated=updated,
                   reply=_reply(node[3] if len(node) > 3 else None, now))
@@ -59,8 +60,9 @@ def _reply(reply, now) -> tuple[str | None, tuple[str | None, bool]]:
     return text, when(times[0] if times else None, relative, now)
 
 
-def _author(block) -> str | None:
-    """The first plain string of the list that links the author's /maps/contrib/ page."""
+def _author(block) -> tuple[str | None, int | None]:
+    """The author, the first plain string of the list that links their /maps/contrib/ page, and their review
+    count: that list's [5] (an integer, as its "12 reviews" text says)."""
     for node in lists(block):
         strings = [v for v in node if isinstance(v, str)]
         nearby = strings + [v for child in node if isinstance(child, list) for v in child if isinstance(v, str)]
@@ -68,8 +70,9 @@ def _author(block) -> str | None:
             continue
         for value in strings:
             if not value.startswith(("http", "/", ",")) and not value.isdigit() and value.strip():
-                return value.strip()
-    return None
+                count = path(node, 5)
+                return value.strip(), count if is_int(count) and count >= 0 else None
+    return None, None
 
 
 def _stars(content: list):

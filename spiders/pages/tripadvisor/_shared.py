@@ -26,6 +26,9 @@ DATE_OF_STAY = re.compile(r"^(?:Date of stay|Aufenthaltsdatum|Date du séjour|Fe
                           r"|Data da estadia|Datum van verblijf|Date of experience|Date of visit)\b", re.IGNORECASE)
 # "4.0 of 5 bubbles", "4,0 von 5 Punkten", "4,0 sur 5 bulles": always one decimal, unlike "1 of 5 photos".
 BUBBLES = re.compile(r"^\s*(\d[.,]\d)\s+\w+\s+5(?:[.,]0)?\s+\w+")
+# The reviewer's "14 contributions" (reviews, photos, forum posts: Tripadvisor's count of what the account wrote).
+CONTRIBUTIONS = re.compile(r"^(\d[\d.,\u202f\xa0 ]*)\s*(?:contributions?|Beitrag|Beiträge|contribuciones|contribución|contributi"
+                           r"|contributo|contribuições|contribuição|bijdragen?)$", re.IGNORECASE)
 BUBBLE_CLASS = re.compile(r"\bbubble_(\d{1,2})\b")  # ui_bubble_rating bubble_45 is 4.5
 
 
@@ -39,6 +42,16 @@ def bubbles(el) -> int | float | None:
         match = BUBBLES.match(label)
         if match:
             return values.number(match.group(1))
+    return None
+
+
+def contributions(elements) -> int | None:
+    """The reviewer's contribution count: the first of `elements` whose whole text is "N contributions"."""
+    for el in elements:
+        if isinstance(el.tag, str) and el.tag not in ("script", "style"):
+            match = CONTRIBUTIONS.match(" ".join("".join(el.itertext()).split()))
+            if match:
+                return values.count(match.group(1))
     return None
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ..common import dates, values
-from ._shared import DATE_OF_STAY, REVIEW_LINK, RESPONDED, RESPONSE_FROM, WROTE, bubbles, clean, page_language
+from ._shared import (DATE_OF_STAY, REVIEW_LINK, RESPONDED, RESPONSE_FROM, WROTE, bubbles, clean, contributions,
+                      page_language)
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INLINE = {"span", "q", "em", "strong", "b", "i", "u", "bdi", "p"}
@@ -58,6 +59,7 @@ def _record(response, card, now, language) -> dict | None:
         "source_id": review_id,
         "url": response.urljoin(link[0].root.get("href")) if link else response.url,
         "author": clean(" ".join(author_link.itertext())) if author_link is not None else None,
+        "author_review_count": contributions(own),
         "rating": next((found for found in map(bubbles, own) if found is not None), None),
         "title": title,
         "text": _visible_text(body) if body is not None else None,

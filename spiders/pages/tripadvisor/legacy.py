@@ -38,6 +38,9 @@ def records(response, now) -> list[dict]:
             "author": clean(block.xpath("normalize-space(.//*[contains(@class, 'info_text')]/div[1])").get())
             or clean(block.xpath("normalize-space(.//a[contains(@href, '/Profile/')][normalize-space()][1])").get())
             or clean(block.xpath("normalize-space(.//*[contains(@class, 'username')][1])").get()),
+            # The member badge: a pencil icon, then the reviewer's review count.
+            "author_review_count": values.count(block.xpath(
+                ".//*[contains(@class, 'pencil-paper')]/following-sibling::*[contains(@class, 'badgetext')][1]/text()").get()),
             "rating": rating,
             "title": clean(block.xpath("normalize-space(.//*[contains(@class, 'noQuotes')][1])").get()),
             "text": _entry_text([el for el in block.css(".partial_entry") if el.root not in skip]),

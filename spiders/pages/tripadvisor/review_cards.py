@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..common import dates, values
-from ._shared import REVIEW_LINK, RESPONDED, RESPONSE_FROM, WRITTEN, WROTE, bubbles, clean, page_language
+from ._shared import REVIEW_LINK, RESPONDED, RESPONSE_FROM, WRITTEN, WROTE, bubbles, clean, contributions, page_language
 
 # The "N of 5 bubbles" label, the /ShowUserReviews-…-rNNN- link (id and title), the /Profile/ link
 # (author), "Written <date>", the text between the title and that date, and the block that starts
@@ -55,6 +55,7 @@ def records(response, now) -> list[dict]:
             "source_id": match.group(1),
             "url": response.urljoin(link[0].root.get("href")),
             "author": author,
+            "author_review_count": contributions(el for el, _ in review_leaves),
             "rating": rating,
             "title": title,
             "text": values.element_text(max(body, key=lambda c: len(c[1]))[0]) if body else None,

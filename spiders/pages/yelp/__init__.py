@@ -69,6 +69,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             url=f"{business_url}?hrid={review_id}" if review_id and alias else business_url,
             business_url=business_url,
             author=record.get("author"),
+            author_review_count=record.get("author_review_count"),
             rating=record.get("rating"),
             rating_max=5,
             text=record.get("text"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from ..common import values
 from ._shared import DATE, USER, first_date, lang_text, markup_text, stars
 
 # A review is the smallest element holding a /user_details link and an "N star rating" label;
-# its text is the element with a lang attribute; the owner's reply follows the "Business owner
-# information" region.
+# its text is the element with a lang attribute; the reviewer's review count is the figure labelled
+# "Reviews"; the owner's reply follows the "Business owner information" region.
 
 
 def records(response) -> list[dict]:
@@ -25,6 +26,7 @@ def records(response) -> list[dict]:
         found.append({
             "user_id": unquote(match.group(1)) if match else None,
             "author": user_link.xpath("normalize-space()").get() or None,
+            "author_review_count": values.count(block.xpath("normalize-space(.//*[@aria-label='Reviews'])").get()),
             "rating": stars(block.xpath(".//*[contains(@aria-label, 'star rating')]/@aria-label").get()),
             "text": lang_text(block),
             "language": block.xpath(".//*[@lang]/@lang").get(),

@@ -30,6 +30,7 @@ def records(response) -> list[dict]:
                 "user_id": string(node.get("userId")) or (unquote(match.group(1)) if match else None),
                 "alias": string(business.get("alias")),
                 "author": string(user.get("markupDisplayName") or user.get("displayName") or user.get("altText")),
+                "author_review_count": values.count(user.get("reviewCount")),
                 "rating": values.number(node.get("rating")),
                 "text": _text(comment.get("text")),
                 "language": string(comment.get("language")),

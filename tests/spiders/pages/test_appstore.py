@@ -64,7 +64,7 @@ def test_real_feed(respond):
     assert len(reviews) == 50 and len({r["source_id"] for r in reviews}) == 50
     assert reviews[0] == {
         "kind": "review", "source": "appstore", "source_id": "1205430410", "url": f"{REAL_APP}?see-all=reviews",
-        "business_url": REAL_APP, "author": "m.aaa...", "rating": 4, "rating_max": 5, "title": "あまり",
+        "business_url": REAL_APP, "author": "m.aaa...", "author_review_count": None, "rating": 4, "rating_max": 5, "title": "あまり",
         "text": "利便性がわかりずらい", "language": None, "published_at": None, "published_precision": None,
         "published_approx": False, "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None,
         "reply_precision": None,

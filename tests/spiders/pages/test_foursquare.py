@@ -100,7 +100,7 @@ def test_real_v2_tips():
     assert items[0] == {
         "kind": "review", "source": "foursquare", "source_id": "4c94a45c82b56dcb47cad0aa",
         "url": "https://foursquare.com/item/4c94a45c82b56dcb47cad0aa",
-        "business_url": "https://foursquare.com/v/4bb6157870c603bb6f8396b4", "author": "Felipe A.", "rating": None,
+        "business_url": "https://foursquare.com/v/4bb6157870c603bb6f8396b4", "author": "Felipe A.", "author_review_count": None, "rating": None,
         "rating_max": 5, "title": None, "text": "A arena é muito legal, mas os equipamentos são péssimos.",
         "language": None, "published_at": "2010-09-18T11:37:00Z", "published_precision": "exact",
         "published_approx": False, "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None,

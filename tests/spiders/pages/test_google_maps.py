@@ -4,6 +4,7 @@ start URLs; the real place payload and Places API example."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from urllib.parse import unquote
 
@@ -127,6 +128,12 @@ def test_real_place_payload():
     yossi = reviews[1]
     assert (yossi["published_at"], yossi["updated_at"]) == ("2023-03-29T03:39:10Z", "2023-03-29T03:39:32Z")
     assert all(r["rating"] == 5 and r["text"] and r["reply_text"] is None for r in reviews)
+    # Each reviewer's review count; the page prints it as "4 reviews" / "Local Guide · 458 reviews" (one says
+    # "28 reviews in Limassol" instead: only that reviewer's reviews there). No single-review account here.
+    counts = [r["author_review_count"] for r in reviews]
+    assert counts == [4, 458, 5, 137, 9, 72, 44, 57]
+    shown = re.findall(r'"(?:Local Guide · )?(\d+) reviews"', real_page("google-maps", REAL_PLACE).decode())
+    assert set(map(int, shown)) - {396} == set(counts) - {137}  # 396: the place's own count
     assert google_maps.next_page(response) == google_maps.endpoint_url(REAL_PLACE_URL, "0x14e732fd76f0d90d:0xe5415928d6702b47")
 
 

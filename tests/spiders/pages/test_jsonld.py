@@ -21,7 +21,7 @@ REAL_URL = "https://chefjeanpierre.com/recipes/beef-bourguignon-recipe/"
 def review(page, source_id, **fields):
     item = {
         "kind": "review", "source": "jsonld", "source_id": source_id, "url": page,
-        "business_url": page, "author": None, "rating": None, "rating_max": 5, "title": None,
+        "business_url": page, "author": None, "author_review_count": None, "rating": None, "rating_max": 5, "title": None,
         "text": None, "language": None, "published_at": None, "published_precision": None, "published_approx": False,
         "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None, "reply_precision": None,
     }

@@ -79,7 +79,7 @@ def test_real_page(respond):
         "kind": "review", "source": "tripadvisor", "source_id": "599246690",
         "url": ("https://www.tripadvisor.com/ShowUserReviews-g644300-d7289577-r599246690-"
                 "Tourist_Information_Centre_Kranj_House-Kranj_Upper_Carniola_Region.html"),
-        "business_url": REAL_URL, "author": "123jeroens", "rating": 4, "rating_max": 5,
+        "business_url": REAL_URL, "author": "123jeroens", "author_review_count": 172, "rating": 4, "rating_max": 5,
         "title": "Kranj is small but worth a visit",
         "text": ("Kranj is really nice. Don't compare it with Ljubljana, but it is worth spending a few hours and "
                  "enjoy eating in one of the excellent restaurants for reasonable prices."),
@@ -87,6 +87,10 @@ def test_real_page(respond):
         "updated_at": None, "updated_precision": None, "reply_text": None, "reply_at": None, "reply_precision": None,
     }
     assert reviews[3]["author"] == "Maša K" and reviews[-1]["published_at"] == "2017-07-03"
+    # The member badges' review counts (pencil icon, then the figure): 4 of the 10 from one-review accounts.
+    badges = re.findall(r'pencil-paper"></span><span class="badgetext">(\d+)<', real_page("tripadvisor", REAL).decode())
+    assert [r["author_review_count"] for r in reviews] == [int(n) for n in badges]
+    assert sum(r["author_review_count"] == 1 for r in reviews) == 4
     assert all(r["title"] and r["text"] and r["reply_text"] is None for r in reviews)
     assert tripadvisor.next_page(response) == REAL_URL.replace("-Reviews-", "-Reviews-or10-")
 
@@ -189,6 +193,10 @@ def test_real_2023_hotel_page(respond):
     assert len(reviews) == cards and len({r["source_id"] for r in reviews}) == cards
     assert all(r["author"] and r["title"] and r["text"] and r["published_at"] for r in reviews)
     assert all(r["rating"] == 5 for r in reviews)
+    # "N contributions" under each author: every card shows one, one of them a single contribution.
+    shown = re.findall(r"<span[^>]*>(\d+)</span> contributions?</span>", page)
+    assert [r["author_review_count"] for r in reviews] == [int(n) for n in shown] and len(shown) == cards
+    assert sum(r["author_review_count"] == 1 for r in reviews) == 1
     assert sum(1 for r in reviews if r["reply_text"] and r["reply_at"]) == shown_responses
     assert all(r["reply_at"] == "2023-05-12" and r["reply_precision"] == "day" for r in reviews if r["reply_text"])
     assert (reviews[0]["published_at"], reviews[0]["published_precision"]) == ("2023-06-01", "day")

@@ -40,10 +40,11 @@ def test_fallback_pagination_stops_at_disabled_button():
     assert trustpilot.next_page(page2.response(body=body)) is None
 
 
-def test_fallback_without_review_cards_has_no_replies():
+def test_fallback_without_review_cards_has_no_replies_nor_reviewer_counts():
     body = re.sub(r"<article.*?</article>", "", FALLBACK.body.decode(), flags=re.S)
     items = trustpilot.extract(FALLBACK.response(body=body))
-    expected = [dict(item, reply_text=None, reply_at=None, reply_precision=None) if item["kind"] == "review" else item
+    expected = [dict(item, reply_text=None, reply_at=None, reply_precision=None, author_review_count=None)
+                if item["kind"] == "review" else item
                 for item in FALLBACK.expected]
     assert items == expected
 
@@ -72,7 +73,7 @@ REAL_REPLIED = {
 REAL_FIRST = {
     "kind": "review", "source": "trustpilot", "source_id": "667d00c443645513f3ae5f18",
     "url": f"{TP}/reviews/667d00c443645513f3ae5f18", "business_url": REAL_URL,
-    "author": "Saskia Herrmann", "rating": 5, "rating_max": 5, "title": "Immer wieder gerne...",
+    "author": "Saskia Herrmann", "author_review_count": 1, "rating": 5, "rating_max": 5, "title": "Immer wieder gerne...",
     "text": ("Eine spontane Anfrage in einer recht umtriebigen Zeit. So kann man unsere erste "
              "Zusammenarbeit wohl am besten beschreiben. Das hat einer erfolgreichen Zusammenarbeit "
              "aber in keinster Weise geschadet. Im Gegenteil: fokussierte, umsichtige, kollegiale "
@@ -94,6 +95,8 @@ def _check_real(items):
         assert r["rating"] == 5 and r["rating_max"] == 5 and r["language"] == "de"
         assert r["url"] == f"{TP}/reviews/{r['source_id']}" and r["business_url"] == REAL_URL
         assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["published_at"])
+    # Each reviewer's review count (consumer.numberOfReviews; the cards' data-consumer-reviews-count): 18 of 1, 2 of 2.
+    assert sorted(r["author_review_count"] for r in reviews) == [1] * 18 + [2] * 2
     replied = {r["source_id"] for r in reviews if r["reply_text"]}
     assert replied == REAL_REPLIED
     assert all(r["reply_at"] for r in reviews if r["reply_text"])

@@ -96,6 +96,8 @@ def test_real_2022_business_page(respond):
                          "name": "Aaron Gordon Construction", "rating": 4.5, "review_count": 82}
     assert len(reviews) == 10 and len({r["source_id"] for r in reviews}) == 10
     assert [r["rating"] for r in reviews] == [5, 5, 5, 4, 5, 5, 1, 5, 1, 5]
+    # Each reviewer's review count (the feed's user.reviewCount; the markup's "Reviews" figure): none a single review.
+    assert sorted(r["author_review_count"] for r in reviews) == [2, 3, 5, 7, 9, 9, 13, 15, 18, 23]
     assert all(r["language"] == "en" and r["text"] and not r["published_approx"] for r in reviews)
     first = reviews[0]
     assert first["source_id"] == "aaron-gordon-construction-san-francisco-4:dbicB78bvNqUY1iy6hIEZg"
