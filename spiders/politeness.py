@@ -22,14 +22,14 @@ class SiteGate:
     """Scrapy's download delay holds within one crawler (one source); a run crawls each source as a crawler of its
     own, so N sources on one site would be N streams. The gate spaces them into one: a request waits until the
     last request to its site and address from this process went out DOWNLOAD_DELAY (plus up to
-    DOWNLOAD_DELAY_JITTER of it) before. Order of arrival is kept: each request reserves its start time, and a
+    REPSCAN_SITE_JITTER of it) before. Order of arrival is kept: each request reserves its start time, and a
     request that went out late moves the next start on by as much."""
 
     _starts: ClassVar[dict[tuple[str, str], float]] = {}  # (site, proxy) -> when the last request went (or will go)
 
     def __init__(self, settings):
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
-        self.jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
+        self.jitter = settings.getfloat("REPSCAN_SITE_JITTER")
 
     @staticmethod
     def key(request: Request) -> tuple[str, str]:

@@ -16,10 +16,10 @@ ROBOTSTXT_PARSER = "repscan.spiders.robots.RobotParser"  # reads UTF-16 files to
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 2.0
-DOWNLOAD_DELAY_JITTER = 0.5
-# The site gate (politeness.GatedDownloadHandler) spaces and randomises a site's requests across crawlers; a slot's own
-# random 0.5-1.5x delay after the gate would send one crawler's request late, next to another's.
-RANDOMIZE_DOWNLOAD_DELAY = False
+# The site gate (politeness.GatedDownloadHandler) spaces a site's requests across crawlers and randomises them (up to
+# REPSCAN_SITE_JITTER of the delay more); the slot keeps the plain delay, its own jitter off.
+DOWNLOAD_DELAY_JITTER = 0
+REPSCAN_SITE_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
