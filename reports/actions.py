@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from repscan.core import rules, sites
+from repscan.core.mentions import in_a_thread
 from repscan.reports.model import PostRow, ReviewRow, SearchBlock
 
 KINDS = ("review", "mention", "complaint")  # the rank: unanswered negative reviews, negative mentions, complaints
@@ -88,8 +89,7 @@ def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
 def mention_action(p: PostRow, reply: Mapping | None = None) -> Action:
     kind = "comment" if p.parent_url else "post"
     detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
-    host = urlsplit(p.url or "").hostname or ""
-    thread = p.source != "feed" or bool(host and sites.owners(host))  # a feed entry may link to Reddit too
+    thread = in_a_thread(p.source, p.url)
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
                   detail=detail, reply=reply, thread=thread)
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["mentions", "written_by"]
+__all__ = ["in_a_thread", "mentions", "written_by"]
 
 # Scripts written without spaces between words: there a name has no word boundary to find.
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
@@ -68,3 +68,18 @@ def _fold(value: str) -> str:
     value = "".join(ch for ch in value if not unicodedata.combining(ch))
     value = _DASHES.sub("-", value)
     return unicodedata.normalize("NFKC", value).casefold()
+
+
+def in_a_thread(source: str | None, url: str | None) -> bool:
+    """Whether a mention is answered where it stands, under it (a forum, a social site, a review site): a post of a
+    platform source, or a feed entry linking to a known site. A news or web page from an alerts feed is not: one
+    writes to its author or editor, so it gets no reply draft either."""
+    from urllib.parse import urlsplit
+
+    from repscan.core import sites
+
+    if source != "feed":
+        return True
+    host = urlsplit(url or "").hostname or ""
+    return bool(host and sites.owners(host))
+

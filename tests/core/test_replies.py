@@ -172,3 +172,28 @@ def test_a_bad_agency_template_is_one_items_error_never_the_end_of_drafting(tmp_
     (folder / "fr" / "general.txt").write_bytes("Merci, nous sommes désolés.".encode("cp1252"))
     [(level, why)] = template_problems(folder)
     assert level == "error" and why.startswith("fr/general.txt: not UTF-8")
+
+
+def test_no_draft_for_a_news_page_or_the_clients_own_post(tmp_path):
+    # A reply is written under a thread: a news page from an alerts feed, or the client's own post, gets none.
+    from repscan.core.config import load
+    from repscan.core.items import make, utcnow
+    from repscan.core.replies.pending import draft_open
+    from repscan.core.store import Store
+    from repscan.app.configfile import write_config
+
+    config = load(write_config(tmp_path / "repscan.toml", agency={"name": "A", "sender": "r@agency.example"}, clients=[{
+        "id": "acme", "name": "Acme Bakery", "recipients": ["o@acme.example"],
+        "sources": [{"site": "reddit", "url": "https://www.reddit.com/search.rss?q=acme"}]}]))
+    now = utcnow()
+    store = Store(config.database)
+    text, judged = "Acme Bakery was fined after a hygiene inspection and stays shut.", {"negative": 1, "sentiment": -0.9}
+    store.save_items("acme", [
+        {**make("post", source="feed", source_id="news", url="https://www.southseanews.example/acme-fined",
+                text=text), **judged},
+        {**make("post", source="feed", source_id="thread", url="https://www.reddit.com/r/x/comments/1", text=text),
+         **judged},
+        {**make("post", source="reddit", source_id="own", url="https://www.reddit.com/r/x/comments/2",
+                author="Acme Bakery", text=text), **judged}], seen_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    drafted = draft_open(config, config.client("acme"), store, now)
+    assert not drafted.errors and [r["source_id"] for r in store.replies("acme")] == ["thread"]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from repscan.core.config import Client, Config
 from repscan.core.items import stamp
+from repscan.core.mentions import in_a_thread, written_by
 from repscan.core.replies.drafts import Policy, draft
 from repscan.core.rules import HISTORY_WINDOW
 
@@ -28,9 +29,12 @@ def policy(config: Config, client: Client) -> Policy:
 
 def draft_open(config: Config, client: Client, store, now: datetime) -> Drafted:
     """A draft for each open negative review (any age) and each negative mention first seen within
-    HISTORY_WINDOW, that has none; an item no template fits is an error with its reason, never skipped silently."""
+    HISTORY_WINDOW that is answered under it (not the client's own post, not a news page), that has none; an item no template fits is an error with its reason, never skipped silently."""
     out, allowed = Drafted(), policy(config, client)
     for item in store.undrafted(client.id, threshold=client.negative_threshold, posts_since=stamp(now - HISTORY_WINDOW)):
+        if item["kind"] == "post" and (written_by(item["author"], client.names)
+                                       or not in_a_thread(item["source"], item["url"])):
+            continue  # the client's own word, or a news page: nobody to answer under it
         try:
             made = draft(item["text"], title=item["title"], author=item["author"], stored_language=item["language"],
                          source=item["source"], policy=allowed)
