@@ -655,7 +655,7 @@ class Dispatcher:
     def _watch_time(self, running: Running) -> None:
         limit = self.options.node_timeout
         age = time.monotonic() - running.scheduled
-        job_timeout = self.options.job_timeout
+        job_timeout = self.options.job_timeout * max(len(running.parts), 1)  # per source: a batch's crawls run in turn
         if age > job_timeout and running.cancelled is None:
             running.cancelled = time.monotonic()
             try:

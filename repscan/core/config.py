@@ -186,7 +186,7 @@ class Dispatch(_Strict):
     jobs_per_domain: int = Field(1, ge=1)     # jobs at once per site, each from an address (node or proxy) of its own
     batch: int = Field(20, ge=1, le=20)       # a site's due sources crawled by one job (one process) at most
     node_timeout: float = Field(60.0, gt=0)   # a node unreachable this long is dead; its jobs failed
-    job_timeout: float = Field(3600.0, gt=0)  # a job running longer is cancelled (cancel.json)
+    job_timeout: float = Field(3600.0, gt=0)  # per source crawl: a job of k sources running over k times is cancelled
     known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop
 
 
