@@ -17,7 +17,11 @@ from repscan.core.store.reviews import POSTED_AT
 
 FORMATS = ("csv", "xlsx", "jsonl")
 XLSX_CELL = 32_767  # characters an Excel cell holds
+XLSX_ROWS = 1_048_576  # rows an Excel sheet holds, its header included
 CUT = "… [cut at Excel's cell limit; the jsonl export has the whole text]"
+# The stored `negative` is the text judge's verdict at crawl time (it decides only unrated items); `is_negative` is
+# the rule's answer now, at the client's threshold: exported under a name that says so.
+RENAMED = {"negative": "text_negative"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a CSV cell starting so as a formula
 
 
@@ -95,12 +99,12 @@ def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | No
     except sqlite3.OperationalError as exc:
         raise ExportError(f"cannot read {table.name}: {exc} (is this a repscan database?)") from None
     stored = [column[0] for column in cursor.description]
-    columns = stored + list(table.figures(dict.fromkeys(stored), threshold))
+    columns = [RENAMED.get(name, name) for name in stored + list(table.figures(dict.fromkeys(stored), threshold))]
 
     def each() -> Iterator[dict]:
         for record in cursor:
             row = dict(record)
-            yield {**row, **table.figures(row, threshold)}
+            yield {RENAMED.get(key, key): value for key, value in {**row, **table.figures(row, threshold)}.items()}
 
     return columns, each()
 
@@ -132,6 +136,7 @@ def write_xlsx(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path) -
     import xlsxwriter
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    written = False
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False,
                                               "strings_to_urls": False, "strings_to_numbers": False})
     try:
@@ -140,6 +145,9 @@ def write_xlsx(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path) -
             sheet.write_row(0, 0, columns)
             sheet.freeze_panes(1, 0)
             for r, row in enumerate(table_rows):
+                if r + 1 >= XLSX_ROWS:  # xlsxwriter would drop the rest without a word
+                    raise ExportError(f"{name} has more rows than an Excel sheet holds ({XLSX_ROWS - 1:,}): "
+                                      "export it as csv or jsonl, or with --since")
                 for c, value in enumerate(row.values()):
                     if isinstance(value, bool):
                         sheet.write_boolean(r + 1, c, value)
@@ -148,8 +156,11 @@ def write_xlsx(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path) -
                     elif value is not None:
                         text = str(value)
                         sheet.write_string(r + 1, c, text if len(text) <= XLSX_CELL else text[:XLSX_CELL - len(CUT)] + CUT)
+        written = True
     finally:
         workbook.close()
+        if not written:
+            out.unlink(missing_ok=True)  # never a workbook that looks whole and is not
     return [out]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -134,7 +135,11 @@ def edit(store: Store, reply_id: int, who: str, out) -> None:
     if length(text, row["source"]) > most:
         raise ReplyError(f"reply {reply_id} unchanged: the new text has {length(text, row['source'])} characters "
                          f"as {row['source']} counts them, it allows {most}")
-    store.edit_reply(reply_id, text, actor=who)
+    try:
+        store.edit_reply(reply_id, text, actor=who)
+    except sqlite3.IntegrityError:  # the unique (item, text) index: one reply a text
+        raise ReplyError(f"reply {reply_id} unchanged: the {row['kind']} already has a reply with this text"
+                         " (`repscan replies list --all`)") from None
     out.write(f"reply {reply_id} edited by {who}: a draft again, approve it to post\n")
 
 

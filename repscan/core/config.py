@@ -163,6 +163,11 @@ class Proxy(_Strict):
     def _variable(cls, value: str | None) -> str | None:
         if value is not None and not credential_names.VARIABLE.fullmatch(value):
             raise ValueError("must name an environment variable (A-Z, 0-9, _) holding user:password, not hold them")
+        if value is not None and (value in credential_names.SETTINGS or value == credential_names.RENDERING_API_KEY
+                                  or any(value in site.credentials + site.reply_credentials
+                                         for site in sites.SITES.values())):
+            raise ValueError(f"{value} is one of repscan's own settings or a site's token: its value would be sent"
+                             " to the proxy; name a variable of the proxy's own")
         return value
 
     @field_validator("sites")

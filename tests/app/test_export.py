@@ -56,7 +56,7 @@ def test_jsonl_has_every_stored_row_with_the_core_figures(crawled):
         "bad-open": True, "bad-answered": True, "good": False, "fine": False, "formula": False}
     assert reviews["bad-answered"]["replied"] and reviews["bad-answered"]["reply_delay_hours"] == 3.0
     assert reviews["bad-open"]["replied"] is False and reviews["bad-open"]["reply_delay_hours"] is None
-    assert reviews["fine"]["stars"] == 4.0 and reviews["formula"]["text"] == FORMULA  # JSON keeps text exact
+    assert "negative" not in reviews["fine"] and reviews["fine"]["stars"] == 4.0 and reviews["formula"]["text"] == FORMULA  # JSON keeps text exact
     assert {rid: (r["author_review_count"], r["suspicious"]) for rid, r in reviews.items()} == {
         "bad-open": (1, True), "bad-answered": (4, False), "good": (4, False), "fine": (4, False), "formula": (4, False)}
     results = [line for line in lines if line["table"] == "search_results"]
@@ -140,3 +140,14 @@ def test_a_reply_posted_from_repscan_counts_as_replied_with_its_delay(tmp_path):
     [row] = [json.loads(line) for line in done.stdout.splitlines()]
     assert row["replied"] is True and row["reply_posted_from_repscan_at"] and row["reply_delay_precision"] == "exact"
     assert 29.9 < row["reply_delay_hours"] < 30.5
+
+
+def test_more_rows_than_a_sheet_holds_is_an_error_and_no_workbook(crawled, tmp_path, monkeypatch, capsys):
+    from repscan.app import export as module
+
+    _, config = crawled
+    monkeypatch.setattr(module, "XLSX_ROWS", 3)  # two rows a sheet: the five reviews do not fit
+    out = tmp_path / "cut.xlsx"
+    assert main(["--config", str(config), "export", "--client", "hlb-internal-7", "--format", "xlsx",
+                 "--out", str(out)]) == 1
+    assert "reviews has more rows than an Excel sheet holds" in capsys.readouterr().err and not out.exists()

@@ -123,6 +123,17 @@ def test_proxy_credentials_never_sit_in_the_config(tmp_path):
     assert "from the environment" in str(caught.value)
 
 
+@pytest.mark.parametrize("variable", ["REPSCAN_SMTP_PASSWORD", "REPSCAN_FACEBOOK_PAGE_TOKEN"])
+def test_a_proxy_never_gets_repscans_own_secrets(tmp_path, variable):
+    # the auth variable's value goes to the proxy: it may not be the SMTP password or a site's token
+    site = LocalSite(lambda path, query: None)
+    path = many_clients_config(tmp_path, site, proxies=[{"url": "http://127.0.0.1:3128", "auth": variable}])
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if variable in text)
+    assert f"{path}:{line}" in str(caught.value) and "sent to the proxy" in str(caught.value)
+
+
 def test_the_budget_gives_a_site_one_job_per_address(tmp_path):
     """Three nodes, two proxies for the site: two jobs of it at once, never two through one proxy; without
     proxies, one job of a site per node. The sources are split over the jobs the site may run at once."""
