@@ -45,7 +45,7 @@ def _review_figures(row: dict, threshold: float) -> dict:
     delay = rules.reply_delay(parse_iso(row["published_at"]),
                               parse_iso(rules.reply_at(row["reply_at"], posted)),
                               published_precision=row.get("published_precision"),
-                              reply_precision=row.get("reply_precision") if row["reply_at"] else "exact")
+                              reply_precision=rules.reply_precision(row["reply_at"], row.get("reply_precision"), posted))
     return {
         "stars": rules.stars(row["rating"], row["rating_max"]),
         "is_negative": rules.negative(row["rating"], row["rating_max"], threshold, text_negative=bool(row["negative"])),

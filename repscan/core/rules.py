@@ -176,6 +176,17 @@ def reply_at_sql(*, reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
     return f"COALESCE({reply_at}, {posted_at})"
 
 
+def reply_precision(site_reply_at, site_precision: str | None, posted_at=None) -> str | None:
+    """The precision of reply_at(): the site's own, or exact for a reply repscan posted (its time is ours)."""
+    return "exact" if site_reply_at is None and posted_at is not None else site_precision
+
+
+def reply_precision_sql(*, reply_at: str = "reply_at", precision: str = "reply_precision",
+                        posted_at: str = "NULL") -> str:
+    """reply_precision() as an SQL expression."""
+    return f"(CASE WHEN {reply_at} IS NULL AND {posted_at} IS NOT NULL THEN 'exact' ELSE {precision} END)"
+
+
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after
 
 

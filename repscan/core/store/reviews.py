@@ -39,8 +39,7 @@ class Reviews(Connection):
         """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
         (the stored column is the crawl's verdict, kept for unrated reviews)."""
         replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
-                    "reply_precision": f"CASE WHEN reply_at IS NULL AND {POSTED_AT} IS NOT NULL THEN 'exact'"
-                                       " ELSE reply_precision END AS reply_precision"}
+                    "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision"}
         columns = [name for name in self._db["reviews"].columns_dict if name not in replaced]
         return ", ".join([*columns, *replaced.values()])
 
