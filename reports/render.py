@@ -16,7 +16,7 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from repscan.core import rules, sites
+from repscan.core import i18n, rules, sites
 from repscan.core.templates import templates_dir
 from repscan.reports.model import (
     ReportData,
@@ -81,6 +81,7 @@ def environment() -> jinja2.Environment:
     """The Jinja2 environment for every report and email template (HTML autoescaped)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
+        extensions=["jinja2.ext.i18n"],
         # Everything is HTML-escaped except plain-text templates, where "&" must stay "&".
         autoescape=lambda name: not (name or "").endswith(".txt"),
         trim_blocks=True,
@@ -104,6 +105,8 @@ def environment() -> jinja2.Environment:
         status_label=lambda status: STATUS_LABELS.get(status, status),
     )
     env.globals["asset"] = lambda name: file_url(templates_dir() / "assets" / name)
+    # {{ _("...") }}, {{ ngettext(...) }} and {% trans %} speak the language set by i18n.language().
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
     return env
 
 
