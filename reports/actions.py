@@ -66,8 +66,9 @@ class Action:
 
 def place(source: str | None, url: str | None) -> str:
     """The platform of an item: the site of a source that is a platform (Reddit, Facebook, Trustpilot); for a
-    feed entry or a search result, the site its link goes to (a known site, a complaint site, or its domain)."""
-    if source and source != "feed" and source in sites.SITES:
+    feed entry, a search result or a source that reads any site (schema.org markup), the site its link goes to
+    (a known site, a complaint site, or its domain): a client reads "bakery.example", not "Website (schema.org)"."""
+    if source and source in sites.SITES and sites.SITES[source].hosts:
         return sites.label(source)
     host = (urlsplit(url or "").hostname or "") if url else ""
     if not host:
@@ -81,7 +82,7 @@ def place(source: str | None, url: str | None) -> str:
 
 
 def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
-    return Action("review", sites.label(r.source), r.published_at or r.first_seen_at, r.url, r.title, r.text,
+    return Action("review", place(r.source, r.url), r.published_at or r.first_seen_at, r.url, r.title, r.text,
                   r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
                   single_review=bool(r.suspicious))
 

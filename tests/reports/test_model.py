@@ -144,3 +144,11 @@ def test_we_are_fixing_it_only_when_someone_at_the_agency_is_told(watched, promi
     words = health.words("UTC")
     assert words.startswith("We could not read your Tripadvisor page since") and "layout" not in words
     assert ("we are fixing it" in words) is promise and words.endswith("may be missing from this report.")
+
+
+def test_a_review_from_any_sites_markup_is_placed_at_the_sites_domain_not_at_our_parser():
+    from repscan.reports.actions import place
+
+    assert place("jsonld", "https://www.bakery.co.uk/reviews?page=2") == "bakery.co.uk"
+    assert place("trustpilot", "https://uk.trustpilot.com/review/x") == "Trustpilot"
+    assert place("feed", "https://www.trustpilot.com/review/x") == "Trustpilot"
