@@ -96,7 +96,7 @@ def table(client: Client, locator: Locator, new: list[ReviewRow], negatives: lis
             avg_rating=stars / rated if rated else None, reviews_total=sum(row["total"] for row in rows))
 
     out = [figures(loc.name, loc.address, lambda ident, loc=loc: ident == loc.id) for loc in client.locations]
-    every = figures(_("All locations"), _("sources about every location, such as the brand's own page"),
+    every = figures(_("All locations"), _("brand-wide pages"),
                     lambda ident: ident is None)
     if every.reviews_total or every.new_reviews:
         out.append(every)

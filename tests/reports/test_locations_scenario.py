@@ -118,7 +118,7 @@ def test_each_location_has_the_figures_of_its_own_page(chain):
     rows = table(delivered)
     assert f"{KYIV} Khreshchatyk 1 {expected(pages['kyiv'].reviews)} " in rows
     assert f"{LVIV} {expected(pages['lviv'].reviews)} " in rows
-    brand = "All locations sources about every location, such as the brand's own page"
+    brand = "All locations brand-wide pages"
     assert f"{brand} {expected(pages[None].reviews)} " in rows
     assert rows.index(KYIV) < rows.index(LVIV) < rows.index(brand) < rows.index("Total Dough & Co")
 
