@@ -143,6 +143,9 @@ def test_the_action_list_names_each_items_location(chain):
     assert f"{KYIV} — Trustpilot · ★★☆☆☆ 2/5 · Person k1" in needs
     assert f"{LVIV} — Trustpilot" not in needs  # every Lviv negative is answered
     assert "All locations — Trustpilot · ★★☆☆☆ 2/5 · Person b0" in needs
+    # and the report's email, both parts
+    assert f"* Negative review on Trustpilot ({KYIV}), ★★☆☆☆ 2/5, by Person k1" in delivered.text
+    assert f"<strong>{KYIV} — Trustpilot</strong>" in delivered.html
 
 
 def test_the_alert_email_names_each_reviews_location(chain):
