@@ -26,10 +26,12 @@ class Locator:
 
     def __init__(self, client: Client, origins: Mapping[tuple[str, str], str | None]):
         self.client, self.origins = client, origins
+        self.places = {(source.site, source.url): client.location_of(source.site, source.url)
+                       for source in client.sources}
 
     def key(self, source: str, url: str | None) -> str | None:
         """The location id of a source (site and URL); None: every location."""
-        location = self.client.location_of(source, url)
+        location = self.places.get((source, url))
         return location.id if location else None
 
     def of(self, source: str, source_id: str | None) -> str | None:
@@ -44,7 +46,7 @@ class Locator:
         """The name of a source's location for the reader; None when the client has no locations."""
         if not self.client.locations:
             return None
-        location = self.client.location_of(source, url)
+        location = self.places.get((source, url))
         return location.name if location else _("All locations")
 
 
