@@ -79,15 +79,17 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
     """An alert per source with a spike of negative reviews (rules.spike), keyed by the burst's start; a burst
-    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON."""
+    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON.
+    For a chain, per site and location: a burst at one place is measured against that place's usual rate."""
     since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
-    by_source: dict[str, list[dict]] = {}
+    locate = Locator(client, store.item_origins(client.id)).of if client.locations else lambda source, source_id: None
+    by_source: dict[tuple[str, str | None], list[dict]] = {}
     for row in store.spike_negatives(client.id, threshold=client.negative_threshold, since=since):
         row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
                                                history=row["history"]))
-        by_source.setdefault(row["source"], []).append(row)
+        by_source.setdefault((row["source"], locate(row["source"], row["source_id"])), []).append(row)
     out = []
-    for source, rows in by_source.items():
+    for (source, location), rows in by_source.items():
         candidates = [row for row in rows if not row["history"] and not row["spiked"]]
         found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now)
         if found is None:
@@ -96,7 +98,8 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         hours = (burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600
         span = "within the hour" if hours <= 1 else f"within {math.ceil(hours)} hours"  # 1.4 h: within 2 hours
         out.append({
-            "client_id": client.id, "kind": "spike", "item_key": f"{source} burst from {stamp(found.start)}",
+            "client_id": client.id, "kind": "spike",
+            "item_key": f"{source}{f' at {location}' if location else ''} burst from {stamp(found.start)}",
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
             "title": f"{len(burst)} negative reviews {span}",

@@ -128,3 +128,23 @@ def test_the_alert_email_names_the_location_over_real_smtp(chain, tmp_path):
     for place, count in (("Kyiv, Khreshchatyk — Trustpilot", 2), ("Lviv, Rynok Square — Trustpilot", 2),
                          ("All locations — Website (schema.org)", 1)):
         assert text.count(f"\n  {place}\n") == count and html.count(f"{place}</p>") == count, place
+
+
+def test_a_spike_is_counted_per_location_and_names_it(chain, tmp_path):
+    """Trustpilot has three negatives within a day over both locations, two at each: no place had a spike. Then
+    three 1-star reviews within the hour at Kyiv: a spike at Kyiv, named, its reviews Kyiv's alone (a client
+    without locations keeps one count per site: test_alerts_spike.py)."""
+    cfg, store, _ = chain
+    alerts.collect(cfg, store, NOW)
+    assert not [a for a in store.pending_alerts(stamp(NOW)) if a["kind"] == "spike"]
+    crawl = store.start_crawl("acme", "trustpilot", "Spider", KYIV, started_at=stamp(NOW))
+    store.save_items("acme", [review(f"k-burst-{n}", "trustpilot", 1, 0.5 + n / 10) for n in range(3)],
+                     crawl_id=crawl, seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    [spike] = [a for a in store.pending_alerts(stamp(NOW)) if a["kind"] == "spike"]
+    assert spike["item_key"].startswith("trustpilot at kyiv burst from ")
+    # Kyiv's negatives within the day (k1 five hours ago among them), none of Lviv's (l1, l2 of the same day)
+    assert sorted(r["key"] for r in alerts.burst(spike)) == [*(f"trustpilot:k-burst-{n}" for n in range(3)),
+                                                             "trustpilot:k1"]
+    [located] = alerts.with_locations(cfg.client("acme"), store, [spike])
+    assert alerts.place_line(located) == "Kyiv, Khreshchatyk — Trustpilot"
