@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from repscan.core import rules, sites
 from repscan.core.mentions import in_a_thread
+from repscan.reports.locations import label
 from repscan.reports.model import PostRow, ReviewRow, SearchBlock
 
 KINDS = ("review", "mention", "complaint")  # the rank: unanswered negative reviews, negative mentions, complaints
@@ -34,6 +35,12 @@ class Action:
     reply: Mapping | None = None  # its reply draft (store.replies row): id, text, language, status
     thread: bool = True  # a mention where people answer under it (a forum, a social site), not a news or web page
     single_review: bool = False  # a review from a single-review account (rules.suspicious)
+    location: str | None = None  # a chain's location it is about ("Kyiv, Khreshchatyk"); None without locations
+
+    @property
+    def at(self) -> str:
+        """The platform, after the location for a chain: "Kyiv, Khreshchatyk — Google Maps"."""
+        return label(self.location, self.platform)
 
     @property
     def reply_state(self) -> str | None:
@@ -81,18 +88,18 @@ def place(source: str | None, url: str | None) -> str:
     return sites.OTHER_LABELS.get(name, domain)
 
 
-def review_action(r: ReviewRow, reply: Mapping | None = None) -> Action:
+def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | None = None) -> Action:
     return Action("review", place(r.source, r.url), r.published_at or r.first_seen_at, r.url, r.title, r.text,
                   r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
-                  single_review=bool(r.suspicious))
+                  single_review=bool(r.suspicious), location=location)
 
 
-def mention_action(p: PostRow, reply: Mapping | None = None) -> Action:
+def mention_action(p: PostRow, reply: Mapping | None = None, location: str | None = None) -> Action:
     kind = "comment" if p.parent_url else "post"
     detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
     thread = in_a_thread(p.source, p.url)
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
-                  detail=detail, reply=reply, thread=thread)
+                  detail=detail, reply=reply, thread=thread, location=location)
 
 
 def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
@@ -117,12 +124,15 @@ def rank(actions: list[Action]) -> list[Action]:
 
 
 def action_list(unanswered: list[ReviewRow], posts: list[PostRow], blocks: list[SearchBlock],
-                replies: Mapping[tuple[str, str], Mapping] | None = None) -> list[Action]:
+                replies: Mapping[tuple[str, str], Mapping] | None = None,
+                locate: Callable[[str, str | None], str | None] | None = None) -> list[Action]:
     """Everything open: every unanswered negative review (any age), the period's negative mentions, the
     complaints on page one of the latest searches (rules.negative, rules.replied, rules.complaint); each
-    review and mention with its reply draft from `replies` (store.replies_by_item), where it has one."""
-    replies = replies or {}
-    reviews = [review_action(r, replies.get((r.source, r.source_id))) for r in unanswered if r.negative and not r.replied]
-    mentions = [mention_action(p, replies.get((p.source, p.source_id))) for p in posts
+    review and mention with its reply draft from `replies` (store.replies_by_item), where it has one, and its
+    location from `locate(source, source_id)` (locations.Locator.name) for a chain."""
+    replies, locate = replies or {}, locate or (lambda source, source_id: None)
+    reviews = [review_action(r, replies.get((r.source, r.source_id)), locate(r.source, r.source_id))
+               for r in unanswered if r.negative and not r.replied]
+    mentions = [mention_action(p, replies.get((p.source, p.source_id)), locate(p.source, p.source_id)) for p in posts
                 if rules.negative(None, None, text_negative=p.negative)]
     return rank(reviews + mentions + complaint_actions(blocks))

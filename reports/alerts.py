@@ -19,6 +19,7 @@ from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
+from repscan.reports.locations import Locator, label
 from repscan.reports.model import SourceHealth, format_datetime
 from repscan.reports.render import environment
 
@@ -78,15 +79,17 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
     """An alert per source with a spike of negative reviews (rules.spike), keyed by the burst's start; a burst
-    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON."""
+    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON.
+    For a chain, per site and location: a burst at one place is measured against that place's usual rate."""
     since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
-    by_source: dict[str, list[dict]] = {}
+    locate = Locator(client, store.item_origins(client.id)).of if client.locations else lambda source, source_id: None
+    by_source: dict[tuple[str, str | None], list[dict]] = {}
     for row in store.spike_negatives(client.id, threshold=client.negative_threshold, since=since):
         row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
                                                history=row["history"]))
-        by_source.setdefault(row["source"], []).append(row)
+        by_source.setdefault((row["source"], locate(row["source"], row["source_id"])), []).append(row)
     out = []
-    for source, rows in by_source.items():
+    for (source, location), rows in by_source.items():
         candidates = [row for row in rows if not row["history"] and not row["spiked"]]
         found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now)
         if found is None:
@@ -95,7 +98,8 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         hours = (burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600
         span = "within the hour" if hours <= 1 else f"within {math.ceil(hours)} hours"  # 1.4 h: within 2 hours
         out.append({
-            "client_id": client.id, "kind": "spike", "item_key": f"{source} burst from {stamp(found.start)}",
+            "client_id": client.id, "kind": "spike",
+            "item_key": f"{source}{f' at {location}' if location else ''} burst from {stamp(found.start)}",
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
             "title": f"{len(burst)} negative reviews {span}",
@@ -160,7 +164,7 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     results = []
     for client_id, alerts in by_client.items():
         client = config.client(client_id)
-        alerts = with_drafts(config, client, store, alerts, now)
+        alerts = with_locations(client, store, with_drafts(config, client, store, alerts, now))
         channels = _channels(config, client, smtp)
         done = store.delivered("alert", [a["id"] for a in alerts])
         errors = [] if set(channels) - {"operator"} else \
@@ -193,6 +197,27 @@ def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict]
     replies = store.replies_by_item(client.id)
     return [{**a, "reply": replies.get(tuple(a["item_key"].split(":", 1))) if a["kind"] in ("review", "post") else None}
             for a in alerts]
+
+
+def with_locations(client: Client, store: Store, alerts: list[dict]) -> list[dict]:
+    """The alerts, each with the chain's location it is about ("location": a name, None without locations or when a
+    spike spans several): a review's or post's from its source, a broken source's own, a spike's when its
+    reviews share one (locations.Locator)."""
+    locator = Locator(client, store.item_origins(client.id) if client.locations else {})
+
+    def where(alert: dict) -> str | None:
+        if alert["kind"] == "source":
+            return locator.place(alert["source"], alert["url"])
+        keys = [alert["item_key"]] if alert["kind"] in ("review", "post") else [r["key"] for r in burst(alert)]
+        names = {locator.name(*key.split(":", 1)) for key in keys}
+        return names.pop() if len(names) == 1 else None
+    return [{**alert, "location": where(alert)} for alert in alerts]
+
+
+def place_line(alert: dict) -> str | None:
+    """The location and platform of a chain's alert, "Kyiv, Khreshchatyk — Google Maps"; None without a location."""
+    location = alert.get("location")
+    return label(location, sites.label(alert["source"])) if location and alert.get("source") else None
 
 
 def draft_line(alert: dict) -> str | None:
@@ -266,10 +291,10 @@ def headline(alert: dict) -> str:
 def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
     if alert["kind"] == "spike":
-        return [alert["detail"], *map(burst_line, burst(alert)),
+        return [line for line in (place_line(alert), alert["detail"]) if line] + [*map(burst_line, burst(alert)),
                 f"Next step: {next_step(alert['kind'], alert['source'])}"]
     text = None if alert["kind"] == "source" else alert["text"]
-    return [line for line in (alert["detail"], alert["title"], text, alert["url"],
+    return [line for line in (place_line(alert), alert["detail"], alert["title"], text, alert["url"],
                               f"Next step: {next_step(alert['kind'], alert['source'])}", draft_line(alert)) if line]
 
 
@@ -309,7 +334,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     msg.set_content("\n\n".join(parts))
     entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
                 "text": None if alert["kind"] in ("source", "spike") else alert["text"], "reply": alert.get("reply"),
-                "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"]}  # in its headline
+                "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"],  # in its headline
+                "at": place_line(alert)}
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=intro, alerts=entries), subtype="html")

@@ -319,6 +319,7 @@ class ReportData:
     answered: list[ReviewRow] = field(default_factory=list)  # negatives answered this period
     scoreboard: list = field(default_factory=list)  # reports.scoreboard.PlatformScore, one per platform
     compared_with: str | None = None  # the previous period, e.g. "27 Oct 2026 – 3 Nov 2026"; None: first report
+    locations: list = field(default_factory=list)  # reports.locations.LocationFigures: a chain's, the roll-up last
     text_judge: str = "word lists"  # what judged the period's text: "model", "word lists" or both (" and "), as stored
 
     def __post_init__(self):

@@ -15,6 +15,7 @@ from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
 from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
+from repscan.reports import locations
 from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
                            SourceHealth, Summary, format_date, format_day, period_label)
 from repscan.reports.scoreboard import platform_scores
@@ -226,13 +227,16 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
                                  store.business_summaries(client.id, since) if since else None,
                                  {s.site: s for s in sources})
     svgs, notes = charts(config, client, store, until)
+    locator = locations.Locator(client, store.item_origins(client.id) if client.locations else {})
+    by_location = locations.table(client, locator, period.new, period.negatives,
+                                  store.review_stats_by_origin(client.id, until_iso, threshold=threshold), reply_speed)
     return ReportData(
         branding=branding(config), client_id=client.id, client_name=client.name, timezone=client.timezone,
         period_start=parse_iso(_start(store, client, since, firsts, until_iso)), period_end=until,
         generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
         charts=svgs, chart_notes=notes, posts=period.posts,
-        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id)),
+        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id), locate=locator.name),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
-        compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
+        locations=by_location, compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
     )

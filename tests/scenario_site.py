@@ -117,8 +117,9 @@ class Delivered:
         return " ".join(self.pages)
 
 
-def crawl_and_send(folder: Path, web: ClientWeb) -> Delivered:
-    """`repscan crawl`, then `repscan send` to aiosmtpd on 127.0.0.1: the report as delivered."""
+def crawl_and_send(folder: Path, web: ClientWeb, client: str = "hlb-internal-7") -> Delivered:
+    """`repscan crawl`, then `repscan send` to aiosmtpd on 127.0.0.1: the report as delivered (`web` is any
+    LocalSite holder with config(folder), such as ClientWeb)."""
     config = web.config(folder)
     crawled = run_cli("--config", str(config), "crawl", "--quiet")
     assert crawled.returncode in (0, 1), crawled.stderr[-2000:]  # 1: a source was blocked or broken, as asked
@@ -126,7 +127,7 @@ def crawl_and_send(folder: Path, web: ClientWeb) -> Delivered:
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        sent = run_cli("--config", str(config), "send", "--client", "hlb-internal-7",
+        sent = run_cli("--config", str(config), "send", "--client", client,
                        env={**os.environ, "REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{controller.port}"})
     finally:
         controller.stop()

@@ -195,9 +195,18 @@ class Dispatch(_Strict):
     known_ids: int = Field(2000, ge=0)        # newest stored ids sent with a job for the incremental stop
 
 
+class Location(_Strict):
+    """One place of a chain: its sources name it (`location = "<id>"`) and the report gives it a row of figures."""
+
+    id: ClientId
+    name: str = Field(min_length=1)  # as the client says it: "Kyiv, Khreshchatyk"
+    address: str | None = None
+
+
 class Source(_Strict):
     site: str
     url: Url
+    location: str | None = None  # a Location id of the client; unset: the source is about every location (the brand)
     max_pages: int | None = Field(None, ge=1)
     mentions_only: bool | None = None  # keep only items naming the client (default: on for search sources)
     fetch: Literal["http", "browser", "api"] | None = None  # default: the site's row (sites.toml `fetch`)
@@ -299,11 +308,18 @@ class Client(_Strict):
     report_apprise: list[str] = []  # Apprise URLs the report goes to, the PDF attached
     sources: list[Source] = []
     replies: Replies = Replies()
+    locations: list[Location] = []
 
     @property
     def names(self) -> list[str]:
         """What the client is called: its name, aliases and handles (mentions, and its own posts)."""
         return [self.name, *self.aliases, *self.handles]
+
+    def location_of(self, site: str, url: str | None) -> Location | None:
+        """The location of what a source (site and URL, as its crawls record them) found; None: every location
+        (a source naming none, such as the brand's own page, or one no longer configured)."""
+        ids = {(source.site, source.url): source.location for source in self.sources}
+        return next((location for location in self.locations if location.id == ids.get((site, url))), None)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -353,6 +369,20 @@ class Settings(_Strict):
                       for url in getattr(client, field) if url.startswith("$")]
             found += [(("clients", index, *where), f"{name}: {problem}") for where, name in reads
                       if (problem := credential_names.rename_problem(name, client.id, table, others))]
+        return found
+
+    def unknown_locations(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each location id listed twice, and each source naming a location its client lacks."""
+        found = []
+        for index, client in enumerate(self.clients):
+            ids = [location.id for location in client.locations]
+            found += [(("clients", index, "locations", number, "id"), f"location id {ident!r} is used twice")
+                      for number, ident in enumerate(ids) if ident in ids[:number]]
+            known = ", ".join(ids) or "none: add [[clients.locations]] with an id and a name"
+            found += [(("clients", index, "sources", number, "location"),
+                       f"unknown location {source.location!r}; this client's locations: {known}")
+                      for number, source in enumerate(client.sources)
+                      if source.location is not None and source.location not in ids]
         return found
 
     def duplicates(self) -> list[tuple[tuple, str]]:
@@ -450,7 +480,8 @@ def load(path: Path | str | None = None) -> Config:
         problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
     else:
         problems += [_at(path, text, data, loc, message)
-                     for loc, message in settings.duplicates() + settings.undelivered() + settings.foreign_reads()]
+                     for loc, message in settings.duplicates() + settings.undelivered() + settings.foreign_reads()
+                     + settings.unknown_locations()]
     if problems:
         raise ConfigError(problems)
     config = Config(path=path, settings=settings)

@@ -88,3 +88,12 @@ def test_the_email_and_the_pdf_say_the_same_and_only_what_is_true(demo):
     assert f"Facebook – – {len(facebook)} mentions this period" in text
     assert "across 1 search of your name" in text and "your own best result: #2 · checked" in text
     assert "items found for the first time (imported history included)" in first.stdout
+
+
+def test_the_demo_chain_has_a_row_per_location_and_its_action_list_says_where(demo):
+    _, _, pages = demo
+    text = " ".join(pages)
+    table = text[text.index("Location by location"):text.index("Each review counts at the location")]
+    assert [name for name in ("Portsmouth, Harbour Lane", "Southsea, Castle Road", "Total Harbour Lane Bakery")
+            if name in table] == ["Portsmouth, Harbour Lane", "Southsea, Castle Road", "Total Harbour Lane Bakery"]
+    assert "Portsmouth, Harbour Lane — Trustpilot" in pages[0]

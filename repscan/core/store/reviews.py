@@ -19,6 +19,7 @@ POSTED_AT = posted_at_sql("reviews")
 REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one
 OPEN_NEGATIVE = (f"{rules.negative_sql()} AND NOT {rules.replied_sql(posted_at=POSTED_AT)}"
                  " AND removed_at IS NULL")  # one ? (threshold)
+UNANSWERED = f"SUM(CASE WHEN {OPEN_NEGATIVE} THEN 1 ELSE 0 END) AS unanswered"
 
 
 def period_where(client_id: str, since: str | None, until: str | None) -> tuple[str, list]:
@@ -31,6 +32,15 @@ def period_where(client_id: str, since: str | None, until: str | None) -> tuple[
         where.append("first_seen_at <= ?")
         params.append(until)
     return " AND ".join(where), params
+
+
+def _stats_where(client_id: str, until: str | None, threshold: float) -> tuple[str, list]:
+    """The reviews the stats count (tracked, not removed, first seen up to `until`), the threshold bound first."""
+    where, params = "client_id = ? AND removed_at IS NULL", [threshold, client_id]
+    if until is not None:
+        where += " AND first_seen_at <= ?"
+        params.append(until)
+    return where, params
 
 
 class Reviews(Connection):
@@ -53,13 +63,18 @@ class Reviews(Connection):
     def review_stats(self, client_id: str, until: str | None = None, *, threshold: float) -> dict:
         """Count and mean stars (rules.stars) among reviews first seen up to `until`, and how many
         negative ones have no reply."""
-        where, params = "client_id = ? AND removed_at IS NULL", [threshold, client_id]
-        if until is not None:
-            where += " AND first_seen_at <= ?"
-            params.append(until)
-        return self._one(
-            f"SELECT COUNT(*) AS total, AVG({rules.stars_sql()}) AS avg_rating,"
-            f" SUM(CASE WHEN {OPEN_NEGATIVE} THEN 1 ELSE 0 END) AS unanswered FROM reviews WHERE {where}", params)
+        where, params = _stats_where(client_id, until, threshold)
+        return self._one(f"SELECT COUNT(*) AS total, AVG({rules.stars_sql()}) AS avg_rating, {UNANSWERED}"
+                         f" FROM reviews WHERE {where}", params)
+
+    def review_stats_by_origin(self, client_id: str, until: str | None = None, *, threshold: float) -> list[dict]:
+        """review_stats per origin: the site and URL of the source whose crawl first found the review (url None
+        when no crawl is recorded), with `rated` and `stars` (their sum) so origins add up to the whole."""
+        where, params = _stats_where(client_id, until, threshold)
+        return self.query(
+            f"SELECT source, (SELECT url FROM crawls WHERE crawls.id = first_crawl_id) AS url, COUNT(*) AS total,"
+            f" COUNT({rules.stars_sql()}) AS rated, SUM({rules.stars_sql()}) AS stars, {UNANSWERED}"
+            f" FROM reviews WHERE {where} GROUP BY 1, 2", params)
 
     def unanswered_negatives(self, client_id: str, limit: int = 200, *, threshold: float) -> list[dict]:
         """Negative reviews still without an owner reply, oldest first."""

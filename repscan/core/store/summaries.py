@@ -19,6 +19,15 @@ class Summaries(Connection):
         return self.query(f"SELECT {columns} FROM posts WHERE {where}"
                           " ORDER BY COALESCE(published_at, first_seen_at) DESC", params)
 
+    def item_origins(self, client_id: str) -> dict[tuple[str, str], str | None]:
+        """Per review and post (source, source_id): the URL of the source whose crawl first found it (None when no
+        crawl is recorded); with the config, the item's location (Client.location_of)."""
+        rows = self._db.execute(
+            "SELECT source, source_id, (SELECT url FROM crawls WHERE crawls.id = first_crawl_id) FROM reviews"
+            " WHERE client_id = ? UNION ALL SELECT source, source_id, (SELECT url FROM crawls"
+            " WHERE crawls.id = first_crawl_id) FROM posts WHERE client_id = ?", [client_id, client_id])
+        return {(source, source_id): url for source, source_id, url in rows}
+
     def text_judges(self, client_id: str, since: str | None, until: str | None = None) -> list[str]:
         """Which judges of text ("model", "word lists") decided the period's posts and unrated reviews, as
         stored with them at crawl time (m011); empty when none was judged by its text, or before m011."""
