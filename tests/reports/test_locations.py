@@ -93,7 +93,7 @@ def test_each_row_counts_its_own_pages_reviews(chain):
 def test_the_action_list_names_the_location_and_the_report_shows_the_table(chain):
     _, _, data = chain
     assert sorted((a.author, a.at) for a in data.actions) == [
-        ("Person b1", "All locations — Website (schema.org)"), ("Person k2", "Kyiv, Khreshchatyk — Trustpilot")]
+        ("Person b1", "All locations — t.example"), ("Person k2", "Kyiv, Khreshchatyk — Trustpilot")]
     html = render_html(data)
     assert "Location by location" in html and "Kyiv, Khreshchatyk — Trustpilot" in html
 
