@@ -320,6 +320,7 @@ class ReportData:
     scoreboard: list = field(default_factory=list)  # reports.scoreboard.PlatformScore, one per platform
     compared_with: str | None = None  # the previous period, e.g. "27 Oct 2026 – 3 Nov 2026"; None: first report
     text_judge: str = "word lists"  # what judged the period's text: "model", "word lists" or both (" and "), as stored
+    competitors: object | None = None  # reports.competitors.Comparison; None: the client names no competitor
 
     def __post_init__(self):
         try:
