@@ -449,6 +449,15 @@ class Config:
     def proxies_for(self, site: str) -> list[Proxy]:
         return [proxy for proxy in self.settings.proxies if proxy.serves(site)]
 
+    def placed_sources(self) -> list[tuple[tuple, Source]]:
+        """Every source with its place in the file: ("clients", c, "sources", s) or a competitor's
+        ("clients", c, "competitors", k, "sources", s)."""
+        return [(("clients", c, *competitor, "sources", s), source)
+                for c, client in enumerate(self.clients)
+                for competitor, owner in [((), client)] + [(("competitors", k), rival)
+                                                           for k, rival in enumerate(client.competitors)]
+                for s, source in enumerate(owner.sources)]
+
     def crawled(self) -> list[Client]:
         """Everything crawled: each client, then its competitors (Client.rivals)."""
         return [subject for client in self.clients for subject in (client, *client.rivals)]
