@@ -71,7 +71,7 @@ def test_the_section_renders_only_for_a_client_with_competitors(scene):
     section = html[html.index('<section id="competitors">'):]
     section = section[:section.index("</section>")]
     assert "not read since" in section and "not watched" in section and "not crawled yet" in section
-    assert section.count("%<") == 2 and section.count("a week<") == 1  # the client's figures, none of theirs
+    assert section.count("%<") == 2 and section.count("a week<span") == 1  # the client's figures, none of theirs
     data = queries.build(config, config.client("acme"), store, since=None, until=utcnow())
     assert data.competitors is not None
     lone = load(write(config.path.parent, CONFIG.split("[[clients.competitors]]")[0]))
