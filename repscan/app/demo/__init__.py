@@ -161,6 +161,7 @@ def report_data(cfg, store):
 
 def run_demo(folder: Path) -> int:
     from repscan.core import config as config_mod
+    from repscan.core.competitors import is_competitor
     from repscan.app.demo.server import LocalSite
     from repscan.core.store import Store
     from repscan.core.store.crawls import FAILED
@@ -194,8 +195,9 @@ def run_demo(folder: Path) -> int:
     new = sum(r["new_items"] for r in rows)
     print()
     for r in rows:
+        rival = f"  (competitor {cfg.subject(r['client_id']).name})" if is_competitor(r["client_id"]) else ""
         print(f"  crawl {r['source']:<11} {r['status']:<8} {r['items']:>3} items, {r['new_items']:>3} new, "
-              f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
+              f"{r['requests']} requests{rival}{'  ' + r['error'] if r['error'] else ''}")
     print(f"demo: search: {search_line}")
     result = results[0]
     total, open_items = data.summary.reviews_total, len(data.actions)
