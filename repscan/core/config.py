@@ -280,8 +280,8 @@ class Replies(_Strict):
     templates: Path | None = None  # the agency's own templates/replies folder for this client (<lang>/<situation>.txt)
 
 
-class Competitor(_Strict):
-    """A business the client is compared with: crawled like a client, never alerted, drafted for or emailed."""
+class _Business(_Strict):
+    """Who a business is: how it is named (mentions, its own posts) and its own sites (search results)."""
 
     id: ClientId
     name: str = Field(min_length=1)
@@ -289,18 +289,22 @@ class Competitor(_Strict):
     handles: list[str] = []
     domains: list[str] = []
     profiles: list[Url] = []
+
+    @property
+    def names(self) -> list[str]:
+        """What the business is called: its name, aliases and handles (mentions, and its own posts)."""
+        return [self.name, *self.aliases, *self.handles]
+
+
+class Competitor(_Business):
+    """A business the client is compared with: crawled like a client, never alerted, drafted for or emailed."""
+
     queries: list[str] = []
     crawl_schedule: Cron = competitor_keys.SCHEDULE
     sources: list[Source] = []
 
 
-class Client(_Strict):
-    id: ClientId
-    name: str = Field(min_length=1)
-    aliases: list[str] = []
-    handles: list[str] = []
-    domains: list[str] = []
-    profiles: list[Url] = []
+class Client(_Business):
     recipients: list[Email] = []  # the report by email; optional when deliver_to or report_apprise delivers it
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     queries: list[str] = []
@@ -315,11 +319,6 @@ class Client(_Strict):
     sources: list[Source] = []
     replies: Replies = Replies()
     competitors: list[Competitor] = []
-
-    @property
-    def names(self) -> list[str]:
-        """What the client is called: its name, aliases and handles (mentions, and its own posts)."""
-        return [self.name, *self.aliases, *self.handles]
 
     @property
     def rivals(self) -> list["Client"]:
