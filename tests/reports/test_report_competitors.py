@@ -17,6 +17,7 @@ from repscan.core.items import utcnow
 from repscan.core.store import Store
 from repscan.reports import alerts
 
+pytestmark = pytest.mark.drill  # the scene: a crawl and a send in fresh processes, about 10 s
 NOW = utcnow()
 THRESHOLD = 0.6  # the client's: 3 of 5 stars is negative, for the competitor too
 # (id, stars, hours ago, reply after hours or None)
