@@ -109,8 +109,10 @@ class _Business:
         name, watched = self.subject.name, [s for s in self.subject.sources if s.site == site]
         if not watched:
             missing = Cell(_("not watched"), missing=True)
+            none = _("No %(platform)s page of yours is configured.") if self.client else \
+                _("No %(platform)s page of theirs is configured.")
             return Standing(name, self.client, missing, missing, missing, missing, missing, missing,
-                            _("No %(platform)s page of theirs is configured.") % {"platform": sites.label(site)})
+                            none % {"platform": sites.label(site)})
         mine = [r for r in self.reviews if r.source == site]
         note = _trouble([h for h in self.health if h.site == site], self.tz)
         if not mine:
