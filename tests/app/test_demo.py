@@ -88,3 +88,13 @@ def test_the_email_and_the_pdf_say_the_same_and_only_what_is_true(demo):
     assert f"Facebook – – {len(facebook)} mentions this period" in text
     assert "across 1 search of your name" in text and "your own best result: #2 · checked" in text
     assert "items found for the first time (imported history included)" in first.stdout
+
+
+def test_the_demo_report_compares_the_bakery_with_its_competitor(demo):
+    _, first, pages = demo
+    assert re.search(r"crawl trustpilot\s+ok\s+8 items,\s+8 new, \d+ requests\s+\(competitor Quayside Crumb\)",
+                     first.stdout)
+    [page] = [page for page in pages if "Competitors How Harbour Lane Bakery" in page]
+    assert "Quayside Crumb 4.2 on the site 8 on the site" in page  # the competitor's Trustpilot summary
+    assert "Quayside Crumb no complaint on page one (1 search)" in page
+    assert "Quayside" not in " ".join(pages[:2])  # never in the action list or the figures
