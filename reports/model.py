@@ -321,6 +321,7 @@ class ReportData:
     compared_with: str | None = None  # the previous period, e.g. "27 Oct 2026 – 3 Nov 2026"; None: first report
     locations: list = field(default_factory=list)  # reports.locations.LocationFigures: a chain's, the roll-up last
     text_judge: str = "word lists"  # what judged the period's text: "model", "word lists" or both (" and "), as stored
+    competitors: object | None = None  # reports.competitors.Comparison; None: the client names no competitor
 
     def __post_init__(self):
         try:

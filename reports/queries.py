@@ -16,6 +16,7 @@ from repscan.reports.charts import WEEKS, trend_charts
 from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports import locations
+from repscan.reports.competitors import compare
 from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
                            SourceHealth, Summary, format_date, format_day, period_label)
 from repscan.reports.scoreboard import platform_scores
@@ -239,4 +240,5 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id), locate=locator.name),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         locations=by_location, compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
+        competitors=compare(config, client, store, since=since, until=until),
     )

@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from repscan.core.classify import classify
+from repscan.core.competitors import is_competitor
 from repscan.core.search import categorize, negative_result
 from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
@@ -111,6 +112,8 @@ class StorePipeline(_PreparingPipeline):
                            busy_timeout=self.crawler.settings.getfloat("REPSCAN_BUSY_TIMEOUT", 30.0))
         self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
+        if is_competitor(spider.client_id):  # evidence is the client's proof; a competitor's pages are not kept
+            self.evidence_dir = None
 
     def take(self, item: dict, page=None) -> dict:
         if item.get("business_url"):

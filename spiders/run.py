@@ -27,7 +27,8 @@ class Job:
 
 
 def jobs_for(config: Config, client_id: str | None = None, site: str | None = None) -> list[Job]:
-    clients = [config.client(client_id)] if client_id else config.clients
+    """The jobs of one client or competitor (its key), else of every client and competitor."""
+    clients = [config.subject(client_id)] if client_id else config.crawled()
     jobs = [Job(c, source=s) for c in clients for s in c.sources]
     jobs += [Job(c, engine=e) for c in clients if c.queries for e in config.search.engines]
     return [job for job in jobs if site in (None, job.site)]

@@ -7,6 +7,7 @@ import asyncio
 import email
 import email.policy
 import os
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,10 +19,20 @@ from repscan.app import configfile
 from repscan.app.demo import free_port
 from repscan.app.demo.data import SEARCH
 from repscan.app.demo.server import LocalSite, Reply
-from repscan.app.demo.site import Business, Review, duckduckgo_page, mention_page, trustpilot_page
+from repscan.app.demo.site import (Business, Review, SearchHit, duckduckgo_page, mention_page,
+                                   trustpilot_page)
 from repscan.core.items import iso_utc, utcnow
 
 QUERY = "Harbour Lane Bakery"
+
+
+@dataclass
+class Rival:
+    """A competitor's Trustpilot profile and page one of a search for its name."""
+
+    id: str
+    business: Business
+    search: list[SearchHit]
 
 
 def review(rid: str, stars: int, hours: float, now: datetime, reply_after: float | None = None, **extra) -> Review:
@@ -38,10 +49,12 @@ class ClientWeb:
     HOTEL = "/Hotel_Review-g9999001-d5555555-Reviews-Harbour_Lane_Hotel-Fernbridge_Wessex.html"
 
     def __init__(self, reviews: list[Review], *, rating: float = 3.5, mentions: bool = True, search: bool = True,
-                 blocked: bool = False, broken: bool = False):
+                 blocked: bool = False, broken: bool = False, rivals: tuple[Rival, ...] = (),
+                 threshold: float | None = None):
         self.business = Business(slug="harbourlanebakery.example", name="Harbour Lane Bakery", rating=rating,
                                  reviews=reviews, per_page=20)
         self.mentions, self.search, self.blocked, self.broken = mentions, search, blocked, broken
+        self.rivals, self.threshold = rivals, threshold
         self.now = utcnow()
         self.local = LocalSite(self.route)
 
@@ -52,6 +65,12 @@ class ClientWeb:
         if path == "/search.rss" and self.mentions:
             return Reply(body=mention_page("reddit-search.atom.xml", self.url, self.now),
                          content_type="application/atom+xml; charset=utf-8")
+        for rival in self.rivals:
+            if path == f"/review/{rival.business.slug}":
+                body = trustpilot_page(rival.business, int((query.get("page") or ["1"])[0]), self.url)
+                return Reply(body=body) if body else None
+            if path == "/html/" and query.get("q") == [rival.business.name]:
+                return Reply(body=duckduckgo_page(rival.business.name, rival.search))
         if path == "/html/" and self.search:
             return Reply(body=duckduckgo_page(QUERY, SEARCH[QUERY]))
         if path == "/yelp-like" and self.blocked:
@@ -72,16 +91,21 @@ class ClientWeb:
             sources.append({"site": "jsonld", "url": f"{self.url}/yelp-like"})
         if self.broken:
             sources.append({"site": "tripadvisor", "url": f"{self.url}{self.HOTEL}"})
+        client = {"id": "hlb-internal-7", "name": "Harbour Lane Bakery", "aliases": ["Harbour Lane"],
+                  "domains": ["harbourlanebakery.example"], "profiles": ["https://www.facebook.com/harbourlanebakery"],
+                  "recipients": ["owner@hlb.example"], "timezone": "Europe/London",
+                  "queries": [QUERY] if self.search else [], "negative_threshold": self.threshold, "sources": sources,
+                  "competitors": [{"id": r.id, "name": r.business.name, "queries": [r.business.name],
+                                   "domains": [r.business.slug],
+                                   "sources": [{"site": "trustpilot", "url": f"{self.url}/review/{r.business.slug}"}]}
+                                  for r in self.rivals] or None}
         return configfile.write_config(
             folder / "repscan.toml", agency={"name": "Test Agency", "sender": "reports@agency.example",
                                           "operator": "ops@agency.example"},
             storage={"database": "repscan.db", "reports_dir": "out"},
             crawl={"download_delay": 0, "autothrottle": False, "timeout": 5, "retries": 0},
             search={"engines": ["duckduckgo"], "delay": 0, "base_urls": {"duckduckgo": self.url}},
-            clients=[{"id": "hlb-internal-7", "name": "Harbour Lane Bakery", "aliases": ["Harbour Lane"],
-                      "domains": ["harbourlanebakery.example"], "profiles": ["https://www.facebook.com/harbourlanebakery"],
-                      "recipients": ["owner@hlb.example"], "timezone": "Europe/London",
-                      "queries": [QUERY] if self.search else [], "sources": sources}])
+            clients=[client])
 
     def __enter__(self) -> "ClientWeb":
         self.local.__enter__()

@@ -35,14 +35,13 @@ def check(config: Config, environ=os.environ) -> list[Finding]:
 
 def _urls(config: Config) -> list[Finding]:
     found = []
-    for c, client in enumerate(config.clients):
-        for s, source in enumerate(client.sources):
-            owners = sites.owners(urlsplit(source.url).hostname or "")
-            if owners and source.site not in owners:
-                other = " or ".join(f'"{key}"' for key in sorted(owners))
-                found.append(Finding("error", where(config, ("clients", c, "sources", s, "url")),
-                                     f"{source.url} is a {sites.label(min(owners))} page, not {sites.label(source.site)}: "
-                                     f"use site = {other}, or the {sites.label(source.site)} URL"))
+    for place, source in config.placed_sources():
+        owners = sites.owners(urlsplit(source.url).hostname or "")
+        if owners and source.site not in owners:
+            other = " or ".join(f'"{key}"' for key in sorted(owners))
+            found.append(Finding("error", where(config, (*place, "url")),
+                                 f"{source.url} is a {sites.label(min(owners))} page, not {sites.label(source.site)}: "
+                                 f"use site = {other}, or the {sites.label(source.site)} URL"))
     return found
 
 
@@ -73,23 +72,22 @@ def _credentials(config: Config, environ) -> list[Finding]:
     """Per source: the variables it reads (under the names it gives them) that are unset, and a fetch mode
     this machine cannot run."""
     found = []
-    for c, client in enumerate(config.clients):
-        for s, source in enumerate(client.sources):
-            environment = Environment(environ, source.credentials)
-            missing = pages.get(source.site).missing_credentials(environment, source.url)
-            if source.fetch_mode == "api" and not (environment.get(RENDERING_API_KEY) or "").strip():
-                missing.append(RENDERING_API_KEY)
-            if missing:
-                names = environment.explain(" and ".join(missing))
-                found.append(Finding("warning", where(config, ("clients", c, "sources", s, "site")),
-                                     f"{source.site} reads {names} from the environment, "
-                                     f"which {'is' if len(missing) == 1 else 'are'} not set: its crawls will fail"))
-            try:
-                fetch.check(source.fetch_mode, environ)
-            except fetch.Unavailable as exc:
-                field = "fetch" if source.fetch else "site"
-                found.append(Finding("warning", where(config, ("clients", c, "sources", s, field)),
-                                     f"fetch = {source.fetch_mode!r}: {exc}: its crawls will fail"))
+    for place, source in config.placed_sources():
+        environment = Environment(environ, source.credentials)
+        missing = pages.get(source.site).missing_credentials(environment, source.url)
+        if source.fetch_mode == "api" and not (environment.get(RENDERING_API_KEY) or "").strip():
+            missing.append(RENDERING_API_KEY)
+        if missing:
+            names = environment.explain(" and ".join(missing))
+            found.append(Finding("warning", where(config, (*place, "site")),
+                                 f"{source.site} reads {names} from the environment, "
+                                 f"which {'is' if len(missing) == 1 else 'are'} not set: its crawls will fail"))
+        try:
+            fetch.check(source.fetch_mode, environ)
+        except fetch.Unavailable as exc:
+            field = "fetch" if source.fetch else "site"
+            found.append(Finding("warning", where(config, (*place, field)),
+                                 f"fetch = {source.fetch_mode!r}: {exc}: its crawls will fail"))
     return found
 
 

@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_classify)
 
     p = sub.add_parser("crawl", help="crawl the configured sources into the database")
-    p.add_argument("--client", help="only this client id")
+    p.add_argument("--client", help="only this client id, or one competitor's CLIENT:COMPETITOR")
     p.add_argument("--source", help="only this site key")
     p.add_argument("--full", action="store_true", help="crawl every page (no incremental stop); marks removed reviews")
     p.add_argument("--quiet", action="store_true", help="only warnings from Scrapy")
@@ -567,7 +567,7 @@ def cmd_browse(args) -> int:
 
     cfg = _config(args)
     try:
-        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.clients}, port=args.port,
+        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()}, port=args.port,
                       open_browser=not args.no_open, get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None

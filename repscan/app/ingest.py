@@ -158,7 +158,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
         result.status, result.skipped, result.crawl_id = "ok", True, row["crawl_id"]
         return result
     try:
-        client = config.client(client_id)
+        client = config.subject(client_id)
     except KeyError as exc:
         result.error = f"{exc.args[0]}: feed not ingested"
         return result

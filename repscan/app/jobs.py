@@ -162,7 +162,7 @@ def _alerts(config: Config, now: datetime) -> list[Outcome]:
 
 def _due(store: Store, config: Config, job: str, now: datetime):
     found = []
-    for client in config.clients:
+    for client in config.crawled() if job == "crawl" else config.clients:  # competitors crawl, never report
         expression = client.crawl_schedule if job == "crawl" else client.report_schedule
         if job == "crawl" and not (client.sources or client.queries):
             continue

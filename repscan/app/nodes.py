@@ -379,7 +379,7 @@ def lost_jobs(config: Config, jobs: list | None = None) -> list:
         if key in have:
             continue
         try:
-            client = config.client(row["client_id"])
+            client = config.subject(row["client_id"])
         except KeyError:
             continue
         for source in client.sources:

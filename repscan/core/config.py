@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from repscan.core import competitors as competitor_keys
 from repscan.core import credentials as credential_names
 from repscan.core import sites
 from repscan.core.secrets import credential_parameters
@@ -288,13 +289,31 @@ class Replies(_Strict):
     templates: Path | None = None  # the agency's own templates/replies folder for this client (<lang>/<situation>.txt)
 
 
-class Client(_Strict):
+class _Business(_Strict):
+    """Who a business is: how it is named (mentions, its own posts) and its own sites (search results)."""
+
     id: ClientId
     name: str = Field(min_length=1)
     aliases: list[str] = []
     handles: list[str] = []
     domains: list[str] = []
     profiles: list[Url] = []
+
+    @property
+    def names(self) -> list[str]:
+        """What the business is called: its name, aliases and handles (mentions, and its own posts)."""
+        return [self.name, *self.aliases, *self.handles]
+
+
+class Competitor(_Business):
+    """A business the client is compared with: crawled like a client, never alerted, drafted for or emailed."""
+
+    queries: list[str] = []
+    crawl_schedule: Cron = competitor_keys.SCHEDULE
+    sources: list[Source] = []
+
+
+class Client(_Business):
     recipients: list[Email] = []  # the report by email; optional when deliver_to or report_apprise delivers it
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     queries: list[str] = []
@@ -309,11 +328,16 @@ class Client(_Strict):
     sources: list[Source] = []
     replies: Replies = Replies()
     locations: list[Location] = []
+    competitors: list[Competitor] = []
 
     @property
-    def names(self) -> list[str]:
-        """What the client is called: its name, aliases and handles (mentions, and its own posts)."""
-        return [self.name, *self.aliases, *self.handles]
+    def rivals(self) -> list["Client"]:
+        """Each competitor as the crawls see a client: keyed competitor_keys.key, judged at this client's threshold,
+        in this client's timezone, with no recipients, alerts or reply settings."""
+        return [Client.model_construct(
+            id=competitor_keys.key(self.id, c.id), name=c.name, aliases=c.aliases, handles=c.handles, domains=c.domains,
+            profiles=c.profiles, queries=c.queries, crawl_schedule=c.crawl_schedule, sources=c.sources,
+            timezone=self.timezone, negative_threshold=self.negative_threshold) for c in self.competitors]
 
     def location_of(self, site: str, url: str | None) -> Location | None:
         """The location of what a source (site and URL, as its crawls record them) found; None: every location
@@ -365,6 +389,9 @@ class Settings(_Strict):
             others = tuple(other.id for other in self.clients if other.id != client.id)
             reads = [(("sources", number, "credentials", default), own) for number, source in enumerate(client.sources)
                      for default, own in source.credentials.items()]
+            reads += [(("competitors", k, "sources", number, "credentials", default), own)
+                      for k, rival in enumerate(client.competitors) for number, source in enumerate(rival.sources)
+                      for default, own in source.credentials.items()]
             reads += [((field,), url[1:]) for field in ("apprise", "report_apprise")
                       for url in getattr(client, field) if url.startswith("$")]
             found += [(("clients", index, *where), f"{name}: {problem}") for where, name in reads
@@ -393,6 +420,13 @@ class Settings(_Strict):
                 found.append((("clients", index, "id"), f"client id {client.id!r} is used twice "
                                                        f"(first by clients[{seen[client.id]}])"))
             seen.setdefault(client.id, index)
+            rivals: dict[str, int] = {}
+            for number, rival in enumerate(client.competitors):
+                if rival.id in rivals:
+                    found.append((("clients", index, "competitors", number, "id"),
+                                  f"competitor id {rival.id!r} is used twice for this client "
+                                  f"(first by competitors[{rivals[rival.id]}])"))
+                rivals.setdefault(rival.id, number)
         nodes: set[tuple[str, str]] = set()
         for index, node in enumerate(self.nodes):
             key = (node.url.rstrip("/"), node.project)
@@ -443,6 +477,28 @@ class Config:
 
     def proxies_for(self, site: str) -> list[Proxy]:
         return [proxy for proxy in self.settings.proxies if proxy.serves(site)]
+
+    def placed_sources(self) -> list[tuple[tuple, Source]]:
+        """Every source with its place in the file: ("clients", c, "sources", s) or a competitor's
+        ("clients", c, "competitors", k, "sources", s)."""
+        return [(("clients", c, *competitor, "sources", s), source)
+                for c, client in enumerate(self.clients)
+                for competitor, owner in [((), client)] + [(("competitors", k), rival)
+                                                           for k, rival in enumerate(client.competitors)]
+                for s, source in enumerate(owner.sources)]
+
+    def crawled(self) -> list[Client]:
+        """Everything crawled: each client, then its competitors (Client.rivals)."""
+        return [subject for client in self.clients for subject in (client, *client.rivals)]
+
+    def subject(self, key: str) -> Client:
+        """A client, or a competitor by its key (competitor_keys.key): what a crawl, a node job or a feed is for."""
+        if not competitor_keys.is_competitor(key):
+            return self.client(key)
+        for subject in self.client(competitor_keys.client_of(key)).rivals:
+            if subject.id == key:
+                return subject
+        raise KeyError(f"no competitor {key!r} in {self.path}")
 
     def client(self, client_id: str) -> Client:
         for client in self.clients:

@@ -97,3 +97,13 @@ def test_the_demo_chain_has_a_row_per_location_and_its_action_list_says_where(de
     assert [name for name in ("Portsmouth, Harbour Lane", "Southsea, Castle Road", "Total Harbour Lane Bakery")
             if name in table] == ["Portsmouth, Harbour Lane", "Southsea, Castle Road", "Total Harbour Lane Bakery"]
     assert "Portsmouth, Harbour Lane — Trustpilot" in pages[0]
+
+
+def test_the_demo_report_compares_the_bakery_with_its_competitor(demo):
+    _, first, pages = demo
+    assert re.search(r"crawl trustpilot\s+ok\s+8 items,\s+8 new, \d+ requests\s+\(competitor Quayside Crumb\)",
+                     first.stdout)
+    [page] = [page for page in pages if "Competitors How Harbour Lane Bakery" in page]
+    assert "Quayside Crumb 4.2 on the site 8 on the site" in page  # the competitor's Trustpilot summary
+    assert "Quayside Crumb no complaint on page one (1 search)" in page
+    assert "Quayside" not in " ".join(pages[:2])  # never in the action list or the figures

@@ -15,11 +15,13 @@ CLIENT_ID = "harbour-lane"
 
 
 def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
-    """The demo's repscan.toml: one client, its review sites, mentions and a search engine served from `site`."""
+    """The demo's repscan.toml: one client, its review sites, mentions, a search engine and one competitor served
+    from `site`."""
     from repscan.app.configfile import config_text
+    from repscan.app.demo.data import RIVAL_NAME
 
     return config_text(
-        comment="Written by `repscan demo`: one client; its review sites, mentions and search served from 127.0.0.1.",
+        comment="Written by `repscan demo`: one client and a competitor, their pages served from 127.0.0.1.",
         agency={"name": "Northwind Reputation (demo)", "sender": "reports@northwind.example",
                 "branding": {"primary_color": "#1f3a5f", "accent_color": "#c0392b",
                              "contact": "Northwind Reputation · +44 20 7946 0000 · hello@northwind.example"}},
@@ -39,6 +41,9 @@ def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
                         {"site": "facebook", "url": f"{site}/HarbourLaneBakery"},
                         {"site": "reddit", "url": f"{site}/search.rss?q=%22Harbour+Lane+Bakery%22&sort=new"},
                         {"site": "feed", "url": f"{site}/alerts/feeds/00000000000000000001/0000000000000000002"}],
+            "competitors": [{"id": "quayside-crumb", "name": RIVAL_NAME, "domains": ["quaysidecrumb.example"],
+                             "queries": [RIVAL_NAME],
+                             "sources": [{"site": "trustpilot", "url": f"{site}/review/quaysidecrumb.example"}]}],
         }],
     )
 
@@ -46,7 +51,7 @@ def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
 def route_for(now):
     """The demo site's pages: Trustpilot-structured profile pages, a JSON-LD reviews page, a Facebook page's
     posts, a Reddit search, a Google Alerts feed and a DuckDuckGo result page."""
-    from repscan.app.demo.data import SEARCH, businesses
+    from repscan.app.demo.data import SEARCH, businesses, rival
     from repscan.app.demo.server import Reply
     from repscan.app.demo.site import duckduckgo_page, jsonld_page, mention_page, trustpilot_page
 
@@ -59,12 +64,15 @@ def route_for(now):
     }
 
     trustpilot, own = businesses(now)
+    competitor = rival(now)
     host = {}
 
     def route(path, query):
         page = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 0
         if path == f"/review/{trustpilot.slug}":
             body = trustpilot_page(trustpilot, page, host["url"])
+        elif path == f"/review/{competitor.slug}":
+            body = trustpilot_page(competitor, page, host["url"])
         elif path == "/reviews":
             body = jsonld_page(own, page, host["url"], "/reviews")
         elif path in mentions:
@@ -156,6 +164,7 @@ def report_data(cfg, store):
 
 def run_demo(folder: Path) -> int:
     from repscan.core import config as config_mod
+    from repscan.core.competitors import is_competitor
     from repscan.app.demo.server import LocalSite
     from repscan.core.store import Store
     from repscan.core.store.crawls import FAILED
@@ -189,8 +198,9 @@ def run_demo(folder: Path) -> int:
     new = sum(r["new_items"] for r in rows)
     print()
     for r in rows:
+        rival = f"  (competitor {cfg.subject(r['client_id']).name})" if is_competitor(r["client_id"]) else ""
         print(f"  crawl {r['source']:<11} {r['status']:<8} {r['items']:>3} items, {r['new_items']:>3} new, "
-              f"{r['requests']} requests{'  ' + r['error'] if r['error'] else ''}")
+              f"{r['requests']} requests{rival}{'  ' + r['error'] if r['error'] else ''}")
     print(f"demo: search: {search_line}")
     result = results[0]
     total, open_items = data.summary.reviews_total, len(data.actions)

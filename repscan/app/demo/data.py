@@ -50,6 +50,31 @@ def businesses(now: datetime) -> tuple[Business, Business]:
                                   published=at(ago), language=lang))
     return trustpilot, own
 
+# The competitor the bakery is compared with (a made-up café two streets away): fewer complaints, faster replies.
+RIVAL = [
+    ("qc-201", "Hannah Greer", 5, "Worth the walk", "Flaky pastries and a proper flat white.", "en", 5, "Thanks Hannah, see you soon!", 1),
+    ("qc-202", "Victor Almeida", 4, "Good brunch", "Busy on Sunday but the eggs were spot on.", "en", 30, "Thank you Victor!", 3),
+    ("qc-203", "Ilse Brandt", 2, "Zu laut", "Das Essen war gut, aber es war sehr laut und eng.", "de", 75, "Danke, Ilse, wir arbeiten an der Akustik.", 5),
+    ("qc-204", "Kofi Mensah", 5, "Lovely team", "They remembered my order from last week.", "en", 130, "Thanks Kofi!", 2),
+    ("qc-205", "Beth Carrow", 5, "Best scones", "Warm scones with proper clotted cream.", "en", 260, None, None),
+    ("qc-206", "Radu Munteanu", 4, "Bun", "Cafea bună, prețuri corecte.", "ro", 420, "Mulțumim, Radu!", 20),
+    ("qc-207", "Nell Sturgess", 1, "Wrong order twice", "Two visits, two wrong orders. The refund took a week.", "en", 640, "Sorry Nell, please email us so we can put it right.", 6),
+    ("qc-208", "Yusuf Demir", 5, "Great coffee", "The best coffee on the quay.", "en", 900, "Thank you Yusuf!", 4),
+]
+RIVAL_NAME = "Quayside Crumb"
+
+
+def rival(now: datetime) -> Business:
+    """The competitor's Trustpilot profile."""
+    def at(hours: float) -> str:
+        return iso_utc((now - timedelta(hours=hours)).replace(second=0, microsecond=0))
+
+    page = Business(slug="quaysidecrumb.example", name=RIVAL_NAME, rating=4.2, per_page=5)
+    for rid, author, stars, title, text, lang, ago, reply, after in RIVAL:
+        page.reviews.append(Review(id=rid, author=author, rating=stars, title=title, text=text, published=at(ago),
+                                   language=lang, reply=reply, reply_at=at(ago - after) if reply else None))
+    return page
+
 
 # What a search for the bakery's name shows: a complaint above its own site.
 SEARCH = {
@@ -69,5 +94,13 @@ SEARCH = {
                   "Harbour Lane Bakery worth it? : r/portsmouth", "Queue is long but the sourdough is great."),
         SearchHit("https://www.portsmouthnews.example/business/harbour-lane-bakery-opens-second-shop",
                   "Harbour Lane Bakery opens a second shop", "The bakery on Harbour Lane is expanding."),
+    ],
+    RIVAL_NAME: [
+        SearchHit("https://quaysidecrumb.example/", "Quayside Crumb | Café and bakery on the quay",
+                  "Breakfast, brunch and cakes by the harbour, open from 8am."),
+        SearchHit("https://uk.trustpilot.com/review/quaysidecrumb.example", "Quayside Crumb is rated 4.2 | Trustpilot",
+                  "Read 8 reviews about Quayside Crumb."),
+        SearchHit("https://www.portsmouthnews.example/food/quayside-crumb-brunch-review",
+                  "Brunch on the quay: Quayside Crumb reviewed", "Generous plates and a view of the boats."),
     ],
 }

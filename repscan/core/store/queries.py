@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from repscan.core import rules
+from repscan.core.competitors import clients_only_sql
 from repscan.core.store.crawls import history_cutoffs
 from repscan.core.store.reviews import POSTED_AT
 
 WEEK_AGO = "strftime('%Y-%m-%dT%H:%M:%f', 'now', '-7 days')"
-FOR_CLIENT = "(:client_id = '' OR {}client_id = :client_id)"  # :client_id is a form field in Datasette
+# :client_id is a form field in Datasette; left blank, every client's rows and no competitor's (competitors.key)
+FOR_CLIENT = f"((:client_id = '' AND {clients_only_sql('{0}client_id')}) OR {{0}}client_id = :client_id)"
 
 
 def canned_queries(thresholds: Mapping[str, float] | None = None) -> dict[str, dict]:
