@@ -78,6 +78,14 @@ def test_a_node_feed_ingests_like_a_local_crawl_and_a_second_ingest_changes_noth
     assert [{k: v for k, v in c.items() if k not in ignore} for c in crawl] == \
         [{k: v for k, v in c.items() if k not in ignore} for c in here]
 
+    # The pages of its negative reviews came in the feed: the same evidence as the local crawl's, verified.
+    kept = ("kind", "source", "source_id", "url", "status", "sha256", "path", "size", "text_sha256", "note")
+    evidence = [{k: row[k] for k in kept} for row in table(remote / "repscan.db", "evidence", "id")]
+    assert evidence == [{k: row[k] for k in kept} for row in table(local / "repscan.db", "evidence", "id")]
+    assert len(evidence) == 5 and {row["path"] for row in evidence} == {row["path"] for row in evidence if row["sha256"]}
+    checked = run_cli("--config", str(config), "evidence", "--client", "acme")
+    assert checked.returncode == 0 and checked.stdout.count("\tverified") == 5, checked.stdout + checked.stderr
+
     before = dump(remote / "repscan.db")
     again = run_cli("--config", str(config), "ingest", str(feed), str(feed))
     assert again.returncode == 0, again.stderr
@@ -105,7 +113,8 @@ def test_a_feed_cut_short_keeps_its_items_and_the_rest_merges_later_without_doub
     assert crawl["status"] == "error" and crawl["items"] == 7
 
     [rest] = ingest_paths(config, [feed])
-    assert rest.status == "ok" and rest.lines == len(whole.splitlines()) - 1 - 8  # the rest, not the crawl line
+    items = [line for line in whole.splitlines() if not line.startswith(b'{"kind": "page"')]  # pages are no lines
+    assert rest.status == "ok" and rest.lines == len(items) - 1 - 8  # the rest, not the crawl line
     store = Store(config.database)
     ids = [r["source_id"] for r in store.query("SELECT source_id FROM reviews")]
     versions = store.query("SELECT changed, COUNT(*) AS n FROM review_versions GROUP BY changed")
