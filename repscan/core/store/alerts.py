@@ -49,16 +49,18 @@ class Alerts(SearchResults):
         return out
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
-        """The client's negative reviews (rules.negative) published or first seen since `since`, each with its
-        rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
+        """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with
+        its kind, its rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
         spiked = self.spiked_keys(client_id)
-        rows = self._db.query(
-            f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.author, t.rating, t.rating_max,"
-            f" t.published_at, t.published_precision, t.first_seen_at, NOT {_NOT_HISTORY} AS history"
-            f" FROM reviews t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
-            f" AND t.removed_at IS NULL AND {rules.negative_sql(**_CANDIDATES['review'][2])}"
-            " AND (t.published_at >= ? OR t.first_seen_at >= ?) ORDER BY t.source, t.source_id",
-            [client_id, client_id, client_id, threshold, since, since])
+        rows = []
+        for kind, (table, extra, columns) in _CANDIDATES.items():
+            rows += [{**row, "kind": kind} for row in self._db.query(
+                f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.author{extra}, t.published_at,"
+                f" t.published_precision, t.first_seen_at, NOT {_NOT_HISTORY} AS history"
+                f" FROM {table} t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
+                + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
+                f" AND {rules.negative_sql(**columns)} AND (t.published_at >= ? OR t.first_seen_at >= ?)"
+                " ORDER BY t.source, t.source_id", [client_id, client_id, client_id, threshold, since, since])]
         return [{**row, "history": bool(row["history"]), "spiked": f"{row['source']}:{row['source_id']}" in spiked}
                 for row in rows]
 
