@@ -278,13 +278,7 @@ def headline(alert: dict) -> str:
         what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
         return f"{what} is on page one of your search results"
     if alert["kind"] == "spike":
-        words = {"site": sites.label(alert["source"]), "title": alert["title"]}
-        what = _spiked(burst(alert))
-        if what == "post":
-            return _("spike of negative posts on %(site)s: %(title)s") % words
-        if what == "mixed":
-            return _("spike of negative reviews and posts on %(site)s: %(title)s") % words
-        return _("spike of negative reviews on %(site)s: %(title)s") % words
+        return _spike_text(alert, 0)
     stars = ""
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
@@ -306,7 +300,7 @@ def _intro(client: Client, alerts: list[dict]) -> str:
     """The email's first line: how many complaints need a reply now, and how many pages could not be read."""
     complaints = sum(a["kind"] not in ("source", "spike") for a in alerts)
     broken, spikes = sum(a["kind"] == "source" for a in alerts), [a for a in alerts if a["kind"] == "spike"]
-    parts = [_intro_spike(a) for a in spikes]
+    parts = [_spike_text(a, 1) for a in spikes]
     if complaints:
         parts.append(f"{complaints} new complaint{'s' if complaints != 1 else ''} for {client.name} "
                      f"need{'s' if complaints == 1 else ''} a reply now.")
@@ -316,14 +310,25 @@ def _intro(client: Client, alerts: list[dict]) -> str:
     return " ".join(parts)
 
 
-def _intro_spike(alert: dict) -> str:
+def N_(message: str) -> str:
+    """Marks a text for the catalogs (Babel's N_ keyword); it is translated where it is used."""
+    return message
+
+
+_SPIKE_TEXTS = {  # what a burst is made of: (its headline, its sentence atop the email)
+    "review": (N_("spike of negative reviews on %(site)s: %(title)s"),
+               N_("A sudden burst of negative reviews on %(site)s: %(title)s, %(usual)s.")),
+    "post": (N_("spike of negative posts on %(site)s: %(title)s"),
+             N_("A sudden burst of negative posts on %(site)s: %(title)s, %(usual)s.")),
+    "mixed": (N_("spike of negative reviews and posts on %(site)s: %(title)s"),
+              N_("A sudden burst of negative reviews and posts on %(site)s: %(title)s, %(usual)s.")),
+}
+
+
+def _spike_text(alert: dict, which: int) -> str:
+    """A spike alert's headline (0) or the email's sentence on it (1), in the words of what its burst holds."""
     words = {"site": sites.label(alert["source"]), "title": alert["title"], "usual": alert["detail"]}
-    what = _spiked(burst(alert))
-    if what == "post":
-        return _("A sudden burst of negative posts on %(site)s: %(title)s, %(usual)s.") % words
-    if what == "mixed":
-        return _("A sudden burst of negative reviews and posts on %(site)s: %(title)s, %(usual)s.") % words
-    return _("A sudden burst of negative reviews on %(site)s: %(title)s, %(usual)s.") % words
+    return _(_SPIKE_TEXTS[_spiked(burst(alert))][which]) % words
 
 
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
