@@ -62,6 +62,13 @@ def test_a_node_feed_ingests_like_a_local_crawl_and_a_second_ingest_changes_noth
     lines = [json.loads(line) for line in feed.read_text().splitlines()]
     assert lines[-1]["kind"] == "crawl" and lines[-1]["status"] == "ok" and lines[-1]["items"] == 12
     assert all(line["client_id"] == "acme" and line["job"]["spider"] == "TrustpilotSpider" for line in lines)
+    # Each page holding a negative review travels once, ahead of the first review naming it; no other page does.
+    pages = [line["sha256"] for line in lines if line["kind"] == "page"]
+    named = [(n, line["page_sha256"]) for n, line in enumerate(lines) if line.get("page_sha256")]
+    assert len(pages) == len(set(pages)) == len({sha for _, sha in named}) >= 2
+    assert all(any(line.get("sha256") == sha for line in lines[:n]) for n, sha in named)
+    assert {line["source_id"] for line in lines if line.get("page_sha256")} == \
+        {line["source_id"] for line in lines if line["kind"] == "review" and line["negative"]}
 
     config = write_config(remote, sources)
     first = run_cli("--config", str(config), "ingest", str(feed))
