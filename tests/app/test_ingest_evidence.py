@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from helpers import run_cli, write_config
+from helpers import write_config
+from repscan.app import cli
 from repscan.app.ingest import ingest_paths
 from repscan.core.config import load
 from repscan.core.store import Store
@@ -81,18 +82,24 @@ def test_a_page_that_does_not_arrive_whole_makes_the_crawl_an_error_naming_it(tm
     assert not (config.reports_dir / "evidence").exists()
 
 
-def test_a_feed_without_pages_records_no_copy_and_evidence_claims_none(tmp_path, config):
+def evidence(config, capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(["--config", str(config.path), "evidence", "--client", "acme", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_feed_without_pages_records_no_copy_and_evidence_claims_none(tmp_path, config, capsys):
     feed = write_feed(tmp_path / "old-node.jl", [review("r1", 1), review("r2", 5)])
     [result] = ingest_paths(config, [feed])
     assert result.status == "ok"
     [row] = rows(config)
     assert row["source_id"] == "r1" and row["sha256"] is None and row["path"] is None
     assert row["note"] == f"no copy: ingested from {feed}, which carried no page"
-    shown = run_cli("--config", str(config.path), "evidence", "--client", "acme")
-    assert shown.returncode == 0, shown.stderr
-    assert "verified" not in shown.stdout and f"NO COPY: ingested from {feed}" in shown.stdout
-    one = run_cli("--config", str(config.path), "evidence", "--client", "acme", "--item", "trustpilot:r1")
-    assert one.returncode == 1 and "no copy of trustpilot:r1 is kept" in one.stderr
+    code, out, err = evidence(config, capsys)
+    assert code == cli.EXIT_OK, err
+    assert "verified" not in out and f"NO COPY: ingested from {feed}" in out
+    code, out, err = evidence(config, capsys, "--item", "trustpilot:r1")
+    assert code == 1 and "no copy of trustpilot:r1 is kept" in err
 
     # A later crawl that fetched its page keeps the copy the feed could not bring.
     store = Store(config.database)
@@ -100,7 +107,8 @@ def test_a_feed_without_pages_records_no_copy_and_evidence_claims_none(tmp_path,
     assert store.record_evidence("acme", config.reports_dir, [(item, PAGE)]) == 1
     assert store.record_evidence("acme", config.reports_dir, [(item, None)], note="again") == 0
     store.close()
-    assert run_cli("--config", str(config.path), "evidence", "--client", "acme", "--item", "trustpilot:r1").returncode == 0
+    code, out, _ = evidence(config, capsys, "--item", "trustpilot:r1")
+    assert code == cli.EXIT_OK and out.count("\tverified\n") == 1 and "NO COPY" in out  # both rows, one copy
 
 
 def test_the_dispatcher_takes_a_negative_item_without_its_page_as_the_crawl_s_error(tmp_path, config):
