@@ -208,3 +208,14 @@ def test_negative_posts_on_the_client_s_page_in_a_burst_are_a_spike_but_never_it
     message = alerts.alert_message(cfg, cfg.clients[0], [spike]).get_body(("plain",)).get_content()
     assert "A sudden burst of negative posts on Facebook: 3 negative posts within the hour, none in the 90 days" \
            " before." in message
+
+
+def test_a_burst_of_reviews_and_posts_on_one_source_is_one_spike_that_says_so(quiet_store):
+    cfg, store = quiet_store
+    reviews = [{**rated(f"fr{n}", 1, NOW - timedelta(minutes=30 + n)), "source": "facebook"} for n in range(2)]
+    store.save_items("acme", [*reviews, post("fp", NOW - timedelta(minutes=10))], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    [spike] = spikes(store)
+    assert spike["title"] == "3 negative reviews and posts within the hour"
+    assert sorted(r["kind"] for r in alerts.burst(spike)) == ["post", "review", "review"]
+    assert alerts.headline(spike).startswith("spike of negative reviews and posts on Facebook: ")
