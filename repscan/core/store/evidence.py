@@ -156,7 +156,8 @@ class Evidence(Connection):
             latest[key] = (words, page is not None)
             row = {"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
                    "query": item.get("query"), "first_seen_at": self._first_seen(client_id, item, key),
-                   "crawl_id": crawl_id, "text_sha256": words}
+                   "crawl_id": crawl_id, "text_sha256": words, "fetched_at": None, "status": None, "sha256": None,
+                   "path": None, "size": None, "note": None}
             if page is None:
                 row.update(url=recorded_url(item["url"]) if item.get("url") else None, note=note or "no copy")
             else:
