@@ -25,7 +25,7 @@ TRUSTPILOT = [
     ("tp-1011", "Dmitri Volkov", 4, "Nice place", "Cosy corner and decent espresso.", "en", 1100, None, None),
     ("tp-1012", "Priya Nair", 5, "Lovely", "Lovely staff and the best focaccia I have had.", "en", 1500, None, None),
 ]
-# A burst: three 1-star reviews within the hour, four days ago, on a page that gets about one negative a week
+# A burst: three 1-star reviews within the hour, four days ago, on a page that gets about one review a week
 # (the demo's spike alert: rules.spike).
 BURST = [
     ("tp-0901", "Kev Marsh", 1, "Awful", "Worst bakery in town. Avoid.", "en", 96.8, None, None),
