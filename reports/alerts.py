@@ -13,6 +13,7 @@ from email.utils import make_msgid
 
 from repscan.core import rules, sites
 from repscan.core.config import Client, Config
+from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
 from repscan.core.replies.pending import draft_open
@@ -78,13 +79,16 @@ def collect(config: Config, store: Store, now: datetime) -> int:
 
 
 def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
-    """An alert per source with a spike of negative reviews (rules.spike), keyed by the burst's start; a burst
-    sharing a review with an alerted one is that burst, never alerted again. Its text is the burst, as JSON.
-    For a chain, per site and location: a burst at one place is measured against that place's usual rate."""
+    """An alert per source with a spike of negative reviews and posts (rules.spike; the client's own posts never
+    count), keyed by the burst's start; a burst sharing an item with an alerted one is that burst, never alerted
+    again. Its text is the burst, as JSON. For a chain, per site and location: a burst at one place is measured
+    against that place's usual rate."""
     since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
     locate = Locator(client, store.item_origins(client.id)).of if client.locations else lambda source, source_id: None
     by_source: dict[tuple[str, str | None], list[dict]] = {}
     for row in store.spike_negatives(client.id, threshold=client.negative_threshold, since=since):
+        if row["kind"] == "post" and written_by(row["author"], client.names):
+            continue
         row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
                                                history=row["history"]))
         by_source.setdefault((row["source"], locate(row["source"], row["source_id"])), []).append(row)
@@ -95,20 +99,38 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         if found is None:
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
-        hours = (burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600
-        span = "within the hour" if hours <= 1 else f"within {math.ceil(hours)} hours"  # 1.4 h: within 2 hours
+        hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
+        span = _("within the hour") if hours <= 1 else ngettext("within %(hours)d hour", "within %(hours)d hours",
+                                                                hours) % {"hours": hours}
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": f"{source}{f' at {location}' if location else ''} burst from {stamp(found.start)}",
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
-            "title": f"{len(burst)} negative reviews {span}",
+            "title": _("%(negatives)s %(span)s") % {"negatives": _negatives(burst), "span": span},
             "detail": _usual(found.usual),
-            "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "author": row["author"],
-                                 "title": row["title"], "url": row["url"],
+            "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "kind": row["kind"],
+                                 "author": row["author"], "title": row["title"], "url": row["url"],
                                  "stars": rules.stars(row["rating"], row["rating_max"])} for row in burst]),
         })
     return out
+
+
+def _spiked(burst: list[dict]) -> str:
+    """What a burst is made of: "review", "post" or "mixed" (an alert before posts counted lists reviews only)."""
+    kinds = {entry.get("kind", "review") for entry in burst}
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _negatives(burst: list[dict]) -> str:
+    """'3 negative reviews', '3 negative posts' or '3 negative reviews and posts'."""
+    count, what = len(burst), _spiked(burst)
+    if what == "post":
+        return ngettext("%(count)d negative post", "%(count)d negative posts", count) % {"count": count}
+    if what == "mixed":
+        return ngettext("%(count)d negative review or post", "%(count)d negative reviews and posts",
+                        count) % {"count": count}
+    return ngettext("%(count)d negative review", "%(count)d negative reviews", count) % {"count": count}
 
 
 def _usual(per_window: float) -> str:
@@ -119,13 +141,14 @@ def _usual(per_window: float) -> str:
 
 
 def burst(alert: dict) -> list[dict]:
-    """A spike alert's reviews: key, author, title, url and stars (None when unrated)."""
+    """A spike alert's reviews and posts: key, kind, author, title, url and stars (None when unrated)."""
     return json.loads(alert["text"] or "[]") if alert["kind"] == "spike" else []
 
 
 def burst_line(review: dict) -> str:
-    """One review of a burst in one line: its stars, author, title and link."""
-    stars = f"{review['stars']:g}/5" if review["stars"] is not None else "unrated"
+    """One review or post of a burst in one line: its stars, author, title and link."""
+    stars = f"{review['stars']:g}/5" if review["stars"] is not None else \
+        _("post") if review.get("kind") == "post" else _("unrated")
     return " — ".join(filter(None, [stars, review["author"] and f"by {review['author']}",
                                     review["title"] and f"“{review['title']}”", review["url"]]))
 
@@ -280,7 +303,7 @@ def headline(alert: dict) -> str:
         what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
         return f"{what} is on page one of your search results"
     if alert["kind"] == "spike":
-        return f"spike of negative reviews on {sites.label(alert['source'])}: {alert['title']}"
+        return _spike_text(alert, 0)
     stars = ""
     if alert["rating"] is not None:
         stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
@@ -302,8 +325,7 @@ def _intro(client: Client, alerts: list[dict]) -> str:
     """The email's first line: how many complaints need a reply now, and how many pages could not be read."""
     complaints = sum(a["kind"] not in ("source", "spike") for a in alerts)
     broken, spikes = sum(a["kind"] == "source" for a in alerts), [a for a in alerts if a["kind"] == "spike"]
-    parts = [f"A sudden burst of negative reviews on {sites.label(a['source'])}: {a['title']}, "
-             f"{a['detail']}." for a in spikes]
+    parts = [_spike_text(a, 1) for a in spikes]
     if complaints:
         parts.append(f"{complaints} new complaint{'s' if complaints != 1 else ''} for {client.name} "
                      f"need{'s' if complaints == 1 else ''} a reply now.")
@@ -311,6 +333,27 @@ def _intro(client: Client, alerts: list[dict]) -> str:
         parts.append(f"{broken} of your pages could not be read: we are fixing it." if broken != 1
                      else "One of your pages could not be read: we are fixing it.")
     return " ".join(parts)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogs (Babel's N_ keyword); it is translated where it is used."""
+    return message
+
+
+_SPIKE_TEXTS = {  # what a burst is made of: (its headline, its sentence atop the email)
+    "review": (N_("spike of negative reviews on %(site)s: %(title)s"),
+               N_("A sudden burst of negative reviews on %(site)s: %(title)s, %(usual)s.")),
+    "post": (N_("spike of negative posts on %(site)s: %(title)s"),
+             N_("A sudden burst of negative posts on %(site)s: %(title)s, %(usual)s.")),
+    "mixed": (N_("spike of negative reviews and posts on %(site)s: %(title)s"),
+              N_("A sudden burst of negative reviews and posts on %(site)s: %(title)s, %(usual)s.")),
+}
+
+
+def _spike_text(alert: dict, which: int) -> str:
+    """A spike alert's headline (0) or the email's sentence on it (1), in the words of what its burst holds."""
+    words = {"site": sites.label(alert["source"]), "title": alert["title"], "usual": alert["detail"]}
+    return _(_SPIKE_TEXTS[_spiked(burst(alert))][which]) % words
 
 
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:

@@ -1,11 +1,13 @@
 """Item pipelines: each item normalised, classified, then stored in batches (one transaction each).
 
 On a Scrapyd node (REPSCAN_STORE = "feed") there is no database: FeedPipeline takes the
-store's place, and items leave through the FEEDS export for `repscan ingest` to merge.
+store's place, and items leave through the FEEDS export for `repscan ingest` to merge, with
+the pages of negative items beside them for the evidence record.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import time
@@ -21,7 +23,7 @@ from repscan.core.search import categorize, negative_result
 from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
-from repscan.core.store.evidence import PAGE_KEY, wanted
+from repscan.core.store.evidence import PAGE_KEY, PAGE_REF, feed_page, wanted
 
 log = logging.getLogger(__name__)
 FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
@@ -186,6 +188,7 @@ class FeedPipeline(_PreparingPipeline):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.items = 0
+        self.pages: set[str] = set()  # the sha256 of each page already in the feed
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -205,7 +208,19 @@ class FeedPipeline(_PreparingPipeline):
     def take(self, item: dict, page=None) -> dict:
         if item["kind"] != "business":  # counted as StorePipeline counts (crawl status ok vs empty)
             self.items += 1
-        return {**item, "client_id": self.crawler.spider.client_id, "job": self.job}
+        tags = {"client_id": self.crawler.spider.client_id, "job": self.job}
+        if page is not None and wanted(item):  # its page travels in the feed, once, ahead of the item naming it
+            sha = hashlib.sha256(page.body).hexdigest()
+            if sha not in self.pages:
+                self.pages.add(sha)
+                self._write({**feed_page(page), **tags})
+            tags[PAGE_REF] = sha
+        return {**item, **tags}
+
+    def _write(self, line: dict) -> None:
+        """A line of the feed that is no item of the crawl (a page, the crawl record): FEEDS writes it at once."""
+        spider = self.crawler.spider
+        self.crawler.signals.send_catch_log(signal=signals.item_scraped, item=line, response=None, spider=spider)
 
     def spider_closed(self, spider, reason: str) -> None:
         # FeedExporter closes its files on this same signal, in a task scheduled after this
@@ -217,6 +232,6 @@ class FeedPipeline(_PreparingPipeline):
             "pages": spider.health.pages, "complete": complete, "full": bool(spider.full), "error": error,
             "reason": reason, "finished_at": stamp(),
         }
-        self.crawler.signals.send_catch_log(signal=signals.item_scraped, item=record, response=None, spider=spider)
+        self._write(record)
         log.info("crawl %s %s %s: %s, %d items to the feed", self.job["id"], spider.client_id, spider.source,
                  status, self.items)

@@ -7,6 +7,14 @@ Ingest applies the local crawl's rules to each line (normalise, classify with th
 threshold, Store.save_items in batches) under one crawls row per job, then records the
 health from the "crawl" line.
 
+Evidence: a node's feed carries each page a negative item or page-one complaint was found on, once per job,
+as a line of kind "page" (gzip, base64) ahead of the items naming it (`page_sha256`). Ingest checks each
+page's body against that hash and keeps it as a local crawl does (repscan.core.store.evidence). A page that
+cannot be brought over (missing from the feed, undecodable, another hash, or not writable) makes the crawl an
+error naming it. An item the client's rule judges negative that names no page (a feed written without them)
+gets an evidence row that says so: "no copy: ingested from <feed>" (never a copy that is not there); the
+dispatcher, whose nodes run this very code, takes that as an error too (`copies_required`).
+
 Exactly once: the node_jobs table remembers, per job, how many of its lines are in and
 whether its "crawl" line was. A complete job is skipped; an incomplete one (its node died,
 or it is still running) goes on from the first line not yet merged. So ingesting the same
@@ -25,6 +33,7 @@ from repscan.core.config import Config
 from repscan.core.items import stamp
 from repscan.core.store import Store
 from repscan.core.store.crawls import FAILED
+from repscan.core.store.evidence import PAGE_REF, CopyError, page_from_feed, wanted
 
 BATCH = 200  # lines per transaction, as REPSCAN_BATCH_SIZE for a local crawl
 TAGS = ("client_id", "job")
@@ -43,6 +52,7 @@ class FeedJob:
     client_id: str
     lines: list[dict] = field(default_factory=list)
     record: dict | None = None  # the closing {"kind": "crawl"} line
+    pages: dict[str, dict] = field(default_factory=dict)  # sha256 -> its {"kind": "page"} line (not counted in lines)
 
     @property
     def job_id(self) -> str:
@@ -114,6 +124,8 @@ def read_feed(path: Path | str) -> list[FeedJob]:
         entry = jobs.setdefault(job["id"], FeedJob(job=job, client_id=client_id))
         if data["kind"] == "crawl":
             entry.record = data
+        elif data["kind"] == "page":
+            entry.pages[str(data.get("sha256"))] = data
         else:
             entry.lines.append(data)
     return list(jobs.values())
@@ -141,12 +153,13 @@ def ingest_paths(config: Config, paths: Iterable[Path | str]) -> list[Ingested]:
 
 
 def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | None = None,
-               node: str | None = None, failure: str | None = None) -> Ingested:
-    """Merge one job's lines not yet in, then record its crawl.
+               node: str | None = None, failure: str | None = None, copies_required: bool = False) -> Ingested:
+    """Merge one job's lines not yet in, with their evidence, then record its crawl.
 
     `failure` is the dispatcher's verdict on a job that ended without its crawl record (its node
     died, it went missing): the crawl is recorded as an error with that reason, and the job as
-    failed, so the next run does that source again."""
+    failed, so the next run does that source again. With `copies_required`, a negative item whose
+    page is not in the feed is the crawl's error, not a row saying "no copy"."""
     from repscan.core.items import normalise
     from repscan.spiders.pipelines import classify_item
 
@@ -181,9 +194,10 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
     done, items, new = row["lines"] or 0, row["items"] or 0, row["new_items"] or 0
     pending = feed_job.lines[done:]
     search = config.search
+    problems: list[str] = []  # evidence that could not be brought over: the crawl's error
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
-        prepared = []
+        prepared, refs = [], []
         for line in batch:
             item = {k: v for k, v in line.items() if k not in TAGS}
             try:
@@ -192,11 +206,14 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
                 continue  # the pipeline drops it too (or it is not an item of the contract)
             prepared.append(classify_item(item, client.negative_threshold, client.domains, client.profiles,
                                           search.categories))
+            refs.append(line.get(PAGE_REF))
         with store.transaction():
             counts = store.save_items(client_id, prepared, crawl_id=crawl_id)
             items, new, done = items + counts["items"], new + counts["new"], done + len(batch)
             store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"])
         result.lines += len(batch)
+        _keep_evidence(store, config, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
+                       problems)
     result.items, result.new_items = items, new
 
     record = feed_job.record
@@ -204,6 +221,9 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
         if record is not None:
             complete = bool(record.get("complete"))
             result.status, result.error = record.get("status") or "error", record.get("error")
+            if problems:
+                result.status = "error"
+                result.error = "; ".join(filter(None, [result.error, _evidence_error(problems)]))
             result.requests = int(record.get("requests") or 0)
             store.finish_crawl(crawl_id, status=result.status, items=items, new_items=new, requests=result.requests,
                                pages=int(record.get("pages") or 0), full=complete, error=result.error)
@@ -213,12 +233,45 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
                     store.mark_removed(client_id, source, business_url, crawl_id)
             store.update_node_job(feed_job.job_id, status="done", complete=1, finished_at=stamp(), error=None)
         else:
-            result.status, result.error = "error", failure or NO_RECORD
+            result.status = "error"
+            result.error = "; ".join(filter(None, [failure or NO_RECORD, problems and _evidence_error(problems)]))
             store.finish_crawl(crawl_id, status="error", items=items, new_items=new, requests=0, pages=0,
                                full=False, error=result.error)
             store.update_node_job(feed_job.job_id, status="failed" if failure else "partial",
                                   finished_at=stamp(), error=result.error)
     return result
+
+
+def _keep_evidence(store: Store, config: Config, feed_job: FeedJob, items: list[dict], refs: list[str | None],
+                   crawl_id: int, feed: str | None, copies_required: bool, problems: list[str]) -> None:
+    """The evidence of a batch of stored items: each wanted item's page from the feed, its hash checked, or a row
+    saying no copy came; what could not be kept goes into `problems`."""
+    found, without = [], []
+    for item, ref in zip(items, refs):
+        if not wanted(item):
+            continue
+        key = f"{item.get('source') or item.get('engine')}:{item.get('source_id') or item.get('url')}"
+        if ref is None:
+            if copies_required:
+                problems.append(f"{key}: no page came with it")
+            else:
+                without.append((item, None))
+            continue
+        try:
+            found.append((item, page_from_feed(feed_job.pages.get(ref), ref)))
+        except CopyError as exc:
+            problems.append(f"{key}: {exc}")
+    try:
+        store.record_evidence(feed_job.client_id, config.reports_dir, found, crawl_id=crawl_id)
+        store.record_evidence(feed_job.client_id, config.reports_dir, without, crawl_id=crawl_id,
+                              note=f"no copy: ingested from {feed or 'a feed'}, which carried no page")
+    except OSError as exc:  # sqlite3.Error is an OSError's sibling: a broken store stops the ingest, as items do
+        problems.append(f"could not write the copies: {exc}")
+
+
+def _evidence_error(problems: list[str]) -> str:
+    shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+    return f"the evidence of {len(problems)} items could not be kept: {shown}"
 
 
 def record_failure(store: Store, job_id: str, error: str) -> None:

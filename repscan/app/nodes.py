@@ -19,7 +19,9 @@
   summary says so. Server errors (5xx) count only once they have lasted node_timeout: a node having a bad second
   is not marked bad, its refused jobs simply run elsewhere;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
-  folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row;
+  folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row, with
+  the pages of its negative items (they travel in the feed, hash-checked on arrival; one that does not
+  arrive whole makes the crawl an error);
 - a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
   already hold is kept, and the next run does those sources again (`lost_jobs`), reading
   every page because the last crawl did not end cleanly. A job that vanished from its node, or
@@ -565,7 +567,7 @@ class Dispatcher:
         site, store = batch.site, self.store
         job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         settings = {k: _setting(v) for k, v in crawl_overrides(self.config, self.log_level).items()
-                    if k not in ("REPSCAN_DATABASE", "REPSCAN_EVIDENCE_DIR")}  # a node keeps no evidence
+                    if k not in ("REPSCAN_DATABASE", "REPSCAN_EVIDENCE_DIR")}  # its evidence travels in the feed
         settings["REPSCAN_STORE"] = "feed"
         settings["REPSCAN_PROXIES"] = json.dumps([proxy] if proxy else [])  # this job's address only
         feed = None
@@ -772,7 +774,7 @@ class Dispatcher:
             return
         try:
             result = ingest_job(self.store, self.config, jobs[0], feed=str(path), node=running.node.client.url,
-                                failure=failure)
+                                failure=failure, copies_required=True)
         except Exception as exc:  # noqa: BLE001 (one bad feed never stops the other jobs)
             record_failure(self.store, part.job_id, f"ingest of {path} failed: {type(exc).__name__}: {exc}")
             return

@@ -26,9 +26,9 @@ def demo(tmp_path_factory):
 
 def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(demo):
     folder, first, pages = demo
-    assert re.search(r"crawl trustpilot\s+ok\s+12 items,\s+12 new", first.stdout)
+    assert re.search(r"crawl trustpilot\s+ok\s+15 items,\s+15 new", first.stdout)
     assert re.search(r"crawl jsonld\s+ok\s+6 items,\s+6 new", first.stdout)
-    assert "18 reviews in the database; 4 negative reviews need a reply" in first.stdout
+    assert "21 reviews in the database; 7 negative reviews need a reply" in first.stdout
     assert "“Harbour Lane Bakery” on duckduckgo: 1 complaint(s) on page one, 1 above your own site (#2)" in first.stdout
     eml = re.search(r"demo: email\s+(\S+\.eml)", first.stdout).group(1)
 
@@ -47,9 +47,10 @@ def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(demo):
 
     second = run_cli("demo", "--dir", str(folder), timeout=300)
     assert second.returncode == 0, second.stderr[-3000:]
-    assert "nothing new since the last run (18 reviews already in the database)" in second.stdout
+    assert "nothing new since the last run (21 reviews already in the database)" in second.stdout
     assert re.search(r"crawl trustpilot\s+ok\s+\d+ items,\s+0 new, 2 requests", second.stdout)  # robots.txt + page 1
-    assert len(list((folder / "mail").glob("*.eml"))) == 2
+    assert "demo: alert  (none new since the last run)" in second.stdout and "demo: spike:" not in second.stdout
+    assert len(list((folder / "mail").glob("*.eml"))) == 3  # two reports, one alert email
 
 
 def test_every_figure_the_demo_prints_is_the_figure_in_its_pdf(demo):
@@ -107,3 +108,22 @@ def test_the_demo_report_compares_the_bakery_with_its_competitor(demo):
     assert "Quayside Crumb 4.2 on the site 8 on the site" in page  # the competitor's Trustpilot summary
     assert "Quayside Crumb no complaint on page one (1 search)" in page
     assert "Quayside" not in " ".join(pages[:2])  # never in the action list or the figures
+
+
+def test_the_burst_is_alerted_as_a_spike_by_email_and_the_report_names_it(demo):
+    # Three made-up 1-star reviews within the hour on Trustpilot: one spike alert, delivered through the demo's
+    # SMTP server beside the report's email, listing the three; the spike the demo prints is the PDF's.
+    _, first, pages = demo
+    text = " ".join(pages)
+    path = re.search(r"^demo: alert\s+(\S+\.eml)$", first.stdout, re.M).group(1)
+    msg = email.message_from_bytes(open(path, "rb").read(), policy=email.policy.default)
+    assert msg["To"] == "owner@harbourlanebakery.example" and not list(msg.iter_attachments())
+    assert msg["Subject"].startswith("Alert for Harbour Lane Bakery: spike of negative reviews on Trustpilot: "
+                                     "3 negative reviews within the hour")
+    body = "\n".join(msg.get_body(("plain",)).get_content().splitlines())
+    burst = body[:body.index("Next step")]
+    assert len(re.findall(r"^  1/5 — by .+ — http://127\.0\.0\.1:\d+/reviews/tp-090\d$", burst, re.M)) == 3
+    assert "Not based on a genuine experience" in body  # Trustpilot's route to report a fake review
+    [spike] = re.findall(r"^demo: spike: (.+)$", first.stdout, re.M)
+    assert spike.startswith("3 negative reviews within the hour on Trustpilot, ")
+    assert f"Spike of negative reviews: {spike}" in text

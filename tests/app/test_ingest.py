@@ -62,6 +62,13 @@ def test_a_node_feed_ingests_like_a_local_crawl_and_a_second_ingest_changes_noth
     lines = [json.loads(line) for line in feed.read_text().splitlines()]
     assert lines[-1]["kind"] == "crawl" and lines[-1]["status"] == "ok" and lines[-1]["items"] == 12
     assert all(line["client_id"] == "acme" and line["job"]["spider"] == "TrustpilotSpider" for line in lines)
+    # Each page holding a negative review travels once, ahead of the first review naming it; no other page does.
+    pages = [line["sha256"] for line in lines if line["kind"] == "page"]
+    named = [(n, line["page_sha256"]) for n, line in enumerate(lines) if line.get("page_sha256")]
+    assert len(pages) == len(set(pages)) == len({sha for _, sha in named}) >= 2
+    assert all(any(line.get("sha256") == sha for line in lines[:n]) for n, sha in named)
+    assert {line["source_id"] for line in lines if line.get("page_sha256")} == \
+        {line["source_id"] for line in lines if line["kind"] == "review" and line["negative"]}
 
     config = write_config(remote, sources)
     first = run_cli("--config", str(config), "ingest", str(feed))
@@ -77,6 +84,14 @@ def test_a_node_feed_ingests_like_a_local_crawl_and_a_second_ingest_changes_noth
     ignore = {"started_at", "finished_at"}
     assert [{k: v for k, v in c.items() if k not in ignore} for c in crawl] == \
         [{k: v for k, v in c.items() if k not in ignore} for c in here]
+
+    # The pages of its negative reviews came in the feed: the same evidence as the local crawl's, verified.
+    kept = ("kind", "source", "source_id", "url", "status", "sha256", "path", "size", "text_sha256", "note")
+    evidence = [{k: row[k] for k in kept} for row in table(remote / "repscan.db", "evidence", "id")]
+    assert evidence == [{k: row[k] for k in kept} for row in table(local / "repscan.db", "evidence", "id")]
+    assert len(evidence) == 5 and {row["path"] for row in evidence} == {row["path"] for row in evidence if row["sha256"]}
+    checked = run_cli("--config", str(config), "evidence", "--client", "acme")
+    assert checked.returncode == 0 and checked.stdout.count("\tverified") == 5, checked.stdout + checked.stderr
 
     before = dump(remote / "repscan.db")
     again = run_cli("--config", str(config), "ingest", str(feed), str(feed))
@@ -105,7 +120,8 @@ def test_a_feed_cut_short_keeps_its_items_and_the_rest_merges_later_without_doub
     assert crawl["status"] == "error" and crawl["items"] == 7
 
     [rest] = ingest_paths(config, [feed])
-    assert rest.status == "ok" and rest.lines == len(whole.splitlines()) - 1 - 8  # the rest, not the crawl line
+    items = [line for line in whole.splitlines() if not line.startswith(b'{"kind": "page"')]  # pages are no lines
+    assert rest.status == "ok" and rest.lines == len(items) - 1 - 8  # the rest, not the crawl line
     store = Store(config.database)
     ids = [r["source_id"] for r in store.query("SELECT source_id FROM reviews")]
     versions = store.query("SELECT changed, COUNT(*) AS n FROM review_versions GROUP BY changed")

@@ -22,6 +22,7 @@ from repscan.core.config import Node
 from repscan.app.demo import smtp_server
 from repscan.app.demo.server import LocalSite, Reply
 from repscan.app.demo.site import jsonld_page, trustpilot_page
+from repscan.app.evidence import show as show_evidence
 from repscan.app.nodes import KNOWN_IDS_BYTES, Scrapyd, _argument, build_egg, domain_of, scrapyd_job
 from repscan.core.store import Store
 from repscan.spiders.base import bool_arg, list_arg
@@ -209,6 +210,15 @@ def test_sources_spread_over_two_nodes_store_what_a_local_crawl_stores(tmp_path,
         assert rows(db, crawls) == rows(local_db, crawls)
         assert rows(db, "SELECT * FROM businesses ORDER BY client_id, source, url, rating") == \
             rows(local_db, "SELECT * FROM businesses ORDER BY client_id, source, url, rating")
+
+        # The pages of the negative reviews came home in the feeds: the local crawl's evidence, every copy verified.
+        kept = "SELECT client_id, kind, source, source_id, url, status, sha256, path, size, note FROM evidence"
+        evidence = rows(db, kept + " ORDER BY client_id, source, source_id")
+        assert len(evidence) >= 8 and evidence == rows(local_db, kept + " ORDER BY client_id, source, source_id")
+        for client in ("acme", "bravo"):
+            printed = io.StringIO()
+            assert show_evidence(db, tmp_path / "main" / "out", client, out=printed), printed.getvalue()
+            assert printed.getvalue().count("\tverified\n") == sum(row["client_id"] == client for row in evidence)
 
         # Ingesting the feeds again (they were fetched from the nodes' items_url) changes nothing.
         feeds = sorted((tmp_path / "main" / "feeds").glob("*.jl"))

@@ -67,3 +67,16 @@ def test_recorded_urls_carry_no_credentials():
     assert recorded_url("https://u:pw@api.example/v1/r?access_token=T&page=2&Token=x&api_key=k") == \
         "https://api.example/v1/r?page=2"
     assert recorded_url("https://site.example/reviews?sort=new") == "https://site.example/reviews?sort=new"
+
+
+def test_a_row_without_a_page_says_why_and_a_copy_arriving_later_is_kept(tmp_path):
+    store, added = keep(tmp_path, [(review("r1", 1.0, True), REVIEWS), (review("r2", 1.0, True), None)])
+    assert added == 2
+    with_copy, without = store.evidence("acme")
+    assert with_copy["note"] is None and check_copy(tmp_path / "reports", with_copy) is None
+    assert without["note"] == "no copy" and without["sha256"] is None and without["path"] is None
+    assert without["url"] == "https://reviews.example/acme" and without["fetched_at"] is None
+    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), None)]) == 0  # no repeat
+    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), REVIEWS)]) == 1
+    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), REVIEWS)]) == 0
+    store.close()

@@ -181,3 +181,41 @@ def test_a_webhook_gets_the_spike_with_its_reviews_and_the_flag_route(quiet_stor
     assert spike["title"] == "Acme Plumbing: spike of negative reviews on Trustpilot: 3 negative reviews within the hour"
     assert "1/5 — by Person a2 — “Title a2” — https://t.example/reviews/a2" in spike["message"]
     assert "Trustpilot Business account" in spike["message"]
+
+
+def post(sid, published, author=None):
+    return {**make("post", source="facebook", source_id=sid, url=f"https://fb.example/acme/posts/{sid}",
+                   parent_url="https://fb.example/acme", author=author or f"Person {sid}", title=None,
+                   text="Made-up angry words.", published_at=stamp(published)[:19] + "Z"),
+            "sentiment": -0.9, "negative": True}
+
+
+def test_negative_posts_on_the_client_s_page_in_a_burst_are_a_spike_but_never_its_own(quiet_store):
+    cfg, store = quiet_store
+    own = post("own", NOW - timedelta(minutes=45), author="Acme Plumbing")  # the business's own post: not a burst
+    store.save_items("acme", [own, *(post(f"f{n}", NOW - timedelta(minutes=40 - 10 * n)) for n in range(2))],
+                     seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    assert spikes(store) == []
+    store.save_items("acme", [post("f2", NOW - timedelta(minutes=5))], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    [spike] = spikes(store)
+    assert spike["source"] == "facebook" and spike["title"] == "3 negative posts within the hour"
+    assert [(r["key"], r["kind"]) for r in alerts.burst(spike)] == [(f"facebook:f{n}", "post") for n in range(3)]
+    assert alerts.headline(spike) == "spike of negative posts on Facebook: 3 negative posts within the hour"
+    assert alerts.burst_line(alerts.burst(spike)[0]) == \
+        "post — by Person f0 — https://fb.example/acme/posts/f0"
+    message = alerts.alert_message(cfg, cfg.clients[0], [spike]).get_body(("plain",)).get_content()
+    assert "A sudden burst of negative posts on Facebook: 3 negative posts within the hour, none in the 90 days" \
+           " before." in message
+
+
+def test_a_burst_of_reviews_and_posts_on_one_source_is_one_spike_that_says_so(quiet_store):
+    cfg, store = quiet_store
+    reviews = [{**rated(f"fr{n}", 1, NOW - timedelta(minutes=30 + n)), "source": "facebook"} for n in range(2)]
+    store.save_items("acme", [*reviews, post("fp", NOW - timedelta(minutes=10))], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    [spike] = spikes(store)
+    assert spike["title"] == "3 negative reviews and posts within the hour"
+    assert sorted(r["kind"] for r in alerts.burst(spike)) == ["post", "review", "review"]
+    assert alerts.headline(spike).startswith("spike of negative reviews and posts on Facebook: ")

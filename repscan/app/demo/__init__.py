@@ -1,4 +1,4 @@
-"""`repscan demo`: serve made-up pages on 127.0.0.1, crawl them, report, and email through a local SMTP server."""
+"""`repscan demo`: serve made-up pages on 127.0.0.1, crawl them, alert, report, and email through a local SMTP server."""
 
 from __future__ import annotations
 
@@ -152,6 +152,23 @@ def _search_line(store) -> str:
     return "; ".join(lines) or "no search results"
 
 
+def deliver_alerts(cfg, outbox: Path) -> tuple[list[Path], list[str]]:
+    """The alerts due after the crawl (new complaints, a spike), sent as `repscan run` sends them, through the
+    demo's SMTP server into `outbox`: the new .eml files, and an error line per client whose alerts failed."""
+    from repscan.core.store import Store
+    from repscan.reports import alerts, mail
+
+    before = set(outbox.glob("*.eml"))
+    store = Store(cfg.database)
+    try:
+        now = utcnow()
+        alerts.collect(cfg, store, now)
+        results = alerts.deliver(cfg, store, now, mail.smtp_settings_from_env())
+    finally:
+        store.close()
+    return sorted(set(outbox.glob("*.eml")) - before), [f"{r.client_id}: {r.error}" for r in results if r.error]
+
+
 def report_data(cfg, store):
     """The ReportData of the demo's last report, rebuilt from its recorded period (what its PDF shows)."""
     from repscan.core.items import parse_iso
@@ -186,6 +203,7 @@ def run_demo(folder: Path) -> int:
         print(f"demo: config {config_path}")
         rows = run(cfg, jobs_for(cfg), log_level="WARNING")
         os.environ["REPSCAN_SMTP_URL"] = f"smtp://127.0.0.1:{smtp.port}"
+        alert_emails, alert_errors = deliver_alerts(cfg, outbox)
         before = set(outbox.glob("*.eml"))
         results = send_reports(cfg, cfg.clients)
         emails = sorted(set(outbox.glob("*.eml")) - before)
@@ -213,9 +231,14 @@ def run_demo(folder: Path) -> int:
     print(f"demo: {open_items} open items need a reply now; the report's figures:")
     for figure in headline_figures(data):
         print(f"demo:   {figure.label}: {figure.value}")
+    for spike in data.summary.spikes:
+        print(f"demo: spike: {spike}")
     print(f"demo: report {result.pdf}")
     print(f"demo: email  {emails[-1] if emails else '(none sent: ' + result.detail + ')'}")
-    failed = result.failed or any(r["status"] in FAILED for r in rows)
+    print(f"demo: alert  {alert_emails[-1] if alert_emails else '(none new since the last run)'}")
+    failed = result.failed or bool(alert_errors) or any(r["status"] in FAILED for r in rows)
     if result.failed:
         print(f"demo: sending failed: {result.detail}", file=sys.stderr)
+    for error in alert_errors:
+        print(f"demo: alerting failed: {error}", file=sys.stderr)
     return 1 if failed else 0

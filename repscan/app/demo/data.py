@@ -25,6 +25,13 @@ TRUSTPILOT = [
     ("tp-1011", "Dmitri Volkov", 4, "Nice place", "Cosy corner and decent espresso.", "en", 1100, None, None),
     ("tp-1012", "Priya Nair", 5, "Lovely", "Lovely staff and the best focaccia I have had.", "en", 1500, None, None),
 ]
+# A burst: three 1-star reviews within the hour, four days ago, on a page that gets about one review a week
+# (the demo's spike alert: rules.spike).
+BURST = [
+    ("tp-0901", "Kev Marsh", 1, "Awful", "Worst bakery in town. Avoid.", "en", 96.8, None, None),
+    ("tp-0902", "K. Marshall", 1, "Terrible service", "Terrible. Do not go there.", "en", 96.4, None, None),
+    ("tp-0903", "Kevin M", 1, "Avoid!!", "Rude staff, stale bread, avoid.", "en", 96.0, None, None),
+]
 OWN_SITE = [
     ("hl-01", "Gemma Hart", 5, "Our go-to bakery", "We buy our weekend loaf here every Saturday.", "en", 10),
     ("hl-02", "Marco Bellini", 2, "Burnt croissants", "Two of the four croissants were burnt on the bottom.", "en", 26),
@@ -39,8 +46,8 @@ def businesses(now: datetime) -> tuple[Business, Business]:
     def at(hours: float) -> str:
         return iso_utc((now - timedelta(hours=hours)).replace(second=0, microsecond=0))
 
-    trustpilot = Business(slug="harbourlanebakery.example", name="Harbour Lane Bakery", rating=3.4, per_page=5)
-    for rid, author, stars, title, text, lang, ago, reply, after in TRUSTPILOT:
+    trustpilot = Business(slug="harbourlanebakery.example", name="Harbour Lane Bakery", rating=3.1, per_page=5)
+    for rid, author, stars, title, text, lang, ago, reply, after in sorted(TRUSTPILOT + BURST, key=lambda r: r[6]):
         trustpilot.reviews.append(Review(
             id=rid, author=author, rating=stars, title=title, text=text, published=at(ago), language=lang,
             reply=reply, reply_at=at(ago - after) if reply else None))
@@ -87,7 +94,7 @@ SEARCH = {
         SearchHit("https://harbourlanebakery.example/", "Harbour Lane Bakery | Sourdough, cakes and coffee",
                   "Independent bakery on Harbour Lane, open every day from 7am."),
         SearchHit("https://uk.trustpilot.com/review/harbourlanebakery.example",
-                  "Harbour Lane Bakery is rated 3.4 | Trustpilot", "Read 12 reviews about Harbour Lane Bakery."),
+                  "Harbour Lane Bakery is rated 3.1 | Trustpilot", "Read 15 reviews about Harbour Lane Bakery."),
         SearchHit("https://www.facebook.com/harbourlanebakery", "Harbour Lane Bakery - Facebook",
                   "Harbour Lane Bakery. 1,204 likes. Bakery."),
         SearchHit("https://www.reddit.com/r/portsmouth/comments/abc123/harbour_lane_bakery_worth_it/",

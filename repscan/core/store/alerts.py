@@ -25,16 +25,9 @@ class Alerts(SearchResults):
         """Negative reviews and posts (rules.negative at the client's current threshold) that are not imported
         history (rules.history: what the report calls new, alerts), complaints on page one, and broken sources,
         that have no alert yet."""
-        out = []
-        for kind, (table, extra, columns) in _CANDIDATES.items():
-            out += [{**row, "kind": kind} for row in self._db.query(
-                f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.text, t.author, t.published_at{extra}"
-                f" FROM {table} t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
-                f" AND {rules.negative_sql(**columns)}"
-                + (" AND t.removed_at IS NULL" if table == "reviews" else "") +
-                f" AND {_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
-                " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)",
-                [client_id, client_id, client_id, threshold, kind])]
+        out = self._negatives(client_id, threshold, "t.text, t.published_at", lambda kind: (
+            f"{_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
+            " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)", [kind]))
         best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
         for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
             best.setdefault(normalize_url(row["url"]), row)
@@ -49,18 +42,29 @@ class Alerts(SearchResults):
         return out
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
-        """The client's negative reviews (rules.negative) published or first seen since `since`, each with its
-        rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
+        """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with
+        its kind, its rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
         spiked = self.spiked_keys(client_id)
-        rows = self._db.query(
-            f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.author, t.rating, t.rating_max,"
-            f" t.published_at, t.published_precision, t.first_seen_at, NOT {_NOT_HISTORY} AS history"
-            f" FROM reviews t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
-            f" AND t.removed_at IS NULL AND {rules.negative_sql(**_CANDIDATES['review'][2])}"
-            " AND (t.published_at >= ? OR t.first_seen_at >= ?) ORDER BY t.source, t.source_id",
-            [client_id, client_id, client_id, threshold, since, since])
+        rows = self._negatives(client_id, threshold, f"t.published_at, t.published_precision, t.first_seen_at,"
+                               f" NOT {_NOT_HISTORY} AS history",
+                               lambda kind: ("(t.published_at >= ? OR t.first_seen_at >= ?)", [since, since]))
         return [{**row, "history": bool(row["history"]), "spiked": f"{row['source']}:{row['source_id']}" in spiked}
                 for row in rows]
+
+    def _negatives(self, client_id: str, threshold: float, columns: str, where) -> list[dict]:
+        """The client's negative reviews (not removed) and posts, rules.negative at `threshold`: each its kind,
+        source, source_id, url, title, author, rating, rating_max, reply_text and `columns` (of t, the item, and h,
+        its history cut-off); `where(kind)` gives a further SQL condition and its parameters."""
+        out = []
+        for kind, (table, extra, rule) in _CANDIDATES.items():
+            condition, params = where(kind)
+            out += [{**row, "kind": kind} for row in self._db.query(
+                f"{_CUTOFFS}SELECT t.source, t.source_id, t.url, t.title, t.author{extra}, {columns}"
+                f" FROM {table} t LEFT JOIN cutoffs h ON h.crawl_id = t.first_crawl_id WHERE t.client_id = ?"
+                f" AND {rules.negative_sql(**rule)}" + (" AND t.removed_at IS NULL" if table == "reviews" else "")
+                + f" AND {condition} ORDER BY t.source, t.source_id", [client_id, client_id, client_id, threshold,
+                                                                       *params])]
+        return out
 
     def spiked_keys(self, client_id: str) -> set[str]:
         """The reviews ("source:source_id") that spike alerts listed (an alert's text is its burst, as JSON)."""

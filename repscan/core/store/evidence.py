@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,6 +21,8 @@ from repscan.core.store.connection import Connection
 
 PAGE_KEY = "_page"  # the key of the Page a spider hands its item on with, taken off before anything else
 FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.html.gz
+PAGE_REF = "page_sha256"  # in a node's feed: the key of an item naming the "page" line its page travels in
+PRUNE_GRACE = 86400  # seconds: a copy no row names is deleted only once this old (a crawl may be about to name it)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -71,7 +76,9 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
     sha = hashlib.sha256(body).hexdigest()
     relative = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source), f"{sha}.html.gz")
     path = Path(reports_dir) / relative
-    if not path.exists():
+    if path.exists():
+        os.utime(path)  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
+    else:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
         try:
@@ -87,8 +94,34 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
     return sha, relative.as_posix(), len(body)
 
 
+class CopyError(Exception):
+    """A page copy from a node's feed that cannot be kept: undecodable, or its body does not hash to its name."""
+
+
+def feed_page(page: Page) -> dict:
+    """A page as a line of a node's feed (kind "page"): its sha256, recorded URL, status, fetch time and body
+    (gzip, then base64). A node writes it once per job, before the first item that names it (PAGE_REF)."""
+    body = base64.b64encode(gzip.compress(page.body, mtime=0)).decode("ascii")
+    return {"kind": "page", "sha256": hashlib.sha256(page.body).hexdigest(), "url": recorded_url(page.url),
+            "status": page.status, "fetched_at": page.fetched_at, "body": body}
+
+
+def page_from_feed(line: dict | None, sha256: str) -> Page:
+    """The Page a feed's "page" line carries, its body checked against `sha256` (the name the item gave it)."""
+    if line is None:
+        raise CopyError(f"the feed has no page {sha256[:12]}")
+    try:
+        body = gzip.decompress(base64.b64decode(line["body"], validate=True))
+    except (KeyError, TypeError, ValueError, binascii.Error, OSError, EOFError) as exc:
+        raise CopyError(f"page {sha256[:12]} in the feed is unreadable: {exc}") from None
+    if hashlib.sha256(body).hexdigest() != sha256:
+        raise CopyError(f"page {sha256[:12]} in the feed does not hash to its name (altered on the way)")
+    return Page(url=line.get("url") or "", body=body, status=line.get("status"), fetched_at=line.get("fetched_at"))
+
+
 def check_copy(reports_dir: Path, row: dict) -> str | None:
-    """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong."""
+    """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. A row that
+    recorded no copy (`note`) has none to check: see `show`."""
     path = Path(reports_dir) / row["path"]
     try:
         with gzip.open(path, "rb") as packed:
@@ -101,33 +134,60 @@ def check_copy(reports_dir: Path, row: dict) -> str | None:
 
 
 class Evidence(Connection):
-    def record_evidence(self, client_id: str, reports_dir: Path, found: list[tuple[dict, Page]],
-                        crawl_id: int | None = None) -> int:
+    def record_evidence(self, client_id: str, reports_dir: Path, found: list[tuple[dict, Page | None]],
+                        crawl_id: int | None = None, note: str | None = None) -> int:
         """For each stored (item, page) the crawl judged worth keeping (`wanted`): a copy of the page and a row,
-        when the item has none yet or its words changed since its last; how many rows were added."""
-        latest: dict[tuple[str, str], str] = {}
+        when the item has none yet or its words changed since its last. A page of None (an item ingested from a
+        feed that carried no page) is a row with no copy, saying why in `note`; a copy arriving later is still
+        kept. How many rows were added."""
+        latest: dict[tuple[str, str], tuple] = {}
         rows = []
         for item, page in found:
             if not wanted(item):
                 continue
             key = item_key(item)
             if key not in latest:
-                last = self._one("SELECT text_sha256 FROM evidence WHERE client_id = ? AND source = ? AND source_id = ?"
-                                 " ORDER BY id DESC LIMIT 1", [client_id, *key])
-                latest[key] = last and last["text_sha256"]
+                last = self._one("SELECT text_sha256, sha256 FROM evidence WHERE client_id = ? AND source = ?"
+                                 " AND source_id = ? ORDER BY id DESC LIMIT 1", [client_id, *key])
+                latest[key] = (last["text_sha256"], last["sha256"] is not None) if last else (None, False)
             words = text_hash(item)
-            if latest[key] == words:
+            if latest[key] == (words, True) or (page is None and latest[key][0] == words):
                 continue
-            latest[key] = words
-            sha, path, size = save_copy(reports_dir, client_id, key[0], page.body)
-            rows.append({"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
-                         "query": item.get("query"), "first_seen_at": self._first_seen(client_id, item, key),
-                         "fetched_at": page.fetched_at, "url": recorded_url(page.url), "status": page.status,
-                         "crawl_id": crawl_id, "sha256": sha, "path": path, "size": size, "text_sha256": words})
+            latest[key] = (words, page is not None)
+            row = {"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
+                   "query": item.get("query"), "first_seen_at": self._first_seen(client_id, item, key),
+                   "crawl_id": crawl_id, "text_sha256": words, "fetched_at": None, "status": None, "sha256": None,
+                   "path": None, "size": None, "note": None}
+            if page is None:
+                row.update(url=recorded_url(item["url"]) if item.get("url") else None, note=note or "no copy")
+            else:
+                sha, path, size = save_copy(reports_dir, client_id, key[0], page.body)
+                row.update(fetched_at=page.fetched_at, url=recorded_url(page.url), status=page.status, sha256=sha,
+                           path=path, size=size)
+            rows.append(row)
         if rows:
             with self.transaction():
-                self._db["evidence"].insert_all(rows)
+                self._db["evidence"].insert_all(rows, alter=False)
         return len(rows)
+
+    def prune_copies(self, reports_dir: Path, *, dry_run: bool = False, grace: float = PRUNE_GRACE) -> int:
+        """Delete the page copies under reports_dir/evidence that no evidence row names (a crawl that failed
+        between writing a copy and its row, rows deleted by hand), and temporary files a killed write left, once
+        `grace` seconds old; how many went (or would go). A copy a row names is never deleted."""
+        root = Path(reports_dir) / FOLDER
+        if not root.is_dir():
+            return 0
+        named = {row["path"] for row in self._db.query("SELECT DISTINCT path FROM evidence WHERE path IS NOT NULL")}
+        cutoff, doomed = time.time() - grace, []
+        for path in root.rglob("*"):
+            relative = path.relative_to(Path(reports_dir)).as_posix()
+            if path.is_file() and relative not in named and path.stat().st_mtime < cutoff \
+                    and (path.name.endswith(".html.gz") or path.name.endswith(".part")):
+                doomed.append(path)
+        if not dry_run:
+            for path in doomed:
+                path.unlink(missing_ok=True)
+        return len(doomed)
 
     def _first_seen(self, client_id: str, item: dict, key: tuple[str, str]) -> str | None:
         if item["kind"] == "search_result":

@@ -215,3 +215,10 @@ def m013_evidence(db: Database) -> None:
         pk="id",
     )
     db["evidence"].create_index(["client_id", "source", "source_id", "id"])
+
+
+@migrations()
+def m018_evidence_note(db: Database) -> None:
+    """An evidence row may record that no copy of the page exists, and why (`note`): an item ingested from a
+    feed that carried no page. Such a row has no sha256, path or size."""
+    db["evidence"].add_column("note", str)
