@@ -65,12 +65,14 @@ def render_report(config: Config, client: Client, *, since: str | None = None, l
 
 
 def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False, outbox: Path | None = None,
-                 workers: int | None = None, progress: bool = False, on_done=None) -> list[SendResult]:
+                 workers: int | None = None, progress: bool = False, on_done=None,
+                 slots: dict[str, str] | None = None) -> list[SendResult]:
     """Each client's report: reuse one rendered but unsent, else render (in parallel); then email and record.
 
     Sending and recording happen in this process, one client at a time, so a crash at any
     point leaves each client either sent (recorded) or rendered/unrendered: a rerun sends
-    what is missing and nothing twice. `on_done(client_id, result)` runs after each client.
+    what is missing and nothing twice. `on_done(client_id, result)` runs after each client. `slots`: the
+    schedule slot (client id -> slot) each sent report fulfils, recorded in the same transaction as "sent".
     """
     settings: mail.SmtpSettings | str | None = None  # or why email cannot be sent (a line per client that needs it)
     if not dry_run:
@@ -104,7 +106,8 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
                 outcome = rendered.get(client.id) if task else None
                 if isinstance(outcome, BaseException):
                     raise outcome
-                results[client.id] = _send_one(config, store, client, pending, outcome, settings, dry_run, outbox)
+                results[client.id] = _send_one(config, store, client, pending, outcome, settings, dry_run, outbox,
+                                               (slots or {}).get(client.id))
             except Exception as exc:  # one client's failure never stops the others
                 results[client.id] = SendResult(client.id, "failed", detail=f"{type(exc).__name__}: {exc}")
             if on_done:
@@ -164,7 +167,7 @@ def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
 
 
 def _send_one(config: Config, store: Store, client: Client, pending: dict | None, rendered, settings,
-              dry_run: bool, outbox: Path) -> SendResult:
+              dry_run: bool, outbox: Path, slot: str | None = None) -> SendResult:
     if pending:
         report_id, since = pending["id"], pending["period_start"]
         data = queries.build(config, client, store, since=since, until=parse_iso(pending["period_end"]))
@@ -201,7 +204,10 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
     if errors:
         store.mark_report_error(report_id, "; ".join(errors))
         raise DeliveryError("; ".join(errors))
-    store.mark_sent(report_id)
+    with store.transaction():  # one commit: killed after it, a rerun finds the client sent and its slot done
+        store.mark_sent(report_id)
+        if slot is not None:
+            store.mark_done(client.id, "report", slot, "ok")
     result.detail = ", ".join(label for label, _ in channels.values())
     return result
 

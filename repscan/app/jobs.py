@@ -116,7 +116,8 @@ def _stage(job: str, clients, work) -> list[Outcome]:
 
 def send_due_reports(config: Config, due_reports, *, progress: bool = False, dry_run: bool = False,
                      outbox=None) -> list[Outcome]:
-    """Send each due report and mark its slot done right after, so a killed batch resumes where it stopped."""
+    """Send each due report, its slot marked done in the transaction that records it sent, so a killed batch
+    resumes where it stopped and never emails a client twice."""
     from repscan.reports.deliver import send_reports
 
     slots = {d.client_id: d for d in due_reports}
@@ -125,12 +126,9 @@ def send_due_reports(config: Config, due_reports, *, progress: bool = False, dry
     def done(client_id, result):
         outcomes.append(Outcome(client_id, "report", "failed" if result.failed else "ok",
                                 result.detail if result.failed else f"{result.new_reviews} new, {result.status} {result.detail}"))
-        if not result.failed and not dry_run:
-            _mark(config, [slots[client_id]], [])
-
     if slots:
         send_reports(config, [config.client(c) for c in slots], progress=progress, dry_run=dry_run, outbox=outbox,
-                     on_done=done)
+                     on_done=done, slots={c: stamp(d.slot) for c, d in slots.items()})
     return outcomes
 
 

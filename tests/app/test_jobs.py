@@ -77,3 +77,26 @@ def test_two_overlapping_runs_send_one_report(setup):
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert sorted(out.strip() == "nothing due" for out, _ in outputs) == [False, True]
     assert len(list(inbox.glob("*.eml"))) == 1
+
+
+def test_a_report_is_recorded_sent_only_together_with_its_schedule_slot(setup, monkeypatch):
+    """Sent and slot done are one commit: a batch killed between two separate commits re-emailed the client
+    (the run saw the slot still due). Here the slot's write fails: the report must not stay recorded as sent."""
+    path, inbox = setup
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    from repscan.app import jobs
+    from repscan.core import config as config_mod
+    from repscan.core.items import parse_iso
+
+    cfg = config_mod.load(path)
+    due = jobs.due_reports(cfg, parse_iso(WEDNESDAY))
+    monkeypatch.setattr(Store, "mark_done", broken)
+    [outcome] = jobs.send_due_reports(cfg, due)
+    assert outcome.failed and "disk full" in outcome.detail
+    store = Store(path.parent / "repscan.db")
+    statuses = [r["status"] for r in store.reports()]
+    store.close()
+    assert len(list(inbox.glob("*.eml"))) == 1 and statuses and "sent" not in statuses
