@@ -6,6 +6,7 @@ import functools
 import gc
 import logging
 import mimetypes
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -46,6 +47,20 @@ def category_label(category: str) -> str:
     """A search result's kind as the report shows it (own, review, complaint, social, news, other)."""
     return {"own": _("own"), "review": _("review"), "complaint": _("complaint"), "social": _("social"),
             "news": _("news"), "other": _("other")}.get(category, category)
+
+
+def page_counter() -> Markup:
+    """The page footer's CSS content, "Page " counter(page) " of " counter(pages), in the current language."""
+    text = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", text)
+    out = []
+    for part in parts:
+        if part in ("%(page)s", "%(pages)s"):
+            out.append(f"counter({part[2:-2]})")
+        elif part:
+            escaped = "".join(c if c.isalnum() or c in " .,:-/" else f"\\{ord(c):x} " for c in part)
+            out.append(f'"{escaped}"')
+    return Markup(" ".join(out))
 
 
 def file_url(path: Path) -> str:
@@ -152,6 +167,7 @@ def context(data: ReportData) -> dict:
         "actions": data.actions[:ACTIONS_SHOWN],
         "more_actions": data.actions[ACTIONS_SHOWN:],
         "figures": headline_figures(data),
+        "page_counter": page_counter(),
         "history_window": rules.HISTORY_WINDOW.days,
         # pygal output built from numbers and our own labels only, never scraped text
         "charts": [Markup(svg) for svg in data.charts],
