@@ -335,7 +335,7 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
         client=client, agency=config.agency, intro=intro, alerts=entries, lang=i18n.current()), subtype="html")
-    return msg
+    return mail.keep_subject_spaces(msg)
 
 
 def operator_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:

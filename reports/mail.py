@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import ipaddress
 import logging
 import os
@@ -134,6 +135,18 @@ def build_message(
     msg.add_attachment(
         pdf_path.read_bytes(), maintype="application", subtype="pdf", filename=pdf_path.name
     )
+    return keep_subject_spaces(msg)
+
+
+UNFOLDED = email.policy.default.clone(max_line_length=998)
+
+
+def keep_subject_spaces(msg: EmailMessage) -> EmailMessage:
+    """A non-ASCII subject (a client's language, a client's name) written on one line: Python 3.11 folds encoded
+    words with the space between them outside both, and readers drop it ("Plumbing:2 пункти", CPython issue 92081).
+    The bodies are already encoded (within 78 columns); only the headers are written with this policy."""
+    if not (msg["Subject"] or "").isascii():
+        msg.policy = UNFOLDED
     return msg
 
 

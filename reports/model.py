@@ -193,7 +193,8 @@ class SourceHealth:
             missing = _("Mentions there may be missing from %(report)s.", report=missing_from)
         else:
             missing = _("Reviews there may be missing from %(report)s.", report=missing_from)
-        return f"{could_not}{because}{f'; {doing}' if doing else ''}. {missing}"
+        head = f"{could_not}{because}{f'; {doing}' if doing else ''}"
+        return f"{head} {missing}" if head.endswith(".") else f"{head}. {missing}"  # "3 бер." ends a sentence
 
 
 def _block_words(error: str | None) -> str:
