@@ -35,9 +35,11 @@ def language(code: str | None):
 @functools.cache
 def catalog(code: str) -> _gettext.NullTranslations:
     """The catalog for `code`, read from its .po once per process; English (the message ids) has none."""
-    po = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if code == DEFAULT_LANGUAGE or not po.is_file():
+    if code == DEFAULT_LANGUAGE:
         return _gettext.NullTranslations()
+    po = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code not in LANGUAGES or not po.is_file():  # never English in its place, silently
+        raise LookupError(f"no {code!r} catalog at {po} (the languages repscan ships: {', '.join(LANGUAGES)})")
     import io
 
     from babel.messages.mofile import write_mo
