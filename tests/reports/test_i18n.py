@@ -7,8 +7,10 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+import os
 import re
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import run_cli, write_config
-from report_samples import sample_data
+from report_samples import NOW, sample_data
 from repscan.app.demo import smtp_server
 from repscan.core import i18n
 from repscan.core.config import ConfigError, load
@@ -25,6 +27,7 @@ from repscan.core.i18n import ngettext
 from repscan.core.items import make, stamp
 from repscan.core.store import Store
 from repscan.reports import alerts, mail
+from repscan.reports.model import format_date, format_datetime
 from repscan.reports.render import render_html, render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,11 +117,17 @@ def test_plural_forms_follow_the_language(code, forms):
         assert [ngettext("%(num)d new review", "%(num)d new reviews", n) for n in (1, 2, 5, 21)] == forms
 
 
-def test_english_reads_no_catalog_and_other_languages_format_the_babel_way():
-    i18n.catalog.cache_clear()
+def test_english_costs_no_babel_and_other_languages_format_the_babel_way():
+    # A fresh process renders an English report and its email subject: Babel is never imported (process start
+    # time is benchmarked), no catalog is read.
+    script = ("import sys; from report_samples import sample_data; from repscan.reports.render import render_html; "
+              "from repscan.reports.mail import subject_for; data = sample_data(); render_html(data); "
+              "subject_for(data); print('babel' in {m.split('.')[0] for m in sys.modules}, 'Summary' in render_html(data))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).parent, env={**os.environ, "PYTHONPATH": str(ROOT / "tests")})
+    assert run.stdout.split() == ["False", "True"], run.stderr[-2000:]
     with i18n.language("en"):
         assert (i18n.decimal(3.25), i18n.percent(1 / 3), i18n.number(7.5)) == ("3.2", "33%", "7.5")
-    assert i18n.catalog.cache_info().currsize == 0
     with i18n.language("uk"):
         assert (i18n.decimal(3.25), i18n.number(7.5)) == ("3,2", "7,5")
     with i18n.language("de"):
@@ -155,6 +164,21 @@ def test_a_report_leaves_no_english_sentence_in_another_language(code):
             assert i18n.gettext(heading) in text
 
 
+def test_the_report_email_in_ukrainian(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7 made-up")
+    msg = mail.build_message(sample_data(language="uk"), pdf, "reports@agency.example", ["owner@acme.example"])
+    parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert parsed["Subject"] == ("Звіт про репутацію для Acme Plumbing & Heating: 5 нових відгуків, "
+                                 "2 відкриті пункти потребують відповіді")
+    plain_text, html = parsed.get_body(("plain",)).get_content(), parsed.get_body(("html",)).get_content()
+    assert '<html lang="uk">' in html
+    for body in (plain_text, plain(html)):
+        assert "Повний звіт додано у форматі PDF." in body and "10 бер. 2025" in body
+        assert not [p for p in english_phrases() if p in " ".join(body.split())]
+    assert "ПОТРЕБУЄ ВІДПОВІДІ ЗАРАЗ" in plain_text
+
+
 @cache
 def font_cmap(family: str) -> set[int]:
     from fontTools.ttLib import TTFont
@@ -172,6 +196,11 @@ def test_every_letter_of_every_catalog_is_in_the_reports_fonts():
     missing = {(code, char) for code in TRANSLATED for message in catalog(code) if message.id
                for form in (message.string if isinstance(message.string, tuple) else (message.string,))
                for char in form if ord(char) not in covered}
+    for code in TRANSLATED:  # what Babel writes: month names, narrow no-break spaces, decimal commas, "%"
+        with i18n.language(code):
+            written = format_datetime(NOW, "Europe/Kyiv") + i18n.percent(0.5) + i18n.decimal(3.25) + i18n.number(1e4)
+            written += "".join(format_date(NOW + timedelta(days=31 * month), "UTC") for month in range(12))
+        missing |= {(code, char) for char in written if ord(char) not in covered}
     assert not missing
 
 
@@ -207,7 +236,7 @@ def check_pdf(path: Path, code: str, warnings: list) -> str:
 
 def test_the_ukrainian_pdf_draws_every_letter(tmp_path, weasyprint_warnings):
     text = check_pdf(render_pdf(sample_data(language="uk"), tmp_path / "uk.pdf"), "uk", weasyprint_warnings)
-    assert "Звіт про репутацію" in text and "Сторінка 1 з" in text and "10 бер. 2025 р." in text
+    assert "Звіт про репутацію" in text and "Сторінка 1 з" in text and "10 бер. 2025" in text
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +274,7 @@ def test_the_demo_report_in_every_language(demo, code, tmp_path, weasyprint_warn
 
 
 def test_a_ukrainian_alert_email_over_real_smtp(tmp_path):
-    now = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin
     url = "https://www.tripadvisor.com/Hotel_Review-g1-d2-Reviews-Acme.html"
     with smtp_server(tmp_path / "inbox") as smtp:
         cfg = load(write_config(tmp_path, [("tripadvisor", url), ("trustpilot", "https://t.example/review/acme")],
