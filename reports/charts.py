@@ -47,6 +47,8 @@ def _chart(kind, title: str, primary: str, accent: str, **options):
         print_values=False, show_y_guides=True, show_x_guides=False, margin=8, margin_bottom=28,
         show_minor_y_labels=False,
     )
+    if not i18n.english():  # numbers as the client's locale writes them ("2,5"); "12 жовт." whole, never "12 жов…"
+        settings.update(value_formatter=i18n.number, truncate_label=-1)
     return kind(**{**settings, **options})
 
 
