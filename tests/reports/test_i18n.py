@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import logging
 import os
 import re
@@ -21,6 +22,7 @@ from pypdf import PdfReader
 from helpers import run_cli, write_config
 from report_samples import NOW, sample_data
 from repscan.app.demo import smtp_server
+from repscan.app.demo.server import LocalSite, Reply
 from repscan.core import i18n
 from repscan.core.config import ConfigError, load
 from repscan.core.i18n import ngettext
@@ -273,12 +275,16 @@ def test_the_demo_report_in_every_language(demo, code, tmp_path, weasyprint_warn
         assert "Звіт про репутацію" in check_pdf(demo / "report-uk.pdf", "uk", weasyprint_warnings)
 
 
-def test_a_ukrainian_alert_email_over_real_smtp(tmp_path):
+def test_a_ukrainian_alert_over_real_smtp_and_apprise(tmp_path):
     now = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin
     url = "https://www.tripadvisor.com/Hotel_Review-g1-d2-Reviews-Acme.html"
-    with smtp_server(tmp_path / "inbox") as smtp:
-        cfg = load(write_config(tmp_path, [("tripadvisor", url), ("trustpilot", "https://t.example/review/acme")],
-                                agency={"name": "Test Agency", "sender": "reports@agency.example", "language": "uk"}))
+    hook = LocalSite(lambda path, query: Reply(200, "ok"))
+    with hook, smtp_server(tmp_path / "inbox") as smtp:
+        path = write_config(tmp_path, [("tripadvisor", url), ("trustpilot", "https://t.example/review/acme")],
+                            agency={"name": "Test Agency", "sender": "reports@agency.example", "language": "uk"})
+        path.write_text(path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\napprise = '
+                                                 f'["json://127.0.0.1:{hook.server.server_address[1]}/hook"]'))
+        cfg = load(path)
         store = Store(cfg.database)
         try:
             crawl = store.start_crawl("acme", "tripadvisor", "TripadvisorSpider", url, started_at=stamp(now))
@@ -306,3 +312,7 @@ def test_a_ukrainian_alert_email_over_real_smtp(tmp_path):
         assert "Публічно дайте відповідь на Trustpilot протягом години" in body
         assert "Made-up: the tap still drips." in body  # the review itself stays as written
         assert not [p for p in english_phrases() if p in body.replace("\n", " ")]
+    notes = [json.loads(body) for path, body in hook.posts if path == "/hook"]  # Apprise: one per alert
+    assert sorted(n["title"] for n in notes) == ["Acme Plumbing: не вдалося прочитати вашу сторінку Tripadvisor",
+                                                 "Acme Plumbing: новий негативний відгук на Trustpilot (1/5)"]
+    assert any("Наступний крок: Публічно дайте відповідь на Trustpilot" in n["message"] for n in notes)
