@@ -242,5 +242,5 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id)),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
-        language=client.language,
+        language=i18n.current(),
     )

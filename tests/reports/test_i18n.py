@@ -145,6 +145,18 @@ def test_a_language_we_do_not_ship_is_a_config_error_with_its_line(tmp_path):
     assert f"{path}:{line}: clients[acme].language: 'pl' is not a language" in str(error.value)
 
 
+def test_a_clients_language_reaches_its_report_through_the_pipeline(tmp_path):
+    from repscan.reports.deliver import render_report
+
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
+    path.write_text(path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nlanguage = "ru"'))
+    cfg = load(path)
+    Store(cfg.database).close()
+    html = render_report(cfg, cfg.client("acme"), html=True, out=tmp_path / "report.html").read_text()
+    assert '<html lang="ru">' in html and "Отчёт о репутации" in html and "Ещё не сканирован" in html
+    assert not [p for p in english_phrases() if p in plain(html)]
+
+
 def test_a_client_speaks_the_agencys_language_unless_it_names_its_own(tmp_path):
     path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")],
                         agency={"name": "Test Agency", "sender": "reports@agency.example", "language": "ro"})
