@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # to look at the PDFs.
 SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core libharfbuzz-subset0 poppler-utils
 
-.PHONY: demo test drills bench system-deps venv browser clean
+.PHONY: demo test drills bench system-deps venv browser clean catalogs
 
 demo: $(STAMP)
 	$(BIN)/repscan demo --dir demo-output
@@ -19,6 +19,20 @@ test: $(STAMP)
 
 drills: $(STAMP)
 	$(BIN)/python -m pytest -q -m drill
+
+# The client-language catalogs (repscan/core/locale): extract every message of the code and the report, email
+# and alert templates (babel.cfg), merge it into each language's .po, then check each is complete. A new or changed
+# English text shows up as an empty msgstr in every .po: translate it there and run this again until it passes.
+LOCALE    := repscan/core/locale
+LANGUAGES := uk ro ru de fr es
+
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -o $(LOCALE)/repscan.pot .
+	for lang in $(LANGUAGES); do \
+	  $(BIN)/pybabel -q update -D repscan -i $(LOCALE)/repscan.pot -d $(LOCALE) -l $$lang --init-missing \
+	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --no-wrap || exit 1; \
+	done
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reports/test_i18n.py -k catalog
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from repscan.core import rules, sites
+from repscan.core.i18n import _
 from repscan.core.mentions import in_a_thread
 from repscan.reports.locations import label
 from repscan.reports.model import PostRow, ReviewRow, SearchBlock
 
 KINDS = ("review", "mention", "complaint")  # the rank: unanswered negative reviews, negative mentions, complaints
-OFFLINE = "then take it offline (phone or email) to put it right"
 
 
 @dataclass(frozen=True)
@@ -47,25 +47,29 @@ class Action:
         """What became of the draft, for the reader: what to do with it next."""
         if not self.reply:
             return None
-        return {"draft": "Draft reply, to approve", "approved": "Approved reply, not posted yet",
-                "handed": "Reply to post by hand (no API)", "posted": "Reply posted from repscan",
-                "failed": "Reply failed to post"}[self.reply["status"]]
+        return {"draft": _("Draft reply, to approve"), "approved": _("Approved reply, not posted yet"),
+                "handed": _("Reply to post by hand (no API)"), "posted": _("Reply posted from repscan"),
+                "failed": _("Reply failed to post")}[self.reply["status"]]
 
     @property
     def where(self) -> str:
         """Where to reply: the same channel first, then offline."""
         if self.kind == "review":
-            return f"Reply publicly on {self.platform}, {OFFLINE}"
+            return _("Reply publicly on %(site)s, then take it offline (phone or email) to put it right",
+                     site=self.platform)
         if self.kind == "mention" and self.thread:
-            return f"Answer on {self.platform}, in the same thread, {OFFLINE}"
+            return _("Answer on %(site)s, in the same thread, then take it offline (phone or email) to put it right",
+                     site=self.platform)
         if self.kind == "mention":
-            return (f"Read it on {self.platform}: answer in its comments if it takes them, or write to its author "
-                    "or editor; put right what it reports")
-        return f"Respond on {self.platform}, {OFFLINE}; strengthen your own pages"
+            return _("Read it on %(site)s: answer in its comments if it takes them, or write to its author or "
+                     "editor; put right what it reports", site=self.platform)
+        return _("Respond on %(site)s, then take it offline (phone or email) to put it right; strengthen your own "
+                 "pages", site=self.platform)
 
     @property
     def heading(self) -> str:
-        return {"review": "Negative review", "mention": "Negative mention", "complaint": "Complaint on page one"}[self.kind]
+        return {"review": _("Negative review"), "mention": _("Negative mention"),
+                "complaint": _("Complaint on page one")}[self.kind]
 
     def waiting(self, now: datetime) -> timedelta | None:
         return max(now - self.since, timedelta(0)) if self.since else None
@@ -79,7 +83,7 @@ def place(source: str | None, url: str | None) -> str:
         return sites.label(source)
     host = (urlsplit(url or "").hostname or "") if url else ""
     if not host:
-        return sites.label(source) if source else "the web"
+        return sites.label(source) if source else _("the web")
     owners = sorted(sites.owners(host))
     if owners:
         return sites.label(owners[0])
@@ -95,8 +99,12 @@ def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | No
 
 
 def mention_action(p: PostRow, reply: Mapping | None = None, location: str | None = None) -> Action:
-    kind = "comment" if p.parent_url else "post"
-    detail = f"a {kind} on {sites.label(p.source)}" if p.source != "feed" else "a news or web page, from your alerts feed"
+    if p.source == "feed":
+        detail = _("a news or web page, from your alerts feed")
+    elif p.parent_url:
+        detail = _("a comment on %(site)s", site=sites.label(p.source))
+    else:
+        detail = _("a post on %(site)s", site=sites.label(p.source))
     thread = in_a_thread(p.source, p.url)
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
                   detail=detail, reply=reply, thread=thread, location=location)
@@ -108,9 +116,10 @@ def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
         for r in block.complaints:
             if r.url in out:
                 continue
-            where = f"#{r.rank} for “{block.query}” on {sites.label(block.engine)}"
+            where = _("#%(rank)d for “%(query)s” on %(engine)s", rank=r.rank, query=block.query,
+                      engine=sites.label(block.engine))
             out[r.url] = Action("complaint", place(None, r.url), r.visible_since, r.url, r.title, r.snippet,
-                                detail=where + (", above your own site" if r.above_own else ""))
+                                detail=where + (_(", above your own site") if r.above_own else ""))
     return list(out.values())
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from repscan.core import rules, sites
+from repscan.core import i18n, rules, sites
 from repscan.core.config import Client, Config
 from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp, utcnow
@@ -22,21 +22,23 @@ from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.locations import Locator, label
 from repscan.reports.model import SourceHealth, format_datetime
-from repscan.reports.render import environment
+from repscan.reports.render import category_label, environment
 
 log = logging.getLogger("repscan.alerts")
 
 
-FLAG_ROUTES = {  # how the business reports a review it believes fake, from each platform's help pages
-    "google": "on your Business Profile, Read reviews, then Report next to the review (the Reviews Management Tool "
-              "shows the report's status)",
-    "trustpilot": "in your Trustpilot Business account, Reviews > Service reviews, the flag icon on the review, "
-                  "reason “Not based on a genuine experience”",
-    "yelp": "signed in to Yelp, Report review on the review (Yelp removes what breaks its Content Guidelines)",
-    "tripadvisor": "in the Management Center, Reviews > Report a review > Report a problem with review, marking it "
-                   "suspicious, with what you know in the comments",
-    "facebook": "the recommendation's ⋯ menu, Find support or report recommendation",
-}
+def flag_route(source: str | None) -> str | None:
+    """How the business reports a review it believes fake on `source`, from each platform's help pages."""
+    return {
+        "google": _("on your Business Profile, Read reviews, then Report next to the review (the Reviews Management "
+                    "Tool shows the report's status)"),
+        "trustpilot": _("in your Trustpilot Business account, Reviews > Service reviews, the flag icon on the review, "
+                        "reason “Not based on a genuine experience”"),
+        "yelp": _("signed in to Yelp, Report review on the review (Yelp removes what breaks its Content Guidelines)"),
+        "tripadvisor": _("in the Management Center, Reviews > Report a review > Report a problem with review, marking "
+                         "it suspicious, with what you know in the comments"),
+        "facebook": _("the recommendation's ⋯ menu, Find support or report recommendation"),
+    }.get(source or "")
 
 
 @dataclass
@@ -48,21 +50,24 @@ class AlertResult:
 
 def next_step(kind: str, source: str | None) -> str:
     """What the client does about an alert (a broken source: nothing, the agency fixes it)."""
-    where = sites.label(source) if source else "the site"
+    where = sites.label(source) if source else _("the site")
     if kind == "source":
-        return "Nothing for you to do: we will tell you in your next report once it is read again."
+        return _("Nothing for you to do: we will tell you in your next report once it is read again.")
     if kind == "spike":
-        route = FLAG_ROUTES.get(source or "")
-        return ("Reply to each calmly, as to any complaint: readers judge the answer. If they look fake (no visit on "
-                "record, new accounts, the same wording), report each to the platform"
-                + (f": {route}." if route else f" with {where}'s own report button.")
-                + " A platform removes only what breaks its rules, never a review for being negative.")
+        route = flag_route(source)
+        return " ".join([
+            _("Reply to each calmly, as to any complaint: readers judge the answer."),
+            _("If they look fake (no visit on record, new accounts, the same wording), report each to the platform: "
+              "%(route)s.", route=route) if route else
+            _("If they look fake (no visit on record, new accounts, the same wording), report each to the platform "
+              "with %(site)s's own report button.", site=where),
+            _("A platform removes only what breaks its rules, never a review for being negative.")])
     if kind == "search":
-        return ("This complaint is on page one when people search your name. Answer it where it stands if the "
-                "site allows a response, ask the customer to update it once resolved, and strengthen your own "
-                "pages for this search.")
-    return (f"Reply publicly on {where} within the hour: thank them, apologise for the experience, and say "
-            "how you will fix it. Then take the conversation offline (phone or email) and resolve it.")
+        return _("This complaint is on page one when people search your name. Answer it where it stands if the "
+                 "site allows a response, ask the customer to update it once resolved, and strengthen your own "
+                 "pages for this search.")
+    return _("Reply publicly on %(site)s within the hour: thank them, apologise for the experience, and say how you "
+             "will fix it. Then take the conversation offline (phone or email) and resolve it.", site=where)
 
 
 def collect(config: Config, store: Store, now: datetime) -> int:
@@ -71,10 +76,11 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     for client in config.clients:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
-            if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
-                rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
-        rows += spike_rows(client, store, now, due_at)
+        with i18n.language(client.language):  # the stored title and detail are words the client reads
+            for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
+                if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
+                    rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
+            rows += spike_rows(client, store, now, due_at)
     return store.add_alerts(rows)
 
 
@@ -100,14 +106,13 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
         hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
-        span = _("within the hour") if hours <= 1 else ngettext("within %(hours)d hour", "within %(hours)d hours",
-                                                                hours) % {"hours": hours}
+        span = _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": f"{source}{f' at {location}' if location else ''} burst from {stamp(found.start)}",
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
-            "title": _("%(negatives)s %(span)s") % {"negatives": _negatives(burst), "span": span},
+            "title": _("%(negatives)s %(span)s", negatives=_negatives(burst), span=span),
             "detail": _usual(found.usual),
             "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "kind": row["kind"],
                                  "author": row["author"], "title": row["title"], "url": row["url"],
@@ -126,18 +131,17 @@ def _negatives(burst: list[dict]) -> str:
     """'3 negative reviews', '3 negative posts' or '3 negative reviews and posts'."""
     count, what = len(burst), _spiked(burst)
     if what == "post":
-        return ngettext("%(count)d negative post", "%(count)d negative posts", count) % {"count": count}
+        return ngettext("%(num)d negative post", "%(num)d negative posts", count)
     if what == "mixed":
-        return ngettext("%(count)d negative review or post", "%(count)d negative reviews and posts",
-                        count) % {"count": count}
-    return ngettext("%(count)d negative review", "%(count)d negative reviews", count) % {"count": count}
+        return ngettext("%(num)d negative review or post", "%(num)d negative reviews and posts", count)
+    return ngettext("%(num)d negative review", "%(num)d negative reviews", count)
 
 
 def _usual(per_window: float) -> str:
     """The source's usual rate in words, per week."""
     per_week = round(per_window * (timedelta(days=7) / rules.SPIKE_WINDOW), 1)
-    return (f"usually about {per_week:g} a week" if per_week
-            else f"none in the {rules.SPIKE_BASELINE.days} days before")
+    return (_("usually about %(rate)s a week", rate=i18n.number(per_week)) if per_week
+            else _("none in the %(days)d days before", days=rules.SPIKE_BASELINE.days))
 
 
 def burst(alert: dict) -> list[dict]:
@@ -147,9 +151,9 @@ def burst(alert: dict) -> list[dict]:
 
 def burst_line(review: dict) -> str:
     """One review or post of a burst in one line: its stars, author, title and link."""
-    stars = f"{review['stars']:g}/5" if review["stars"] is not None else \
+    stars = f"{i18n.number(review['stars'])}/5" if review["stars"] is not None else \
         _("post") if review.get("kind") == "post" else _("unrated")
-    return " — ".join(filter(None, [stars, review["author"] and f"by {review['author']}",
+    return " — ".join(filter(None, [stars, review["author"] and _("by %(author)s", author=review["author"]),
                                     review["title"] and f"“{review['title']}”", review["url"]]))
 
 
@@ -158,15 +162,16 @@ def _row(client: Client, item: dict, now: datetime, due_at: datetime, *, told: b
         since = parse_iso(item["since"])
         key, source, rating, rating_max = item["key"], item["source"], None, None
         detail = SourceHealth(source, item["url"], "broken", None, 0, None, since=since, watched=told).words(
-            client.timezone, missing_from="your alerts and reports until then")
+            client.timezone, missing_from=_("your alerts and reports until then"))
         text = f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)"
     elif item["kind"] == "search":
         key = item["key"]
-        detail = f"#{item['rank']} on {sites.label(item['engine'])} for “{item['query']}” ({item['category']})"
+        detail = _("#%(rank)d on %(engine)s for “%(query)s” (%(kind)s)", rank=item["rank"],
+                   engine=sites.label(item["engine"]), query=item["query"], kind=category_label(item["category"]))
         source, text, rating, rating_max = item["engine"], item["snippet"], None, None
     else:
         key = f"{item['source']}:{item['source_id']}"
-        detail = f"by {item['author']}" if item.get("author") else ""
+        detail = _("by %(author)s", author=item["author"]) if item.get("author") else ""
         source, text, rating, rating_max = item["source"], item["text"], item.get("rating"), item.get("rating_max")
     return {
         "client_id": client.id, "kind": item["kind"], "item_key": key, "created_at": stamp(now),
@@ -187,27 +192,34 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     results = []
     for client_id, alerts in by_client.items():
         client = config.client(client_id)
-        alerts = with_locations(client, store, with_drafts(config, client, store, alerts, now))
-        channels = _channels(config, client, smtp)
-        done = store.delivered("alert", [a["id"] for a in alerts])
-        errors = [] if set(channels) - {"operator"} else \
-            ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
-        needs = {a["id"]: {name for name, (_, _, wants) in channels.items() if wants(a)} for a in alerts}
-        for name, (label, send, _) in channels.items():
-            todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
-            for batch, error in send(todo) if todo else ():
-                store.record_delivery("alert", [a["id"] for a in batch], name, error=error)
-                for a in batch if error is None else ():
-                    done[a["id"]].add(name)
-                if error:
-                    errors.append(f"{label}: {error}")
-        sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
-        error = "; ".join(dict.fromkeys(errors)) or None
-        names = ",".join(label for label, _, _ in channels.values())
-        store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
-        store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
-        results.append(AlertResult(client_id, len(sent), error))
+        with i18n.language(client.language):
+            results.append(_deliver_client(config, store, client, alerts, now, smtp))
     return results
+
+
+def _deliver_client(config: Config, store: Store, client: Client, alerts: list[dict], now: datetime,
+                    smtp: mail.SmtpSettings | None) -> AlertResult:
+    """One client's due alerts on each of its channels (deliver), in the client's language."""
+    alerts = with_locations(client, store, with_drafts(config, client, store, alerts, now))
+    channels = _channels(config, client, smtp)
+    done = store.delivered("alert", [a["id"] for a in alerts])
+    errors = [] if set(channels) - {"operator"} else \
+        ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
+    needs = {a["id"]: {name for name, (_label, _send, wants) in channels.items() if wants(a)} for a in alerts}
+    for name, (label, send, _wants) in channels.items():
+        todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
+        for batch, error in send(todo) if todo else ():
+            store.record_delivery("alert", [a["id"] for a in batch], name, error=error)
+            for a in batch if error is None else ():
+                done[a["id"]].add(name)
+            if error:
+                errors.append(f"{label}: {error}")
+    sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
+    error = "; ".join(dict.fromkeys(errors)) or None
+    names = ",".join(label for label, _send, _wants in channels.values())
+    store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
+    store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
+    return AlertResult(client.id, len(sent), error)
 
 
 def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict], now: datetime) -> list[dict]:
@@ -248,7 +260,7 @@ def draft_line(alert: dict) -> str | None:
     reply = alert.get("reply")
     if not reply:
         return None
-    return f"Suggested reply (draft no. {reply['id']}, posted once approved): {reply['text']}"
+    return _("Suggested reply (draft no. %(id)s, posted once approved): %(text)s", id=reply["id"], text=reply["text"])
 
 
 def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:
@@ -297,28 +309,32 @@ def operator_step(source: str | None) -> str:
 
 
 def headline(alert: dict) -> str:
+    site = sites.label(alert["source"]) if alert["source"] else _("the site")
     if alert["kind"] == "source":
-        return f"your {sites.label(alert['source'])} page could not be read"
+        return _("your %(site)s page could not be read", site=site)
     if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere
-        what = "a complaint" if alert.get("category") in ("complaint", None) else f"a negative {alert['category']} result"
-        return f"{what} is on page one of your search results"
+        if alert.get("category") in ("complaint", None):
+            return _("a complaint is on page one of your search results")
+        return _("a negative %(kind)s result is on page one of your search results",
+                 kind=category_label(alert["category"]))
     if alert["kind"] == "spike":
         return _spike_text(alert, 0)
     stars = ""
     if alert["rating"] is not None:
-        stars = f" ({alert['rating']:g}/{alert['rating_max'] or 5:g})"
-    noun = "review" if alert["kind"] == "review" else "post"
-    return f"new negative {noun} on {sites.label(alert['source'])}{stars}"
+        stars = f" ({i18n.number(alert['rating'])}/{i18n.number(alert['rating_max'] or 5)})"
+    if alert["kind"] == "review":
+        return _("new negative review on %(site)s", site=site) + stars
+    return _("new negative post on %(site)s", site=site) + stars
 
 
 def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
+    step = _("Next step: %(step)s", step=next_step(alert["kind"], alert["source"]))
     if alert["kind"] == "spike":
-        return [line for line in (place_line(alert), alert["detail"]) if line] + [*map(burst_line, burst(alert)),
-                f"Next step: {next_step(alert['kind'], alert['source'])}"]
+        return [line for line in (place_line(alert), alert["detail"]) if line] + [*map(burst_line, burst(alert)), step]
     text = None if alert["kind"] == "source" else alert["text"]
-    return [line for line in (place_line(alert), alert["detail"], alert["title"], text, alert["url"],
-                              f"Next step: {next_step(alert['kind'], alert['source'])}", draft_line(alert)) if line]
+    return [line for line in (place_line(alert), alert["detail"], alert["title"], text, alert["url"], step,
+                              draft_line(alert)) if line]
 
 
 def _intro(client: Client, alerts: list[dict]) -> str:
@@ -327,11 +343,11 @@ def _intro(client: Client, alerts: list[dict]) -> str:
     broken, spikes = sum(a["kind"] == "source" for a in alerts), [a for a in alerts if a["kind"] == "spike"]
     parts = [_spike_text(a, 1) for a in spikes]
     if complaints:
-        parts.append(f"{complaints} new complaint{'s' if complaints != 1 else ''} for {client.name} "
-                     f"need{'s' if complaints == 1 else ''} a reply now.")
+        parts.append(ngettext("%(num)d new complaint for %(client)s needs a reply now.",
+                              "%(num)d new complaints for %(client)s need a reply now.", complaints, client=client.name))
     if broken:
-        parts.append(f"{broken} of your pages could not be read: we are fixing it." if broken != 1
-                     else "One of your pages could not be read: we are fixing it.")
+        parts.append(ngettext("One of your pages could not be read: we are fixing it.",
+                              "%(num)d of your pages could not be read: we are fixing it.", broken))
     return " ".join(parts)
 
 
@@ -362,11 +378,12 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     alerts = sorted(alerts, key=lambda a: a["kind"] != "spike")  # a spike first: it explains the complaints after it
     count = len(alerts)
     complaints = all(a["kind"] != "source" for a in alerts)
-    msg["Subject"] = (f"Alert for {client.name}: {headline(alerts[0])}" if count == 1
-                      else f"Alert for {client.name}: {headline(alerts[0])} (and {count - 1} more)"
-                      if alerts[0]["kind"] == "spike"
-                      else f"Alert for {client.name}: {count} new complaints need a reply" if complaints
-                      else f"Alert for {client.name}: {count} items need attention")
+    what = (headline(alerts[0]) if count == 1
+            else ngettext("%(what)s (and %(num)d more)", "%(what)s (and %(num)d more)", count - 1,
+                          what=headline(alerts[0])) if alerts[0]["kind"] == "spike"
+            else ngettext("%(num)d new complaint needs a reply", "%(num)d new complaints need a reply", count)
+            if complaints else ngettext("%(num)d item needs attention", "%(num)d items need attention", count))
+    msg["Subject"] = _("Alert for %(client)s: %(what)s", client=client.name, what=what)
     msg["From"] = config.agency.sender
     msg["To"] = ", ".join(client.alert_recipients or client.recipients)
     msg["Message-ID"] = make_msgid(domain=config.agency.sender.rsplit("@", 1)[-1])
@@ -381,8 +398,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
                 "at": place_line(alert)}
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(
-        client=client, agency=config.agency, intro=intro, alerts=entries), subtype="html")
-    return msg
+        client=client, agency=config.agency, intro=intro, alerts=entries, lang=i18n.current()), subtype="html")
+    return mail.keep_subject_spaces(msg)
 
 
 def operator_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:

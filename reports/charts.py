@@ -10,7 +10,8 @@ from statistics import median
 import pygal
 from pygal.style import Style
 
-from repscan.core import sites
+from repscan.core import i18n, sites
+from repscan.core.i18n import _, ngettext
 
 WEEKS = 12
 
@@ -25,7 +26,7 @@ def weeks_ending(end: datetime, count: int = WEEKS) -> list[Week]:
     """`count` weeks (Monday starts, UTC) up to and including the week of `end`."""
     monday = (end - timedelta(days=end.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     starts = [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
-    return [Week(s, f"{s.day} {s:%b}") for s in starts]
+    return [Week(s, f"{s.day} {s:%b}" if i18n.english() else i18n.date(s, "MMMd")) for s in starts]
 
 
 def _style(primary: str, accent: str, colors: tuple[str, ...] = ()) -> Style:
@@ -46,6 +47,8 @@ def _chart(kind, title: str, primary: str, accent: str, **options):
         print_values=False, show_y_guides=True, show_x_guides=False, margin=8, margin_bottom=28,
         show_minor_y_labels=False,
     )
+    if not i18n.english():  # numbers as the client's locale writes them ("2,5"); "12 жовт." whole, never "12 жов…"
+        settings.update(value_formatter=i18n.number, truncate_label=-1)
     return kind(**{**settings, **options})
 
 
@@ -114,49 +117,57 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
         if weeks_seen >= MIN_WEEKS:
             charts.append(chart)
         else:
-            notes.append(f"{what}: left out, only {weeks_seen} of the {WEEKS} weeks have data.")
+            notes.append(ngettext("%(what)s: left out, only %(num)d of the %(weeks)d weeks have data.",
+                                  "%(what)s: left out, only %(num)d of the %(weeks)d weeks have data.", weeks_seen,
+                                  what=what, weeks=WEEKS))
 
     def line(title, series_now, series_before, **options):
         chart = _chart(pygal.Line, title, primary, accent, allow_interruptions=True, dots_size=3, **options)
         chart.x_labels = labels
-        chart.add(f"these {WEEKS} weeks", series_now)
+        chart.add(_("these %(num)d weeks", num=WEEKS), series_now)
         if any(v is not None for v in series_before):
-            chart.add(f"the {WEEKS} weeks before", series_before, stroke_style={"dasharray": "6,4"})
+            chart.add(_("the %(num)d weeks before", num=WEEKS), series_before, stroke_style={"dasharray": "6,4"})
         return chart
 
     stars_now = [_mean(r["stars"] for r in b) for b in now_b]
     stars_before = [_mean(r["stars"] for r in b) for b in prev_b]
-    rating = line(f"Average rating (out of 5) per week, {period}"
-                  + (f"; dashed: {compare}" if any(v is not None for v in stars_before) else ""),
+    rating = line(_("Average rating (out of 5) per week, %(period)s", period=period)
+                  + (_("; dashed: %(period)s", period=compare) if any(v is not None for v in stars_before) else ""),
                   stars_now, stars_before, range=(1, 5), y_labels=[1, 2, 3, 4, 5], show_minor_y_labels=True)
-    keep(rating, [1 if v is not None else None for v in stars_now], "Average rating per week")
+    keep(rating, [1 if v is not None else None for v in stars_now], _("Average rating per week"))
 
-    volume = _chart(pygal.StackedBar, f"Reviews per week by platform, by date published, {period}", primary, accent)
+    volume = _chart(pygal.StackedBar, _("Reviews per week by platform, by date published, %(period)s", period=period),
+                    primary, accent)
     volume.x_labels = labels
     for source in sorted({r["source"] for r in rows}, key=sites.label):
         volume.add(sites.label(source), [sum(1 for r in b if r["source"] == source) for b in now_b])
-    keep(volume, [len(b) for b in now_b], "Reviews per week")
+    keep(volume, [len(b) for b in now_b], _("Reviews per week"))
 
     negative_now = [sum(1 for r in b if r["negative"]) for b in now_b]
     totals = [len(b) for b in now_b]
-    share = _chart(pygal.StackedBar, f"Negative reviews per week, count and share, {period}", primary, accent,
+    share = _chart(pygal.StackedBar, _("Negative reviews per week, count and share, %(period)s", period=period),
+                   primary, accent,
                    print_labels=True, margin_right=28, style=_style(primary, accent, (accent, "#c5ccd4")))
     share.x_labels = labels
-    share.add("negative", [{"value": n, "label": f"{n} of {t} ({round(100 * n / t)}%)" if n else ""} if t else None
-                           for n, t in zip(negative_now, totals)])
-    share.add("other reviews", [(t - n) if t else None for n, t in zip(negative_now, totals)])
-    keep(share, totals, "Negative reviews per week")
+    share.add(_("negative"), [{"value": n, "label": _("%(count)d of %(total)d (%(share)s)", count=n, total=t,
+                                                       share=i18n.percent(n / t)) if n else ""} if t else None
+                              for n, t in zip(negative_now, totals)])
+    share.add(_("other reviews"), [(t - n) if t else None for n, t in zip(negative_now, totals)])
+    keep(share, totals, _("Negative reviews per week"))
 
     def median_hours(bucket):
         delays = [r["reply_hours"] for r in bucket if r["negative"] and r["reply_hours"] is not None]
         if not delays:
             return None
-        return {"value": round(median(delays), 1), "label": f"{median(delays):.1f} h, {len(delays)} repl{'y' if len(delays) == 1 else 'ies'}"}
+        return {"value": round(median(delays), 1),
+                "label": ngettext("%(hours)s h, %(num)d reply", "%(hours)s h, %(num)d replies", len(delays),
+                                  hours=i18n.decimal(median(delays)))}
 
-    speed = _chart(pygal.Bar, f"Median hours to reply to a negative review, per week, {period}", primary, accent,
+    speed = _chart(pygal.Bar, _("Median hours to reply to a negative review, per week, %(period)s", period=period),
+                   primary, accent,
                    print_labels=True, value_font_size=8)
     speed.x_labels = labels
     speed_now = [median_hours(b) for b in now_b]
-    speed.add("median hours to reply", speed_now)
-    keep(speed, [1 if v is not None else None for v in speed_now], "Reply speed per week")
+    speed.add(_("median hours to reply"), speed_now)
+    keep(speed, [1 if v is not None else None for v in speed_now], _("Reply speed per week"))
     return _render(charts), notes

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from repscan.core import rules, sites
+from repscan.core import i18n, rules, sites
 from repscan.core.config import Client, Config
 from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp
@@ -77,8 +77,8 @@ def compare(config: Config, client: Client, store: Store, *, since: str | None, 
         return None
     start = parse_iso(since) if since and until - parse_iso(since) >= SHORTEST else until - WINDOW
     weeks = (until - start) / timedelta(weeks=1)
-    window = _("the %(weeks)s weeks to %(end)s") % {"weeks": f"{round(weeks, 1):g}",
-                                                    "end": format_date(until, client.timezone)}
+    window = _("the %(weeks)s weeks to %(end)s", weeks=i18n.number(round(weeks, 1)),
+               end=format_date(until, client.timezone))
     keys = [s.site for rival in rivals for s in rival.sources if not may_go_quiet(s.site)]
     keys = list(dict.fromkeys([s.site for s in client.sources if s.site in keys] + keys))
     businesses = [_Business(config, subject, store, client, start, until) for subject in (client, *rivals)]
@@ -125,15 +125,14 @@ class _Business:
         replied = [r for r in mine if r.replied]
         delays = [r.reply_delay for r in mine if r.reply_delay is not None]
         if delays:
-            speed = Cell(format_delay(median(delays)), ngettext("%(n)s reply with exact times",
-                                                                "%(n)s replies with exact times",
-                                                                len(delays)) % {"n": len(delays)})
+            speed = Cell(format_delay(median(delays)), ngettext("%(num)d reply with exact times",
+                                                                "%(num)d replies with exact times", len(delays)))
         else:
             speed = Cell(_("no exact reply times") if replied else _("no replies"), missing=True)
         return Standing(
             name, self.client, rating, count,
-            Cell(_("%(rate).1f a week") % {"rate": recent / weeks},
-                 ngettext("%(n)s review", "%(n)s reviews", recent) % {"n": recent}),
+            Cell(_("%(rate)s a week", rate=i18n.decimal(recent / weeks)),
+                 ngettext("%(num)d review", "%(num)d reviews", recent)),
             _share(negatives, len(mine)), _share(len(replied), len(mine)), speed, note)
 
     def _public(self, site: str, mine: list[ReviewRow]) -> tuple[Cell, Cell]:
@@ -141,10 +140,10 @@ class _Business:
         summary = self.summaries.get(site) or {}
         on_site = _("on the site")
         if summary.get("rating") is not None:
-            rating = Cell(f"{float(summary['rating']):.1f}", on_site)
+            rating = Cell(i18n.decimal(float(summary["rating"])), on_site)
         else:
             stars = [s for s in (rules.stars(r.rating, r.rating_max) for r in mine) if s is not None]
-            rating = Cell(f"{sum(stars) / len(stars):.1f}", _("tracked average")) if stars else \
+            rating = Cell(i18n.decimal(sum(stars) / len(stars)), _("tracked average")) if stars else \
                 Cell(_("no rating shown"), missing=True)
         if summary.get("review_count") is not None:
             count = Cell(str(summary["review_count"]), on_site)
@@ -166,14 +165,13 @@ class _Business:
         complaints = {r["url"] for rows in self.snapshot.values() for r in rows
                       if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])}
         visibility = sum(rules.visibility(rows) for rows in self.snapshot.values()) / len(self.snapshot)
-        searches = ngettext("%(n)s search", "%(n)s searches", len(self.snapshot)) % {"n": len(self.snapshot)}
+        searches = ngettext("%(num)d search", "%(num)d searches", len(self.snapshot))
         if not complaints:
-            return SearchStanding(name, self.client, _("no complaint on page one (%(searches)s)")
-                                  % {"searches": searches})
-        text = ngettext("%(n)s complaint on page one (%(searches)s; complaint visibility %(share)s%%)",
-                        "%(n)s complaints on page one (%(searches)s; complaint visibility %(share)s%%)",
-                        len(complaints)) % {"n": len(complaints), "searches": searches,
-                                             "share": round(visibility * 100)}
+            return SearchStanding(name, self.client, _("no complaint on page one (%(searches)s)",
+                                                                searches=searches))
+        text = ngettext("%(num)d complaint on page one (%(searches)s; complaint visibility %(share)s)",
+                        "%(num)d complaints on page one (%(searches)s; complaint visibility %(share)s)",
+                        len(complaints), searches=searches, share=i18n.percent(visibility))
         return SearchStanding(name, self.client, text, True)
 
 
@@ -187,7 +185,7 @@ def _in_window(row: dict, history_end: str | None, start: datetime, until: datet
 
 
 def _share(count: int, total: int) -> Cell:
-    return Cell(f"{round(100 * count / total)}%", _("%(count)s of %(total)s") % {"count": count, "total": total})
+    return Cell(i18n.percent(count / total), _("%(count)s of %(total)s", count=count, total=total))
 
 
 def _trouble(health: list[SourceHealth], tz: str) -> str:

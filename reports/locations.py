@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from repscan.core.config import Client
+from repscan.core import i18n
 from repscan.core.i18n import _
 from repscan.reports.model import ReplySpeed, ReviewRow
 from repscan.reports.scoreboard import share
@@ -16,7 +17,7 @@ def label(location: str | None, platform: str) -> str:
     """Where an item is, for a chain: "Kyiv, Khreshchatyk — Google Maps"; the platform alone without a location."""
     if location is None:
         return platform
-    return _("%(location)s — %(platform)s") % {"location": location, "platform": platform}
+    return _("%(location)s — %(platform)s", location=location, platform=platform)
 
 
 class Locator:
@@ -72,7 +73,7 @@ class LocationFigures:
 
     @property
     def rating(self) -> str:
-        return "–" if self.avg_rating is None else f"{self.avg_rating:.1f}"
+        return "–" if self.avg_rating is None else i18n.decimal(self.avg_rating)
 
 
 def table(client: Client, locator: Locator, new: list[ReviewRow], negatives: list[ReviewRow],

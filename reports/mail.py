@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import ipaddress
 import logging
 import os
@@ -15,7 +16,9 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from repscan.reports.model import ReportData, plural
+from repscan.core import i18n
+from repscan.core.i18n import _, ngettext
+from repscan.reports.model import ReportData
 from repscan.reports.render import render_template
 
 log = logging.getLogger(__name__)
@@ -97,12 +100,13 @@ def subject_for(data: ReportData) -> str:
     """"Reputation report for Acme Plumbing: 3 new reviews, 1 open item needs a reply" (the action list's length:
     negative reviews, negative mentions and page-one complaints, not a part of the new reviews)."""
     name = " ".join(data.client_name.split())
-    new = len(data.new_reviews)
-    figures = "no new reviews" if new == 0 else plural(new, "new review", "new reviews")
-    waiting = len(data.actions)
-    if waiting:
-        figures += f", {plural(waiting, 'open item needs', 'open items need')} a reply"
-    return f"Reputation report for {name}: {figures}"
+    with i18n.language(data.language):
+        new = len(data.new_reviews)
+        figures = _("no new reviews") if new == 0 else ngettext("%(num)d new review", "%(num)d new reviews", new)
+        waiting = len(data.actions)
+        if waiting:
+            figures += ngettext(", %(num)d open item needs a reply", ", %(num)d open items need a reply", waiting)
+        return _("Reputation report for %(name)s: %(figures)s", name=name, figures=figures)
 
 
 def build_message(
@@ -131,6 +135,18 @@ def build_message(
     msg.add_attachment(
         pdf_path.read_bytes(), maintype="application", subtype="pdf", filename=pdf_path.name
     )
+    return keep_subject_spaces(msg)
+
+
+UNFOLDED = email.policy.default.clone(max_line_length=998)
+
+
+def keep_subject_spaces(msg: EmailMessage) -> EmailMessage:
+    """A non-ASCII subject (a client's language, a client's name) written on one line: Python 3.11 folds encoded
+    words with the space between them outside both, and readers drop it ("Plumbing:2 пункти", CPython issue 92081).
+    The bodies are already encoded (within 78 columns); only the headers are written with this policy."""
+    if not (msg["Subject"] or "").isascii():
+        msg.policy = UNFOLDED
     return msg
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from repscan.core import rules
+from repscan.core import i18n, rules
+from repscan.core.i18n import _, ngettext
 from repscan.core.items import precision
 
 SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
@@ -150,14 +151,14 @@ class SourceHealth:
     def state(self, tz: str) -> str:
         """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"."""
         if self.status == "ok":
-            return f"OK, read {format_day(self.last_crawl_at, tz)}"
+            return _("OK, read %(day)s", day=format_day(self.last_crawl_at, tz))
         if self.status == "empty":
-            return f"OK, nothing on it yet (read {format_day(self.last_crawl_at, tz)})"
+            return _("OK, nothing on it yet (read %(day)s)", day=format_day(self.last_crawl_at, tz))
         if self.status == "never":
-            return "not crawled yet"
-        return f"not read since {format_day(self.since, tz)}" if self.since else "not read"
+            return _("not crawled yet")
+        return _("not read since %(day)s", day=format_day(self.since, tz)) if self.since else _("not read")
 
-    def words(self, tz: str, missing_from: str = "this report") -> str:
+    def words(self, tz: str, missing_from: str | None = None) -> str:
         """The health as a sentence the client reads: "We could not read your Trustpilot page since 3 Dec; we are
         fixing it. Reviews there may be missing from this report." Never the crawl's raw error (the operator's)."""
         from repscan.core import sites
@@ -165,33 +166,45 @@ class SourceHealth:
 
         if self.healthy:
             return self.state(tz)
+        missing_from = missing_from or _("this report")
         name = sites.label(self.site)
         search = self.site in sites.SITES and sites.get(self.site).kind == "search"
-        since = f" since {format_day(self.since, tz)}" if self.since else ""
-        what = f"{name}'s results for your name" if search else f"your {name} page"
-        missing = "search results" if search else ("mentions" if may_go_quiet(self.site) else "reviews")
+        what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
+        if self.status == "never" and search:
+            return _("We have not read %(what)s yet: search results there are not in %(report)s.",
+                     what=what, report=missing_from)
         if self.status == "never":
-            return f"We have not read {what} yet: {missing} there are not in {missing_from}."
+            return (_("We have not read %(what)s yet: mentions there are not in %(report)s.", what=what,
+                      report=missing_from) if may_go_quiet(self.site) else
+                    _("We have not read %(what)s yet: reviews there are not in %(report)s.", what=what,
+                      report=missing_from))
         if self.status == "blocked":
-            cause, doing = f"{name} {_block_words(self.error)}", "we are working on it" if self.watched else None
+            cause, doing = f"{name} {_block_words(self.error)}", _("we are working on it") if self.watched else None
         elif self.status == "broken":
-            cause, doing = None, "we are fixing it" if self.watched else None
+            cause, doing = None, _("we are fixing it") if self.watched else None
         else:
-            cause, doing = None, "we keep trying"
+            cause, doing = None, _("we keep trying")
+        could_not = (_("We could not read %(what)s since %(day)s", what=what, day=format_day(self.since, tz))
+                     if self.since else _("We could not read %(what)s", what=what))
         because = f" ({cause})" if cause else ""
-        return f"We could not read {what}{since}{because}{f'; {doing}' if doing else ''}. {missing.capitalize()} " \
-               f"there may be missing from {missing_from}."
-
-
-_BLOCKS = (("captcha", "asked for a captcha"), ("datadome", "asked for a captcha"), ("perimeterx", "asked for a captcha"),
-           ("login", "showed a login wall"), ("consent", "showed a consent page"),
-           ("challenge", "answered with a bot check"), ("cloudflare", "answered with a bot check"))
+        if search:
+            missing = _("Search results there may be missing from %(report)s.", report=missing_from)
+        elif may_go_quiet(self.site):
+            missing = _("Mentions there may be missing from %(report)s.", report=missing_from)
+        else:
+            missing = _("Reviews there may be missing from %(report)s.", report=missing_from)
+        head = f"{could_not}{because}{f'; {doing}' if doing else ''}"
+        return f"{head} {missing}" if head.endswith(".") else f"{head}. {missing}"  # "3 бер." ends a sentence
 
 
 def _block_words(error: str | None) -> str:
     """What a block looked like to the client, from the crawl's error (the block detector names the vendor)."""
     text = (error or "").lower()
-    return next((words for key, words in _BLOCKS if key in text), "refused the crawler")
+    blocks = (("captcha", _("asked for a captcha")), ("datadome", _("asked for a captcha")),
+              ("perimeterx", _("asked for a captcha")), ("login", _("showed a login wall")),
+              ("consent", _("showed a consent page")), ("challenge", _("answered with a bot check")),
+              ("cloudflare", _("answered with a bot check")))
+    return next((words for key, words in blocks if key in text), _("refused the crawler"))
 
 
 @dataclass(frozen=True)
@@ -220,7 +233,7 @@ class SearchResultRow:
         if not self.had_previous:
             return ""
         if self.previous_rank is None:
-            return "new"
+            return _("new")
         delta = self.previous_rank - self.rank
         return "=" if delta == 0 else (f"▲ {delta}" if delta > 0 else f"▼ {-delta}")
 
@@ -323,6 +336,8 @@ class ReportData:
     text_judge: str = "word lists"  # what judged the period's text: "model", "word lists" or both (" and "), as stored
     competitors: object | None = None  # reports.competitors.Comparison; None: the client names no competitor
 
+    language: str = i18n.DEFAULT_LANGUAGE  # the client's: every fixed text and format of the report and its email
+
     def __post_init__(self):
         try:
             ZoneInfo(self.timezone)
@@ -346,13 +361,8 @@ class ReportData:
         return sorted(rows, key=lambda r: r.published_at or r.first_seen_at)
 
 
-def plural(count: int, one: str, many: str) -> str:
-    """"1 search", "2 searches"."""
-    return f"{count} {one if count == 1 else many}"
-
-
 def _number(value: float) -> str:
-    return f"{value:g}"
+    return i18n.number(value)
 
 
 def format_delay(delta: timedelta | None) -> str:
@@ -361,12 +371,12 @@ def format_delay(delta: timedelta | None) -> str:
         return ""
     seconds = max(delta.total_seconds(), 0)
     if seconds < 60:
-        return "under a minute"
+        return _("under a minute")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min"
+        return _("%(num)d min", num=int(seconds // 60))
     if seconds < 48 * 3600:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} days"
+        return _("%(num)d h", num=int(seconds // 3600))
+    return ngettext("%(num)d day", "%(num)d days", int(seconds // 86400))
 
 
 def _local(value: datetime, tz: str) -> datetime:
@@ -376,15 +386,19 @@ def _local(value: datetime, tz: str) -> datetime:
 
 
 def format_date(value: datetime | None, tz: str) -> str:
-    """"7 Mar 2025" in the client's timezone (naive datetimes are taken as UTC)."""
+    """"7 Mar 2025" in the client's timezone and language (naive datetimes are taken as UTC)."""
     if value is None:
         return ""
     local = _local(value, tz)
+    if not i18n.english():
+        return i18n.date(local, "yMMMd")
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
 def format_day(value: datetime | None, tz: str) -> str:
-    """"7 Mar" in the client's timezone."""
+    """"7 Mar" in the client's timezone and language."""
+    if value is not None and not i18n.english():
+        return i18n.date(_local(value, tz), "MMMd")
     return format_date(value, tz).rsplit(" ", 1)[0]
 
 
@@ -399,7 +413,7 @@ def format_datetime(value: datetime | None, tz: str) -> str:
 def period_label(start: datetime | None, end: datetime, tz: str) -> str:
     """"3 Nov 2026 – 10 Nov 2026"; within one day "4 Dec 2026, 09:10 – 18:46" (every period names its start)."""
     if start is None:
-        return f"up to {format_date(end, tz)}"
+        return _("up to %(date)s", date=format_date(end, tz))
     first, last = format_date(start, tz), format_date(end, tz)
     if first == last:
         return f"{first}, {_local(start, tz):%H:%M} \u2013 {_local(end, tz):%H:%M}"

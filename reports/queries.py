@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from statistics import median
 
-from repscan.core import rules, sites
+from repscan.core import i18n, rules, sites
+from repscan.core.i18n import _, ngettext
 from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
@@ -56,7 +57,7 @@ def source_health(config: Config, client: Client, store: Store) -> list[SourceHe
     watched = [(s.site, s.url, states.get((s.site, s.url))) for s in client.sources]
     if client.queries:
         count = len(client.queries)
-        watched += [(engine, f"{count} quer{'y' if count == 1 else 'ies'}",
+        watched += [(engine, ngettext("%(num)d query", "%(num)d queries", count),
                      max(by_engine.get(engine, []), key=lambda state: state.last["id"], default=None))
                     for engine in config.search.engines]
     out, told = [], bool(config.agency.operator)
@@ -127,8 +128,8 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
         })
     b = config.agency.branding
     tz = client.timezone
-    period = f"12 weeks to {format_date(until, tz)}"
-    compare = f"the 12 weeks to {format_date(until - timedelta(weeks=WEEKS), tz)}"
+    period = _("%(num)d weeks to %(date)s", num=WEEKS, date=format_date(until, tz))
+    compare = _("the %(num)d weeks to %(date)s", num=WEEKS, date=format_date(until - timedelta(weeks=WEEKS), tz))
     return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
 
 
@@ -197,7 +198,13 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
     """The report for what was first seen (or turned negative) after `since`, up to `until`; with no
-    `since` (the first report) a baseline: each source's first crawl imports history (rules.history)."""
+    `since` (the first report) a baseline: each source's first crawl imports history (rules.history).
+    Its words (chart titles, health sentences, dates) are in the client's language, as is what renders it."""
+    with i18n.language(client.language):
+        return _build(config, client, store, since=since, until=until)
+
+
+def _build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
     period = Period(client, store, since, until_iso)
@@ -212,8 +219,8 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
-        spikes=tuple(f"{a['title']} on {sites.label(a['source'])}, "
-                     f"{format_day(parse_iso(a['created_at']), client.timezone)}"
+        spikes=tuple(_("%(title)s on %(site)s, %(day)s", title=a["title"], site=sites.label(a["source"]),
+                       day=format_day(parse_iso(a["created_at"]), client.timezone))
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
@@ -241,4 +248,5 @@ def build(config: Config, client: Client, store: Store, *, since: str | None, un
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         locations=by_location, compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
         competitors=compare(config, client, store, since=since, until=until),
+        language=i18n.current(),
     )

@@ -6,6 +6,7 @@ import functools
 import gc
 import logging
 import mimetypes
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from repscan.core import i18n, rules, sites
+from repscan.core.i18n import _
 from repscan.core.templates import templates_dir
 from repscan.reports.model import (
     ReportData,
@@ -33,14 +35,32 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 ACTIONS_SHOWN = 10  # entries of the action list on page one; the rest follow in a table
-STATUS_LABELS = {
-    "ok": "OK",
-    "empty": "Empty",
-    "blocked": "Blocked",
-    "error": "Error",
-    "broken": "Broken",
-    "never": "Never crawled",
-}
+
+
+def status_label(status: str) -> str:
+    """A source's status as the sources table shows it."""
+    return {"ok": _("OK"), "empty": _("Empty"), "blocked": _("Blocked"), "error": _("Error"), "broken": _("Broken"),
+            "never": _("Never crawled")}.get(status, status)
+
+
+def category_label(category: str) -> str:
+    """A search result's kind as the report shows it (own, review, complaint, social, news, other)."""
+    return {"own": _("own"), "review": _("review"), "complaint": _("complaint"), "social": _("social"),
+            "news": _("news"), "other": _("other")}.get(category, category)
+
+
+def page_counter() -> Markup:
+    """The page footer's CSS content, "Page " counter(page) " of " counter(pages), in the current language."""
+    text = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", text)
+    out = []
+    for part in parts:
+        if part in ("%(page)s", "%(pages)s"):
+            out.append(f"counter({part[2:-2]})")
+        elif part:
+            escaped = "".join(c if c.isalnum() or c in " .,:-/" else f"\\{ord(c):x} " for c in part)
+            out.append(f'"{escaped}"')
+    return Markup(" ".join(out))
 
 
 def file_url(path: Path) -> str:
@@ -62,8 +82,8 @@ def _signed(value: float | None) -> str:
     if value is None:
         return ""
     if abs(value) < 0.05:
-        return "no change"
-    return f"+{value:.1f}" if value > 0 else f"\u2212{-value:.1f}"
+        return _("no change")
+    return f"+{i18n.decimal(value)}" if value > 0 else f"\u2212{i18n.decimal(-value)}"
 
 
 @jinja2.pass_context
@@ -102,11 +122,16 @@ def environment() -> jinja2.Environment:
         source=sites.label,
         place=place,
         signed=_signed,
-        status_label=lambda status: STATUS_LABELS.get(status, status),
+        status_label=status_label,
+        decimal=i18n.decimal,
+        percent=i18n.percent,
+        number=i18n.number,
+        category=category_label,
     )
+    env.globals.update(decimal=i18n.decimal, whole=lambda value: i18n.decimal(value, 0))
     env.globals["asset"] = lambda name: file_url(templates_dir() / "assets" / name)
     # {{ _("...") }}, {{ ngettext(...) }} and {% trans %} speak the language set by i18n.language().
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+    env.install_gettext_callables(**i18n.template_callables(), newstyle=True)
     return env
 
 
@@ -131,6 +156,7 @@ def context(data: ReportData) -> dict:
         else:
             log.warning("branding logo %s not found; rendering without it", logo)
     return {
+        "lang": data.language,
         "data": data,
         "branding": data.branding,
         "summary": data.summary,
@@ -141,6 +167,7 @@ def context(data: ReportData) -> dict:
         "actions": data.actions[:ACTIONS_SHOWN],
         "more_actions": data.actions[ACTIONS_SHOWN:],
         "figures": headline_figures(data),
+        "page_counter": page_counter(),
         "history_window": rules.HISTORY_WINDOW.days,
         # pygal output built from numbers and our own labels only, never scraped text
         "charts": [Markup(svg) for svg in data.charts],
@@ -148,7 +175,9 @@ def context(data: ReportData) -> dict:
 
 
 def render_template(name: str, data: ReportData, **extra) -> str:
-    return environment().get_template(name).render(**context(data), **extra)
+    """A template over the report's data, in the client's language (data.language)."""
+    with i18n.language(data.language):
+        return environment().get_template(name).render(**context(data), **extra)
 
 
 def render_html(data: ReportData, *, page_size: str = "A4") -> str:
@@ -202,7 +231,7 @@ class AssetFetcher(URLFetcher):
             log.warning("report renderer refused to fetch %s", url)
             raise RefusedURL(f"not one of the report's own assets: {url}")
         self.served.append(url)
-        mime, _ = mimetypes.guess_type(path.name)
+        mime, _encoding = mimetypes.guess_type(path.name)
         return URLFetcherResponse(
             file_url(path), path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
         )

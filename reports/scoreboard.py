@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 
-from repscan.core import rules, sites
-from repscan.reports.model import ReportData, ReviewRow, SourceHealth, plural
+from repscan.core import i18n, rules, sites
+from repscan.core.i18n import _, ngettext
+from repscan.reports.model import ReportData, ReviewRow, SourceHealth
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,13 @@ class Figure:
 
 def share(count: int, total: int) -> str:
     """"1 of 4 (25%)": the count beside the percentage."""
-    return f"{count} of {total}" + (f" ({round(100 * count / total)}%)" if total else "")
+    if not total:
+        return _("%(count)d of %(total)d", count=count, total=total)
+    return _("%(count)d of %(total)d (%(share)s)", count=count, total=total, share=i18n.percent(count / total))
 
 
 def _rating(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else i18n.decimal(value)
 
 
 def headline_figures(data: ReportData) -> list[Figure]:
@@ -38,36 +41,40 @@ def headline_figures(data: ReportData) -> list[Figure]:
         return None if before is None else pick(before)
 
     figures = [
-        Figure("New reviews", str(now.new_reviews), was(lambda s: str(s.new_reviews)),
-               f"plus {now.history} older ones imported as history" if now.history else ""),
-        Figure("New negative reviews", str(now.new_negatives), was(lambda s: str(s.new_negatives)),
+        Figure(_("New reviews"), str(now.new_reviews), was(lambda s: str(s.new_reviews)),
+               ngettext("plus %(num)d older one imported as history", "plus %(num)d older ones imported as history",
+                        now.history) if now.history else ""),
+        Figure(_("New negative reviews"), str(now.new_negatives), was(lambda s: str(s.new_negatives)),
                alert=bool(now.new_negatives)),
-        Figure("Negatives answered", share(now.negatives_replied, now.new_negatives) if now.new_negatives else "–",
+        Figure(_("Negatives answered"), share(now.negatives_replied, now.new_negatives) if now.new_negatives else "–",
                was(lambda s: share(s.negatives_replied, s.new_negatives) if s.new_negatives else "–"),
-               "of this period's new negative reviews"),
-        Figure("Negative reviews without a reply", str(now.unanswered_negatives),
-               was(lambda s: str(s.unanswered_negatives)), "all tracked reviews, not only new ones",
+               _("of this period's new negative reviews")),
+        Figure(_("Negative reviews without a reply"), str(now.unanswered_negatives),
+               was(lambda s: str(s.unanswered_negatives)), _("all tracked reviews, not only new ones"),
                alert=bool(now.unanswered_negatives)),
-        Figure("Average rating", _rating(now.avg_rating), was(lambda s: _rating(s.avg_rating)),
-               f"over {now.reviews_total} reviews tracked" if now.reviews_total else "no rated reviews yet"),
-        Figure("Reviews tracked", str(now.reviews_total), was(lambda s: str(s.reviews_total))),
-        Figure("New mentions", str(now.new_mentions), was(lambda s: str(s.new_mentions)),
-               f"{now.negative_mentions} negative" if now.new_mentions else "posts, comments, news",
+        Figure(_("Average rating"), _rating(now.avg_rating), was(lambda s: _rating(s.avg_rating)),
+               ngettext("over %(num)d review tracked", "over %(num)d reviews tracked", now.reviews_total)
+               if now.reviews_total else _("no rated reviews yet")),
+        Figure(_("Reviews tracked"), str(now.reviews_total), was(lambda s: str(s.reviews_total))),
+        Figure(_("New mentions"), str(now.new_mentions), was(lambda s: str(s.new_mentions)),
+               _("%(num)d negative", num=now.negative_mentions) if now.new_mentions else _("posts, comments, news"),
                alert=bool(now.negative_mentions)),
     ]
     speed = data.reply_speed
     if speed and speed.negatives:
-        value = f"{speed.within_hour} within the hour, {speed.within_day} within 24 hours"
+        value = _("%(hour)d within the hour, %(day)d within 24 hours", hour=speed.within_hour, day=speed.within_day)
         if speed.by_day:  # rules.reply_delay: a pair dated by day has no hours to count
-            value += (f"; dated by day only: {speed.same_day} the same day, "
-                      f"{speed.within_days} within {speed.days} days")
-        figures.append(Figure("Replies to new negatives", value, None,
-                              "people expect an answer within the hour, in the same channel"))
+            value += _("; dated by day only: %(same)d the same day, %(within)d within %(days)d days",
+                       same=speed.same_day, within=speed.within_days, days=speed.days)
+        figures.append(Figure(_("Replies to new negatives"), value, None,
+                              _("people expect an answer within the hour, in the same channel")))
     if data.search:
-        visibility = "" if now.visibility is None else f"complaint visibility {now.visibility * 100:.0f}%"
-        figures.append(Figure("Complaints on page one", str(now.complaints_on_page_one),
+        visibility = "" if now.visibility is None else _("complaint visibility %(share)s",
+                                                         share=i18n.percent(now.visibility))
+        figures.append(Figure(_("Complaints on page one"), str(now.complaints_on_page_one),
                               was(lambda s: str(s.complaints_on_page_one)),
-                              f"across {plural(len(data.search), 'search', 'searches')} of your name"
+                              ngettext("across %(num)d search of your name", "across %(num)d searches of your name",
+                                       len(data.search))
                               + (f"; {visibility}" if visibility else ""),
                               alert=bool(now.complaints_on_page_one)))
     return figures
@@ -102,9 +109,9 @@ class PlatformScore:
         if self.first_report or now is None:
             return ""
         if before is None:
-            return "new"
+            return _("new")
         delta = now - before
-        return "no change" if abs(delta) < 0.05 else ("+" if delta > 0 else "\u2212") + fmt(abs(delta))
+        return _("no change") if abs(delta) < 0.05 else ("+" if delta > 0 else "\u2212") + fmt(abs(delta))
 
 
 def star_counts(reviews: list[ReviewRow]) -> dict[int, int]:

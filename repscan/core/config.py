@@ -23,6 +23,7 @@ from pydantic import (
 
 from repscan.core import competitors as competitor_keys
 from repscan.core import credentials as credential_names
+from repscan.core import i18n
 from repscan.core import sites
 from repscan.core.secrets import credential_parameters
 from repscan.core.rules import DEFAULT_THRESHOLD
@@ -45,6 +46,15 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def _language(value: str) -> str:
+    if value not in i18n.LANGUAGES:
+        raise ValueError(f"{value!r} is not a language repscan's reports come in ({', '.join(i18n.LANGUAGES)})")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
 
 
 def _cron(value: str) -> str:
@@ -114,6 +124,7 @@ class Agency(_Strict):
     operator: Email | None = None  # the agency's own address: a broken source's technical reason goes here
     branding: Branding = Branding()
     deliver_to: Path | None = None  # every client's report PDF is also written here (unless the client names a folder)
+    language: Language = i18n.DEFAULT_LANGUAGE  # of every client's reports, emails and alerts, unless it names its own
 
 
 class Storage(_Strict):
@@ -316,6 +327,7 @@ class Competitor(_Business):
 class Client(_Business):
     recipients: list[Email] = []  # the report by email; optional when deliver_to or report_apprise delivers it
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    language: Language | None = None  # its reports, emails and alerts (None: the agency's); not its reply drafts'
     queries: list[str] = []
     crawl_schedule: Cron = "0 */4 * * *"
     report_schedule: Cron = "0 8 * * 1"
@@ -373,6 +385,20 @@ class Settings(_Strict):
     proxies: list[Proxy] = []
     dispatch: Dispatch = Dispatch()
     clients: list[Client] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _agency_language(cls, data: Any) -> Any:
+        """A client without a `language` speaks the agency's."""
+        if not isinstance(data, dict) or not isinstance(data.get("clients"), list):
+            return data
+        agency = data.get("agency") if isinstance(data.get("agency"), dict) else {}
+        default = agency.get("language", i18n.DEFAULT_LANGUAGE)
+        if not isinstance(default, str) or default not in i18n.LANGUAGES:
+            return data  # the agency's own field reports the problem
+        clients = [{**client, "language": client.get("language", default)} if isinstance(client, dict) else client
+                   for client in data["clients"]]
+        return {**data, "clients": clients}
 
     def undelivered(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client whose report would go nowhere."""

@@ -55,3 +55,4 @@ def test_non_editable_install_has_templates_and_runs_the_demo(tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stderr[-3000:]
     assert "demo: report" in demo.stdout and list((tmp_path / "demo" / "mail").glob("*.eml"))
+    assert (tmp_path / "demo" / "report-uk.pdf").is_file()  # the installed catalogs (repscan/core/locale) are read

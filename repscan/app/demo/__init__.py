@@ -12,6 +12,7 @@ from repscan.core.items import utcnow
 
 DEMO_PORT = 8734  # fixed, so review URLs (and JSON-LD ids) stay the same between runs
 CLIENT_ID = "harbour-lane"
+UKRAINIAN = "uk"  # the demo also renders its report in this language (a client's `language`)
 
 
 def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
@@ -169,14 +170,17 @@ def deliver_alerts(cfg, outbox: Path) -> tuple[list[Path], list[str]]:
     return sorted(set(outbox.glob("*.eml")) - before), [f"{r.client_id}: {r.error}" for r in results if r.error]
 
 
-def report_data(cfg, store):
-    """The ReportData of the demo's last report, rebuilt from its recorded period (what its PDF shows)."""
+def report_data(cfg, store, language: str | None = None):
+    """The ReportData of the demo's last report, rebuilt from its recorded period (what its PDF shows); in
+    `language` when given (else the client's)."""
     from repscan.core.items import parse_iso
     from repscan.reports import queries
 
     last = store.reports(CLIENT_ID)[-1]
-    return queries.build(cfg, cfg.client(CLIENT_ID), store, since=last["period_start"],
-                         until=parse_iso(last["period_end"]))
+    client = cfg.client(CLIENT_ID)
+    if language:
+        client = client.model_copy(update={"language": language})
+    return queries.build(cfg, client, store, since=last["period_start"], until=parse_iso(last["period_end"]))
 
 
 def run_demo(folder: Path) -> int:
@@ -186,6 +190,7 @@ def run_demo(folder: Path) -> int:
     from repscan.core.store import Store
     from repscan.core.store.crawls import FAILED
     from repscan.reports.deliver import send_reports
+    from repscan.reports.render import render_pdf
     from repscan.reports.scoreboard import headline_figures
     from repscan.spiders.run import jobs_for, run
 
@@ -211,6 +216,7 @@ def run_demo(folder: Path) -> int:
     try:
         data = report_data(cfg, store)
         search_line = _search_line(store)
+        ukrainian = render_pdf(report_data(cfg, store, UKRAINIAN), folder / f"report-{UKRAINIAN}.pdf")
     finally:
         store.close()
     new = sum(r["new_items"] for r in rows)
@@ -234,6 +240,7 @@ def run_demo(folder: Path) -> int:
     for spike in data.summary.spikes:
         print(f"demo: spike: {spike}")
     print(f"demo: report {result.pdf}")
+    print(f"demo: report in Ukrainian (language = \"{UKRAINIAN}\") {ukrainian}")
     print(f"demo: email  {emails[-1] if emails else '(none sent: ' + result.detail + ')'}")
     print(f"demo: alert  {alert_emails[-1] if alert_emails else '(none new since the last run)'}")
     failed = result.failed or bool(alert_errors) or any(r["status"] in FAILED for r in rows)
