@@ -25,8 +25,8 @@ from report_samples import (
     sample_data,
 )
 
-from repscan.reports.model import Branding, Summary
 from repscan.core.classify import judge_line
+from repscan.reports.model import Branding, Summary
 from repscan.reports.render import AssetFetcher, RefusedURL, render_html, render_pdf, render_template, templates_dir
 
 
