@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from repscan.core import i18n, rules
+from repscan.core.classify import judge_line
 from repscan.core.i18n import _, ngettext
 from repscan.core.items import precision
 
@@ -343,6 +344,10 @@ class ReportData:
             ZoneInfo(self.timezone)
         except (ValueError, KeyError):
             raise ValueError(f"unknown timezone {self.timezone!r}") from None
+
+    @property
+    def judge_line(self) -> str:
+        return judge_line(self.text_judge)
 
     @property
     def quiet(self) -> bool:

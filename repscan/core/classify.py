@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from repscan.core import rules, text_model
+from repscan.core.i18n import _
 
 TEXT_NEGATIVE_BELOW = -0.05  # VADER's own cut-off for "negative" compound scores
 LEXICON_LANGUAGES = ("de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ro", "ru", "uk")
@@ -107,6 +108,16 @@ def judge_text(text: str | None, language: str | None = None) -> dict:
 def text_judge() -> str:
     """Which classifier judges unrated text in this process ("model" or "word lists"), without loading it."""
     return MODEL if text_model.installed() else WORD_LISTS
+
+
+def judge_line(judges: str) -> str:
+    """The report's one sentence on what judged the period's text without stars ("model", "word lists", or both
+    joined by " and "), the same in the PDF and the plain-text email."""
+    if judges == MODEL:
+        return _("Text without stars judged by: the multilingual model.")
+    if judges == WORD_LISTS:
+        return _("Text without stars judged by: word lists (the model was not available).")
+    return _("Text without stars judged by: the multilingual model, and word lists where it was not available.")
 
 
 def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:

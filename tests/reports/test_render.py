@@ -25,8 +25,9 @@ from report_samples import (
     sample_data,
 )
 
+from repscan.core.classify import judge_line
 from repscan.reports.model import Branding, Summary
-from repscan.reports.render import AssetFetcher, RefusedURL, render_html, render_pdf, templates_dir
+from repscan.reports.render import AssetFetcher, RefusedURL, render_html, render_pdf, render_template, templates_dir
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -383,3 +384,12 @@ def test_every_figure_names_the_period_it_is_compared_with(tmp_path, data):
                                ("Negatives answered", "0 of 3 (0%)", "1 of 1 (100%)"), ("New mentions", "0", "3")]:
         assert re.search(rf"{label} {re.escape(now)} .*?vs 24 Feb 2025 – 3 Mar 2025: {re.escape(before)}", text), label
     assert "First report" not in text
+
+
+@pytest.mark.parametrize("judges", ["model", "word lists", "model and word lists"])
+def test_the_judge_line_is_the_same_sentence_in_the_report_and_the_plain_text_email(data, judges):
+    judged = dataclasses.replace(data, text_judge=judges)
+    line = judge_line(judges)
+    assert line.startswith("Text without stars judged by: ") and line.count(".") == 1
+    assert f'<p class="judge">{line}</p>' in render_html(judged)
+    assert line in render_template("email.txt", judged).splitlines()
