@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from repscan.core import rules, sites
 from repscan.core.i18n import _
 from repscan.core.mentions import in_a_thread
+from repscan.core.sites import place
 from repscan.reports.locations import label
 from repscan.reports.model import PostRow, ReviewRow, SearchBlock
 
@@ -73,23 +73,6 @@ class Action:
 
     def waiting(self, now: datetime) -> timedelta | None:
         return max(now - self.since, timedelta(0)) if self.since else None
-
-
-def place(source: str | None, url: str | None) -> str:
-    """The platform of an item: the site of a source that is a platform (Reddit, Facebook, Trustpilot); for a
-    feed entry, a search result or a source that reads any site (schema.org markup), the site its link goes to
-    (a known site, a complaint site, or its domain): a client reads "bakery.example", not "Website (schema.org)"."""
-    if source and source in sites.SITES and sites.SITES[source].hosts:
-        return sites.label(source)
-    host = (urlsplit(url or "").hostname or "") if url else ""
-    if not host:
-        return sites.label(source) if source else _("the web")
-    owners = sorted(sites.owners(host))
-    if owners:
-        return sites.label(owners[0])
-    domain = sites.registrable(host)
-    name = domain.split(".")[0]
-    return sites.OTHER_LABELS.get(name, domain)
 
 
 def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | None = None) -> Action:

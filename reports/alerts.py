@@ -252,7 +252,7 @@ def with_locations(client: Client, store: Store, alerts: list[dict]) -> list[dic
 def place_line(alert: dict) -> str | None:
     """The location and platform of a chain's alert, "Kyiv, Khreshchatyk — Google Maps"; None without a location."""
     location = alert.get("location")
-    return label(location, sites.label(alert["source"])) if location and alert.get("source") else None
+    return label(location, sites.place(alert["source"], alert["url"])) if location and alert.get("source") else None
 
 
 def draft_line(alert: dict) -> str | None:
@@ -309,7 +309,7 @@ def operator_step(source: str | None) -> str:
 
 
 def headline(alert: dict) -> str:
-    site = sites.label(alert["source"]) if alert["source"] else _("the site")
+    site = sites.place(alert["source"], alert["url"]) if alert["source"] else _("the site")
     if alert["kind"] == "source":
         return _("your %(site)s page could not be read", site=site)
     if alert["kind"] == "search":  # rules.complaint: on a complaint site, or a negative result elsewhere

@@ -168,8 +168,8 @@ class SourceHealth:
         if self.healthy:
             return self.state(tz)
         missing_from = missing_from or _("this report")
-        name = sites.label(self.site)
         search = self.site in sites.SITES and sites.get(self.site).kind == "search"
+        name = sites.label(self.site) if search else sites.place(self.site, self.url)
         what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
         if self.status == "never" and search:
             return _("We have not read %(what)s yet: search results there are not in %(report)s.",

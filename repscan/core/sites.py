@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+
+from repscan.core.i18n import gettext
 
 
 FETCH_MODES = ("http", "browser", "api")  # plain HTTP; Chromium through scrapy-playwright; a rendering API's plugin
@@ -171,3 +174,19 @@ def markdown(kind: str) -> str:
         lines = ["| engine key | how | credentials | notes |", "| --- | --- | --- | --- |"]
         lines += [f"| `{s.key}` | {s.how} | {s.credentials_cell} | {s.verified} |" for s in TABLE if s.kind == "search"]
     return "\n".join(lines) + "\n"
+
+
+def place(source: str | None, url: str | None) -> str:
+    """The platform of an item: the site of a source that is a platform (Reddit, Facebook, Trustpilot); for a
+    feed entry, a search result or a source that reads any site (schema.org markup), the site its link goes to
+    (a known site, a complaint site, or its domain): a client reads "bakery.example", not "Website (schema.org)"."""
+    if source and source in SITES and SITES[source].hosts:
+        return label(source)
+    host = (urlsplit(url or "").hostname or "") if url else ""
+    if not host:
+        return label(source) if source else gettext("the web")
+    found = sorted(owners(host))
+    if found:
+        return label(found[0])
+    domain = registrable(host)
+    return OTHER_LABELS.get(domain.split(".")[0], domain)
