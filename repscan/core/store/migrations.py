@@ -215,3 +215,10 @@ def m013_evidence(db: Database) -> None:
         pk="id",
     )
     db["evidence"].create_index(["client_id", "source", "source_id", "id"])
+
+
+@migrations()
+def m016_business_lookup(db: Database) -> None:
+    """A source's last stored summary is one index probe: a crawl stores a summary only when it differs from that
+    one (Items._save_businesses), and the report reads the latest per source (Summaries.business_summaries)."""
+    db["businesses"].create_index(["client_id", "source"])
