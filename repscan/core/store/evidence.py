@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -19,6 +20,8 @@ from repscan.core.store.connection import Connection
 PAGE_KEY = "_page"  # the key of the Page a spider hands its item on with, taken off before anything else
 FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.html.gz
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# zlib's default: on real pages within 1% of level 9's size at a third to a half of its CPU (docs/benchmarks.md)
+COMPRESSION = 6
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def text_hash(item: dict) -> str:
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
     """Write the body gzip-compressed at evidence/<client>/<source>/<sha256>.html.gz under reports_dir, once
     (content-addressed), atomically (a temporary file renamed); (sha256, path relative to reports_dir, size)."""
-    sha = hashlib.sha256(body).hexdigest()
+    sha = _digest(body)
     relative = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source), f"{sha}.html.gz")
     path = Path(reports_dir) / relative
     if not path.exists():
@@ -76,7 +79,7 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as raw:
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESSION, mtime=0) as packed:
                     packed.write(body)
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -85,6 +88,12 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
             Path(temporary).unlink(missing_ok=True)
             raise
     return sha, relative.as_posix(), len(body)
+
+
+@functools.lru_cache(maxsize=4)
+def _digest(body: bytes) -> str:
+    """The sha256 of a page body: the items found on one page share its bytes, so it is hashed once for all."""
+    return hashlib.sha256(body).hexdigest()
 
 
 def check_copy(reports_dir: Path, row: dict) -> str | None:
