@@ -106,13 +106,6 @@ class Items(Connection):
                 found[(values[source_at], values[id_at])] = values
         return found
 
-    def _columns(self, table: str) -> tuple[str, ...]:
-        """A table's columns, read once per connection (the schema only changes in migrations)."""
-        cache = self.__dict__.setdefault("_column_cache", {})
-        if table not in cache:
-            cache[table] = tuple(row[1] for row in self._db.execute(f"PRAGMA table_info([{table}])"))
-        return cache[table]
-
     def _fit(self, table: str, rows: list[dict]) -> list[str]:
         """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
         keys: set[str] = set().union(*rows)
