@@ -156,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--get", help=argparse.SUPPRESS)  # tests: fetch one path and exit
     p.set_defaults(handler=cmd_browse)
 
-    p = sub.add_parser("prune", help="delete old finished crawl rows that no report, alert or history rule reads")
+    p = sub.add_parser("prune", help="delete old finished crawl rows that no report, alert or history rule reads, "
+                                     "and site summaries that repeat the one before them")
     p.add_argument("--keep-days", type=int, default=90, help="keep every crawl that finished in these days (90)")
     p.add_argument("--dry-run", action="store_true", help="count what would go; delete nothing")
     p.set_defaults(handler=cmd_prune)
@@ -590,9 +591,12 @@ def cmd_prune(args) -> int:
     try:
         removed = store.prune_crawls(stamp(utcnow() - timedelta(days=args.keep_days)), dry_run=args.dry_run)
         left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
+        repeats = store.prune_businesses(dry_run=args.dry_run)
     finally:
         store.close()
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
+    if repeats:
+        print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one before them")
     return EXIT_OK
 
 
