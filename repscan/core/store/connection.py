@@ -133,6 +133,25 @@ class Connection:
             cache[table] = tuple(row[1] for row in self._db.execute(f"PRAGMA table_info([{table}])"))
         return cache[table]
 
+    def _fit(self, table: str, rows: list[dict]) -> list[str]:
+        """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
+        keys: set[str] = set().union(*rows)
+        keys.discard("kind")
+        columns = self._columns(table)
+        unknown = keys.difference(columns)
+        if unknown:
+            raise sqlite3.OperationalError(f"table {table} has no column named {sorted(unknown)[0]}")
+        return [column for column in columns if column in keys]
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        """New rows: one INSERT of the batch's columns, executed over its tuples."""
+        if not rows:
+            return
+        columns = self._fit(table, rows)
+        self._db.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(map(row.get, columns)) for row in rows])
+
     def _one(self, sql: str, params=()) -> dict | None:
         """The first row of a read, or None."""
         return next(iter(self._db.query(sql, params)), None)

@@ -135,7 +135,7 @@ class Evidence(Connection):
                          "crawl_id": crawl_id, "sha256": sha, "path": path, "size": size, "text_sha256": words})
         if rows:
             with self.transaction():
-                self._db["evidence"].insert_all(rows)
+                self._insert("evidence", rows)
         return len(rows)
 
     def _first_seen(self, client_id: str, item: dict, key: tuple[str, str]) -> str | None:

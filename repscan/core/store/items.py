@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from repscan.core import rules
@@ -105,25 +104,6 @@ class Items(Connection):
                     f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]):
                 found[(values[source_at], values[id_at])] = values
         return found
-
-    def _fit(self, table: str, rows: list[dict]) -> list[str]:
-        """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
-        keys: set[str] = set().union(*rows)
-        keys.discard("kind")
-        columns = self._columns(table)
-        unknown = keys.difference(columns)
-        if unknown:
-            raise sqlite3.OperationalError(f"table {table} has no column named {sorted(unknown)[0]}")
-        return [column for column in columns if column in keys]
-
-    def _insert(self, table: str, rows: list[dict]) -> None:
-        """New rows: one INSERT of the batch's columns, executed over its tuples."""
-        if not rows:
-            return
-        columns = self._fit(table, rows)
-        self._db.conn.executemany(
-            f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(map(row.get, columns)) for row in rows])
 
     def _update_seen(self, table: str, client_id: str, unchanged: list[tuple[str, str]], updates: list[dict],
                      seen_at: str, crawl_id) -> None:
