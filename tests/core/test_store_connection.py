@@ -39,7 +39,7 @@ store.record_evidence("acme", Path(sys.argv[2]), [(review, page)], crawl_id=craw
 store.finish_crawl(crawl, status="ok", items=1, new_items=1, requests=1, pages=1, full=True, error=None)
 store.mark_removed("acme", "trustpilot", "https://t.example/b/acme", crawl)
 rows = store.reviews_since("acme", None, threshold=0.4)
-print(len(rows), len(store.evidence("acme")), store.crawls()[-1]["status"], "sqlite_utils" in sys.modules,
+print(len(rows), *[row["kind"] for row in store.evidence("acme")], store.crawls()[-1]["status"], "sqlite_utils" in sys.modules,
       "numpy" in sys.modules)
 """
 
@@ -48,4 +48,4 @@ def test_a_crawl_and_a_report_use_a_current_store_without_importing_sqlite_utils
     Store(tmp_path / "repscan.db").close()
     out = subprocess.run([sys.executable, "-c", CRAWL, str(tmp_path / "repscan.db"), str(tmp_path / "out")],
                          capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["1", "1", "ok", "False", "False"]
+    assert out == ["1", "review", "ok", "False", "False"]

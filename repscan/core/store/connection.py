@@ -136,8 +136,9 @@ class Connection:
     def _fit(self, table: str, rows: list[dict]) -> list[str]:
         """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
         keys: set[str] = set().union(*rows)
-        keys.discard("kind")
         columns = self._columns(table)
+        if "kind" not in columns:
+            keys.discard("kind")  # an item's kind, unless the table records it (evidence)
         unknown = keys.difference(columns)
         if unknown:
             raise sqlite3.OperationalError(f"table {table} has no column named {sorted(unknown)[0]}")
