@@ -196,7 +196,6 @@ def _number(value, name: str, notes: list[str]) -> float | int | None:
     return int(number) if whole else number
 
 
-
 # Per kind, each field with the check normalise runs on its value after stripping (_time, _number or none),
 # and the (time field, precision field) pairs the kind has.
 CHECKS = {kind: tuple((name, _time if name in TIME_FIELDS else _number if name in NUMBER_FIELDS else None)
