@@ -6,7 +6,7 @@ and 100 clients in one batch (`send_reports`, dry run) on all cores.
 Reports are built from a real store (reports.queries.build) and rendered by reports.render.render_pdf,
 in this process; the batch goes through reports.deliver.send_reports, which renders in a spawn pool.
 
-    python -m bench.report_throughput [--quick] [--json]
+    python -m bench.report_throughput [--quick] [--json] [--processes-only PAIRS]
 """
 
 from __future__ import annotations
@@ -112,13 +112,29 @@ def as_processes(config_path: Path, client_id: str, since: str, folder: Path, re
                   "max_rss_mb": median(r.max_rss_mb for r in rs), "all_cpu_s": [round(r.cpu_s, 2) for r in rs]}
            for kind, rs in runs.items()}
     out["ratio_cpu"] = out["bare"]["cpu_s"] / out["report"]["cpu_s"]
+    out["pair_ratios_cpu"] = [round(b.cpu_s / r.cpu_s, 3) for r, b in zip(runs["report"], runs["bare"])]
     out["ratio_clock"] = out["bare"]["seconds"] / out["report"]["seconds"]
     return out
+
+
+def processes_text(p: dict) -> str:
+    """as_processes' figures as a table and the ratio."""
+    text = table(["typical report, each its own process", "CPU s (median)", "clock s (median)", "peak RSS MB",
+                  "CPU s, each run"],
+                 [["`repscan report` (queries, charts, HTML, PDF)", p["report"]["cpu_s"], p["report"]["seconds"],
+                   p["report"]["max_rss_mb"], str(p["report"]["all_cpu_s"])],
+                  ["bare WeasyPrint, the same report's HTML", p["bare"]["cpu_s"], p["bare"]["seconds"],
+                   p["bare"]["max_rss_mb"], str(p["bare"]["all_cpu_s"])]])
+    return text + (f"\n\n`repscan report` as a process runs at **{p['ratio_cpu']:.2f}x** bare WeasyPrint on the same HTML"
+                   f" in CPU time ({p['ratio_clock']:.2f}x clock; goal >= 0.9x: {'met' if p['ratio_cpu'] >= 0.9 else 'MISSED'})."
+                   f" Pair by pair (bare / report, CPU): {p['pair_ratios_cpu']}, median {median(p['pair_ratios_cpu']):.3f}.")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = options("report_throughput", __doc__, "10 clients in the batch, fewer repeats")
     parser.add_argument("--clients", type=int, help="clients in the batch (default 100, 10 with --quick)")
+    parser.add_argument("--processes-only", type=int, metavar="PAIRS",
+                        help="only `repscan report` against bare WeasyPrint on the same HTML, PAIRS alternating pairs")
     args = parser.parse_args(argv)
     batch_size = args.clients or (10 if args.quick else 100)
     repeat = 2 if args.quick else 4
@@ -130,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="repscan-bench-") as tmp:
         tmp = Path(tmp)
-        ids = ["typical", "big"] + [f"batch-{n:03d}" for n in range(batch_size)]
+        ids = ["typical"] if args.processes_only else ["typical", "big"] + [f"batch-{n:03d}" for n in range(batch_size)]
         clients = [{"id": c, "name": f"{c.title()} Plumbing",
                     "queries": [f"{c} plumbing", f"{c} plumbing reviews", f"{c} complaints"],
                     "sources": [("trustpilot", f"https://trustpilot.example/b/{c}"),
@@ -147,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         seed_s = time.perf_counter() - started
         store.close()
 
+        if args.processes_only:
+            loads = [os.getloadavg()]
+            processes = as_processes(config_path, "typical", cutoffs["typical"], tmp / "pdf", args.processes_only)
+            loads.append(os.getloadavg())
+            text = processes_text(processes) + ("\n\nLoad average (1, 5, 15 min) at the start and the end: "
+                                                f"{[[round(x, 2) for x in load] for load in loads]}.")
+            print_result("Report process against bare WeasyPrint", text, {"processes": processes, "load": loads}, args.json)
+            return 0
         typical = measure(config, "typical", cutoffs["typical"], now, tmp / "pdf", repeat)
         processes = as_processes(config_path, "typical", cutoffs["typical"], tmp / "pdf", 2 if args.quick else 5)
         big = measure(config, "big", cutoffs["big"], now, tmp / "pdf", max(2, repeat - 1))
@@ -172,15 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(["report", "PDF pages", "first report s (cold)", "s per report (warm, median)", "queries.build s",
                   "of which HTML (Jinja2) s", "render_pdf s", "pages/s", "plain HTML pages/s (WeasyPrint)",
                   "report / plain", "PDF KB"], rows)
-    p = processes
-    text += "\n\n" + table(["typical report, each its own process", "CPU s (median)", "clock s (median)", "peak RSS MB",
-                             "CPU s, each run"],
-                            [["`repscan report` (queries, charts, HTML, PDF)", p["report"]["cpu_s"], p["report"]["seconds"],
-                              p["report"]["max_rss_mb"], str(p["report"]["all_cpu_s"])],
-                             ["bare WeasyPrint, the same report's HTML", p["bare"]["cpu_s"], p["bare"]["seconds"],
-                              p["bare"]["max_rss_mb"], str(p["bare"]["all_cpu_s"])]])
-    text += (f"\n\n`repscan report` as a process runs at **{p['ratio_cpu']:.2f}x** bare WeasyPrint on the same HTML in"
-             f" CPU time ({p['ratio_clock']:.2f}x clock; goal >= 0.9x: {'met' if p['ratio_cpu'] >= 0.9 else 'MISSED'}).")
+    text += "\n\n" + processes_text(processes)
     serial = typical["total_s"] * batch_size
     text += "\n\n" + table(
         ["batch (send_reports --dry-run)", "clients", "workers", "seconds", "s per report", "reports per hour",

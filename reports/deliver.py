@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from email.utils import make_msgid
 from pathlib import Path
 
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.processes import die_with_parent
 from repscan.core.store import Store
-from repscan.reports import mail, notify, queries, render
+from repscan.reports import queries, render
+# mail, notify and the process pool are imported where they are used: `repscan report` needs none of them
 
 
 @dataclass
@@ -74,6 +72,8 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
     what is missing and nothing twice. `on_done(client_id, result)` runs after each client. `slots`: the
     schedule slot (client id -> slot) each sent report fulfils, recorded in the same transaction as "sent".
     """
+    from repscan.reports import mail
+
     settings: mail.SmtpSettings | str | None = None  # or why email cannot be sent (a line per client that needs it)
     if not dry_run:
         try:
@@ -140,6 +140,9 @@ def _render_task(config_path: str, client_id: str, since: str | None, until: str
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Processes for CPU-bound work, each a fresh interpreter (no inherited SQLite handles) that dies with this one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
                                initargs=(os.getpid(),))
@@ -147,6 +150,8 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
     """Render on all cores (WeasyPrint is CPU-bound); results or exceptions by client id."""
+    from concurrent.futures import as_completed
+
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     out: dict[str, object] = {}
     if workers <= 1:
@@ -168,6 +173,10 @@ def _render_all(tasks: list[tuple], workers: int | None) -> dict[str, object]:
 
 def _send_one(config: Config, store: Store, client: Client, pending: dict | None, rendered, settings,
               dry_run: bool, outbox: Path, slot: str | None = None) -> SendResult:
+    from email.utils import make_msgid
+
+    from repscan.reports import mail
+
     if pending:
         report_id, since = pending["id"], pending["period_start"]
         data = queries.build(config, client, store, since=since, until=parse_iso(pending["period_end"]))
@@ -218,6 +227,8 @@ class DeliveryError(RuntimeError):
 
 def _channels(config: Config, client: Client, data, pdf: Path, msg, settings) -> dict:
     """The client's report deliveries: name -> (label, send()); email, a folder, Apprise with the PDF."""
+    from repscan.reports import mail, notify
+
     channels = {}
     if msg is not None:
         def email():

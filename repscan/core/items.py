@@ -35,9 +35,6 @@ NUMBER_FIELDS = {
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # the dates a review, post or reply can carry
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
 ISO_Z = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?Z")  # UTC already: iso_utc keeps [:19]
-# Per kind, each field with what normalise checks in it: (name, a time, a number).
-CHECKS = {kind: tuple((name, name in TIME_FIELDS, name in NUMBER_FIELDS) for name in fields)
-          for kind, fields in FIELDS.items()}
 
 
 class UnusableItem(ValueError):
@@ -75,11 +72,12 @@ def coarsest(*precisions: str | None) -> str:
     return max(known, key=PRECISIONS.index) if known else "exact"
 
 
-def _precisions(out: dict, raw: dict) -> None:
+def _precisions(out: dict, raw: dict, timed=None) -> None:
     """Each time field's precision in `out`, read from the value as extracted (`raw`): a date-only
-    value is day precision, published_approx approximate; a time nulled on the way has none."""
-    for time_field, field in PRECISION_OF.items():
-        if field in out:
+    value is day precision, published_approx approximate; a time nulled on the way has none.
+    `timed`: the (time field, precision field) pairs `out` has, when the caller knows them."""
+    for time_field, field in timed if timed is not None else PRECISION_OF.items():
+        if timed is not None or field in out:
             approx = time_field == "published_at" and bool(raw.get("published_approx"))
             out[field] = precision(raw.get(time_field), raw.get(field), approx=approx) \
                 if out.get(time_field) is not None else None
@@ -135,24 +133,17 @@ def normalise(item: dict, notes: list[str] | None = None) -> dict:
     notes = notes if notes is not None else []
     out = {"kind": item["kind"]}
     get = item.get
-    for name, is_time, is_number in CHECKS[item["kind"]]:
+    for name, check in CHECKS[item["kind"]]:
         value = get(name)
-        if value is None:
-            out[name] = None
-            continue
-        if isinstance(value, str):
-            if not value.isprintable():  # the controls are not printable: only then look for them
-                value = CONTROL.sub("", value)
-            value = value.strip() or None
-            if value is None:
-                out[name] = None
-                continue
-        if is_time:
-            value = _time(value, name, notes)
-        elif is_number:
-            value = _number(value, name, notes)
+        if value is not None:
+            if isinstance(value, str):
+                if not value.isprintable():  # the controls are not printable: only then look for them
+                    value = CONTROL.sub("", value)
+                value = value.strip() or None
+            if check is not None and value is not None:
+                value = check(value, name, notes)
         out[name] = value
-    _precisions(out, item)
+    _precisions(out, item, TIMED[item["kind"]])
     if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
         raise UnusableItem(f"{out['kind']} without source/source_id from {out.get('url')}")
     if out["kind"] in ("review", "post") and not out.get("language"):
@@ -192,6 +183,8 @@ def _time(value, name: str, notes: list[str]) -> str | None:
 
 def _number(value, name: str, notes: list[str]) -> float | int | None:
     low, high, whole = NUMBER_FIELDS[name]
+    if value.__class__ is int and low <= value <= high:  # most numbers: a plain int in range (not a bool)
+        return value if whole else float(value)
     try:
         number = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
     except (ValueError, OverflowError):
@@ -202,3 +195,10 @@ def _number(value, name: str, notes: list[str]) -> float | int | None:
         return None
     return int(number) if whole else number
 
+
+# Per kind, each field with the check normalise runs on its value after stripping (_time, _number or none),
+# and the (time field, precision field) pairs the kind has.
+CHECKS = {kind: tuple((name, _time if name in TIME_FIELDS else _number if name in NUMBER_FIELDS else None)
+                      for name in fields) for kind, fields in FIELDS.items()}
+TIMED = {kind: tuple((time_field, field) for time_field, field in PRECISION_OF.items() if field in fields)
+         for kind, fields in FIELDS.items()}

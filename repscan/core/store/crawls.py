@@ -136,22 +136,21 @@ def client_states(db, client_id: str) -> dict[tuple[str, str], SourceState]:
 
 class Crawls(Connection):
     def start_crawl(self, client_id: str, source: str, spider: str, url: str, started_at: str | None = None) -> int:
+        row = {"client_id": client_id, "source": source, "spider": spider, "url": redact(url),
+               "started_at": started_at or now(), "status": "running", "items": 0, "new_items": 0, "requests": 0,
+               "pages": 0, "full": 0}
         with self.transaction():
-            table = self._db["crawls"]
-            table.insert({
-                "client_id": client_id, "source": source, "spider": spider, "url": redact(url),
-                "started_at": started_at or now(), "status": "running", "items": 0,
-                "new_items": 0, "requests": 0, "pages": 0, "full": 0,
-            })
-            return table.last_pk
+            return self._db.execute(f"INSERT INTO crawls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                    list(row.values())).lastrowid
 
     def finish_crawl(self, crawl_id: int, *, status: str, items: int, new_items: int, requests: int,
                      pages: int, full: bool, error: str | None, finished_at: str | None = None) -> None:
+        fields = {"finished_at": finished_at or now(), "status": status, "items": items, "new_items": new_items,
+                  "requests": requests, "pages": pages, "full": int(full), "error": redact_text(error)}
         with self.transaction():
-            self._db["crawls"].update(crawl_id, {
-                "finished_at": finished_at or now(), "status": status, "items": items, "new_items": new_items,
-                "requests": requests, "pages": pages, "full": int(full), "error": redact_text(error),
-            })
+            if not self._db.execute(f"UPDATE crawls SET {', '.join(f'{name} = ?' for name in fields)} WHERE id = ?",
+                                    [*fields.values(), crawl_id]).rowcount:
+                raise LookupError(f"no crawl {crawl_id} to finish")
 
     def close_interrupted_crawls(self) -> int:
         """Crawls left 'running' by a process that died: record them as errors (the run lock ensures

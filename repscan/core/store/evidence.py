@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import gzip
 import hashlib
 import json
@@ -24,6 +25,8 @@ FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.ht
 PAGE_REF = "page_sha256"  # in a node's feed: the key of an item naming the "page" line its page travels in
 PRUNE_GRACE = 86400  # seconds: a copy no row names is deleted only once this old (a crawl may be about to name it)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# zlib's default: on real pages within 1% of level 9's size at a third to a half of its CPU (docs/benchmarks.md)
+COMPRESSION = 6
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def text_hash(item: dict) -> str:
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
     """Write the body gzip-compressed at evidence/<client>/<source>/<sha256>.html.gz under reports_dir, once
     (content-addressed), atomically (a temporary file renamed); (sha256, path relative to reports_dir, size)."""
-    sha = hashlib.sha256(body).hexdigest()
+    sha = _digest(body)
     relative = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source), f"{sha}.html.gz")
     path = Path(reports_dir) / relative
     if path.exists():
@@ -83,7 +86,7 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as raw:
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESSION, mtime=0) as packed:
                     packed.write(body)
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -94,6 +97,12 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
     return sha, relative.as_posix(), len(body)
 
 
+@functools.lru_cache(maxsize=4)
+def _digest(body: bytes) -> str:
+    """The sha256 of a page body: the items found on one page share its bytes, so it is hashed once for all."""
+    return hashlib.sha256(body).hexdigest()
+
+
 class CopyError(Exception):
     """A page copy from a node's feed that cannot be kept: undecodable, or its body does not hash to its name."""
 
@@ -101,8 +110,8 @@ class CopyError(Exception):
 def feed_page(page: Page) -> dict:
     """A page as a line of a node's feed (kind "page"): its sha256, recorded URL, status, fetch time and body
     (gzip, then base64). A node writes it once per job, before the first item that names it (PAGE_REF)."""
-    body = base64.b64encode(gzip.compress(page.body, mtime=0)).decode("ascii")
-    return {"kind": "page", "sha256": hashlib.sha256(page.body).hexdigest(), "url": recorded_url(page.url),
+    body = base64.b64encode(gzip.compress(page.body, compresslevel=COMPRESSION, mtime=0)).decode("ascii")
+    return {"kind": "page", "sha256": _digest(page.body), "url": recorded_url(page.url),
             "status": page.status, "fetched_at": page.fetched_at, "body": body}
 
 
@@ -167,7 +176,7 @@ class Evidence(Connection):
             rows.append(row)
         if rows:
             with self.transaction():
-                self._db["evidence"].insert_all(rows, alter=False)
+                self._insert("evidence", rows)
         return len(rows)
 
     def prune_copies(self, reports_dir: Path, *, dry_run: bool = False, grace: float = PRUNE_GRACE) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from repscan.core import rules
@@ -13,6 +12,10 @@ KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
 _ABSENT = object()
 SEEN = {"source", "source_id", "last_seen_at", "last_crawl_id"}  # the update of a row seen again unchanged
 REVIEW_VERSIONED = ("rating", "title", "text", "reply_text", "reply_at")
+FLAGS = {"reviews": ("negative", "published_approx"), "posts": ("negative",)}  # stored as 0 or 1, never null
+# set by the store when a review or post is first seen, in this order after the item's own columns
+STAMPED = ("client_id", "first_seen_at", "last_seen_at", "negative_since", "first_crawl_id", "last_crawl_id")
+SUMMARY = ("url", "name", "rating", "review_count")  # a business summary's values (the rest: when, by which crawl)
 
 
 class Items(Connection):
@@ -61,9 +64,10 @@ class Items(Connection):
                 self._save_reviews(client_id, groups["review"], crawl_id, seen_at, counts)
             if groups.get("post"):
                 self._save_posts(client_id, groups["post"], crawl_id, seen_at, counts)
-            for kind, table in (("search_result", "search_results"), ("business", "businesses")):
-                self._insert(table, [{**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at}
-                                     for item in groups.get(kind, [])])
+            self._insert("search_results", [{**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at}
+                                            for item in groups.get("search_result", [])])
+            if groups.get("business"):
+                self._save_businesses(client_id, groups["business"], crawl_id, seen_at)
             counts["items"] += len(groups.get("search_result", []))
         return counts
 
@@ -78,7 +82,7 @@ class Items(Connection):
             return cursor.rowcount
 
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        """The stored rows of a batch, by primary key: every column, so a row seen again unchanged is told apart."""
+        """The stored rows of these keys, by primary key: every column (the few rows of a batch that changed)."""
         found: dict[tuple[str, str], dict] = {}
         for source, chunk in _by_source(source_keys):
             cursor = self._db.conn.execute(
@@ -90,55 +94,31 @@ class Items(Connection):
                 found[(row["source"], row["source_id"])] = row
         return found
 
-    def _batch(self, table: str, client_id: str, items: list[dict]) -> tuple[list[dict], dict]:
-        """A batch without repeats (the last of each key wins), and the stored rows it updates."""
-        items = list({(i["source"], i["source_id"]): i for i in items}.values())
-        return items, self._existing(table, client_id, [(i["source"], i["source_id"]) for i in items])
+    def _stored(self, table: str, client_id: str, columns: list[str], keys: list[tuple[str, str]]) -> dict:
+        """The stored values of `columns` of these keys' rows, as tuples by primary key (no dict a row)."""
+        source_at, id_at = columns.index("source"), columns.index("source_id")
+        found: dict[tuple[str, str], tuple] = {}
+        for source, chunk in _by_source(keys):
+            for values in self._db.conn.execute(
+                    f"SELECT {', '.join(columns)} FROM {table} WHERE client_id = ? AND source = ?"
+                    f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]):
+                found[(values[source_at], values[id_at])] = values
+        return found
 
-    def _columns(self, table: str) -> tuple[str, ...]:
-        """A table's columns, read once per connection (the schema only changes in migrations)."""
-        cache = self.__dict__.setdefault("_column_cache", {})
-        if table not in cache:
-            cache[table] = tuple(row[1] for row in self._db.execute(f"PRAGMA table_info([{table}])"))
-        return cache[table]
-
-    def _fit(self, table: str, rows: list[dict]) -> list[str]:
-        """The table's columns that `rows` hold, once every key is one of them (as an INSERT naming it would fail)."""
-        keys: set[str] = set().union(*rows)
-        keys.discard("kind")
-        columns = self._columns(table)
-        unknown = keys.difference(columns)
-        if unknown:
-            raise sqlite3.OperationalError(f"table {table} has no column named {sorted(unknown)[0]}")
-        return [column for column in columns if column in keys]
-
-    def _insert(self, table: str, rows: list[dict]) -> None:
-        """New rows: one INSERT of the batch's columns, executed over its tuples."""
-        if not rows:
-            return
-        columns = self._fit(table, rows)
-        self._db.conn.executemany(
-            f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(map(row.get, columns)) for row in rows])
-
-    def _update_seen(self, table: str, client_id: str, updates: list[dict], seen_at: str, crawl_id) -> None:
-        """Rows seen again: one UPDATE executed over the batch, each column set where the row's update has a
-        value and kept where it has none (a null never erases what an earlier crawl saw); removed_at cleared.
-        Rows seen again unchanged (most of a recrawl) get a narrower UPDATE: only when and by which crawl."""
-        unchanged = [(u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
-        if unchanged:
-            cleared = ", removed_at = NULL" if "removed_at" in self._columns(table) else ""
-            for source, chunk in _by_source(unchanged):  # one statement a source: SQLite walks the ids itself
-                self._db.conn.execute(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared} WHERE client_id = ?"
-                                      f" AND source = ? AND source_id IN ({', '.join('?' * len(chunk))})",
-                                      [seen_at, crawl_id, client_id, source, *chunk])
-            updates = [u for u in updates if not u.keys() <= SEEN]
+    def _update_seen(self, table: str, client_id: str, unchanged: list[tuple[str, str]], updates: list[dict],
+                     seen_at: str, crawl_id) -> None:
+        """Rows seen again. Unchanged ones (most of a recrawl) get only when and by which crawl, one UPDATE a source.
+        The others: one UPDATE executed over them, each column set where the row's update has a value and kept
+        where it has none (a null never erases what an earlier crawl saw). Both clear removed_at."""
+        cleared = "removed_at = NULL" if "removed_at" in self._columns(table) else ""
+        for source, chunk in _by_source(unchanged):  # one statement a source: SQLite walks the ids itself
+            self._db.conn.execute(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared and ', ' + cleared}"
+                                  f" WHERE client_id = ? AND source = ? AND source_id IN ({', '.join('?' * len(chunk))})",
+                                  [seen_at, crawl_id, client_id, source, *chunk])
         if not updates:
             return
         columns = [c for c in self._fit(table, updates) if c not in KEY]
-        sets = [f"{c} = COALESCE(?, {c})" for c in columns]
-        if "removed_at" in self._columns(table):
-            sets.append("removed_at = NULL")
+        sets = [f"{c} = COALESCE(?, {c})" for c in columns] + ([cleared] if cleared else [])
         self._db.conn.executemany(
             f"UPDATE {table} SET {', '.join(sets)} WHERE client_id = ? AND source = ? AND source_id = ?",
             [(*map(update.get, columns), client_id, update["source"], update["source_id"]) for update in updates])
@@ -152,20 +132,56 @@ class Items(Connection):
                 f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]))
         return out
 
-    def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
-        items, existing = self._batch("reviews", client_id, items)
-        inserts, updates, changes = [], [], []
+    def _save_rows(self, table: str, client_id: str, items: list[dict], crawl_id, seen_at: str,
+                   counts: dict) -> list[tuple[dict, dict]]:
+        """Reviews or posts: new ones inserted (one executemany of tuples), unchanged ones marked seen, and the
+        (stored row, fields) of the rest, which _seen_again judges. A batch's repeats: the last of each key wins.
+
+        An item is unchanged when its values equal the stored ones column for column (one tuple comparison): then
+        _seen_again would find nothing to write either. Anything else takes the general path."""
+        items = list({(i["source"], i["source_id"]): i for i in items}.values())
+        flags = FLAGS[table]
+        columns = [c for c in self._fit(table, items) if c not in flags] + list(flags)
+        # a stamp given in an item (never by a crawl) is a change for _seen_again to write
+        quick = not set(STAMPED).intersection(columns)
+        columns = [c for c in columns if c not in STAMPED]
+        flag_at = [columns.index(flag) for flag in flags]
+        negative_at = columns.index("negative")
+        rows = []
         for item in items:
-            counts["items"] += 1
-            fields = dict(item)
-            fields.pop("kind", None)
-            fields["published_approx"] = int(bool(fields.get("published_approx")))
-            fields["negative"] = int(bool(fields.get("negative")))
-            old = existing.get((item["source"], item["source_id"]))
+            values = list(map(item.get, columns))
+            for at in flag_at:
+                values[at] = 1 if values[at] else 0
+            rows.append(values)
+        stored = self._stored(table, client_id, columns, [(i["source"], i["source_id"]) for i in items])
+        inserts, unchanged, known = [], [], []
+        for item, values in zip(items, rows):
+            key = (item["source"], item["source_id"])
+            old = stored.get(key)
             if old is None:
-                counts["new"] += 1
-                inserts.append(_first_seen(fields, client_id, seen_at, crawl_id))
-                continue
+                inserts.append((*values, client_id, seen_at, seen_at, seen_at if values[negative_at] else None,
+                                crawl_id, crawl_id))
+            elif quick and old == tuple(values):
+                unchanged.append(key)
+            else:
+                known.append(dict(zip(columns, values)) if quick else
+                             {**item, **dict(zip(columns, values))})
+        counts["items"] += len(items)
+        counts["new"] += len(inserts)
+        if inserts:
+            names = [*columns, *STAMPED]
+            self._db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                                      inserts)
+        self._update_seen(table, client_id, unchanged, [], seen_at, crawl_id)
+        if not known:
+            return []
+        old_rows = self._existing(table, client_id, [(f["source"], f["source_id"]) for f in known])
+        return [(old_rows[(f["source"], f["source_id"])], f) for f in known]
+
+    def _save_reviews(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
+        updates, changes = [], []
+        for old, fields in self._save_rows("reviews", client_id, items, crawl_id, seen_at, counts):
+            fields.pop("kind", None)
             # A null from a partial extraction (e.g. a JSON-LD fallback without
             # replies) never erases what an earlier crawl saw.
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
@@ -176,12 +192,11 @@ class Items(Connection):
             changed = [k for k in REVIEW_VERSIONED if k in update and update[k] != old[k]]
             if "rating" in changed and old["rating"] is not None and float(old["rating"]) == float(update["rating"]):
                 changed.remove("rating")
-            updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
+            updates.append({**update, "source": fields["source"], "source_id": fields["source_id"]})
             if changed:
                 counts["changed"] += 1
                 changes.append((old, update, changed))
-        self._insert("reviews", inserts)
-        self._update_seen("reviews", client_id, updates, seen_at, crawl_id)
+        self._update_seen("reviews", client_id, *_narrow(updates), seen_at, crawl_id)
         answered = [(old["source"], old["source_id"]) for old, update, _ in changes
                     if not rules.replied(old["reply_text"], old["reply_at"]) and rules.replied(
                         update.get("reply_text"), update.get("reply_at"))]
@@ -199,22 +214,36 @@ class Items(Connection):
         self._insert("review_versions", versions)
 
     def _save_posts(self, client_id: str, items: list[dict], crawl_id, seen_at: str, counts: dict) -> None:
-        items, existing = self._batch("posts", client_id, items)
-        inserts, updates = [], []
-        for item in items:
-            counts["items"] += 1
-            fields = dict(item)
+        updates = []
+        for old, fields in self._save_rows("posts", client_id, items, crawl_id, seen_at, counts):
             fields.pop("kind", None)
-            fields["negative"] = int(bool(fields.get("negative")))
-            old = existing.get((item["source"], item["source_id"]))
-            if old is None:
-                counts["new"] += 1
-                inserts.append(_first_seen(fields, client_id, seen_at, crawl_id))
-                continue
             update = _seen_again(fields, old, seen_at, crawl_id, counts)
-            updates.append({**update, "source": item["source"], "source_id": item["source_id"]})
-        self._insert("posts", inserts)
-        self._update_seen("posts", client_id, updates, seen_at, crawl_id)
+            updates.append({**update, "source": fields["source"], "source_id": fields["source_id"]})
+        self._update_seen("posts", client_id, *_narrow(updates), seen_at, crawl_id)
+
+    def _save_businesses(self, client_id: str, items: list[dict], crawl_id, seen_at: str) -> None:
+        """A source's own summary (its public rating and review count) is stored when it differs from the last one
+        stored for that source; a crawl sees the same one on every page, and most crawls see it unchanged. The
+        latest summary up to any time (business_summaries) is the same as if every sighting were stored."""
+        last: dict = {}
+        rows = []
+        for item in items:
+            source = item.get("source")
+            if source not in last:
+                last[source] = self._db.conn.execute(
+                    f"SELECT {', '.join(SUMMARY)} FROM businesses WHERE client_id = ? AND source IS ?"
+                    " ORDER BY id DESC LIMIT 1", [client_id, source]).fetchone()
+            values = tuple(map(item.get, SUMMARY))
+            if values != last[source]:
+                last[source] = values
+                rows.append({**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
+        self._insert("businesses", rows)
+
+
+def _narrow(updates: list[dict]) -> tuple[list[tuple[str, str]], list[dict]]:
+    """The keys of the updates that only say "seen again", and the other updates."""
+    seen = [(u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
+    return seen, ([u for u in updates if not u.keys() <= SEEN] if seen else updates)
 
 
 def _by_source(keys: list[tuple[str, str]]):
@@ -226,13 +255,6 @@ def _by_source(keys: list[tuple[str, str]]):
     for source, ids in by_source.items():
         for start in range(0, len(ids), BATCH_IN):
             yield source, ids[start:start + BATCH_IN]
-
-
-def _first_seen(fields: dict, client_id: str, seen_at: str, crawl_id) -> dict:
-    """The row of a review or post seen for the first time."""
-    return {**fields, "client_id": client_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
-            "negative_since": seen_at if fields["negative"] else None,
-            "first_crawl_id": crawl_id, "last_crawl_id": crawl_id}
 
 
 def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -> dict:

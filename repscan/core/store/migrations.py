@@ -222,3 +222,10 @@ def m018_evidence_note(db: Database) -> None:
     """An evidence row may record that no copy of the page exists, and why (`note`): an item ingested from a
     feed that carried no page. Such a row has no sha256, path or size."""
     db["evidence"].add_column("note", str)
+
+
+@migrations()
+def m019_business_lookup(db: Database) -> None:
+    """A source's last stored summary is one index probe: a crawl stores a summary only when it differs from that
+    one (Items._save_businesses), and the report reads the latest per source (Summaries.business_summaries)."""
+    db["businesses"].create_index(["client_id", "source"])

@@ -50,7 +50,7 @@ class Reviews(Connection):
         (the stored column is the crawl's verdict, kept for unrated reviews)."""
         replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
                     "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision"}
-        columns = [name for name in self._db["reviews"].columns_dict if name not in replaced]
+        columns = [name for name in self._columns("reviews") if name not in replaced]
         return ", ".join([*columns, *replaced.values()])
 
     def reviews_since(self, client_id: str, since: str | None, until: str | None = None, *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from repscan.core import rules
 from repscan.core.store.connection import Connection
 from repscan.core.store.crawls import HISTORY_CUTOFFS
+from repscan.core.store.items import SUMMARY
 from repscan.core.store.reviews import period_where
 
 
@@ -45,6 +46,20 @@ class Summaries(Connection):
         rows = self.query(f"SELECT b.* FROM businesses b JOIN (SELECT source, MAX(id) AS id FROM businesses"
                           f" WHERE {where} GROUP BY source) last ON b.id = last.id", params)
         return {row["source"]: row for row in rows}
+
+    def prune_businesses(self, *, dry_run: bool = False) -> int:
+        """Delete each source's own summaries that repeat the one stored just before them (the same URL, name, rating
+        and count): the latest summary up to any time then has the same values (business_summaries). A crawl stores
+        only changes since m016; before, it stored one a page. How many went (or would go, with dry_run)."""
+        same = " AND ".join(f"{name} IS before_{name}" for name in SUMMARY)
+        before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in SUMMARY)
+        repeats = (f"SELECT id FROM (SELECT id, {', '.join(SUMMARY)}, LAG(id) OVER w AS before_id, {before}"
+                   " FROM businesses WINDOW w AS (PARTITION BY client_id, source ORDER BY id))"
+                   f" WHERE before_id IS NOT NULL AND {same}")
+        if dry_run:
+            return self._db.execute(f"SELECT COUNT(*) FROM ({repeats})").fetchone()[0]
+        with self.transaction():
+            return self._db.execute(f"DELETE FROM businesses WHERE id IN ({repeats})").rowcount
 
     def first_crawls(self, client_id: str) -> dict[str, dict]:
         """Per source: when its first crawl started, and when its first clean (ok/empty) crawl ended,

@@ -1,0 +1,89 @@
+"""Site summaries (the businesses table): stored only when they change, repeats pruned; what reports read stays the same."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from helpers import write_config
+from repscan.app import cli
+from repscan.core.items import make, stamp
+from repscan.core.store import Store
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+
+def sightings(seed: int) -> list[tuple[str, int, str, dict]]:
+    """(client, crawl, seen_at, business item): crawls of two clients' sources, each seeing its summary on every page,
+    the rating and count changing now and then, a source sometimes crawled at a second URL."""
+    rng = random.Random(seed)
+    state = {}
+    out, minute = [], 0
+    for crawl in range(1, 61):
+        client, source = rng.choice(("acme", "bolt")), rng.choice(("trustpilot", "google-maps"))
+        rating, count = state.get((client, source), (4.2, 100))
+        if rng.random() < 0.3:
+            rating, count = rng.choice((4.1, 4.2, 4.3)), count + rng.randint(0, 2)
+        state[(client, source)] = (rating, count)
+        url = f"https://{source}.example/{client}" + ("/second" if rng.random() < 0.2 else "")
+        for _ in range(rng.randint(1, 4)):  # one summary a page
+            minute += 1
+            out.append((client, crawl, stamp(START + timedelta(minutes=minute)),
+                        make("business", source=source, url=url, name=f"{client.title()} Plumbing", rating=rating,
+                             review_count=count)))
+    return out
+
+
+def every_sighting(path, seen) -> None:
+    """The table as crawls wrote it before m016: a row for every page's summary."""
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.executemany("INSERT INTO businesses (client_id, crawl_id, source, url, name, rating, review_count, seen_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(client, crawl, item["source"], item["url"], item["name"], item["rating"], item["review_count"],
+                         seen_at) for client, crawl, seen_at, item in seen])
+
+
+def read(store: Store, seen) -> dict:
+    """What a report reads of the summaries: each source's values up to every moment (and before any, and now)."""
+    moments = [None, stamp(START)] + [seen_at for _, _, seen_at, _ in seen]
+    return {(client, until): {source: (row["url"], row["name"], row["rating"], row["review_count"])
+                              for source, row in store.business_summaries(client, until).items()}
+            for client in ("acme", "bolt") for until in moments}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_crawl_stores_a_summary_only_when_it_changed_and_reports_read_the_same(tmp_path, seed):
+    seen = sightings(seed)
+    every_sighting(tmp_path / "before.db", seen)
+    before = Store(tmp_path / "before.db")
+    now = Store(tmp_path / "now.db")
+    for client, crawl, seen_at, item in seen:
+        now.save_items(client, [item], crawl_id=crawl, seen_at=seen_at)
+    assert read(now, seen) == read(before, seen)
+    stored = now.query("SELECT COUNT(*) AS n FROM businesses")[0]["n"]
+    assert stored < len(seen)  # the repeats were not stored
+
+    expected = read(before, seen)
+    assert before.prune_businesses(dry_run=True) == len(seen) - stored
+    assert before.prune_businesses() == len(seen) - stored
+    assert read(before, seen) == expected
+    assert before.query("SELECT COUNT(*) AS n FROM businesses")[0]["n"] == stored
+    assert before.prune_businesses() == 0
+    before.close()
+    now.close()
+
+
+def test_prune_deletes_the_repeated_summaries(tmp_path, capsys):
+    config = write_config(tmp_path, [("trustpilot", "https://trustpilot.example/acme")])
+    seen = [s for s in sightings(7) if s[0] == "acme"]
+    every_sighting(tmp_path / "repscan.db", seen)
+    store = Store(tmp_path / "repscan.db")
+    repeats = store.prune_businesses(dry_run=True)
+    store.close()
+    assert repeats > 0
+    assert cli.main(["--config", str(config), "prune", "--keep-days", "30"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines()[-1] == f"deleted {repeats} site summaries that repeat the one before them"
