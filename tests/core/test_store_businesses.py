@@ -38,7 +38,7 @@ def sightings(seed: int) -> list[tuple[str, int, str, dict]]:
 
 
 def every_sighting(path, seen) -> None:
-    """The table as crawls wrote it before m016: a row for every page's summary."""
+    """The table as crawls wrote it before m019: a row for every page's summary."""
     Store(path).close()
     with sqlite3.connect(path) as db:
         db.executemany("INSERT INTO businesses (client_id, crawl_id, source, url, name, rating, review_count, seen_at)"

@@ -15,7 +15,7 @@ def test_a_store_marks_its_schema_and_a_different_mark_applies_the_migrations_ag
     with sqlite3.connect(tmp_path / "repscan.db") as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == schema_mark() != 0
         # as if the file were last opened by a repscan without the newest migration
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm016_business_lookup'")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm019_business_lookup'")
         db.execute("DROP INDEX idx_businesses_client_id_source")
         db.execute("PRAGMA user_version = 7")
     Store(tmp_path / "repscan.db").close()

@@ -50,7 +50,7 @@ class Summaries(Connection):
     def prune_businesses(self, *, dry_run: bool = False) -> int:
         """Delete each source's own summaries that repeat the one stored just before them (the same URL, name, rating
         and count): the latest summary up to any time then has the same values (business_summaries). A crawl stores
-        only changes since m016; before, it stored one a page. How many went (or would go, with dry_run)."""
+        only changes since m019; before, it stored one a page. How many went (or would go, with dry_run)."""
         same = " AND ".join(f"{name} IS before_{name}" for name in SUMMARY)
         before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in SUMMARY)
         repeats = (f"SELECT id FROM (SELECT id, {', '.join(SUMMARY)}, LAG(id) OVER w AS before_id, {before}"
