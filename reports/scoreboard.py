@@ -96,6 +96,7 @@ class PlatformScore:
     mentions: int = 0
     health: SourceHealth | None = None
     first_report: bool = True
+    pages: int = 1  # the site's business pages its public figures combine (a chain's locations)
 
     @property
     def platform(self) -> str:
@@ -137,6 +138,7 @@ def platform_scores(site_keys: list[str], reviews: list[ReviewRow], mentions: di
             count_before=then.get("review_count"), stars=star_counts(mine), tracked=len(mine),
             replied=sum(1 for r in mine if r.replied), median_reply=median(delays) if delays else None,
             mentions=mentions.get(key, 0), health=health.get(key), first_report=before is None,
+            pages=now.get("pages", 1),
         ))
     return out
 

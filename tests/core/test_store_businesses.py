@@ -87,3 +87,29 @@ def test_prune_deletes_the_repeated_summaries(tmp_path, capsys):
     assert repeats > 0
     assert cli.main(["--config", str(config), "prune", "--keep-days", "30"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines()[-1] == f"deleted {repeats} site summaries that repeat the one before them"
+
+
+def test_a_chain_with_a_page_per_location_shows_the_sites_figures_over_all_its_pages(tmp_path):
+    """Two Trustpilot pages (two locations): counts added, the rating weighted by each page's count; never the figure
+    of whichever page was crawled last (what the platform table showed before)."""
+    store = Store(tmp_path / "repscan.db")
+    for url, rating, count in (("https://t.example/review/kyiv", 4.5, 30), ("https://t.example/review/lviv", 3.0, 10)):
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
+        store.save_items("acme", [make("business", source="trustpilot", url=url, name="Acme", rating=rating,
+                                       review_count=count)], crawl_id=crawl)
+    crawl = store.start_crawl("acme", "google-maps", "GoogleMapsSpider", "https://g.example/acme")
+    store.save_items("acme", [make("business", source="google-maps", url="https://g.example/acme", rating=4.0,
+                                   review_count=None)], crawl_id=crawl)
+    summaries = store.business_summaries("acme", None)
+    store.close()
+    trustpilot = summaries["trustpilot"]
+    assert (trustpilot["rating"], trustpilot["review_count"], trustpilot["pages"]) == (4.12, 40, 2)
+    assert (summaries["google-maps"]["rating"], summaries["google-maps"]["pages"]) == (4.0, 1)
+
+
+def test_a_page_without_a_count_leaves_the_combined_figures_unknown():
+    from repscan.core.store.summaries import combined
+
+    pages = [{"source": "yelp", "url": "a", "name": "A", "rating": 4.0, "review_count": 12},
+             {"source": "yelp", "url": "b", "name": "B", "rating": 2.0, "review_count": None}]
+    assert (combined(pages)["rating"], combined(pages)["review_count"]) == (None, None)

@@ -157,3 +157,13 @@ def test_the_alert_email_names_each_reviews_location(chain):
         assert html.count(f"{name} — Trustpilot</p>") == len(negatives), name
     assert re.search(rf"\* new negative review on Trustpilot \(1/5\)\n  {KYIV} — Trustpilot\n  by Person k0\n", text)
     assert "spike" not in text
+
+
+def test_the_platform_table_shows_the_sites_figures_over_every_page_of_the_chain(chain):
+    """Three Trustpilot pages: the public count added up and the rating weighted by each page's count, never the
+    figures of the page crawled last."""
+    pages, delivered, _ = chain
+    count = sum(len(business.reviews) for business in pages.values())
+    rating = sum(business.rating * len(business.reviews) for business in pages.values()) / count
+    board = " ".join(delivered.all[delivered.all.index("Platform by platform"):].split())
+    assert f"Trustpilot 3 pages {rating:.1f} {count} " in board

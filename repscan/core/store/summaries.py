@@ -38,14 +38,18 @@ class Summaries(Connection):
         return sorted(row["judge"] for row in rows)
 
     def business_summaries(self, client_id: str, until: str | None) -> dict[str, dict]:
-        """Each source's latest own summary (public rating and review count) seen up to `until`."""
+        """Each source's public rating and review count as the site shows them, up to `until`: the latest summary
+        of each of its business pages, combined when it has several (a chain's locations): see combined()."""
         where, params = "client_id = ?", [client_id]
         if until is not None:
             where += " AND seen_at <= ?"
             params.append(until)
-        rows = self.query(f"SELECT b.* FROM businesses b JOIN (SELECT source, MAX(id) AS id FROM businesses"
-                          f" WHERE {where} GROUP BY source) last ON b.id = last.id", params)
-        return {row["source"]: row for row in rows}
+        rows = self.query(f"SELECT b.* FROM businesses b JOIN (SELECT MAX(id) AS id FROM businesses"
+                          f" WHERE {where} GROUP BY source, url) last ON b.id = last.id ORDER BY b.id", params)
+        pages: dict[str, list[dict]] = {}
+        for row in rows:
+            pages.setdefault(row["source"], []).append(row)
+        return {source: combined(found) for source, found in pages.items()}
 
     def prune_businesses(self, *, dry_run: bool = False) -> int:
         """Delete each source's own summaries that repeat the one stored just before them (the same URL, name, rating
@@ -87,3 +91,18 @@ class Summaries(Connection):
         """The sent report whose period ended at `period_end` (the previous period of the next report)."""
         return self._one("SELECT * FROM reports WHERE client_id = ? AND status = 'sent' AND period_end = ?"
                          " ORDER BY id DESC LIMIT 1", [client_id, period_end])
+
+
+
+def combined(pages: list[dict]) -> dict:
+    """One site's summary over its business pages: review counts added, ratings averaged weighted by each page's
+    count; unknown (None) when a page lacks what that needs, never one page's figure passed off as the whole.
+    "pages" says how many pages it covers."""
+    if len(pages) == 1:
+        return {**pages[0], "pages": 1}
+    counts = [page["review_count"] for page in pages]
+    total = sum(counts) if all(count is not None for count in counts) else None
+    rating = None
+    if total and all(page["rating"] is not None for page in pages):
+        rating = round(sum(page["rating"] * page["review_count"] for page in pages) / total, 2)
+    return {**pages[-1], "url": None, "name": None, "rating": rating, "review_count": total, "pages": len(pages)}
