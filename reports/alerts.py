@@ -21,7 +21,7 @@ from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.locations import Locator, label
-from repscan.reports.model import SourceHealth, format_datetime
+from repscan.reports.model import SourceHealth, burst_key, format_datetime
 from repscan.reports.render import category_label, environment
 
 log = logging.getLogger("repscan.alerts")
@@ -109,7 +109,7 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         span = _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
         out.append({
             "client_id": client.id, "kind": "spike",
-            "item_key": f"{source}{f' at {location}' if location else ''} burst from {stamp(found.start)}",
+            "item_key": burst_key(source, location, stamp(found.start)),
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
             "title": _("%(negatives)s %(span)s", negatives=_negatives(burst), span=span),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from repscan.core import i18n, rules
 from repscan.core.classify import judge_line
 from repscan.core.i18n import _, ngettext
-from repscan.core.items import precision
+from repscan.core.items import parse_iso, precision
 
 SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -436,3 +436,17 @@ def trim_text(text: str | None, limit: int = 1200) -> tuple[str, bool]:
     if space > 0:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…", True
+
+
+_BURST_FROM = " burst from "
+
+
+def burst_key(source: str, location: str | None, start: str) -> str:
+    """A spike alert's item key: its source (and a chain's location) and when the burst began."""
+    return f"{source}{f' at {location}' if location else ''}{_BURST_FROM}{start}"
+
+
+def burst_start(item_key: str) -> datetime | None:
+    """When a spike alert's burst began, read from its item key (burst_key); None for another key."""
+    _, found, start = item_key.rpartition(_BURST_FROM)
+    return parse_iso(start) if found else None

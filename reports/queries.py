@@ -18,7 +18,7 @@ from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports import locations
 from repscan.reports.competitors import compare
-from repscan.reports.model import (Branding, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
+from repscan.reports.model import (Branding, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
                            SourceHealth, Summary, format_date, format_day, period_label)
 from repscan.reports.scoreboard import platform_scores
 
@@ -220,7 +220,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
         spikes=tuple(_("%(title)s on %(site)s, %(day)s", title=a["title"], site=sites.label(a["source"]),
-                       day=format_day(parse_iso(a["created_at"]), client.timezone))
+                       day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone))
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]

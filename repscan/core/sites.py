@@ -183,10 +183,20 @@ def place(source: str | None, url: str | None) -> str:
     if source and source in SITES and SITES[source].hosts:
         return label(source)
     host = (urlsplit(url or "").hostname or "") if url else ""
-    if not host:
+    if not host or _address(host):  # an IP address (a test or demo server) names nothing a client knows
         return label(source) if source else gettext("the web")
     found = sorted(owners(host))
     if found:
         return label(found[0])
     domain = registrable(host)
     return OTHER_LABELS.get(domain.split(".")[0], domain)
+
+
+def _address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host == "localhost"
+    return True

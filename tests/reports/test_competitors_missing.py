@@ -55,7 +55,7 @@ def test_missing_figures_are_words(scene):
     pipe = by_site["jsonld"]["Pipe Pros"]
     assert pipe.note == "not crawled yet" and pipe.replies.value == "no data"
     assert by_site["jsonld"]["Acme Plumbing"].rating.value == "not watched"
-    assert by_site["jsonld"]["Acme Plumbing"].note == "No Website (schema.org) page of yours is configured."
+    assert by_site["jsonld"]["Acme Plumbing"].note == "No Website page of yours is configured."
     client = by_site["trustpilot"]["Acme Plumbing"]
     assert (client.rating.value, client.rating.basis, client.count.value, client.count.basis) == (
         "3.0", "tracked average", "2", "tracked")  # no site summary stored: what we track, and said so

@@ -124,7 +124,7 @@ def test_all_quiet_only_when_nothing_is_open_and_every_source_is_healthy(quiet_t
     assert "All quiet" in quiet.pages[0] and "All quiet" in quiet.text
     assert "All quiet" not in blocked.all and "All quiet" not in blocked.text
     said = " ".join(blocked.pages[0].split())
-    assert "We could not read your 127.0.0.1 page since" in said
+    assert "We could not read your Website page since" in said
     assert "asked for a captcha" in blocked.pages[0] and "asked for a captcha" in blocked.text
 
 
