@@ -48,11 +48,18 @@ class AlertResult:
     error: str | None = None
 
 
-def next_step(kind: str, source: str | None) -> str:
-    """What the client does about an alert (a broken source: nothing, the agency fixes it)."""
+def next_step(kind: str, source: str | None, burst_of: str = "review") -> str:
+    """What the client does about an alert (a broken source: nothing, the agency fixes it); a spike's advice follows
+    what its burst holds (`burst_of`: "review", "post" or "mixed")."""
     where = sites.label(source) if source else _("the site")
     if kind == "source":
         return _("Nothing for you to do: we will tell you in your next report once it is read again.")
+    if kind == "spike" and source == "feed":
+        return _("These are news or web pages: they cannot be answered in place. Read each; where one says something "
+                 "untrue, ask its publisher to correct it, and contact the customers it names offline.")
+    if kind == "spike" and burst_of == "post":
+        return _("Answer each where it was posted, calmly and the same way, then take it offline: a burst of posts "
+                 "is often one incident shared, so find it and say what you are doing about it.")
     if kind == "spike":
         route = flag_route(source)
         return " ".join([
@@ -84,11 +91,14 @@ def collect(config: Config, store: Store, now: datetime) -> int:
     return store.add_alerts(rows)
 
 
+WHOLE_CHAIN = "all locations"  # a chain's spike key for a burst over its locations together (burst_key)
+
+
 def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
     """An alert per source with a spike of negative reviews and posts (rules.spike; the client's own posts never
     count), keyed by the burst's start; a burst sharing an item with an alerted one is that burst, never alerted
-    again. Its text is the burst, as JSON. For a chain, per site and location: a burst at one place is measured
-    against that place's usual rate."""
+    again. Its text is the burst, as JSON. For a chain, per site and location (a burst at one place is measured
+    against that place's usual rate), then per site over all its locations for what no location's burst took."""
     since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
     locate = Locator(client, store.item_origins(client.id)).of if client.locations else lambda source, source_id: None
     by_source: dict[tuple[str, str | None], list[dict]] = {}
@@ -97,14 +107,18 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
                                                history=row["history"]))
-        by_source.setdefault((row["source"], locate(row["source"], row["source_id"])), []).append(row)
-    out = []
-    for (source, location), rows in by_source.items():
-        candidates = [row for row in rows if not row["history"] and not row["spiked"]]
+        location = locate(row["source"], row["source_id"])
+        by_source.setdefault((row["source"], location), []).append(row)
+        if client.locations:  # the site as a whole too: an attack spread over the chain's locations
+            by_source.setdefault((row["source"], WHOLE_CHAIN), []).append(row)
+    out, taken = [], set()
+    for (source, location), rows in sorted(by_source.items(), key=lambda group: group[0][1] == WHOLE_CHAIN):
+        candidates = [row for row in rows if not row["history"] and not row["spiked"] and id(row) not in taken]
         found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now)
         if found is None:
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
+        taken.update(id(row) for row in burst)  # a burst at one location is not alerted again for the chain
         hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
         span = _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
         out.append({
@@ -329,7 +343,7 @@ def headline(alert: dict) -> str:
 
 def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
-    step = _("Next step: %(step)s", step=next_step(alert["kind"], alert["source"]))
+    step = _("Next step: %(step)s", step=next_step(alert["kind"], alert["source"], _spiked(burst(alert))))
     if alert["kind"] == "spike":
         return [line for line in (place_line(alert), alert["detail"]) if line] + [*map(burst_line, burst(alert)), step]
     text = None if alert["kind"] == "source" else alert["text"]
@@ -392,7 +406,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     parts = [f"{intro}\n", *("\n".join([f"* {headline(a)}", *(f"  {line}" for line in _client_lines(a))])
                              for a in alerts), f"\n-- \n{config.agency.name}"]
     msg.set_content("\n\n".join(parts))
-    entries = [{**alert, "headline": headline(alert), "next_step": next_step(alert["kind"], alert["source"]),
+    entries = [{**alert, "headline": headline(alert),
+                "next_step": next_step(alert["kind"], alert["source"], _spiked(burst(alert))),
                 "text": None if alert["kind"] in ("source", "spike") else alert["text"], "reply": alert.get("reply"),
                 "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"],  # in its headline
                 "at": place_line(alert)}

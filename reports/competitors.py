@@ -77,8 +77,9 @@ def compare(config: Config, client: Client, store: Store, *, since: str | None, 
         return None
     start = parse_iso(since) if since and until - parse_iso(since) >= SHORTEST else until - WINDOW
     weeks = (until - start) / timedelta(weeks=1)
-    window = _("the %(weeks)s weeks to %(end)s", weeks=i18n.number(round(weeks, 1)),
-               end=format_date(until, client.timezone))
+    end = format_date(until, client.timezone)
+    window = _("the week to %(end)s", end=end) if round(weeks, 1) == 1 else \
+        _("the %(weeks)s weeks to %(end)s", weeks=i18n.number(round(weeks, 1)), end=end)
     keys = [s.site for rival in rivals for s in rival.sources if not may_go_quiet(s.site)]
     keys = list(dict.fromkeys([s.site for s in client.sources if s.site in keys] + keys))
     businesses = [_Business(config, subject, store, client, start, until) for subject in (client, *rivals)]

@@ -7,7 +7,6 @@ the pages of negative items beside them for the evidence record.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import time
@@ -24,6 +23,7 @@ from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
 from repscan.core.store.evidence import PAGE_KEY, PAGE_REF, feed_page, wanted
+from repscan.core.store.evidence import digest as evidence_digest
 
 log = logging.getLogger(__name__)
 FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
@@ -209,8 +209,9 @@ class FeedPipeline(_PreparingPipeline):
         if item["kind"] != "business":  # counted as StorePipeline counts (crawl status ok vs empty)
             self.items += 1
         tags = {"client_id": self.crawler.spider.client_id, "job": self.job}
-        if page is not None and wanted(item):  # its page travels in the feed, once, ahead of the item naming it
-            sha = hashlib.sha256(page.body).hexdigest()
+        if page is not None and wanted(item) and not is_competitor(tags["client_id"]):
+            # its page travels in the feed, once, ahead of the item naming it (a competitor's pages are not kept)
+            sha = evidence_digest(page.body)
             if sha not in self.pages:
                 self.pages.add(sha)
                 self._write({**feed_page(page), **tags})

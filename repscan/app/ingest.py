@@ -33,6 +33,7 @@ from repscan.core.config import Config
 from repscan.core.items import stamp
 from repscan.core.store import Store
 from repscan.core.store.crawls import FAILED
+from repscan.core.competitors import is_competitor
 from repscan.core.store.evidence import PAGE_REF, CopyError, page_from_feed, wanted
 
 BATCH = 200  # lines per transaction, as REPSCAN_BATCH_SIZE for a local crawl
@@ -247,6 +248,8 @@ def _keep_evidence(store: Store, config: Config, feed_job: FeedJob, items: list[
     """The evidence of a batch of stored items: each wanted item's page from the feed, its hash checked, or a row
     saying no copy came; what could not be kept goes into `problems`."""
     found, without = [], []
+    if is_competitor(feed_job.client_id):
+        return  # evidence is the client's proof: a competitor's pages are never kept (StorePipeline skips them too)
     for item, ref in zip(items, refs):
         if not wanted(item):
             continue

@@ -425,7 +425,8 @@ class Settings(_Strict):
         return found
 
     def unknown_locations(self) -> list[tuple[tuple, str]]:
-        """(where, what) of each location id listed twice, and each source naming a location its client lacks."""
+        """(where, what) of each location id listed twice or named by no source, each source naming a location its
+        client lacks, and each competitor's source naming one."""
         found = []
         for index, client in enumerate(self.clients):
             ids = [location.id for location in client.locations]
@@ -436,6 +437,15 @@ class Settings(_Strict):
                        f"unknown location {source.location!r}; this client's locations: {known}")
                       for number, source in enumerate(client.sources)
                       if source.location is not None and source.location not in ids]
+            named = {source.location for source in client.sources}
+            # a location no source names would show a row of zeros in the report: say so here instead
+            found += [(("clients", index, "locations", number, "id"),
+                       f"no source names location {ident!r}: add location = {ident!r} to its sources")
+                      for number, ident in enumerate(ids) if ident not in named]
+            found += [(("clients", index, "competitors", number, "sources", at, "location"),
+                       "a competitor's source has no location (locations are the client's own)")
+                      for number, rival in enumerate(client.competitors)
+                      for at, source in enumerate(rival.sources) if source.location is not None]
         return found
 
     def duplicates(self) -> list[tuple[tuple, str]]:

@@ -180,8 +180,8 @@ def place(source: str | None, url: str | None) -> str:
     """The platform of an item: the site of a source that is a platform (Reddit, Facebook, Trustpilot); for a
     feed entry, a search result or a source that reads any site (schema.org markup), the site its link goes to
     (a known site, a complaint site, or its domain): a client reads "bakery.example", not "Website (schema.org)"."""
-    if source and source in SITES and SITES[source].hosts:
-        return label(source)
+    if source and source in SITES and (SITES[source].hosts or SITES[source].kind == "search"):
+        return label(source)  # a platform, or a search engine (its results page is on a platform's host: Google)
     host = (urlsplit(url or "").hostname or "") if url else ""
     if not host or _address(host):  # an IP address (a test or demo server) names nothing a client knows
         return label(source) if source else gettext("the web")

@@ -67,7 +67,9 @@ def test_sources_name_their_location_and_the_rest_are_every_location(tmp_path):
 
 def test_a_source_naming_an_unknown_location_is_named_with_file_and_line(tmp_path):
     text = CHAIN.replace('location = "lviv"', 'location = "odesa"')
-    [problem] = problems(tmp_path, text)
+    problem, unnamed = problems(tmp_path, text)  # and Lviv, which no source names now
+    assert unnamed.endswith("clients[dough].locations[lviv].id: no source names location 'lviv': add location = "
+                            "'lviv' to its sources")
     line = text.splitlines().index('location = "odesa"') + 1
     assert problem == (f"{tmp_path / 'repscan.toml'}:{line}: clients[dough].sources[1].location: unknown location "
                        "'odesa'; this client's locations: kyiv, lviv")
@@ -93,3 +95,35 @@ def test_a_bad_location_field_is_named_with_its_line(tmp_path, old, new, field):
     text = CHAIN.replace(old, new).replace('location = "lviv"', 'location = "kyiv"')
     [problem] = problems(tmp_path, text)
     assert problem.startswith(f"{tmp_path / 'repscan.toml'}:{text.splitlines().index(new) + 1}: clients[dough].{field}:")
+
+
+def test_a_location_no_source_names_is_an_error_not_a_row_of_zeros(tmp_path):
+    from repscan.core.config import ConfigError, load
+
+    path = tmp_path / "repscan.toml"
+    path.write_text("""\
+[agency]
+name = "Agency"
+sender = "reports@agency.example"
+
+[[clients]]
+id = "dough"
+name = "Dough & Co"
+recipients = ["owner@dough.example"]
+
+[[clients.locations]]
+id = "kyiv"
+name = "Kyiv"
+
+[[clients.locations]]
+id = "odesa"
+name = "Odesa"
+
+[[clients.sources]]
+site = "trustpilot"
+url = "https://www.trustpilot.com/review/kyiv.dough.example"
+location = "kyiv"
+""")
+    with pytest.raises(ConfigError, match=r"repscan\.toml:\d+: clients\[dough\]\.locations\[odesa\]\.id: no source "
+                                          r"names location 'odesa'"):
+        load(path)

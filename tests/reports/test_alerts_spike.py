@@ -219,3 +219,14 @@ def test_a_burst_of_reviews_and_posts_on_one_source_is_one_spike_that_says_so(qu
     assert spike["title"] == "3 negative reviews and posts within the hour"
     assert sorted(r["kind"] for r in alerts.burst(spike)) == ["post", "review", "review"]
     assert alerts.headline(spike).startswith("spike of negative reviews and posts on Facebook: ")
+
+
+def test_a_spike_of_news_pages_or_posts_is_never_told_to_report_fake_reviews():
+    """Three negative news pages from an alerts feed have no report button; a burst of posts is answered in place."""
+    from repscan.reports.alerts import next_step
+
+    news, posts, reviews = (next_step("spike", "feed", "post"), next_step("spike", "facebook", "post"),
+                            next_step("spike", "trustpilot", "review"))
+    assert "publisher" in news and "report" not in news.replace("reported", "")
+    assert "where it was posted" in posts and "fake" not in posts
+    assert "fake" in reviews

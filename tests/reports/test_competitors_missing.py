@@ -11,6 +11,7 @@ import pytest
 
 from competitor_config import CONFIG, write
 from repscan.app.ingest import ingest_paths
+from repscan.core.store.evidence import PAGE_REF, Page, feed_page
 from repscan.core.config import load
 from repscan.core.items import iso_utc, stamp, utcnow
 from repscan.core.store import CANNED_QUERIES, Store
@@ -83,7 +84,9 @@ def test_a_nodes_feed_for_a_competitor_is_stored_under_its_key(scene, tmp_path):
     config, store = scene
     job = {"id": "job-rival-1", "spider": "TrustpilotSpider", "source": "trustpilot",
            "url": "https://www.trustpilot.com/review/bolt.example", "started_at": stamp()}
-    lines = [{**trustpilot("b-1", 3, 2), "client_id": "acme:bolt", "job": job},
+    page = {**feed_page(Page(url=job["url"], body=b"<html>made-up page</html>", status=200,
+                             fetched_at=stamp())), "client_id": "acme:bolt", "job": job}
+    lines = [page, {**trustpilot("b-1", 3, 2), "client_id": "acme:bolt", "job": job, PAGE_REF: page["sha256"]},
              {"kind": "crawl", "client_id": "acme:bolt", "job": job, "status": "ok", "items": 1, "requests": 1,
               "pages": 1, "complete": True, "full": False, "error": None}]
     feed = tmp_path / "feed.jsonl"
@@ -92,6 +95,9 @@ def test_a_nodes_feed_for_a_competitor_is_stored_under_its_key(scene, tmp_path):
     assert (result.status, result.items) == ("ok", 1), result.error
     rows = store.query("SELECT client_id, negative FROM reviews WHERE source_id = 'b-1'")
     assert rows == [{"client_id": "acme:bolt", "negative": 1}]  # 3 of 5 at acme's threshold of 0.6
+    # a competitor's pages are never kept as evidence, even when a node's feed carries one
+    assert store.query("SELECT COUNT(*) AS n FROM evidence")[0]["n"] == 0
+    assert not (config.reports_dir / "evidence").exists()
 
 
 def test_canned_queries_over_every_client_leave_competitors_out(scene):

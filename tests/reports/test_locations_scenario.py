@@ -100,8 +100,9 @@ def chain(tmp_path_factory):
         [result] = alerts.deliver(config, store, NOW, mail.SmtpSettings("127.0.0.1", smtp.port, "plain"))
     store.close()
     assert result.error is None
-    # one per negative review, and no spike: four within 20 hours on Trustpilot, but at most two at any one place
-    assert kinds == ["review"] * 6
+    # one per negative review, and one spike for the chain: four within 20 hours on Trustpilot, at most two at any
+    # one place (no location's spike) but far above the site's usual rate as a whole
+    assert kinds == ["review"] * 6 + ["spike"]
     [message] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
                  for p in (folder / "inbox").glob("*.eml")]
     return web.pages, delivered, message
@@ -156,7 +157,10 @@ def test_the_alert_email_names_each_reviews_location(chain):
         assert text.count(f"  {name} — Trustpilot\n") == len(negatives), name
         assert html.count(f"{name} — Trustpilot</p>") == len(negatives), name
     assert re.search(rf"\* new negative review on Trustpilot \(1/5\)\n  {KYIV} — Trustpilot\n  by Person k0\n", text)
-    assert "spike" not in text
+    # the chain-wide spike comes first and names no one location: its reviews are at two
+    assert text.count("* spike of negative reviews on Trustpilot: 4 negative reviews within 20 hours\n") == 1
+    spike = text[text.index("* spike of negative reviews"):text.index("* new negative review")]
+    assert " — Trustpilot\n" not in spike.split("\n", 2)[1]
 
 
 def test_the_platform_table_shows_the_sites_figures_over_every_page_of_the_chain(chain):

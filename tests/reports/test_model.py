@@ -152,3 +152,15 @@ def test_a_review_from_any_sites_markup_is_placed_at_the_sites_domain_not_at_our
     assert place("jsonld", "https://www.bakery.co.uk/reviews?page=2") == "bakery.co.uk"
     assert place("trustpilot", "https://uk.trustpilot.com/review/x") == "Trustpilot"
     assert place("feed", "https://www.trustpilot.com/review/x") == "Trustpilot"
+
+
+def test_a_broken_search_crawl_is_named_for_its_engine_not_for_the_site_its_url_is_on():
+    """Google's results page is on www.google.com, which is Google Maps' host: the client read "your Google Maps page
+    could not be read" about a search."""
+    from repscan.core.sites import place
+    from repscan.reports.alerts import headline
+
+    assert place("google", "https://www.google.com/search?q=acme") == "Google"
+    alert = {"kind": "source", "source": "google", "url": "https://www.google.com/search?q=acme", "category": None,
+             "rating": None, "rating_max": None, "title": None}
+    assert headline(alert) == "your Google page could not be read"

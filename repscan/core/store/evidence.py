@@ -76,7 +76,7 @@ def text_hash(item: dict) -> str:
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
     """Write the body gzip-compressed at evidence/<client>/<source>/<sha256>.html.gz under reports_dir, once
     (content-addressed), atomically (a temporary file renamed); (sha256, path relative to reports_dir, size)."""
-    sha = _digest(body)
+    sha = digest(body)
     relative = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source), f"{sha}.html.gz")
     path = Path(reports_dir) / relative
     if path.exists():
@@ -98,7 +98,7 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
 
 
 @functools.lru_cache(maxsize=4)
-def _digest(body: bytes) -> str:
+def digest(body: bytes) -> str:
     """The sha256 of a page body: the items found on one page share its bytes, so it is hashed once for all."""
     return hashlib.sha256(body).hexdigest()
 
@@ -111,7 +111,7 @@ def feed_page(page: Page) -> dict:
     """A page as a line of a node's feed (kind "page"): its sha256, recorded URL, status, fetch time and body
     (gzip, then base64). A node writes it once per job, before the first item that names it (PAGE_REF)."""
     body = base64.b64encode(gzip.compress(page.body, compresslevel=COMPRESSION, mtime=0)).decode("ascii")
-    return {"kind": "page", "sha256": _digest(page.body), "url": recorded_url(page.url),
+    return {"kind": "page", "sha256": digest(page.body), "url": recorded_url(page.url),
             "status": page.status, "fetched_at": page.fetched_at, "body": body}
 
 
