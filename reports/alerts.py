@@ -220,14 +220,14 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
     errors = [] if set(channels) - {"operator"} else \
         ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
     needs = {a["id"]: {name for name, (_label, _send, wants) in channels.items() if wants(a)} for a in alerts}
-    for name, (label, send, _wants) in channels.items():
+    for name, (channel, send, _wants) in channels.items():
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
         for batch, error in send(todo) if todo else ():
             store.record_delivery("alert", [a["id"] for a in batch], name, error=error)
             for a in batch if error is None else ():
                 done[a["id"]].add(name)
             if error:
-                errors.append(f"{label}: {error}")
+                errors.append(f"{channel}: {error}")
     sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
     error = "; ".join(dict.fromkeys(errors)) or None
     names = ",".join(label for label, _send, _wants in channels.values())

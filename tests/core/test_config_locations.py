@@ -98,32 +98,9 @@ def test_a_bad_location_field_is_named_with_its_line(tmp_path, old, new, field):
 
 
 def test_a_location_no_source_names_is_an_error_not_a_row_of_zeros(tmp_path):
-    from repscan.core.config import ConfigError, load
-
-    path = tmp_path / "repscan.toml"
-    path.write_text("""\
-[agency]
-name = "Agency"
-sender = "reports@agency.example"
-
-[[clients]]
-id = "dough"
-name = "Dough & Co"
-recipients = ["owner@dough.example"]
-
-[[clients.locations]]
-id = "kyiv"
-name = "Kyiv"
-
-[[clients.locations]]
-id = "odesa"
-name = "Odesa"
-
-[[clients.sources]]
-site = "trustpilot"
-url = "https://www.trustpilot.com/review/kyiv.dough.example"
-location = "kyiv"
-""")
-    with pytest.raises(ConfigError, match=r"repscan\.toml:\d+: clients\[dough\]\.locations\[odesa\]\.id: no source "
-                                          r"names location 'odesa'"):
-        load(path)
+    text = CHAIN.replace('[[clients.locations]]\nid = "lviv"', '[[clients.locations]]\nid = "odesa"\nname = "Odesa"\n\n'
+                                                               '[[clients.locations]]\nid = "lviv"')
+    [problem] = problems(tmp_path, text)
+    line = text.splitlines().index('id = "odesa"') + 1
+    assert problem.endswith(f":{line}: clients[dough].locations[odesa].id: no source names location 'odesa': "
+                            "add location = 'odesa' to its sources")
