@@ -177,7 +177,8 @@ def _row(client: Client, item: dict, now: datetime, due_at: datetime, *, told: b
         key, source, rating, rating_max = item["key"], item["source"], None, None
         detail = SourceHealth(source, item["url"], "broken", None, 0, None, since=since, watched=told).words(
             client.timezone, missing_from=_("your alerts and reports until then"))
-        text = f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)"
+        with i18n.language(None):  # the operator's text, in English as the rest of the operator's email
+            text = f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)"
     elif item["kind"] == "search":
         key = item["key"]
         detail = _("#%(rank)d on %(engine)s for “%(query)s” (%(kind)s)", rank=item["rank"],

@@ -208,13 +208,13 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
             prepared.append(classify_item(item, client.negative_threshold, client.domains, client.profiles,
                                           search.categories))
             refs.append(line.get(PAGE_REF))
-        with store.transaction():
+        with store.transaction():  # items, evidence and the lines done commit together: a rerun never skips copies
             counts = store.save_items(client_id, prepared, crawl_id=crawl_id)
+            _keep_evidence(store, config, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
+                           problems)
             items, new, done = items + counts["items"], new + counts["new"], done + len(batch)
             store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"])
         result.lines += len(batch)
-        _keep_evidence(store, config, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
-                       problems)
     result.items, result.new_items = items, new
 
     record = feed_job.record

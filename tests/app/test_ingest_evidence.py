@@ -122,3 +122,23 @@ def test_the_dispatcher_takes_a_negative_item_without_its_page_as_the_crawl_s_er
         store.close()
     assert result.status == "error" and "trustpilot:r1: no page came with it" in result.error
     assert rows(config) == []
+
+
+def test_an_ingest_killed_before_its_evidence_is_kept_keeps_it_when_run_again(tmp_path, config, monkeypatch):
+    """Items, evidence and the lines done are one commit: killed between the items and their copies, the rerun
+    skipped the lines as done and the negative review had no evidence at all."""
+    from repscan.app import ingest
+
+    page = {**feed_page(PAGE), **TAGS}
+    feed = write_feed(tmp_path / "job.jl", [page, review("r1", 1, page["sha256"])])
+    keep = ingest._keep_evidence
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(ingest, "_keep_evidence", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(config, [feed])
+    monkeypatch.setattr(ingest, "_keep_evidence", keep)
+    [result] = ingest_paths(config, [feed])
+    assert result.status == "ok" and [row["source_id"] for row in rows(config)] == ["r1"]
