@@ -7,12 +7,16 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repscan.core.config import Client, Config
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.processes import die_with_parent
 from repscan.core.store import Store
 from repscan.reports import queries, render
+
+if TYPE_CHECKING:  # imported where the pool is made: a report process that sends one client never needs it
+    from concurrent.futures import ProcessPoolExecutor
 # mail, notify and the process pool are imported where they are used: `repscan report` needs none of them
 
 

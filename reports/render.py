@@ -28,7 +28,6 @@ from repscan.reports.model import (
     period_label,
     trim_text,
 )
-from repscan.reports.actions import place
 from repscan.reports.scoreboard import headline_figures
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ def environment() -> jinja2.Environment:
         excerpt=trim_text,
         href=safe_href,
         source=sites.label,
-        place=place,
+        place=sites.place,
         signed=_signed,
         status_label=status_label,
         decimal=i18n.decimal,
