@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from repscan.core import sites
 from repscan.core.config import Client
 from repscan.core import i18n
 from repscan.core.i18n import _
-from repscan.reports.model import ReplySpeed, ReviewRow
+from repscan.reports.model import ReplySpeed, ReviewRow, SourceHealth
 from repscan.reports.scoreboard import share
 
 
@@ -65,6 +66,7 @@ class LocationFigures:
     avg_rating: float | None
     reviews_total: int
     total: bool = False
+    unread: tuple[str, ...] = ()  # the location's sources not read now ("Google Maps: not read since 2 Dec")
 
     @property
     def answered(self) -> str:
@@ -77,14 +79,21 @@ class LocationFigures:
 
 
 def table(client: Client, locator: Locator, new: list[ReviewRow], negatives: list[ReviewRow],
-          stats: list[dict], speed: Callable[[list[ReviewRow]], ReplySpeed]) -> list[LocationFigures]:
+          stats: list[dict], speed: Callable[[list[ReviewRow]], ReplySpeed],
+          health: Sequence[SourceHealth] = ()) -> list[LocationFigures]:
     """A row per location, one for the sources about every location when they have reviews, and the roll-up last.
 
     `new` and `negatives` are the period's (queries.Period), `stats` the store's review_stats_by_origin and
     `speed` queries.reply_speed: the rows are the headline's own figures over each location's share of the items,
-    and the roll-up is them over all of it. Empty for a client without locations."""
+    and the roll-up is them over all of it. `health` (queries.source_health) marks a row whose sources are not
+    read now, so its figures are never taken for a quiet period. Empty for a client without locations."""
     if not client.locations:
         return []
+    unread: dict[str | None, list[str]] = {}
+    for state in health:
+        if not state.healthy and (state.site, state.url) in locator.places:
+            unread.setdefault(locator.key(state.site, state.url), []).append(
+                _("%(site)s: %(state)s", site=sites.place(state.site, state.url), state=state.state(client.timezone)))
 
     def figures(name: str, address: str | None, keep: Callable[[str | None], bool], total: bool = False):
         mine = [r for r in negatives if keep(locator.of(r.source, r.source_id))]
@@ -96,7 +105,8 @@ def table(client: Client, locator: Locator, new: list[ReviewRow], negatives: lis
             new_reviews=sum(1 for r in new if keep(locator.of(r.source, r.source_id))),
             new_negatives=len(mine), negatives_replied=replies.replied, median_reply=replies.median,
             unanswered=sum(row["unanswered"] or 0 for row in rows),
-            avg_rating=stars / rated if rated else None, reviews_total=sum(row["total"] for row in rows))
+            avg_rating=stars / rated if rated else None, reviews_total=sum(row["total"] for row in rows),
+            unread=() if total else tuple(text for ident, texts in unread.items() if keep(ident) for text in texts))
 
     out = [figures(loc.name, loc.address, lambda ident, loc=loc: ident == loc.id) for loc in client.locations]
     every = figures(_("All locations"), _("brand-wide pages"),

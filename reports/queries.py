@@ -237,7 +237,8 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     svgs, notes = charts(config, client, store, until)
     locator = locations.Locator(client, store.item_origins(client.id) if client.locations else {})
     by_location = locations.table(client, locator, period.new, period.negatives,
-                                  store.review_stats_by_origin(client.id, until_iso, threshold=threshold), reply_speed)
+                                  store.review_stats_by_origin(client.id, until_iso, threshold=threshold), reply_speed,
+                                  sources)
     return ReportData(
         branding=branding(config), client_id=client.id, client_name=client.name, timezone=client.timezone,
         period_start=parse_iso(_start(store, client, since, firsts, until_iso)), period_end=until,

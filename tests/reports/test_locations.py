@@ -98,6 +98,27 @@ def test_the_action_list_names_the_location_and_the_report_shows_the_table(chain
     assert "Location by location" in html and "Kyiv, Khreshchatyk — Trustpilot" in html
 
 
+def test_a_location_whose_page_is_blocked_says_so_instead_of_looking_quiet(tmp_path):
+    """Lviv's page blocked since its last good crawl: its row shows last-known figures, so it must say they may be
+    short, and the other rows must not."""
+    cfg, store = store_for(tmp_path, {KYIV: "kyiv", LVIV: "lviv"})
+    blocked = store.start_crawl("acme", "trustpilot", "Spider", LVIV, started_at=stamp(NOW - timedelta(hours=3)))
+    store.finish_crawl(blocked, status="blocked", items=0, new_items=0, requests=1, pages=0, full=False,
+                       error="captcha", finished_at=stamp(NOW - timedelta(hours=3)))
+    data = report(cfg, store)
+    store.close()
+    kyiv, lviv, brand, total = data.locations
+    assert lviv.unread == ("Trustpilot: not read since 20 Nov",) and kyiv.unread == brand.unread == total.unread == ()
+    html = render_html(data)
+    assert "Trustpilot: not read since 20 Nov" in html and "may have more reviews than its row shows" in html
+
+
+def test_no_mark_when_every_page_was_read(chain):
+    _, _, data = chain
+    assert all(row.unread == () for row in data.locations)
+    assert "may have more reviews than its row shows" not in render_html(data)
+
+
 def test_a_source_moved_to_another_location_takes_its_history_along(tmp_path):
     """The location is read from the config at report time: correcting a source's location corrects its past too."""
     cfg, store = store_for(tmp_path, {KYIV: "kyiv", LVIV: "kyiv"}, locations=LOCATIONS[:1])  # Lviv's page was Kyiv's
