@@ -11,6 +11,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -138,15 +139,29 @@ def build_message(
     return keep_subject_spaces(msg)
 
 
-UNFOLDED = email.policy.default.clone(max_line_length=998)
+class _SubjectPolicy(email.policy.EmailPolicy):
+    """policy.default, but a non-ASCII subject (a client's language, a client's name) is written as encoded-words of
+    at most 75 characters with its spaces inside them (RFC 2047). Python 3.11's own folding leaves the space between
+    two encoded-words outside both, and readers drop it ("Plumbing:2 пункти", CPython issue 92081)."""
+
+    def fold(self, name, value):
+        if name.lower() != "subject" or str(value).isascii():
+            return super().fold(name, value)
+        words = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep, maxlinelen=76)
+        return f"{name}: {words}{self.linesep}"
+
+    def fold_binary(self, name, value):
+        if name.lower() != "subject" or str(value).isascii():
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+SUBJECT_POLICY = _SubjectPolicy()
 
 
 def keep_subject_spaces(msg: EmailMessage) -> EmailMessage:
-    """A non-ASCII subject (a client's language, a client's name) written on one line: Python 3.11 folds encoded
-    words with the space between them outside both, and readers drop it ("Plumbing:2 пункти", CPython issue 92081).
-    The bodies are already encoded (within 78 columns); only the headers are written with this policy."""
-    if not (msg["Subject"] or "").isascii():
-        msg.policy = UNFOLDED
+    """`msg` written with SUBJECT_POLICY (only headers are folded by the policy; the bodies are already encoded)."""
+    msg.policy = SUBJECT_POLICY
     return msg
 
 

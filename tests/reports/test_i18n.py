@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
 from functools import cache
 from pathlib import Path
 
@@ -328,3 +329,22 @@ def test_a_ukrainian_alert_over_real_smtp_and_apprise(tmp_path):
     assert sorted(n["title"] for n in notes) == ["Acme Plumbing: не вдалося прочитати вашу сторінку Tripadvisor",
                                                  "Acme Plumbing: новий негативний відгук на Trustpilot (1/5)"]
     assert any("Наступний крок: Публічно дайте відповідь на Trustpilot" in n["message"] for n in notes)
+
+
+@pytest.mark.parametrize("subject", [
+    "Сповіщення для Acme Plumbing: 2 пункти потребують уваги",
+    "Звіт про репутацію: Пекарня «Квітка», 1–7 грудня 2026 — 12 нових відгуків, 3 негативні, 2 чекають на відповідь",
+    "Rapport de réputation pour Boulangerie Éclair : 2 avis négatifs attendent une réponse depuis plus d'une heure",
+])
+def test_a_non_ascii_subject_is_short_encoded_words_that_keep_every_space(subject):
+    """RFC 2047: encoded-words of at most 75 characters; a reader joining them gets the subject back, spaces and all
+    (Python's own folding drops the space between two words: CPython issue 92081)."""
+    msg = mail.keep_subject_spaces(EmailMessage())
+    msg["Subject"], msg["From"], msg["To"] = subject, "repscan@agency.example", "owner@acme.example"
+    msg.set_content("Made-up body.")
+    raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    words = re.findall(r"=\?utf-8\?[bq]\?[^?]*\?=", head, flags=re.I)
+    assert words and all(len(word) <= 75 for word in words)
+    assert all(len(line) <= 78 for line in head.split("\r\n"))
+    assert email.message_from_bytes(raw, policy=email.policy.default)["Subject"] == subject
