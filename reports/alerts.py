@@ -88,7 +88,23 @@ def collect(config: Config, store: Store, now: datetime) -> int:
                 if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
                     rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
             rows += spike_rows(client, store, now, due_at)
+        if config.agency.operator:  # the client never hears of it: its report shows that competitor's figures unread
+            rows += [rival_source_row(client, rival, item, now) for rival in client.rivals
+                     for item in store.broken_sources(rival.id)]
     return store.add_alerts(rows)
+
+
+RIVAL_SOURCE = "rival_source"  # an alert kind: a competitor's source broken, for the agency's operator only
+
+
+def rival_source_row(client: Client, rival: Client, item: dict, now: datetime) -> dict:
+    """The operator's alert for a competitor's broken source (store.broken_sources; `rival` from Client.rivals), keyed
+    by the competitor and the broken run: once per run, as the client's own sources. Its title names the competitor."""
+    since = parse_iso(item["since"])
+    return {"client_id": client.id, "kind": RIVAL_SOURCE, "item_key": f"{rival.id} {item['key']}",
+            "created_at": stamp(now), "due_at": stamp(now), "source": item["source"], "title": rival.name,
+            "text": f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)", "url": item["url"],
+            "rating": None, "rating_max": None, "detail": None, "category": None}
 
 
 WHOLE_CHAIN = "all locations"  # a chain's spike key for a burst over its locations together (burst_key)
@@ -218,9 +234,9 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
     alerts = with_locations(client, store, with_drafts(config, client, store, alerts, now))
     channels = _channels(config, client, smtp)
     done = store.delivered("alert", [a["id"] for a in alerts])
-    errors = [] if set(channels) - {"operator"} else \
-        ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
     needs = {a["id"]: {name for name, (_label, _send, wants) in channels.items() if wants(a)} for a in alerts}
+    errors = [] if all(needs.values()) else \
+        ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
     for name, (channel, send, _wants) in channels.items():
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
         for batch, error in send(todo) if todo else ():
@@ -282,7 +298,7 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
     """The alert channels: name -> (label, send(alerts) yielding (alerts, error or None), wants(alert)): the
     client's email and Apprise URLs for every alert, the agency's operator for broken sources."""
     channels = {}
-    every = lambda alert: True  # noqa: E731
+    every = lambda alert: alert["kind"] != RIVAL_SOURCE  # noqa: E731  (the client's: all but the operator's own)
     if client.alert_recipients or client.recipients:
         channels["email"] = ("email", _mailer(smtp, lambda alerts: alert_message(config, client, alerts)), every)
     for url in client.apprise:
@@ -297,7 +313,7 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
         channels[notify.channel(url)] = (f"apprise {notify.label(url)}", apprise, every)
     if config.agency.operator:
         channels["operator"] = ("operator email", _mailer(smtp, lambda alerts: operator_message(config, client, alerts)),
-                                lambda alert: alert["kind"] == "source")
+                                lambda alert: alert["kind"] in ("source", RIVAL_SOURCE))
     return channels
 
 
@@ -428,8 +444,12 @@ def operator_message(config: Config, client: Client, alerts: list[dict]) -> Emai
     msg["Message-ID"] = make_msgid(domain=config.agency.sender.rsplit("@", 1)[-1])
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content("\n\n".join(
-        "\n".join(filter(None, [f"* {sites.label(a['source'])} for {client.name} ({client.id}) is broken",
-                                 f"  URL: {a['url']}" if a["url"] else None, f"  Reason: {a['text']}",
-                                 f"  The client was told: {a['detail']}", f"  Next step: {operator_step(a['source'])}"]))
+        "\n".join(filter(None, [
+            f"* {sites.label(a['source'])} of competitor {a['title']} for {client.name} ({client.id}) is broken"
+            if a["kind"] == RIVAL_SOURCE else f"* {sites.label(a['source'])} for {client.name} ({client.id}) is broken",
+            f"  URL: {a['url']}" if a["url"] else None, f"  Reason: {a['text']}",
+            "  The client was told: nothing; the report's Competitors section shows this source as not read"
+            if a["kind"] == RIVAL_SOURCE else f"  The client was told: {a['detail']}",
+            f"  Next step: {operator_step(a['source'])}"]))
         for a in alerts) + "\n")
-    return msg
+    return mail.keep_subject_spaces(msg)

@@ -130,3 +130,37 @@ def test_without_a_client_channel_only_the_operator_s_alert_goes_and_a_complaint
             store.close()
     [message] = sorted((tmp_path / "inbox").glob("*.eml"))
     assert b"To: ops@agency.example" in message.read_bytes()
+
+
+def test_a_competitor_s_broken_source_reaches_the_operator_only_once_per_run(tmp_path):
+    """The client is never alerted about a competitor; the operator is, or the competitor's section would stay
+    unread for weeks with nobody told."""
+    rival_url = "https://www.tripadvisor.com/Hotel_Review-g9999001-d7777777-Reviews-Quay_Inn-Fernbridge_Wessex.html"
+    with smtp_server(tmp_path / "inbox") as smtp:
+        path = write_config(tmp_path, [("tripadvisor", URL)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"})
+        text = path.read_text().replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\n\n'
+                                        '[[clients.competitors]]\nid = "quay"\nname = "Quay Inn"\n\n'
+                                        f'[[clients.competitors.sources]]\nsite = "tripadvisor"\nurl = "{rival_url}"\n')
+        path.write_text(text)
+        cfg = load(path)
+        [rival] = cfg.client("acme").rivals
+        store = Store(cfg.database)
+        try:
+            for hours, status in ((0, "ok"), (1, "broken"), (2, "broken")):
+                at = stamp(NOW + timedelta(hours=hours))
+                crawl = store.start_crawl(rival.id, "tripadvisor", "TripadvisorSpider", rival_url, started_at=at)
+                store.finish_crawl(crawl, status=status, items=5 if status == "ok" else 0, new_items=0, requests=1,
+                                   pages=1, full=False, error=None if status == "ok" else CHANGED, finished_at=at)
+                alerts.collect(cfg, store, NOW + timedelta(hours=hours))
+                results = alerts.deliver(cfg, store, NOW + timedelta(hours=hours),
+                                         mail.SmtpSettings("127.0.0.1", smtp.port, "plain"))
+                assert all(result.error is None for result in results)
+        finally:
+            store.close()
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted((tmp_path / "inbox").glob("*.eml"))]
+    assert [m["To"] for m in messages] == ["ops@agency.example"]
+    body = messages[0].get_body(("plain",)).get_content()
+    assert "Tripadvisor of competitor Quay Inn for Acme Plumbing (acme) is broken" in body
+    assert CHANGED in body and rival_url in body and "The client was told: nothing" in body

@@ -33,13 +33,15 @@ class Alerts(SearchResults):
             best.setdefault(normalize_url(row["url"]), row)
         out += [{**row, "kind": "search", "key": key} for key, row in best.items()
                 if not self._alerted(client_id, "search", key)]
-        # A broken source is one item per broken run: alerted when it breaks, again only once it has recovered.
-        for (source, url), state in client_states(self._db, client_id).items():
-            key = f"{source} {url} after crawl {state.recovered_at}"
-            if state.status == "broken" and not self._alerted(client_id, "source", key):
-                out.append({"kind": "source", "key": key, "source": source, "url": url, "error": state.error,
-                            "since": state.since["finished_at"]})
+        out += [item for item in self.broken_sources(client_id) if not self._alerted(client_id, "source", item["key"])]
         return out
+
+    def broken_sources(self, client_id: str) -> list[dict]:
+        """The sources (a client's or a competitor's) broken now, each keyed by its broken run: alerted when it
+        breaks, again only once it has recovered and broken anew."""
+        return [{"kind": "source", "key": f"{source} {url} after crawl {state.recovered_at}", "source": source,
+                 "url": url, "error": state.error, "since": state.since["finished_at"]}
+                for (source, url), state in client_states(self._db, client_id).items() if state.status == "broken"]
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
         """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with
