@@ -107,6 +107,31 @@ def test_a_chain_with_a_page_per_location_shows_the_sites_figures_over_all_its_p
     assert (summaries["google-maps"]["rating"], summaries["google-maps"]["pages"]) == (4.0, 1)
 
 
+def test_a_chain_s_pages_crawled_in_turn_store_nothing_new_while_unchanged(tmp_path):
+    """Each page is compared with its own last summary, not with whichever page of the site was stored last (which
+    stored a row for every crawl of a chain), and prune removes the rows an older store holds for them."""
+    store = Store(tmp_path / "repscan.db")
+    pages = (("https://t.example/review/kyiv", 4.5, 30), ("https://t.example/review/lviv", 3.0, 10))
+    for _ in range(3):
+        for url, rating, count in pages:
+            crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
+            store.save_items("acme", [make("business", source="trustpilot", url=url, name="Acme", rating=rating,
+                                           review_count=count)], crawl_id=crawl)
+    assert store.query("SELECT COUNT(*) AS n FROM businesses")[0]["n"] == 2
+    store.close()
+    seen = [("acme", crawl, stamp(START + timedelta(hours=crawl)),
+             make("business", source="trustpilot", url=url, name="Acme", rating=rating, review_count=count))
+            for crawl, (url, rating, count) in enumerate(pages * 3)]
+    every_sighting(tmp_path / "old.db", seen)
+    old = Store(tmp_path / "old.db")
+    expected = {until: old.business_summaries("acme", until)["trustpilot"]["review_count"]
+                for until in [stamp(START + timedelta(hours=h, minutes=1)) for h in range(6)]}
+    assert old.prune_businesses() == 4
+    assert {until: old.business_summaries("acme", until)["trustpilot"]["review_count"] for until in expected} \
+        == expected
+    old.close()
+
+
 def test_a_page_without_a_count_leaves_the_combined_figures_unknown():
     from repscan.core.store.summaries import combined
 

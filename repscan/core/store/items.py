@@ -222,20 +222,21 @@ class Items(Connection):
         self._update_seen("posts", client_id, *_narrow(updates), seen_at, crawl_id)
 
     def _save_businesses(self, client_id: str, items: list[dict], crawl_id, seen_at: str) -> None:
-        """A source's own summary (its public rating and review count) is stored when it differs from the last one
-        stored for that source; a crawl sees the same one on every page, and most crawls see it unchanged. The
-        latest summary up to any time (business_summaries) is the same as if every sighting were stored."""
+        """A business page's own summary (its public rating and review count) is stored when it differs from the last
+        one stored for that page (a site and URL: a chain has a page per location); a crawl sees the same one on
+        every list page, and most crawls see it unchanged. The latest summary of each page up to any time
+        (business_summaries) is the same as if every sighting were stored."""
         last: dict = {}
         rows = []
         for item in items:
-            source = item.get("source")
-            if source not in last:
-                last[source] = self._db.conn.execute(
-                    f"SELECT {', '.join(SUMMARY)} FROM businesses WHERE client_id = ? AND source IS ?"
-                    " ORDER BY id DESC LIMIT 1", [client_id, source]).fetchone()
+            page = item.get("source"), item.get("url")
+            if page not in last:
+                last[page] = self._db.conn.execute(
+                    f"SELECT {', '.join(SUMMARY)} FROM businesses WHERE client_id = ? AND source IS ? AND url IS ?"
+                    " ORDER BY id DESC LIMIT 1", [client_id, *page]).fetchone()
             values = tuple(map(item.get, SUMMARY))
-            if values != last[source]:
-                last[source] = values
+            if values != last[page]:
+                last[page] = values
                 rows.append({**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})
         self._insert("businesses", rows)
 

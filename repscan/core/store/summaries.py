@@ -52,13 +52,14 @@ class Summaries(Connection):
         return {source: combined(found) for source, found in pages.items()}
 
     def prune_businesses(self, *, dry_run: bool = False) -> int:
-        """Delete each source's own summaries that repeat the one stored just before them (the same URL, name, rating
-        and count): the latest summary up to any time then has the same values (business_summaries). A crawl stores
-        only changes since m019; before, it stored one a page. How many went (or would go, with dry_run)."""
+        """Delete each business page's own summaries that repeat the one stored just before them for that page (the
+        same name, rating and count): the latest summary of each page up to any time then has the same values
+        (business_summaries). A crawl stores only a page's changes; older stores hold one a list page (before m019) and,
+        for a chain, one a crawl (its pages were compared with each other). How many went (or would go, dry_run)."""
         same = " AND ".join(f"{name} IS before_{name}" for name in SUMMARY)
         before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in SUMMARY)
         repeats = (f"SELECT id FROM (SELECT id, {', '.join(SUMMARY)}, LAG(id) OVER w AS before_id, {before}"
-                   " FROM businesses WINDOW w AS (PARTITION BY client_id, source ORDER BY id))"
+                   " FROM businesses WINDOW w AS (PARTITION BY client_id, source, url ORDER BY id))"
                    f" WHERE before_id IS NOT NULL AND {same}")
         if dry_run:
             return self._db.execute(f"SELECT COUNT(*) FROM ({repeats})").fetchone()[0]
