@@ -21,7 +21,7 @@ from repscan.core.schedule import in_quiet_hours, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.locations import Locator, label
-from repscan.reports.model import SourceHealth, burst_key, format_datetime
+from repscan.reports.model import SourceHealth, burst_key, format_datetime, format_day
 from repscan.reports.render import category_label, environment
 
 log = logging.getLogger("repscan.alerts")
@@ -84,27 +84,33 @@ def collect(config: Config, store: Store, now: datetime) -> int:
         due_at = quiet_until(client.quiet_hours, client.timezone, now) \
             if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
         with i18n.language(client.language):  # the stored title and detail are words the client reads
-            for item in store.alert_candidates(client.id, threshold=client.negative_threshold):
+            for item in store.alert_candidates(client.id, threshold=client.negative_threshold,
+                                               fresh_since=stamp(now - rules.ALERT_FRESH)):
                 if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
                     rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
             rows += spike_rows(client, store, now, due_at)
-        if config.agency.operator:  # the client never hears of it: its report shows that competitor's figures unread
-            rows += [rival_source_row(client, rival, item, now) for rival in client.rivals
+        if config.agency.operator:  # the client hears of neither: its report shows those pages as not read
+            rows += [operator_row(client, None, item, now) for item in
+                     store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
+            rows += [operator_row(client, rival, item, now) for rival in client.rivals
                      for item in store.broken_sources(rival.id)]
     return store.add_alerts(rows)
 
 
-RIVAL_SOURCE = "rival_source"  # an alert kind: a competitor's source broken, for the agency's operator only
+OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked or failing for
+# longer than rules.SOURCE_GRACE, or a competitor's source broken
 
 
-def rival_source_row(client: Client, rival: Client, item: dict, now: datetime) -> dict:
-    """The operator's alert for a competitor's broken source (store.broken_sources; `rival` from Client.rivals), keyed
-    by the competitor and the broken run: once per run, as the client's own sources. Its title names the competitor."""
+def operator_row(client: Client, rival: Client | None, item: dict, now: datetime) -> dict:
+    """The operator's alert for a source (store.failing_sources, or a competitor's store.broken_sources with `rival`
+    from Client.rivals), keyed by its run of that status: once per run. Its title names the competitor, if any."""
     since = parse_iso(item["since"])
-    return {"client_id": client.id, "kind": RIVAL_SOURCE, "item_key": f"{rival.id} {item['key']}",
-            "created_at": stamp(now), "due_at": stamp(now), "source": item["source"], "title": rival.name,
-            "text": f"{item['error']} (broken since {format_datetime(since, 'UTC')} UTC)", "url": item["url"],
-            "rating": None, "rating_max": None, "detail": None, "category": None}
+    return {"client_id": client.id, "kind": OPERATOR_ONLY,
+            "item_key": f"{rival.id} {item['key']}" if rival else item["key"],
+            "created_at": stamp(now), "due_at": stamp(now), "source": item["source"],
+            "title": rival.name if rival else None, "detail": item["status"], "url": item["url"],
+            "text": f"{item['error']} ({item['status']} since {format_datetime(since, 'UTC')} UTC)",
+            "rating": None, "rating_max": None, "category": None}
 
 
 WHOLE_CHAIN = "all locations"  # a chain's spike key for a burst over its locations together (burst_key)
@@ -135,8 +141,7 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
         taken.update(id(row) for row in burst)  # a burst at one location is not alerted again for the chain
-        hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
-        span = _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
+        span = _span(burst)
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": burst_key(source, location, stamp(found.start)),
@@ -155,6 +160,16 @@ def _spiked(burst: list[dict]) -> str:
     """What a burst is made of: "review", "post" or "mixed" (an alert before posts counted lists reviews only)."""
     kinds = {entry.get("kind", "review") for entry in burst}
     return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _span(burst: list[dict]) -> str:
+    """How close together a burst came: "within the hour", "within 3 hours"; for reviews the site dates by day only
+    (their time is the date's midnight) the day itself, "on 4 Dec", or "within a day": never hours they do not have."""
+    if any(row["published_precision"] == "day" and row["at"] == parse_iso(row["published_at"]) for row in burst):
+        days = {row["at"].date() for row in burst}
+        return _("on %(day)s", day=format_day(burst[0]["at"], "UTC")) if len(days) == 1 else _("within a day")
+    hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
+    return _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
 
 
 def _negatives(burst: list[dict]) -> str:
@@ -228,9 +243,19 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     return results
 
 
+ANSWERED_FIRST = "none: answered before it was sent"  # an alert's channels when its item was answered while it waited
+
+
 def _deliver_client(config: Config, store: Store, client: Client, alerts: list[dict], now: datetime,
                     smtp: mail.SmtpSettings | None) -> AlertResult:
     """One client's due alerts on each of its channels (deliver), in the client's language."""
+    answered = store.answered(client.id, [a["item_key"] for a in alerts if a["kind"] in ("review", "post")])
+    if answered:  # answered while it waited (quiet hours, a failed channel): it no longer asks for anything
+        done = [a["id"] for a in alerts if a["kind"] in ("review", "post") and a["item_key"] in answered]
+        store.mark_alerts(done, sent_at=stamp(utcnow()), channels=ANSWERED_FIRST, error=None)
+        alerts = [a for a in alerts if a["id"] not in done]
+        if not alerts:
+            return AlertResult(client.id, 0)
     alerts = with_locations(client, store, with_drafts(config, client, store, alerts, now))
     channels = _channels(config, client, smtp)
     done = store.delivered("alert", [a["id"] for a in alerts])
@@ -298,7 +323,7 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
     """The alert channels: name -> (label, send(alerts) yielding (alerts, error or None), wants(alert)): the
     client's email and Apprise URLs for every alert, the agency's operator for broken sources."""
     channels = {}
-    every = lambda alert: alert["kind"] != RIVAL_SOURCE  # noqa: E731  (the client's: all but the operator's own)
+    every = lambda alert: alert["kind"] != OPERATOR_ONLY  # noqa: E731  (the client's: all but the operator's own)
     if client.alert_recipients or client.recipients:
         channels["email"] = ("email", _mailer(smtp, lambda alerts: alert_message(config, client, alerts)), every)
     for url in client.apprise:
@@ -313,7 +338,7 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
         channels[notify.channel(url)] = (f"apprise {notify.label(url)}", apprise, every)
     if config.agency.operator:
         channels["operator"] = ("operator email", _mailer(smtp, lambda alerts: operator_message(config, client, alerts)),
-                                lambda alert: alert["kind"] in ("source", RIVAL_SOURCE))
+                                lambda alert: alert["kind"] in ("source", OPERATOR_ONLY))
     return channels
 
 
@@ -434,22 +459,30 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     return mail.keep_subject_spaces(msg)
 
 
+def _operator_headline(client: Client, alert: dict) -> str:
+    """"Trustpilot for Acme Plumbing (acme) is broken", "... is blocked", "Trustpilot of competitor Quay Inn for ..."."""
+    site, whose = sites.label(alert["source"]), f"for {client.name} ({client.id})"
+    if alert["kind"] == "source":
+        return f"{site} {whose} is broken"
+    if alert["title"]:
+        return f"{site} of competitor {alert['title']} {whose} is broken"
+    return f"{site} {whose} is {alert['detail']}"
+
+
 def operator_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
     """The agency operator's email about broken sources: the technical reason, the URL and what to do."""
     msg = EmailMessage()
     names = ", ".join(dict.fromkeys(sites.label(a["source"]) for a in alerts))
-    msg["Subject"] = f"repscan: {client.name} ({client.id}): {names} broken"
+    states = sorted({"broken" if a["kind"] == "source" or a["title"] else a["detail"] for a in alerts})
+    msg["Subject"] = f"repscan: {client.name} ({client.id}): {names} {' or '.join(states)}"
     msg["From"] = config.agency.sender
     msg["To"] = config.agency.operator
     msg["Message-ID"] = make_msgid(domain=config.agency.sender.rsplit("@", 1)[-1])
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content("\n\n".join(
-        "\n".join(filter(None, [
-            f"* {sites.label(a['source'])} of competitor {a['title']} for {client.name} ({client.id}) is broken"
-            if a["kind"] == RIVAL_SOURCE else f"* {sites.label(a['source'])} for {client.name} ({client.id}) is broken",
-            f"  URL: {a['url']}" if a["url"] else None, f"  Reason: {a['text']}",
-            "  The client was told: nothing; the report's Competitors section shows this source as not read"
-            if a["kind"] == RIVAL_SOURCE else f"  The client was told: {a['detail']}",
-            f"  Next step: {operator_step(a['source'])}"]))
-        for a in alerts) + "\n")
+    msg.set_content("\n\n".join("\n".join(filter(None, [
+        f"* {_operator_headline(client, a)}", f"  URL: {a['url']}" if a["url"] else None, f"  Reason: {a['text']}",
+        f"  The client was told: {a['detail']}" if a["kind"] == "source" else
+        "  The client was told: nothing; the report's Competitors section shows this source as not read"
+        if a["title"] else "  The client was told: nothing by alert; its report says this page could not be read",
+        f"  Next step: {operator_step(a['source'])}"])) for a in alerts) + "\n")
     return mail.keep_subject_spaces(msg)

@@ -44,6 +44,18 @@ def new(first_seen_at: str, negative_since: str | None, cutoff: str | None) -> b
     return first_seen_after(max(first_seen_at, negative_since or ""), cutoff)
 
 
+ALERT_FRESH = timedelta(days=7)
+"""An item alerts while it is fresh: first seen, or turned negative, within this of the alert run. A review seen
+weeks ago that counts as negative only because the client's threshold was raised is not news (the report lists it as
+waiting); a run that could not collect alerts for a few days still alerts what it found. An answered item (replied)
+does not alert: an alert asks for a reply. (Store.alert_candidates applies both with new_sql and replied_sql.)"""
+
+
+SOURCE_GRACE = timedelta(hours=24)
+"""A source blocked or failing (timeouts, 5xx) this long is told to the agency's operator; before that the crawls'
+own retries usually get through. A broken source (its layout changed, or it fell silent) is told at once."""
+
+
 HISTORY_WINDOW = timedelta(days=14)
 """A source's first crawl imports its history: what it found published more than this before
 that crawl, or undated, is history, not new (the first report is a baseline, not a flood of old reviews)."""

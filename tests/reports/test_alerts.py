@@ -37,14 +37,14 @@ def env(tmp_path):
         path.write_text(text)
         cfg = load(path)
         store = Store(cfg.database)
-        # The first crawl imported history at T-10 days.
+        # The first crawl imported history two days ago (alerts were not collected since: within rules.ALERT_FRESH).
         crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
-                                  started_at=stamp(NOW - timedelta(days=10)))
+                                  started_at=stamp(NOW - timedelta(days=2)))
         store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=2, pages=1, full=True, error=None,
-                           finished_at=stamp(NOW - timedelta(days=10)))
+                           finished_at=stamp(NOW - timedelta(days=2)))
         store.save_items("acme", [review("old-bad", 1, "2025-01-01T00:00:00Z"),
-                                  review("recent-bad", 2, stamp(NOW - timedelta(hours=5)))],
-                         crawl_id=crawl, seen_at=stamp(NOW - timedelta(days=10)))
+                                  review("recent-bad", 2, stamp(NOW - timedelta(days=2, hours=5)))],
+                         crawl_id=crawl, seen_at=stamp(NOW - timedelta(days=2)))
         settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
         yield cfg, store, settings, hook, tmp_path / "inbox"
         store.close()
@@ -133,3 +133,56 @@ def test_the_client_s_own_negative_post_never_alerts(env):
     store.save_items("acme", [post("own", "ACME  plumbing"), post("theirs", "Person theirs")], seen_at=stamp(NOW))
     alerts.collect(cfg, store, NOW)
     assert sorted(a["item_key"] for a in store.alerts("acme") if a["kind"] == "post") == ["facebook:theirs"]
+
+
+def test_an_answered_review_never_asks_for_a_reply(env):
+    """An alert asks for a reply within the hour: a review the business has answered already (on the site, or from
+    repscan) is not alerted, and one answered while its alert waited for quiet hours to end is not sent."""
+    cfg, store, smtp, hook, inbox = env
+    answered = {**review("answered-bad", 1, stamp(NOW - timedelta(hours=2))), "reply_text": "So sorry, on our way.",
+                "reply_at": stamp(NOW - timedelta(hours=1))}
+    store.save_items("acme", [answered], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    assert "trustpilot:answered-bad" not in {a["item_key"] for a in store.alerts("acme")}
+
+    night = datetime(2026, 11, 18, 22, 30, tzinfo=timezone.utc)  # 23:30 in Berlin: held until 07:00
+    store.save_items("acme", [review("night-bad", 1, stamp(night))], seen_at=stamp(night))
+    alerts.collect(cfg, store, night)
+    assert "trustpilot:night-bad" in {a["item_key"] for a in store.pending_alerts(stamp(night + timedelta(hours=9)))}
+    store.save_items("acme", [{**review("night-bad", 1, stamp(night)), "reply_text": "Called you this morning.",
+                               "reply_at": stamp(night + timedelta(hours=7))}], seen_at=stamp(night + timedelta(hours=7)))
+    morning = datetime(2026, 11, 19, 6, 0, 1, tzinfo=timezone.utc)
+    alerts.deliver(cfg, store, morning, smtp)
+    bodies = [m.get_body(("plain",)).get_content() for m in inbox_messages(inbox)]
+    assert not any("night-bad" in body for body in bodies)
+    [held] = [a for a in store.alerts("acme") if a["item_key"] == "trustpilot:night-bad"]
+    assert held["sent_at"] is not None and held["channels"] == alerts.ANSWERED_FIRST
+
+
+def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
+    """A captcha wall or weeks of timeouts must reach the agency (the client's report says it cannot read the page):
+    after rules.SOURCE_GRACE of one run of blocked (or error) crawls the operator is told, once for that run."""
+    url = "https://t.example/review/acme"
+    with smtp_server(tmp_path / "inbox") as smtp:
+        cfg = load(write_config(tmp_path, [("trustpilot", url)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
+        settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
+        store = Store(cfg.database)
+        try:
+            for hours, status in ((0, "ok"), (1, "blocked"), (13, "blocked"), (26, "blocked"), (38, "blocked")):
+                at = NOW + timedelta(hours=hours)
+                crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=stamp(at))
+                store.finish_crawl(crawl, status=status, items=3 if status == "ok" else 0, new_items=0, requests=1,
+                                   pages=1, full=False, error=None if status == "ok" else "blocked: captcha at " + url,
+                                   finished_at=stamp(at))
+                alerts.collect(cfg, store, at)
+                alerts.deliver(cfg, store, at, settings)
+                told = [a for a in store.alerts("acme") if a["kind"] == alerts.OPERATOR_ONLY]
+                assert len(told) == (1 if hours >= 25 else 0), hours
+        finally:
+            store.close()
+    [msg] = inbox_messages(tmp_path / "inbox")
+    assert msg["To"] == "ops@agency.example" and msg["Subject"] == "repscan: Acme Plumbing (acme): Trustpilot blocked"
+    body = msg.get_body(("plain",)).get_content()
+    assert "Trustpilot for Acme Plumbing (acme) is blocked" in body and "blocked: captcha" in body
+    assert "blocked since 18 Nov 2026, 13:00 UTC" in body

@@ -230,3 +230,15 @@ def test_a_spike_of_news_pages_or_posts_is_never_told_to_report_fake_reviews():
     assert "publisher" in news and "report" not in news.replace("reported", "")
     assert "where it was posted" in posts and "fake" not in posts
     assert "fake" in reviews
+
+
+def test_a_burst_of_reviews_dated_by_day_says_the_day_not_within_the_hour(quiet_store):
+    """A site that dates reviews by day gives them all the date's midnight: three on one day are "on 15 Nov", never
+    "within the hour" (which their times cannot tell)."""
+    cfg, store = quiet_store
+    day = (NOW - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    store.save_items("acme", [rated(f"d{n}", 1, day, precision="day") for n in range(3)], seen_at=stamp(NOW))
+    alerts.collect(cfg, store, NOW)
+    [spike] = spikes(store)
+    assert spike["title"] == f"3 negative reviews on {day.day} {day:%b}"
+    assert "hour" not in spike["title"]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pypdf import PdfReader
 
 from helpers import run_cli, write_config
+from repscan.core import rules
 from repscan.core.classify import classify
 from repscan.core.config import load
 from repscan.core.items import make, stamp
@@ -92,8 +93,9 @@ def test_report_cli_writes_pdf_and_html(tmp_path):
 
 
 def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp_path):
-    """Reviews stored by a crawl at the default threshold are judged again, by the report and the
-    alerts, when the client's negative_threshold changes in the config."""
+    """Reviews stored by a crawl at the default threshold are judged again, by the report and the alerts, when the
+    client's negative_threshold changes in the config; a review seen weeks ago that only the new threshold counts is
+    listed as waiting, never alerted as news (rules.ALERT_FRESH)."""
     now = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
     path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
     default = path.read_text()
@@ -102,9 +104,12 @@ def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp
     crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme")
     store.finish_crawl(crawl, status="ok", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
                        finished_at=T0)  # the history import: what comes after it alerts
+    threshold = cfg.client("acme").negative_threshold
+    old = {**item("old-3-stars", 3), "published_at": stamp(now - timedelta(days=10, hours=2))}
+    store.save_items("acme", [{**old, **classify(old, threshold)}], seen_at=stamp(now - timedelta(days=10)))
     reviews = [{**item(f"{stars}-stars", stars), "published_at": stamp(now - timedelta(hours=2))} for stars in (2, 3, 4)]
-    store.save_items("acme", [{**r, **classify(r, cfg.client("acme").negative_threshold)} for r in reviews], seen_at=T1)
-    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0]
+    store.save_items("acme", [{**r, **classify(r, threshold)} for r in reviews], seen_at=stamp(now - timedelta(hours=1)))
+    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0, 0]
 
     def judged(threshold: float):
         path.write_text(default.replace('timezone = "Europe/Berlin"',
@@ -112,7 +117,8 @@ def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp
         cfg = load(path)
         client = cfg.client("acme")
         data = queries.build(cfg, client, store, since=None, until=now)
-        candidates = store.alert_candidates("acme", threshold=client.negative_threshold)
+        candidates = store.alert_candidates("acme", threshold=client.negative_threshold,
+                                            fresh_since=stamp(now - rules.ALERT_FRESH))
         return cfg, {
             "negatives": sorted(r.author for r in data.negatives),
             "unanswered": sorted(r.author for r in data.unanswered),
@@ -121,15 +127,14 @@ def test_a_threshold_change_in_the_config_rejudges_the_report_and_the_alerts(tmp
         }
 
     _, at_default = judged(0.4)
-    assert at_default == {"negatives": ["Person 2-stars"], "unanswered": ["Person 2-stars"], "summary": (3, 1, 1),
+    assert at_default == {"negatives": ["Person 2-stars"], "unanswered": ["Person 2-stars"], "summary": (4, 1, 1),
                           "alert": ["2-stars"]}
     stricter, at_60 = judged(0.6)
-    assert at_60 == {"negatives": ["Person 2-stars", "Person 3-stars"],
-                     "unanswered": ["Person 2-stars", "Person 3-stars"], "summary": (3, 2, 2),
-                     "alert": ["2-stars", "3-stars"]}
+    waiting = ["Person 2-stars", "Person 3-stars", "Person old-3-stars"]
+    assert at_60 == {"negatives": waiting, "unanswered": waiting, "summary": (4, 3, 3), "alert": ["2-stars", "3-stars"]}
     assert alerts.collect(stricter, store, now) == 2
     assert sorted(a["item_key"] for a in store.alerts("acme")) == ["trustpilot:2-stars", "trustpilot:3-stars"]
     _, at_20 = judged(0.2)
-    assert at_20 == {"negatives": [], "unanswered": [], "summary": (3, 0, 0), "alert": []}
-    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0]
+    assert at_20 == {"negatives": [], "unanswered": [], "summary": (4, 0, 0), "alert": []}
+    assert [r["negative"] for r in store.query("SELECT negative FROM reviews ORDER BY source_id")] == [1, 0, 0, 0]
     store.close()

@@ -7,6 +7,7 @@ import json
 from repscan.core import rules
 from repscan.core.search import normalize_url
 from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
+from repscan.core.store.reviews import posted_at_sql
 from repscan.core.store.search_results import SearchResults
 
 _CUTOFFS = f"WITH {HISTORY_CUTOFFS} "  # each crawl's history cut-off (crawls.history_cutoffs)
@@ -20,14 +21,22 @@ _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
 }
 
 
+_REPLIED = {  # kind: rules.replied over its table (posts carry no reply of the site's: only one posted from repscan)
+    "review": rules.replied_sql(reply_text="t.reply_text", reply_at="t.reply_at", posted_at=posted_at_sql("t")),
+    "post": rules.replied_sql(reply_text="NULL", reply_at="NULL", posted_at=posted_at_sql("t")),
+}
+
+
 class Alerts(SearchResults):
-    def alert_candidates(self, client_id: str, *, threshold: float) -> list[dict]:
+    def alert_candidates(self, client_id: str, *, threshold: float, fresh_since: str = "") -> list[dict]:
         """Negative reviews and posts (rules.negative at the client's current threshold) that are not imported
-        history (rules.history: what the report calls new, alerts), complaints on page one, and broken sources,
-        that have no alert yet."""
+        history (rules.history: what the report calls new, alerts), are fresh (first seen or turned negative after
+        `fresh_since`: rules.ALERT_FRESH) and not answered (rules.replied, a reply posted from repscan included);
+        complaints on page one, and broken sources; each that has no alert yet."""
         out = self._negatives(client_id, threshold, "t.text, t.published_at", lambda kind: (
-            f"{_NOT_HISTORY} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
-            " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)", [kind]))
+            f"{_NOT_HISTORY} AND {rules.new_sql(first_seen_at='t.first_seen_at', negative_since='t.negative_since')}"
+            f" AND NOT {_REPLIED[kind]} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
+            " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)", [fresh_since, kind]))
         best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
         for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
             best.setdefault(normalize_url(row["url"]), row)
@@ -40,8 +49,17 @@ class Alerts(SearchResults):
         """The sources (a client's or a competitor's) broken now, each keyed by its broken run: alerted when it
         breaks, again only once it has recovered and broken anew."""
         return [{"kind": "source", "key": f"{source} {url} after crawl {state.recovered_at}", "source": source,
-                 "url": url, "error": state.error, "since": state.since["finished_at"]}
+                 "url": url, "error": state.error, "since": state.since["finished_at"], "status": state.status}
                 for (source, url), state in client_states(self._db, client_id).items() if state.status == "broken"]
+
+    def failing_sources(self, client_id: str, *, since_before: str) -> list[dict]:
+        """The sources blocked or failing (status blocked or error) without a break since before `since_before`
+        (rules.SOURCE_GRACE), each keyed by that run of its status: told once a run."""
+        return [{"kind": "source", "key": f"{source} {url} {state.status} from crawl {state.since['id']}",
+                 "source": source, "url": url, "error": state.error, "since": state.since["finished_at"],
+                 "status": state.status}
+                for (source, url), state in client_states(self._db, client_id).items()
+                if state.status in ("blocked", "error") and (state.since["finished_at"] or "") <= since_before]
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
         """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with
@@ -78,6 +96,18 @@ class Alerts(SearchResults):
         """The client's spike alerts created after `since` (ever, when None) up to `until`, oldest first."""
         return self.query("SELECT * FROM alerts WHERE client_id = ? AND kind = 'spike' AND created_at > ?"
                           " AND created_at <= ? ORDER BY created_at", [client_id, since or "", until])
+
+    def answered(self, client_id: str, keys: list[str]) -> set[str]:
+        """Which of these reviews and posts ("source:source_id") are answered now (rules.replied; a reply posted from
+        repscan included): an alert still waiting for its time asks for a reply no longer needed."""
+        found: set[str] = set()
+        for kind, (table, _extra, _rule) in _CANDIDATES.items():
+            for at in range(0, len(keys), 500):
+                part = keys[at:at + 500]
+                found.update(row[0] for row in self._db.execute(
+                    f"SELECT t.source || ':' || t.source_id FROM {table} t WHERE t.client_id = ? AND {_REPLIED[kind]}"
+                    f" AND t.source || ':' || t.source_id IN ({', '.join('?' * len(part))})", [client_id, *part]))
+        return found
 
     def _alerted(self, client_id: str, kind: str, key: str) -> bool:
         return self._one("SELECT 1 AS hit FROM alerts WHERE client_id = ? AND kind = ? AND item_key = ?",
