@@ -8,11 +8,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 import zstandard
 from helpers import unpacked
 
 from repscan.core.items import make
 from repscan.core.store import Store
+from repscan.core.store import evidence
 from repscan.core.store.evidence import Page, check_copy, recorded_url, text_hash
 
 SERP = Page(url="https://search.example/q?q=acme&key=k-123&page=1", body=b"<html>results for acme</html>",
@@ -128,34 +130,40 @@ def test_an_old_gzip_copy_is_still_verified_and_kept_for_the_same_page(tmp_path)
     assert check_copy(tmp_path / "reports", rows[0]) == "altered (hash differs)"
 
 
-def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatch):
-    """Each new copy's bytes are fsynced before its name exists, its folder after, and no row is visible to another
-    connection until all of that is done: a row never names a copy a power cut could lose."""
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync each"])
+def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatch, syncfs):
+    """The new copies' bytes are made durable while they have no name yet, then their names, and no row is visible
+    to another connection until both are done: a row never names a copy a power cut could lose. With syncfs(2)
+    (Linux) and without it (an fsync a file)."""
     database = tmp_path / "repscan.db"
     store = Store(database)
     pages = [Page(url=f"https://reviews.example/acme?page={n}", body=f"<html>page {n}</html>".encode(), status=200,
                   fetched_at="2026-12-01T09:01:00Z") for n in range(3)]
     found = [(review(f"r{n}", 1.0, True), pages[n % 3]) for n in range(6)]
     store.save_items("acme", [item for item, _ in found], crawl_id=7)
-    synced = []
-    real_fsync = os.fsync
+    synced, fsyncs = [], []
+    durable, fsync = evidence._durable, os.fsync
 
-    def fsync(handle):
-        real_fsync(handle)
-        path = Path(os.readlink(f"/proc/self/fd/{handle}"))
+    def watched(handles):
+        durable(handles)
         other = sqlite3.connect(database)
         rows = other.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
         other.close()
-        synced.append((path, rows))
+        synced.append(([Path(os.readlink(f"/proc/self/fd/{handle}")) for handle in handles], rows))
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(evidence, "_durable", watched)
+    monkeypatch.setattr(os, "fsync", lambda handle: fsyncs.append(handle) or fsync(handle))
+    if not syncfs:
+        monkeypatch.setattr(evidence, "_syncfs", lambda: None)
     assert store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7) == 6
     rows = store.evidence("acme")
     store.close()
     folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
     copies = {folder / Path(row["path"]).name for row in rows}
-    assert len(copies) == 3 and all(count == 0 for _, count in synced)  # no row committed before a sync
-    assert [path.name.startswith(".") and path.name.endswith(".part") for path, _ in synced] == [True] * 3 + [False]
-    assert {path.name.split(".")[1] for path, _ in synced[:3]} == {Path(c).name.split(".")[0] for c in copies}
-    assert synced[3][0] == folder  # the folder last, once, for the three new names
-    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in copies)  # no .part left
+    [(written, rows_then), (names, rows_later)] = synced
+    assert len(copies) == 3 and rows_then == rows_later == 0  # no row committed before both
+    assert all(path.name.startswith(".") and path.name.endswith(".part") for path in written)
+    assert {path.name.split(".")[1] for path in written} == {copy.name.split(".")[0] for copy in copies}
+    assert names == [folder]
+    assert sorted(folder.iterdir()) == sorted(copies)  # renamed, no .part left
+    assert len(fsyncs) == (0 if syncfs else 4)  # three files and their folder, or none

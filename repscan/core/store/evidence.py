@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,11 +74,14 @@ def item_key(item: dict) -> tuple[str, str]:
     return item["source"], item["source_id"]
 
 
+_WORDS = json.JSONEncoder(ensure_ascii=False)  # json.dumps(words, ensure_ascii=False), without a new encoder each
+
+
 def text_hash(item: dict) -> str:
     """The hash of what the author said (spacing aside): a new copy is kept when it changes."""
     names = ("title", "snippet") if item["kind"] == "search_result" else ("rating", "title", "text")
-    words = [" ".join(str(item.get(name)).split()) if item.get(name) is not None else None for name in names]
-    return hashlib.sha256(json.dumps(words, ensure_ascii=False).encode("utf-8")).hexdigest()
+    words = [" ".join(str(value).split()) if (value := item.get(name)) is not None else None for name in names]
+    return hashlib.sha256(_WORDS.encode(words).encode("utf-8")).hexdigest()
 
 
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
@@ -92,34 +96,38 @@ def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], 
     relative to reports_dir. Durable when it returns: the new copies are written to temporary files, then all of
     them fsynced, renamed, and their folders fsynced, so a row naming a copy commits only after the copy is whole
     on disk, and a copy is whole or absent."""
-    root, kept, new = Path(reports_dir), {}, []
+    root, kept, new, folders = os.fspath(reports_dir), {}, [], {}
     for (source, sha), body in pages.items():
-        folder = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source))
-        name = _kept(root / folder, sha)
+        if source not in folders:
+            folders[source] = f"{FOLDER}/{_UNSAFE.sub('_', client_id)}/{_UNSAFE.sub('_', source)}"
+        folder = os.path.join(root, folders[source])
+        name = _kept(folder, sha)
         if name is not None:
-            os.utime(root / folder / name)  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
+            os.utime(os.path.join(folder, name))  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
         else:
             name = sha + SUFFIX
-            new.append((root / folder, sha, body))
-        kept[(source, sha)] = (folder / name).as_posix()
+            new.append((folder, sha, body))
+        kept[(source, sha)] = f"{folders[source]}/{name}"
     for start in range(0, len(new), OPEN_AT_ONCE):
         _write_durably(new[start:start + OPEN_AT_ONCE])
     return kept
 
 
-def _write_durably(copies: list[tuple[Path, str, bytes]]) -> None:
-    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all to temporary files first, then one fsync
-    each (the disk takes them together, not one a copy), the renames, and one fsync a folder for the new names."""
-    files, renamed = [], False
+def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
+    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all to temporary files, then made durable
+    together (`_durable`), renamed, and the new names made durable: a name never stands for bytes a crash could lose."""
+    folders = {folder for folder, _, _ in copies}
+    for folder in folders:
+        os.makedirs(folder, exist_ok=True)
+    files, renamed, pid = [], False, os.getpid()
     try:
         for folder, sha, body in copies:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = folder / f".{sha}.{os.getpid()}.part"  # the same bytes whoever writes it
-            files.append((open(temporary, "wb"), temporary, folder / (sha + SUFFIX)))
+            temporary = os.path.join(folder, f".{sha}.{pid}.part")  # the same bytes whoever writes it
+            files.append((open(temporary, "wb"), temporary, os.path.join(folder, sha + SUFFIX)))
             files[-1][0].write(_compressor().compress(body))
         for raw, _, _ in files:
             raw.flush()
-            os.fsync(raw.fileno())
+        _durable([raw.fileno() for raw, _, _ in files])
         for raw, temporary, path in files:
             raw.close()
             os.replace(temporary, path)
@@ -128,19 +136,48 @@ def _write_durably(copies: list[tuple[Path, str, bytes]]) -> None:
         for raw, temporary, _ in files:
             raw.close()
             if not renamed:  # an error on the way: no temporary file is left (a renamed one is already gone)
-                temporary.unlink(missing_ok=True)
-    for folder in {folder for folder, _, _ in copies}:
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
+                Path(temporary).unlink(missing_ok=True)
+    handles = [os.open(folder, os.O_RDONLY) for folder in folders]
+    try:
+        _durable(handles)
+    finally:
+        for handle in handles:
             os.close(handle)
 
 
-def _kept(folder: Path, sha: str) -> str | None:
+def _durable(handles: list[int]) -> None:
+    """What was written through these open files (their bytes, or a folder's names) is on disk when this returns:
+    on Linux one syncfs(2) a filesystem, for a batch the cost of one fsync; elsewhere an fsync each."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        for handle in handles:
+            os.fsync(handle)
+        return
+    for handle in {os.fstat(handle).st_dev: handle for handle in handles}.values():
+        if syncfs(handle) != 0:
+            import ctypes
+
+            error = ctypes.get_errno()
+            raise OSError(error, f"syncfs: {os.strerror(error)}")
+
+
+@functools.cache
+def _syncfs():
+    """libc's syncfs (Linux), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+def _kept(folder: str, sha: str) -> str | None:
     """The file name of the copy of page `sha` already in folder (this format's or an older one's), or None."""
     for suffix in (SUFFIX, *OLD_SUFFIXES):
-        if (folder / (sha + suffix)).exists():
+        if os.path.exists(os.path.join(folder, sha + suffix)):
             return sha + suffix
     return None
 
@@ -236,14 +273,14 @@ class Evidence(Connection):
             if last == (words, True) or (page is None and last[0] == words):
                 continue
             latest[key] = (words, page is not None)
-            chosen.append((item, page, key, words))
+            chosen.append((item, page, key, words, page and digest(page.body)))
         if not chosen:
             return 0
-        first_seen = self._first_seen(client_id, [(item, key) for item, _, key, _ in chosen])
-        copies = keep_copies(reports_dir, client_id, {(key[0], digest(page.body)): page.body
-                                                      for _, page, key, _ in chosen if page is not None})
+        first_seen = self._first_seen(client_id, [(item, key) for item, _, key, _, _ in chosen])
+        copies = keep_copies(reports_dir, client_id, {(key[0], sha): page.body
+                                                      for _, page, key, _, sha in chosen if page is not None})
         rows = []
-        for item, page, key, words in chosen:
+        for item, page, key, words, sha in chosen:
             row = {"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
                    "query": item.get("query"), "first_seen_at": first_seen.get(key), "crawl_id": crawl_id,
                    "text_sha256": words, "fetched_at": None, "status": None, "sha256": None, "path": None,
@@ -251,7 +288,6 @@ class Evidence(Connection):
             if page is None:
                 row.update(url=recorded_url(item["url"]) if item.get("url") else None, note=note or "no copy")
             else:
-                sha = digest(page.body)
                 row.update(fetched_at=page.fetched_at, url=recorded_url(page.url), status=page.status, sha256=sha,
                            path=copies[(key[0], sha)], size=len(page.body))
             rows.append(row)
