@@ -83,7 +83,7 @@ NUMBERS = st.one_of(st.none(), st.integers(min_value=-5, max_value=10**10), st.f
                     st.sampled_from(["4,5", " 3 ", "", "x", "1e400"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=TEXTS, author=st.one_of(st.none(), TEXTS), rating=NUMBERS, rating_max=NUMBERS, count=NUMBERS,
        published=TIMES, reply_at=TIMES, approx=st.booleans(), precision=st.sampled_from([None, "exact", "day"]))
 def test_an_item_as_make_built_it_normalises_as_a_plain_dict_of_it_does(text, author, rating, rating_max, count,
