@@ -156,3 +156,11 @@ def trap(body: str = '{"status": "ok"}'):
     with site:
         site.seen = seen
         yield site
+
+
+def unpacked(path: Path) -> bytes:
+    """The page bytes of an evidence copy, whichever format it was kept in (repscan.core.store.evidence.read_copy)."""
+    from repscan.core.store.evidence import read_copy
+
+    with read_copy(path) as stream:
+        return stream.read()

@@ -536,10 +536,13 @@ def cmd_run(args) -> int:
     try:
         with run_lock(cfg.database, wait=args.wait):
             outcomes = run_due(cfg, now=now)
+            pruned = _prune_daily(cfg, now) if cfg.storage.keep_days else None
     except Busy as exc:
         print(f"repscan run: {exc}", file=sys.stderr)
         return EXIT_OK
-    print_summary(outcomes)
+    print_summary(outcomes, out=sys.stdout)  # the stream of now (its default is bound at import)
+    if pruned:
+        print(pruned)
     return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
 
 
@@ -580,9 +583,6 @@ def cmd_browse(args) -> int:
 
 
 def cmd_prune(args) -> int:
-    from datetime import timedelta
-
-    from repscan.core.items import stamp, utcnow
     from repscan.core.store import Store
 
     if args.keep_days < 1:
@@ -590,10 +590,7 @@ def cmd_prune(args) -> int:
     cfg = _config(args)
     store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
     try:
-        removed = store.prune_crawls(stamp(utcnow() - timedelta(days=args.keep_days)), dry_run=args.dry_run)
-        left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
-        copies = store.prune_copies(cfg.reports_dir, dry_run=args.dry_run)
-        repeats = store.prune_businesses(dry_run=args.dry_run)
+        removed, left, copies, repeats = _prune(store, cfg, args.keep_days, dry_run=args.dry_run)
     finally:
         store.close()
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
@@ -601,6 +598,42 @@ def cmd_prune(args) -> int:
     if repeats:
         print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one before them")
     return EXIT_OK
+
+
+def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tuple[int, int, int, int]:
+    """What `repscan prune` deletes: (crawl rows deleted, crawl rows left, page copies, repeated site summaries)."""
+    from datetime import timedelta
+
+    from repscan.core.items import stamp, utcnow
+
+    removed = store.prune_crawls(stamp((now or utcnow()) - timedelta(days=keep_days)), dry_run=dry_run)
+    left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
+    return removed, left, store.prune_copies(cfg.reports_dir, dry_run=dry_run), store.prune_businesses(dry_run=dry_run)
+
+
+PRUNE_JOB = ("", "prune")  # schedule_state's row for [storage] keep_days: the agency's, no client's
+
+
+def _prune_daily(cfg, now=None) -> str | None:
+    """[storage] keep_days: after `repscan run`, prune as `repscan prune --keep-days` does, at most once a day (it
+    reads every review's first crawl); the line to print, or None when it was not due."""
+    from datetime import timedelta
+
+    from repscan.core.items import parse_iso, stamp, utcnow
+    from repscan.core.store import Store
+
+    now = now or utcnow()
+    store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+    try:
+        last = parse_iso(store.last_done(*PRUNE_JOB))
+        if last is not None and timedelta(0) <= now - last < timedelta(days=1):
+            return None
+        removed, left, copies, repeats = _prune(store, cfg, cfg.storage.keep_days, now=now)
+        store.mark_done(*PRUNE_JOB, stamp(now), "ok")
+    finally:
+        store.close()
+    return (f"pruned ([storage] keep_days = {cfg.storage.keep_days}): {removed} crawl rows ({left} left), {copies} evidence"
+            f" page copies, {repeats} repeated site summaries")
 
 
 def cmd_demo(args) -> int:

@@ -371,6 +371,8 @@ def _longest_unspaced(text: str, i: int, lex: Lexicon) -> tuple[str, int, float]
 
 
 def _number(value) -> float | None:
+    if value.__class__ is float:  # a normalised item's rating and scale
+        return value
     if value is None or value == "":
         return None
     try:

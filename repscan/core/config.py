@@ -131,6 +131,7 @@ class Storage(_Strict):
     database: Path = Path("repscan.db")
     reports_dir: Path = Path("reports")
     busy_timeout: float = Field(30.0, gt=0, le=3600)  # seconds a write waits while another process writes
+    keep_days: int | None = Field(None, ge=1)  # set: `repscan run` prunes as `repscan prune --keep-days` does, daily
 
 
 class Crawl(_Strict):

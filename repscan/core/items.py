@@ -41,20 +41,34 @@ class UnusableItem(ValueError):
     """An item that cannot be stored at all (a review or post without its source and id)."""
 
 
+class Made(dict):
+    """An item as make() built it: every field present, each string cleaned (`clean`), each time's precision read.
+    normalise() does not do that again for it; it still checks every time and number, as for any other item."""
+
+    __slots__ = ()
+
+
 def make(kind: str, **values) -> dict:
-    """An item of `kind` with every contract field present; "" becomes None."""
+    """An item of `kind` with every contract field present; strings cleaned (`clean`: "" becomes None)."""
     fields = FIELDS[kind]
     unknown = set(values) - set(fields)
     if unknown:
         raise TypeError(f"{kind} has no field(s) {sorted(unknown)}")
-    item = {"kind": kind}
+    item = Made(kind=kind)
     for name in fields:
         value = values.get(name, DEFAULTS.get(name) if kind == "review" else None)
         if isinstance(value, str):
-            value = value.strip() or None
+            value = clean(value)
         item[name] = value
     _precisions(item, item)
     return item
+
+
+def clean(value: str) -> str | None:
+    """A string as the contract keeps it: without C0 controls (tab and newlines stay), stripped, "" as None."""
+    if not value.isprintable():  # the controls are not printable: only then look for them
+        value = CONTROL.sub("", value)
+    return value.strip() or None
 
 
 def precision(value, given: str | None = None, *, approx: bool = False) -> str | None:
@@ -129,21 +143,30 @@ def normalise(item: dict, notes: list[str] | None = None) -> dict:
 
     A value that cannot be right (a rating of -Infinity, a 30-digit count, a date in year 1) becomes null
     and a line in `notes`; UnusableItem when the item has nothing to store it by. Used by the crawl's
-    pipeline and `repscan ingest`; normalising a normalised item changes nothing."""
+    pipeline and `repscan ingest`; normalising a normalised item changes nothing. An item as make() built it
+    (Made) is not cleaned again, only checked: the same result as for a plain dict of its values."""
     notes = notes if notes is not None else []
-    out = {"kind": item["kind"]}
-    get = item.get
-    for name, check in CHECKS[item["kind"]]:
-        value = get(name)
-        if value is not None:
-            if isinstance(value, str):
-                if not value.isprintable():  # the controls are not printable: only then look for them
-                    value = CONTROL.sub("", value)
-                value = value.strip() or None
-            if check is not None and value is not None:
-                value = check(value, name, notes)
-        out[name] = value
-    _precisions(out, item, TIMED[item["kind"]])
+    kind = item["kind"]
+    if item.__class__ is Made and len(item) == len(CHECKS[kind]) + 1:  # make()'s, no field added: strings clean
+        out = dict(item)
+        for name, check in CHECKED[kind]:
+            if out[name] is not None:
+                out[name] = check(out[name], name, notes)
+        for time_field, field in TIMED[kind]:
+            if out[time_field] is None:  # nulled by its check: no precision (make read it from the value)
+                out[field] = None
+    else:
+        out = {"kind": kind}
+        get = item.get
+        for name, check in CHECKS[kind]:
+            value = get(name)
+            if value is not None:
+                if isinstance(value, str):
+                    value = clean(value)
+                if check is not None and value is not None:
+                    value = check(value, name, notes)
+            out[name] = value
+        _precisions(out, item, TIMED[kind])
     if out["kind"] in ("review", "post") and not (out["source"] and out["source_id"]):
         raise UnusableItem(f"{out['kind']} without source/source_id from {out.get('url')}")
     if out["kind"] in ("review", "post") and not out.get("language"):
@@ -200,5 +223,6 @@ def _number(value, name: str, notes: list[str]) -> float | int | None:
 # and the (time field, precision field) pairs the kind has.
 CHECKS = {kind: tuple((name, _time if name in TIME_FIELDS else _number if name in NUMBER_FIELDS else None)
                       for name in fields) for kind, fields in FIELDS.items()}
+CHECKED = {kind: tuple((name, check) for name, check in checks if check is not None) for kind, checks in CHECKS.items()}
 TIMED = {kind: tuple((time_field, field) for time_field, field in PRECISION_OF.items() if field in fields)
          for kind, fields in FIELDS.items()}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import pytest
 from helpers import write_config
 from repscan.app import cli
+from repscan.core.config import ConfigError, load
 from repscan.core.items import stamp, utcnow
 from repscan.core.store import Store
 
@@ -66,3 +69,47 @@ def test_prune_deletes_only_old_page_copies_that_no_evidence_row_names(tmp_path,
     assert fresh.exists()  # unnamed, but written within the day: a crawl may be about to name it
     assert (reports / named["path"]).exists()  # named by a row: kept however old
     assert cli.main(["--config", str(config), "evidence", "--client", "acme"]) == cli.EXIT_OK
+
+
+def seed_crawls(database, days_ago: tuple[int, ...]) -> list[int]:
+    store = Store(database)
+    ids = []
+    for days in days_ago:
+        when = utcnow() - timedelta(days=days)
+        ids.append(store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/b/acme",
+                                     started_at=stamp(when)))
+        store.finish_crawl(ids[-1], status="empty", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
+                           finished_at=stamp(when + timedelta(minutes=5)))
+    store.mark_done("acme", "report", "2099-01-01T00:00:00.000000Z", "ok")  # no report due: no mail to send
+    store.close()
+    return ids
+
+
+def test_run_prunes_once_a_day_with_storage_keep_days(tmp_path, capsys):
+    """[storage] keep_days: `repscan run` deletes what `repscan prune --keep-days` would, then not again that day."""
+    config = write_config(tmp_path, [], storage={"database": "repscan.db", "reports_dir": "out", "keep_days": 30})
+    ids = seed_crawls(tmp_path / "repscan.db", (200, 150, 120, 100, 10, 1))
+    assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines() == [
+        "nothing due", "pruned ([storage] keep_days = 30): 3 crawl rows (3 left), 0 evidence page copies,"
+                       " 0 repeated site summaries"]
+    seed_crawls(tmp_path / "repscan.db", (90,))
+    assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines() == ["nothing due"]  # pruned today already
+    store = Store(tmp_path / "repscan.db")
+    assert [row["id"] for row in store.crawls()][:3] == [ids[0], ids[4], ids[5]] and len(store.crawls()) == 4
+    store.close()
+
+
+def test_run_prunes_nothing_without_keep_days_and_a_bad_value_names_its_line(tmp_path, capsys):
+    config = write_config(tmp_path, [])
+    seed_crawls(tmp_path / "repscan.db", (200, 150, 1))
+    assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines() == ["nothing due"]
+    store = Store(tmp_path / "repscan.db")
+    assert len(store.crawls()) == 3
+    store.close()
+    bad = write_config(tmp_path / "bad", [], storage={"database": "repscan.db", "keep_days": 0})
+    line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if text.startswith("keep_days"))
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(bad))}:{line}: storage\.keep_days: "):
+        load(bad)

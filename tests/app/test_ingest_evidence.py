@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from helpers import write_config
+from helpers import unpacked, write_config
 from repscan.app import cli
 from repscan.app.ingest import ingest_paths
 from repscan.core.config import load
@@ -58,8 +58,8 @@ def test_a_page_in_the_feed_is_kept_once_checked_and_without_credentials(tmp_pat
     assert result.status == "ok" and result.lines == 3  # the page line is no item
     kept = rows(config)
     assert [row["source_id"] for row in kept] == ["r1", "r3"]  # the positive review's page is not its evidence
-    assert {row["path"] for row in kept} == {f"evidence/acme/trustpilot/{page['sha256']}.html.gz"}
-    assert gzip.decompress((config.reports_dir / kept[0]["path"]).read_bytes()) == PAGE.body
+    assert {row["path"] for row in kept} == {f"evidence/acme/trustpilot/{page['sha256']}.html.zst"}
+    assert unpacked(config.reports_dir / kept[0]["path"]) == PAGE.body
     assert kept[0]["url"] == "https://t.example/review/acme?page=1" and kept[0]["fetched_at"] == PAGE.fetched_at
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from repscan.core.items import UnusableItem, make, normalise
 
@@ -71,3 +73,33 @@ def test_a_time_already_in_utc_normalises_as_the_general_path_does(value):
     except ValueError:
         general = None
     assert fast == general and bool(notes) == (general is None)
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("ab Z\t\n\r\x00\x07\x1f ")), max_size=8)
+TIMES = st.one_of(st.none(), TEXTS, st.sampled_from(["2026-11-01", " 2026-11-01T10:00:00Z ", "2026-11-01T10:00:00+02:00",
+                                                   "0001-01-01T00:00:00Z", "yesterday"]),
+                  st.integers(min_value=-10**12, max_value=10**13))
+NUMBERS = st.one_of(st.none(), st.integers(min_value=-5, max_value=10**10), st.floats(allow_nan=True),
+                    st.sampled_from(["4,5", " 3 ", "", "x", "1e400"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS, author=st.one_of(st.none(), TEXTS), rating=NUMBERS, rating_max=NUMBERS, count=NUMBERS,
+       published=TIMES, reply_at=TIMES, approx=st.booleans(), precision=st.sampled_from([None, "exact", "day"]))
+def test_an_item_as_make_built_it_normalises_as_a_plain_dict_of_it_does(text, author, rating, rating_max, count,
+                                                                         published, reply_at, approx, precision):
+    """normalise's shortcut for make()'s items (strings already clean) gives what the full path gives."""
+    item = make("review", source="jsonld", source_id="r1", text=text, author=author, rating=rating,
+                rating_max=rating_max, author_review_count=count, published_at=published, published_approx=approx,
+                published_precision=precision, reply_text="Thanks", reply_at=reply_at, language="en")
+    fast_notes, full_notes = [], []
+    assert normalise(item, fast_notes) == normalise(dict(item), full_notes) and fast_notes == full_notes
+    post = make("post", source="reddit", source_id="p", title=author, text=text, score=rating, comments_count=count,
+                published_at=published)
+    assert normalise(post) == normalise(dict(post))
+
+
+def test_a_field_added_to_a_made_item_is_dropped_as_for_any_item():
+    item = review(rating=4)
+    item["_page"] = "not a contract field"
+    assert "_page" not in normalise(item) and normalise(item) == normalise(review(rating=4))

@@ -3,12 +3,12 @@ edited, never for a positive one; `repscan evidence` verifies each copy's hash a
 
 from __future__ import annotations
 
-import gzip
 import json
 
 import pytest
+import zstandard
 from crawl_harness import Scenario, Serve, Site, crawl
-from helpers import real_page
+from helpers import real_page, unpacked
 
 from repscan.app.cli import main
 from repscan.core.store import Store
@@ -70,8 +70,8 @@ def test_a_negative_review_keeps_its_page_once(first, capsys):
     [row] = rows  # the 5-star review, on the same page, has no row
     assert (row["kind"], row["source"], row["source_id"]) == ("review", "jsonld", "https://acme.example/reviews/#r-1")
     copy = tmp_path / "out" / row["path"]
-    assert copy.name == f"{row['sha256']}.html.gz" and copy.parent == tmp_path / "out" / "evidence" / "acme" / "jsonld"
-    assert gzip.decompress(copy.read_bytes()) == FIRST.encode("utf-8")
+    assert copy.name == f"{row['sha256']}.html.zst" and copy.parent == tmp_path / "out" / "evidence" / "acme" / "jsonld"
+    assert unpacked(copy) == FIRST.encode("utf-8")
     negative = next(r for r in run.reviews if r["rating"] == 1)
     assert row["first_seen_at"] == negative["first_seen_at"] and row["crawl_id"] == run.crawl["id"]
     assert row["status"] == 200 and row["fetched_at"].endswith("Z")
@@ -88,10 +88,10 @@ def test_an_altered_or_missing_copy_fails(first, capsys):
     copy = tmp_path / "out" / row["path"]
     kept = copy.read_bytes()
     try:
-        copy.write_bytes(gzip.compress(FIRST.replace("never", "once").encode("utf-8")))
+        copy.write_bytes(zstandard.ZstdCompressor().compress(FIRST.replace("never", "once").encode("utf-8")))
         code, [line] = evidence_cli(tmp_path, capsys)
         assert code == 1 and line.endswith("ALTERED (HASH DIFFERS)")
-        copy.write_bytes(b"not gzip")
+        copy.write_bytes(b"not zstd")
         code, [line] = evidence_cli(tmp_path, capsys)
         assert code == 1 and "ALTERED (UNREADABLE" in line
         copy.unlink()
@@ -110,7 +110,7 @@ def test_an_edit_keeps_a_second_copy(first, site):
     assert {row["source_id"] for row in rows} == {"https://acme.example/reviews/#r-1"}
     assert rows[1]["sha256"] != rows[0]["sha256"] and rows[1]["crawl_id"] == run.crawl["id"]
     assert rows[1]["first_seen_at"] == rows[0]["first_seen_at"]  # the review's, not the edit's
-    assert gzip.decompress((tmp_path / "out" / rows[1]["path"]).read_bytes()) == EDITED.encode("utf-8")
+    assert unpacked(tmp_path / "out" / rows[1]["path"]) == EDITED.encode("utf-8")
     assert len(list((tmp_path / "out" / "evidence" / "acme" / "jsonld").iterdir())) == 2  # no temporary file left
     again, same = crawl_evidence(site, EDITED)
     assert same == rows and again.crawl["status"] == "ok"  # seen again unchanged: nothing new kept
@@ -132,7 +132,7 @@ def test_a_real_yelp_page_is_kept_once_for_its_negative_reviews(tmp_path):
     finally:
         store.close()
     assert {row["source_id"] for row in rows} == negative and len({row["path"] for row in rows}) == 1
-    assert gzip.decompress((tmp_path / "out" / rows[0]["path"]).read_bytes()) == body.encode("utf-8")
+    assert unpacked(tmp_path / "out" / rows[0]["path"]) == body.encode("utf-8")
 
 
 @pytest.mark.drill

@@ -77,6 +77,17 @@ class Database:
         return getattr(self.full, name)
 
 
+def by_source(keys: list[tuple[str, str]]):
+    """(source, up to BATCH_IN of its ids) for lookups by primary key, source_id IN (...) per source:
+    an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
+    grouped: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        grouped.setdefault(source, []).append(source_id)
+    for source, ids in grouped.items():
+        for start in range(0, len(ids), BATCH_IN):
+            yield source, ids[start:start + BATCH_IN]
+
+
 class Connection:
     """One SQLite file (WAL) kept current by the migrations; the table groups build on it."""
 

@@ -1,4 +1,4 @@
-"""The evidence record: gzip copies of the pages negative items and page-one complaints were found on, and their rows."""
+"""The evidence record: zstd copies of the pages negative items and page-one complaints were found on, and their rows."""
 
 from __future__ import annotations
 
@@ -10,23 +10,30 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from repscan.core import rules
 from repscan.core.secrets import credential_parameters
-from repscan.core.store.connection import Connection
+from repscan.core.store.connection import Connection, by_source
 
 PAGE_KEY = "_page"  # the key of the Page a spider hands its item on with, taken off before anything else
-FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.html.gz
+FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.html.zst (.html.gz before)
 PAGE_REF = "page_sha256"  # in a node's feed: the key of an item naming the "page" line its page travels in
 PRUNE_GRACE = 86400  # seconds: a copy no row names is deleted only once this old (a crawl may be about to name it)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-# zlib's default: on real pages within 1% of level 9's size at a third to a half of its CPU (docs/benchmarks.md)
+# a node feed's pages (gzip): zlib's default, on real pages within 1% of level 9's size at a third to half its CPU
 COMPRESSION = 6
+# the copies: zstd's default level, on real pages 7x faster than gzip's level 6 and 6% smaller (docs/benchmarks.md)
+COMPRESSION_LEVEL = 3
+SUFFIX, OLD_SUFFIXES = ".html.zst", (".html.gz",)
+ZSTD_MAGIC, GZIP_MAGIC = b"\x28\xb5\x2f\xfd", b"\x1f\x8b"
+OPEN_AT_ONCE = 64  # new copies a batch writes before fsyncing them (each holds a file open until then)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Page:
     fetched_at: str
 
 
+@functools.lru_cache(maxsize=1024)  # the items found on one page share its URL
 def recorded_url(url: str) -> str:
     """The URL without credential query parameters (access_token, key, token, ...) or a user:password."""
     parts = urlsplit(url)
@@ -66,35 +74,140 @@ def item_key(item: dict) -> tuple[str, str]:
     return item["source"], item["source_id"]
 
 
+_WORDS = json.JSONEncoder(ensure_ascii=False)  # json.dumps(words, ensure_ascii=False), without a new encoder each
+
+
 def text_hash(item: dict) -> str:
     """The hash of what the author said (spacing aside): a new copy is kept when it changes."""
     names = ("title", "snippet") if item["kind"] == "search_result" else ("rating", "title", "text")
-    words = [" ".join(str(item.get(name)).split()) if item.get(name) is not None else None for name in names]
-    return hashlib.sha256(json.dumps(words, ensure_ascii=False).encode("utf-8")).hexdigest()
+    words = [" ".join(str(value).split()) if (value := item.get(name)) is not None else None for name in names]
+    return hashlib.sha256(_WORDS.encode(words).encode("utf-8")).hexdigest()
 
 
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
-    """Write the body gzip-compressed at evidence/<client>/<source>/<sha256>.html.gz under reports_dir, once
-    (content-addressed), atomically (a temporary file renamed); (sha256, path relative to reports_dir, size)."""
+    """One page kept as `keep_copies` keeps a batch's: (sha256, path relative to reports_dir, size)."""
     sha = digest(body)
-    relative = Path(FOLDER, _UNSAFE.sub("_", client_id), _UNSAFE.sub("_", source), f"{sha}.html.gz")
-    path = Path(reports_dir) / relative
-    if path.exists():
-        os.utime(path)  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as raw:
-                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESSION, mtime=0) as packed:
-                    packed.write(body)
-                raw.flush()
-                os.fsync(raw.fileno())
+    return sha, keep_copies(reports_dir, client_id, {(source, sha): body})[(source, sha)], len(body)
+
+
+def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], str]:
+    """Each (source, sha256) -> body kept once at evidence/<client>/<source>/<sha256>.html.zst under reports_dir
+    (content-addressed: a copy already kept, .html.zst or an older .html.gz, is only touched); the path of each,
+    relative to reports_dir. Durable when it returns: the new copies are written to temporary files, then all of
+    them fsynced, renamed, and their folders fsynced, so a row naming a copy commits only after the copy is whole
+    on disk, and a copy is whole or absent."""
+    root, kept, new, folders = os.fspath(reports_dir), {}, [], {}
+    for (source, sha), body in pages.items():
+        if source not in folders:
+            folders[source] = f"{FOLDER}/{_UNSAFE.sub('_', client_id)}/{_UNSAFE.sub('_', source)}"
+        folder = os.path.join(root, folders[source])
+        name = _kept(folder, sha)
+        if name is not None:
+            os.utime(os.path.join(folder, name))  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
+        else:
+            name = sha + SUFFIX
+            new.append((folder, sha, body))
+        kept[(source, sha)] = f"{folders[source]}/{name}"
+    for start in range(0, len(new), OPEN_AT_ONCE):
+        _write_durably(new[start:start + OPEN_AT_ONCE])
+    return kept
+
+
+def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
+    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all to temporary files, then made durable
+    together (`_durable`), renamed, and the new names made durable: a name never stands for bytes a crash could lose."""
+    folders = {folder for folder, _, _ in copies}
+    for folder in folders:
+        os.makedirs(folder, exist_ok=True)
+    files, renamed, pid = [], False, os.getpid()
+    try:
+        for folder, sha, body in copies:
+            temporary = os.path.join(folder, f".{sha}.{pid}.part")  # the same bytes whoever writes it
+            files.append((open(temporary, "wb"), temporary, os.path.join(folder, sha + SUFFIX)))
+            files[-1][0].write(_compressor().compress(body))
+        for raw, _, _ in files:
+            raw.flush()
+        _durable([raw.fileno() for raw, _, _ in files])
+        for raw, temporary, path in files:
+            raw.close()
             os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return sha, relative.as_posix(), len(body)
+        renamed = True
+    finally:
+        for raw, temporary, _ in files:
+            raw.close()
+            if not renamed:  # an error on the way: no temporary file is left (a renamed one is already gone)
+                Path(temporary).unlink(missing_ok=True)
+    handles = [os.open(folder, os.O_RDONLY) for folder in folders]
+    try:
+        _durable(handles)
+    finally:
+        for handle in handles:
+            os.close(handle)
+
+
+def _durable(handles: list[int]) -> None:
+    """What was written through these open files (their bytes, or a folder's names) is on disk when this returns:
+    on Linux one syncfs(2) a filesystem, for a batch the cost of one fsync; elsewhere an fsync each."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        for handle in handles:
+            os.fsync(handle)
+        return
+    for handle in {os.fstat(handle).st_dev: handle for handle in handles}.values():
+        if syncfs(handle) != 0:
+            import ctypes
+
+            error = ctypes.get_errno()
+            raise OSError(error, f"syncfs: {os.strerror(error)}")
+
+
+@functools.cache
+def _syncfs():
+    """libc's syncfs (Linux), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+def _kept(folder: str, sha: str) -> str | None:
+    """The file name of the copy of page `sha` already in folder (this format's or an older one's), or None."""
+    for suffix in (SUFFIX, *OLD_SUFFIXES):
+        if os.path.exists(os.path.join(folder, sha + suffix)):
+            return sha + suffix
+    return None
+
+
+@functools.cache
+def _compressor():
+    """zstd with its frame checksum and the body's size in the frame (`zstd -d` and `zstdcat` read the copies).
+    One per process: a crawl and an ingest write from one thread."""
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL, write_checksum=True, write_content_size=True)
+
+
+@contextmanager
+def read_copy(path: Path) -> Iterator:
+    """A kept copy open for reading its page's bytes, in whichever format it was kept (told by its first bytes:
+    zstd, or gzip before it). OSError when it is neither."""
+    with open(path, "rb") as raw:
+        magic = raw.read(4)
+        raw.seek(0)
+        if magic == ZSTD_MAGIC:
+            import zstandard
+
+            with zstandard.ZstdDecompressor().stream_reader(raw, closefd=False) as stream:
+                yield stream
+        elif magic[:2] == GZIP_MAGIC:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                yield stream
+        else:
+            raise OSError(f"{path.name} is neither zstd nor gzip")
 
 
 @functools.lru_cache(maxsize=4)
@@ -131,13 +244,14 @@ def page_from_feed(line: dict | None, sha256: str) -> Page:
 def check_copy(reports_dir: Path, row: dict) -> str | None:
     """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. A row that
     recorded no copy (`note`) has none to check: see `show`."""
-    path = Path(reports_dir) / row["path"]
+    import zstandard
+
     try:
-        with gzip.open(path, "rb") as packed:
+        with read_copy(Path(reports_dir) / row["path"]) as packed:
             digest = hashlib.file_digest(packed, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zstandard.ZstdError) as exc:
         return f"altered (unreadable: {exc})"
     return None if digest == row["sha256"] else "altered (hash differs)"
 
@@ -148,36 +262,48 @@ class Evidence(Connection):
         """For each stored (item, page) the crawl judged worth keeping (`wanted`): a copy of the page and a row,
         when the item has none yet or its words changed since its last. A page of None (an item ingested from a
         feed that carried no page) is a row with no copy, saying why in `note`; a copy arriving later is still
-        kept. How many rows were added."""
-        latest: dict[tuple[str, str], tuple] = {}
-        rows = []
-        for item, page in found:
-            if not wanted(item):
-                continue
-            key = item_key(item)
-            if key not in latest:
-                last = self._one("SELECT text_sha256, sha256 FROM evidence WHERE client_id = ? AND source = ?"
-                                 " AND source_id = ? ORDER BY id DESC LIMIT 1", [client_id, *key])
-                latest[key] = (last["text_sha256"], last["sha256"] is not None) if last else (None, False)
+        kept. The batch's copies are on disk (keep_copies) before its rows commit. How many rows were added."""
+        found = [(item, page) for item, page in found if wanted(item)]
+        keys = [item_key(item) for item, _ in found]
+        latest = self._latest_evidence(client_id, keys)
+        chosen = []
+        for (item, page), key in zip(found, keys):
             words = text_hash(item)
-            if latest[key] == (words, True) or (page is None and latest[key][0] == words):
+            last = latest.get(key, (None, False))
+            if last == (words, True) or (page is None and last[0] == words):
                 continue
             latest[key] = (words, page is not None)
+            chosen.append((item, page, key, words, page and digest(page.body)))
+        if not chosen:
+            return 0
+        first_seen = self._first_seen(client_id, [(item, key) for item, _, key, _, _ in chosen])
+        copies = keep_copies(reports_dir, client_id, {(key[0], sha): page.body
+                                                      for _, page, key, _, sha in chosen if page is not None})
+        rows = []
+        for item, page, key, words, sha in chosen:
             row = {"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
-                   "query": item.get("query"), "first_seen_at": self._first_seen(client_id, item, key),
-                   "crawl_id": crawl_id, "text_sha256": words, "fetched_at": None, "status": None, "sha256": None,
-                   "path": None, "size": None, "note": None}
+                   "query": item.get("query"), "first_seen_at": first_seen.get(key), "crawl_id": crawl_id,
+                   "text_sha256": words, "fetched_at": None, "status": None, "sha256": None, "path": None,
+                   "size": None, "note": None}
             if page is None:
                 row.update(url=recorded_url(item["url"]) if item.get("url") else None, note=note or "no copy")
             else:
-                sha, path, size = save_copy(reports_dir, client_id, key[0], page.body)
                 row.update(fetched_at=page.fetched_at, url=recorded_url(page.url), status=page.status, sha256=sha,
-                           path=path, size=size)
+                           path=copies[(key[0], sha)], size=len(page.body))
             rows.append(row)
-        if rows:
-            with self.transaction():
-                self._insert("evidence", rows)
+        with self.transaction():
+            self._insert("evidence", rows)
         return len(rows)
+
+    def _latest_evidence(self, client_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+        """(text_sha256, whether it kept a copy) of each key's last evidence row: one read a source (by_source)."""
+        latest = {}
+        for source, chunk in by_source(keys):
+            for source_id, words, sha in self._db.conn.execute(
+                    f"SELECT source_id, text_sha256, sha256 FROM evidence WHERE client_id = ? AND source = ?"
+                    f" AND source_id IN ({', '.join('?' * len(chunk))}) ORDER BY id", [client_id, source, *chunk]):
+                latest[(source, source_id)] = (words, sha is not None)  # ordered by id: the last one stays
+        return latest
 
     def prune_copies(self, reports_dir: Path, *, dry_run: bool = False, grace: float = PRUNE_GRACE) -> int:
         """Delete the page copies under reports_dir/evidence that no evidence row names (a crawl that failed
@@ -191,21 +317,30 @@ class Evidence(Connection):
         for path in root.rglob("*"):
             relative = path.relative_to(Path(reports_dir)).as_posix()
             if path.is_file() and relative not in named and path.stat().st_mtime < cutoff \
-                    and (path.name.endswith(".html.gz") or path.name.endswith(".part")):
+                    and path.name.endswith((SUFFIX, *OLD_SUFFIXES, ".part")):
                 doomed.append(path)
         if not dry_run:
             for path in doomed:
                 path.unlink(missing_ok=True)
         return len(doomed)
 
-    def _first_seen(self, client_id: str, item: dict, key: tuple[str, str]) -> str | None:
-        if item["kind"] == "search_result":
-            found = self._one("SELECT MIN(seen_at) AS at FROM search_results WHERE client_id = ? AND engine = ?"
-                              " AND url = ?", [client_id, item["engine"], item["url"]])
-        else:
-            found = self._one(f"SELECT first_seen_at AS at FROM {item['kind']}s WHERE client_id = ? AND source = ?"
-                              " AND source_id = ?", [client_id, *key])
-        return found and found["at"]
+    def _first_seen(self, client_id: str, items: list[tuple[dict, tuple[str, str]]]) -> dict[tuple[str, str], str]:
+        """Each (item, key)'s first sighting by key: a review's or post's first_seen_at, a search result's earliest
+        seen_at (by its URL as stored); one read a kind and source."""
+        wanted_by: dict[tuple[str, str, str], tuple[str, str]] = {}  # (kind, source, id as stored) -> key
+        for item, key in items:
+            stored_id = item["url"] if item["kind"] == "search_result" else key[1]
+            wanted_by[(item["kind"], key[0], stored_id)] = key
+        found = {}
+        for kind in {kind for kind, _, _ in wanted_by}:
+            sql = ("SELECT url, MIN(seen_at) FROM search_results WHERE client_id = ? AND engine = ? AND url IN ({})"
+                   " GROUP BY url" if kind == "search_result" else
+                   f"SELECT source_id, first_seen_at FROM {kind}s WHERE client_id = ? AND source = ? AND source_id IN ({{}})")
+            for source, chunk in by_source([(source, i) for k, source, i in wanted_by if k == kind]):
+                for stored_id, at in self._db.conn.execute(sql.format(", ".join("?" * len(chunk))),
+                                                           [client_id, source, *chunk]):
+                    found[wanted_by[(kind, source, stored_id)]] = at
+        return found
 
     def evidence(self, client_id: str, source: str | None = None, source_id: str | None = None) -> list[dict]:
         """A client's evidence rows (of one item when source and source_id are given), oldest first."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from repscan.core import rules
 from repscan.core.items import PRECISION_OF, coarsest
-from repscan.core.store.connection import BATCH_IN, Connection, now
+from repscan.core.store.connection import Connection, by_source, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
 _ABSENT = object()
@@ -84,7 +84,7 @@ class Items(Connection):
     def _existing(self, table: str, client_id: str, source_keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         """The stored rows of these keys, by primary key: every column (the few rows of a batch that changed)."""
         found: dict[tuple[str, str], dict] = {}
-        for source, chunk in _by_source(source_keys):
+        for source, chunk in by_source(source_keys):
             cursor = self._db.conn.execute(
                 f"SELECT * FROM {table} WHERE client_id = ? AND source = ?"
                 f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk])
@@ -98,7 +98,7 @@ class Items(Connection):
         """The stored values of `columns` of these keys' rows, as tuples by primary key (no dict a row)."""
         source_at, id_at = columns.index("source"), columns.index("source_id")
         found: dict[tuple[str, str], tuple] = {}
-        for source, chunk in _by_source(keys):
+        for source, chunk in by_source(keys):
             for values in self._db.conn.execute(
                     f"SELECT {', '.join(columns)} FROM {table} WHERE client_id = ? AND source = ?"
                     f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]):
@@ -111,7 +111,7 @@ class Items(Connection):
         The others: one UPDATE executed over them, each column set where the row's update has a value and kept
         where it has none (a null never erases what an earlier crawl saw). Both clear removed_at."""
         cleared = "removed_at = NULL" if "removed_at" in self._columns(table) else ""
-        for source, chunk in _by_source(unchanged):  # one statement a source: SQLite walks the ids itself
+        for source, chunk in by_source(unchanged):  # one statement a source: SQLite walks the ids itself
             self._db.conn.execute(f"UPDATE {table} SET last_seen_at = ?, last_crawl_id = ?{cleared and ', ' + cleared}"
                                   f" WHERE client_id = ? AND source = ? AND source_id IN ({', '.join('?' * len(chunk))})",
                                   [seen_at, crawl_id, client_id, source, *chunk])
@@ -126,7 +126,7 @@ class Items(Connection):
     def _versioned(self, client_id: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """The reviews among `keys` that already have versions stored (they changed before)."""
         out = set()
-        for source, chunk in _by_source(keys):
+        for source, chunk in by_source(keys):
             out.update((source, row[0]) for row in self._db.execute(
                 f"SELECT DISTINCT source_id FROM review_versions WHERE client_id = ? AND source = ?"
                 f" AND source_id IN ({', '.join('?' * len(chunk))})", [client_id, source, *chunk]))
@@ -245,17 +245,6 @@ def _narrow(updates: list[dict]) -> tuple[list[tuple[str, str]], list[dict]]:
     """The keys of the updates that only say "seen again", and the other updates."""
     seen = [(u["source"], u["source_id"]) for u in updates if u.keys() <= SEEN]
     return seen, ([u for u in updates if not u.keys() <= SEEN] if seen else updates)
-
-
-def _by_source(keys: list[tuple[str, str]]):
-    """(source, up to BATCH_IN of its ids) for lookups by primary key, source_id IN (...) per source:
-    an OR of pairs made SQLite walk every row of the client, so a crawl got slower as it grew."""
-    by_source: dict[str, list[str]] = {}
-    for source, source_id in keys:
-        by_source.setdefault(source, []).append(source_id)
-    for source, ids in by_source.items():
-        for start in range(0, len(ids), BATCH_IN):
-            yield source, ids[start:start + BATCH_IN]
 
 
 def _seen_again(fields: dict, old: dict, seen_at: str, crawl_id, counts: dict) -> dict:
