@@ -35,7 +35,7 @@ SOLVED = [
     "Das Problem wurde am selben Tag behoben, danke!",
     # a five-star review that tells of a problem, solved (the word lists and the first heads flagged such)
     "Die erste Lieferung war beschädigt, aber der Kundendienst hat sofort Ersatz geschickt. "
-    "Fünf Sterne, gerne wieder!",  # p = 0.41 (0.47 without "gerne wieder"; the head before: 0.47 / 0.53)
+    "Fünf Sterne, gerne wieder!",  # p = 0.43 (0.50 without "gerne wieder"; the head before: 0.41 / 0.47)
     "Not bad at all. Couldn't be happier with the new boiler.",
 ]
 
@@ -76,7 +76,7 @@ def test_factual_complaints_count_and_a_problem_solved_does_not(model_on):
 # Solved problems told as a story, in none of the training files, one a language (p with the shipped head).
 SOLVED_STORIES = [
     "The first kettle leaked, they sent a new one within two days. Works perfectly now, five stars.",  # 0.24
-    "La première commande était incomplète, le magasin a livré le reste le lendemain. Parfait, merci !",  # 0.33
+    "La première commande était incomplète, le magasin a livré le reste le lendemain. Parfait, merci !",  # 0.32
     "El primer pedido llegó roto, me mandaron otro enseguida sin pedir nada. Muy recomendable.",  # 0.47
     "Первый заказ пришёл разбитым, магазин сразу прислал замену. Всё отлично, спасибо!",  # 0.19
     "最初の商品は初期不良でしたが、すぐに交換してくれました。今は問題なく使えています。",  # 0.46
@@ -87,7 +87,28 @@ def test_a_solved_problem_told_as_a_story_is_no_complaint_in_five_languages(mode
     assert [judge_text(text)["negative"] for text in SOLVED_STORIES] == [False] * len(SOLVED_STORIES)
 
 
-@pytest.mark.xfail(strict=True, reason="known miss (docs/classifier.md): a device that failed and was swapped, p 0.80")
+# A product review's kinds of complaint in German, and praise with one nit, in none of the training files
+# (p with the shipped head: 0.93 0.88 0.92 0.78 / 0.24 0.17 0.18; "Great little speaker, loud and clear.
+# The strap feels a bit cheap." sits at 0.49, on the cut).
+PRODUCT_DEFECTS = [
+    "Der Deckel ist nach einer Woche gesprungen, und der Händler will die Rücksendung nicht bezahlen.",
+    "Die Kopfhörer rauschen auf dem linken Ohr, schon ab Werk.",
+    "Das Display hat nach drei Wochen einen Pixelfehler, Garantie wird abgelehnt.",
+    "Die Socken haben nach zweimal Tragen Löcher an den Fersen.",
+]
+PRAISE_WITH_A_NIT = [
+    "Comfortable shoes, I wear them every day. The laces are a bit long.",
+    "Excellent knife, very sharp. Wish it came with a sheath.",
+    "Sehr gutes Messer, richtig scharf. Eine Schutzhülle wäre schön gewesen.",
+]
+
+
+def test_a_product_defect_is_a_complaint_and_praise_with_one_nit_is_not(model_on):
+    assert [judge_text(text)["negative"] for text in PRODUCT_DEFECTS] == [True] * len(PRODUCT_DEFECTS)
+    assert [judge_text(text)["negative"] for text in PRAISE_WITH_A_NIT] == [False] * len(PRAISE_WITH_A_NIT)
+
+
+@pytest.mark.xfail(strict=True, reason="known miss (docs/classifier.md): a device that failed and was swapped, p 0.82")
 def test_a_failed_device_swapped_by_the_maker_is_no_complaint(model_on):
     text = "Der Router fiel nach einer Woche aus, der Hersteller hat ihn ohne Diskussion getauscht. Seitdem läuft er einwandfrei."
     assert judge_text(text)["negative"] is False
