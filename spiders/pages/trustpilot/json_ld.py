@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 
 from .. import LayoutError
 from ..common import dates, schemaorg, values
-
-SITE = "trustpilot"
+from ._shared import SITE
 
 
 def read(response, business_url: str) -> list[dict]:

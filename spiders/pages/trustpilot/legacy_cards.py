@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-from repscan.core.items import make
-
 from ..common import dates, values
-
-SITE = "trustpilot"
+from ._shared import review
 _STARS = re.compile(r"\bcount-(\d)\b")
 _REVIEWS = re.compile(r"(\d[\d,.]*)\s+reviews?\b")
 
@@ -25,16 +22,11 @@ def read(response, business_url: str) -> list[dict]:
         stars = _STARS.search(card.css(".star-rating::attr(class)").get() or "")
         tally = _REVIEWS.search(" ".join(card.css(".user-info ::text").getall()))
         body = card.css(".review-body")
-        items.append(make(
-            "review",
-            source=SITE,
-            source_id=review_id,
-            url=response.urljoin("/reviews/" + review_id),
-            business_url=business_url,
+        items.append(review(
+            response, review_id, business_url,
             author=values.first_text(card.css(".user-review-name-link, .user-review-name")),
             author_review_count=values.count(tally.group(1)) if tally else None,
             rating=int(stars.group(1)) if stars else None,
-            rating_max=5,
             title=values.first_text(card.css(".review-title")),
             text=values.element_text(body[0].root) or None if body else None,
             published_at=dates.when(card.css("time::attr(datetime)").get()),

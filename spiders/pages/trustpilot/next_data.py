@@ -5,9 +5,9 @@ from __future__ import annotations
 from repscan.core.items import make
 
 from ..common import dates, values
+from ._shared import SITE
+from ._shared import review as review_item
 from ._shared import text as _text
-
-SITE = "trustpilot"
 
 
 def read(response, props: dict, business_url: str) -> list[dict]:
@@ -20,16 +20,11 @@ def read(response, props: dict, business_url: str) -> list[dict]:
         consumer = review.get("consumer") or {}
         stamps = review.get("dates") or {}
         reply = review.get("reply") or {}
-        items.append(make(
-            "review",
-            source=SITE,
-            source_id=review_id,
-            url=response.urljoin("/reviews/" + review_id),
-            business_url=business_url,
+        items.append(review_item(
+            response, review_id, business_url,
             author=_text(consumer.get("displayName")),
             author_review_count=values.count(consumer.get("numberOfReviews")),
             rating=values.number(review.get("rating")),
-            rating_max=5,
             title=_text(review.get("title")),
             text=_text(review.get("text")),
             language=_text(review.get("language")),
