@@ -18,6 +18,7 @@ _FEED_PATH = re.compile(
     r"^/(?P<cc>[a-z]{2})/rss/customerreviews(?:/page=(?P<page>\d+))?/id=(?P<id>\d+)"
     r"(?:/sortby=\w+)?(?:/(?:json|xml))?/?$", re.IGNORECASE)
 _APP_PATH = re.compile(r"^/(?:(?P<cc>[a-z]{2})/)?app/(?:[^/]+/)?id(?P<id>\d+)/?$", re.IGNORECASE)
+_ENTRY_LINK = re.compile(r"^/(?P<cc>[a-z]{2})/review$", re.IGNORECASE)  # an entry's related link: /cc/review?id=APP
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -117,13 +118,21 @@ def _app(url: str | None) -> tuple[str, str] | None:
 
 
 def _app_from_feed(feed: dict) -> tuple[str, str] | None:
-    """The store and app id from the feed's own links or id (for a feed saved to a file)."""
+    """The store and app id from the feed's own links or id, else an entry's link (for a feed saved to a file)."""
     refs = [jsondata.dig(link, "attributes", "href") for link in values.as_list(feed.get("link"))]
     refs.append(re.sub("%3d", "=", values.text(jsondata.dig(feed, "id", "label")) or "", flags=re.IGNORECASE))
     for ref in refs:
         found = _app(ref)
         if found:
             return found
+    # Feeds since ~2020 carry no feed-level id or links; each entry still links its app's review page.
+    for entry in values.as_list(feed.get("entry")):
+        href = jsondata.dig(entry, "link", "attributes", "href") if isinstance(entry, dict) else None
+        parts = urlsplit(href or "")
+        match = _ENTRY_LINK.match(parts.path)
+        app_id = re.search(r"(?:^|&)id=(\d+)", parts.query)
+        if match and app_id:
+            return match.group("cc").lower(), app_id.group(1)
     return None
 
 

@@ -24,6 +24,9 @@ from .common import cards, dates, evidence, jsondata, urls, values
 SITE = "bbb"
 SECTIONS = ("customer-reviews", "complaints")
 _STATE = re.compile(r"window\.__PRELOADED_STATE__\s*=\s*")
+# The cards BBB renders for each review or complaint (li.card.bpr-review to ~2020, div.review-grid since):
+# not read, only counted, so a page that shows cards but carries no state is an error, never "0 reviews".
+_CARDS = ".dtm-review, .bpr-review"
 
 
 def extract(response, *, now: datetime | None = None) -> list[dict]:
@@ -66,12 +69,13 @@ def next_page(response) -> str | None:
 
 
 def expected(response) -> str | None:
-    """The embedded state's review and complaint lists, else the page's schema.org Review objects."""
+    """The embedded state's review and complaint lists, the schema.org Review objects, else the rendered cards."""
     state = _state(response)
     lists = [jsondata.dig(state, "businessProfile", section, "items") for section in ("customerReviews", "complaints")]
     listed = [entry for found in lists if isinstance(found, list) for entry in found]
     return evidence.first(evidence.counted(listed, "embedded review or complaint", "embedded reviews and complaints"),
-                          evidence.schemaorg_reviews(response))
+                          evidence.schemaorg_reviews(response),
+                          evidence.counted(response.css(_CARDS), "review or complaint card"))
 
 
 def start_url(url: str) -> str:

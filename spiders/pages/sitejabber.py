@@ -1,8 +1,10 @@
-"""Sitejabber business reviews: the page's JSON-LD, and its review cards for titles and business replies.
+"""Sitejabber (SmartCustomer since 2026) business reviews: the page's JSON-LD, its cards for titles and replies.
 
 Not yet verified against a saved page: built from schema.org markup and Sitejabber's known
 card structure (div.review[data-id], .review__author__name, .stars[title="N star rating"],
 .review__date, .review__title__text, .review__text, .review-reply with __text and __date).
+In 2026 sitejabber.com/reviews/<domain> redirects to smartcustomer.com/reviews/<domain> (the crawl follows);
+whether SmartCustomer's pages keep this markup is not verified either.
 """
 
 from __future__ import annotations

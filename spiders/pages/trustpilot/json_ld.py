@@ -1,0 +1,57 @@
+"""Trustpilot pages without usable __NEXT_DATA__: the JSON-LD reviews, the review cards adding replies."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .. import LayoutError
+from ..common import dates, schemaorg, values
+from ._shared import SITE
+
+
+def read(response, business_url: str) -> list[dict]:
+    """Review items from the JSON-LD, then the business; LayoutError when the page has neither."""
+    data = schemaorg.parse(response)
+    business = data.business(SITE, business_url)
+    if not data.reviews() and business is None:
+        raise LayoutError(
+            f"trustpilot: {response.url} has neither parseable __NEXT_DATA__ reviews "
+            f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
+        )
+    cards = _cards(response)
+    items = []
+    for fields, review_id in data.identified_reviews(response.url, business_url, _review_id):
+        reply_text, reply_at, author_review_count = cards.get(review_id, (None, None, None))
+        items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
+                                           url=response.urljoin("/reviews/" + review_id), business_url=business_url,
+                                           reply_text=reply_text, reply_at=reply_at,
+                                           author_review_count=author_review_count))
+    return items + ([business] if business else [])
+
+
+def _review_id(fields: dict) -> str | None:
+    """Trustpilot's review id, the last segment of the Review's @id (…/Review/<site>/<id>) or url."""
+    for ref in (fields["id"], fields["url"]):
+        if ref:
+            tail = urlsplit(ref).fragment or urlsplit(ref).path
+            segment = tail.rstrip("/").rsplit("/", 1)[-1]
+            if segment:
+                return segment
+    return None
+
+
+def _cards(response) -> dict[str, tuple[str | None, str | None, int | None]]:
+    """What the review cards show and JSON-LD does not carry, by review id: the owner's reply (text, time)
+    and the reviewer's review count."""
+    found = {}
+    for card in response.css("article[data-service-review-card-paper]"):
+        href = card.css('a[href*="/reviews/"]::attr(href)').get()
+        if not href:
+            continue
+        review_id = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
+        message = card.css("[data-service-review-business-reply-text-typography]")
+        at = card.css("time[data-service-review-business-reply-date-time-ago]::attr(datetime)").get()
+        found[review_id] = (values.element_text(message[0].root) or None if message else None,
+                            dates.when(at) if message else None,
+                            values.count(card.css("[data-consumer-reviews-count]::attr(data-consumer-reviews-count)").get()))
+    return found
