@@ -57,7 +57,7 @@ def test_an_alert_is_sent_per_channel_and_stays_pending_for_email_until_smtp_is_
     first = run_cli("--config", str(path), "run", env=NO_SMTP)
     assert first.returncode == 1 and "Traceback" not in first.stderr, first.stderr[-2000:]
     [line] = [line for line in first.stdout.splitlines() if " alerts " in line]
-    assert "failed" in line and "email: not sent: REPSCAN_SMTP_URL is not set" in line
+    assert "failed" in line and "email to owner@acme.example: not sent: REPSCAN_SMTP_URL is not set" in line
     [alert] = posts(hook)  # the webhook took it at once
     assert "flooded the kitchen" in alert["message"]
 
