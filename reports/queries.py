@@ -47,10 +47,10 @@ def review_row(row: dict) -> ReviewRow:
     )
 
 
-def source_health(config: Config, client: Client, store: Store) -> list[SourceHealth]:
+def source_health(config: Config, client: Client, store: Store, until: str | None = None) -> list[SourceHealth]:
     """Each configured source's and search engine's state (the store's rule: broken when recorded so, or when a
-    source that found items finds none); an engine stands as its latest crawl over all its queries."""
-    states = store.source_states(client.id)
+    source that found items finds none) as of `until`; an engine stands as its latest crawl over all its queries."""
+    states = store.source_states(client.id, until)
     by_engine: dict[str, list] = {}
     for (site, _url), state in states.items():
         by_engine.setdefault(site, []).append(state)
@@ -229,7 +229,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold, until=until_iso)]
     if not preview:
         draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
-    sources = source_health(config, client, store)
+    sources = source_health(config, client, store, until_iso)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
         r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]
