@@ -95,8 +95,9 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
                 todo.append((client, pending, None))
             else:
                 since, until = store.report_cutoff(client.id), utcnow()
-                todo.append((client, None, (str(config.path), client.id, since, stamp(until),
-                                            str(default_path(config, client, until, ".pdf")), dry_run)))
+                pdf = default_path(config, client, until, ".pdf")
+                pdf = outbox / pdf.name if dry_run else pdf  # a preview stays beside its .eml
+                todo.append((client, None, (str(config.path), client.id, since, stamp(until), str(pdf), dry_run)))
     finally:
         store.close()
 

@@ -150,6 +150,7 @@ def test_dry_run_writes_eml_and_records_nothing_so_the_next_send_renders_afresh(
     assert result.status == "dry-run"
     [eml] = (tmp_path / "outbox").glob("*.eml")
     assert b"%PDF" not in eml.read_bytes()[:100] and received(inbox) == []
+    assert result.pdf.parent == tmp_path / "outbox" and list(cfg.reports_dir.glob("*.pdf")) == []
     assert row_counts(cfg.database) == before  # no report row, no reply drafts, no log rows
     seed(cfg.path.parent, ("r3", "Nadia Petrova", 2, "Arrived four hours late."))
     [sent] = deliver.send_reports(cfg, cfg.clients)
