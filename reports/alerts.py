@@ -324,8 +324,9 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
     client's email and Apprise URLs for every alert, the agency's operator for broken sources."""
     channels = {}
     every = lambda alert: alert["kind"] != OPERATOR_ONLY  # noqa: E731  (the client's: all but the operator's own)
-    if client.alert_recipients or client.recipients:
-        channels["email"] = ("email", _mailer(smtp, lambda alerts: alert_message(config, client, alerts)), every)
+    for address in client.alert_recipients or client.recipients:  # each its own: one refused is retried alone
+        channels[f"email:{address}"] = (f"email to {address}", _mailer(
+            smtp, lambda alerts: alert_message(config, client, alerts), to=[address]), every)
     for url in client.apprise:
         def apprise(alerts, url=url):
             for alert in alerts:
@@ -342,14 +343,14 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
     return channels
 
 
-def _mailer(smtp: mail.SmtpSettings | None, message):
-    """send(alerts) for an email channel: one message built by `message(alerts)`."""
+def _mailer(smtp: mail.SmtpSettings | None, message, to: list[str] | None = None):
+    """send(alerts) for an email channel: one message built by `message(alerts)`, to `to` (else its To)."""
     def send(alerts):
         if smtp is None:
             yield alerts, f"not sent: {mail.URL_VAR} is not set (the alert stays pending for email)"
             return
         try:
-            mail.send_message(message(alerts), smtp)
+            mail.send_message(message(alerts), smtp, to=to)
             yield alerts, None
         except Exception as exc:
             yield alerts, f"{type(exc).__name__}: {exc}"

@@ -55,7 +55,7 @@ def render_report(config: Config, client: Client, *, since: str | None = None, l
         else:
             since = store.report_cutoff(client.id)
         now = utcnow()
-        data = queries.build(config, client, store, since=since, until=now)
+        data = queries.build(config, client, store, since=since, until=now, preview=True)
     finally:
         store.close()
     path = out or default_path(config, client, now, ".html" if html else ".pdf")
@@ -95,8 +95,9 @@ def send_reports(config: Config, clients: list[Client], *, dry_run: bool = False
                 todo.append((client, pending, None))
             else:
                 since, until = store.report_cutoff(client.id), utcnow()
-                todo.append((client, None, (str(config.path), client.id, since, stamp(until),
-                                            str(default_path(config, client, until, ".pdf")))))
+                pdf = default_path(config, client, until, ".pdf")
+                pdf = outbox / pdf.name if dry_run else pdf  # a preview stays beside its .eml
+                todo.append((client, None, (str(config.path), client.id, since, stamp(until), str(pdf), dry_run)))
     finally:
         store.close()
 
@@ -129,17 +130,20 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="client", desc="reports", disable=not enabled or None, file=sys.stderr)
 
 
-def _render_task(config_path: str, client_id: str, since: str | None, until: str, pdf_path: str):
-    """In a worker process: build and render one client's report; returns (data, pdf path)."""
+def _render_task(config_path: str, client_id: str, since: str | None, until: str, pdf_path: str, preview: bool):
+    """In a worker process: build one client's report and render its PDF and its email from that one build;
+    returns (data, letter, pdf path, since, until). A `preview` (a dry run) writes nothing to the store."""
     from repscan.core import config as config_mod
+    from repscan.reports import mail
 
     config = config_mod.load(config_path)
     store = Store(config.database)
     try:
-        data = queries.build(config, config.client(client_id), store, since=since, until=parse_iso(until))
+        data = queries.build(config, config.client(client_id), store, since=since, until=parse_iso(until),
+                             preview=preview)
     finally:
         store.close()
-    return data, render.render_pdf(data, Path(pdf_path)), since, until
+    return data, mail.letter_for(data), render.render_pdf(data, Path(pdf_path)), since, until
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
@@ -182,30 +186,32 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
     from repscan.reports import mail
 
     if pending:
-        report_id, since = pending["id"], pending["period_start"]
-        data = queries.build(config, client, store, since=since, until=parse_iso(pending["period_end"]))
-        pdf = Path(pending["pdf_path"])
+        report_id, pdf = pending["id"], Path(pending["pdf_path"])
+        letter = _stored_letter(config, client, store, pending)
+        figures = pending["new_reviews"], pending["new_negatives"]
         message_id = pending["message_id"] or make_msgid(domain=_domain(config.agency.sender))
     else:
-        data, pdf, since, until = rendered
-        report_id = store.add_report(client.id, period_start=since, period_end=until, pdf_path=str(pdf),
-                                     new_reviews=data.summary.new_reviews, new_negatives=data.summary.new_negatives)
+        data, letter, pdf, since, until = rendered
+        figures = data.summary.new_reviews, data.summary.new_negatives
+        report_id = None if dry_run else store.add_report(
+            client.id, period_start=since, period_end=until, pdf_path=str(pdf), new_reviews=figures[0],
+            new_negatives=figures[1], letter=letter)
         message_id = make_msgid(domain=_domain(config.agency.sender))
-    result = SendResult(client.id, "sent", pdf, new_reviews=data.summary.new_reviews,
-                        new_negatives=data.summary.new_negatives)
-    msg = mail.build_message(data, pdf, config.agency.sender, client.recipients, message_id=message_id) \
+    result = SendResult(client.id, "sent", pdf, new_reviews=figures[0], new_negatives=figures[1])
+    msg = mail.build_message(letter, pdf, config.agency.sender, client.recipients, message_id=message_id) \
         if client.recipients else None
-    if dry_run:
+    if dry_run:  # a preview in the outbox: no report row, so the next real send renders afresh
         result.status, result.detail = "dry-run", str(mail.write_eml(msg, outbox)) if msg else "no email recipients"
         return result
-    channels = _channels(config, client, data, pdf, msg, settings)
+    channels = _channels(config, client, letter, pdf, msg, settings)
     done = store.delivered("report", [report_id])[report_id]
     errors = []
     for name, (label, send) in channels.items():
+        if name == "email":
+            errors += _email(store, report_id, client.recipients, message_id, send, done)
+            continue
         if name in done:
             continue
-        if name == "email":
-            store.mark_sending(report_id, client.recipients, message_id)
         try:
             send()
         except Exception as exc:  # this channel failed; the others still deliver, the rerun retries it alone
@@ -225,20 +231,56 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
     return result
 
 
+def _stored_letter(config: Config, client: Client, store: Store, pending: dict):
+    """The email rendered with a pending report's PDF; a report rendered before letters were stored is rebuilt for
+    its period (every read bounded by its end)."""
+    from repscan.reports import mail
+
+    if pending.get("mail_subject") is not None:
+        return mail.Letter(client.id, pending["mail_subject"], pending["mail_text"], pending["mail_html"])
+    return mail.letter_for(queries.build(config, client, store, since=pending["period_start"],
+                                         until=parse_iso(pending["period_end"]), preview=True))
+
+
+def _email(store: Store, report_id: int, recipients: list[str], message_id: str, send, done: set[str]) -> list[str]:
+    """Email the report to each recipient that has not taken it, each recorded apart ("email:ADDRESS"): one the
+    server refused is a failed delivery, with its code, that the rerun retries for that recipient alone."""
+    from repscan.reports import mail
+
+    todo = [r for r in recipients if "email" not in done and f"email:{r}" not in done]
+    if not todo:
+        return []
+    store.mark_sending(report_id, recipients, message_id)
+    refused: dict[str, str] = {}
+    try:
+        send(todo)
+    except mail.Refused as exc:
+        refused = {address: f"refused: {why}" for address, why in exc.reasons.items()}
+    except Exception as exc:  # nobody took it: each is retried
+        error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, mail.MailConfigError) else str(exc)
+        for address in todo:
+            store.record_delivery("report", [report_id], f"email:{address}", error=error)
+        return [f"to {', '.join(todo)}: {error}"]
+    for address in todo:
+        store.record_delivery("report", [report_id], f"email:{address}", error=refused.get(address))
+    return [f"to {address}: {why}" for address, why in refused.items()]
+
+
 class DeliveryError(RuntimeError):
     """A report channel did not take the report (the others did; a rerun retries the failed ones)."""
 
 
-def _channels(config: Config, client: Client, data, pdf: Path, msg, settings) -> dict:
-    """The client's report deliveries: name -> (label, send()); email, a folder, Apprise with the PDF."""
+def _channels(config: Config, client: Client, letter, pdf: Path, msg, settings) -> dict:
+    """The client's report deliveries: name -> (label, send()); email (send(recipients)), a folder, Apprise with
+    the PDF."""
     from repscan.reports import mail, notify
 
     channels = {}
     if msg is not None:
-        def email():
+        def email(recipients):
             if not isinstance(settings, mail.SmtpSettings):
                 raise mail.MailConfigError(settings or f"{mail.URL_VAR} is not set")
-            mail.send_message(msg, settings)
+            mail.send_message(msg, settings, to=recipients)
         channels["email"] = (f"to {', '.join(client.recipients)}", email)
     folder = config.deliver_to(client)
     if folder is not None:
@@ -248,7 +290,7 @@ def _channels(config: Config, client: Client, data, pdf: Path, msg, settings) ->
         channels[f"folder:{folder}"] = (f"written to {folder}", write)
     for url in client.report_apprise:
         def post(url=url):
-            notify.notify(url, mail.subject_for(data), render.render_template("email.txt", data), attach=pdf)
+            notify.notify(url, letter.subject, letter.text, attach=pdf)
         channels[notify.channel(url)] = (f"apprise {notify.label(url)}", post)
     return channels
 

@@ -110,8 +110,23 @@ def subject_for(data: ReportData) -> str:
         return _("Reputation report for %(name)s: %(figures)s", name=name, figures=figures)
 
 
+@dataclass(frozen=True)
+class Letter:
+    """A report email's words as rendered with its PDF (stored with the report, so a resend sends the same)."""
+
+    client_id: str
+    subject: str
+    text: str
+    html: str
+
+
+def letter_for(data: ReportData) -> Letter:
+    return Letter(data.client_id, subject_for(data), render_template("email.txt", data),
+                  render_template("email.html", data))
+
+
 def build_message(
-    data: ReportData,
+    data: ReportData | Letter,
     pdf_path: Path,
     sender: str,
     recipients: list[str],
@@ -120,19 +135,20 @@ def build_message(
     """The report email: text and HTML summary, the PDF attached; pass message_id to resend as the same message."""
     if not recipients:
         raise ValueError("a report email needs at least one recipient")
+    letter = data if isinstance(data, Letter) else letter_for(data)
     pdf_path = Path(pdf_path)
     if message_id is None:
         domain = parseaddr(sender)[1].rpartition("@")[2] or "repscan.invalid"
-        message_id = make_msgid(idstring="repscan." + re.sub(r"[^A-Za-z0-9-]", "-", data.client_id), domain=domain)
+        message_id = make_msgid(idstring="repscan." + re.sub(r"[^A-Za-z0-9-]", "-", letter.client_id), domain=domain)
     msg = EmailMessage()
-    msg["Subject"] = subject_for(data)
+    msg["Subject"] = letter.subject
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(render_template("email.txt", data))
-    msg.add_alternative(render_template("email.html", data), subtype="html")
+    msg.set_content(letter.text)
+    msg.add_alternative(letter.html, subtype="html")
     msg.add_attachment(
         pdf_path.read_bytes(), maintype="application", subtype="pdf", filename=pdf_path.name
     )
@@ -165,8 +181,20 @@ def keep_subject_spaces(msg: EmailMessage) -> EmailMessage:
     return msg
 
 
-def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.SSLContext | None = None) -> str:
-    """Send `msg` over SMTP as `settings` say and return its Message-ID."""
+class Refused(smtplib.SMTPRecipientsRefused):
+    """The server refused some recipients (`recipients`: address -> (code, reply)); any others took the message."""
+
+    def __init__(self, recipients: dict):
+        super().__init__(recipients)
+        self.reasons = {address: f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
+                        for address, (code, reply) in recipients.items()}
+        self.args = ("refused " + "; ".join(f"{address} ({why})" for address, why in self.reasons.items()),)
+
+
+def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.SSLContext | None = None,
+                 to: list[str] | None = None) -> str:
+    """Send `msg` over SMTP as `settings` say (to `to`, else its To) and return its Message-ID; a recipient the
+    server refuses is Refused, raised after the others took it, never only a log line."""
     context = ssl_context or ssl.create_default_context()
     if settings.security == "tls":
         client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
@@ -179,7 +207,10 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.
             client.ehlo()
         if settings.username is not None:
             client.login(settings.username, settings.password or "")
-        refused = client.send_message(msg)
+        refused = client.send_message(msg, to_addrs=to)
+    except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused: nobody took it
+        client.close()
+        raise Refused(exc.recipients) from None
     except BaseException:
         client.close()
         raise
@@ -192,7 +223,7 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, *, ssl_context: ssl.
     finally:
         client.close()
     if refused:
-        log.warning("SMTP server refused some recipients of %s: %s", msg["Message-ID"], sorted(refused))
+        raise Refused(refused)
     return msg["Message-ID"]
 
 

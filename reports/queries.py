@@ -47,10 +47,10 @@ def review_row(row: dict) -> ReviewRow:
     )
 
 
-def source_health(config: Config, client: Client, store: Store) -> list[SourceHealth]:
+def source_health(config: Config, client: Client, store: Store, until: str | None = None) -> list[SourceHealth]:
     """Each configured source's and search engine's state (the store's rule: broken when recorded so, or when a
-    source that found items finds none); an engine stands as its latest crawl over all its queries."""
-    states = store.source_states(client.id)
+    source that found items finds none) as of `until`; an engine stands as its latest crawl over all its queries."""
+    states = store.source_states(client.id, until)
     by_engine: dict[str, list] = {}
     for (site, _url), state in states.items():
         by_engine.setdefault(site, []).append(state)
@@ -196,15 +196,18 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
     return summary, period_label(start, cutoff, client.timezone)
 
 
-def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
+def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime,
+          preview: bool = False) -> ReportData:
     """The report for what was first seen (or turned negative) after `since`, up to `until`; with no
     `since` (the first report) a baseline: each source's first crawl imports history (rules.history).
-    Its words (chart titles, health sentences, dates) are in the client's language, as is what renders it."""
+    Its words (chart titles, health sentences, dates) are in the client's language, as is what renders it.
+    A `preview` writes nothing (no reply drafts): it lists the drafts there are."""
     with i18n.language(client.language):
-        return _build(config, client, store, since=since, until=until)
+        return _build(config, client, store, since=since, until=until, preview=preview)
 
 
-def _build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime) -> ReportData:
+def _build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime,
+           preview: bool) -> ReportData:
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
     period = Period(client, store, since, until_iso)
@@ -223,9 +226,10 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
                        day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone))
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
-    unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
-    draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
-    sources = source_health(config, client, store)
+    unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold, until=until_iso)]
+    if not preview:
+        draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
+    sources = source_health(config, client, store, until_iso)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
         r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]

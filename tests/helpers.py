@@ -120,6 +120,17 @@ def write_config(folder: Path, sources: list[tuple[str, str] | dict], timeout: f
     })
 
 
+def report_due(database: Path, client_id: str = "acme") -> None:
+    """The client's last report slot long past, so its report is due (a client never run waits for its next slot)."""
+    from repscan.core.store import Store
+
+    store = Store(database)
+    try:
+        store.mark_done(client_id, "report", "2026-01-05T07:00:00.000000Z", "ok")
+    finally:
+        store.close()
+
+
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     """`repscan ARGS` in a fresh process (Scrapy's reactor runs once per process)."""

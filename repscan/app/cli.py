@@ -118,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--client")
     who.add_argument("--all", action="store_true")
-    p.add_argument("--force", action="store_true", help="with --all: every client, not only those whose report is due")
-    p.add_argument("--dry-run", action="store_true", help="write .eml files instead of sending")
+    p.add_argument("--force", action="store_true", help="with --all: every client now, not only those whose report is due"
+                   " (--client always sends at once)")
+    p.add_argument("--dry-run", action="store_true", help="write .eml files to the outbox; send and record nothing")
     p.add_argument("--outbox", type=Path, help="where --dry-run writes (default: <reports_dir>/outbox)")
     p.add_argument("--wait", type=float, default=600.0,
                    help="seconds to wait while a run, crawl or another send works (600)")
@@ -509,8 +510,8 @@ def _send(cfg, args) -> int:
     progress = sys.stderr.isatty()
     try:
         if args.all and not args.force:
-            outcomes = send_due_reports(cfg, due_reports(cfg), progress=progress, dry_run=args.dry_run,
-                                        outbox=args.outbox)
+            outcomes = send_due_reports(cfg, due_reports(cfg, record=not args.dry_run), progress=progress,
+                                        dry_run=args.dry_run, outbox=args.outbox)
             print_summary(outcomes)
             return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
         clients = cfg.clients if args.all else [cfg.client(args.client)]

@@ -73,7 +73,7 @@ def run_due(config: Config, *, now: datetime | None = None, log_level: str = "WA
     store = Store(config.database)
     try:
         due_crawls = _due(store, config, "crawl", now)
-        due_reports = _due(store, config, "report", now)
+        due_reports = _due(store, config, "report", now, record=True)
     finally:
         store.close()
     outcomes: list[Outcome] = []
@@ -132,10 +132,12 @@ def send_due_reports(config: Config, due_reports, *, progress: bool = False, dry
     return outcomes
 
 
-def due_reports(config: Config, now: datetime | None = None):
+def due_reports(config: Config, now: datetime | None = None, *, record: bool = True):
+    """The reports due at `now`; a client seen for the first time has its latest slot recorded (unless not
+    `record`) and is due at its next one."""
     store = Store(config.database)
     try:
-        return _due(store, config, "report", now or utcnow())
+        return _due(store, config, "report", now or utcnow(), record=record)
     finally:
         store.close()
 
@@ -158,14 +160,17 @@ def _alerts(config: Config, now: datetime) -> list[Outcome]:
                     f"{r.sent} sent" + (f": {r.error}" if r.error else "")) for r in results]
 
 
-def _due(store: Store, config: Config, job: str, now: datetime):
+def _due(store: Store, config: Config, job: str, now: datetime, *, record: bool = False):
     found = []
     for client in config.crawled() if job == "crawl" else config.clients:  # competitors crawl, never report
         expression = client.crawl_schedule if job == "crawl" else client.report_schedule
         if job == "crawl" and not (client.sources or client.queries):
             continue
         d = due(client.id, job, expression, client.timezone, parse_iso(store.last_done(client.id, job)), now)
-        if d:
+        if d and d.first:
+            if record:  # the first sighting: the job waits for its next slot
+                store.mark_done(client.id, job, stamp(d.slot), "first seen")
+        elif d:
             found.append(d)
     return found
 

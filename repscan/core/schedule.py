@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from croniter import croniter
 
 JOBS = ("crawl", "report")
+WAITS_FOR_SLOT = ("report",)  # never run: waits for its next slot (a first report straight after a first, maybe
+# partial, crawl, at night or on a Saturday, is not the one the client was promised); a crawl runs at once
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Due:
     job: str
     slot: datetime  # the latest scheduled time at or before now (UTC)
     missed: int  # slots since the last run that were not run (caught up once, not each)
+    first: bool = False  # never ran and waits (WAITS_FOR_SLOT): record `slot` as done, do nothing now
 
 
 def last_slot(expression: str, tz: str, now: datetime) -> datetime:
@@ -43,8 +46,11 @@ def slots_between(expression: str, tz: str, after: datetime, until: datetime, li
 
 
 def due(client_id: str, job: str, expression: str, tz: str, last_done: datetime | None, now: datetime) -> Due | None:
-    """The job is due when a scheduled time has passed since it last ran (or it never ran)."""
+    """The job is due when a scheduled time has passed since it last ran (or it never ran: a crawl at once;
+    a job in WAITS_FOR_SLOT comes back `first`, to record its latest slot as done, and is due at the next)."""
     slot = last_slot(expression, tz, now)
+    if last_done is None and job in WAITS_FOR_SLOT:
+        return Due(client_id, job, slot, 0, first=True)
     if last_done is not None and slot <= last_done:
         return None
     missed = slots_between(expression, tz, last_done, now) - 1 if last_done is not None else 0

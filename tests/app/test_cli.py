@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 
@@ -155,3 +156,19 @@ def test_readme_documents_every_command_and_no_missing_one():
 def test_every_command_has_help(command):
     result = run_cli(*command.split(), "--help")
     assert result.returncode == 0 and "usage: repscan" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["send", "replies", "report", "run"])
+def test_readme_names_each_action_and_option_of_the_command(command):
+    """`replies done` and `send --force` were missing from the README: its line of a command names them all."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = re.findall(rf"^repscan {command} .*$", readme, re.MULTILINE)
+    [sub] = [choice for action in build_parser()._subparsers._group_actions
+             for name, choice in action.choices.items() if name == command]
+    words = set()
+    for action in sub._actions:
+        if action.help == argparse.SUPPRESS or action.dest == "help":
+            continue
+        words |= set(action.option_strings[-1:] if action.option_strings else action.choices or ())
+    missing = {word for word in words if not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line)}
+    assert not missing, f"README's `repscan {command}` line lacks {sorted(missing)}"

@@ -7,12 +7,13 @@ import sys
 
 import pytest
 
-from helpers import ROOT, run_cli, write_config
+from helpers import ROOT, report_due, run_cli, write_config
 from repscan.app.demo import smtp_server
 from repscan.app.jobs import Busy, run_lock
 from repscan.core.store import Store
 
 WEDNESDAY = "2026-11-18T12:00:00Z"
+MONDAY = "2026-11-23T07:00:01Z"  # the next weekly report slot (08:00 Berlin)
 
 
 @pytest.fixture
@@ -24,21 +25,21 @@ def setup(tmp_path, site, monkeypatch):
         yield path, tmp_path / "inbox"
 
 
-def test_first_run_crawls_and_reports_then_nothing_is_due(setup):
+def test_first_run_crawls_the_report_waits_for_its_slot_then_nothing_is_due(setup):
     path, inbox = setup
     first = run_cli("--config", str(path), "run", "--now", WEDNESDAY)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "crawl trustpilot" in first.stdout and "crawl jsonld" in first.stdout and "report" in first.stdout
-    assert len(list(inbox.glob("*.eml"))) == 1
+    assert "crawl trustpilot" in first.stdout and "crawl jsonld" in first.stdout
+    assert " report " not in first.stdout and list(inbox.glob("*.eml")) == []  # no report before its slot
     again = run_cli("--config", str(path), "run", "--now", "2026-11-18T12:30:00Z")
     assert again.returncode == 0 and again.stdout.strip() == "nothing due"
-    later = run_cli("--config", str(path), "run", "--now", "2026-11-18T16:00:01Z")  # next 4-hourly crawl slot
-    assert "crawl trustpilot" in later.stdout and "report" not in later.stdout.replace("crawl", "")
-    assert len(list(inbox.glob("*.eml"))) == 1
     store = Store(path.parent / "repscan.db")
     states = {(r["client_id"], r["job"]): r["last_slot"] for r in store.query("SELECT * FROM schedule_state")}
     store.close()
-    assert states[("acme", "report")].startswith("2026-11-16T07:00:00")  # Monday 08:00 Berlin
+    assert states[("acme", "report")].startswith("2026-11-16T07:00:00")  # Monday 08:00 Berlin: the first sighting
+    monday = run_cli("--config", str(path), "run", "--now", MONDAY)
+    assert monday.returncode == 0, monday.stdout + monday.stderr[-2000:]
+    assert " report " in monday.stdout and len(list(inbox.glob("*.eml"))) == 1
 
 
 def test_a_failing_source_fails_the_run_but_not_the_others(setup, site):
@@ -46,6 +47,7 @@ def test_a_failing_source_fails_the_run_but_not_the_others(setup, site):
     from helpers import Reply
 
     site.server.fail(site.tp_path(1), *[Reply(503, "down")] * 3)
+    report_due(path.parent / "repscan.db")
     result = run_cli("--config", str(path), "run", "--now", WEDNESDAY)
     assert result.returncode == 1
     lines = {line.split()[2]: line for line in result.stdout.splitlines()[1:] if len(line.split()) > 3}
@@ -70,6 +72,7 @@ def test_a_second_run_waits_then_exits_saying_why(setup):
 
 def test_two_overlapping_runs_send_one_report(setup):
     path, inbox = setup
+    report_due(path.parent / "repscan.db")
     command = [sys.executable, "-m", "repscan.app.cli", "--config", str(path), "run", "--wait", "60", "--now", WEDNESDAY]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
@@ -92,6 +95,7 @@ def test_a_report_is_recorded_sent_only_together_with_its_schedule_slot(setup, m
     from repscan.core.items import parse_iso
 
     cfg = config_mod.load(path)
+    report_due(path.parent / "repscan.db")
     due = jobs.due_reports(cfg, parse_iso(WEDNESDAY))
     monkeypatch.setattr(Store, "mark_done", broken)
     [outcome] = jobs.send_due_reports(cfg, due)

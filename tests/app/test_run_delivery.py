@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from helpers import LocalSite, Reply, run_cli
+from helpers import LocalSite, Reply, report_due, run_cli
 from repscan.app import configfile
 from repscan.app.demo import smtp_server
 from repscan.app.demo.site import Review
@@ -53,10 +53,11 @@ def test_an_alert_is_sent_per_channel_and_stays_pending_for_email_until_smtp_is_
     url = f"json://127.0.0.1:{hook.server.server_address[1]}/hook"
     path = write(tmp_path, site, recipients=["owner@acme.example"], apprise=[url],
                  deliver_to=str(tmp_path / "pdfs"))
+    report_due(path.parent / "repscan.db")
     first = run_cli("--config", str(path), "run", env=NO_SMTP)
     assert first.returncode == 1 and "Traceback" not in first.stderr, first.stderr[-2000:]
     [line] = [line for line in first.stdout.splitlines() if " alerts " in line]
-    assert "failed" in line and "email: not sent: REPSCAN_SMTP_URL is not set" in line
+    assert "failed" in line and "email to owner@acme.example: not sent: REPSCAN_SMTP_URL is not set" in line
     [alert] = posts(hook)  # the webhook took it at once
     assert "flooded the kitchen" in alert["message"]
 
@@ -94,6 +95,7 @@ def test_an_alert_is_sent_per_channel_and_stays_pending_for_email_until_smtp_is_
 def test_without_smtp_the_report_goes_to_a_folder_and_through_apprise_with_the_pdf(tmp_path, site, hook):
     url = f"json://127.0.0.1:{hook.server.server_address[1]}/reports"
     path = write(tmp_path, site, deliver_to="delivered", report_apprise=[url])  # no recipients at all
+    report_due(path.parent / "repscan.db")
     result = run_cli("--config", str(path), "run", env=NO_SMTP)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     [line] = [line for line in result.stdout.splitlines() if " report " in line]
@@ -108,6 +110,7 @@ def test_without_smtp_the_report_goes_to_a_folder_and_through_apprise_with_the_p
 
 def test_run_without_smtp_says_so_in_a_line_never_a_traceback(tmp_path, site):
     path = write(tmp_path, site, recipients=["owner@acme.example"])
+    report_due(path.parent / "repscan.db")
     result = run_cli("--config", str(path), "run", env=NO_SMTP)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     [line] = [line for line in result.stdout.splitlines() if " report " in line]

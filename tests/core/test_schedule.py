@@ -28,12 +28,22 @@ def test_summer_time_shifts_the_utc_slot():
     assert last_slot("0 8 * * *", "Europe/Berlin", datetime(2026, 12, 1, 12, tzinfo=UTC)).hour == 7
 
 
-def test_never_run_is_due_now_and_done_is_not_due_until_the_next_slot():
+def test_a_crawl_never_run_is_due_now_and_done_is_not_due_until_the_next_slot():
     now = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-    first = due("acme", "report", "0 8 * * 1", "UTC", None, now)
-    assert first is not None and first.slot == datetime(2026, 11, 16, 8, tzinfo=UTC) and first.missed == 0
-    assert due("acme", "report", "0 8 * * 1", "UTC", first.slot, now) is None
-    assert due("acme", "report", "0 8 * * 1", "UTC", first.slot, datetime(2026, 11, 23, 8, 0, 1, tzinfo=UTC)) is not None
+    first = due("acme", "crawl", "0 8 * * 1", "UTC", None, now)
+    assert first is not None and not first.first and first.slot == datetime(2026, 11, 16, 8, tzinfo=UTC)
+    assert first.missed == 0
+    assert due("acme", "crawl", "0 8 * * 1", "UTC", first.slot, now) is None
+    assert due("acme", "crawl", "0 8 * * 1", "UTC", first.slot, datetime(2026, 11, 23, 8, 0, 1, tzinfo=UTC)) is not None
+
+
+def test_a_report_never_run_waits_for_its_next_slot():
+    saturday = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # a new client's first run, at night on a Saturday
+    first = due("acme", "report", "0 8 * * 1", "UTC", None, saturday)
+    assert first.first and first.slot == datetime(2026, 11, 16, 8, tzinfo=UTC)  # recorded as done, not sent
+    assert due("acme", "report", "0 8 * * 1", "UTC", first.slot, saturday) is None
+    monday = due("acme", "report", "0 8 * * 1", "UTC", first.slot, datetime(2026, 11, 23, 8, 0, 1, tzinfo=UTC))
+    assert monday is not None and not monday.first and monday.slot == datetime(2026, 11, 23, 8, tzinfo=UTC)
 
 
 def test_machine_off_for_three_weeks_catches_up_once():

@@ -61,8 +61,9 @@ def test_new_negative_alerts_once_by_email_and_webhook(env):
     assert alerts.collect(cfg, store, NOW) == 2  # fresh-bad, and recent-bad from the history import
     [result] = alerts.deliver(cfg, store, NOW, smtp)
     assert result.sent == 2 and result.error is None
-    [msg] = inbox_messages(inbox)
+    msg, copy = inbox_messages(inbox)  # one a recipient: each recorded apart, so a refused one is retried alone
     body = msg.get_body(("plain",)).get_content()
+    assert copy.get_body(("plain",)).get_content() == body
     assert "Flooded my hallway!" in body and "https://t.example/reviews/fresh-bad" in body
     assert "Reply publicly on Trustpilot within the hour" in body and "take the conversation offline" in body
     assert "old-bad" not in body  # a 2025 review found by the first crawl is history, not news
@@ -72,7 +73,7 @@ def test_new_negative_alerts_once_by_email_and_webhook(env):
 
     assert alerts.collect(cfg, store, NOW) == 0  # once per item
     assert alerts.deliver(cfg, store, NOW, smtp) == []
-    assert len(inbox_messages(inbox)) == 1
+    assert len(inbox_messages(inbox)) == 2
 
 
 def test_quiet_hours_hold_alerts_until_they_end(env):
@@ -84,7 +85,7 @@ def test_quiet_hours_hold_alerts_until_they_end(env):
     assert inbox_messages(inbox) == [] and hook.posts == []
     morning = datetime(2026, 11, 19, 6, 0, 1, tzinfo=timezone.utc)  # 07:00:01 in Berlin
     [result] = alerts.deliver(cfg, store, morning, smtp)
-    assert result.sent == 2 and len(inbox_messages(inbox)) == 1
+    assert result.sent == 2 and len(inbox_messages(inbox)) == 2  # one a recipient
 
 
 def test_complaint_on_page_one_alerts_once(env):
@@ -104,7 +105,7 @@ def test_complaint_on_page_one_alerts_once(env):
     assert alert["item_key"] == "https://www.ripoffreport.com/r/acme-plumbing"  # once per URL, whatever the query
     assert alert["detail"].startswith("#2 on DuckDuckGo")
     alerts.deliver(cfg, store, NOW, smtp)
-    [msg] = inbox_messages(inbox)
+    msg, _copy = inbox_messages(inbox)
     assert "page one" in msg["Subject"] and "ripped me off" in msg.get_body(("plain",)).get_content()
     store.save_items("acme", results, crawl_id=100, seen_at=stamp(NOW + timedelta(hours=4)))
     assert alerts.collect(cfg, store, NOW + timedelta(hours=4)) == 0
@@ -186,3 +187,19 @@ def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
     body = msg.get_body(("plain",)).get_content()
     assert "Trustpilot for Acme Plumbing (acme) is blocked" in body and "blocked: captcha" in body
     assert "blocked since 18 Nov 2026, 13:00 UTC" in body
+
+
+def test_a_refused_recipient_fails_for_that_address_and_is_retried_for_it_alone(env, tmp_path):
+    cfg, store, _smtp, hook, _inbox = env
+    refuse = {"manager@acme.example"}
+    with smtp_server(tmp_path / "refusing", refuse) as server:
+        smtp = mail.SmtpSettings("127.0.0.1", server.port, "plain")
+        store.save_items("acme", [review("fresh-bad", 1, stamp(NOW - timedelta(hours=1)))], seen_at=stamp(NOW))
+        assert alerts.collect(cfg, store, NOW) == 2
+        [failed] = alerts.deliver(cfg, store, NOW, smtp)
+        assert failed.sent == 0 and "email to manager@acme.example" in failed.error and "550" in failed.error
+        assert "owner@acme.example" not in failed.error and server.envelopes == [["owner@acme.example"]]
+        refuse.clear()
+        [result] = alerts.deliver(cfg, store, NOW, smtp)
+        assert result.sent == 2 and result.error is None
+        assert server.envelopes == [["owner@acme.example"], ["manager@acme.example"]]  # never the owner twice

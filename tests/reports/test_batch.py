@@ -14,7 +14,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
-from helpers import ROOT
+from helpers import ROOT, report_due
 from repscan.app import configfile
 from repscan.app.demo import free_port
 from repscan.core.items import make
@@ -47,6 +47,8 @@ def write_config(folder):
                                           published_at="2026-11-10T10:00:00Z"),
                                    "sentiment": 0.0, "negative": (i + n) % 5 < 2} for i in range(6)])
     store.close()
+    for client in CLIENTS:
+        report_due(folder / "repscan.db", client)
     return path
 
 

@@ -6,6 +6,7 @@ import email
 import email.policy
 
 import pytest
+from pypdf import PdfReader
 
 from helpers import run_cli, write_config
 from repscan.core import config as config_mod
@@ -26,13 +27,24 @@ def seed(folder, *reviews):
 
 
 @pytest.fixture
-def setup(tmp_path, monkeypatch):
+def refuse() -> set[str]:
+    """Addresses the SMTP server answers 550 (a test may change it between sends)."""
+    return set()
+
+
+@pytest.fixture
+def server(tmp_path, refuse):
+    with smtp_server(tmp_path / "received", refuse) as smtp:
+        yield smtp
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch, server):
     path = write_config(tmp_path, [])
     seed(tmp_path, ("r1", "Wendy Marsh", 1, "The boiler still leaks after three visits."),
          ("r2", "Tariq Aziz", 5, "Quick and tidy work."))
-    with smtp_server(tmp_path / "received") as smtp:
-        monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{smtp.port}")
-        yield config_mod.load(path), tmp_path / "received"
+    monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{server.port}")
+    yield config_mod.load(path), tmp_path / "received"
 
 
 @pytest.fixture
@@ -118,15 +130,81 @@ def test_crash_after_rendering_reuses_the_rendered_report(setup):
     store.close()
 
 
-def test_dry_run_writes_eml_and_records_nothing_as_sent(setup, tmp_path):
+def row_counts(database) -> dict[str, int]:
+    store = Store(database)
+    try:
+        tables = [r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: store.query(f"SELECT COUNT(*) AS n FROM [{table}]")[0]["n"] for table in tables}
+    finally:
+        store.close()
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_dry_run_writes_eml_and_records_nothing_so_the_next_send_renders_afresh(setup, tmp_path):
     cfg, inbox = setup
+    before = row_counts(cfg.database)
     [result] = deliver.send_reports(cfg, cfg.clients, dry_run=True, outbox=tmp_path / "outbox")
     assert result.status == "dry-run"
     [eml] = (tmp_path / "outbox").glob("*.eml")
     assert b"%PDF" not in eml.read_bytes()[:100] and received(inbox) == []
+    assert result.pdf.parent == tmp_path / "outbox" and list(cfg.reports_dir.glob("*.pdf")) == []
+    assert row_counts(cfg.database) == before  # no report row, no reply drafts, no log rows
+    seed(cfg.path.parent, ("r3", "Nadia Petrova", 2, "Arrived four hours late."))
+    [sent] = deliver.send_reports(cfg, cfg.clients)
+    assert (sent.status, sent.new_reviews, sent.new_negatives) == ("sent", 3, 2)  # not the stale preview's 2, 1
+    [msg] = received(inbox)
+    assert "Nadia Petrova" in msg.get_body(("plain",)).get_content()
+
+
+def test_the_report_preview_writes_nothing_to_the_store(setup, tmp_path):
+    cfg, _ = setup
+    before = row_counts(cfg.database)
+    pdf = deliver.render_report(cfg, cfg.client("acme"), out=tmp_path / "preview.pdf")
+    assert "Wendy Marsh" in pdf_text(pdf)
+    assert row_counts(cfg.database) == before  # it drafted replies and logged them before
+
+
+def test_a_resend_sends_the_email_rendered_with_the_pdf_not_one_from_later_data(setup, smtp_url, monkeypatch):
+    """SMTP down at send time; a negative review arrives; the resend's email names what its PDF names."""
+    cfg, inbox = setup
+    monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")  # nobody listens
+    [failed] = deliver.send_reports(cfg, cfg.clients)
+    assert failed.failed
+    seed(cfg.path.parent, ("r3", "Nadia Petrova", 2, "Arrived four hours late."))
+    monkeypatch.setenv("REPSCAN_SMTP_URL", smtp_url)
+    [result] = deliver.send_reports(cfg, cfg.clients)
+    assert result.status == "sent"
+    [msg] = received(inbox)
+    [attached] = [part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert attached.get_content() == result.pdf.read_bytes()
+    text, pdf = msg.get_body(("plain",)).get_content(), pdf_text(result.pdf)
+    assert "Wendy Marsh" in text and "Wendy Marsh" in pdf
+    assert "Nadia Petrova" not in text and "Nadia Petrova" not in pdf  # first seen after the report's period
+    assert "1 open item needs a reply" in msg["Subject"]
+
+
+def test_a_refused_recipient_is_a_failed_delivery_retried_for_that_address_alone(setup, server, refuse):
+    cfg, inbox = setup
+    refuse.add("manager@acme.example")
+    [failed] = deliver.send_reports(cfg, cfg.clients)
+    assert failed.failed and "manager@acme.example" in failed.line() and "550" in failed.line()
+    assert "owner@acme.example" not in failed.detail
+    assert server.envelopes == [["owner@acme.example"]]
     store = Store(cfg.database)
-    assert store.last_sent_report("acme") is None
+    [row] = store.reports("acme")
+    rows = {r["channel"]: r for r in store.query("SELECT * FROM deliveries WHERE kind = 'report'")}
     store.close()
+    assert row["status"] == "sending" and "550" in row["error"]
+    assert rows["email:owner@acme.example"]["sent_at"] and not rows["email:manager@acme.example"]["sent_at"]
+    refuse.clear()
+    [sent] = deliver.send_reports(cfg, cfg.clients)
+    assert sent.status == "sent"
+    assert server.envelopes == [["owner@acme.example"], ["manager@acme.example"]]  # never the owner twice
+    first, second = received(inbox)
+    assert first["Message-ID"] == second["Message-ID"] == row["message_id"]
 
 
 def test_send_cli_without_smtp_settings_is_a_failed_line_naming_the_variable(setup):

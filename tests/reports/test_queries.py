@@ -73,6 +73,25 @@ def test_source_health_never_ok_blocked_and_broken(tmp_path):
     store.close()
 
 
+def test_a_report_rebuilt_for_its_period_reads_what_it_read_then(tmp_path):
+    """A crawl broken and a negative review first seen after the period's end change nothing in its rebuild."""
+    cfg, store = setup(tmp_path)
+    client, until = cfg.client("acme"), datetime(2026, 11, 16, tzinfo=timezone.utc)
+    url = client.sources[0].url
+    for status, items, when in (("ok", 12, T2), ("empty", 0, "2026-11-20T00:00:00.000000Z")):
+        crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=when)
+        store.finish_crawl(crawl_id, status=status, items=items, new_items=0, requests=2, pages=1, full=False,
+                           error=None, finished_at=when)
+    before = queries.build(cfg, client, store, since=T1, until=until)
+    store.save_items("acme", [item("later-bad", 1)], seen_at="2026-11-20T00:00:00.000000Z")
+    again = queries.build(cfg, client, store, since=T1, until=until)
+    assert {h.site: h.status for h in again.sources}["trustpilot"] == "ok"  # broken only after the period
+    assert [r.author for r in again.unanswered] == [r.author for r in before.unanswered]
+    assert "Person later-bad" not in [r.author for r in again.unanswered] and len(again.actions) == len(before.actions)
+    assert {h.site: h.status for h in queries.source_health(cfg, client, store)}["trustpilot"] == "broken"  # now
+    store.close()
+
+
 def test_report_cli_writes_pdf_and_html(tmp_path):
     cfg, store = setup(tmp_path)
     store.close()

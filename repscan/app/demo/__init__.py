@@ -117,19 +117,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(outbox: Path):
-    """aiosmtpd on 127.0.0.1 that saves every message it receives as an .eml file in `outbox`."""
+def smtp_server(outbox: Path, refuse: set[str] | None = None):
+    """aiosmtpd on 127.0.0.1 that saves every message it receives as an .eml file in `outbox`; it answers 550 to
+    each address in `refuse` (a set the caller may change meanwhile). `.envelopes`: each message's recipients."""
     from aiosmtpd.controller import Controller
 
     outbox.mkdir(parents=True, exist_ok=True)
+    refuse = refuse if refuse is not None else set()
+    envelopes: list[list[str]] = []
 
     class SaveToFolder:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's)
+            if address in refuse:
+                return f"550 5.1.1 <{address}>: mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
             name = f"{utcnow():%Y%m%d-%H%M%S}-{len(list(outbox.glob('*.eml'))) + 1:03d}.eml"
             (outbox / name).write_bytes(envelope.original_content or envelope.content)
+            envelopes.append(list(envelope.rcpt_tos))
             return "250 Message accepted for delivery"
 
     controller = Controller(SaveToFolder(), hostname="127.0.0.1", port=free_port())
+    controller.envelopes = envelopes
     controller.start()
     try:
         yield controller

@@ -97,18 +97,24 @@ def _extremes(db, extreme: str, key: tuple, statuses, op: str = "", bound: int =
     return list(db.query(f"SELECT * FROM crawls WHERE id IN ({probes}) ORDER BY id", params))
 
 
-def _witnesses(db, key: tuple) -> list[dict]:
+def _witnesses(db, key: tuple, until: str | None = None) -> list[dict]:
     """The few crawls of one source URL from which _walk reaches the state it reaches from all of them.
 
     A crawl's state depends on its status and on whether an ok crawl with items came before it (the first
     such, `found`). So, with `found`, the latest crawl of each status before the last include the last crawl
     of another state (the run's edge) and the last clean one (recovered_at); the run began at the first crawl
-    after that edge. (An empty crawl before `found` is never either: the ok crawls after it come later.)"""
-    [last] = _extremes(db, "MAX", key, FINISHED)[-1:] or [None]
+    after that edge. (An empty crawl before `found` is never either: the ok crawls after it come later.)
+    With `until`, the crawls started by then (ids grow with start times; an index probe): the state a report for
+    that period saw."""
+    bound = db.execute("SELECT MAX(id) FROM crawls WHERE client_id = ? AND source = ? AND started_at <= ?",
+                       [*key[:2], until]).fetchone()[0] if until else None
+    if until and bound is None:
+        return []
+    [last] = _extremes(db, "MAX", key, FINISHED, *(("<=", bound) if until else ()))[-1:] or [None]
     if last is None:
         return []
-    found = next(iter(db.query(f"SELECT * FROM crawls WHERE {_KEY} AND status = 'ok' AND items > 0 ORDER BY id LIMIT 1",
-                               key)), None)
+    found = next(iter(db.query(f"SELECT * FROM crawls WHERE {_KEY} AND status = 'ok' AND items > 0 AND id <= ?"
+                               " ORDER BY id LIMIT 1", [*key, last["id"]])), None)
     rows = {row["id"]: row for row in _extremes(db, "MAX", key, FINISHED, "<", last["id"])}
     if found is not None:
         rows[found["id"]] = found
@@ -120,9 +126,9 @@ def _witnesses(db, key: tuple) -> list[dict]:
     return sorted(rows.values(), key=lambda row: row["id"])
 
 
-def client_states(db, client_id: str) -> dict[tuple[str, str], SourceState]:
-    """source_states() of a client's finished crawls in the database `db`, from a handful of indexed reads per
-    source URL (_witnesses), not its whole history."""
+def client_states(db, client_id: str, until: str | None = None) -> dict[tuple[str, str], SourceState]:
+    """source_states() of a client's finished crawls in the database `db` (those finished by `until`, if given),
+    from a handful of indexed reads per source URL (_witnesses), not its whole history."""
     out: dict[tuple[str, str], SourceState] = {}
     after = ("", "")
     while True:  # each (source, url) once, by the index (a skip scan)
@@ -131,7 +137,7 @@ def client_states(db, client_id: str) -> dict[tuple[str, str], SourceState]:
         if row is None:
             return out
         after = (row["source"], row["url"])
-        out.update(source_states(_witnesses(db, (client_id, *after))))
+        out.update(source_states(_witnesses(db, (client_id, *after), until)))
 
 
 class Crawls(Connection):
@@ -186,9 +192,10 @@ class Crawls(Connection):
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return self.query(f"SELECT * FROM crawls {where} ORDER BY id", params)
 
-    def source_states(self, client_id: str) -> dict[tuple[str, str], SourceState]:
-        """Every source URL's state (see source_states), for the report's health table and the alerts."""
-        return client_states(self._db, client_id)
+    def source_states(self, client_id: str, until: str | None = None) -> dict[tuple[str, str], SourceState]:
+        """Every source URL's state (see source_states), for the report's health table and the alerts; with
+        `until`, as of the crawls finished by then."""
+        return client_states(self._db, client_id, until)
 
     def prune_crawls(self, finished_before: str, *, dry_run: bool = False, chunk: int = PRUNE_CHUNK) -> int:
         """Delete finished crawls that ended before `finished_before`, but never one a rule reads (_needed);

@@ -229,3 +229,11 @@ def m019_business_lookup(db: Database) -> None:
     """A source's last stored summary is one index probe: a crawl stores a summary only when it differs from that
     one (Items._save_businesses), and the report reads the latest per source (Summaries.business_summaries)."""
     db["businesses"].create_index(["client_id", "source"])
+
+
+@migrations()
+def m021_report_letter(db: Database) -> None:
+    """The report email as rendered beside its PDF (subject, text and HTML bodies): a resend of a pending report
+    sends exactly what was rendered with the PDF, never a letter built from later data."""
+    for column in ("mail_subject", "mail_text", "mail_html"):
+        db["reports"].add_column(column, str)

@@ -22,13 +22,15 @@ class Reports(Connection):
             [client_id])
 
     def add_report(self, client_id: str, *, period_start: str | None, period_end: str, pdf_path: str,
-                   new_reviews: int, new_negatives: int) -> int:
+                   new_reviews: int, new_negatives: int, letter=None) -> int:
+        """A rendered report; `letter` (mail.Letter): its email as rendered with it, what a resend sends."""
         with self.transaction():
             table = self._db["reports"]
             table.insert({
                 "client_id": client_id, "period_start": period_start, "period_end": period_end,
                 "created_at": now(), "pdf_path": pdf_path, "status": "rendered",
                 "new_reviews": new_reviews, "new_negatives": new_negatives,
+                **({"mail_subject": letter.subject, "mail_text": letter.text, "mail_html": letter.html} if letter else {}),
             })
             return table.last_pk
 

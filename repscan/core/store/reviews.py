@@ -76,11 +76,15 @@ class Reviews(Connection):
             f" COUNT({rules.stars_sql()}) AS rated, SUM({rules.stars_sql()}) AS stars, {UNANSWERED}"
             f" FROM reviews WHERE {where} GROUP BY 1, 2", params)
 
-    def unanswered_negatives(self, client_id: str, limit: int = 200, *, threshold: float) -> list[dict]:
-        """Negative reviews still without an owner reply, oldest first."""
+    def unanswered_negatives(self, client_id: str, limit: int = 200, *, threshold: float,
+                             until: str | None = None) -> list[dict]:
+        """Negative reviews still without an owner reply, oldest first; with `until`, only those first seen by then
+        (a report rebuilt for its period lists what it listed)."""
+        seen = " AND first_seen_at <= ?" if until else ""
         return self.query(
-            f"SELECT {self._judged_columns} FROM reviews WHERE client_id = ? AND {OPEN_NEGATIVE}"
-            " ORDER BY COALESCE(published_at, first_seen_at) LIMIT ?", [threshold, client_id, threshold, limit])
+            f"SELECT {self._judged_columns} FROM reviews WHERE client_id = ? AND {OPEN_NEGATIVE}{seen}"
+            " ORDER BY COALESCE(published_at, first_seen_at) LIMIT ?",
+            [threshold, client_id, threshold, *([until] if until else []), limit])
 
     def trend_rows(self, client_id: str, since: str, *, threshold: float) -> list[dict]:
         """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
