@@ -27,7 +27,7 @@ def seed(folder, *reviews):
 
 @pytest.fixture
 def setup(tmp_path, monkeypatch):
-    path = write_config(tmp_path, [])
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
     seed(tmp_path, ("r1", "Wendy Marsh", 1, "The boiler still leaks after three visits."),
          ("r2", "Tariq Aziz", 5, "Quick and tidy work."))
     with smtp_server(tmp_path / "received") as smtp:
