@@ -1,5 +1,4 @@
-"""Each business rule once: tracked, new (and history), negative, complaint, replied, reply delay, suspicious, stars,
-visibility, stale."""
+"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, suspicious, stars, visibility, stale."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
