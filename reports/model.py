@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +14,8 @@ from repscan.core.classify import judge_line
 from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, precision
 
-SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never")
+SOURCE_STATUSES = ("ok", "empty", "blocked", "error", "broken", "never", "stale")
+WORST_FIRST = ("broken", "blocked", "error", "stale", "never", "empty", "ok")  # a site's pages: which one it shows
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -140,6 +141,8 @@ class SourceHealth:
     error: str | None
     since: datetime | None = None  # when the current status began (the first crawl of this run of it)
     watched: bool = True  # someone at the agency is told (an [agency] operator): only then "we are fixing it"
+    pages: int = 1  # the pages of its site this stands for (worst(): a chain's pages on one site)
+    bad_pages: int = 0  # of those, how many are not healthy
 
     def __post_init__(self):
         if self.status not in SOURCE_STATUSES:
@@ -150,7 +153,11 @@ class SourceHealth:
         return self.status in HEALTHY
 
     def state(self, tz: str) -> str:
-        """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"."""
+        """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"; for several pages
+        of one site the worst, counted: "1 of 2 pages: not read since 3 Dec"."""
+        if self.bad_pages and self.pages > 1:
+            return ngettext("%(bad)d of %(num)d page: %(state)s", "%(bad)d of %(num)d pages: %(state)s", self.pages,
+                            bad=self.bad_pages, state=replace(self, pages=1, bad_pages=0).state(tz))
         if self.status == "ok":
             return _("OK, read %(day)s", day=format_day(self.last_crawl_at, tz))
         if self.status == "empty":
@@ -183,6 +190,8 @@ class SourceHealth:
             cause, doing = f"{name} {_block_words(self.error)}", _("we are working on it") if self.watched else None
         elif self.status == "broken":
             cause, doing = None, _("we are fixing it") if self.watched else None
+        elif self.status == "stale":  # read fine last time, but no crawl since (rules.stale)
+            cause, doing = None, None
         else:
             cause, doing = None, _("we keep trying")
         could_not = (_("We could not read %(what)s since %(day)s", what=what, day=format_day(self.since, tz))
@@ -196,6 +205,16 @@ class SourceHealth:
             missing = _("Reviews there may be missing from %(report)s.", report=missing_from)
         head = f"{could_not}{because}{f'; {doing}' if doing else ''}"
         return f"{head} {missing}" if head.endswith(".") else f"{head}. {missing}"  # "3 бер." ends a sentence
+
+
+def worst(healths: list[SourceHealth]) -> SourceHealth | None:
+    """One site's pages as one: the worst state among them (WORST_FIRST; of equals, the one read longest ago),
+    counting the pages and how many are not healthy. None for no page."""
+    if not healths:
+        return None
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    pick = min(healths, key=lambda h: (WORST_FIRST.index(h.status), h.last_crawl_at or oldest))
+    return replace(pick, pages=len(healths), bad_pages=sum(not h.healthy for h in healths))
 
 
 def _block_words(error: str | None) -> str:
@@ -290,6 +309,7 @@ class Summary:
     unanswered_negatives: int
     reviews_total: int
     complaints_on_page_one: int = 0
+    reviews_rated: int | None = None  # of reviews_total, those with a rating: the base of avg_rating (None: all)
     visibility: float | None = None  # mean complaint visibility over the client's searches
     visibility_before: float | None = None
     history: int = 0  # reviews a source's first crawl imported as history (rules.history), not counted as new
@@ -325,7 +345,10 @@ class ReportData:
     sources: list[SourceHealth] = field(default_factory=list)
     search: list[SearchBlock] = field(default_factory=list)
     reply_speed: ReplySpeed | None = None
-    unanswered: list[ReviewRow] = field(default_factory=list)  # every tracked negative without a reply
+    unanswered: list[ReviewRow] = field(default_factory=list)  # tracked negatives without a reply, newest first:
+    # every one of the period, and the older ones up to a cap (queries.OLDER_LISTED); the rest are counted:
+    unanswered_more: int = 0
+    unanswered_more_since: datetime | None = None  # when the oldest of those not listed was published (or seen)
     charts: list[str] = field(default_factory=list)  # inline SVG, ours (numbers and our labels only)
     chart_notes: list[str] = field(default_factory=list)  # charts left out, and why
     posts: list[PostRow] = field(default_factory=list)  # the period's mentions, newest first
@@ -352,8 +375,22 @@ class ReportData:
     @property
     def quiet(self) -> bool:
         """"All quiet" only when nothing is open (no unanswered negative review of any age, no negative
-        mention, no complaint on page one) and every source is healthy."""
-        return not self.actions and not self.unanswered and all(s.healthy for s in self.sources)
+        mention, no complaint on page one), every source is healthy (read, and not too long ago: rules.stale) and
+        at least one was read in the period (a client with nothing read is never quiet)."""
+        read = any(s.healthy and s.last_crawl_at is not None
+                   and (self.period_start is None or s.last_crawl_at >= self.period_start) for s in self.sources)
+        return (not self.actions and not self.unanswered and not self.unanswered_more and read
+                and all(s.healthy for s in self.sources))
+
+    @property
+    def unanswered_rest(self) -> str:
+        """The unanswered negatives the report does not list, counted: "And 57 more negative reviews without a
+        reply, the oldest waiting since 3 Jan 2025." ("" when every one is listed); listed and counted add up to the headline."""
+        if not self.unanswered_more:
+            return ""
+        return ngettext("And %(num)d more negative review without a reply, waiting since %(date)s.",
+                        "And %(num)d more negative reviews without a reply, the oldest waiting since %(date)s.",
+                        self.unanswered_more, date=format_date(self.unanswered_more_since, self.timezone))
 
     @property
     def unhealthy(self) -> list[SourceHealth]:

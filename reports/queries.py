@@ -19,7 +19,8 @@ from repscan.reports.actions import action_list
 from repscan.reports import locations
 from repscan.reports.competitors import compare
 from repscan.reports.model import (Branding, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
-                           SourceHealth, Summary, format_date, format_day, period_label)
+                           SourceHealth, Summary, format_date, format_day, period_label, worst)
+from repscan.core.schedule import last_slot
 from repscan.reports.scoreboard import platform_scores
 
 
@@ -47,10 +48,21 @@ def review_row(row: dict) -> ReviewRow:
     )
 
 
-def source_health(config: Config, client: Client, store: Store, until: str | None = None) -> list[SourceHealth]:
+def crawl_interval(client: Client, now: datetime) -> timedelta | None:
+    """The gap between the client's last two scheduled crawls before `now`; None when its schedule cannot say."""
+    try:
+        last = last_slot(client.crawl_schedule, client.timezone, now)
+        return last - last_slot(client.crawl_schedule, client.timezone, last - timedelta(seconds=1))
+    except (ValueError, KeyError):
+        return None
+
+
+def source_health(config: Config, client: Client, store: Store, until: datetime | None = None) -> list[SourceHealth]:
     """Each configured source's and search engine's state (the store's rule: broken when recorded so, or when a
-    source that found items finds none) as of `until`; an engine stands as its latest crawl over all its queries."""
-    states = store.source_states(client.id, until)
+    source that found items finds none) as of `until`, from the crawls finished by then, and stale when not read
+    cleanly for too long before it (rules.stale); an engine stands as its latest crawl over all its queries."""
+    states = store.source_states(client.id, stamp(until) if until is not None else None, until,
+                                 crawl_interval(client, until) if until is not None else None)
     by_engine: dict[str, list] = {}
     for (site, _url), state in states.items():
         by_engine.setdefault(site, []).append(state)
@@ -133,6 +145,24 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
 
 
+OLDER_LISTED = 200  # unanswered negatives from before the period listed one by one; older ones are counted
+
+
+def _waiting_since(r: ReviewRow) -> datetime:
+    return r.published_at or r.first_seen_at
+
+
+def listed_unanswered(unanswered: list[ReviewRow], negatives: list[ReviewRow],
+                      older: int = OLDER_LISTED) -> tuple[list[ReviewRow], list[ReviewRow]]:
+    """What the report lists of the unanswered negatives (newest first) and what it only counts: every one of the
+    period's `negatives` in full, then the newest `older` of the rest; never the newest dropped for the oldest."""
+    ours = {(r.source, r.source_id) for r in negatives}
+    listed = [r for r in unanswered if (r.source, r.source_id) in ours]
+    others = [r for r in unanswered if (r.source, r.source_id) not in ours]
+    listed += others[:older]
+    return sorted(listed, key=_waiting_since, reverse=True), others[older:]
+
+
 def post_row(row: dict) -> PostRow:
     return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
                    title=row["title"], text=row["text"], language=row["language"],
@@ -191,6 +221,7 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
     stats = store.review_stats(client.id, since, threshold=client.negative_threshold)
     summary = period.summary(avg_rating=stats["avg_rating"], avg_rating_before=None,
                              unanswered_negatives=len(open_then), reviews_total=stats["total"],
+                             reviews_rated=stats["rated"],
                              complaints_on_page_one=_page_one_complaints(store.search_snapshot(client.id, since)))
     start = parse_iso(_start(store, client, before, firsts, since))
     return summary, period_label(start, cutoff, client.timezone)
@@ -219,6 +250,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     summary = period.summary(
         avg_rating=now_stats["avg_rating"], avg_rating_before=before,
         unanswered_negatives=now_stats["unanswered"] or 0, reviews_total=now_stats["total"],
+        reviews_rated=now_stats["rated"],
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
@@ -226,10 +258,11 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
                        day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone))
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
-    unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold, until=until_iso)]
+    unanswered, rest = listed_unanswered(
+        [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)
     if not preview:
         draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
-    sources = source_health(config, client, store, until_iso)
+    sources = source_health(config, client, store, until)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
         r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]
@@ -237,7 +270,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     mentions = {key: sum(1 for p in period.posts if p.source == key) for key in keys}
     scoreboard = platform_scores(keys, all_reviews, mentions, store.business_summaries(client.id, until_iso),
                                  store.business_summaries(client.id, since) if since else None,
-                                 {s.site: s for s in sources})
+                                 {key: worst([s for s in sources if s.site == key]) for key in keys})
     svgs, notes = charts(config, client, store, until)
     locator = locations.Locator(client, store.item_origins(client.id) if client.locations else {})
     by_location = locations.table(client, locator, period.new, period.negatives,
@@ -248,6 +281,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         period_start=parse_iso(_start(store, client, since, firsts, until_iso)), period_end=until,
         generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
+        unanswered_more=len(rest), unanswered_more_since=min((_waiting_since(r) for r in rest), default=None),
         charts=svgs, chart_notes=notes, posts=period.posts,
         actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id), locate=locator.name),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,

@@ -33,6 +33,17 @@ def _rating(value: float | None) -> str:
     return "–" if value is None else i18n.decimal(value)
 
 
+def _rating_base(summary) -> str:
+    """What the average is over: the rated reviews (an unrated one has no stars to average), named so when some
+    tracked reviews are unrated."""
+    rated = summary.reviews_total if summary.reviews_rated is None else summary.reviews_rated
+    if not rated:
+        return _("no rated reviews yet")
+    if rated < summary.reviews_total:
+        return ngettext("over %(num)d rated review", "over %(num)d rated reviews", rated)
+    return ngettext("over %(num)d review tracked", "over %(num)d reviews tracked", rated)
+
+
 def headline_figures(data: ReportData) -> list[Figure]:
     """The figures the report, the email and the demo all show, from the same ReportData."""
     now, before = data.summary, data.summary.previous
@@ -52,9 +63,7 @@ def headline_figures(data: ReportData) -> list[Figure]:
         Figure(_("Negative reviews without a reply"), str(now.unanswered_negatives),
                was(lambda s: str(s.unanswered_negatives)), _("all tracked reviews, not only new ones"),
                alert=bool(now.unanswered_negatives)),
-        Figure(_("Average rating"), _rating(now.avg_rating), was(lambda s: _rating(s.avg_rating)),
-               ngettext("over %(num)d review tracked", "over %(num)d reviews tracked", now.reviews_total)
-               if now.reviews_total else _("no rated reviews yet")),
+        Figure(_("Average rating"), _rating(now.avg_rating), was(lambda s: _rating(s.avg_rating)), _rating_base(now)),
         Figure(_("Reviews tracked"), str(now.reviews_total), was(lambda s: str(s.reviews_total))),
         Figure(_("New mentions"), str(now.new_mentions), was(lambda s: str(s.new_mentions)),
                _("%(num)d negative", num=now.negative_mentions) if now.new_mentions else _("posts, comments, news"),

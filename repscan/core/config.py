@@ -408,6 +408,12 @@ class Settings(_Strict):
                 for index, client in enumerate(self.clients)
                 if not (client.recipients or client.deliver_to or self.agency.deliver_to or client.report_apprise)]
 
+    def sourceless(self) -> list[tuple[tuple, str]]:
+        """(where, what) of each client with nothing to read: no source and no search query (its report would say
+        "All quiet" about nothing)."""
+        return [(("clients", index, "sources"), "the client has nothing to read: add [[clients.sources]] or queries")
+                for index, client in enumerate(self.clients) if not client.sources and not client.queries]
+
     def foreign_reads(self) -> list[tuple[tuple, str]]:
         """(where, what) of each variable a client reads that is not its own: a source credential renamed, an
         Apprise URL written $VARIABLE."""
@@ -573,7 +579,8 @@ def load(path: Path | str | None = None) -> Config:
         problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
     else:
         problems += [_at(path, text, data, loc, message)
-                     for loc, message in settings.duplicates() + settings.undelivered() + settings.foreign_reads()
+                     for loc, message in settings.duplicates() + settings.undelivered() + settings.sourceless()
+                     + settings.foreign_reads()
                      + settings.unknown_locations()]
     if problems:
         raise ConfigError(problems)

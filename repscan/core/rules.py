@@ -1,4 +1,4 @@
-"""Each business rule once: new (and history), negative, complaint, replied, reply delay, suspicious, stars, visibility."""
+"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, suspicious, stars, visibility, stale."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -29,6 +29,19 @@ over 80 million keywords and billions of Google results. Position 1 28.5 %, 2 15
 3 11.0 %, 4 8.0 %, 5 7.2 %, 6 5.1 %, 7 4.0 %, 8 3.2 %, 9 2.8 %, 10 2.5 %; every position on
 page two below 1 %, so ranks past 10 count 0 here. docs/search-visibility.md has the model.
 """
+
+
+# -- tracked ------------------------------------------------------------------
+
+def tracked(removed_at: str | None) -> bool:
+    """A review counts while the site shows it: one the site has removed (removed_at) is not tracked, not open and
+    not new, in every figure (headline, platforms, locations, the previous period, charts, the action list)."""
+    return removed_at is None
+
+
+def tracked_sql(removed_at: str = "removed_at") -> str:
+    """tracked() as an SQL condition."""
+    return f"({removed_at} IS NULL)"
 
 
 # -- new ----------------------------------------------------------------------
@@ -327,3 +340,20 @@ def spike(negatives: list[datetime], candidates: list[datetime], now: datetime, 
                 and (best is None or len(members) > len(best.members)):
             best = Spike(start, members, usual)
     return best
+
+
+# -- stale --------------------------------------------------------------------
+
+STALE_FACTOR = 2  # a source not read cleanly for this many of its crawl schedule's intervals is not healthy
+STALE_UNKNOWN = timedelta(days=2)  # ... or for this long when the interval is unknown
+
+
+def stale_after(interval: timedelta | None) -> timedelta:
+    """How long after its last clean crawl a source stops counting as read: STALE_FACTOR times its crawl schedule's
+    interval (a missed crawl or two is no alarm), STALE_UNKNOWN when the interval is unknown."""
+    return STALE_FACTOR * interval if interval else STALE_UNKNOWN
+
+
+def stale(last_read: datetime, now: datetime, interval: timedelta | None) -> bool:
+    """A source read cleanly last at `last_read` is stale at `now` (stale_after)."""
+    return now - last_read > stale_after(interval)

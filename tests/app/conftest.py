@@ -44,7 +44,8 @@ def deployed_pair(scrapyd_pair, tmp_path_factory) -> list[NodeProject]:
     path = write_config(tmp_path_factory.mktemp("deploy") / "repscan.toml",
                         agency={"name": "Test Agency", "sender": "reports@agency.example"},
                         nodes=[{"url": node.url, "project": node.project} for node in pair],
-                        clients=[{"id": "acme", "name": "Acme", "recipients": ["owner@acme.example"]}])
+                        clients=[{"id": "acme", "name": "Acme", "recipients": ["owner@acme.example"],
+                                  "sources": [{"site": "jsonld", "url": "https://acme.example/reviews"}]}])
     failed = [(url, error) for url, error in deploy(load(path)) if error]
     assert not failed, failed
     return pair

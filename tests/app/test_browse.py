@@ -63,7 +63,7 @@ HAVE_DATASETTE = shutil.which("datasette", path=str(Path(sys.executable).parent)
 
 @pytest.mark.skipif(not HAVE_DATASETTE, reason="the optional browse extra is not installed")
 def test_browse_serves_the_canned_queries_through_datasette(tmp_path):
-    path = write_config(tmp_path, [])
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
     seed(tmp_path / "repscan.db")
     result = run_cli("--config", str(path), "browse", "--get", "/repscan/unanswered.json?client_id=acme&_shape=objects")
     assert result.returncode == 0, result.stderr[-2000:]

@@ -113,7 +113,7 @@ def test_the_agencys_reply_templates_are_checked(tmp_path):
 
 
 def test_an_unset_proxy_credential_is_a_warning_naming_its_line(tmp_path):
-    path = write_config(tmp_path, [], proxies=[{"url": "http://127.0.0.1:3128", "auth": "ACME_PROXY_AUTH"},
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")], proxies=[{"url": "http://127.0.0.1:3128", "auth": "ACME_PROXY_AUTH"},
                                                {"url": "http://127.0.0.1:3129"}])
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "ACME_PROXY_AUTH" in text)
     found = [str(f) for f in check(config.load(path), {**SMTP}) if "proxies" in f.where]

@@ -162,3 +162,13 @@ def test_a_credential_in_a_source_url_is_refused_without_repeating_it(tmp_path, 
     assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'repscan.toml'}:31: clients[bolt].sources[0].url: ")
     assert "carries a credential" in found[0]
     assert not any(secret in found[0] for secret in ("AIzaSyTESTKEY123", "EAAGsecret", "hunter2"))
+
+
+def test_a_client_with_nothing_to_read_is_an_error_naming_its_line(tmp_path):
+    text = GOOD.replace('[[clients.sources]]\nsite = "jsonld"\nurl = "https://bolt.example/reviews"\nmax_pages = 3\n', "")
+    assert "jsonld" not in text
+    [problem] = problems(tmp_path, text)
+    line = text.splitlines().index('id = "bolt"')  # the [[clients]] header above it, 1-based
+    assert problem == (f"{tmp_path / 'repscan.toml'}:{line}: clients[bolt].sources: the client has nothing to read:"
+                       " add [[clients.sources]] or queries")
+    assert load(write(tmp_path, text.replace('name = "Bolt Electrics"', 'name = "Bolt Electrics"\nqueries = ["Bolt"]')))

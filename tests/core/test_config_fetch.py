@@ -115,7 +115,8 @@ def test_a_client_s_own_variables_load_and_a_vendor_named_client_keeps_to_its_na
 
 def test_an_apprise_url_read_from_the_environment_is_the_client_s_own_variable_too(tmp_path):
     ok = HEAD.replace('recipients = ["owner@acme.example"]',
-                      'recipients = ["owner@acme.example"]\napprise = ["$ACME_SLACK_URL"]\nreport_apprise = ["$X"]')
+                      'recipients = ["owner@acme.example"]\napprise = ["$ACME_SLACK_URL"]\nreport_apprise = ["$X"]'
+                      '\nqueries = ["Acme Plumbing"]')
     (tmp_path / "repscan.toml").write_text(ok.replace('"$X"', '"$REPSCAN_ACME_TEAMS"'), encoding="utf-8")
     assert load(tmp_path / "repscan.toml").clients[0].apprise == ["$ACME_SLACK_URL"]
     (tmp_path / "repscan.toml").write_text(ok.replace('"$X"', '"$REPSCAN_SMTP_URL"'), encoding="utf-8")

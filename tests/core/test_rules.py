@@ -235,3 +235,19 @@ def test_a_threshold_change_rejudges_a_stored_review_in_the_report_query(tmp_pat
 @pytest.mark.parametrize("count, expected", [(None, None), (0, True), (1, True), (2, False), (458, False)])
 def test_suspicious_is_a_single_review_account_and_unknown_where_the_site_does_not_say(count, expected):
     assert rules.suspicious(count) is expected
+
+
+def test_a_source_is_stale_after_twice_its_interval_or_two_days_when_unknown():
+    read = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+    four_hours = timedelta(hours=4)
+    assert not rules.stale(read, read + 2 * four_hours, four_hours)
+    assert rules.stale(read, read + 2 * four_hours + timedelta(minutes=1), four_hours)
+    assert not rules.stale(read, read + timedelta(days=2), None)
+    assert rules.stale(read, read + timedelta(days=2, minutes=1), None)
+
+
+def test_a_review_the_site_removed_is_not_tracked():
+    assert rules.tracked(None) and not rules.tracked("2026-12-01T08:00:00Z")
+    rows = sqlite3.connect(":memory:").execute(
+        f"SELECT {rules.tracked_sql('x')} FROM (SELECT NULL AS x UNION ALL SELECT '2026-12-01T08:00:00Z')").fetchall()
+    assert [bool(value) for value, in rows] == [rules.tracked(None), rules.tracked("2026-12-01T08:00:00Z")]

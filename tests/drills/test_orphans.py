@@ -62,7 +62,7 @@ def test_datasette_dies_with_a_killed_browse(tmp_path):
     pytest.importorskip("datasette")
     from repscan.app.demo import free_port
 
-    config = write_config(tmp_path, [])
+    config = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
     browse = subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(config),
                                "browse", "--port", str(free_port()), "--no-open"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

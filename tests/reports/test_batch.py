@@ -39,7 +39,8 @@ def write_config(folder):
     path = configfile.write_config(
         folder / "repscan.toml", agency={"name": "Agency", "sender": "reports@agency.example"},
         clients=[{"id": c, "name": f"{c.title()} Ltd", "recipients": [f"owner@{c}.example"],
-                  "report_schedule": "0 8 * * 1"} for c in CLIENTS])
+                  "report_schedule": "0 8 * * 1", "sources": [{"site": "trustpilot", "url": f"https://t.example/review/{c}"}]}
+                 for c in CLIENTS])
     store = Store(folder / "repscan.db")
     for n, client in enumerate(CLIENTS):
         store.save_items(client, [{**make("review", source="trustpilot", source_id=f"{client}-{i}",

@@ -40,7 +40,7 @@ def server(tmp_path, refuse):
 
 @pytest.fixture
 def setup(tmp_path, monkeypatch, server):
-    path = write_config(tmp_path, [])
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
     seed(tmp_path, ("r1", "Wendy Marsh", 1, "The boiler still leaks after three visits."),
          ("r2", "Tariq Aziz", 5, "Quick and tidy work."))
     monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{server.port}")

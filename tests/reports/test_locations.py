@@ -40,7 +40,8 @@ PAGES = {  # source URL -> (site, its reviews: stars, hours ago, reply after)
 
 
 def store_for(tmp_path, where: dict[str, str | None], locations=LOCATIONS):
-    """The config (each page's location from `where`) and a store with each page crawled once, a day ago."""
+    """The config (each page's location from `where`) and a store with each page crawled once, 4 hours ago (its
+    schedule's interval: read, not stale)."""
     sources = [{"site": site, "url": url, **({"location": where[url]} if where.get(url) else {})}
                for url, (site, _) in PAGES.items()]
     cfg = load(write_config(tmp_path, sources, clients=[{
@@ -48,11 +49,11 @@ def store_for(tmp_path, where: dict[str, str | None], locations=LOCATIONS):
         "sources": sources, "locations": locations}]))
     store = Store(cfg.database)
     for url, (site, plan) in PAGES.items():
-        crawl = store.start_crawl("acme", site, "Spider", url, started_at=stamp(NOW - timedelta(days=1)))
+        crawl = store.start_crawl("acme", site, "Spider", url, started_at=stamp(NOW - timedelta(hours=4)))
         store.save_items("acme", [review(sid, site, *rest) for sid, *rest in plan], crawl_id=crawl,
                          seen_at=stamp(NOW - timedelta(hours=1)))
         store.finish_crawl(crawl, status="ok", items=len(plan), new_items=len(plan), requests=1, pages=1, full=True,
-                           error=None, finished_at=stamp(NOW - timedelta(days=1)))
+                           error=None, finished_at=stamp(NOW - timedelta(hours=4)))
     return cfg, store
 
 

@@ -37,10 +37,12 @@ def report(tmp_path, count: int, page_size: str | None = None):
     cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme"), ("jsonld", "https://acme.example/r")]))
     store = Store(cfg.database)
     try:
-        for source in cfg.client("acme").sources:  # both sources read without trouble
-            crawl = store.start_crawl("acme", source.site, "Spider", source.url, started_at=stamp(NOW - timedelta(days=30)))
-            store.finish_crawl(crawl, status="ok", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
-                               finished_at=stamp(NOW - timedelta(days=30)))
+        for source in cfg.client("acme").sources:  # both sources first read a month ago, read again without trouble
+            for days in (30, 0.1):
+                crawl = store.start_crawl("acme", source.site, "Spider", source.url,
+                                          started_at=stamp(NOW - timedelta(days=days)))
+                store.finish_crawl(crawl, status="ok", items=0, new_items=0, requests=1, pages=1, full=False,
+                                   error=None, finished_at=stamp(NOW - timedelta(days=days)))
         seed(store, count)
         data = queries.build(cfg, cfg.client("acme"), store, since=stamp(NOW - timedelta(days=7)), until=NOW)
     finally:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from repscan.core import sites
+from repscan.core import rules, sites
+from repscan.core.items import parse_iso
 from repscan.core.secrets import redact, redact_text
 from repscan.core.store.connection import BATCH_IN, Connection, now
 
@@ -22,7 +24,8 @@ class SourceState:
     """Where one source URL stands, judged over all its finished crawls."""
 
     last: dict         # the latest crawl
-    status: str        # its status; "broken" too for an empty crawl after one that found items (FELL_SILENT)
+    status: str        # its status; "broken" too for an empty crawl after one that found items (FELL_SILENT);
+                       # "stale" for a clean one too long ago (rules.stale), when asked at a time (client_states)
     error: str | None
     since: dict        # the first crawl of the current run of that status
     recovered_at: int  # id of the last clean crawl before it (0: none): a broken run's identity, alerted once
@@ -126,16 +129,29 @@ def _witnesses(db, key: tuple, until: str | None = None) -> list[dict]:
     return sorted(rows.values(), key=lambda row: row["id"])
 
 
-def client_states(db, client_id: str, until: str | None = None) -> dict[tuple[str, str], SourceState]:
+def stale_state(state: SourceState, now: datetime, interval: timedelta | None) -> SourceState:
+    """`state`, or "stale" when it is clean but its last crawl ended too long before `now` (rules.stale): the
+    source is no longer read, whatever its last crawl said; `since` is that crawl, when it was last read."""
+    last = state.last
+    ended = parse_iso(last["finished_at"] or last["started_at"])
+    if state.status not in CLEAN or ended is None or not rules.stale(ended, now, interval):
+        return state
+    return replace(state, status="stale", since=last,
+                   error=f"no clean crawl since {last['finished_at'] or last['started_at']}: the crawls stopped")
+
+
+def client_states(db, client_id: str, until: str | None = None, now: datetime | None = None,
+                  interval: timedelta | None = None) -> dict[tuple[str, str], SourceState]:
     """source_states() of a client's finished crawls in the database `db` (those finished by `until`, if given),
-    from a handful of indexed reads per source URL (_witnesses), not its whole history."""
+    from a handful of indexed reads per source URL (_witnesses), not its whole history; with `now`, a clean state
+    read too long ago is stale (stale_state; `interval` is the client's crawl schedule's, None when unknown)."""
     out: dict[tuple[str, str], SourceState] = {}
     after = ("", "")
     while True:  # each (source, url) once, by the index (a skip scan)
         row = next(iter(db.query("SELECT source, url FROM crawls WHERE client_id = ? AND (source, url) > (?, ?)"
                                  " ORDER BY source, url LIMIT 1", [client_id, *after])), None)
         if row is None:
-            return out
+            return out if now is None else {key: stale_state(state, now, interval) for key, state in out.items()}
         after = (row["source"], row["url"])
         out.update(source_states(_witnesses(db, (client_id, *after), until)))
 
@@ -192,10 +208,11 @@ class Crawls(Connection):
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])
         return self.query(f"SELECT * FROM crawls {where} ORDER BY id", params)
 
-    def source_states(self, client_id: str, until: str | None = None) -> dict[tuple[str, str], SourceState]:
+    def source_states(self, client_id: str, until: str | None = None, now: datetime | None = None,
+                      interval: timedelta | None = None) -> dict[tuple[str, str], SourceState]:
         """Every source URL's state (see source_states), for the report's health table and the alerts; with
-        `until`, as of the crawls finished by then."""
-        return client_states(self._db, client_id, until)
+        `until`, as of the crawls finished by then; with `now`, stale where its last clean crawl is too old."""
+        return client_states(self._db, client_id, until, now, interval)
 
     def prune_crawls(self, finished_before: str, *, dry_run: bool = False, chunk: int = PRUNE_CHUNK) -> int:
         """Delete finished crawls that ended before `finished_before`, but never one a rule reads (_needed);

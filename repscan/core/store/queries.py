@@ -24,12 +24,13 @@ def canned_queries(thresholds: Mapping[str, float] | None = None) -> dict[str, d
             "sql": f"WITH {history_cutoffs(None)} SELECT client_id, source, rating, rating_max, author, title, text, url,"
                    " published_at, negative_since, reply_text FROM reviews LEFT JOIN cutoffs ON crawl_id = first_crawl_id"
                    f" WHERE {negative} AND {rules.new_sql(WEEK_AGO)} AND NOT {rules.history_sql('cutoff')}"
+                   f" AND {rules.tracked_sql()}"
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(negative_since, first_seen_at) DESC",
         },
         "unanswered": {
             "title": "Negative reviews without an owner reply, oldest first",
             "sql": "SELECT client_id, source, rating, author, title, text, url, published_at FROM reviews"
-                   f" WHERE {negative} AND NOT {rules.replied_sql(posted_at=POSTED_AT)} AND removed_at IS NULL"
+                   f" WHERE {negative} AND NOT {rules.replied_sql(posted_at=POSTED_AT)} AND {rules.tracked_sql()}"
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(published_at, first_seen_at)",
         },
         "complaints_on_page_one": {

@@ -18,7 +18,7 @@ def posted_at_sql(table: str) -> str:
 POSTED_AT = posted_at_sql("reviews")
 REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one
 OPEN_NEGATIVE = (f"{rules.negative_sql()} AND NOT {rules.replied_sql(posted_at=POSTED_AT)}"
-                 " AND removed_at IS NULL")  # one ? (threshold)
+                 f" AND {rules.tracked_sql()}")  # one ? (threshold)
 UNANSWERED = f"SUM(CASE WHEN {OPEN_NEGATIVE} THEN 1 ELSE 0 END) AS unanswered"
 
 
@@ -36,7 +36,7 @@ def period_where(client_id: str, since: str | None, until: str | None) -> tuple[
 
 def _stats_where(client_id: str, until: str | None, threshold: float) -> tuple[str, list]:
     """The reviews the stats count (tracked, not removed, first seen up to `until`), the threshold bound first."""
-    where, params = "client_id = ? AND removed_at IS NULL", [threshold, client_id]
+    where, params = f"client_id = ? AND {rules.tracked_sql()}", [threshold, client_id]
     if until is not None:
         where += " AND first_seen_at <= ?"
         params.append(until)
@@ -55,16 +55,18 @@ class Reviews(Connection):
 
     def reviews_since(self, client_id: str, since: str | None, until: str | None = None, *,
                       threshold: float) -> list[dict]:
-        """Reviews new after `since` (rules.new) and first seen up to `until`; every one when since is None."""
+        """Tracked reviews (rules.tracked) new after `since` (rules.new) and first seen up to `until`; every one
+        when since is None."""
         where, params = period_where(client_id, since, until)
-        return self.query(f"SELECT {self._judged_columns} FROM reviews WHERE {where}"
+        return self.query(f"SELECT {self._judged_columns} FROM reviews WHERE {where} AND {rules.tracked_sql()}"
                           " ORDER BY published_at DESC, first_seen_at DESC", [threshold, *params])
 
     def review_stats(self, client_id: str, until: str | None = None, *, threshold: float) -> dict:
-        """Count and mean stars (rules.stars) among reviews first seen up to `until`, and how many
-        negative ones have no reply."""
+        """Count, rated count (the base of the mean) and mean stars (rules.stars) among tracked reviews first seen
+        up to `until`, and how many negative ones have no reply."""
         where, params = _stats_where(client_id, until, threshold)
-        return self._one(f"SELECT COUNT(*) AS total, AVG({rules.stars_sql()}) AS avg_rating, {UNANSWERED}"
+        return self._one(f"SELECT COUNT(*) AS total, COUNT({rules.stars_sql()}) AS rated,"
+                         f" AVG({rules.stars_sql()}) AS avg_rating, {UNANSWERED}"
                          f" FROM reviews WHERE {where}", params)
 
     def review_stats_by_origin(self, client_id: str, until: str | None = None, *, threshold: float) -> list[dict]:
@@ -76,19 +78,18 @@ class Reviews(Connection):
             f" COUNT({rules.stars_sql()}) AS rated, SUM({rules.stars_sql()}) AS stars, {UNANSWERED}"
             f" FROM reviews WHERE {where} GROUP BY 1, 2", params)
 
-    def unanswered_negatives(self, client_id: str, limit: int = 200, *, threshold: float,
-                             until: str | None = None) -> list[dict]:
-        """Negative reviews still without an owner reply, oldest first; with `until`, only those first seen by then
-        (a report rebuilt for its period lists what it listed)."""
-        seen = " AND first_seen_at <= ?" if until else ""
+    def unanswered_negatives(self, client_id: str, until: str | None = None, *, threshold: float) -> list[dict]:
+        """Every tracked negative review first seen up to `until` still without an owner reply, newest first:
+        the rows review_stats counts as unanswered (a report decides how many of the older ones to list)."""
+        where, params = _stats_where(client_id, until, threshold)
         return self.query(
-            f"SELECT {self._judged_columns} FROM reviews WHERE client_id = ? AND {OPEN_NEGATIVE}{seen}"
-            " ORDER BY COALESCE(published_at, first_seen_at) LIMIT ?",
-            [threshold, client_id, threshold, *([until] if until else []), limit])
+            f"SELECT {self._judged_columns} FROM reviews WHERE {where} AND {OPEN_NEGATIVE}"
+            " ORDER BY COALESCE(published_at, first_seen_at) DESC, first_seen_at DESC", [*params, threshold])
 
     def trend_rows(self, client_id: str, since: str, *, threshold: float) -> list[dict]:
         """Reviews published (or first seen, when undated) since `since`, with what the trend charts need."""
         return self.query(
             f"SELECT source, rating, rating_max, {rules.negative_sql()} AS negative, published_at, first_seen_at,"
-            f" {REPLY_AT} AS reply_at, published_precision, reply_precision FROM reviews WHERE client_id = ? AND COALESCE(published_at, first_seen_at) >= ?",
+            f" {REPLY_AT} AS reply_at, published_precision, reply_precision FROM reviews WHERE client_id = ?"
+            f" AND {rules.tracked_sql()} AND COALESCE(published_at, first_seen_at) >= ?",
             [threshold, client_id, since])
