@@ -137,32 +137,52 @@ def post_row(row: dict) -> PostRow:
     return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
                    title=row["title"], text=row["text"], language=row["language"],
                    published_at=parse_iso(row["published_at"]), first_seen_at=parse_iso(row["first_seen_at"]),
-                   negative=bool(row["negative"]), source_id=row.get("source_id"))
+                   negative=bool(row["negative"]), source_id=row.get("source_id"),
+                   published_precision=row.get("published_precision"))
 
 
 class Period:
     """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
 
     def __init__(self, client: Client, store: Store, since: str | None, until: str):
-        ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
-
-        def history(row: dict) -> bool:
-            end = ends.get(row.get("first_crawl_id"))
-            return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
-
+        self._ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
+        self._names = client.names
+        history = self._history
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
         fresh = [r for r in rows if not history(r)]
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
         self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
         self.negatives = [review_row(r) for r in fresh if r["negative"]]
-        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until)
-                      if not history(r) and not written_by(r["author"], client.names)]
+        self.posts = [post_row(r) for r in self.mentions(store.posts_since(client.id, since, until))]
+        self.older_mentions = 0
+
+    def _history(self, row: dict) -> bool:
+        end = self._ends.get(row.get("first_crawl_id"))
+        return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
+
+    def mentions(self, rows: list[dict]) -> list[dict]:
+        """The posts that are mentions of the client: not imported history, not the client's own."""
+        return [r for r in rows if not self._history(r) and not written_by(r["author"], self._names)]
+
+    def open_mentions(self, store: Store, client: Client, since: str | None, until: str,
+                      replies: dict) -> list[PostRow]:
+        """The negative mentions still open up to `until` (rules.mention_open), any period's; counts the older
+        ones (past the window, unanswered) in `older_mentions`."""
+        negative = [r for r in self.mentions(store.posts_since(client.id, None, until))
+                    if rules.negative(None, None, text_negative=r["negative"])]
+
+        def posted(row: dict) -> str | None:
+            return (replies.get((row["source"], row["source_id"])) or {}).get("posted_at")
+
+        self.older_mentions = sum(rules.mention_older(r["first_seen_at"], since, until, posted(r)) for r in negative)
+        return [post_row(r) for r in negative if rules.mention_open(r["first_seen_at"], since, until, posted(r))]
 
     def summary(self, **fields) -> Summary:
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
         return Summary(new_reviews=len(self.new), new_negatives=len(self.negatives), history=self.history,
                        new_mentions=len(self.posts), negative_mentions=negative_posts,
-                       negatives_replied=sum(1 for r in self.negatives if r.replied), **fields)
+                       negatives_replied=sum(1 for r in self.negatives if r.replied),
+                       older_mentions=self.older_mentions, **fields)
 
 
 def _page_one_complaints(blocks_or_rows) -> int:
@@ -171,11 +191,15 @@ def _page_one_complaints(blocks_or_rows) -> int:
 
 
 def _start(store: Store, client: Client, since: str | None, firsts: dict[str, dict], until: str) -> str:
-    """Where a period starts: the last report's cutoff, else the client's first crawl (the baseline)."""
+    """Where a period starts: the last report's cutoff; for the first report (a baseline) what it covers,
+    rules.HISTORY_WINDOW before the first crawl's end (what was found published earlier is history, not new), or
+    when the first item was seen if that is earlier (with no crawl nothing is history)."""
     if since is not None:
         return since
-    started = [f["started"] for f in firsts.values() if f["started"]]
-    return min(started) if started else (store.first_seen(client.id) or until)
+    ends = [f["history_end"] or f["started"] for f in firsts.values() if f["history_end"] or f["started"]]
+    starts = [stamp(parse_iso(min(ends)) - rules.HISTORY_WINDOW)] if ends else []  # found outside a crawl: all new
+    first = store.first_seen(client.id)
+    return min(starts + ([first] if first else [])) if starts or first else until
 
 
 def previous_summary(client: Client, store: Store, since: str, firsts: dict[str, dict],
@@ -208,6 +232,9 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
     period = Period(client, store, since, until_iso)
+    draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
+    replies = store.replies_by_item(client.id)
+    mentions_open = period.open_mentions(store, client, since, until_iso, replies)
     all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
@@ -224,7 +251,6 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered = [review_row(r) for r in store.unanswered_negatives(client.id, threshold=threshold)]
-    draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
     sources = source_health(config, client, store)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
@@ -245,7 +271,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         generated_at=until, summary=summary, negatives=period.negatives, new_reviews=period.new,
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
         charts=svgs, chart_notes=notes, posts=period.posts,
-        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id), locate=locator.name),
+        actions=action_list(unanswered, mentions_open, search, replies, locate=locator.name),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         locations=by_location, compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
         competitors=compare(config, client, store, since=since, until=until),
