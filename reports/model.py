@@ -438,12 +438,12 @@ def format_datetime(value: datetime | None, tz: str, precision: str | None = Non
 
 def waited(since: datetime | None, precision: str | None, now: datetime, tz: str) -> str:
     """How long an open item has waited, as people say it: "3 h", "2 days". A day-precision date counts in
-    calendar days to the client's today ("since today", "1 day"), never in hours from a midnight nobody posted at."""
+    calendar days to the client's today ("0 days", "1 day"), never in hours from a midnight nobody posted at."""
     if since is None:
         return ""
     if precision == "day":
         days = (_local(now, tz).date() - _local(since, tz, precision).date()).days
-        return ngettext("%(num)d day", "%(num)d days", days) if days > 0 else _("since today")
+        return ngettext("%(num)d day", "%(num)d days", max(days, 0))
     return format_delay(max(now - since, timedelta(0)))
 
 
