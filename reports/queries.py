@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
+from zoneinfo import ZoneInfo
 
 from repscan.core import i18n, rules, sites
 from repscan.core.i18n import _, ngettext
@@ -114,13 +115,15 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
 
 
 def charts(config: Config, client: Client, store: Store, until) -> tuple[list[str], list[str]]:
-    """The trend charts (SVG) and, for each chart left out, why."""
-    start = until - timedelta(weeks=2 * WEEKS + 1)
+    """The trend charts (SVG) and, for each chart left out, why; weeks run Monday to Sunday in the client's zone."""
+    start, zone = until - timedelta(weeks=2 * WEEKS + 1), ZoneInfo(client.timezone)
     rows = []
     for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
         published = parse_iso(row["published_at"])
         delay = rules.reply_delay(published, parse_iso(row["reply_at"]), published_precision=row["published_precision"],
                                   reply_precision=row["reply_precision"])
+        if published is not None and row["published_precision"] == "day":  # that calendar day in the client's zone
+            published = datetime.combine(published.date(), time(), zone)
         rows.append({
             "source": row["source"], "when": published or parse_iso(row["first_seen_at"]),
             "negative": bool(row["negative"]), "stars": rules.stars(row["rating"], row["rating_max"]),
@@ -130,7 +133,7 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     tz = client.timezone
     period = _("%(num)d weeks to %(date)s", num=WEEKS, date=format_date(until, tz))
     compare = _("the %(num)d weeks to %(date)s", num=WEEKS, date=format_date(until - timedelta(weeks=WEEKS), tz))
-    return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
+    return trend_charts(rows, until.astimezone(zone), primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
 
 
 def post_row(row: dict) -> PostRow:
