@@ -56,7 +56,7 @@ def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(demo):
     pdf = re.search(r"demo: report (\S+\.pdf)", second.stdout).group(1)
     again = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     listed = again[again.index("Needs a reply now"):again.index("Mentions and news")]  # the list and "Still open"
-    for mention in ("charged me twice", "still waiting for a refund", "fined after hygiene inspection"):
+    for mention in ("charged me twice", "still waiting for a refund"):  # the news item is negative to the model only
         assert mention in listed, mention
     opened = re.compile(r"demo: (\d+) open items need a reply now")
     assert opened.search(second.stdout).group(1) == opened.search(first.stdout).group(1)
