@@ -235,3 +235,15 @@ def test_a_threshold_change_rejudges_a_stored_review_in_the_report_query(tmp_pat
 @pytest.mark.parametrize("count, expected", [(None, None), (0, True), (1, True), (2, False), (458, False)])
 def test_suspicious_is_a_single_review_account_and_unknown_where_the_site_does_not_say(count, expected):
     assert rules.suspicious(count) is expected
+
+
+@pytest.mark.parametrize("first_seen, cutoff, posted, is_open, older", [
+    ("2026-11-10T09:00:00.000000Z", "2026-11-15T00:00:00.000000Z", None, True, False),  # within the window
+    ("2026-11-01T09:00:00.000000Z", "2026-11-15T00:00:00.000000Z", None, False, True),  # past it: an older one
+    ("2026-11-01T09:00:00.000000Z", None, None, True, False),  # the report that finds it lists it, whatever its age
+    ("2026-11-10T09:00:00.000000Z", None, "2026-11-11T10:00:00.000000Z", False, False),  # answered through repscan
+])
+def test_a_negative_mention_is_open_until_answered_or_its_window_passes(first_seen, cutoff, posted, is_open, older):
+    now = "2026-11-20T12:00:00.000000Z"
+    assert rules.mention_open(first_seen, cutoff, now, posted) is is_open
+    assert rules.mention_older(first_seen, cutoff, now, posted) is older
