@@ -133,7 +133,8 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     tz = client.timezone
     period = _("%(num)d weeks to %(date)s", num=WEEKS, date=format_date(until, tz))
     compare = _("the %(num)d weeks to %(date)s", num=WEEKS, date=format_date(until - timedelta(weeks=WEEKS), tz))
-    return trend_charts(rows, until.astimezone(zone), primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
+    return trend_charts(rows, until.astimezone(zone), primary=b.primary_color, accent=b.accent_color, period=period,
+                        compare=compare)
 
 
 def post_row(row: dict) -> PostRow:
