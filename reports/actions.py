@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from repscan.core import rules, sites
 from repscan.core.i18n import _
 from repscan.core.mentions import in_a_thread
 from repscan.core.sites import place
 from repscan.reports.locations import label
-from repscan.reports.model import PostRow, ReviewRow, SearchBlock
+from repscan.reports.model import PostRow, ReviewRow, SearchBlock, waited
 
 KINDS = ("review", "mention", "complaint")  # the rank: unanswered negative reviews, negative mentions, complaints
 
@@ -36,6 +36,7 @@ class Action:
     thread: bool = True  # a mention where people answer under it (a forum, a social site), not a news or web page
     single_review: bool = False  # a review from a single-review account (rules.suspicious)
     location: str | None = None  # a chain's location it is about ("Kyiv, Khreshchatyk"); None without locations
+    precision: str | None = None  # of `since`: "day" when the site dates it by calendar day only (no hours)
 
     @property
     def at(self) -> str:
@@ -71,14 +72,15 @@ class Action:
         return {"review": _("Negative review"), "mention": _("Negative mention"),
                 "complaint": _("Complaint on page one")}[self.kind]
 
-    def waiting(self, now: datetime) -> timedelta | None:
-        return max(now - self.since, timedelta(0)) if self.since else None
+    def waited(self, now: datetime, tz: str) -> str:
+        """How long it has waited: "3 h"; in calendar days when `since` is a day ("2 days", "since today")."""
+        return waited(self.since, self.precision, now, tz)
 
 
 def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | None = None) -> Action:
     return Action("review", place(r.source, r.url), r.published_at or r.first_seen_at, r.url, r.title, r.text,
                   r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
-                  single_review=bool(r.suspicious), location=location)
+                  single_review=bool(r.suspicious), location=location, precision=r.since_precision)
 
 
 def mention_action(p: PostRow, reply: Mapping | None = None, location: str | None = None) -> Action:
@@ -90,7 +92,7 @@ def mention_action(p: PostRow, reply: Mapping | None = None, location: str | Non
         detail = _("a post on %(site)s", site=sites.label(p.source))
     thread = in_a_thread(p.source, p.url)
     return Action("mention", place(p.source, p.url), p.when, p.url, p.title, p.text, p.author, p.language,
-                  detail=detail, reply=reply, thread=thread, location=location)
+                  detail=detail, reply=reply, thread=thread, location=location, precision=p.when_precision)
 
 
 def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
@@ -118,7 +120,7 @@ def rank(actions: list[Action]) -> list[Action]:
 def action_list(unanswered: list[ReviewRow], posts: list[PostRow], blocks: list[SearchBlock],
                 replies: Mapping[tuple[str, str], Mapping] | None = None,
                 locate: Callable[[str, str | None], str | None] | None = None) -> list[Action]:
-    """Everything open: every unanswered negative review (any age), the period's negative mentions, the
+    """Everything open: every unanswered negative review (any age), the open negative mentions (rules.mention_open), the
     complaints on page one of the latest searches (rules.negative, rules.replied, rules.complaint); each
     review and mention with its reply draft from `replies` (store.replies_by_item), where it has one, and its
     location from `locate(source, source_id)` (locations.Locator.name) for a chain."""

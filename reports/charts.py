@@ -23,7 +23,7 @@ class Week:
 
 
 def weeks_ending(end: datetime, count: int = WEEKS) -> list[Week]:
-    """`count` weeks (Monday starts, UTC) up to and including the week of `end`."""
+    """`count` weeks (Monday starts, in `end`'s zone: the client's) up to and including the week of `end`."""
     monday = (end - timedelta(days=end.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     starts = [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
     return [Week(s, f"{s.day} {s:%b}" if i18n.english() else i18n.date(s, "MMMd")) for s in starts]

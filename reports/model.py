@@ -99,12 +99,19 @@ class ReviewRow:
         timing = self.reply_timing
         return timing.delta if timing else None
 
+    @property
+    def since_precision(self) -> str:
+        """The precision of the time it waits since: its published time's, else exact (first seen is ours)."""
+        if self.published_at is None:
+            return "exact"
+        return precision(self.published_at, self.published_precision, approx=self.published_approx)
+
     def waiting(self, now: datetime) -> timedelta | None:
-        """How long an unanswered review has waited (None once it has a reply)."""
-        if self.replied:
+        """How long an unanswered review has waited (None once it has a reply, or when the site dates it by day
+        only: a calendar day has no hours, see waited())."""
+        if self.replied or self.since_precision == "day":
             return None
-        since = self.published_at or self.first_seen_at
-        return max(now - since, timedelta(0))
+        return max(now - (self.published_at or self.first_seen_at), timedelta(0))
 
 
 @dataclass(frozen=True)
@@ -122,10 +129,16 @@ class PostRow:
     first_seen_at: datetime
     negative: bool
     source_id: str | None = None
+    published_precision: str | None = None
 
     @property
     def when(self) -> datetime:
         return self.published_at or self.first_seen_at
+
+    @property
+    def when_precision(self) -> str:
+        """The precision of `when`: the published time's, else exact (first seen is ours)."""
+        return precision(self.published_at, self.published_precision) if self.published_at else "exact"
 
 
 HEALTHY = ("ok", "empty")
@@ -316,6 +329,7 @@ class Summary:
     new_mentions: int = 0
     negative_mentions: int = 0
     negatives_replied: int = 0  # of new_negatives, how many have a reply
+    older_mentions: int = 0  # negative mentions past rules.MENTION_WINDOW with no reply posted, no longer listed
     spikes: tuple[str, ...] = ()  # the period's spike alerts: "3 negative reviews within the hour on Trustpilot, 7 Mar"
     previous: Summary | None = None  # the same figures for the previous period (None: first report)
 
@@ -421,35 +435,53 @@ def format_delay(delta: timedelta | None) -> str:
     return ngettext("%(num)d day", "%(num)d days", int(seconds // 86400))
 
 
-def _local(value: datetime, tz: str) -> datetime:
+def _local(value: datetime, tz: str, precision: str | None = None) -> datetime:
+    """The value in the client's zone; a calendar day (day precision, stored as its midnight UTC) stays that day."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
+    if precision == "day":
+        return value.astimezone(timezone.utc)
     return value.astimezone(ZoneInfo(tz))
 
 
-def format_date(value: datetime | None, tz: str) -> str:
-    """"7 Mar 2025" in the client's timezone and language (naive datetimes are taken as UTC)."""
+def format_date(value: datetime | None, tz: str, precision: str | None = None) -> str:
+    """"7 Mar 2025" in the client's timezone and language (naive datetimes are taken as UTC); a value with day
+    precision is the site's calendar date, shown as it is (no zone turns 4 Dec into 3 Dec)."""
     if value is None:
         return ""
-    local = _local(value, tz)
+    local = _local(value, tz, precision)
     if not i18n.english():
         return i18n.date(local, "yMMMd")
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
-def format_day(value: datetime | None, tz: str) -> str:
-    """"7 Mar" in the client's timezone and language."""
+def format_day(value: datetime | None, tz: str, precision: str | None = None) -> str:
+    """"7 Mar" in the client's timezone and language (a day-precision value: its calendar date)."""
     if value is not None and not i18n.english():
-        return i18n.date(_local(value, tz), "MMMd")
-    return format_date(value, tz).rsplit(" ", 1)[0]
+        return i18n.date(_local(value, tz, precision), "MMMd")
+    return format_date(value, tz, precision).rsplit(" ", 1)[0]
 
 
-def format_datetime(value: datetime | None, tz: str) -> str:
-    """"7 Mar 2025, 14:05" in the client's timezone (naive datetimes are taken as UTC)."""
+def format_datetime(value: datetime | None, tz: str, precision: str | None = None) -> str:
+    """"7 Mar 2025, 14:05" in the client's timezone (naive datetimes are taken as UTC); a value with day
+    precision has no time: "7 Mar 2025"."""
     if value is None:
         return ""
+    if precision == "day":
+        return format_date(value, tz, precision)
     local = _local(value, tz)
     return f"{format_date(local, tz)}, {local:%H:%M}"
+
+
+def waited(since: datetime | None, precision: str | None, now: datetime, tz: str) -> str:
+    """How long an open item has waited, as people say it: "3 h", "2 days". A day-precision date counts in
+    calendar days to the client's today ("0 days", "1 day"), never in hours from a midnight nobody posted at."""
+    if since is None:
+        return ""
+    if precision == "day":
+        days = (_local(now, tz).date() - _local(since, tz, precision).date()).days
+        return ngettext("%(num)d day", "%(num)d days", max(days, 0))
+    return format_delay(max(now - since, timedelta(0)))
 
 
 def period_label(start: datetime | None, end: datetime, tz: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
+from zoneinfo import ZoneInfo
 
 from repscan.core import i18n, rules, sites
 from repscan.core.i18n import _, ngettext
@@ -126,13 +127,15 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
 
 
 def charts(config: Config, client: Client, store: Store, until) -> tuple[list[str], list[str]]:
-    """The trend charts (SVG) and, for each chart left out, why."""
-    start = until - timedelta(weeks=2 * WEEKS + 1)
+    """The trend charts (SVG) and, for each chart left out, why; weeks run Monday to Sunday in the client's zone."""
+    start, zone = until - timedelta(weeks=2 * WEEKS + 1), ZoneInfo(client.timezone)
     rows = []
     for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
         published = parse_iso(row["published_at"])
         delay = rules.reply_delay(published, parse_iso(row["reply_at"]), published_precision=row["published_precision"],
                                   reply_precision=row["reply_precision"])
+        if published is not None and row["published_precision"] == "day":  # that calendar day in the client's zone
+            published = datetime.combine(published.date(), time(), zone)
         rows.append({
             "source": row["source"], "when": published or parse_iso(row["first_seen_at"]),
             "negative": bool(row["negative"]), "stars": rules.stars(row["rating"], row["rating_max"]),
@@ -142,7 +145,8 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     tz = client.timezone
     period = _("%(num)d weeks to %(date)s", num=WEEKS, date=format_date(until, tz))
     compare = _("the %(num)d weeks to %(date)s", num=WEEKS, date=format_date(until - timedelta(weeks=WEEKS), tz))
-    return trend_charts(rows, until, primary=b.primary_color, accent=b.accent_color, period=period, compare=compare)
+    return trend_charts(rows, until.astimezone(zone), primary=b.primary_color, accent=b.accent_color, period=period,
+                        compare=compare)
 
 
 OLDER_LISTED = 200  # unanswered negatives from before the period listed one by one; older ones are counted
@@ -167,32 +171,52 @@ def post_row(row: dict) -> PostRow:
     return PostRow(source=row["source"], url=row["url"], parent_url=row["parent_url"], author=row["author"],
                    title=row["title"], text=row["text"], language=row["language"],
                    published_at=parse_iso(row["published_at"]), first_seen_at=parse_iso(row["first_seen_at"]),
-                   negative=bool(row["negative"]), source_id=row.get("source_id"))
+                   negative=bool(row["negative"]), source_id=row.get("source_id"),
+                   published_precision=row.get("published_precision"))
 
 
 class Period:
     """What was new in one period (after `since`, up to `until`): reviews and posts, less imported history."""
 
     def __init__(self, client: Client, store: Store, since: str | None, until: str):
-        ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
-
-        def history(row: dict) -> bool:
-            end = ends.get(row.get("first_crawl_id"))
-            return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
-
+        self._ends = store.history_ends(client.id)  # per source URL, through the crawl that first found the item
+        self._names = client.names
+        history = self._history
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
         fresh = [r for r in rows if not history(r)]
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
         self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
         self.negatives = [review_row(r) for r in fresh if r["negative"]]
-        self.posts = [post_row(r) for r in store.posts_since(client.id, since, until)
-                      if not history(r) and not written_by(r["author"], client.names)]
+        self.posts = [post_row(r) for r in self.mentions(store.posts_since(client.id, since, until))]
+        self.older_mentions = 0
+
+    def _history(self, row: dict) -> bool:
+        end = self._ends.get(row.get("first_crawl_id"))
+        return rules.history(row["first_seen_at"], row["negative_since"], row["published_at"], end)
+
+    def mentions(self, rows: list[dict]) -> list[dict]:
+        """The posts that are mentions of the client: not imported history, not the client's own."""
+        return [r for r in rows if not self._history(r) and not written_by(r["author"], self._names)]
+
+    def open_mentions(self, store: Store, client: Client, since: str | None, until: str,
+                      replies: dict) -> list[PostRow]:
+        """The negative mentions still open up to `until` (rules.mention_open), any period's; counts the older
+        ones (past the window, unanswered) in `older_mentions`."""
+        negative = [r for r in self.mentions(store.posts_since(client.id, None, until))
+                    if rules.negative(None, None, text_negative=r["negative"])]
+
+        def posted(row: dict) -> str | None:
+            return (replies.get((row["source"], row["source_id"])) or {}).get("posted_at")
+
+        self.older_mentions = sum(rules.mention_older(r["first_seen_at"], since, until, posted(r)) for r in negative)
+        return [post_row(r) for r in negative if rules.mention_open(r["first_seen_at"], since, until, posted(r))]
 
     def summary(self, **fields) -> Summary:
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
         return Summary(new_reviews=len(self.new), new_negatives=len(self.negatives), history=self.history,
                        new_mentions=len(self.posts), negative_mentions=negative_posts,
-                       negatives_replied=sum(1 for r in self.negatives if r.replied), **fields)
+                       negatives_replied=sum(1 for r in self.negatives if r.replied),
+                       older_mentions=self.older_mentions, **fields)
 
 
 def _page_one_complaints(blocks_or_rows) -> int:
@@ -201,11 +225,15 @@ def _page_one_complaints(blocks_or_rows) -> int:
 
 
 def _start(store: Store, client: Client, since: str | None, firsts: dict[str, dict], until: str) -> str:
-    """Where a period starts: the last report's cutoff, else the client's first crawl (the baseline)."""
+    """Where a period starts: the last report's cutoff; for the first report (a baseline) what it covers,
+    rules.HISTORY_WINDOW before the first crawl's end (what was found published earlier is history, not new), or
+    when the first item was seen if that is earlier (with no crawl nothing is history)."""
     if since is not None:
         return since
-    started = [f["started"] for f in firsts.values() if f["started"]]
-    return min(started) if started else (store.first_seen(client.id) or until)
+    ends = [f["history_end"] or f["started"] for f in firsts.values() if f["history_end"] or f["started"]]
+    starts = [stamp(parse_iso(min(ends)) - rules.HISTORY_WINDOW)] if ends else []  # found outside a crawl: all new
+    first = store.first_seen(client.id)
+    return min(starts + ([first] if first else [])) if starts or first else until
 
 
 def previous_summary(client: Client, store: Store, since: str, firsts: dict[str, dict],
@@ -242,6 +270,10 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     until_iso, threshold = stamp(until), client.negative_threshold
     firsts = store.first_crawls(client.id)
     period = Period(client, store, since, until_iso)
+    if not preview:
+        draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
+    replies = store.replies_by_item(client.id)
+    mentions_open = period.open_mentions(store, client, since, until_iso, replies)
     all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
@@ -260,8 +292,6 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     )
     unanswered, rest = listed_unanswered(
         [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)
-    if not preview:
-        draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
     sources = source_health(config, client, store, until)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (
@@ -283,7 +313,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         sources=sources, search=search, reply_speed=reply_speed(period.negatives), unanswered=unanswered,
         unanswered_more=len(rest), unanswered_more_since=min((_waiting_since(r) for r in rest), default=None),
         charts=svgs, chart_notes=notes, posts=period.posts,
-        actions=action_list(unanswered, period.posts, search, store.replies_by_item(client.id), locate=locator.name),
+        actions=action_list(unanswered, mentions_open, search, replies, locate=locator.name),
         answered=sorted(answered, key=lambda r: r.reply_at or r.first_seen_at), scoreboard=scoreboard,
         locations=by_location, compared_with=compared, text_judge=" and ".join(store.text_judges(client.id, since, until_iso)) or text_judge(),
         competitors=compare(config, client, store, since=since, until=until),

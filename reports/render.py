@@ -24,6 +24,7 @@ from repscan.reports.model import (
     ReportData,
     format_date,
     format_datetime,
+    format_day,
     format_delay,
     period_label,
     trim_text,
@@ -86,13 +87,18 @@ def _signed(value: float | None) -> str:
 
 
 @jinja2.pass_context
-def _datetime_filter(context, value):
-    return format_datetime(value, context["tz"])
+def _datetime_filter(context, value, precision=None):
+    return format_datetime(value, context["tz"], precision)
 
 
 @jinja2.pass_context
-def _date_filter(context, value):
-    return format_date(value, context["tz"])
+def _date_filter(context, value, precision=None):
+    return format_date(value, context["tz"], precision)
+
+
+@jinja2.pass_context
+def _day_filter(context, value, precision=None):
+    return format_day(value, context["tz"], precision)
 
 
 @functools.cache
@@ -115,6 +121,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         datetime=_datetime_filter,
         date=_date_filter,
+        day=_day_filter,
         delay=format_delay,
         excerpt=trim_text,
         href=safe_href,
@@ -168,6 +175,7 @@ def context(data: ReportData) -> dict:
         "figures": headline_figures(data),
         "page_counter": page_counter(),
         "history_window": rules.HISTORY_WINDOW.days,
+        "mention_window": rules.MENTION_WINDOW.days,
         # pygal output built from numbers and our own labels only, never scraped text
         "charts": [Markup(svg) for svg in data.charts],
     }

@@ -1,4 +1,4 @@
-"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, suspicious, stars, visibility, stale."""
+"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, mentions, stars, visibility, stale."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -245,6 +245,29 @@ def reply_delay(published_at: datetime | None, reply_at: datetime | None, *, pub
     days = max((reply_at.astimezone(timezone.utc).date() - published_at.astimezone(timezone.utc).date()).days, 0)
     return ReplyDelay(precision, max(reply_at - published_at, timedelta(0)) if precision == "exact" else None,
                       None if precision == "approximate" else days)
+
+
+# -- open mentions ------------------------------------------------------------
+
+MENTION_WINDOW = HISTORY_WINDOW
+"""How long a negative mention (a post, comment or news item: it has no replied state on the site) stays open
+without an answer: the draft window. It is listed in every report within this long after we first saw it, and
+in the report that finds it, until a reply to it is posted through repscan (`repscan replies post` or `done`);
+after that it is an older mention, counted, no longer listed."""
+
+
+def mention_open(first_seen_at: str, cutoff: str | None, now: str, posted_at: str | None = None) -> bool:
+    """A negative mention still open for a report up to `now` with the given cutoff: no reply posted through
+    repscan, and first seen after the cutoff (new) or within MENTION_WINDOW before `now`. ISO stamps."""
+    if posted_at is not None:
+        return False
+    start = (datetime.fromisoformat(now.replace("Z", "+00:00")) - MENTION_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+    return first_seen_after(first_seen_at, cutoff) or first_seen_at >= start
+
+
+def mention_older(first_seen_at: str, cutoff: str | None, now: str, posted_at: str | None = None) -> bool:
+    """A negative mention past its window without a reply posted through repscan (counted as an older mention)."""
+    return posted_at is None and not mention_open(first_seen_at, cutoff, now)
 
 
 # -- suspicious ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -51,6 +52,22 @@ def test_demo_runs_end_to_end_and_a_second_run_finds_nothing_new(demo):
     assert re.search(r"crawl trustpilot\s+ok\s+\d+ items,\s+0 new, 2 requests", second.stdout)  # robots.txt + page 1
     assert "demo: alert  (none new since the last run)" in second.stdout and "demo: spike:" not in second.stdout
     assert len(list((folder / "mail").glob("*.eml"))) == 3  # two reports, one alert email
+    # nothing was answered between the runs: the negative mentions are still open in the second report's list
+    pdf = re.search(r"demo: report (\S+\.pdf)", second.stdout).group(1)
+    again = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    listed = again[again.index("Needs a reply now"):again.index("Mentions and news")]  # the list and "Still open"
+    for mention in ("charged me twice", "still waiting for a refund"):  # the news item is negative to the model only
+        assert mention in listed, mention
+    opened = re.compile(r"demo: (\d+) open items need a reply now")
+    assert opened.search(second.stdout).group(1) == opened.search(first.stdout).group(1)
+
+
+def test_the_first_report_covers_the_14_days_to_its_crawl(demo):
+    # a baseline that counts 14 days of reviews as new covers those days, not the minutes of its first crawl
+    _, _, pages = demo
+    day = r"\d{1,2} \w{3} \d{4}"
+    start, end = re.search(rf"Period: ({day}) – ({day})", " ".join(pages)).groups()
+    assert datetime.strptime(end, "%d %b %Y") - datetime.strptime(start, "%d %b %Y") == timedelta(days=14)
 
 
 def test_every_figure_the_demo_prints_is_the_figure_in_its_pdf(demo):

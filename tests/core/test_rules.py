@@ -251,3 +251,15 @@ def test_a_review_the_site_removed_is_not_tracked():
     rows = sqlite3.connect(":memory:").execute(
         f"SELECT {rules.tracked_sql('x')} FROM (SELECT NULL AS x UNION ALL SELECT '2026-12-01T08:00:00Z')").fetchall()
     assert [bool(value) for value, in rows] == [rules.tracked(None), rules.tracked("2026-12-01T08:00:00Z")]
+
+
+@pytest.mark.parametrize("first_seen, cutoff, posted, is_open, older", [
+    ("2026-11-10T09:00:00.000000Z", "2026-11-15T00:00:00.000000Z", None, True, False),  # within the window
+    ("2026-11-01T09:00:00.000000Z", "2026-11-15T00:00:00.000000Z", None, False, True),  # past it: an older one
+    ("2026-11-01T09:00:00.000000Z", None, None, True, False),  # the report that finds it lists it, whatever its age
+    ("2026-11-10T09:00:00.000000Z", None, "2026-11-11T10:00:00.000000Z", False, False),  # answered through repscan
+])
+def test_a_negative_mention_is_open_until_answered_or_its_window_passes(first_seen, cutoff, posted, is_open, older):
+    now = "2026-11-20T12:00:00.000000Z"
+    assert rules.mention_open(first_seen, cutoff, now, posted) is is_open
+    assert rules.mention_older(first_seen, cutoff, now, posted) is older

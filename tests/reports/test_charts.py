@@ -55,3 +55,15 @@ def test_charts_are_lean_svg_with_what_is_drawn_kept():
         assert re.search(r"<style[^>]*>[^<]*\.reactive\{", svg)  # the drawing's own CSS stays
     drawn = lambda svg: re.findall(r"<(?:rect|path|circle|text)\b[^>]*>", svg)  # noqa: E731
     assert drawn(lean(full)) == [tag.replace(" tooltip-trigger", "") for tag in drawn(full)]
+
+
+def test_weeks_are_cut_at_monday_midnight_in_the_clients_zone():
+    from zoneinfo import ZoneInfo
+
+    from repscan.reports.charts import weeks_ending
+
+    end = datetime(2026, 12, 7, 5, 0, tzinfo=timezone.utc)  # Monday in UTC, still Sunday 6 Dec in Los Angeles
+    [week] = weeks_ending(end.astimezone(ZoneInfo("America/Los_Angeles")), 1)
+    assert week.start == datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc) and week.label == "30 Nov"
+    [week] = weeks_ending(end.astimezone(ZoneInfo("Pacific/Auckland")), 1)  # Monday 7 Dec, 18:00 there
+    assert week.start == datetime(2026, 12, 6, 11, 0, tzinfo=timezone.utc) and week.label == "7 Dec"

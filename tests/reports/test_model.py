@@ -164,3 +164,17 @@ def test_a_broken_search_crawl_is_named_for_its_engine_not_for_the_site_its_url_
     alert = {"kind": "source", "source": "google", "url": "https://www.google.com/search?q=acme", "category": None,
              "rating": None, "rating_max": None, "title": None}
     assert headline(alert) == "your Google page could not be read"
+
+
+@pytest.mark.parametrize("zone, today, waited", [("America/Los_Angeles", "9 Mar 2025", "1 day"),
+                                                  ("Pacific/Auckland", "10 Mar 2025", "2 days")])
+def test_a_day_precision_date_is_its_calendar_day_in_every_zone(zone, today, waited):
+    from repscan.reports.model import format_day, waited as waited_for
+
+    day = datetime(2025, 3, 8, tzinfo=timezone.utc)  # a site's "8 Mar 2025", stored as its midnight UTC
+    assert format_date(day, zone, "day") == "8 Mar 2025" and format_day(day, zone, "day") == "8 Mar"
+    assert format_datetime(day, zone, "day") == "8 Mar 2025"  # no made-up time
+    now = NOW - timedelta(hours=2)  # 9 Mar 22:00 in Los Angeles, 10 Mar 18:00 in Auckland
+    assert format_date(now, zone) == today  # an exact time stays in the client's zone
+    assert waited_for(day, "day", now, zone) == waited  # calendar days to the client's today, never hours
+    assert review(published_at=day, published_precision="day").waiting(NOW) is None

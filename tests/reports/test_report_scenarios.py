@@ -6,6 +6,7 @@ reach the report, the first report is a baseline, figures are compared with a na
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -13,6 +14,7 @@ from scenario_site import ClientWeb, crawl_and_send, review
 from repscan.core.items import utcnow
 
 NOW = utcnow()
+DAY = r"\d{1,2} \w{3} \d{4}"
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +89,17 @@ def test_the_first_report_is_a_baseline_with_a_start_and_an_end(reports):
     assert "4 reviews published more than 14 days before it, or undated, are counted as history" in text
     assert re.search(r"New reviews 2 plus 4 older ones imported as history", text)
     assert "up to" not in text
-    assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d – \d\d:\d\d", first.pages[0])  # start and end, same day
+    # what the baseline covers: the 14 days before the first crawl (newer reviews are new), not a zero-minute period
+    start, end = re.search(rf"({DAY}) – ({DAY})", first.pages[0]).groups()
+    assert datetime.strptime(end, "%d %b %Y") - datetime.strptime(start, "%d %b %Y") == timedelta(days=14)
+    assert "the period is the 14 days before the first crawl, and since" in text
     appendix = text[text.index("Appendix"):]
     assert "Title recent-good" in appendix and "Title old-good-0" not in appendix
 
 
 def test_the_second_report_compares_every_figure_with_the_named_previous_period(reports):
     first, second = reports
-    previous = re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d – \d\d:\d\d", first.pages[0]).group(0)
+    previous = re.search(rf"{DAY} – {DAY}", first.pages[0]).group(0)
     text = second.all
     assert f"compared with the previous period, {previous}" in text
     assert text.count(f"vs {previous}:") >= 6
@@ -105,6 +110,16 @@ def test_the_second_report_compares_every_figure_with_the_named_previous_period(
     assert "1 of 7 (14%)" in board and "OK, read" in board
     assert "Title new-bad" in second.pages[0]
     assert f"(was 2)" in second.text
+
+
+def test_an_unanswered_negative_mention_stays_open_in_the_next_report(reports):
+    # posts have no replied state: the Reddit complaint is not new in the second period, yet nothing answered it
+    _, second = reports
+    needs = second.all[second.all.index("Needs a reply now"): second.all.index("Summary")]
+    assert "Harbour Lane Bakery charged me twice" in needs and "Answer on Reddit, in the same thread" in needs
+    assert "Harbour Lane Bakery charged me twice" in second.text.split("THE FIGURES")[0]
+    mentions = second.all[second.all.index("Mentions and news"):]
+    assert "charged me twice" not in mentions.split("Answered this period")[0]  # not a mention of this period
 
 
 @pytest.fixture(scope="module")
@@ -145,4 +160,6 @@ def test_layout_no_client_id_no_stranded_heading(reports):
             lines = [line for line in raw.splitlines() if line.strip()][:-2]  # less the footer lines
             assert lines[-1].strip() not in ("Summary", "Mentions and news", "Answered this period", "Trends",
                                              "Sources", "What people see when they search you", "Platform by platform")
-        assert len(delivered.raw_pages[-1].strip()) > 400  # no nearly empty last page
+        last = [line for line in delivered.raw_pages[-1].splitlines() if line.strip()][:-2]  # less the footer
+        body = " ".join(line for line in last if not line.startswith("Prepared by"))  # less the colophon
+        assert len(body) > 150, body  # no nearly empty last page: a section with its rows, never a lone heading

@@ -14,7 +14,8 @@ class Summaries(Connection):
         """Posts first seen after `since` (every one when None) and up to `until`, newest first;
         `negative` is the stored text verdict, judged by rules.negative (posts are unrated)."""
         where, params = period_where(client_id, since, until)
-        columns = ("source, source_id, url, parent_url, author, title, text, language, published_at, score,"
+        columns = ("source, source_id, url, parent_url, author, title, text, language, published_at,"
+                   " published_precision, score,"
                    " comments_count, first_seen_at, negative_since, first_crawl_id,"
                    f" {rules.negative_sql('NULL', rating='NULL', rating_max='NULL')} AS negative")
         return self.query(f"SELECT {columns} FROM posts WHERE {where}"
