@@ -12,6 +12,8 @@ from repscan.core.config import ConfigError, load
 from repscan.core.items import stamp, utcnow
 from repscan.core.store import Store
 
+SOURCE = ("trustpilot", "https://t.example/b/acme")
+
 
 def test_prune_deletes_old_crawl_rows_and_keeps_what_rules_read(tmp_path, capsys):
     config = write_config(tmp_path, [("trustpilot", "https://t.example/b/acme")])
@@ -81,13 +83,14 @@ def seed_crawls(database, days_ago: tuple[int, ...]) -> list[int]:
         store.finish_crawl(ids[-1], status="empty", items=0, new_items=0, requests=1, pages=1, full=False, error=None,
                            finished_at=stamp(when + timedelta(minutes=5)))
     store.mark_done("acme", "report", "2099-01-01T00:00:00.000000Z", "ok")  # no report due: no mail to send
+    store.mark_done("acme", "crawl", "2099-01-01T00:00:00.000000Z", "ok")  # no crawl due: nothing fetched
     store.close()
     return ids
 
 
 def test_run_prunes_once_a_day_with_storage_keep_days(tmp_path, capsys):
     """[storage] keep_days: `repscan run` deletes what `repscan prune --keep-days` would, then not again that day."""
-    config = write_config(tmp_path, [], storage={"database": "repscan.db", "reports_dir": "out", "keep_days": 30})
+    config = write_config(tmp_path, [SOURCE], storage={"database": "repscan.db", "reports_dir": "out", "keep_days": 30})
     ids = seed_crawls(tmp_path / "repscan.db", (200, 150, 120, 100, 10, 1))
     assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines() == [
@@ -102,14 +105,14 @@ def test_run_prunes_once_a_day_with_storage_keep_days(tmp_path, capsys):
 
 
 def test_run_prunes_nothing_without_keep_days_and_a_bad_value_names_its_line(tmp_path, capsys):
-    config = write_config(tmp_path, [])
+    config = write_config(tmp_path, [SOURCE])
     seed_crawls(tmp_path / "repscan.db", (200, 150, 1))
     assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines() == ["nothing due"]
     store = Store(tmp_path / "repscan.db")
     assert len(store.crawls()) == 3
     store.close()
-    bad = write_config(tmp_path / "bad", [], storage={"database": "repscan.db", "keep_days": 0})
+    bad = write_config(tmp_path / "bad", [SOURCE], storage={"database": "repscan.db", "keep_days": 0})
     line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if text.startswith("keep_days"))
     with pytest.raises(ConfigError, match=rf"^{re.escape(str(bad))}:{line}: storage\.keep_days: "):
         load(bad)

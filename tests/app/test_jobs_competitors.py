@@ -26,7 +26,9 @@ def test_competitors_crawl_at_their_cadence_beside_the_clients(tmp_path):
     try:
         first = at("2026-12-07T08:10:00")  # a Monday
         assert sorted(due(config, store, first)) == ["acme", "acme:bolt", "acme:pipe"]  # never run: all due
-        assert [d.client_id for d in jobs._due(store, config, "report", first)] == ["acme"]
+        assert jobs._due(store, config, "report", first, record=True) == []  # a first report waits for its next
+        # slot, and a competitor never has one
+        assert [d.client_id for d in jobs._due(store, config, "report", at("2026-12-21T09:00:00"))] == ["acme"]
         for d in jobs._due(store, config, "crawl", first):
             store.mark_done(d.client_id, "crawl", d.slot.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "ok")
         assert due(config, store, at("2026-12-07T12:05:00")) == {"acme": "2026-12-07T12:00:00+00:00"}  # every 4 h

@@ -41,7 +41,7 @@ def test_non_editable_install_has_templates_and_runs_the_demo(tmp_path):
     assert not missing, f"not installed (pyproject packages / package-data): {missing}"
     assert (target / "repscan" / "templates" / "report.html").is_file()
     assert (target / "repscan" / "templates" / "report.css").is_file()
-    assert (target / "repscan" / "spiders" / "pages" / "trustpilot.py").is_file()
+    assert (target / "repscan" / "spiders" / "pages" / "trustpilot" / "__init__.py").is_file()
     assert (target / "repscan" / "reports" / "render.py").is_file()
     # Nothing but repscan at the top level: no packages named spiders or reports to collide with others.
     assert sorted(p.name for p in target.iterdir() if p.name != "bin" and not p.name.endswith((".dist-info", ".egg-info"))) == ["repscan"]

@@ -78,7 +78,7 @@ def test_a_report_rebuilt_for_its_period_reads_what_it_read_then(tmp_path):
     cfg, store = setup(tmp_path)
     client, until = cfg.client("acme"), datetime(2026, 11, 16, tzinfo=timezone.utc)
     url = client.sources[0].url
-    for status, items, when in (("ok", 12, T2), ("empty", 0, "2026-11-20T00:00:00.000000Z")):
+    for status, items, when in (("ok", 12, "2026-11-15T20:00:00.000000Z"), ("empty", 0, "2026-11-20T00:00:00.000000Z")):
         crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=when)
         store.finish_crawl(crawl_id, status=status, items=items, new_items=0, requests=2, pages=1, full=False,
                            error=None, finished_at=when)
