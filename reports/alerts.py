@@ -150,6 +150,7 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             "title": _("%(negatives)s %(span)s", negatives=_negatives(burst), span=span),
             "detail": _usual(found.usual),
             "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "kind": row["kind"],
+                                 "precision": "day" if _day_dated(row) else None,
                                  "author": row["author"], "title": row["title"], "url": row["url"],
                                  "stars": rules.stars(row["rating"], row["rating_max"])} for row in burst]),
         })
@@ -162,10 +163,15 @@ def _spiked(burst: list[dict]) -> str:
     return kinds.pop() if len(kinds) == 1 else "mixed"
 
 
+def _day_dated(row: dict) -> bool:
+    """A burst's review counted at a date the site gives by day only (its time is that date's midnight, UTC)."""
+    return row["published_precision"] == "day" and row["at"] == parse_iso(row["published_at"])
+
+
 def _span(burst: list[dict]) -> str:
     """How close together a burst came: "within the hour", "within 3 hours"; for reviews the site dates by day only
     (their time is the date's midnight) the day itself, "on 4 Dec", or "within a day": never hours they do not have."""
-    if any(row["published_precision"] == "day" and row["at"] == parse_iso(row["published_at"]) for row in burst):
+    if any(map(_day_dated, burst)):
         days = {row["at"].date() for row in burst}
         return _("on %(day)s", day=format_day(burst[0]["at"], "UTC")) if len(days) == 1 else _("within a day")
     hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours

@@ -515,6 +515,14 @@ def burst_key(source: str, location: str | None, start: str) -> str:
     return f"{source}{f' at {location}' if location else ''}{_BURST_FROM}{start}"
 
 
+def burst_precision(text: str | None) -> str | None:
+    """"day" when a spike alert's burst (its text, JSON) holds a review the site dates by day only: its start is then a
+    calendar date, not a moment (format_day's precision); None otherwise."""
+    import json
+
+    return "day" if any(member.get("precision") == "day" for member in json.loads(text or "[]")) else None
+
+
 def burst_start(item_key: str) -> datetime | None:
     """When a spike alert's burst began, read from its item key (burst_key); None for another key."""
     _, found, start = item_key.rpartition(_BURST_FROM)

@@ -19,8 +19,9 @@ from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports import locations
 from repscan.reports.competitors import compare
-from repscan.reports.model import (Branding, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow, SearchBlock, SearchResultRow,
-                           SourceHealth, Summary, format_date, format_day, period_label, worst)
+from repscan.reports.model import (Branding, burst_precision, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow,
+                           SearchBlock, SearchResultRow, SourceHealth, Summary, format_date, format_day, period_label,
+                           worst)
 from repscan.core.schedule import last_slot
 from repscan.reports.scoreboard import platform_scores
 
@@ -287,7 +288,8 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
         spikes=tuple(_("%(title)s on %(site)s, %(day)s", title=a["title"], site=sites.label(a["source"]),
-                       day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone))
+                       day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone,
+                                      burst_precision(a["text"])))
                      for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered, rest = listed_unanswered(

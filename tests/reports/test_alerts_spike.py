@@ -242,3 +242,7 @@ def test_a_burst_of_reviews_dated_by_day_says_the_day_not_within_the_hour(quiet_
     [spike] = spikes(store)
     assert spike["title"] == f"3 negative reviews on {day.day} {day:%b}"
     assert "hour" not in spike["title"]
+    west = cfg.clients[0].model_copy(update={"timezone": "America/Los_Angeles"})  # midnight UTC is the day before there
+    data = queries.build(type(cfg)(path=cfg.path, settings=cfg.settings.model_copy(update={"clients": [west]})), west,
+                         store, since=stamp(NOW - timedelta(days=2)), until=NOW)
+    assert [line.endswith(f", {day.day} {day:%b}") for line in data.summary.spikes] == [True]
