@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -518,8 +519,6 @@ def burst_key(source: str, location: str | None, start: str) -> str:
 def burst_precision(text: str | None) -> str | None:
     """"day" when a spike alert's burst (its text, JSON) holds a review the site dates by day only: its start is then a
     calendar date, not a moment (format_day's precision); None otherwise."""
-    import json
-
     return "day" if any(member.get("precision") == "day" for member in json.loads(text or "[]")) else None
 
 

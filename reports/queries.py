@@ -22,7 +22,7 @@ from repscan.reports.competitors import compare
 from repscan.reports.model import (Branding, burst_precision, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow,
                            SearchBlock, SearchResultRow, SourceHealth, Summary, format_date, format_day, period_label,
                            worst)
-from repscan.core.schedule import last_slot
+from repscan.core.schedule import interval
 from repscan.reports.scoreboard import platform_scores
 
 
@@ -50,21 +50,12 @@ def review_row(row: dict) -> ReviewRow:
     )
 
 
-def crawl_interval(client: Client, now: datetime) -> timedelta | None:
-    """The gap between the client's last two scheduled crawls before `now`; None when its schedule cannot say."""
-    try:
-        last = last_slot(client.crawl_schedule, client.timezone, now)
-        return last - last_slot(client.crawl_schedule, client.timezone, last - timedelta(seconds=1))
-    except (ValueError, KeyError):
-        return None
-
-
 def source_health(config: Config, client: Client, store: Store, until: datetime | None = None) -> list[SourceHealth]:
     """Each configured source's and search engine's state (the store's rule: broken when recorded so, or when a
     source that found items finds none) as of `until`, from the crawls finished by then, and stale when not read
     cleanly for too long before it (rules.stale); an engine stands as its latest crawl over all its queries."""
     states = store.source_states(client.id, stamp(until) if until is not None else None, until,
-                                 crawl_interval(client, until) if until is not None else None)
+                                 interval(client.crawl_schedule, client.timezone, until) if until is not None else None)
     by_engine: dict[str, list] = {}
     for (site, _url), state in states.items():
         by_engine.setdefault(site, []).append(state)

@@ -33,6 +33,16 @@ def last_slot(expression: str, tz: str, now: datetime) -> datetime:
     return it.get_prev(datetime).astimezone(timezone.utc)
 
 
+def interval(expression: str, tz: str, now: datetime) -> timedelta | None:
+    """The gap between the last two times `expression` names before `now` (rules.stale's yardstick); None when the
+    expression or the zone cannot say."""
+    try:
+        last = last_slot(expression, tz, now)
+        return last - last_slot(expression, tz, last - timedelta(seconds=1))
+    except (ValueError, KeyError):
+        return None
+
+
 def slots_between(expression: str, tz: str, after: datetime, until: datetime, limit: int = 10_000) -> int:
     """How many scheduled times fall in (after, until]."""
     it = croniter(expression, after.astimezone(ZoneInfo(tz)))
