@@ -10,8 +10,10 @@ import random
 from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 
@@ -119,7 +121,31 @@ class GatedDownloadHandler:
         return await self.inner.download_request(request)
 
     async def close(self) -> None:
-        await self.inner.close()
+        pool = getattr(self.inner, "_pool", None)
+        if isinstance(self.inner, HTTP11DownloadHandler) and pool is not None:
+            await close_pool(pool, self.inner._disconnect_timeout)
+        else:
+            await self.inner.close()
+
+
+async def close_pool(pool, timeout: float) -> None:
+    """Scrapy's HTTP/1.1 handler's close, without its race: it gives up on the pool's closing after `timeout` by
+    firing the pool's Deferred from a timed call, which also fires when the pool has closed in the same reactor
+    turn (a loaded machine), and Twisted logs an AlreadyCalledError as CRITICAL in every operator's log."""
+    from twisted.internet import reactor
+
+    closed = pool.closeCachedConnections()
+
+    def give_up():
+        if not closed.called:
+            closed.callback(())
+
+    timer = reactor.callLater(timeout, give_up)
+    try:
+        await maybe_deferred_to_future(closed)
+    finally:
+        if timer.active():
+            timer.cancel()
 
 
 class SharedRobotsTxt(RobotsTxtMiddleware):
