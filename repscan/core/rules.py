@@ -205,8 +205,9 @@ def reply_not_shown(posted_at: str | None, reply_text: str | None, reply_at, rea
 
 def reply_not_shown_sql(*, posted_at: str, read_at: str, shows_replies: str, reply_text: str = "reply_text",
                         reply_at: str = "reply_at") -> str:
-    """reply_not_shown() as an SQL condition; `read_at` is NULL without a clean read."""
-    return (f"({posted_at} IS NOT NULL AND {reply_text} IS NULL AND {reply_at} IS NULL AND {read_at} IS NOT NULL"
+    """reply_not_shown() as an SQL condition; `read_at` is NULL without a clean read. The row's own columns are
+    tested first: SQLite stops at the first false term, before the lookups `posted_at` and the rest may be."""
+    return (f"({reply_text} IS NULL AND {reply_at} IS NULL AND {posted_at} IS NOT NULL AND {read_at} IS NOT NULL"
             f" AND {read_at} >= strftime('%Y-%m-%dT%H:%M:%S', {posted_at}, '+{REPLY_SHOW_GRACE.days} days')"
             f" AND {shows_replies})")
 
