@@ -19,7 +19,7 @@ def _reconciled(table: str) -> dict[str, str]:
     """The columns rules.reply_not_shown judges a review in `table` by: when repscan posted its reply, when a clean
     crawl last read it (its last_seen_at, if the crawl that saw it last ended ok), and whether its site shows business
     replies: some review of that site, any client's, has one (sites.toml says nothing of it; a site whose pages carry
-    no replies, such as the Yelp API's excerpts, never has one)."""
+    no replies, such as the Yelp API's excerpts, never has one; one probe of m022's partial index)."""
     return {"posted_at": posted_at_sql(table), "reply_text": f"{table}.reply_text", "reply_at": f"{table}.reply_at",
             "read_at": f"(CASE WHEN (SELECT c.status FROM crawls c WHERE c.id = {table}.last_crawl_id)"
                        f" IN {CLEAN!r} THEN {table}.last_seen_at END)",
