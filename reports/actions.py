@@ -37,6 +37,7 @@ class Action:
     single_review: bool = False  # a review from a single-review account (rules.suspicious)
     location: str | None = None  # a chain's location it is about ("Kyiv, Khreshchatyk"); None without locations
     precision: str | None = None  # of `since`: "day" when the site dates it by calendar day only (no hours)
+    not_shown: datetime | None = None  # a review's: when repscan posted a reply the site does not show
 
     @property
     def at(self) -> str:
@@ -80,7 +81,8 @@ class Action:
 def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | None = None) -> Action:
     return Action("review", place(r.source, r.url), r.published_at or r.first_seen_at, r.url, r.title, r.text,
                   r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
-                  single_review=bool(r.suspicious), location=location, precision=r.since_precision)
+                  single_review=bool(r.suspicious), location=location, precision=r.since_precision,
+                  not_shown=r.reply_not_shown)
 
 
 def mention_action(p: PostRow, reply: Mapping | None = None, location: str | None = None) -> Action:

@@ -94,6 +94,7 @@ def collect(config: Config, store: Store, now: datetime) -> int:
                      store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
             rows += [operator_row(client, rival, item, now) for rival in client.rivals
                      for item in store.broken_sources(rival.id)]
+            rows += [unshown_row(client, item, now) for item in store.unshown_replies(client.id)]
     return store.add_alerts(rows)
 
 
@@ -110,6 +111,24 @@ def operator_row(client: Client, rival: Client | None, item: dict, now: datetime
             "created_at": stamp(now), "due_at": stamp(now), "source": item["source"],
             "title": rival.name if rival else None, "detail": item["status"], "url": item["url"],
             "text": f"{item['error']} ({item['status']} since {format_datetime(since, 'UTC')} UTC)",
+            "rating": None, "rating_max": None, "category": None}
+
+
+REPLY_NOT_SHOWN = "reply not shown"  # an operator alert's detail: a review whose reply posted from repscan the site
+# does not show (rules.reply_not_shown); the client's report lists the review as waiting again and says so
+
+
+def unshown_row(client: Client, item: dict, now: datetime) -> dict:
+    """The operator's alert for a review whose reply posted from repscan the site does not show
+    (store.unshown_replies): once per posting of a reply to that review."""
+    read = format_datetime(parse_iso(item["read_at"]), "UTC")
+    return {"client_id": client.id, "kind": OPERATOR_ONLY,
+            "item_key": f"{REPLY_NOT_SHOWN} {item['source']}:{item['source_id']} posted {item['posted_at']}",
+            "created_at": stamp(now), "due_at": stamp(now), "source": item["source"], "title": None,
+            "detail": REPLY_NOT_SHOWN, "url": item["url"],
+            "text": f"the reply posted from repscan on {format_datetime(parse_iso(item['posted_at']), 'UTC')} UTC"
+                    f" is not on the review at our crawl of {read} UTC, {rules.REPLY_SHOW_GRACE.days} days or more"
+                    " later",
             "rating": None, "rating_max": None, "category": None}
 
 
@@ -371,6 +390,14 @@ def operator_step(source: str | None) -> str:
             "update repscan or hand in the page (`repscan extract --save-case`).")
 
 
+def unshown_step() -> str:
+    """What the operator does about a reply posted from repscan that the site does not show."""
+    return ("Open the review. If the reply is not there (the platform dropped the post, a moderator removed it, or "
+            "the wrong review was marked done), post it on the site again: the review counts as answered once a crawl "
+            "sees a reply. If it is there, the page module misses replies: hand in the page "
+            "(`repscan extract --save-case`).")
+
+
 def headline(alert: dict) -> str:
     site = sites.place(alert["source"], alert["url"]) if alert["source"] else _("the site")
     if alert["kind"] == "source":
@@ -473,11 +500,29 @@ def _operator_headline(client: Client, alert: dict) -> str:
         return f"{site} {whose} is broken"
     if alert["title"]:
         return f"{site} of competitor {alert['title']} {whose} is broken"
+    if alert["detail"] == REPLY_NOT_SHOWN:
+        return f"{site} {whose}: a reply posted from repscan is not shown"
     return f"{site} {whose} is {alert['detail']}"
 
 
+def _told(alert: dict) -> str:
+    """What the client heard of an operator's alert."""
+    if alert["kind"] == "source":
+        return alert["detail"]
+    if alert["title"]:
+        return "nothing; the report's Competitors section shows this source as not read"
+    if alert["detail"] == REPLY_NOT_SHOWN:
+        return "nothing by alert; its report lists the review as waiting again, saying our reply is not shown"
+    return "nothing by alert; its report says this page could not be read"
+
+
+def _operator_next(alert: dict) -> str:
+    return unshown_step() if alert["detail"] == REPLY_NOT_SHOWN else operator_step(alert["source"])
+
+
 def operator_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
-    """The agency operator's email about broken sources: the technical reason, the URL and what to do."""
+    """The agency operator's email about broken sources and replies the site does not show: the technical reason, the
+    URL and what to do."""
     msg = EmailMessage()
     names = ", ".join(dict.fromkeys(sites.label(a["source"]) for a in alerts))
     states = sorted({"broken" if a["kind"] == "source" or a["title"] else a["detail"] for a in alerts})
@@ -488,8 +533,5 @@ def operator_message(config: Config, client: Client, alerts: list[dict]) -> Emai
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content("\n\n".join("\n".join(filter(None, [
         f"* {_operator_headline(client, a)}", f"  URL: {a['url']}" if a["url"] else None, f"  Reason: {a['text']}",
-        f"  The client was told: {a['detail']}" if a["kind"] == "source" else
-        "  The client was told: nothing; the report's Competitors section shows this source as not read"
-        if a["title"] else "  The client was told: nothing by alert; its report says this page could not be read",
-        f"  Next step: {operator_step(a['source'])}"])) for a in alerts) + "\n")
+        f"  The client was told: {_told(a)}", f"  Next step: {_operator_next(a)}"])) for a in alerts) + "\n")
     return mail.keep_subject_spaces(msg)

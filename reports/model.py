@@ -61,6 +61,7 @@ class ReviewRow:
     reply_precision: str | None = None
     source_id: str | None = None
     author_review_count: int | None = None  # the reviewer's reviews on the site, where it shows them
+    reply_not_shown: datetime | None = None  # when repscan posted a reply the site does not show (rules.reply_not_shown)
 
     @property
     def suspicious(self) -> bool | None:

@@ -181,18 +181,65 @@ def on_page_one_sql(rank: str = "rank") -> str:
 
 # -- replied and reply delay --------------------------------------------------
 
+REPLY_SHOW_GRACE = timedelta(days=2)
+"""How long a reply posted through repscan (`repscan replies post` or `done`) counts as the business's answer
+without the site showing it. A platform may hold a business reply for moderation for a day, and a daily crawl reads
+the page once a day: two days leave it a crawl or two to appear."""
+
+
+def _after_grace(posted_at: str) -> str:
+    """posted_at + REPLY_SHOW_GRACE, to the second, as text that compares with our ISO stamps."""
+    return (datetime.fromisoformat(posted_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+            + REPLY_SHOW_GRACE).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def reply_not_shown(posted_at: str | None, reply_text: str | None, reply_at, read_at: str | None,
+                    shows_replies: bool) -> bool:
+    """A reply posted through repscan that the site does not show: a clean crawl read the review `read_at`, at least
+    REPLY_SHOW_GRACE after `posted_at`, with no reply of the site's own (reply_text and reply_at null), on a site that
+    shows business replies (`shows_replies`; never on one that shows none, never on posts and mentions). Until such a
+    read, the posted reply counts (posted_reply). ISO stamps."""
+    return (posted_at is not None and reply_text is None and reply_at is None and bool(shows_replies)
+            and read_at is not None and read_at >= _after_grace(posted_at))
+
+
+def reply_not_shown_sql(*, posted_at: str, read_at: str, shows_replies: str, reply_text: str = "reply_text",
+                        reply_at: str = "reply_at") -> str:
+    """reply_not_shown() as an SQL condition; `read_at` is NULL without a clean read. The row's own columns are
+    tested first: SQLite stops at the first false term, before the lookups `posted_at` and the rest may be."""
+    return (f"({reply_text} IS NULL AND {reply_at} IS NULL AND {posted_at} IS NOT NULL AND {read_at} IS NOT NULL"
+            f" AND {read_at} >= strftime('%Y-%m-%dT%H:%M:%S', {posted_at}, '+{REPLY_SHOW_GRACE.days} days')"
+            f" AND {shows_replies})")
+
+
+def posted_reply(posted_at: str | None, reply_text: str | None, reply_at, read_at: str | None,
+                 shows_replies: bool) -> str | None:
+    """When repscan posted the item's reply, as it counts for replied() and reply_at(): `posted_at`, but None once
+    the site, read cleanly after the grace, does not show it (reply_not_shown): the review waits again."""
+    return None if reply_not_shown(posted_at, reply_text, reply_at, read_at, shows_replies) else posted_at
+
+
+def posted_reply_sql(*, posted_at: str, read_at: str, shows_replies: str, reply_text: str = "reply_text",
+                     reply_at: str = "reply_at") -> str:
+    """posted_reply() as an SQL expression."""
+    shown = reply_not_shown_sql(posted_at=posted_at, read_at=read_at, shows_replies=shows_replies,
+                                reply_text=reply_text, reply_at=reply_at)
+    return f"(CASE WHEN {shown} THEN NULL ELSE {posted_at} END)"
+
+
 def replied(reply_text: str | None, reply_at, posted_at=None) -> bool:
     """The business answered: a reply text, or at least a reply time (some sites show only that), or a reply
-    posted from repscan (`posted_at`) that the site does not show yet."""
+    posted from repscan that still counts (`posted_at`: posted_reply(), not the raw posting time)."""
     return reply_text is not None or reply_at is not None or posted_at is not None
 
 
 def replied_sql(*, reply_text: str = "reply_text", reply_at: str = "reply_at", posted_at: str = "NULL") -> str:
+    """replied() as an SQL condition; `posted_at` is posted_reply_sql()."""
     return f"({reply_text} IS NOT NULL OR {reply_at} IS NOT NULL OR {posted_at} IS NOT NULL)"
 
 
 def reply_at(site_reply_at, posted_at=None):
-    """When the business answered: the site's own reply time, else when repscan posted the reply."""
+    """When the business answered: the site's own reply time, else when repscan posted the reply (posted_reply())."""
     return site_reply_at if site_reply_at is not None else posted_at
 
 

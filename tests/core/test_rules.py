@@ -108,6 +108,30 @@ def test_replied(reply_text, reply_at, expected):
     assert sql(rules.replied_sql(), reply_text=reply_text, reply_at=reply_at) == int(expected)
 
 
+POSTED = "2026-11-03T10:00:00.123456Z"
+
+
+@pytest.mark.parametrize("reply_text, reply_at, read_at, shows, expected", [
+    (None, None, "2026-11-05T10:00:00.000000Z", 1, True),  # read cleanly the moment the grace ends, no reply
+    (None, None, "2026-11-05T09:59:59.999999Z", 1, False),  # within the grace
+    (None, None, None, 1, False),  # no clean read since
+    (None, None, "2026-11-09T10:00:00.000000Z", 0, False),  # a site that shows no replies
+    ("Thanks, Maren.", None, "2026-11-09T10:00:00.000000Z", 1, False),  # the site shows a reply
+    (None, "2026-11-03T10:05:00Z", "2026-11-09T10:00:00.000000Z", 1, False),  # ... or its time
+])
+def test_a_posted_reply_is_not_shown_only_after_a_clean_read_past_the_grace(reply_text, reply_at, read_at, shows,
+                                                                            expected):
+    columns = {"posted_at": POSTED, "reply_text": reply_text, "reply_at": reply_at, "read_at": read_at,
+               "shows_replies": shows}
+    assert rules.reply_not_shown(POSTED, reply_text, reply_at, read_at, bool(shows)) is expected
+    assert sql(rules.reply_not_shown_sql(**{name: name for name in columns}), **columns) == int(expected)
+    counted = None if expected else POSTED
+    assert rules.posted_reply(POSTED, reply_text, reply_at, read_at, bool(shows)) == counted
+    assert sql(rules.posted_reply_sql(**{name: name for name in columns}), **columns) == counted
+    assert rules.replied(reply_text, reply_at, counted) is not expected
+    assert rules.reply_not_shown(None, None, None, read_at, True) is False  # nothing posted, nothing to reconcile
+
+
 def test_reply_delay_never_negative():
     assert rules.reply_delay(T, T + timedelta(hours=3)).delta == timedelta(hours=3)
     assert rules.reply_delay(T, T - timedelta(hours=2)).delta == timedelta(0)  # the reply "before" the review

@@ -7,7 +7,7 @@ import json
 from repscan.core import rules
 from repscan.core.search import normalize_url
 from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
-from repscan.core.store.reviews import posted_at_sql
+from repscan.core.store.reviews import counted_posted_at_sql, not_shown_sql, posted_at_sql
 from repscan.core.store.search_results import SearchResults
 
 _CUTOFFS = f"WITH {HISTORY_CUTOFFS} "  # each crawl's history cut-off (crawls.history_cutoffs)
@@ -21,8 +21,10 @@ _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
 }
 
 
-_REPLIED = {  # kind: rules.replied over its table (posts carry no reply of the site's: only one posted from repscan)
-    "review": rules.replied_sql(reply_text="t.reply_text", reply_at="t.reply_at", posted_at=posted_at_sql("t")),
+_REPLIED = {  # kind: rules.replied over its table. A review's reply posted from repscan counts while the site may
+    # show it (rules.posted_reply); posts carry no reply of the site's: one posted from repscan counts (mention_open)
+    "review": rules.replied_sql(reply_text="t.reply_text", reply_at="t.reply_at",
+                                posted_at=counted_posted_at_sql("t")),
     "post": rules.replied_sql(reply_text="NULL", reply_at="NULL", posted_at=posted_at_sql("t")),
 }
 
@@ -44,6 +46,14 @@ class Alerts(SearchResults):
                 if not self._alerted(client_id, "search", key)]
         out += [item for item in self.broken_sources(client_id) if not self._alerted(client_id, "source", item["key"])]
         return out
+
+    def unshown_replies(self, client_id: str) -> list[dict]:
+        """The client's tracked reviews whose reply posted from repscan the site does not show
+        (rules.reply_not_shown), each with its source, source_id, url, when it was posted and last read cleanly."""
+        return self.query(
+            f"SELECT t.source, t.source_id, t.url, {posted_at_sql('t')} AS posted_at, t.last_seen_at AS read_at"
+            f" FROM reviews t WHERE t.client_id = ? AND {rules.tracked_sql('t.removed_at')} AND {not_shown_sql('t')}"
+            " ORDER BY t.source, t.source_id", [client_id])
 
     def broken_sources(self, client_id: str) -> list[dict]:
         """The sources (a client's or a competitor's) broken now, each keyed by its broken run: alerted when it

@@ -237,3 +237,11 @@ def m021_report_letter(db: Database) -> None:
     sends exactly what was rendered with the PDF, never a letter built from later data."""
     for column in ("mail_subject", "mail_text", "mail_html"):
         db["reports"].add_column(column, str)
+
+
+@migrations()
+def m022_site_replies(db: Database) -> None:
+    """Whether a site shows business replies (rules.reply_not_shown: some review of it has one) is one index probe,
+    not a walk over every review of a site that shows none."""
+    db.execute("CREATE INDEX idx_reviews_site_replies ON reviews(source)"
+               " WHERE reply_text IS NOT NULL OR reply_at IS NOT NULL")

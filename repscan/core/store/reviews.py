@@ -6,7 +6,7 @@ from functools import cached_property
 
 from repscan.core import rules
 from repscan.core.store.connection import Connection
-
+from repscan.core.store.crawls import CLEAN
 
 
 def posted_at_sql(table: str) -> str:
@@ -15,8 +15,31 @@ def posted_at_sql(table: str) -> str:
             f" AND p.source = {table}.source AND p.source_id = {table}.source_id AND p.status = 'posted')")
 
 
-POSTED_AT = posted_at_sql("reviews")
-REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one
+def _reconciled(table: str) -> dict[str, str]:
+    """The columns rules.reply_not_shown judges a review in `table` by: when repscan posted its reply, when a clean
+    crawl last read it (its last_seen_at, if the crawl that saw it last ended ok), and whether its site shows business
+    replies: some review of that site, any client's, has one (sites.toml says nothing of it; a site whose pages carry
+    no replies, such as the Yelp API's excerpts, never has one; one probe of m022's partial index)."""
+    return {"posted_at": posted_at_sql(table), "reply_text": f"{table}.reply_text", "reply_at": f"{table}.reply_at",
+            "read_at": f"(CASE WHEN (SELECT c.status FROM crawls c WHERE c.id = {table}.last_crawl_id)"
+                       f" IN {CLEAN!r} THEN {table}.last_seen_at END)",
+            "shows_replies": f"EXISTS (SELECT 1 FROM reviews s WHERE s.source = {table}.source"
+                             " AND (s.reply_text IS NOT NULL OR s.reply_at IS NOT NULL))"}
+
+
+def counted_posted_at_sql(table: str) -> str:
+    """The reply repscan posted to a review in `table`, as it counts for rules.replied: rules.posted_reply."""
+    return rules.posted_reply_sql(**_reconciled(table))
+
+
+def not_shown_sql(table: str) -> str:
+    """A review in `table` whose reply posted from repscan the site does not show (rules.reply_not_shown)."""
+    return rules.reply_not_shown_sql(**_reconciled(table))
+
+
+POSTED_AT = counted_posted_at_sql("reviews")
+NOT_SHOWN = not_shown_sql("reviews")
+REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one it shows
 OPEN_NEGATIVE = (f"{rules.negative_sql()} AND NOT {rules.replied_sql(posted_at=POSTED_AT)}"
                  f" AND {rules.tracked_sql()}")  # one ? (threshold)
 UNANSWERED = f"SUM(CASE WHEN {OPEN_NEGATIVE} THEN 1 ELSE 0 END) AS unanswered"
@@ -47,9 +70,11 @@ class Reviews(Connection):
     @cached_property
     def _judged_columns(self) -> str:
         """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
-        (the stored column is the crawl's verdict, kept for unrated reviews)."""
+        (the stored column is the crawl's verdict, kept for unrated reviews), and `reply_not_shown`: when repscan
+        posted the reply the site does not show (rules.reply_not_shown), else null."""
         replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
-                    "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision"}
+                    "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision",
+                    "reply_not_shown": f"(CASE WHEN {NOT_SHOWN} THEN {posted_at_sql('reviews')} END) AS reply_not_shown"}
         columns = [name for name in self._columns("reviews") if name not in replaced]
         return ", ".join([*columns, *replaced.values()])
 
