@@ -105,3 +105,13 @@ def test_a_run_holding_the_lock_for_hours_fails_the_next_naming_it(tmp_path, smt
         assert run_here(capsys, "--config", str(path), "run", "--wait", "0.2")[0] == 0  # an hour: working, not stuck
     [msg] = inbox_of(smtp)
     assert "pid 4242" in msg.get_content() and "held the lock since" in msg.get_content()
+
+
+def test_the_digest_carries_no_credential_a_failure_line_quoted(tmp_path, smtp):
+    from repscan.app.operator_mail import send_digest
+
+    line = "acme report: apprise json://hook-user:hook-s3cret@hooks.example/acme refused: 401"
+    told = send_digest(tmp_path / "repscan.db", "reports@agency.example", "ops@agency.example", [line])
+    assert told == "operator ops@agency.example emailed 1 problem"
+    [msg] = inbox_of(smtp)
+    assert "hook-s3cret" not in msg.as_string() and "json://***@hooks.example/acme refused: 401" in msg.get_content()
