@@ -46,6 +46,7 @@ class AlertResult:
     client_id: str
     sent: int
     error: str | None = None
+    warning: str | None = None  # worth reading, nothing lost (alerts of a client no longer configured, retired)
 
 
 def next_step(kind: str, source: str | None, burst_of: str = "review") -> str:
@@ -77,25 +78,39 @@ def next_step(kind: str, source: str | None, burst_of: str = "review") -> str:
              "will fix it. Then take the conversation offline (phone or email) and resolve it.", site=where)
 
 
-def collect(config: Config, store: Store, now: datetime) -> int:
-    """Create an alert row for each item that needs one; due now, or when quiet hours end."""
-    rows = []
+def collect(config: Config, store: Store, now: datetime, failures: list[AlertResult] | None = None) -> int:
+    """Create an alert row for each item that needs one; due now, or when quiet hours end. A client whose rows cannot
+    be made is left for the next run (an AlertResult with its error in `failures`, else a log line); the others go on."""
+    added = 0
     for client in config.clients:
-        due_at = quiet_until(client.quiet_hours, client.timezone, now) \
-            if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
-        with i18n.language(client.language):  # the stored title and detail are words the client reads
-            for item in store.alert_candidates(client.id, threshold=client.negative_threshold,
-                                               fresh_since=stamp(now - rules.ALERT_FRESH)):
-                if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
-                    rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
-            rows += spike_rows(client, store, now, due_at)
-        if config.agency.operator:  # the client hears of neither: its report shows those pages as not read
-            rows += [operator_row(client, None, item, now) for item in
-                     store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
-            rows += [operator_row(client, rival, item, now) for rival in client.rivals
-                     for item in store.broken_sources(rival.id)]
-            rows += [unshown_row(client, item, now) for item in store.unshown_replies(client.id)]
-    return store.add_alerts(rows)
+        try:
+            added += store.add_alerts(_client_rows(config, client, store, now))
+        except Exception as exc:  # noqa: BLE001 (one client's data or code path never silences the others)
+            error = f"alerts not collected: {type(exc).__name__}: {exc}"
+            log.warning("%s: %s", client.id, error)
+            if failures is not None:
+                failures.append(AlertResult(client.id, 0, error))
+    return added
+
+
+def _client_rows(config: Config, client: Client, store: Store, now: datetime) -> list[dict]:
+    """The alert rows one client's new items, spikes and (for the operator) failing sources call for."""
+    rows = []
+    due_at = quiet_until(client.quiet_hours, client.timezone, now) \
+        if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
+    with i18n.language(client.language):  # the stored title and detail are words the client reads
+        for item in store.alert_candidates(client.id, threshold=client.negative_threshold,
+                                           fresh_since=stamp(now - rules.ALERT_FRESH)):
+            if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
+                rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
+        rows += spike_rows(client, store, now, due_at)
+    if config.agency.operator:  # the client hears of neither: its report shows those pages as not read
+        rows += [operator_row(client, None, item, now) for item in
+                 store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
+        rows += [operator_row(client, rival, item, now) for rival in client.rivals
+                 for item in store.broken_sources(rival.id)]
+        rows += [unshown_row(client, item, now) for item in store.unshown_replies(client.id)]
+    return rows
 
 
 OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked or failing for
@@ -261,14 +276,34 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     for alert in store.pending_alerts(stamp(now)):
         by_client.setdefault(alert["client_id"], []).append(alert)
     results = []
+    clients = {client.id: client for client in config.clients}
     for client_id, alerts in by_client.items():
-        client = config.client(client_id)
-        with i18n.language(client.language):
-            results.append(_deliver_client(config, store, client, alerts, now, smtp))
+        client = clients.get(client_id)
+        if client is None and client_id in config.left_out:  # its config lines are wrong today: they wait
+            continue
+        if client is None:
+            results.append(_retire(store, client_id, alerts))
+            continue
+        try:
+            with i18n.language(client.language):
+                results.append(_deliver_client(config, store, client, alerts, now, smtp))
+        except Exception as exc:  # noqa: BLE001 (one client's alerts never stop the others'; they stay pending)
+            results.append(AlertResult(client_id, 0, f"alerts not delivered: {type(exc).__name__}: {exc}"))
     return results
 
 
 ANSWERED_FIRST = "none: answered before it was sent"  # an alert's channels when its item was answered while it waited
+RETIRED = "none: the client is no longer in the config"  # the channels of an alert retired unsent (_retire)
+
+
+def _retire(store: Store, client_id: str, alerts: list[dict]) -> AlertResult:
+    """The pending alerts of a client gone from the config (offboarded while one was held by quiet hours or a failed
+    channel): recorded as never sent, so they block nobody and never go out."""
+    store.mark_alerts([a["id"] for a in alerts], sent_at=stamp(utcnow()), channels=RETIRED, error=None)
+    warning = (f"{len(alerts)} pending alert{'s' if len(alerts) != 1 else ''} retired unsent: "
+               "the client is no longer in the config")
+    log.warning("%s: %s", client_id, warning)
+    return AlertResult(client_id, 0, warning=warning)
 
 
 def _deliver_client(config: Config, store: Store, client: Client, alerts: list[dict], now: datetime,

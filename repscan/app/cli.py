@@ -526,25 +526,55 @@ def _send(cfg, args) -> int:
 
 
 def cmd_run(args) -> int:
+    from repscan.app import operator_mail
+    from repscan.app.jobs import STUCK_AFTER, Busy, Outcome, print_summary, run_due, run_lock
+    from repscan.core import config
     from repscan.core.items import parse_iso
-    from repscan.app.jobs import Busy, print_summary, run_due, run_lock
 
-    cfg = _config(args)
     try:
         now = parse_iso(args.now) if args.now else None
     except ValueError:
         raise Usage(f"--now {args.now!r} is not an ISO 8601 time") from None
+    try:  # a client's wrong lines leave that client out; the agency's stop the run
+        cfg = config.load(args.config, skip_bad_clients=True)
+    except config.ConfigError as exc:
+        told = operator_mail.config_unreadable(args.config, exc.problems, now=now)
+        if told:
+            print(f"repscan run: {told}", file=sys.stderr)
+        raise
+    outcomes = [Outcome("(config)", "config", "failed", f"client left out: {problem}") for problem in cfg.skipped]
     try:
         with run_lock(cfg.database, wait=args.wait):
-            outcomes = run_due(cfg, now=now)
+            outcomes += run_due(cfg, now=now)
             pruned = _prune_daily(cfg, now) if cfg.storage.keep_days else None
+            told = _tell_operator(cfg, outcomes, now)
     except Busy as exc:
         print(f"repscan run: {exc}", file=sys.stderr)
-        return EXIT_OK
+        if not exc.stuck(now):
+            return EXIT_OK  # the run that holds it does the work (and reports this config's problems)
+        stuck = Outcome("(run)", "lock", "failed", f"a run has held the lock since {exc.since:%Y-%m-%d %H:%M} UTC, over"
+                        f" {STUCK_AFTER.total_seconds() / 3600:g} hours ({exc.holder}): stuck; every client waits")
+        print(f"repscan run: {stuck.detail}", file=sys.stderr)
+        outcomes.append(stuck)
+        told = _tell_operator(cfg, outcomes, now)
+        if told:
+            print(f"repscan run: {told}", file=sys.stderr)
+        return EXIT_FAILURE
     print_summary(outcomes, out=sys.stdout)  # the stream of now (its default is bound at import)
     if pruned:
         print(pruned)
+    if told:
+        print(told)
     return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def _tell_operator(cfg, outcomes, now) -> str | None:
+    """Email [agency] operator the run's failures it has not heard of today (operator_mail); what to print."""
+    from repscan.app import operator_mail
+
+    lines = [f"{o.client_id} {o.job}: {o.detail}" for o in outcomes if operator_mail.worth_telling(o)]
+    return operator_mail.send_digest(cfg.database, cfg.agency.sender, cfg.agency.operator, lines, now=now,
+                                     busy_timeout=cfg.storage.busy_timeout)
 
 
 def cmd_replies(args) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from repscan.core.config import Config
@@ -18,8 +19,25 @@ from repscan.core.store import Store
 from repscan.core.store.crawls import FAILED
 
 
+STUCK_AFTER = timedelta(hours=3)  # a run holding the lock longer is stuck (far past a healthy run): the next fails
+
+
 class Busy(Exception):
-    """Another `repscan run` holds the lock."""
+    """Another `repscan run` holds the lock: `holder` as it wrote itself ("pid 123 since <ISO time>"), `since` parsed
+    from it (None when unreadable)."""
+
+    def __init__(self, message: str, holder: str = "unknown"):
+        super().__init__(message)
+        self.holder = holder
+        found = re.search(r"since (\S+)", holder)
+        try:
+            self.since = parse_iso(found.group(1)) if found else None
+        except ValueError:
+            self.since = None
+
+    def stuck(self, now: datetime | None = None) -> bool:
+        """The holder has held the lock longer than STUCK_AFTER."""
+        return self.since is not None and (now or utcnow()) - self.since > STUCK_AFTER
 
 
 @dataclass
@@ -50,7 +68,7 @@ def run_lock(database: Path, wait: float = 10.0):
                 handle.seek(0)
                 holder = handle.read().strip() or "unknown"
                 handle.close()
-                raise Busy(f"another repscan run holds {path} ({holder}); exiting") from None
+                raise Busy(f"another repscan run holds {path} ({holder}); exiting", holder) from None
             time.sleep(0.2)
     handle.seek(0)
     handle.truncate()
@@ -151,13 +169,14 @@ def _alerts(config: Config, now: datetime) -> list[Outcome]:
     except mail.MailConfigError:
         smtp = None
     store = Store(config.database)
+    results: list = []
     try:
-        alerts.collect(config, store, now)
-        results = alerts.deliver(config, store, now, smtp)
+        alerts.collect(config, store, now, failures=results)
+        results += alerts.deliver(config, store, now, smtp)
     finally:
         store.close()
-    return [Outcome(r.client_id, "alerts", "failed" if r.error else "ok",
-                    f"{r.sent} sent" + (f": {r.error}" if r.error else "")) for r in results]
+    return [Outcome(r.client_id, "alerts", "failed" if r.error else "warning" if r.warning else "ok",
+                    f"{r.sent} sent" + (f": {r.error or r.warning}" if r.error or r.warning else "")) for r in results]
 
 
 def _due(store: Store, config: Config, job: str, now: datetime, *, record: bool = False):

@@ -225,6 +225,7 @@ class Source(_Strict):
     fetch: Literal["http", "browser", "api"] | None = None  # default: the site's row (sites.toml `fetch`)
     # The site's variable -> the environment variable this source reads instead: { REPSCAN_X_TOKEN = "ACME_X_TOKEN" }.
     credentials: dict[str, str] = {}
+    shared: bool = False  # the same URL under another client on purpose (every such source says so)
 
     @property
     def fetch_mode(self) -> str:
@@ -455,6 +456,19 @@ class Settings(_Strict):
                       for at, source in enumerate(rival.sources) if source.location is not None]
         return found
 
+    def shared_urls(self) -> list[tuple[tuple, tuple]]:
+        """(where, where first) of each client's source whose URL another client listed first: a copy-paste would put
+        one client's reviews in another's report. Allowed when both sources say `shared = true`; a competitor's source
+        may equal a client's (a competitor is only read)."""
+        found, first = [], {}
+        for index, client in enumerate(self.clients):
+            for number, source in enumerate(client.sources):
+                key, here = same_url(source.url), ("clients", index, "sources", number, "url")
+                if key in first and first[key][0][1] != index and not (source.shared and first[key][1]):
+                    found.append((here, first[key][0]))
+                first.setdefault(key, (here, source.shared))
+        return found
+
     def duplicates(self) -> list[tuple[tuple, str]]:
         """(where, what) of each client id or node listed a second time."""
         found, seen = [], {}
@@ -479,12 +493,21 @@ class Settings(_Strict):
         return found
 
 
+def same_url(url: str) -> str:
+    """A source URL as compared between clients: scheme and host in lower case, no fragment, no trailing slash."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}" + \
+        (f"?{parts.query}" if parts.query else "")
+
+
 @dataclass(frozen=True)
 class Config:
     """Validated settings plus where they came from (relative paths resolve against it)."""
 
     path: Path
     settings: Settings
+    skipped: tuple[str, ...] = ()  # load(skip_bad_clients=True): the problems of each client left out, as ConfigError's
+    left_out: frozenset[str] = frozenset()  # the ids of those clients (their pending alerts wait, never retired)
 
     def __getattr__(self, name: str):
         """The settings' sections read through the config: config.agency, .clients, .crawl, .search, .nodes ..."""
@@ -550,8 +573,42 @@ class Config:
         raise KeyError(f"no client {client_id!r} in {self.path} (clients: {', '.join(c.id for c in self.clients)})")
 
 
-def load(path: Path | str | None = None) -> Config:
-    """Read and validate a config file; raise ConfigError naming file, line and field."""
+def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> Config:
+    """Read and validate a config file; raise ConfigError naming file, line and field. With `skip_bad_clients`
+    (`repscan run`) a client whose own lines are wrong is left out, its problems in Config.skipped, and only a
+    problem of the agency's (its [agency], [storage], SMTP, nodes ... or every client wrong) raises."""
+    path, text, data = _read(path)
+    clients = data.get("clients")
+    keep = list(range(len(clients))) if skip_bad_clients and isinstance(clients, list) else None
+    skipped: list[str] = []
+    left_out: set[str] = set()
+    while True:
+        subset = data if keep is None else {**data, "clients": [clients[i] for i in keep]}
+        try:
+            found, settings = _problems(subset)
+        except RecursionError:
+            raise ConfigError([f"{path}: tables or arrays nested too deeply to be a config file"]) from None
+        if keep is not None:  # subset's client positions -> the file's
+            found = [(_in_file(loc, keep), message, other and _in_file(other, keep)) for loc, message, other in found]
+        problems = [_phrase(path, text, data, *problem) for problem in found]
+        if not problems:
+            break
+        if keep is None or not all(_client_level(loc) for loc, _message, _other in found):
+            raise ConfigError(skipped + problems)
+        bad = {loc[1] for loc, _message, _other in found}
+        left_out.update(str(clients[i].get("id")) for i in bad if isinstance(clients[i], dict))
+        skipped += problems
+        keep = [i for i in keep if i not in bad]
+    config = Config(path=path, settings=settings, skipped=tuple(skipped), left_out=frozenset(left_out))
+    if config.logo is not None:
+        problem = _logo_problem(config)
+        if problem:
+            raise ConfigError([_at(path, text, data, ("agency", "branding", "logo"), problem)])
+    return config
+
+
+def _read(path: Path | str | None) -> tuple[Path, str, dict]:
+    """The config file's path, text and TOML data; ConfigError when it cannot be read or parsed."""
     path = Path(path) if path else DEFAULT_PATH
     try:
         text = path.read_text(encoding="utf-8")
@@ -562,34 +619,49 @@ def load(path: Path | str | None = None) -> Config:
     if len(text) > MAX_BYTES:
         raise ConfigError([f"{path}: {len(text):,} characters is not a config file (the limit is {MAX_BYTES:,})"])
     try:
-        data = tomllib.loads(text)
-        secrets = _secret_keys(data)
+        return path, text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         where = f"{path}:{match.group(1)}" if match else str(path)
         raise ConfigError([f"{where}: TOML syntax: {exc}"]) from None
     except RecursionError:
         raise ConfigError([f"{path}: tables or arrays nested too deeply to be a config file"]) from None
-    problems = [f"{path}:{locate(text, data, loc) or '?'}: {_dotted(data, loc)}: secrets never go in the config "
-                "file; set them in the environment (REPSCAN_SMTP_URL, REPSCAN_SMTP_PASSWORD, API keys)"
-                for loc in secrets]
+
+
+SECRET_IN_FILE = ("secrets never go in the config file; set them in the environment (REPSCAN_SMTP_URL, "
+                  "REPSCAN_SMTP_PASSWORD, API keys)")
+
+
+def _problems(data: dict) -> tuple[list[tuple[tuple, str, tuple | None]], Settings | None]:
+    """(where, what, where else or None) of each problem of the data, and its Settings when there are none."""
+    secrets = _secret_keys(data)
+    found: list[tuple[tuple, str, tuple | None]] = [(loc, SECRET_IN_FILE, None) for loc in secrets]
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems += [_describe(path, text, data, err) for err in exc.errors() if tuple(err["loc"]) not in secrets]
-    else:
-        problems += [_at(path, text, data, loc, message)
-                     for loc, message in settings.duplicates() + settings.undelivered() + settings.sourceless()
-                     + settings.foreign_reads()
-                     + settings.unknown_locations()]
-    if problems:
-        raise ConfigError(problems)
-    config = Config(path=path, settings=settings)
-    if config.logo is not None:
-        problem = _logo_problem(config)
-        if problem:
-            raise ConfigError([_at(path, text, data, ("agency", "branding", "logo"), problem)])
-    return config
+        return found + [(*_error(err), None) for err in exc.errors() if tuple(err["loc"]) not in secrets], None
+    found += [(loc, message, None) for loc, message in settings.duplicates() + settings.undelivered()
+              + settings.sourceless() + settings.foreign_reads() + settings.unknown_locations()]
+    found += [(loc, "the same URL as {other}: another client's reviews would be in this client's report; set "
+                    "shared = true on both sources if that is meant", first)
+              for loc, first in settings.shared_urls()]
+    return found, settings if not found else None
+
+
+def _client_level(loc: tuple) -> bool:
+    """A problem of one client's own lines (clients[i]...), not the agency's."""
+    return len(loc) >= 2 and loc[0] == "clients" and isinstance(loc[1], int)
+
+
+def _in_file(loc: tuple, keep: list[int]) -> tuple:
+    """A place in the data of the clients kept, as a place in the file."""
+    return ("clients", keep[loc[1]], *loc[2:]) if _client_level(loc) and loc[1] < len(keep) else loc
+
+
+def _phrase(path: Path, text: str, data: dict, loc: tuple, message: str, other: tuple | None) -> str:
+    if other is not None:
+        message = message.format(other=_at(path, text, data, other, "").removesuffix(": "))
+    return _at(path, text, data, loc, message) if loc else f"{path}: (top level): {message}"
 
 
 def _logo_problem(config: Config) -> str | None:
@@ -637,7 +709,8 @@ def _secret_keys(node: Any, loc: tuple = ()) -> list[tuple]:
     return found
 
 
-def _describe(path: Path, text: str, data: dict, err: dict) -> str:
+def _error(err: dict) -> tuple[tuple, str]:
+    """A pydantic error as (where, what)."""
     loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "missing":
@@ -646,7 +719,7 @@ def _describe(path: Path, text: str, data: dict, err: dict) -> str:
         message = "unknown field"
     elif err["type"] == "finite_number":
         message = "must be a finite number (not inf or nan)"
-    return _at(path, text, data, loc, message) if loc else f"{path}: (top level): {message}"
+    return loc, message
 
 
 def _dotted(data: Any, loc: tuple) -> str:

@@ -1,0 +1,113 @@
+"""The operator's email after `repscan run`: one digest of the run's failures, each problem at most once a day."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.store import Store
+
+REPEAT_AFTER = timedelta(days=1)  # the same problem is emailed again only after this long
+NOTICE_ROW = "(operator)"  # schedule_state's client_id for what the operator was told: job "notice <hash>"
+TOLD_ELSEWHERE = "crawl "  # a source's failed crawl reaches the operator as a source alert (rules.SOURCE_GRACE)
+
+
+def worth_telling(outcome) -> bool:
+    """A failed line of the run the operator hears of here: config, delivery, alerts, nodes, lock, a broken crawl
+    stage; not one source's failed crawl (its own operator alert follows if it lasts)."""
+    return outcome.failed and not outcome.job.startswith(TOLD_ELSEWHERE)
+
+
+def _key(line: str) -> str:
+    """A problem's identity: its words without the counts and times that change from run to run."""
+    return "notice " + hashlib.sha256(re.sub(r"\d+", "#", line).encode()).hexdigest()[:24]
+
+
+def _redacted(text: str, secrets: list[str]) -> str:
+    """No password or token in the operator's email: a URL's user:password, and each known secret value."""
+    text = re.sub(r"(\w+://)[^/@\s]+@", r"\1***@", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def send_digest(database: Path, sender: str, operator: str | None, lines: list[str], *, now: datetime | None = None,
+                busy_timeout: float = 30.0, subject: str = "problems in the run") -> str | None:
+    """Email the operator the lines not already told within REPEAT_AFTER, record them told; what to print about it
+    (None when nothing was new or there is no operator). Never raises for a mail problem: it says so instead."""
+    from repscan.reports import mail
+
+    if not operator or not lines:
+        return None
+    now = now or utcnow()
+    try:
+        smtp = mail.smtp_settings_from_env()
+    except mail.MailConfigError as exc:
+        return f"operator not emailed: {exc}"
+    store = Store(database, busy_timeout=busy_timeout)
+    try:
+        lines = [_redacted(line, [smtp.password or ""]) for line in dict.fromkeys(lines)]
+        new = [line for line in lines if not _told(store, _key(line), now)]
+        if not new:
+            return f"operator already told of {len(lines)} problem{'s' if len(lines) != 1 else ''} within a day"
+        msg = _message(sender, operator, new, len(lines) - len(new), now, subject)
+        try:
+            mail.send_message(msg, smtp)
+        except Exception as exc:  # noqa: BLE001 (the run's own lines still say everything)
+            return f"operator not emailed: {type(exc).__name__}: {_redacted(str(exc), [smtp.password or ''])}"
+        for line in new:
+            store.mark_done(NOTICE_ROW, _key(line), stamp(now), "sent")
+    finally:
+        store.close()
+    return f"operator {operator} emailed {len(new)} problem{'s' if len(new) != 1 else ''}"
+
+
+def _told(store: Store, key: str, now: datetime) -> bool:
+    last = parse_iso(store.last_done(NOTICE_ROW, key))
+    return last is not None and timedelta(0) <= now - last < REPEAT_AFTER
+
+
+def _message(sender: str, operator: str, lines: list[str], repeats: int, now: datetime, subject: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = f"repscan: {len(lines)} {subject} of {now:%Y-%m-%d %H:%M} UTC"
+    msg["From"] = sender
+    msg["To"] = operator
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    msg["Auto-Submitted"] = "auto-generated"
+    body = [f"repscan run at {now:%Y-%m-%d %H:%M} UTC:", "", *(f"* {line}" for line in lines), ""]
+    if repeats:
+        body.append(f"{repeats} more, emailed within the last day, still stand (see the run's log).")
+    body.append("Each problem is emailed once a day while it lasts; the run's exit code is 1 until it is fixed.")
+    msg.set_content("\n".join(body) + "\n")
+    return msg
+
+
+def config_unreadable(path: Path | None, problems: list[str], *, now: datetime | None = None) -> str | None:
+    """The config cannot be loaded: email its problems to the [agency] operator if the file still names one and a
+    sender, and SMTP is set; what to print about it, or None."""
+    from repscan.core.config import DEFAULT_PATH, EMAIL
+
+    path = Path(path) if path else DEFAULT_PATH
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    agency = data.get("agency") if isinstance(data.get("agency"), dict) else {}
+    storage = data.get("storage") if isinstance(data.get("storage"), dict) else {}
+    operator, sender = agency.get("operator"), agency.get("sender")
+    if not all(isinstance(value, str) and EMAIL.fullmatch(value) for value in (operator, sender)):
+        return None
+    database = storage.get("database", "repscan.db")
+    database = Path(database if isinstance(database, str) else "repscan.db")
+    database = database if database.is_absolute() else path.parent / database
+    if not database.parent.is_dir():
+        return None
+    return send_digest(database, sender, operator, [f"config {path}: {problem}" for problem in problems], now=now,
+                       subject="config problems stop every client in the run")
