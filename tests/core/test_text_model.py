@@ -35,7 +35,7 @@ SOLVED = [
     "Das Problem wurde am selben Tag behoben, danke!",
     # a five-star review that tells of a problem, solved (the word lists and the first heads flagged such)
     "Die erste Lieferung war beschädigt, aber der Kundendienst hat sofort Ersatz geschickt. "
-    "Fünf Sterne, gerne wieder!",  # p = 0.44 (0.51 without "gerne wieder"; the head before: 0.43 / 0.50)
+    "Fünf Sterne, gerne wieder!",  # p = 0.43 (0.50 without "gerne wieder"; the head before: 0.41 / 0.47)
     "Not bad at all. Couldn't be happier with the new boiler.",
 ]
 
@@ -53,8 +53,8 @@ def _judged_like_their_labels(held: list[dict]) -> None:
     assert accuracy >= 0.85 and recall >= 0.85, (accuracy, recall)
 
 
-def test_a_quarter_of_the_held_out_written_examples_are_judged_like_their_labels(model_on):
-    held = written("held-out")[::4]  # every language, about 95 texts (7,000 characters): two seconds of model time
+def test_a_third_of_the_held_out_written_examples_are_judged_like_their_labels(model_on):
+    held = written("held-out")[::3]  # every language, about 90 texts: two seconds of model time
     assert len(held) > 80
     _judged_like_their_labels(held)
 
@@ -75,9 +75,9 @@ def test_factual_complaints_count_and_a_problem_solved_does_not(model_on):
 
 # Solved problems told as a story, in none of the training files, one a language (p with the shipped head).
 SOLVED_STORIES = [
-    "The first kettle leaked, they sent a new one within two days. Works perfectly now, five stars.",  # 0.22
-    "La première commande était incomplète, le magasin a livré le reste le lendemain. Parfait, merci !",  # 0.31
-    "El primer pedido llegó roto, me mandaron otro enseguida sin pedir nada. Muy recomendable.",  # 0.48
+    "The first kettle leaked, they sent a new one within two days. Works perfectly now, five stars.",  # 0.24
+    "La première commande était incomplète, le magasin a livré le reste le lendemain. Parfait, merci !",  # 0.32
+    "El primer pedido llegó roto, me mandaron otro enseguida sin pedir nada. Muy recomendable.",  # 0.47
     "Первый заказ пришёл разбитым, магазин сразу прислал замену. Всё отлично, спасибо!",  # 0.19
     "最初の商品は初期不良でしたが、すぐに交換してくれました。今は問題なく使えています。",  # 0.46
 ]
@@ -88,8 +88,8 @@ def test_a_solved_problem_told_as_a_story_is_no_complaint_in_five_languages(mode
 
 
 # A product review's kinds of complaint in German, and praise with one nit, in none of the training files
-# (p with the shipped head: 0.94 0.89 0.94 0.78 / 0.21 0.14 0.16; "Great little speaker, loud and clear.
-# The strap feels a bit cheap." sits at 0.45, 0.49 before).
+# (p with the shipped head: 0.93 0.88 0.92 0.78 / 0.24 0.17 0.18; "Great little speaker, loud and clear.
+# The strap feels a bit cheap." sits at 0.49, on the cut).
 PRODUCT_DEFECTS = [
     "Der Deckel ist nach einer Woche gesprungen, und der Händler will die Rücksendung nicht bezahlen.",
     "Die Kopfhörer rauschen auf dem linken Ohr, schon ab Werk.",
@@ -108,15 +108,15 @@ def test_a_product_defect_is_a_complaint_and_praise_with_one_nit_is_not(model_on
     assert [judge_text(text)["negative"] for text in PRAISE_WITH_A_NIT] == [False] * len(PRAISE_WITH_A_NIT)
 
 
-@pytest.mark.xfail(strict=True, reason="known miss (docs/classifier.md): a device that failed and was swapped, p 0.83")
+@pytest.mark.xfail(strict=True, reason="known miss (docs/classifier.md): a device that failed and was swapped, p 0.82")
 def test_a_failed_device_swapped_by_the_maker_is_no_complaint(model_on):
     text = "Der Router fiel nach einer Woche aus, der Hersteller hat ihn ohne Diskussion getauscht. Seitdem läuft er einwandfrei."
     assert judge_text(text)["negative"] is False
 
 
-# Review-length texts (batch G-long's kinds, in none of the training files): a factual complaint with context first,
-# a customer's tweet to a bank, and four-star praise with one nit (p with the shipped head: 0.73 0.73 0.78 / 0.25 0.24;
-# an English kettle praised "but the water gauge is hard to read ... my only gripe" sits on the cut at 0.49, 0.51 before).
+# Review-length texts, in none of the training files: a factual complaint with context first, a customer's tweet
+# to a bank, and four-star praise with one nit (p with the shipped head: 0.71 0.69 0.75 / 0.27 0.24; an English
+# kettle praised "but the water gauge is hard to read ... my only gripe" is flagged at 0.51, on the cut).
 LONG_COMPLAINTS = [
     "We have used this brand of dishwasher tablets for years. The new box leaves a white film on every glass, even on "
     "the hottest programme, and the customer line says the formula has not changed. Going back to the old ones.",
