@@ -114,6 +114,30 @@ def test_a_failed_device_swapped_by_the_maker_is_no_complaint(model_on):
     assert judge_text(text)["negative"] is False
 
 
+# Review-length texts, in none of the training files: a factual complaint with context first, a customer's tweet
+# to a bank, and four-star praise with one nit (p with the shipped head: 0.71 0.69 0.75 / 0.27 0.24; an English
+# kettle praised "but the water gauge is hard to read ... my only gripe" is flagged at 0.51, on the cut).
+LONG_COMPLAINTS = [
+    "We have used this brand of dishwasher tablets for years. The new box leaves a white film on every glass, even on "
+    "the hottest programme, and the customer line says the formula has not changed. Going back to the old ones.",
+    "Wir haben das Sofa im Oktober bestellt und im Dezember bekommen. Schon nach vier Wochen hängt die Sitzfläche durch, "
+    "und der Bezug hat sich an der Naht gelöst. Auf unsere Reklamation kam nur eine automatische Antwort.",
+    "@ВолнаБанк неделю назад закрыл счёт в отделении, а сегодня пришло списание за обслуживание. Операционист тогда "
+    "сказал, что всё закрыто. Как так?",
+]
+LONG_PRAISE = [
+    "Wir haben die Jacke jetzt den ganzen Winter getragen, auch bei Schnee und Wind. Sie hält warm, die Reißverschlüsse "
+    "laufen gut. Die Kapuze könnte etwas größer sein, sonst rundum zufrieden.",
+    "@ВолнаБанк оформил карту онлайн, курьер привёз через день, всё заработало сразу. Приложение удобное, только "
+    "уведомления иногда запаздывают.",
+]
+
+
+def test_review_length_complaints_count_and_praise_with_one_nit_does_not(model_on):
+    assert [judge_text(text)["negative"] for text in LONG_COMPLAINTS] == [True] * len(LONG_COMPLAINTS)
+    assert [judge_text(text)["negative"] for text in LONG_PRAISE] == [False] * len(LONG_PRAISE)
+
+
 QUESTIONS = ["Are you open on Easter Monday?", "Habt ihr auch vegane Kuchen?", "Vous faites des livraisons le dimanche ?",
              "¿Tenéis mesas en la terraza?", "Czy macie wolne terminy w sobotę?", "Есть ли у вас доставка в выходные?"]
 
