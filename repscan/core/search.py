@@ -88,6 +88,12 @@ _SECOND_LEVEL = frozenset(("ac", "co", "com", "edu", "gob", "gov", "ne", "net", 
 _PROFILE_PREFIXES = ("www.", "m.", "mobile.")
 
 
+def configured(engines: list[str], queries: list[str]) -> list[tuple[str, str]]:
+    """The (engine, query) pairs a business's search results are read for, and all that reports and alerts show:
+    results of an engine or query no longer configured are history."""
+    return [(engine, query) for engine in engines for query in queries]
+
+
 def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
                extra: dict[str, list[str]] | None = None) -> str:
     """One of CATEGORIES for a result URL.
