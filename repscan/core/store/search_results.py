@@ -14,9 +14,10 @@ class SearchResults(Connection):
     def search_snapshot(self, client_id: str, until: str | None = None,
                         searches: Searches = None) -> dict[tuple[str, str], list[dict]]:
         """The results of the latest check of each (engine, query) up to `until`, in rank order: [] when that check
-        found nothing. A check is a crawl of the engine that stored results of the query, or one that ended clean
-        (ok, empty) without them (the query found nothing); a failed crawl without them tells nothing. Only the
-        pairs in `searches` (a query or engine no longer configured is no longer reported)."""
+        found nothing. A check is a crawl of the engine that stored results of the query, or one after its first
+        results that ended clean (ok, empty) without them (the query found nothing); a failed crawl without them
+        tells nothing, and a query that never found anything has no check. Only the pairs in `searches` (a query or
+        engine no longer configured is no longer reported)."""
         latest = self._latest_checks(client_id, until, searches)
         out: dict[tuple[str, str], list[dict]] = {}
         for (engine, query), (crawl_id, has_rows) in sorted(latest.items()):
@@ -73,9 +74,12 @@ class SearchResults(Connection):
                 f" AND status IN ({', '.join('?' * len(CLEAN))})" + (" AND finished_at <= ?" if until is not None else ""),
                 [client_id, *engines, *CLEAN] + ([until] if until is not None else [])):
             clean.setdefault(row["source"], set()).add(row["id"])
-        pairs = found.keys() if searches is None else searches
-        return {(engine, query): sorted(found.get((engine, query), set()) | clean.get(engine, set()))
-                for engine, query in pairs if found.get((engine, query)) or clean.get(engine)}
+        out = {}
+        for pair in (found.keys() if searches is None else searches):
+            if pair in found:  # a crawl before the query's first result may not have asked it: no check of it
+                first = min(found[pair])
+                out[pair] = sorted(found[pair] | {c for c in clean.get(pair[0], ()) if c > first})
+        return out
 
     def _latest_checks(self, client_id: str, until: str | None,
                        searches: Searches) -> dict[tuple[str, str], tuple[int, bool]]:
