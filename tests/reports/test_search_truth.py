@@ -12,6 +12,7 @@ from helpers import write_config
 from repscan.core.config import load
 from repscan.core.items import make, parse_iso, stamp, utcnow
 from repscan.core.store import Store
+from repscan.core.store.queries import CANNED_QUERIES
 from repscan.reports import queries
 from repscan.reports.model import format_date
 from repscan.reports.render import render_pdf
@@ -75,17 +76,17 @@ def report(tmp_path_factory):
     data = queries.build(cfg, cfg.client("acme"), store, since=stamp(NOW - timedelta(days=7)), until=NOW)
     store.close()
     pdf = render_pdf(data, folder / "report.pdf")
-    return data, " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    return data, " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages), cfg.database
 
 
 def test_only_the_configured_engine_and_queries_are_reported(report):
-    data, text = report
+    data, text, _db = report
     assert {(b.engine, b.query) for b in data.search} == {("bing", q) for q in QUERIES}
     assert "Old engine" not in text and "on DuckDuckGo" not in text
 
 
 def test_a_check_that_found_nothing_shows_nothing_and_counts_nothing(report):
-    data, text = report
+    data, text, _db = report
     [empty] = [b for b in data.search if b.query == "Acme Plumbing Berlin"]
     assert empty.found_nothing and not empty.left
     assert "No results at the last check" in text and "Empty since" not in text
@@ -94,7 +95,7 @@ def test_a_check_that_found_nothing_shows_nothing_and_counts_nothing(report):
 
 
 def test_on_page_one_since_is_the_current_run_whatever_the_url_spelling(report):
-    data, text = report
+    data, text, _db = report
     [block] = [b for b in data.search if b.query == "Acme Plumbing"]
     [back] = [r for r in block.results if r.complaint]
     assert back.visible_since == parse_iso(stamp(NOW - timedelta(days=14)))
@@ -103,13 +104,24 @@ def test_on_page_one_since_is_the_current_run_whatever_the_url_spelling(report):
 
 
 def test_a_complaint_that_left_page_one_is_reported_as_gone(report):
-    data, text = report
+    data, text, _db = report
     [block] = [b for b in data.search if b.query == "Acme Plumbing"]
     assert [r.url for r in block.left] == [LEFT]
     assert "1 complaint left page one since the last report" in text and "Acme Plumbing left page one" in text
 
 
 def test_visibility_is_compared_over_the_same_searches_only(report):
-    data, _text = report
+    data, _text, _db = report
     assert [b.visibility_before is None for b in data.search if b.query == "Acme Klempner"] == [True]
     assert data.summary.visibility_before is None  # a search is new since the last report: not comparable
+
+
+def test_datasette_s_complaints_on_page_one_follow_the_latest_check(report):
+    _data, _text, database = report
+    store = Store(database)
+    try:
+        rows = list(store.query(CANNED_QUERIES["complaints_on_page_one"]["sql"], {"client_id": "acme"}))
+    finally:
+        store.close()
+    urls = {row["url"] for row in rows if row["engine"] == "bing"}
+    assert urls == {BACK + "/"}  # not STALE_EMPTY: its query found nothing at the last check

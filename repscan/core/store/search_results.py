@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from repscan.core import rules, sites
+from repscan.core import rules
 from repscan.core.search import normalize_url
 from repscan.core.store.connection import Connection
 from repscan.core.store.crawls import CLEAN
 
 Searches = list[tuple[str, str]] | None  # the configured (engine, query) pairs; None: every pair with results
+
+
+def search_checks_sql(client_id: str | None = None, until: str | None = None) -> str:
+    """A CTE, search_checks(client_id, engine, query, crawl_id): every check of each engine and query (the rule
+    of SearchResults.search_snapshot), of the client `client_id` and up to `until` when given (SQL expressions)."""
+    rows = (f" AND client_id = {client_id}" if client_id else "") + (f" AND seen_at <= {until}" if until else "")
+    crawls = f" AND c.finished_at <= {until}" if until else ""
+    return ("search_checks AS (SELECT client_id, engine, query, crawl_id FROM search_results"
+            f" WHERE crawl_id IS NOT NULL{rows} UNION SELECT p.client_id, p.engine, p.query, c.id FROM"
+            " (SELECT client_id, engine, query, MIN(crawl_id) AS first FROM search_results"
+            f" WHERE crawl_id IS NOT NULL{rows} GROUP BY client_id, engine, query) p JOIN crawls c"
+            " ON c.client_id = p.client_id AND c.source = p.engine AND c.id > p.first"
+            f" AND c.status IN ({', '.join(repr(status) for status in CLEAN)}){crawls})")
 
 
 class SearchResults(Connection):
@@ -58,28 +71,14 @@ class SearchResults(Connection):
                 if rules.on_page_one(row["rank"]) and rules.complaint(row["category"], row["negative"])]
 
     def _checks(self, client_id: str, until: str | None, searches: Searches) -> dict[tuple[str, str], list[int]]:
-        """Each (engine, query)'s checks (crawl ids, oldest first) up to `until` (see search_snapshot)."""
-        where, params = "client_id = ?", [client_id]
-        if until is not None:
-            where += " AND seen_at <= ?"
-            params.append(until)
-        found: dict[tuple[str, str], set[int]] = {}
-        for row in self._db.query(f"SELECT DISTINCT engine, query, crawl_id FROM search_results WHERE {where}"
-                                  " AND crawl_id IS NOT NULL", params):
-            found.setdefault((row["engine"], row["query"]), set()).add(row["crawl_id"])
-        engines = sites.keys("search")
-        clean: dict[str, set[int]] = {}
+        """Each (engine, query)'s checks (crawl ids, oldest first) up to `until` (search_checks_sql)."""
+        found: dict[tuple[str, str], list[int]] = {}
         for row in self._db.query(
-                f"SELECT source, id FROM crawls WHERE client_id = ? AND source IN ({', '.join('?' * len(engines))})"
-                f" AND status IN ({', '.join('?' * len(CLEAN))})" + (" AND finished_at <= ?" if until is not None else ""),
-                [client_id, *engines, *CLEAN] + ([until] if until is not None else [])):
-            clean.setdefault(row["source"], set()).add(row["id"])
-        out = {}
-        for pair in (found.keys() if searches is None else searches):
-            if pair in found:  # a crawl before the query's first result may not have asked it: no check of it
-                first = min(found[pair])
-                out[pair] = sorted(found[pair] | {c for c in clean.get(pair[0], ()) if c > first})
-        return out
+                f"WITH {search_checks_sql(':client_id', ':until' if until is not None else None)}"
+                " SELECT engine, query, crawl_id FROM search_checks ORDER BY crawl_id",
+                {"client_id": client_id, "until": until}):
+            found.setdefault((row["engine"], row["query"]), []).append(row["crawl_id"])
+        return {pair: found[pair] for pair in (found if searches is None else searches) if pair in found}
 
     def _latest_checks(self, client_id: str, until: str | None,
                        searches: Searches) -> dict[tuple[str, str], tuple[int, bool]]:
