@@ -187,7 +187,7 @@ def report_queries(config, store, client_id: str) -> dict:
         "trend_rows (25 weeks)": lambda: store.trend_rows(client_id, stamp(NOW - timedelta(weeks=25)), threshold=threshold),
         "search_snapshot (now)": lambda: store.search_snapshot(client_id, until),
         "search_snapshot (at the last report)": lambda: store.search_snapshot(client_id, since),
-        "search_first_seen": lambda: store.search_first_seen(client_id),
+        "search_on_page_one_since": lambda: store.search_on_page_one_since(client_id, until),
         "source_states (source health)": lambda: store.source_states(client_id),
         "queries.build: the whole report's data": lambda: queries.build(config, client, store, since=since, until=NOW),
         "known_ids (every crawl's start)": lambda: store.known_ids(client_id, "trustpilot"),

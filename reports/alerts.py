@@ -18,6 +18,7 @@ from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
 from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, quiet_until
+from repscan.core.search import configured
 from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.locations import Locator, label
@@ -100,7 +101,8 @@ def _client_rows(config: Config, client: Client, store: Store, now: datetime) ->
         if in_quiet_hours(client.quiet_hours, client.timezone, now) else now
     with i18n.language(client.language):  # the stored title and detail are words the client reads
         for item in store.alert_candidates(client.id, threshold=client.negative_threshold,
-                                           fresh_since=stamp(now - rules.ALERT_FRESH)):
+                                           fresh_since=stamp(now - rules.ALERT_FRESH),
+                                           searches=configured(config.search.engines, client.queries)):
             if not (item["kind"] == "post" and written_by(item["author"], client.names)):  # its own word
                 rows.append(_row(client, item, now, due_at, told=bool(config.agency.operator)))
         rows += spike_rows(client, store, now, due_at)

@@ -11,6 +11,7 @@ from repscan.core.config import Client, Config
 from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp
 from repscan.core.store import Store
+from repscan.core.search import configured
 from repscan.core.store.crawls import may_go_quiet
 from repscan.reports.model import ReviewRow, SourceHealth, format_date, format_delay
 
@@ -104,7 +105,7 @@ class _Business:
         self.reviews = [review_row(r) for r in rows]
         self.summaries = store.business_summaries(subject.id, until_iso)
         self.health = source_health(config, subject, store)
-        self.snapshot = store.search_snapshot(subject.id, until_iso)
+        self.snapshot = store.search_snapshot(subject.id, until_iso, configured(config.search.engines, subject.queries))
 
     def standing(self, site: str, weeks: float) -> Standing:
         name, watched = self.subject.name, [s for s in self.subject.sources if s.site == site]

@@ -284,10 +284,16 @@ class SearchBlock:
     visibility: float
     visibility_before: float | None
     own_best_rank: int | None
+    left: list[SearchResultRow] = field(default_factory=list)  # complaints on page one at the last report, not now
 
     @property
     def complaints(self) -> list[SearchResultRow]:
         return [r for r in self.results if r.complaint and rules.on_page_one(r.rank)]
+
+    @property
+    def found_nothing(self) -> bool:
+        """The latest check of this query found no result at all: a warning for a search of the business's name."""
+        return not self.results
 
 
 @dataclass(frozen=True)
@@ -326,7 +332,7 @@ class Summary:
     complaints_on_page_one: int = 0
     reviews_rated: int | None = None  # of reviews_total, those with a rating: the base of avg_rating (None: all)
     visibility: float | None = None  # mean complaint visibility over the client's searches
-    visibility_before: float | None = None
+    visibility_before: float | None = None  # over the same searches as now; None when a search is new since
     history: int = 0  # reviews a source's first crawl imported as history (rules.history), not counted as new
     new_mentions: int = 0
     negative_mentions: int = 0

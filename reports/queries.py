@@ -12,7 +12,7 @@ from repscan.core.classify import text_judge
 from repscan.core.config import Client, Config
 from repscan.core.items import iso_utc, parse_iso, stamp
 from repscan.core.mentions import written_by
-from repscan.core.search import movement
+from repscan.core.search import configured, movement, normalize_url
 from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
 from repscan.core.replies.pending import draft_open
@@ -78,30 +78,35 @@ def source_health(config: Config, client: Client, store: Store, until: datetime 
     return out
 
 
-def search_blocks(client: Client, store: Store, *, since: str | None, until: str) -> list[SearchBlock]:
-    """Per engine and query: the latest results up to `until`, moved against the snapshot at `since`."""
-    current = store.search_snapshot(client.id, until)
-    previous = store.search_snapshot(client.id, since) if since else {}
-    first_seen = store.search_first_seen(client.id)
+def search_blocks(config: Config, client: Client, store: Store, *, since: str | None,
+                  until: str) -> list[SearchBlock]:
+    """Per configured engine and query: the latest check up to `until`, moved against the check at `since`,
+    with the complaints that left page one since then."""
+    searches = configured(config.search.engines, client.queries)
+    current = store.search_snapshot(client.id, until, searches)
+    previous = store.search_snapshot(client.id, since, searches) if since else {}
+    on_since = store.search_on_page_one_since(client.id, until, searches)
     blocks = []
     for (engine, query), rows in sorted(current.items()):
         before = previous.get((engine, query))
+
+        def row(move: dict) -> SearchResultRow:
+            return SearchResultRow(
+                rank=move["rank"], url=move["url"], displayed_url=move["displayed_url"], title=move["title"],
+                snippet=move["snippet"], category=move["category"] or "other", negative=bool(move["negative"]),
+                previous_rank=move["previous_rank"], had_previous=before is not None,
+                visible_since=parse_iso(on_since.get((engine, query, normalize_url(move["url"])))),
+                above_own=move["above_own"])
+
         moves = movement(before or [], rows)
         own_ranks = [r["rank"] for r in rows if r["category"] == "own"]
-        results = [
-            SearchResultRow(
-                rank=row["rank"], url=row["url"], displayed_url=row["displayed_url"], title=row["title"],
-                snippet=row["snippet"], category=row["category"] or "other", negative=bool(row["negative"]),
-                previous_rank=move["previous_rank"], had_previous=before is not None,
-                visible_since=parse_iso(first_seen.get((engine, query, row["url"]))), above_own=move["above_own"],
-            )
-            for row, move in zip(rows, moves)
-        ]
         blocks.append(SearchBlock(
             engine=engine, query=query, crawled_at=parse_iso(rows[0]["seen_at"]) if rows else None,
-            results=results, visibility=rules.visibility(rows),
+            results=[row(move) for move in moves if move["status"] != "dropped"], visibility=rules.visibility(rows),
             visibility_before=rules.visibility(before) if before is not None else None,
             own_best_rank=min(own_ranks) if own_ranks else None,
+            left=[row(move) for move in moves if rows and rules.left_page_one(move["previous_rank"], move["rank"])
+                  and rules.complaint(move["category"], move["negative"])],  # an empty check tells no one left
         ))
     return blocks
 
@@ -212,8 +217,17 @@ class Period:
                        older_mentions=self.older_mentions, **fields)
 
 
-def _page_one_complaints(blocks_or_rows) -> int:
-    return len({r["url"] for rows in blocks_or_rows.values() for r in rows
+def _visibility_before(blocks: list[SearchBlock]) -> float | None:
+    """The mean visibility at the last report over the same (engine, query) pairs as now; None (not comparable)
+    when a search is new since then."""
+    read = [b for b in blocks if not b.found_nothing]
+    if not read or any(b.visibility_before is None for b in read):
+        return None
+    return _mean([b.visibility_before for b in read])
+
+
+def _page_one_complaints(snapshot: dict[tuple[str, str], list[dict]]) -> int:
+    return len({r["url"] for rows in snapshot.values() for r in rows
                 if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])})
 
 
@@ -229,7 +243,7 @@ def _start(store: Store, client: Client, since: str | None, firsts: dict[str, di
     return min(starts + ([first] if first else [])) if starts or first else until
 
 
-def previous_summary(client: Client, store: Store, since: str, firsts: dict[str, dict],
+def previous_summary(config: Config, client: Client, store: Store, since: str, firsts: dict[str, dict],
                      all_reviews: list[ReviewRow]) -> tuple[Summary, str]:
     """The previous period's figures (from the report before the last, up to the last report's cutoff),
     and its name ("27 Oct 2026 – 3 Nov 2026")."""
@@ -243,7 +257,8 @@ def previous_summary(client: Client, store: Store, since: str, firsts: dict[str,
     summary = period.summary(avg_rating=stats["avg_rating"], avg_rating_before=None,
                              unanswered_negatives=len(open_then), reviews_total=stats["total"],
                              reviews_rated=stats["rated"],
-                             complaints_on_page_one=_page_one_complaints(store.search_snapshot(client.id, since)))
+                             complaints_on_page_one=_page_one_complaints(store.search_snapshot(
+                                 client.id, since, configured(config.search.engines, client.queries))))
     start = parse_iso(_start(store, client, before, firsts, since))
     return summary, period_label(start, cutoff, client.timezone)
 
@@ -270,15 +285,15 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
     all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
-    search = search_blocks(client, store, since=since, until=until_iso)
-    previous, compared = previous_summary(client, store, since, firsts, all_reviews) if since else (None, None)
+    search = search_blocks(config, client, store, since=since, until=until_iso)
+    previous, compared = previous_summary(config, client, store, since, firsts, all_reviews) if since else (None, None)
     summary = period.summary(
         avg_rating=now_stats["avg_rating"], avg_rating_before=before,
         unanswered_negatives=now_stats["unanswered"] or 0, reviews_total=now_stats["total"],
         reviews_rated=now_stats["rated"],
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
-        visibility=_mean([b.visibility for b in search]),
-        visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
+        visibility=_mean([b.visibility for b in search if not b.found_nothing]),
+        visibility_before=_visibility_before(search), previous=previous,
         spikes=tuple(_("%(title)s on %(site)s, %(day)s", title=a["title"], site=sites.label(a["source"]),
                        day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone,
                                       burst_precision(a["text"])))

@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from repscan.core.classify import classify
 from repscan.core.competitors import is_competitor
-from repscan.core.search import categorize, negative_result
+from repscan.core.search import categorize, negative_result, query_names
 from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
@@ -36,7 +36,8 @@ def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=
     elif item["kind"] == "search_result":
         verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
         item["sentiment"], item["judge"] = verdict["sentiment"], verdict["judge"]
-        item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"])
+        item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"],
+                                           names=query_names(item.get("query")))
         item["category"] = categorize(item["url"], own_domains=own_domains, own_profiles=own_profiles,
                                       extra=categories or {})
     return item

@@ -170,6 +170,11 @@ def on_page_one(rank: int | None) -> bool:
     return rank is not None and 1 <= rank <= PAGE_ONE
 
 
+def left_page_one(previous_rank: int | None, rank: int | None) -> bool:
+    """A result on page one at the last report and not now (gone, or pushed past it)."""
+    return on_page_one(previous_rank) and not on_page_one(rank)
+
+
 def complaint_sql(*, category: str = "category", negative_text: str = "negative") -> str:
     """complaint() as an SQL condition."""
     return f"({category} = 'complaint' OR ({negative_text} = 1 AND {category} != 'own'))"

@@ -8,9 +8,10 @@ import unicodedata
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.core.classify import judge_text
+from repscan.core.classify import _CLAUSE_END, NEGATION_WINDOW, judge_text, lexicon
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
 # A title + snippet scored this low reads as a complaint without a complaint word. Review-sized thresholds
@@ -19,56 +20,78 @@ CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in ord
 SEARCH_NEGATIVE_BELOW = -0.5
 LISTED = ("complaint", "review", "social", "news")
 
+# A title + snippet scored at least this high reads clearly positive: a complaint word in it is not enough
+# ("No complaints, 5 stars" is praise). Between this and SEARCH_NEGATIVE_BELOW a complaint word decides.
+SEARCH_POSITIVE_FROM = 0.25
+
 COMPLAINT_WORDS: dict[str, tuple[str, ...]] = {
     "en": (
         "scam", "scams", "scammer", "scammers", "scammed", "scamming", "complaint", "complaints", "complain",
         "complained", "rip-off", "rip-offs", "ripoff", "rip off", "ripped off", "fraud", "frauds", "fraudulent",
-        "fraudster", "fraudsters", "avoid", "worst", "lawsuit", "lawsuits", "sued", "class action", "beware",
-        "terrible", "horrible", "awful", "unprofessional", "overcharged", "overcharging", "dishonest", "deceptive",
-        "misleading", "cheated", "con artist", "con artists", "cowboys", "botched", "shoddy", "negligent",
-        "negligence", "fined", "do not use", "don't use", "stay away", "never again", "nightmare",
+        "fraudster", "fraudsters", "lawsuit", "lawsuits", "sued", "class action", "unprofessional", "overcharged",
+        "overcharging", "dishonest", "deceptive", "misleading", "cheated", "con artist", "con artists", "cowboys",
+        "botched", "shoddy", "negligent", "negligence", "fined", "do not use", "don't use",
     ),
     "de": (
         "Betrug", "Betrüger", "betrügerisch", "betrogen", "Betrugsmasche", "Betrugsverdacht", "Beschwerde",
-        "Beschwerden", "Abzocke", "Abzocker", "abgezockt", "Warnung", "Vorsicht", "Klage", "verklagt", "unseriös",
-        "Reklamation", "katastrophal", "schlechteste", "schlechtester", "Finger weg", "Pfusch", "Pfuscher",
+        "Beschwerden", "Abzocke", "Abzocker", "abgezockt", "Klage", "verklagt", "unseriös", "Reklamation",
+        "Finger weg", "Pfusch", "Pfuscher",
     ),
     "fr": (
         "arnaque", "arnaques", "arnaqueur", "arnaqueurs", "arnaqué", "escroquerie", "escroqueries", "escroc",
-        "escrocs", "plainte", "plaintes", "fraude", "réclamation", "réclamations", "litige", "à éviter", "pire",
-        "méfiez-vous", "fuyez", "malhonnête", "procès",
+        "escrocs", "plainte", "plaintes", "fraude", "réclamation", "réclamations", "litige", "méfiez-vous", "fuyez",
+        "malhonnête", "procès",
     ),
     "es": (
         "estafa", "estafas", "estafador", "estafadores", "estafaron", "fraude", "queja", "quejas", "reclamación",
-        "reclamaciones", "denuncia", "denuncias", "timo", "engaño", "engañados", "demanda", "peor", "evitar",
-        "no recomiendo", "pésimo", "pésima",
+        "reclamaciones", "denuncia", "denuncias", "timo", "engaño", "engañados", "demanda", "no recomiendo",
     ),
     "ro": (
         "țeapă", "țepe", "escrocherie", "escroc", "escroci", "înșelătorie", "înșelăciune", "plângere", "plângeri",
-        "reclamație", "reclamații", "fraudă", "evitați", "cel mai prost", "nu recomand", "bătaie de joc",
-        "dezastru",
+        "reclamație", "reclamații", "fraudă", "nu recomand", "bătaie de joc",
     ),
     "uk": (
-        "шахрай", "шахраї", "шахрайство", "скарга", "скарги", "обман", "обманули", "ошуканці", "афера",
-        "аферисти", "не рекомендую", "найгірший", "найгірша", "жахливий", "жахливо", "позов", "уникайте",
-        "претензія", "кидалово",
+        "шахрай", "шахраї", "шахрайство", "скарга", "скарги", "скарг", "обман", "обманули", "ошуканці", "афера",
+        "аферисти", "не рекомендую", "позов", "претензія", "кидалово",
     ),
     "ru": (
-        "мошенники", "мошенничество", "жалоба", "жалобы", "обман", "обманули", "худший", "ужасно", "кидалово",
+        "мошенники", "мошенничество", "жалоба", "жалобы", "жалоб", "обман", "обманули", "кидалово",
     ),
     "ja": (
-        "詐欺", "苦情", "クレーム", "悪質", "ぼったくり", "ボッタクリ", "最悪", "訴訟", "悪徳", "騙され", "だまされ",
-        "注意喚起", "二度と",
+        "詐欺", "苦情", "クレーム", "悪質", "ぼったくり", "ボッタクリ", "訴訟", "悪徳", "騙され", "だまされ",
     ),
 }
-"""Words that make a search result's title or snippet a complaint, by language. Matched whole
-word, ignoring case and diacritics (so "teapa" is "țeapă"); Japanese, written without spaces,
-by substring."""
+"""Words that make a search result's title or snippet a complaint, by language, unless negated ("no complaints",
+"keine Beschwerden", "жодної скарги": a negator of the word's language up to classify.NEGATION_WINDOW words before
+it, in the same clause). Matched whole word, ignoring case and diacritics (so "teapa" is "țeapă"); Japanese,
+written without spaces, by substring (and without negation)."""
 
+GENERIC_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("avoid", "worst", "beware", "terrible", "horrible", "awful", "nightmare", "never again", "stay away"),
+    "de": ("Warnung", "Vorsicht", "katastrophal", "schlechteste", "schlechtester"),
+    "fr": ("à éviter", "pire"),
+    "es": ("evitar", "peor", "pésimo", "pésima"),
+    "ro": ("evitați", "cel mai prost", "dezastru"),
+    "uk": ("найгірший", "найгірша", "жахливий", "жахливо", "уникайте"),
+    "ru": ("худший", "ужасно"),
+    "ja": ("最悪", "注意喚起", "二度と"),
+}
+"""Everyday words that are a complaint only next to the business's name ("Avoid Acme Plumbing"), not in "How to
+avoid frozen pipes" or "the worst winter in decades": within NAME_WINDOW words of one of its names (Japanese:
+anywhere in a text that names it)."""
+
+NAME_WINDOW = 3
+_ENGLISH_NEGATORS = ("no", "zero")  # VADER's NEGATE lacks them: "no complaints", "zero complaints"
 _SUBSTRING_LANGUAGES = ("ja",)
 _TRACKING_PARAMS = ("gclid", "fbclid", "msclkid")
 _SECOND_LEVEL = frozenset(("ac", "co", "com", "edu", "gob", "gov", "ne", "net", "or", "org"))
 _PROFILE_PREFIXES = ("www.", "m.", "mobile.")
+
+
+def configured(engines: list[str], queries: list[str]) -> list[tuple[str, str]]:
+    """The (engine, query) pairs a business's search results are read for, and all that reports and alerts show:
+    results of an engine or query no longer configured are history."""
+    return [(engine, query) for engine in engines for query in queries]
 
 
 def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
@@ -100,27 +123,56 @@ def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
     return "other"
 
 
-def negative_result(title: str | None, snippet: str | None, *, sentiment: float | None = None) -> bool:
-    """Whether a result reads as a complaint: a COMPLAINT_WORDS word in its title or snippet,
-    or a `sentiment` score (repscan.core.classify.judge_text of them) at or below SEARCH_NEGATIVE_BELOW."""
-    if sentiment is not None and sentiment <= SEARCH_NEGATIVE_BELOW:
+def negative_result(title: str | None, snippet: str | None, *, sentiment: float | None = None,
+                    names: list[str] | tuple[str, ...] = ()) -> bool:
+    """Whether a result reads as a complaint about the business called `names` (query_names()): a `sentiment`
+    score (repscan.core.classify.judge_text of title and snippet) at or below SEARCH_NEGATIVE_BELOW in a text that
+    names it ("How to avoid frozen pipes" is about no one); or a complaint word (COMPLAINT_WORDS not negated,
+    GENERIC_WORDS next to a name) in a text the score does not read as clearly positive (below
+    SEARCH_POSITIVE_FROM; with no score the word decides). With no `names` every text counts as naming it."""
+    text = " ".join(part for part in (title, snippet) if part)
+    if sentiment is not None and sentiment <= SEARCH_NEGATIVE_BELOW and (not names or _names_in(text, names)):
         return True
-    text = _fold(" ".join(part for part in (title, snippet) if part))
-    if not text:
+    if sentiment is not None and sentiment >= SEARCH_POSITIVE_FROM:
         return False
-    words, substrings = _vocabulary()
-    return bool(words.search(text)) or any(word in text for word in substrings)
+    return bool(complaint_words(text, names))
+
+
+def query_names(query: str | None) -> list[str]:
+    """What a result for `query` calls the business: the query, and its first two words ("Acme Plumbing" of
+    "Acme Plumbing reviews")."""
+    words = (query or "").split()
+    return list(dict.fromkeys(name for name in (" ".join(words), " ".join(words[:2])) if name))
+
+
+def complaint_words(text: str, names: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The complaint words (folded) that count in `text` (see negative_result)."""
+    text = _fold(text)
+    if not text.strip():
+        return []
+    vocabulary = _vocabulary()
+    found = [match.group(0) for match in vocabulary.words.finditer(text)
+             if not _negated(text, match.start(), vocabulary.languages[_spaced(match.group(0))])]
+    found += [word for word in vocabulary.substrings if word in text]
+    folded_names = _folded(names)
+    if folded_names:
+        found += [match.group(0) for match in vocabulary.generic.finditer(text)
+                  if _next_to_name(text, match.start(), match.end(), folded_names)]
+        if _names_in(text, names):
+            found += [word for word in vocabulary.generic_substrings if word in text]
+    return found
 
 
 def annotate(result: dict, *, own_domains: list[str], own_profiles: list[str],
              extra: dict[str, list[str]] | None = None) -> dict:
-    """The result with "category" and "negative" added (complaint words, then the text rule on title + snippet)."""
+    """The result with "category" and "negative" added (negative_result on title + snippet with the text rule's
+    score; the result's query stands for the business's name)."""
     title, snippet = result.get("title"), result.get("snippet")
     score = judge_text(" ".join(part for part in (title, snippet) if part))["sentiment"]
     return {
         **result,
         "category": categorize(result["url"], own_domains=own_domains, own_profiles=own_profiles, extra=extra),
-        "negative": negative_result(title, snippet, sentiment=score),
+        "negative": negative_result(title, snippet, sentiment=score, names=query_names(result.get("query"))),
     }
 
 
@@ -250,10 +302,91 @@ def _fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+class _Vocabulary(NamedTuple):
+    words: re.Pattern            # COMPLAINT_WORDS of the spaced languages
+    languages: dict[str, tuple[str, ...]]  # each of those words (spaces single) -> the languages listing it
+    substrings: tuple[str, ...]  # COMPLAINT_WORDS of the unspaced languages
+    generic: re.Pattern
+    generic_substrings: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern, tuple[str, ...]]:
-    whole = sorted({_fold(word) for language, words in COMPLAINT_WORDS.items() if language not in _SUBSTRING_LANGUAGES
-                    for word in words}, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in whole)
-    substrings = tuple(_fold(word) for language in _SUBSTRING_LANGUAGES for word in COMPLAINT_WORDS[language])
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), substrings
+def _vocabulary() -> _Vocabulary:
+    languages: dict[str, list[str]] = {}
+    for language, words in COMPLAINT_WORDS.items():
+        if language not in _SUBSTRING_LANGUAGES:
+            for word in words:
+                languages.setdefault(_fold(word), []).append(language)
+
+    def pattern(words) -> re.Pattern:
+        alternatives = "|".join(r"\s+".join(re.escape(part) for part in word.split())
+                                for word in sorted(set(words), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def unspaced(table) -> tuple[str, ...]:
+        return tuple(_fold(word) for language in _SUBSTRING_LANGUAGES for word in table[language])
+
+    generic = [_fold(word) for language, words in GENERIC_WORDS.items() if language not in _SUBSTRING_LANGUAGES
+               for word in words]
+    return _Vocabulary(pattern(languages), {word: tuple(found) for word, found in languages.items()},
+                       unspaced(COMPLAINT_WORDS), pattern(generic), unspaced(GENERIC_WORDS))
+
+
+@lru_cache(maxsize=None)
+def _negators(languages: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The negators (whole words, prefixes) of these languages: the sentiment word lists' (VADER's for English)."""
+    words, prefixes = set(), set()
+    for language in languages:
+        if language == "en":
+            from vaderSentiment.vaderSentiment import NEGATE
+
+            words.update(_fold(word) for word in (*NEGATE, *_ENGLISH_NEGATORS))
+        else:
+            lex = lexicon(language)
+            words.update(_fold(word) for word in lex.negators)
+            prefixes.update(_fold(prefix) for prefix in lex.negator_prefixes)
+    return frozenset(words), tuple(prefixes)
+
+
+_TOKEN = re.compile(r"\w+(?:'\w+)*|[.!?;,:…]")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+(?:'\w+)*", text)
+
+
+def _spaced(word: str) -> str:
+    return " ".join(word.split())
+
+
+def _negated(text: str, start: int, languages: tuple[str, ...]) -> bool:
+    """Whether a negator of `languages` stands up to NEGATION_WINDOW words before `start`, in the same clause."""
+    words, prefixes = _negators(languages)
+    for token in reversed(_TOKEN.findall(text[:start])[-NEGATION_WINDOW:]):
+        if token in _CLAUSE_END:
+            return False
+        if token in words or token.startswith(prefixes):
+            return True
+    return False
+
+
+def _folded(names) -> list[str]:
+    return [" ".join(_words(_fold(name))) for name in names if name and name.strip()]
+
+
+def _names_in(text: str, names) -> bool:
+    """Whether `text` holds one of `names` as whole words (Japanese: anywhere)."""
+    folded = _fold(text)
+    spaced = f" {' '.join(_words(folded))} "
+    return any(f" {name} " in spaced or (name in folded and not name.isascii() and " " not in name)
+               for name in _folded(names))
+
+
+def _next_to_name(text: str, start: int, end: int, names: list[str]) -> bool:
+    """Whether one of `names` (folded, spaces single) stands within NAME_WINDOW words of text[start:end]."""
+    before, after = _words(text[:start]), _words(text[end:])
+    for name in names:
+        reach = NAME_WINDOW + len(name.split()) - 1
+        if any(f" {name} " in f" {' '.join(words)} " for words in (before[-reach:], after[:reach])):
+            return True
+    return False

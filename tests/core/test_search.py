@@ -251,3 +251,46 @@ def test_movement_keeps_the_best_previous_rank_of_a_repeated_url():
 def test_everything_dropped():
     assert [(m["url"], m["rank"], m["previous_rank"], m["status"]) for m in search.movement(PREVIOUS[:2], [])] == [
         (OWN_SITE, None, 1, "dropped"), (TRUSTPILOT, None, 2, "dropped")]
+
+
+@pytest.mark.parametrize("title, snippet", [
+    ("Acme Plumbing reviews", "No complaints at all… 5 stars"),
+    ("Acme Klempner Erfahrungen", "Keine Beschwerden, alles pünktlich, sehr zu empfehlen"),
+    ("Acme Сантехніка", "Жодної скарги, все зроблено швидко"),
+    ("Acme Сантехника", "Никаких жалоб, всё сделали быстро"),
+    ("Acme Plomberie", "Aucune plainte, travail propre, sans arnaque"),
+    ("Acme Fontanería", "Sin quejas, trabajo rápido"),
+    ("Acme Instalații", "Nicio reclamație, lucrare curată"),
+    ("Acme Plumbing", "Not a scam: they came on time."),
+    ("How to avoid frozen pipes", "Tips for homeowners before the cold snap."),
+    ("Plumbers busy", "Call-outs tripled after the worst winter in decades."),
+    ("Wie man die schlechteste Heizung erkennt", "Ratgeber"),
+])
+def test_negated_and_everyday_words_are_no_complaint(title, snippet):
+    names = search.query_names("Acme Plumbing")
+    assert search.negative_result(title, snippet, names=names) is False
+    score = text_sentiment(f"{title} {snippet}")
+    assert search.negative_result(title, snippet, sentiment=score, names=names) is False
+
+
+@pytest.mark.parametrize("title, snippet", [
+    ("Avoid Acme Plumbing", "Booked them for a boiler."),
+    ("Acme Plumbing: the worst call-out of my life", None),
+    ("No refund, total scam", "Acme Plumbing kept the deposit."),
+    ("Acme Plumbing", "Nobody answered; a complaint went to the council."),
+])
+def test_everyday_words_next_to_the_name_and_complaints_after_a_clause_still_count(title, snippet):
+    assert search.negative_result(title, snippet, names=search.query_names("Acme Plumbing reviews")) is True
+
+
+def test_a_complaint_word_raises_the_model_only_below_clearly_positive():
+    title, snippet = "Acme Plumbing complaint", "Resolved the same day."
+    names = search.query_names("Acme Plumbing")
+    assert search.negative_result(title, snippet, sentiment=search.SEARCH_POSITIVE_FROM - 0.01, names=names) is True
+    assert search.negative_result(title, snippet, sentiment=search.SEARCH_POSITIVE_FROM, names=names) is False
+
+
+def test_the_model_alone_needs_the_business_named():
+    assert search.negative_result("Acme Plumbing", "ok", sentiment=-0.9, names=["Acme Plumbing"]) is True
+    assert search.negative_result("Frozen pipes", "ok", sentiment=-0.9, names=["Acme Plumbing"]) is False
+    assert search.query_names("Acme Plumbing reviews") == ["Acme Plumbing reviews", "Acme Plumbing"]

@@ -88,8 +88,15 @@ def test_quiet_hours_hold_alerts_until_they_end(env):
     assert result.sent == 2 and len(inbox_messages(inbox)) == 2  # one a recipient
 
 
+def searching(cfg, query: str):
+    """The env's config with one query searched (on the default engine)."""
+    cfg.path.write_text(cfg.path.read_text().replace("quiet_hours", f"queries = [{query!r}]\nquiet_hours"))
+    return load(cfg.path)
+
+
 def test_complaint_on_page_one_alerts_once(env):
     cfg, store, smtp, hook, inbox = env
+    cfg = searching(cfg, "Acme Plumbing")
     results = [
         {**make("search_result", engine="duckduckgo", query="Acme Plumbing", rank=1, url="https://acme.example/",
                 title="Acme Plumbing", snippet="Plumbers in Berlin"), "category": "own", "negative": False},
@@ -109,6 +116,20 @@ def test_complaint_on_page_one_alerts_once(env):
     assert "page one" in msg["Subject"] and "ripped me off" in msg.get_body(("plain",)).get_content()
     store.save_items("acme", results, crawl_id=100, seen_at=stamp(NOW + timedelta(hours=4)))
     assert alerts.collect(cfg, store, NOW + timedelta(hours=4)) == 0
+
+
+def test_a_complaint_of_a_query_no_longer_searched_does_not_alert(env):
+    cfg, store, smtp, hook, inbox = env
+    cfg = searching(cfg, "Acme Plumbing Berlin")  # the config moved on from "Acme Plumbing"
+    store.save_items("acme", [
+        {**make("search_result", engine="duckduckgo", query="Acme Plumbing", rank=1,
+                url="https://www.ripoffreport.com/r/acme-plumbing", title="Acme Plumbing ripped me off",
+                snippet="Kept the deposit"), "category": "complaint", "negative": True}], crawl_id=99,
+        seen_at=stamp(NOW))
+    store.add_alerts([{"client_id": "acme", "kind": "review", "item_key": "trustpilot:recent-bad",
+                       "created_at": stamp(NOW), "due_at": stamp(NOW), "sent_at": stamp(NOW)}])
+    alerts.collect(cfg, store, NOW)
+    assert not [a for a in store.alerts("acme") if a["kind"] == "search"]
 
 
 def test_without_any_channel_alerts_stay_pending_and_say_why(env):

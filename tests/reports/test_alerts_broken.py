@@ -99,7 +99,8 @@ def test_a_mention_search_or_feed_that_goes_quiet_is_not_broken():
     def row(i, status, items, source):
         return {"id": i, "source": source, "url": "u", "status": status, "items": items, "error": None}
 
-    for source, quiet in (("twitter", True), ("reddit", True), ("feed", True), ("duckduckgo", True),
+    # A search engine is not one: a search for the business's name that finds nothing any more is a warning.
+    for source, quiet in (("twitter", True), ("reddit", True), ("feed", True), ("duckduckgo", False),
                           ("tripadvisor", False)):
         states = source_states([row(1, "ok", 5, source), row(2, "empty", 0, source)])
         assert (states[(source, "u")].status == "empty") is quiet, source

@@ -106,3 +106,21 @@ def test_canned_queries_over_every_client_leave_competitors_out(scene):
     sql = CANNED_QUERIES["unanswered"]["sql"]
     assert {row["client_id"] for row in store.query(sql, {"client_id": ""})} == {"acme"}
     assert {row["client_id"] for row in store.query(sql, {"client_id": "acme:bolt"})} == {"acme:bolt"}
+
+
+def test_a_competitor_s_search_no_longer_configured_is_not_compared(scene):
+    config, store = scene
+
+    def results(query, title):
+        return [{"kind": "search_result", "engine": "duckduckgo", "query": query, "rank": 1,
+                 "url": f"https://www.ripoffreport.com/r/{query.replace(' ', '-').lower()}", "displayed_url": None,
+                 "title": title, "snippet": "Made-up.", "category": "complaint", "negative": True}]
+
+    for query, title in (("Bolt Plumbing Berlin", "Bolt Plumbing Berlin kept a deposit"),  # no longer searched
+                         ("Bolt Plumbing", "Bolt Plumbing overcharged")):
+        crawl = store.start_crawl("acme:bolt", "duckduckgo", "search", "https://duckduckgo.example/")
+        store.save_items("acme:bolt", results(query, title), crawl_id=crawl)
+        store.finish_crawl(crawl, status="ok", items=1, new_items=1, requests=1, pages=1, full=True, error=None)
+    comparison = compare(config, config.client("acme"), store, since=None, until=utcnow())
+    search = {s.name: s.text for s in comparison.search}
+    assert search["Bolt Plumbing"].startswith("1 complaint on page one (1 search;")

@@ -78,7 +78,7 @@ def test_two_crawls_store_ranks_and_classes_and_the_report_shows_movement(tmp_pa
         assert ddg[0]["url"] == COMPLAINT.url  # unwrapped from DuckDuckGo's redirect link
         assert len(snapshot[("bing", "Acme Plumbing")]) >= 5
 
-        blocks = queries.search_blocks(cfg.client("acme"), store, since=between, until=stamp(utcnow() + timedelta(seconds=1)))
+        blocks = queries.search_blocks(cfg, cfg.client("acme"), store, since=between, until=stamp(utcnow() + timedelta(seconds=1)))
         [block] = [b for b in blocks if b.engine == "duckduckgo"]
         first_row = block.results[0]
         assert (first_row.rank, first_row.previous_rank, first_row.movement) == (1, 3, "▲ 2")
@@ -187,4 +187,4 @@ def test_above_your_own_site_needs_the_own_site_on_the_page(tmp_path):
 
 
 def queries_blocks(cfg, store):
-    return queries.search_blocks(cfg.client("acme"), store, since=None, until=stamp(utcnow()))
+    return queries.search_blocks(cfg, cfg.client("acme"), store, since=None, until=stamp(utcnow()))

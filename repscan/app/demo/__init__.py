@@ -148,13 +148,14 @@ def smtp_server(outbox: Path, refuse: set[str] | None = None):
         controller.stop()
 
 
-def _search_line(store) -> str:
-    """Complaints on page one per engine and query, judged as the report judges them."""
+def _search_line(cfg, store) -> str:
+    """Complaints on page one per configured engine and query, judged as the report judges them."""
     from repscan.core import rules
-    from repscan.core.search import movement
+    from repscan.core.search import configured, movement
 
     lines = []
-    for (engine, query), rows in store.search_snapshot(CLIENT_ID).items():
+    searches = configured(cfg.search.engines, cfg.client(CLIENT_ID).queries)
+    for (engine, query), rows in store.search_snapshot(CLIENT_ID, searches=searches).items():
         own = min((r["rank"] for r in rows if r["category"] == "own"), default=None)
         complaints = [r for r in movement([], rows)
                       if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])]
@@ -226,7 +227,7 @@ def run_demo(folder: Path) -> int:
     store = Store(cfg.database)
     try:
         data = report_data(cfg, store)
-        search_line = _search_line(store)
+        search_line = _search_line(cfg, store)
         ukrainian = render_pdf(report_data(cfg, store, UKRAINIAN), folder / f"report-{UKRAINIAN}.pdf")
     finally:
         store.close()

@@ -30,17 +30,19 @@ _REPLIED = {  # kind: rules.replied over its table. A review's reply posted from
 
 
 class Alerts(SearchResults):
-    def alert_candidates(self, client_id: str, *, threshold: float, fresh_since: str = "") -> list[dict]:
+    def alert_candidates(self, client_id: str, *, threshold: float, fresh_since: str = "",
+                         searches: list[tuple[str, str]] | None = None) -> list[dict]:
         """Negative reviews and posts (rules.negative at the client's current threshold) that are not imported
         history (rules.history: what the report calls new, alerts), are fresh (first seen or turned negative after
         `fresh_since`: rules.ALERT_FRESH) and not answered (rules.replied, a reply posted from repscan included);
-        complaints on page one, and broken sources; each that has no alert yet."""
+        complaints on page one of the latest check of the configured `searches` (engine, query), and broken
+        sources; each that has no alert yet."""
         out = self._negatives(client_id, threshold, "t.text, t.published_at", lambda kind: (
             f"{_NOT_HISTORY} AND {rules.new_sql(first_seen_at='t.first_seen_at', negative_since='t.negative_since')}"
             f" AND NOT {_REPLIED[kind]} AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = t.client_id"
             " AND a.kind = ? AND a.item_key = t.source || ':' || t.source_id)", [fresh_since, kind]))
         best: dict[str, dict] = {}  # one alert per URL, however many engines and queries show it: its best rank
-        for row in sorted(self.page_one_complaints(client_id), key=lambda row: row["rank"]):
+        for row in sorted(self.page_one_complaints(client_id, searches), key=lambda row: row["rank"]):
             best.setdefault(normalize_url(row["url"]), row)
         out += [{**row, "kind": "search", "key": key} for key, row in best.items()
                 if not self._alerted(client_id, "search", key)]

@@ -8,6 +8,7 @@ from repscan.core import rules
 from repscan.core.competitors import clients_only_sql
 from repscan.core.store.crawls import history_cutoffs
 from repscan.core.store.reviews import POSTED_AT
+from repscan.core.store.search_results import search_checks_sql
 
 WEEK_AGO = "strftime('%Y-%m-%dT%H:%M:%f', 'now', '-7 days')"
 # :client_id is a form field in Datasette; left blank, every client's rows and no competitor's (competitors.key)
@@ -34,10 +35,10 @@ def canned_queries(thresholds: Mapping[str, float] | None = None) -> dict[str, d
                    f" AND {FOR_CLIENT.format('')} ORDER BY COALESCE(published_at, first_seen_at)",
         },
         "complaints_on_page_one": {
-            "title": "Complaints on page one at the latest search crawl",
-            "sql": "SELECT r.client_id, r.engine, r.query, r.rank, r.category, r.title, r.url, r.seen_at"
-                   " FROM search_results r JOIN (SELECT client_id, engine, query, MAX(crawl_id) AS crawl_id"
-                   " FROM search_results GROUP BY client_id, engine, query) latest"
+            "title": "Complaints on page one at the latest check of each search (none when it found nothing)",
+            "sql": f"WITH {search_checks_sql()} SELECT r.client_id, r.engine, r.query, r.rank, r.category, r.title,"
+                   " r.url, r.seen_at FROM search_results r JOIN (SELECT client_id, engine, query, MAX(crawl_id)"
+                   " AS crawl_id FROM search_checks GROUP BY client_id, engine, query) latest"
                    " ON r.client_id = latest.client_id AND r.engine = latest.engine AND r.query = latest.query"
                    f" AND r.crawl_id = latest.crawl_id WHERE {rules.on_page_one_sql('r.rank')}"
                    f" AND {rules.complaint_sql(category='r.category', negative_text='r.negative')}"
