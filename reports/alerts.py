@@ -17,7 +17,7 @@ from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
 from repscan.core.replies.pending import draft_open
-from repscan.core.schedule import in_quiet_hours, quiet_until
+from repscan.core.schedule import in_quiet_hours, interval, quiet_until
 from repscan.core.store import Store
 from repscan.reports import mail, notify
 from repscan.reports.locations import Locator, label
@@ -91,14 +91,15 @@ def collect(config: Config, store: Store, now: datetime) -> int:
             rows += spike_rows(client, store, now, due_at)
         if config.agency.operator:  # the client hears of neither: its report shows those pages as not read
             rows += [operator_row(client, None, item, now) for item in
-                     store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
+                     store.failing_sources(client.id, now=now,
+                                           interval=interval(client.crawl_schedule, client.timezone, now))]
             rows += [operator_row(client, rival, item, now) for rival in client.rivals
                      for item in store.broken_sources(rival.id)]
     return store.add_alerts(rows)
 
 
-OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked or failing for
-# longer than rules.SOURCE_GRACE, or a competitor's source broken
+OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked, failing or stale
+# (rules.stale) for longer than rules.SOURCE_GRACE, or a competitor's source broken
 
 
 def operator_row(client: Client, rival: Client | None, item: dict, now: datetime) -> dict:
@@ -363,9 +364,13 @@ def _mailer(smtp: mail.SmtpSettings | None, message, to: list[str] | None = None
     return send
 
 
-def operator_step(source: str | None) -> str:
-    """What the operator does about a broken source."""
+def operator_step(source: str | None, status: str | None = None) -> str:
+    """What the operator does about a broken source, or one not crawled for too long (stale)."""
     where = sites.label(source) if source else "the site"
+    if status == "stale":
+        return (f"No crawl of this {where} source has finished since. Check that `repscan run` runs (its cron line or "
+                "systemd timer, `repscan schedule`), that no run holds the lock for hours, and the run log; then run "
+                "`repscan crawl` for the client.")
     return (f"Until it is fixed, new items on {where} are not seen. Check that the source URL is the business's "
             "own review page (a list or search page is not); if it is, the site changed its layout: "
             "update repscan or hand in the page (`repscan extract --save-case`).")
@@ -491,5 +496,5 @@ def operator_message(config: Config, client: Client, alerts: list[dict]) -> Emai
         f"  The client was told: {a['detail']}" if a["kind"] == "source" else
         "  The client was told: nothing; the report's Competitors section shows this source as not read"
         if a["title"] else "  The client was told: nothing by alert; its report says this page could not be read",
-        f"  Next step: {operator_step(a['source'])}"])) for a in alerts) + "\n")
+        f"  Next step: {operator_step(a['source'], a['detail'])}"])) for a in alerts) + "\n")
     return mail.keep_subject_spaces(msg)

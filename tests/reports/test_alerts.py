@@ -189,6 +189,39 @@ def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
     assert "blocked since 18 Nov 2026, 13:00 UTC" in body
 
 
+def test_a_source_stale_for_a_day_reaches_the_operator_once_a_spell(tmp_path):
+    """Crawls that stopped (a dead timer, a lock held for days) leave a source's last crawl clean: the report says
+    "not read since", and the operator is told once it has been stale (rules.stale) for rules.SOURCE_GRACE, once a
+    stale spell; a clean crawl ends the spell, and a new one is told anew."""
+    url = "https://t.example/review/acme"
+    with smtp_server(tmp_path / "inbox") as smtp:
+        cfg = load(write_config(tmp_path, [("trustpilot", url)], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
+        settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
+        store = Store(cfg.database)
+        try:
+            told = []
+            for hours, crawled in ((0, True), (20, False), (47, False), (49, False), (70, False), (71, True),
+                                   (100, False), (120, False)):
+                at = NOW + timedelta(hours=hours)
+                if crawled:
+                    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=stamp(at))
+                    store.finish_crawl(crawl, status="ok", items=3, new_items=0, requests=1, pages=1, full=False,
+                                       error=None, finished_at=stamp(at))
+                alerts.collect(cfg, store, at)
+                alerts.deliver(cfg, store, at, settings)
+                told.append(len([a for a in store.alerts("acme") if a["kind"] == alerts.OPERATOR_ONLY]))
+        finally:
+            store.close()
+    # 4-hourly: stale a day after the last clean crawl (rules.STALE_FLOOR), told a day after that
+    assert told == [0, 0, 0, 1, 1, 1, 1, 2]
+    first, second = inbox_messages(tmp_path / "inbox")
+    assert first["To"] == "ops@agency.example" and first["Subject"] == "repscan: Acme Plumbing (acme): Trustpilot stale"
+    body = " ".join(first.get_body(("plain",)).get_content().split())
+    assert "Trustpilot for Acme Plumbing (acme) is stale" in body and "no clean crawl since 2026-11-18T12:00:00" in body
+    assert "stale since 19 Nov 2026, 12:00 UTC" in body and "`repscan run` runs" in body
+
+
 def test_a_refused_recipient_fails_for_that_address_and_is_retried_for_it_alone(env, tmp_path):
     cfg, store, _smtp, hook, _inbox = env
     refuse = {"manager@acme.example"}
