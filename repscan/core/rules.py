@@ -1,4 +1,4 @@
-"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, mentions, stars, visibility, stale."""
+"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, mentions, stars, visibility, stale, refused."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -67,6 +67,18 @@ does not alert: an alert asks for a reply. (Store.alert_candidates applies both 
 SOURCE_GRACE = timedelta(hours=24)
 """A source blocked or failing (timeouts, 5xx) this long is told to the agency's operator; before that the crawls'
 own retries usually get through. A broken source (its layout changed, or it fell silent) is told at once."""
+
+
+REFUSED_TIMES = 3
+"""A recipient the mail server refuses permanently (a 5xx reply: "550 user unknown") this many times for one report
+or alert is given up for it: its delivery is recorded as given up, with the server's reply, and the operator is
+told once, instead of a retry every run forever. A temporary refusal (4xx: a full mailbox, greylisting) never
+counts: it is retried."""
+
+
+def refused_permanently(code: int | None) -> bool:
+    """An SMTP reply code that refuses a recipient for good (5xx), not for now (4xx)."""
+    return code is not None and 500 <= code < 600
 
 
 HISTORY_WINDOW = timedelta(days=14)

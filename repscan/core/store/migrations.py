@@ -237,3 +237,11 @@ def m021_report_letter(db: Database) -> None:
     sends exactly what was rendered with the PDF, never a letter built from later data."""
     for column in ("mail_subject", "mail_text", "mail_html"):
         db["reports"].add_column(column, str)
+
+
+@migrations()
+def m023_refused_recipients(db: Database) -> None:
+    """A delivery's permanent refusals (5xx) so far, and when it was given up after rules.REFUSED_TIMES of them:
+    an address the server refuses for good is no longer retried every run."""
+    db["deliveries"].add_column("refusals", int, not_null_default=0)
+    db["deliveries"].add_column("given_up_at", str)
