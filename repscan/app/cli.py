@@ -446,6 +446,7 @@ def cmd_report(args) -> int:
 def cmd_export(args) -> int:
     from repscan.app import export
     from repscan.core.items import parse_iso, stamp, utcnow
+    from repscan.core.store.queries import source_locations
 
     cfg = _config(args)
     client = _client(cfg, args.client)
@@ -467,7 +468,7 @@ def cmd_export(args) -> int:
         out = None
     try:
         written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
-                                since=since, tables=tables)
+                                since=since, tables=tables, locations=source_locations([client]))
     except export.ExportError as exc:
         print(f"repscan export: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -574,11 +575,13 @@ def cmd_schedule(args) -> int:
 
 def cmd_browse(args) -> int:
     from repscan.app.browse import MissingDatasette, browse
+    from repscan.core.store.queries import source_locations
 
     cfg = _config(args)
     try:
-        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()}, port=args.port,
-                      open_browser=not args.no_open, get=args.get)
+        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()},
+                      locations=source_locations(cfg.clients), port=args.port, open_browser=not args.no_open,
+                      get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
 

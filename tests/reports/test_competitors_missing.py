@@ -129,5 +129,5 @@ def test_canned_queries_over_every_client_leave_competitors_out(scene):
     _, store = scene
     store.save_items("acme:bolt", [trustpilot("b-2", 1, 3)])
     sql = CANNED_QUERIES["unanswered"]["sql"]
-    assert {row["client_id"] for row in store.query(sql, {"client_id": ""})} == {"acme"}
-    assert {row["client_id"] for row in store.query(sql, {"client_id": "acme:bolt"})} == {"acme:bolt"}
+    assert {row["client_id"] for row in store.query(sql, {"client_id": "", "location": ""})} == {"acme"}
+    assert {row["client_id"] for row in store.query(sql, {"client_id": "acme:bolt", "location": ""})} == {"acme:bolt"}
