@@ -288,11 +288,12 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
     for name, (channel, send, _wants) in channels.items():
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
         for batch, error, permanent in send(todo) if todo else ():
-            store.record_delivery("alert", [a["id"] for a in batch], name, error=error, permanent=permanent)
+            given_up = store.record_delivery("alert", [a["id"] for a in batch], name, error=error, permanent=permanent)
             for a in batch if error is None else ():
                 done[a["id"]].add(name)
             if error:
-                errors.append(f"{channel}: {error}")
+                errors.append(f"{channel}: {error}" + (f" (given up after {rules.REFUSED_TIMES} permanent refusals:"
+                                                       " not retried for these alerts)" if given_up else ""))
     sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
     error = "; ".join(dict.fromkeys(errors)) or None
     names = ",".join(label for label, _send, _wants in channels.values())
