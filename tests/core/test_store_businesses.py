@@ -174,3 +174,19 @@ def test_a_page_the_config_no_longer_names_never_counts_and_prune_removes_its_su
     kept = (len(store.query("SELECT * FROM reviews")), len(store.crawls("acme")))
     store.close()
     assert left == [{"url": new}] and kept == (2, 2)
+
+
+def test_a_source_url_edited_in_the_config_keeps_its_page_s_summary(tmp_path):
+    """The config's URL of a source changes (a query string added) while the site's page and its figures stay the
+    same: the next crawl stores the summary again under its own source URL, so the page still counts, and prune
+    keeps that row (it repeats the values, not the source that found them)."""
+    before, after = "https://t.example/review/acme", "https://t.example/review/acme?languages=all"
+    store = Store(tmp_path / "repscan.db")
+    for url in (before, after):
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
+        store.save_items("acme", [make("business", source="trustpilot", url=before, name="Acme", rating=4.2,
+                                       review_count=100)], crawl_id=crawl)
+    assert store.prune_businesses(sources={"acme": [("trustpilot", after)]}) == 1  # the page under its old source
+    summary = store.business_summaries("acme", None, [("trustpilot", after)])["trustpilot"]
+    store.close()
+    assert (summary["review_count"], summary["pages"]) == (100, 1)

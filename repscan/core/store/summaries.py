@@ -68,10 +68,12 @@ class Summaries(Connection):
         for a chain, one a crawl (its pages were compared with each other). With `sources` (per stored client id in
         the config, its configured (site, URL) pairs), also every summary of a page none of them names any more (a
         site renamed its pages): reports no longer count it (named()). How many went (or would go, dry_run)."""
-        same = " AND ".join(f"{name} IS before_{name}" for name in SUMMARY)
-        before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in SUMMARY)
-        repeats = (f"SELECT id FROM (SELECT id, {', '.join(SUMMARY)}, LAG(id) OVER w AS before_id, {before}"
-                   " FROM businesses WINDOW w AS (PARTITION BY client_id, source, url ORDER BY id))"
+        values = (*SUMMARY, "origin")  # origin: the source URL of the crawl that stored it (items._save_businesses)
+        same = " AND ".join(f"{name} IS before_{name}" for name in values)
+        before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in values)
+        repeats = (f"SELECT id FROM (SELECT id, {', '.join(values)}, LAG(id) OVER w AS before_id, {before}"
+                   " FROM (SELECT b.*, c.url AS origin FROM businesses b LEFT JOIN crawls c ON c.id = b.crawl_id)"
+                   " WINDOW w AS (PARTITION BY client_id, source, url ORDER BY id))"
                    f" WHERE before_id IS NOT NULL AND {same}")
         doomed = {row[0] for row in self._db.execute(repeats)}
         for client_id, pairs in (sources or {}).items():
