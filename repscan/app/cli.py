@@ -600,8 +600,8 @@ def cmd_prune(args) -> int:
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
     print(f"{'would delete' if args.dry_run else 'deleted'} {copies} evidence page copies that no evidence row names")
     if repeats:
-        print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one before them"
-              " or of pages no source names any more")
+        print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one"
+              " before them or of pages no source names any more")
     return EXIT_OK
 
 

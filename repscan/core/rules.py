@@ -1,4 +1,4 @@
-"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, mentions, stars, visibility, stale, refused."""
+"""Each business rule once: tracked, new, negative, complaint, replies, mentions, stars, visibility, stale, refused."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned

@@ -242,9 +242,9 @@ def test_an_address_refused_for_good_is_given_up_after_three_runs_and_the_operat
         store = Store(cfg.database)
         try:
             rows = {r["channel"]: r for r in store.query("SELECT * FROM deliveries WHERE kind = 'report'")}
-            assert rows["email:manager@acme.example"]["given_up_at"] and not rows["email:desk@acme.example"]["given_up_at"]
-            assert rows["email:manager@acme.example"]["error"].startswith("given up after 3 permanent refusals: refused:"
-                                                                          " 550 5.1.1")
+            manager, desk = rows["email:manager@acme.example"], rows["email:desk@acme.example"]
+            assert manager["given_up_at"] and not desk["given_up_at"]
+            assert manager["error"].startswith("given up after 3 permanent refusals: refused: 550 5.1.1")
             assert all("manager@acme.example" in line for line in lines[:3]) and "given up" in lines[2]
             assert "manager@acme.example" not in lines[3] and "452" in lines[3]  # the 4xx is retried, still failing
             tried = [address for envelope in server.envelopes for address in envelope]
