@@ -17,7 +17,7 @@ from repscan.core.i18n import _, ngettext
 from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import written_by
 from repscan.core.replies.pending import draft_open
-from repscan.core.schedule import in_quiet_hours, quiet_until
+from repscan.core.schedule import in_quiet_hours, interval, quiet_until
 from repscan.core.search import configured
 from repscan.core.store import Store
 from repscan.reports import mail, notify
@@ -108,15 +108,17 @@ def _client_rows(config: Config, client: Client, store: Store, now: datetime) ->
         rows += spike_rows(client, store, now, due_at)
     if config.agency.operator:  # the client hears of neither: its report shows those pages as not read
         rows += [operator_row(client, None, item, now) for item in
-                 store.failing_sources(client.id, since_before=stamp(now - rules.SOURCE_GRACE))]
+                 store.failing_sources(client.id, now=now,
+                                       interval=interval(client.crawl_schedule, client.timezone, now))]
         rows += [operator_row(client, rival, item, now) for rival in client.rivals
                  for item in store.broken_sources(rival.id)]
         rows += [unshown_row(client, item, now) for item in store.unshown_replies(client.id)]
+        rows += [refusal_row(client, item, now) for item in store.given_up(client.id)]
     return rows
 
 
-OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked or failing for
-# longer than rules.SOURCE_GRACE, or a competitor's source broken
+OPERATOR_ONLY = "operator"  # an alert kind for the agency's operator alone: a client's source blocked, failing or stale
+# (rules.stale) for longer than rules.SOURCE_GRACE, or a competitor's source broken
 
 
 def operator_row(client: Client, rival: Client | None, item: dict, now: datetime) -> dict:
@@ -146,6 +148,21 @@ def unshown_row(client: Client, item: dict, now: datetime) -> dict:
             "text": f"the reply posted from repscan on {format_datetime(parse_iso(item['posted_at']), 'UTC')} UTC"
                     f" is not on the review at our crawl of {read} UTC, {rules.REPLY_SHOW_GRACE.days} days or more"
                     " later",
+             "rating": None, "rating_max": None, "category": None}
+
+
+REFUSED = "recipient refused"  # an operator alert's detail: a delivery given up (rules.REFUSED_TIMES)
+
+
+def refusal_row(client: Client, item: dict, now: datetime) -> dict:
+    """The operator's alert for an address given up (store.given_up): once per report, and once a day per address
+    for alerts (each alert to a dead address is given up on its own)."""
+    address = item["channel"].split(":", 1)[-1]
+    which = f"report {item['ref_id']}" if item["kind"] == "report" else f"alerts {item['given_up_at'][:10]}"
+    return {"client_id": client.id, "kind": OPERATOR_ONLY, "item_key": f"refused {address} {which}",
+            "created_at": stamp(now), "due_at": stamp(now), "source": None, "title": address, "detail": REFUSED,
+            "url": None, "text": f"{item['error']} (the {which.split()[0]} to {address}, given up"
+                                 f" {format_datetime(parse_iso(item['given_up_at']), 'UTC')} UTC)",
             "rating": None, "rating_max": None, "category": None}
 
 
@@ -326,12 +343,13 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
         ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
     for name, (channel, send, _wants) in channels.items():
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
-        for batch, error in send(todo) if todo else ():
-            store.record_delivery("alert", [a["id"] for a in batch], name, error=error)
+        for batch, error, permanent in send(todo) if todo else ():
+            given_up = store.record_delivery("alert", [a["id"] for a in batch], name, error=error, permanent=permanent)
             for a in batch if error is None else ():
                 done[a["id"]].add(name)
             if error:
-                errors.append(f"{channel}: {error}")
+                errors.append(f"{channel}: {error}" + (f" (given up after {rules.REFUSED_TIMES} permanent refusals:"
+                                                       " not retried for these alerts)" if given_up else ""))
     sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
     error = "; ".join(dict.fromkeys(errors)) or None
     names = ",".join(label for label, _send, _wants in channels.values())
@@ -382,8 +400,8 @@ def draft_line(alert: dict) -> str | None:
 
 
 def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) -> dict:
-    """The alert channels: name -> (label, send(alerts) yielding (alerts, error or None), wants(alert)): the
-    client's email and Apprise URLs for every alert, the agency's operator for broken sources."""
+    """The alert channels: name -> (label, send(alerts) yielding (alerts, error or None, refused for good),
+    wants(alert)): the client's email and Apprise URLs for every alert, the agency's operator for broken sources."""
     channels = {}
     every = lambda alert: alert["kind"] != OPERATOR_ONLY  # noqa: E731  (the client's: all but the operator's own)
     for address in client.alert_recipients or client.recipients:  # each its own: one refused is retried alone
@@ -394,9 +412,9 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
             for alert in alerts:
                 try:
                     notify.notify(url, f"{client.name}: {headline(alert)}", "\n".join(_client_lines(alert)))
-                    yield [alert], None
+                    yield [alert], None, False
                 except Exception as exc:
-                    yield [alert], str(exc)
+                    yield [alert], str(exc), False
                     return
         channels[notify.channel(url)] = (f"apprise {notify.label(url)}", apprise, every)
     if config.agency.operator:
@@ -406,22 +424,32 @@ def _channels(config: Config, client: Client, smtp: mail.SmtpSettings | None) ->
 
 
 def _mailer(smtp: mail.SmtpSettings | None, message, to: list[str] | None = None):
-    """send(alerts) for an email channel: one message built by `message(alerts)`, to `to` (else its To)."""
+    """send(alerts) for an email channel: one message built by `message(alerts)`, to `to` (else its To), yielding
+    (alerts, error or None, whether the server refused the address for good: rules.refused_permanently)."""
     def send(alerts):
         if smtp is None:
-            yield alerts, f"not sent: {mail.URL_VAR} is not set (the alert stays pending for email)"
+            yield alerts, f"not sent: {mail.URL_VAR} is not set (the alert stays pending for email)", False
             return
         try:
             mail.send_message(message(alerts), smtp, to=to)
-            yield alerts, None
+            yield alerts, None, False
+        except mail.Refused as exc:
+            yield alerts, f"{type(exc).__name__}: {exc}", all(map(rules.refused_permanently, exc.codes.values()))
         except Exception as exc:
-            yield alerts, f"{type(exc).__name__}: {exc}"
+            yield alerts, f"{type(exc).__name__}: {exc}", False
     return send
 
 
-def operator_step(source: str | None) -> str:
-    """What the operator does about a broken source."""
+def operator_step(source: str | None, status: str | None = None) -> str:
+    """What the operator does about a broken source, or one not crawled for too long (stale)."""
     where = sites.label(source) if source else "the site"
+    if status == REFUSED:
+        return ("Check the address with the client and correct `recipients` (or `alert_recipients`) in the config: "
+                "the mail server refuses it for good, and repscan no longer retries it for that report or alert.")
+    if status == "stale":
+        return (f"No crawl of this {where} source has finished since. Check that `repscan run` runs (its cron line or "
+                "systemd timer, `repscan schedule`), that no run holds the lock for hours, and the run log; then run "
+                "`repscan crawl` for the client.")
     return (f"Until it is fixed, new items on {where} are not seen. Check that the source URL is the business's "
             "own review page (a list or search page is not); if it is, the site changed its layout: "
             "update repscan or hand in the page (`repscan extract --save-case`).")
@@ -533,6 +561,8 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
 def _operator_headline(client: Client, alert: dict) -> str:
     """"Trustpilot for Acme Plumbing (acme) is broken", "... is blocked", "Trustpilot of competitor Quay Inn for ..."."""
     site, whose = sites.label(alert["source"]), f"for {client.name} ({client.id})"
+    if alert["detail"] == REFUSED:
+        return f"Email to {alert['title']} {whose} given up: refused {rules.REFUSED_TIMES} times"
     if alert["kind"] == "source":
         return f"{site} {whose} is broken"
     if alert["title"]:
@@ -546,6 +576,8 @@ def _told(alert: dict) -> str:
     """What the client heard of an operator's alert."""
     if alert["kind"] == "source":
         return alert["detail"]
+    if alert["detail"] == REFUSED:
+        return "nothing"
     if alert["title"]:
         return "nothing; the report's Competitors section shows this source as not read"
     if alert["detail"] == REPLY_NOT_SHOWN:
@@ -554,16 +586,17 @@ def _told(alert: dict) -> str:
 
 
 def _operator_next(alert: dict) -> str:
-    return unshown_step() if alert["detail"] == REPLY_NOT_SHOWN else operator_step(alert["source"])
+    return unshown_step() if alert["detail"] == REPLY_NOT_SHOWN else operator_step(alert["source"], alert["detail"])
 
 
 def operator_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
     """The agency operator's email about broken sources and replies the site does not show: the technical reason, the
     URL and what to do."""
     msg = EmailMessage()
-    names = ", ".join(dict.fromkeys(sites.label(a["source"]) for a in alerts))
-    states = sorted({"broken" if a["kind"] == "source" or a["title"] else a["detail"] for a in alerts})
-    msg["Subject"] = f"repscan: {client.name} ({client.id}): {names} {' or '.join(states)}"
+    names = ", ".join(dict.fromkeys(sites.label(a["source"]) for a in alerts if a["source"]))
+    states = sorted({a["detail"] if a["detail"] == REFUSED else "broken" if a["kind"] == "source" or a["title"]
+                     else a["detail"] for a in alerts})
+    msg["Subject"] = " ".join(filter(None, [f"repscan: {client.name} ({client.id}):", names, " or ".join(states)]))
     msg["From"] = config.agency.sender
     msg["To"] = config.agency.operator
     msg["Message-ID"] = make_msgid(domain=config.agency.sender.rsplit("@", 1)[-1])

@@ -103,8 +103,8 @@ class _Business:
         self.recent = {r["source"] + "\0" + r["source_id"] for r in rows
                        if _in_window(r, ends.get(r["first_crawl_id"]), start, until)}
         self.reviews = [review_row(r) for r in rows]
-        self.summaries = store.business_summaries(subject.id, until_iso)
-        self.health = source_health(config, subject, store)
+        self.summaries = store.business_summaries(subject.id, until_iso, [(s.site, s.url) for s in subject.sources])
+        self.health = source_health(config, subject, store, until)  # stale where not read for too long (rules.stale)
         self.snapshot = store.search_snapshot(subject.id, until_iso, configured(config.search.engines, subject.queries))
 
     def standing(self, site: str, weeks: float) -> Standing:
@@ -131,11 +131,12 @@ class _Business:
                                                                 "%(num)d replies with exact times", len(delays)))
         else:
             speed = Cell(_("no exact reply times") if replied else _("no replies"), missing=True)
-        return Standing(
-            name, self.client, rating, count,
+        # a page not read lately (stale, blocked, broken) has no current pace: its rate would read as a slowdown
+        velocity = Cell(_("not current"), missing=True) if note else \
             Cell(_("%(rate)s a week", rate=i18n.decimal(recent / weeks)),
-                 ngettext("%(num)d review", "%(num)d reviews", recent)),
-            _share(negatives, len(mine)), _share(len(replied), len(mine)), speed, note)
+                 ngettext("%(num)d review", "%(num)d reviews", recent))
+        return Standing(name, self.client, rating, count, velocity, _share(negatives, len(mine)),
+                        _share(len(replied), len(mine)), speed, note)
 
     def _public(self, site: str, mine: list[ReviewRow]) -> tuple[Cell, Cell]:
         """The public rating and review count: the site's own summary where it shows them, else what we track."""

@@ -244,7 +244,9 @@ def _stored_letter(config: Config, client: Client, store: Store, pending: dict):
 
 def _email(store: Store, report_id: int, recipients: list[str], message_id: str, send, done: set[str]) -> list[str]:
     """Email the report to each recipient that has not taken it, each recorded apart ("email:ADDRESS"): one the
-    server refused is a failed delivery, with its code, that the rerun retries for that recipient alone."""
+    server refused is a failed delivery, with its code, that the rerun retries for that recipient alone; refused
+    for good (5xx) rules.REFUSED_TIMES times, it is given up for this report (store.given_up tells the operator)."""
+    from repscan.core import rules
     from repscan.reports import mail
 
     todo = [r for r in recipients if "email" not in done and f"email:{r}" not in done]
@@ -252,17 +254,21 @@ def _email(store: Store, report_id: int, recipients: list[str], message_id: str,
         return []
     store.mark_sending(report_id, recipients, message_id)
     refused: dict[str, str] = {}
+    codes: dict[str, int] = {}
     try:
         send(todo)
     except mail.Refused as exc:
         refused = {address: f"refused: {why}" for address, why in exc.reasons.items()}
+        codes = exc.codes
     except Exception as exc:  # nobody took it: each is retried
         error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, mail.MailConfigError) else str(exc)
         for address in todo:
             store.record_delivery("report", [report_id], f"email:{address}", error=error)
         return [f"to {', '.join(todo)}: {error}"]
     for address in todo:
-        store.record_delivery("report", [report_id], f"email:{address}", error=refused.get(address))
+        if store.record_delivery("report", [report_id], f"email:{address}", error=refused.get(address),
+                                 permanent=rules.refused_permanently(codes.get(address))):
+            refused[address] += f" (given up after {rules.REFUSED_TIMES} refusals: not retried for this report)"
     return [f"to {address}: {why}" for address, why in refused.items()]
 
 

@@ -182,10 +182,12 @@ def keep_subject_spaces(msg: EmailMessage) -> EmailMessage:
 
 
 class Refused(smtplib.SMTPRecipientsRefused):
-    """The server refused some recipients (`recipients`: address -> (code, reply)); any others took the message."""
+    """The server refused some recipients (`recipients`: address -> (code, reply)); any others took the message.
+    `codes`: each refused address's reply code (rules.refused_permanently tells 550 from 450)."""
 
     def __init__(self, recipients: dict):
         super().__init__(recipients)
+        self.codes = {address: code for address, (code, _reply) in recipients.items()}
         self.reasons = {address: f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
                         for address, (code, reply) in recipients.items()}
         self.args = ("refused " + "; ".join(f"{address} ({why})" for address, why in self.reasons.items()),)

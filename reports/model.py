@@ -397,12 +397,12 @@ class ReportData:
     @property
     def quiet(self) -> bool:
         """"All quiet" only when nothing is open (no unanswered negative review of any age, no negative
-        mention, no complaint on page one), every source is healthy (read, and not too long ago: rules.stale) and
-        at least one was read in the period (a client with nothing read is never quiet)."""
-        read = any(s.healthy and s.last_crawl_at is not None
-                   and (self.period_start is None or s.last_crawl_at >= self.period_start) for s in self.sources)
-        return (not self.actions and not self.unanswered and not self.unanswered_more and read
-                and all(s.healthy for s in self.sources))
+        mention, no complaint on page one) and every source is healthy (read, and not too long ago: rules.stale) and
+        was read in the period (rules.stale's floor lets a source miss a run or two; a report never says all is
+        quiet over a page it did not read since the last one; a client with nothing read is never quiet)."""
+        read = [s.healthy and s.last_crawl_at is not None
+                and (self.period_start is None or s.last_crawl_at >= self.period_start) for s in self.sources]
+        return not self.actions and not self.unanswered and not self.unanswered_more and any(read) and all(read)
 
     @property
     def unanswered_rest(self) -> str:

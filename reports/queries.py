@@ -307,8 +307,9 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]
     keys = list(dict.fromkeys(s.site for s in client.sources))
     mentions = {key: sum(1 for p in period.posts if p.source == key) for key in keys}
-    scoreboard = platform_scores(keys, all_reviews, mentions, store.business_summaries(client.id, until_iso),
-                                 store.business_summaries(client.id, since) if since else None,
+    pages = [(s.site, s.url) for s in client.sources]  # a page no source names any more never counts
+    scoreboard = platform_scores(keys, all_reviews, mentions, store.business_summaries(client.id, until_iso, pages),
+                                 store.business_summaries(client.id, since, pages) if since else None,
                                  {key: worst([s for s in sources if s.site == key]) for key in keys})
     svgs, notes = charts(config, client, store, until)
     locator = locations.Locator(client, store.item_origins(client.id) if client.locations else {})

@@ -446,6 +446,7 @@ def cmd_report(args) -> int:
 def cmd_export(args) -> int:
     from repscan.app import export
     from repscan.core.items import parse_iso, stamp, utcnow
+    from repscan.core.store.queries import source_locations
 
     cfg = _config(args)
     client = _client(cfg, args.client)
@@ -467,7 +468,7 @@ def cmd_export(args) -> int:
         out = None
     try:
         written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
-                                since=since, tables=tables)
+                                since=since, tables=tables, locations=source_locations([client]))
     except export.ExportError as exc:
         print(f"repscan export: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -604,11 +605,13 @@ def cmd_schedule(args) -> int:
 
 def cmd_browse(args) -> int:
     from repscan.app.browse import MissingDatasette, browse
+    from repscan.core.store.queries import source_locations
 
     cfg = _config(args)
     try:
-        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()}, port=args.port,
-                      open_browser=not args.no_open, get=args.get)
+        return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()},
+                      locations=source_locations(cfg.clients), port=args.port, open_browser=not args.no_open,
+                      get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
 
@@ -627,19 +630,23 @@ def cmd_prune(args) -> int:
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
     print(f"{'would delete' if args.dry_run else 'deleted'} {copies} evidence page copies that no evidence row names")
     if repeats:
-        print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one before them")
+        print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one"
+              " before them or of pages no source names any more")
     return EXIT_OK
 
 
 def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tuple[int, int, int, int]:
-    """What `repscan prune` deletes: (crawl rows deleted, crawl rows left, page copies, repeated site summaries)."""
+    """What `repscan prune` deletes: (crawl rows deleted, crawl rows left, page copies, site summaries repeated or of
+    a page no configured source names any more)."""
     from datetime import timedelta
 
     from repscan.core.items import stamp, utcnow
 
     removed = store.prune_crawls(stamp((now or utcnow()) - timedelta(days=keep_days)), dry_run=dry_run)
     left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
-    return removed, left, store.prune_copies(cfg.reports_dir, dry_run=dry_run), store.prune_businesses(dry_run=dry_run)
+    pages = {subject.id: [(s.site, s.url) for s in subject.sources] for subject in cfg.crawled()}
+    return (removed, left, store.prune_copies(cfg.reports_dir, dry_run=dry_run),
+            store.prune_businesses(dry_run=dry_run, sources=pages))
 
 
 PRUNE_JOB = ("", "prune")  # schedule_state's row for [storage] keep_days: the agency's, no client's
@@ -664,7 +671,7 @@ def _prune_daily(cfg, now=None) -> str | None:
     finally:
         store.close()
     return (f"pruned ([storage] keep_days = {cfg.storage.keep_days}): {removed} crawl rows ({left} left), {copies} evidence"
-            f" page copies, {repeats} repeated site summaries")
+            f" page copies, {repeats} repeated or unnamed site summaries")
 
 
 def cmd_demo(args) -> int:

@@ -6,13 +6,14 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from repscan.core import rules
 from repscan.core.items import parse_iso
 from repscan.core.store import Store
+from repscan.core.store.queries import location_sql
 from repscan.core.store.reviews import POSTED_AT
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -38,6 +39,7 @@ class Table:
     order: str
     figures: Callable[[dict, float], dict]  # row, client's threshold -> the derived columns
     select: str = "*"  # the columns read: the stored ones, and what the core's figures need besides
+    located: bool = False  # its rows carry the chain location of the source that found them (location_sql)
 
 
 def _review_figures(row: dict, threshold: float) -> dict:
@@ -68,8 +70,8 @@ def _result_figures(row: dict, threshold: float) -> dict:
 
 TABLES = {
     "reviews": Table("reviews", "first_seen_at", "first_seen_at, source, source_id", _review_figures,
-                     f"*, {POSTED_AT} AS reply_posted_from_repscan_at"),
-    "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures),
+                     f"*, {POSTED_AT} AS reply_posted_from_repscan_at", located=True),
+    "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures, located=True),
     "search_results": Table("search_results", "seen_at", "id", _result_figures),
     "crawls": Table("crawls", "started_at", "id", lambda row, threshold: {}),
 }
@@ -87,15 +89,18 @@ def connect(database: Path) -> sqlite3.Connection:
 
 
 def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | None,
-         threshold: float) -> tuple[list[str], Iterator[dict]]:
+         threshold: float, locations: Mapping[tuple[str, str, str], str] | None = None
+         ) -> tuple[list[str], Iterator[dict]]:
     """The columns, and the client's rows of `table` since `since` (a stored UTC stamp), each with the core's
-    figures after its stored columns."""
+    figures after its stored columns; reviews and posts with their chain `location` (source_locations: empty
+    without locations)."""
     where, params = "client_id = ?", [client_id]
     if since:
         where += f" AND {table.since_column} >= ?"
         params.append(since)
+    select = f"{table.select}, {location_sql(locations or {})} AS location" if table.located else table.select
     try:
-        cursor = conn.execute(f"SELECT {table.select} FROM {table.name} WHERE {where} ORDER BY {table.order}", params)
+        cursor = conn.execute(f"SELECT {select} FROM {table.name} WHERE {where} ORDER BY {table.order}", params)
     except sqlite3.OperationalError as exc:
         raise ExportError(f"cannot read {table.name}: {exc} (is this a repscan database?)") from None
     stored = [column[0] for column in cursor.description]
@@ -178,12 +183,13 @@ def write_jsonl(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path |
 
 
 def export(database: Path, client_id: str, threshold: float, *, fmt: str, out: Path | None,
-           since: str | None = None, tables: tuple[str, ...] = tuple(TABLES)) -> list[Path]:
+           since: str | None = None, tables: tuple[str, ...] = tuple(TABLES),
+           locations: Mapping[tuple[str, str, str], str] | None = None) -> list[Path]:
     """Write the export; returns the files written (none for JSON lines to stdout)."""
     conn = connect(database)
     try:
         conn.execute("BEGIN")  # one snapshot for every table while crawls write
-        selected = {name: rows(conn, TABLES[name], client_id, since, threshold) for name in tables}
+        selected = {name: rows(conn, TABLES[name], client_id, since, threshold, locations) for name in tables}
         if fmt == "csv":
             return write_csv(selected, out)
         if fmt == "xlsx":

@@ -1,4 +1,4 @@
-"""Each business rule once: tracked, new, negative, complaint, replied, reply delay, mentions, stars, visibility, stale."""
+"""Each business rule once: tracked, new, negative, complaint, replies, mentions, stars, visibility, stale, refused."""
 
 # Python code calls the functions; SQL gets the same rules as expressions generated here
 # (the *_sql functions), so the store, the report, the alerts and the Datasette canned
@@ -67,6 +67,18 @@ does not alert: an alert asks for a reply. (Store.alert_candidates applies both 
 SOURCE_GRACE = timedelta(hours=24)
 """A source blocked or failing (timeouts, 5xx) this long is told to the agency's operator; before that the crawls'
 own retries usually get through. A broken source (its layout changed, or it fell silent) is told at once."""
+
+
+REFUSED_TIMES = 3
+"""A recipient the mail server refuses permanently (a 5xx reply: "550 user unknown") this many times for one report
+or alert is given up for it: its delivery is recorded as given up, with the server's reply, and the operator is
+told once, instead of a retry every run forever. A temporary refusal (4xx: a full mailbox, greylisting) never
+counts: it is retried."""
+
+
+def refused_permanently(code: int | None) -> bool:
+    """An SMTP reply code that refuses a recipient for good (5xx), not for now (4xx)."""
+    return code is not None and 500 <= code < 600
 
 
 HISTORY_WINDOW = timedelta(days=14)
@@ -420,15 +432,28 @@ def spike(negatives: list[datetime], candidates: list[datetime], now: datetime, 
 # -- stale --------------------------------------------------------------------
 
 STALE_FACTOR = 2  # a source not read cleanly for this many of its crawl schedule's intervals is not healthy
+STALE_FLOOR = timedelta(hours=24)  # ... and never sooner than this after its last clean crawl
 STALE_UNKNOWN = timedelta(days=2)  # ... or for this long when the interval is unknown
 
 
 def stale_after(interval: timedelta | None) -> timedelta:
     """How long after its last clean crawl a source stops counting as read: STALE_FACTOR times its crawl schedule's
-    interval (a missed crawl or two is no alarm), STALE_UNKNOWN when the interval is unknown."""
-    return STALE_FACTOR * interval if interval else STALE_UNKNOWN
+    interval, at least STALE_FLOOR; STALE_UNKNOWN when the interval is unknown.
+
+    Why a floor: on the default 4-hourly schedule twice the interval is 8 hours, and on an hourly one 2 hours, so a
+    single missed run (a host rebooting, one slow crawl of another client holding the run lock) made the next report
+    tell the client its page was "not read", which was untrue by the next run. A day covers a missed run or two on
+    any schedule up to 12-hourly, and matches SOURCE_GRACE, the time the operator gives a failing source before being
+    told. A daily or weekly schedule keeps its 2 intervals. What the floor never allows: "All quiet" over a source
+    not read in the report's period (ReportData.quiet asks each source to have been read in it)."""
+    return max(STALE_FACTOR * interval, STALE_FLOOR) if interval else STALE_UNKNOWN
 
 
 def stale(last_read: datetime, now: datetime, interval: timedelta | None) -> bool:
     """A source read cleanly last at `last_read` is stale at `now` (stale_after)."""
     return now - last_read > stale_after(interval)
+
+
+def stale_since(last_read: datetime, interval: timedelta | None) -> datetime:
+    """When a source read cleanly last at `last_read` became (or becomes) stale."""
+    return last_read + stale_after(interval)

@@ -95,7 +95,7 @@ def test_run_prunes_once_a_day_with_storage_keep_days(tmp_path, capsys):
     assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines() == [
         "nothing due", "pruned ([storage] keep_days = 30): 3 crawl rows (3 left), 0 evidence page copies,"
-                       " 0 repeated site summaries"]
+                       " 0 repeated or unnamed site summaries"]
     seed_crawls(tmp_path / "repscan.db", (90,))
     assert cli.main(["--config", str(config), "run"]) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines() == ["nothing due"]  # pruned today already

@@ -261,13 +261,19 @@ def test_suspicious_is_a_single_review_account_and_unknown_where_the_site_does_n
     assert rules.suspicious(count) is expected
 
 
-def test_a_source_is_stale_after_twice_its_interval_or_two_days_when_unknown():
+def test_a_source_is_stale_after_twice_its_interval_at_least_a_day_or_two_days_when_unknown():
     read = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
-    four_hours = timedelta(hours=4)
-    assert not rules.stale(read, read + 2 * four_hours, four_hours)
-    assert rules.stale(read, read + 2 * four_hours + timedelta(minutes=1), four_hours)
+    four_hours, day, week = timedelta(hours=4), timedelta(days=1), timedelta(days=7)
+    assert not rules.stale(read, read + 3 * four_hours, four_hours)  # a missed 4-hourly run (a reboot) or two
+    assert not rules.stale(read, read + day, four_hours)
+    assert rules.stale(read, read + day + timedelta(minutes=1), four_hours)
+    assert not rules.stale(read, read + timedelta(hours=3), timedelta(hours=1))  # one missed hourly run: no news
+    assert not rules.stale(read, read + 2 * day, day) and rules.stale(read, read + 2 * day + timedelta(minutes=1), day)
+    assert not rules.stale(read, read + 2 * week, week) and rules.stale(read, read + 2 * week + timedelta(seconds=1),
+                                                                         week)
     assert not rules.stale(read, read + timedelta(days=2), None)
     assert rules.stale(read, read + timedelta(days=2, minutes=1), None)
+    assert rules.stale_since(read, four_hours) == read + rules.STALE_FLOOR
 
 
 def test_a_review_the_site_removed_is_not_tracked():

@@ -14,6 +14,7 @@ from repscan.core.items import make, stamp
 from repscan.core.store import Store
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 
 
 def sightings(seed: int) -> list[tuple[str, int, str, dict]]:
@@ -86,7 +87,8 @@ def test_prune_deletes_the_repeated_summaries(tmp_path, capsys):
     store.close()
     assert repeats > 0
     assert cli.main(["--config", str(config), "prune", "--keep-days", "30"]) == cli.EXIT_OK
-    assert capsys.readouterr().out.splitlines()[-1] == f"deleted {repeats} site summaries that repeat the one before them"
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"deleted {repeats} site summaries that repeat the one before them or of pages no source names any more")
 
 
 def test_a_chain_with_a_page_per_location_shows_the_sites_figures_over_all_its_pages(tmp_path):
@@ -138,3 +140,53 @@ def test_a_page_without_a_count_leaves_the_combined_figures_unknown():
     pages = [{"source": "yelp", "url": "a", "name": "A", "rating": 4.0, "review_count": 12},
              {"source": "yelp", "url": "b", "name": "B", "rating": 2.0, "review_count": None}]
     assert (combined(pages)["rating"], combined(pages)["review_count"]) == (None, None)
+
+
+def test_a_page_the_config_no_longer_names_never_counts_and_prune_removes_its_summaries(tmp_path, capsys):
+    """Trustpilot renamed the client's page: the config names the new URL, and the old page's last summary must not
+    add itself to the platform row as a second page (200 reviews where the site shows 100); `repscan prune` deletes
+    its summaries and keeps its reviews and crawls."""
+    from repscan.core.config import load
+    from repscan.reports import queries
+
+    old, new = "https://t.example/review/acme-old", "https://t.example/review/acme"
+    store = Store(tmp_path / "repscan.db")
+    for url, ago in ((old, 30), (new, 2)):
+        at = stamp(NOW - timedelta(hours=ago))
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=at)
+        store.save_items("acme", [make("business", source="trustpilot", url=url, name="Acme", rating=4.2,
+                                       review_count=100),
+                                  {**make("review", source="trustpilot", source_id=f"r-{ago}", url=f"{url}#r",
+                                          rating=5, text="Made-up praise.", published_at=at), "negative": False}],
+                         crawl_id=crawl, seen_at=at)
+        store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=1, pages=1, full=True, error=None,
+                           finished_at=at)
+    config = load(write_config(tmp_path, [("trustpilot", new)]))
+    data = queries.build(config, config.client("acme"), store, since=None, until=NOW)
+    assert store.prune_businesses(dry_run=True, sources={"acme": [("trustpilot", new)]}) == 1
+    store.close()
+    [trustpilot] = data.scoreboard
+    assert (trustpilot.count, trustpilot.rating, trustpilot.pages, trustpilot.tracked) == (100, 4.2, 1, 2)
+    assert cli.main(["--config", str(config.path), "prune", "--keep-days", "30"]) == cli.EXIT_OK
+    assert capsys.readouterr().out.splitlines()[-1].startswith("deleted 1 site summaries")
+    store = Store(tmp_path / "repscan.db")
+    left = store.query("SELECT url FROM businesses")
+    kept = (len(store.query("SELECT * FROM reviews")), len(store.crawls("acme")))
+    store.close()
+    assert left == [{"url": new}] and kept == (2, 2)
+
+
+def test_a_source_url_edited_in_the_config_keeps_its_page_s_summary(tmp_path):
+    """The config's URL of a source changes (a query string added) while the site's page and its figures stay the
+    same: the next crawl stores the summary again under its own source URL, so the page still counts, and prune
+    keeps that row (it repeats the values, not the source that found them)."""
+    before, after = "https://t.example/review/acme", "https://t.example/review/acme?languages=all"
+    store = Store(tmp_path / "repscan.db")
+    for url in (before, after):
+        crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
+        store.save_items("acme", [make("business", source="trustpilot", url=before, name="Acme", rating=4.2,
+                                       review_count=100)], crawl_id=crawl)
+    assert store.prune_businesses(sources={"acme": [("trustpilot", after)]}) == 1  # the page under its old source
+    summary = store.business_summaries("acme", None, [("trustpilot", after)])["trustpilot"]
+    store.close()
+    assert (summary["review_count"], summary["pages"]) == (100, 1)

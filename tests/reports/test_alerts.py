@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from helpers import write_config
+from repscan.core import rules
 from repscan.core.config import load
 from repscan.app.demo import smtp_server
 from repscan.app.demo.server import LocalSite, Reply
@@ -181,33 +182,57 @@ def test_an_answered_review_never_asks_for_a_reply(env):
     assert held["sent_at"] is not None and held["channels"] == alerts.ANSWERED_FIRST
 
 
-def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
-    """A captcha wall or weeks of timeouts must reach the agency (the client's report says it cannot read the page):
-    after rules.SOURCE_GRACE of one run of blocked (or error) crawls the operator is told, once for that run."""
+def operator_runs(tmp_path, plan) -> list[int]:
+    """Runs of a client with an operator, each at NOW + hours after a crawl with its status (None: no crawl): the
+    operator-only alerts there are after each (delivered by email to tmp_path / "inbox")."""
     url = "https://t.example/review/acme"
     with smtp_server(tmp_path / "inbox") as smtp:
         cfg = load(write_config(tmp_path, [("trustpilot", url)], agency={
             "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"}))
         settings = mail.SmtpSettings("127.0.0.1", smtp.port, "plain")
         store = Store(cfg.database)
+        told = []
         try:
-            for hours, status in ((0, "ok"), (1, "blocked"), (13, "blocked"), (26, "blocked"), (38, "blocked")):
+            for hours, status in plan:
                 at = NOW + timedelta(hours=hours)
-                crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=stamp(at))
-                store.finish_crawl(crawl, status=status, items=3 if status == "ok" else 0, new_items=0, requests=1,
-                                   pages=1, full=False, error=None if status == "ok" else "blocked: captcha at " + url,
-                                   finished_at=stamp(at))
+                if status is not None:
+                    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=stamp(at))
+                    store.finish_crawl(crawl, status=status, items=3 if status == "ok" else 0, new_items=0,
+                                       requests=1, pages=1, full=False, finished_at=stamp(at),
+                                       error=None if status == "ok" else "blocked: captcha at " + url)
                 alerts.collect(cfg, store, at)
                 alerts.deliver(cfg, store, at, settings)
-                told = [a for a in store.alerts("acme") if a["kind"] == alerts.OPERATOR_ONLY]
-                assert len(told) == (1 if hours >= 25 else 0), hours
+                told.append(len([a for a in store.alerts("acme") if a["kind"] == alerts.OPERATOR_ONLY]))
         finally:
             store.close()
+    return told
+
+
+def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
+    """A captcha wall or weeks of timeouts must reach the agency (the client's report says it cannot read the page):
+    after rules.SOURCE_GRACE of one run of blocked (or error) crawls the operator is told, once for that run."""
+    told = operator_runs(tmp_path, [(0, "ok"), (1, "blocked"), (13, "blocked"), (26, "blocked"), (38, "blocked")])
+    assert told == [0, 0, 0, 1, 1]
     [msg] = inbox_messages(tmp_path / "inbox")
     assert msg["To"] == "ops@agency.example" and msg["Subject"] == "repscan: Acme Plumbing (acme): Trustpilot blocked"
     body = msg.get_body(("plain",)).get_content()
     assert "Trustpilot for Acme Plumbing (acme) is blocked" in body and "blocked: captcha" in body
     assert "blocked since 18 Nov 2026, 13:00 UTC" in body
+
+
+def test_a_source_stale_for_a_day_reaches_the_operator_once_a_spell(tmp_path):
+    """Crawls that stopped (a dead timer, a lock held for days) leave a source's last crawl clean: the report says
+    "not read since", and the operator is told once it has been stale (rules.stale) for rules.SOURCE_GRACE, once a
+    stale spell; a clean crawl ends the spell, and a new one is told anew."""
+    told = operator_runs(tmp_path, [(0, "ok"), (20, None), (47, None), (49, None), (70, None), (71, "ok"),
+                                    (100, None), (120, None)])
+    # 4-hourly: stale a day after the last clean crawl (rules.STALE_FLOOR), told to the operator a day after that
+    assert told == [0, 0, 0, 1, 1, 1, 1, 2]
+    first, second = inbox_messages(tmp_path / "inbox")
+    assert first["To"] == "ops@agency.example" and first["Subject"] == "repscan: Acme Plumbing (acme): Trustpilot stale"
+    body = " ".join(first.get_body(("plain",)).get_content().split())
+    assert "Trustpilot for Acme Plumbing (acme) is stale" in body and "no clean crawl since 2026-11-18T12:00:00" in body
+    assert "stale since 19 Nov 2026, 12:00 UTC" in body and "`repscan run` runs" in body
 
 
 def test_a_refused_recipient_fails_for_that_address_and_is_retried_for_it_alone(env, tmp_path):
@@ -224,3 +249,26 @@ def test_a_refused_recipient_fails_for_that_address_and_is_retried_for_it_alone(
         [result] = alerts.deliver(cfg, store, NOW, smtp)
         assert result.sent == 2 and result.error is None
         assert server.envelopes == [["owner@acme.example"], ["manager@acme.example"]]  # never the owner twice
+
+
+def test_an_alert_to_an_address_refused_for_good_is_given_up_and_a_full_mailbox_retried(env, tmp_path):
+    """550 three runs running: the alert is given up for that address (rules.REFUSED_TIMES); a 452 (mailbox full) to
+    another is retried however often it comes back, and the alert is sent once that one takes it."""
+    cfg, store, _smtp, _hook, _inbox = env
+    refuse = {"manager@acme.example": "550 5.1.1 <manager@acme.example>: user unknown",
+              "owner@acme.example": "452 4.2.2 <owner@acme.example>: mailbox full"}
+    with smtp_server(tmp_path / "refusing", refuse) as server:
+        smtp = mail.SmtpSettings("127.0.0.1", server.port, "plain")
+        store.save_items("acme", [review("fresh-bad", 1, stamp(NOW - timedelta(hours=1)))], seen_at=stamp(NOW))
+        assert alerts.collect(cfg, store, NOW) == 2
+        results = [alerts.deliver(cfg, store, NOW, smtp)[0] for _run in range(rules.REFUSED_TIMES + 1)]
+        assert [r.sent for r in results] == [0, 0, 0, 0] and "given up after 3 permanent refusals" in results[2].error
+        assert "manager@acme.example" not in results[3].error and "owner@acme.example (452 4.2.2" in results[3].error
+        rows = store.query("SELECT channel, refusals, given_up_at FROM deliveries WHERE kind = 'alert'"
+                           " AND channel LIKE 'email:%'")
+        assert {(r["channel"], r["refusals"], r["given_up_at"] is not None) for r in rows} == {
+            ("email:manager@acme.example", 3, True), ("email:owner@acme.example", 0, False)}
+        del refuse["owner@acme.example"]
+        [done] = alerts.deliver(cfg, store, NOW, smtp)
+        assert done.sent == 2 and done.error is None
+        assert server.envelopes == [["owner@acme.example"]]  # never the address given up

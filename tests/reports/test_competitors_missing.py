@@ -67,6 +67,31 @@ def test_missing_figures_are_words(scene):
                       "Pipe Pros": "no search of this name is configured"}
 
 
+def test_a_competitor_not_read_for_two_days_is_marked_never_compared_as_current(tmp_path):
+    """A competitor's crawls that stopped leave its last crawl clean: its row says "not read since" (rules.stale at
+    its daily schedule: two days), and its weekly pace is "not current", never a slowdown beside the client's."""
+    config = load(write(tmp_path, CONFIG))
+    store = Store(config.database)
+    for key, url, ago in (("acme", config.client("acme").sources[0].url, 1),
+                          ("acme:bolt", "https://www.trustpilot.com/review/bolt.example", 60)):
+        at = stamp(NOW - timedelta(hours=ago))
+        crawl = store.start_crawl(key, "trustpilot", "trustpilot", url, started_at=at)
+        store.save_items(key, [trustpilot(f"{key}-1", 1, ago + 5), trustpilot(f"{key}-2", 5, ago + 30)],
+                         crawl_id=crawl, seen_at=at)
+        store.finish_crawl(crawl, status="ok", items=2, new_items=2, requests=1, pages=1, full=True, error=None,
+                           finished_at=at)
+    data = queries.build(config, config.client("acme"), store, since=None, until=NOW)
+    store.close()
+    rows = {row.name: row for row in data.competitors.platforms[0].rows}
+    bolt, acme = rows["Bolt Plumbing"], rows["Acme Plumbing"]
+    assert bolt.note.startswith("not read since") and (bolt.velocity.value, bolt.velocity.missing) == ("not current",
+                                                                                                      True)
+    assert acme.note == "" and acme.velocity.value == "0.5 a week"
+    section = render_html(data)
+    section = section[section.index('<section id="competitors">'):]
+    assert "not read since" in section[:section.index("</section>")]
+
+
 def test_the_section_renders_only_for_a_client_with_competitors(scene):
     config, store = scene
     html = render_html(queries.build(config, config.client("acme"), store, since=None, until=utcnow()))
@@ -104,8 +129,8 @@ def test_canned_queries_over_every_client_leave_competitors_out(scene):
     _, store = scene
     store.save_items("acme:bolt", [trustpilot("b-2", 1, 3)])
     sql = CANNED_QUERIES["unanswered"]["sql"]
-    assert {row["client_id"] for row in store.query(sql, {"client_id": ""})} == {"acme"}
-    assert {row["client_id"] for row in store.query(sql, {"client_id": "acme:bolt"})} == {"acme:bolt"}
+    assert {row["client_id"] for row in store.query(sql, {"client_id": "", "location": ""})} == {"acme"}
+    assert {row["client_id"] for row in store.query(sql, {"client_id": "acme:bolt", "location": ""})} == {"acme:bolt"}
 
 
 def test_a_competitor_s_search_no_longer_configured_is_not_compared(scene):

@@ -215,3 +215,53 @@ def test_send_cli_without_smtp_settings_is_a_failed_line_naming_the_variable(set
     store = Store(cfg.database)
     assert store.last_sent_report("acme") is None
     store.close()
+
+
+def test_an_address_refused_for_good_is_given_up_after_three_runs_and_the_operator_told_once(tmp_path, monkeypatch):
+    """550 user unknown, run after run: after rules.REFUSED_TIMES refusals the report is no longer retried for that
+    address (its delivery given up, with the server's reply), the report counts as sent to the others, and the
+    operator is told once by email; a 4xx (a full mailbox) is only ever a retry."""
+    from datetime import timedelta
+
+    from repscan.core import rules
+    from repscan.core.items import utcnow
+    from repscan.reports import alerts
+
+    refuse = {"manager@acme.example": "550 5.1.1 <manager@acme.example>: user unknown",
+              "desk@acme.example": "452 4.2.2 <desk@acme.example>: mailbox full"}
+    with smtp_server(tmp_path / "received", refuse) as server:
+        path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")], agency={
+            "name": "Test Agency", "sender": "reports@agency.example", "operator": "ops@agency.example"})
+        path.write_text(path.read_text().replace('"manager@acme.example"',
+                                                 '"manager@acme.example", "desk@acme.example"'))
+        seed(tmp_path, ("r1", "Wendy Marsh", 1, "The boiler still leaks after three visits."))
+        monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{server.port}")
+        cfg = config_mod.load(path)
+        assert cfg.client("acme").recipients == ["owner@acme.example", "manager@acme.example", "desk@acme.example"]
+        lines = [deliver.send_reports(cfg, cfg.clients)[0].line() for _run in range(rules.REFUSED_TIMES + 1)]
+        store = Store(cfg.database)
+        try:
+            rows = {r["channel"]: r for r in store.query("SELECT * FROM deliveries WHERE kind = 'report'")}
+            manager, desk = rows["email:manager@acme.example"], rows["email:desk@acme.example"]
+            assert manager["given_up_at"] and not desk["given_up_at"]
+            assert manager["error"].startswith("given up after 3 permanent refusals: refused: 550 5.1.1")
+            assert all("manager@acme.example" in line for line in lines[:3]) and "given up" in lines[2]
+            assert "manager@acme.example" not in lines[3] and "452" in lines[3]  # the 4xx is retried, still failing
+            tried = [address for envelope in server.envelopes for address in envelope]
+            assert tried.count("owner@acme.example") == 1 and "manager@acme.example" not in tried
+            refuse.pop("desk@acme.example")
+            [sent] = deliver.send_reports(cfg, cfg.clients)
+            assert sent.status == "sent" and [r["status"] for r in store.reports("acme")] == ["sent"]
+            for hours in (0, 1):  # told once, however many runs follow
+                now = utcnow() + timedelta(hours=hours)
+                alerts.collect(cfg, store, now)
+                alerts.deliver(cfg, store, now, mail.smtp_settings_from_env())
+            told = [a for a in store.alerts("acme") if a["kind"] == alerts.OPERATOR_ONLY]
+        finally:
+            store.close()
+        assert len(told) == 1
+        ops = [m for m in received(tmp_path / "received") if m["To"] == "ops@agency.example"]
+        assert len(ops) == 1 and ops[0]["Subject"] == "repscan: Acme Plumbing (acme): recipient refused"
+        body = " ".join(ops[0].get_body(("plain",)).get_content().split())
+        assert "Email to manager@acme.example for Acme Plumbing (acme) given up: refused 3 times" in body
+        assert "550 5.1.1 <manager@acme.example>: user unknown" in body and "correct `recipients`" in body

@@ -222,20 +222,30 @@ def test_a_site_row_shows_its_worst_page(chain):
 
 # -- staleness and quiet -------------------------------------------------------------------------------------------
 
-def test_a_source_not_read_for_two_of_its_intervals_is_not_read_and_never_all_quiet(tmp_path):
+def test_a_source_not_read_for_a_day_is_not_read_and_never_all_quiet(tmp_path):
     cfg = load(write_config(tmp_path, [("trustpilot", KYIV)]))  # crawled every 4 hours (the default schedule)
     client = cfg.client("acme")
     store = Store(cfg.database)
     crawl(store, "trustpilot", KYIV, timedelta(days=10), [review("good", 5, NOW - timedelta(days=11))])
-    crawl(store, "trustpilot", KYIV, timedelta(hours=7))
+    crawl(store, "trustpilot", KYIV, timedelta(hours=20))
     fresh = queries.build(cfg, client, store, since=stamp(NOW - timedelta(days=7)), until=NOW)
-    stale = queries.build(cfg, client, store, since=stamp(NOW - timedelta(days=7)), until=NOW + timedelta(hours=2))
+    stale = queries.build(cfg, client, store, since=stamp(NOW - timedelta(days=7)), until=NOW + timedelta(hours=5))
     store.close()
-    assert fresh.quiet and [s.status for s in fresh.sources] == ["ok"]  # 7 h: under twice 4 h
-    [source] = stale.sources  # 9 h: over twice 4 h
+    assert fresh.quiet and [s.status for s in fresh.sources] == ["ok"]  # 20 h: missed runs, under the day's floor
+    [source] = stale.sources  # 25 h: over rules.STALE_FLOOR (twice 4 h alone said stale after 8 h)
     assert source.status == "stale" and not stale.quiet
-    assert source.state(TZ) == f"not read since {format_day(NOW - timedelta(hours=7), TZ)}"
+    assert source.state(TZ) == f"not read since {format_day(NOW - timedelta(hours=20), TZ)}"
     assert source.words(TZ).startswith("We could not read your Trustpilot page since")
+
+
+def test_a_source_not_read_in_the_period_is_never_all_quiet_beside_one_that_was(tmp_path):
+    cfg = load(write_config(tmp_path, [("trustpilot", KYIV), ("trustpilot", LVIV)]))
+    store = Store(cfg.database)
+    crawl(store, "trustpilot", KYIV, timedelta(hours=1))
+    crawl(store, "trustpilot", LVIV, timedelta(hours=10))  # not stale (under a day), but not read since the last report
+    data = queries.build(cfg, cfg.client("acme"), store, since=stamp(NOW - timedelta(hours=6)), until=NOW)
+    store.close()
+    assert [s.status for s in data.sources] == ["ok", "ok"] and not data.quiet
 
 
 def test_no_source_read_in_the_period_is_never_all_quiet(tmp_path):

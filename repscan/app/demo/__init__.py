@@ -119,7 +119,8 @@ def free_port() -> int:
 @contextmanager
 def smtp_server(outbox: Path, refuse: set[str] | None = None):
     """aiosmtpd on 127.0.0.1 that saves every message it receives as an .eml file in `outbox`; it answers 550 to
-    each address in `refuse` (a set the caller may change meanwhile). `.envelopes`: each message's recipients."""
+    each address in `refuse` (a set the caller may change meanwhile; a dict gives each address its reply, "452 ...").
+    `.envelopes`: each message's recipients."""
     from aiosmtpd.controller import Controller
 
     outbox.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ def smtp_server(outbox: Path, refuse: set[str] | None = None):
     class SaveToFolder:
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's)
             if address in refuse:
-                return f"550 5.1.1 <{address}>: mailbox unavailable"
+                return refuse[address] if isinstance(refuse, dict) else f"550 5.1.1 <{address}>: mailbox unavailable"
             envelope.rcpt_tos.append(address)
             return "250 OK"
 

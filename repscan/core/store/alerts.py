@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from repscan.core import rules
+from repscan.core.items import parse_iso, stamp
 from repscan.core.search import normalize_url
 from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
 from repscan.core.store.reviews import counted_posted_at_sql, not_shown_sql, posted_at_sql
@@ -64,14 +66,23 @@ class Alerts(SearchResults):
                  "url": url, "error": state.error, "since": state.since["finished_at"], "status": state.status}
                 for (source, url), state in client_states(self._db, client_id).items() if state.status == "broken"]
 
-    def failing_sources(self, client_id: str, *, since_before: str) -> list[dict]:
-        """The sources blocked or failing (status blocked or error) without a break since before `since_before`
-        (rules.SOURCE_GRACE), each keyed by that run of its status: told once a run."""
-        return [{"kind": "source", "key": f"{source} {url} {state.status} from crawl {state.since['id']}",
-                 "source": source, "url": url, "error": state.error, "since": state.since["finished_at"],
-                 "status": state.status}
-                for (source, url), state in client_states(self._db, client_id).items()
-                if state.status in ("blocked", "error") and (state.since["finished_at"] or "") <= since_before]
+    def failing_sources(self, client_id: str, *, now: datetime, interval: timedelta | None) -> list[dict]:
+        """The sources blocked or failing (status blocked or error) since before rules.SOURCE_GRACE before `now`,
+        each keyed by that run of its status, and those stale (rules.stale at the client's crawl schedule's
+        `interval`) for longer than that, keyed by their last clean crawl: each told once a run or stale spell."""
+        since_before = stamp(now - rules.SOURCE_GRACE)
+        out = []
+        for (source, url), state in client_states(self._db, client_id, now=now, interval=interval).items():
+            item = {"kind": "source", "source": source, "url": url, "error": state.error, "status": state.status}
+            if state.status in ("blocked", "error") and (state.since["finished_at"] or "") <= since_before:
+                out.append({**item, "key": f"{source} {url} {state.status} from crawl {state.since['id']}",
+                            "since": state.since["finished_at"]})
+            elif state.status == "stale":
+                since = rules.stale_since(parse_iso(state.last["finished_at"] or state.last["started_at"]), interval)
+                if since <= now - rules.SOURCE_GRACE:
+                    out.append({**item, "key": f"{source} {url} stale after crawl {state.last['id']}",
+                                "since": stamp(since)})
+        return out
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
         """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with

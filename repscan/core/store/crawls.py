@@ -244,13 +244,15 @@ class Crawls(Connection):
 def _needed(db) -> set[int]:
     """The crawls the rules read, however old: per source URL those that decide its state (_witnesses) and
     its history cut-off (the first by start, the first and the first clean to finish: history_cutoffs,
-    Summaries.first_crawls), and every crawl that first found a stored item (its cut-off is looked up by it)."""
+    Summaries.first_crawls), every crawl that first found a stored item (its cut-off is looked up by it), and every
+    crawl that stored a site summary (its source URL says whether the config still names that page)."""
     ids: set[int] = set()
     for key in db.execute("SELECT DISTINCT client_id, source, url FROM crawls").fetchall():
         ids.update(row["id"] for row in _witnesses(db, key))
     for firsts in ("SELECT id, MIN(started_at) FROM crawls GROUP BY client_id, source, url",
                    "SELECT id, MIN(finished_at) FROM crawls WHERE finished_at IS NOT NULL GROUP BY client_id, source, url",
                    f"SELECT id, MIN(finished_at) FROM crawls WHERE status IN {CLEAN!r} GROUP BY client_id, source, url",
-                   "SELECT DISTINCT first_crawl_id FROM reviews UNION SELECT DISTINCT first_crawl_id FROM posts"):
+                   "SELECT DISTINCT first_crawl_id FROM reviews UNION SELECT DISTINCT first_crawl_id FROM posts",
+                   "SELECT DISTINCT crawl_id FROM businesses"):  # which source's page a summary is (summaries.named)
         ids.update(row[0] for row in db.execute(firsts) if row[0] is not None)  # SQLite: MIN's row gives the id
     return ids

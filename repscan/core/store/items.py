@@ -225,16 +225,20 @@ class Items(Connection):
         """A business page's own summary (its public rating and review count) is stored when it differs from the last
         one stored for that page (a site and URL: a chain has a page per location); a crawl sees the same one on
         every list page, and most crawls see it unchanged. The latest summary of each page up to any time
-        (business_summaries) is the same as if every sighting were stored."""
+        (business_summaries) is the same as if every sighting were stored. A crawl of another source URL than the
+        last one's stores it too: which configured source names the page decides whether it counts (summaries.named)."""
+        origin = self._db.conn.execute("SELECT url FROM crawls WHERE id = ?", [crawl_id]).fetchone() \
+            if crawl_id is not None else None
         last: dict = {}
         rows = []
         for item in items:
             page = item.get("source"), item.get("url")
             if page not in last:
                 last[page] = self._db.conn.execute(
-                    f"SELECT {', '.join(SUMMARY)} FROM businesses WHERE client_id = ? AND source IS ? AND url IS ?"
-                    " ORDER BY id DESC LIMIT 1", [client_id, *page]).fetchone()
-            values = tuple(map(item.get, SUMMARY))
+                    f"SELECT {', '.join(f'b.{name}' for name in SUMMARY)}, (SELECT c.url FROM crawls c"
+                    " WHERE c.id = b.crawl_id) FROM businesses b WHERE b.client_id = ? AND b.source IS ?"
+                    " AND b.url IS ? ORDER BY b.id DESC LIMIT 1", [client_id, *page]).fetchone()
+            values = (*map(item.get, SUMMARY), origin[0] if origin else None)
             if values != last[page]:
                 last[page] = values
                 rows.append({**item, "client_id": client_id, "crawl_id": crawl_id, "seen_at": seen_at})

@@ -245,3 +245,11 @@ def m022_site_replies(db: Database) -> None:
     not a walk over every review of a site that shows none."""
     db.execute("CREATE INDEX idx_reviews_site_replies ON reviews(source)"
                " WHERE reply_text IS NOT NULL OR reply_at IS NOT NULL")
+
+
+@migrations()
+def m023_refused_recipients(db: Database) -> None:
+    """A delivery's permanent refusals (5xx) so far, and when it was given up after rules.REFUSED_TIMES of them:
+    an address the server refuses for good is no longer retried every run."""
+    db["deliveries"].add_column("refusals", int, not_null_default=0)
+    db["deliveries"].add_column("given_up_at", str)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from repscan.core import rules
-from repscan.core.store.connection import Connection
+from repscan.core.secrets import redact
+from repscan.core.store.connection import BATCH_IN, Connection
 from repscan.core.store.crawls import HISTORY_CUTOFFS
 from repscan.core.store.items import SUMMARY
 from repscan.core.store.reviews import period_where
@@ -38,34 +41,54 @@ class Summaries(Connection):
         rows = self.query(f"SELECT judge FROM posts {judged} UNION SELECT judge FROM reviews {judged}", params * 2)
         return sorted(row["judge"] for row in rows)
 
-    def business_summaries(self, client_id: str, until: str | None) -> dict[str, dict]:
+    def business_summaries(self, client_id: str, until: str | None,
+                           sources: Iterable[tuple[str, str]] | None = None) -> dict[str, dict]:
         """Each source's public rating and review count as the site shows them, up to `until`: the latest summary
-        of each of its business pages, combined when it has several (a chain's locations): see combined()."""
+        of each of its business pages, combined when it has several (a chain's locations): see combined(). With
+        `sources` (the configured (site, URL) pairs), only the pages they still name (named())."""
         where, params = "client_id = ?", [client_id]
         if until is not None:
             where += " AND seen_at <= ?"
             params.append(until)
-        rows = self.query(f"SELECT b.* FROM businesses b JOIN (SELECT MAX(id) AS id FROM businesses"
-                          f" WHERE {where} GROUP BY source, url) last ON b.id = last.id ORDER BY b.id", params)
+        rows = self.query(f"SELECT b.*, c.source AS crawl_source, c.url AS crawl_url FROM businesses b JOIN"
+                          f" (SELECT MAX(id) AS id FROM businesses WHERE {where} GROUP BY source, url) last"
+                          " ON b.id = last.id LEFT JOIN crawls c ON c.id = b.crawl_id ORDER BY b.id", params)
+        keep = named(sources)
         pages: dict[str, list[dict]] = {}
         for row in rows:
-            pages.setdefault(row["source"], []).append(row)
+            if keep(row.pop("crawl_source"), row.pop("crawl_url")):
+                pages.setdefault(row["source"], []).append(row)
         return {source: combined(found) for source, found in pages.items()}
 
-    def prune_businesses(self, *, dry_run: bool = False) -> int:
+    def prune_businesses(self, *, dry_run: bool = False,
+                         sources: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> int:
         """Delete each business page's own summaries that repeat the one stored just before them for that page (the
         same name, rating and count): the latest summary of each page up to any time then has the same values
         (business_summaries). A crawl stores only a page's changes; older stores hold one a list page (before m019) and,
-        for a chain, one a crawl (its pages were compared with each other). How many went (or would go, dry_run)."""
-        same = " AND ".join(f"{name} IS before_{name}" for name in SUMMARY)
-        before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in SUMMARY)
-        repeats = (f"SELECT id FROM (SELECT id, {', '.join(SUMMARY)}, LAG(id) OVER w AS before_id, {before}"
-                   " FROM businesses WINDOW w AS (PARTITION BY client_id, source, url ORDER BY id))"
+        for a chain, one a crawl (its pages were compared with each other). With `sources` (per stored client id in
+        the config, its configured (site, URL) pairs), also every summary of a page none of them names any more (a
+        site renamed its pages): reports no longer count it (named()). How many went (or would go, dry_run)."""
+        values = (*SUMMARY, "origin")  # origin: the source URL of the crawl that stored it (items._save_businesses)
+        same = " AND ".join(f"{name} IS before_{name}" for name in values)
+        before = ", ".join(f"LAG({name}) OVER w AS before_{name}" for name in values)
+        repeats = (f"SELECT id FROM (SELECT id, {', '.join(values)}, LAG(id) OVER w AS before_id, {before}"
+                   " FROM (SELECT b.*, c.url AS origin FROM businesses b LEFT JOIN crawls c ON c.id = b.crawl_id)"
+                   " WINDOW w AS (PARTITION BY client_id, source, url ORDER BY id))"
                    f" WHERE before_id IS NOT NULL AND {same}")
-        if dry_run:
-            return self._db.execute(f"SELECT COUNT(*) FROM ({repeats})").fetchone()[0]
+        doomed = {row[0] for row in self._db.execute(repeats)}
+        for client_id, pairs in (sources or {}).items():
+            keep = named(pairs)
+            doomed.update(row[0] for row in self._db.execute(
+                "SELECT b.id, c.source, c.url FROM businesses b LEFT JOIN crawls c ON c.id = b.crawl_id"
+                " WHERE b.client_id = ?", [client_id]) if not keep(row[1], row[2]))
+        if dry_run or not doomed:
+            return len(doomed)
+        ids = sorted(doomed)
         with self.transaction():
-            return self._db.execute(f"DELETE FROM businesses WHERE id IN ({repeats})").rowcount
+            for start in range(0, len(ids), BATCH_IN):
+                chunk = ids[start:start + BATCH_IN]
+                self._db.execute(f"DELETE FROM businesses WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        return len(ids)
 
     def first_crawls(self, client_id: str) -> dict[str, dict]:
         """Per source: when its first crawl started, and when its first clean (ok/empty) crawl ended,
@@ -94,6 +117,16 @@ class Summaries(Connection):
         return self._one("SELECT * FROM reports WHERE client_id = ? AND status = 'sent' AND period_end = ?"
                          " ORDER BY id DESC LIMIT 1", [client_id, period_end])
 
+
+def named(sources: Iterable[tuple[str, str]] | None):
+    """Whether a summary counts, from the source and URL of the crawl that stored it: only while a configured source
+    (site, URL) names that page. A page a site renamed (its source now names the new URL) keeps its last summary in
+    the store, and would count as a second page of the site for ever. None: every page counts; so does a summary
+    whose crawl is not recorded (stored outside a crawl, or its crawl pruned before prune kept those: unknown)."""
+    if sources is None:
+        return lambda source, url: True
+    pairs = {(site, redact(url)) for site, url in sources}  # crawls record the URL redacted
+    return lambda source, url: source is None or (source, url) in pairs
 
 
 def combined(pages: list[dict]) -> dict:
