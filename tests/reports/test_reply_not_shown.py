@@ -108,7 +108,7 @@ def test_a_posted_reply_the_site_does_not_show_after_the_grace_waits_again(scene
 
     with sqlite3.connect(cfg.database) as db:  # Datasette's canned query, on the same file
         db.row_factory = sqlite3.Row
-        rows = db.execute(canned_queries()["unanswered"]["sql"], {"client_id": "acme"}).fetchall()
+        rows = db.execute(canned_queries()["unanswered"]["sql"], {"client_id": "acme", "location": ""}).fetchall()
     assert sorted(row["title"] for row in rows) == ["Title gone", "Title late"]
 
     assert alerts.collect(cfg, store, UNTIL) == 4  # each review alerts as a waiting one would; the operator hears twice
