@@ -40,6 +40,7 @@ def comments(run) -> list[str]:
     return sorted(p["source_id"] for p in run.posts if p["parent_url"])
 
 
+@pytest.mark.drill
 def test_comments_over_two_pages_are_all_stored_with_the_complaint_s_page_as_evidence(tmp_path):
     with Site(scenario("facebook/comments-page-1", 5)) as site:
         run = crawl(tmp_path, site)
@@ -67,6 +68,7 @@ def test_comments_over_two_pages_are_all_stored_with_the_complaint_s_page_as_evi
         assert [hit for hit in site.hits[before:] if hit != "/robots.txt"] == [POSTS, THREAD]
 
 
+@pytest.mark.drill
 def test_renamed_comment_markup_is_a_layout_change_naming_the_post_never_ok(tmp_path):
     with Site(scenario("facebook/comments-renamed", 3)) as site:
         run = crawl(tmp_path, site)
@@ -93,10 +95,11 @@ def test_a_node_feed_keeps_the_complaint_s_page_and_ingests_ok_with_copies_requi
     store = Store(config.database)
     try:
         ingested = ingest_job(store, config, job, feed=str(feed), node="http://127.0.0.1:9/", copies_required=True)
-        [row] = store.evidence("acme", "facebook", COMPLAINT)
+        kept = store.evidence("acme", "facebook", COMPLAINT)
         stored = sorted(p["source_id"] for p in store.query("SELECT * FROM posts WHERE parent_url IS NOT NULL"))
     finally:
         store.close()
     assert (ingested.status, ingested.error) == ("ok", None)
+    [row] = kept
     assert stored == [f"{POST}_94100000000000{n}" for n in range(1, 6)]
     assert row["sha256"] and (config.reports_dir / row["path"]).is_file()
