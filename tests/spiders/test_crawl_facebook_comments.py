@@ -9,12 +9,17 @@ import subprocess
 import sys
 
 import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 
 from crawl_harness import Expect, Scenario, Serve, Site, crawl
-from helpers import ROOT, write_config
+from helpers import ROOT, case, write_config
 from repscan.app.ingest import ingest_job, read_feed
 from repscan.core.config import load
 from repscan.core.store import Store
+from repscan.core.store.evidence import PAGE_KEY
+from repscan.spiders.base import origin
+from repscan.spiders.facebook import FacebookSpider
 
 POSTS = "/HarbourLaneBakery/posts/"
 POST = "940000000000001"
@@ -103,3 +108,40 @@ def test_a_node_feed_keeps_the_complaint_s_page_and_ingests_ok_with_copies_requi
     [row] = kept
     assert stored == [f"{POST}_94100000000000{n}" for n in range(1, 6)]
     assert row["sha256"] and (config.reports_dir / row["path"]).is_file()
+
+
+# In process, a real spider on real responses: the comment chain's bound and incremental stop.
+
+def spider(**arguments):
+    crawler = get_crawler(FacebookSpider, settings_dict={"REPSCAN_STORE": "feed"})
+    fb = FacebookSpider.from_crawler(crawler, client_id="acme", url="https://m.facebook.com/HarbourLaneBakery",
+                                     **arguments)
+    fb.origins.add(origin(fb.url))  # as start() does for the first page
+    return fb
+
+
+def thread(fb, **context):
+    first = case("facebook/comments-page-1")
+    return list(fb.parse(first.response(), page_no=1, **{**first.context, **context}))
+
+
+def test_each_listed_post_with_comments_is_a_chain_of_its_own_read_with_its_listing():
+    fb = spider()
+    out = list(fb.parse(case("facebook/posts-page").response(), page_no=1))
+    [post_page] = [r for r in out if isinstance(r, Request) and r.url.endswith("/posts/900000000000002")]
+    assert post_page.callback == fb.parse and post_page.cb_kwargs["page_no"] == 1
+    assert post_page.cb_kwargs["listed"]["comments_count"] == 14 and PAGE_KEY not in post_page.cb_kwargs["listed"]
+    assert fb.health.chains == 1  # the posts tab's own chain is counted by start()
+    items = [item for item in thread(fb) if isinstance(item, dict)]
+    assert len(items) == 4 and all(PAGE_KEY in item for item in items)  # the evidence copy travels on
+
+
+def test_comment_pages_stop_at_max_pages_and_at_a_page_with_nothing_new():
+    assert [r.url for r in thread(spider(max_pages=2)) if isinstance(r, Request)] == \
+        [f"https://m.facebook.com/HarbourLaneBakery/photos/a.120000000000001/{POST}/?type=3&p=3"]
+    capped = spider(max_pages=1)
+    assert not [r for r in thread(capped) if isinstance(r, Request)]
+    assert capped.health.stopped_early == "max_pages (1) reached"
+    known = spider(known_ids=[POST, *(f"{POST}_94100000000000{n}" for n in (3, 4, 5))])
+    assert not [r for r in thread(known) if isinstance(r, Request)]
+    assert known.health.stopped_early == "page 1 held nothing new"
