@@ -98,7 +98,7 @@ REAL = "nintendo-page-posts-vcr-2021.yaml"
 REAL_NOW = datetime(2021, 6, 8, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # read once: the cassette is 1 MB of YAML
 def cassette():
     yaml = pytest.importorskip("yaml")
     data = yaml.safe_load(real_page("facebook", REAL))
