@@ -11,23 +11,28 @@ from parsel import Selector
 
 from repscan.core.items import iso_utc, make, utcnow
 
-from . import LayoutError
+from . import LayoutChanged, LayoutError
 from .common import dates, evidence, jsondata, urls, values
 
 SITE = "facebook"
 MOBILE = "m.facebook.com"
 _JS_GUARD = "for (;;);"
 _MORE = re.compile(r'see_more_cards_id"?\s*,\s*"?href"?\s*:\s*"((?:[^"\\]|\\.)*)"')
+_MORE_COMMENTS = "[id^=see_next_] a::attr(href), [id^=see_prev_] a::attr(href)"
 _MORE_TAIL = re.compile(r"\s*(?:…|\.\.\.)\s*(?:More|See more)$")
 
 
-def extract(response, *, now: datetime | None = None) -> list[dict]:
+def extract(response, *, now: datetime | None = None, listed: dict | None = None) -> list[dict]:
     """Posts in page order; on a post's own page, the post and then its comments (parent_url = the post).
 
     Exact times come from the data-ft/data-store epochs; displayed times such as "on Thu"
     or "2 hrs" are read against `now` (default: the current time). Raises LayoutError when
-    the page has no posts, no "more" payload and no post-page structure.
+    the page has no posts, no "more" payload and no post-page structure. `listed` is the post as
+    the posts tab showed it: its counts fill the post page's blanks, and a post page without
+    comments under a post listed with some raises LayoutChanged.
     """
+    if listed is not None:
+        return _thread(response, now or utcnow(), listed)
     now = now or utcnow()
     documents = _documents(response)
     items: list[dict] = []
@@ -44,6 +49,23 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     raise LayoutError(f"facebook: {response.url} has no posts (article[data-ft]) and is no post page")
 
 
+def _thread(response, now: datetime, listed: dict) -> list[dict]:
+    """A page of a listed post's comments (its own page, or one of its "more comments" pages)."""
+    if "/videos/" in urlsplit(response.url).path:
+        raise LayoutError(f"facebook: {response.url} is a video page, whose comments are drawn by script: "
+                          f"the {listed.get('comments_count')} comments listed under post {listed.get('source_id')} "
+                          "were not read")
+    items = _post_page(_documents(response), response, now)
+    if not items:
+        raise LayoutError(f"facebook: {response.url} is no post page (no post area, no comment blocks)")
+    if listed.get("comments_count") and not any(item["parent_url"] for item in items):
+        raise LayoutChanged(f"layout changed: the posts tab lists {listed['comments_count']} comments under post "
+                            f"{listed.get('source_id')}, none found at {response.url}")
+    # The post page has the untruncated text; the listing has the counts.
+    return [{key: listed.get(key) if value is None else value for key, value in item.items()}
+            if item["source_id"] == listed.get("source_id") else item for item in items]
+
+
 def expected(response) -> str | None:
     """The <article> elements of the page, its "more" payload and its hidden blocks; on a post's page, its comments."""
     documents = _documents(response)
@@ -54,7 +76,8 @@ def expected(response) -> str | None:
 
 
 def next_page(response) -> str | None:
-    """The "more posts" URL the page's script would fetch next, from a page or a "more" payload."""
+    """The "more posts" URL the page's script would fetch next, from a page or a "more" payload; on a post's
+    page, its next page of comments ("View more comments", or mbasic's "View previous comments")."""
     for source in _scripts(response):
         match = _MORE.search(source)
         if not match:
@@ -67,7 +90,7 @@ def next_page(response) -> str | None:
             return None
         return response.urljoin(href)
     for doc in _documents(response):
-        href = doc.css("#see_more_cards_id a::attr(href)").get()
+        href = doc.css("#see_more_cards_id a::attr(href)").get() or doc.css(_MORE_COMMENTS).get()
         if href:
             return response.urljoin(href)
     return None

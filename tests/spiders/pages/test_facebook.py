@@ -98,7 +98,7 @@ REAL = "nintendo-page-posts-vcr-2021.yaml"
 REAL_NOW = datetime(2021, 6, 8, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # read once: the cassette is 1 MB of YAML
 def cassette():
     yaml = pytest.importorskip("yaml")
     data = yaml.safe_load(real_page("facebook", REAL))
@@ -171,3 +171,28 @@ def test_real_video_page_shows_no_comments(cassette, respond):
     url, _, body = cassette[5]
     with pytest.raises(LayoutError):
         facebook.extract(respond(body, url), now=REAL_NOW)
+
+
+@pytest.mark.parametrize("index, post_id, more", [
+    (3, "4194934713924283", "/Nintendo/photos/a.271203266297467/4194934713924283/?type=3&p=30"),
+    (12, "4188053201279101", "/Nintendo/photos/a.120520318032430/4188053201279101/?type=3&p=21"),
+    (14, "4187481031336318", "/Nintendo/photos/a.120520318032430/4187481031336318/?type=3&p=30")])
+def test_real_post_pages_link_their_next_comments(cassette, respond, index, post_id, more):
+    url, _, body = cassette[index]
+    assert facebook.next_page(respond(body, url)) == f"{M}{more}"
+
+
+def test_real_video_page_of_a_listed_post_says_its_comments_were_not_read(cassette, respond):
+    url, _, body = cassette[5]
+    listed = {"source_id": "4193752747375813", "comments_count": 19}
+    with pytest.raises(LayoutError, match="is a video page, whose comments are drawn by script: the 19 comments"):
+        facebook.extract(respond(body, url), now=REAL_NOW, listed=listed)
+
+
+def test_mbasic_previous_comments_link_is_the_next_page_of_comments():
+    response = case("facebook/comments-page-1").response()
+    mbasic = response.replace(body=response.body.replace(b'id="see_next_', b'id="see_prev_').replace(
+        "View more comments".encode(), "View previous comments".encode()))
+    assert facebook.next_page(mbasic) == \
+        f"{PAGE}/photos/a.120000000000001/940000000000001/?type=3&p=3"
+    assert facebook.next_page(case("facebook/comments-page-2").response()) is None

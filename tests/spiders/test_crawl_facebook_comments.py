@@ -1,0 +1,147 @@
+"""The comments on the client's own Facebook wall, through real crawls over loopback: every page of a post's
+comments stored, the complaint's page kept as evidence (locally and through a node's feed), a comment
+markup we no longer read an error with its reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawl_harness import Expect, Scenario, Serve, Site, crawl
+from helpers import ROOT, case, write_config
+from repscan.app.ingest import ingest_job, read_feed
+from repscan.core.config import load
+from repscan.core.store import Store
+from repscan.core.store.evidence import PAGE_KEY
+from repscan.spiders.base import origin
+from repscan.spiders.facebook import FacebookSpider
+
+POSTS = "/HarbourLaneBakery/posts/"
+POST = "940000000000001"
+THREAD = f"{POSTS}{POST}"
+OLDER = f"/HarbourLaneBakery/photos/a.120000000000001/{POST}/"
+COMPLAINT = f"{POST}_941000000000002"  # the refund complaint, on the second page of comments
+
+
+def scenario(post_page: str, listed: int) -> Scenario:
+    """The posts tab listing the workshop post with `listed` comments, its page, and its older comments."""
+    return Scenario(
+        "facebook-comments", "facebook", "/HarbourLaneBakery", name="Harbour Lane Bakery",
+        serve=[Serve(POSTS, "facebook/posts-page",
+                     replace={"900000000000002": POST, "14 comments": f"{listed} comments"}),
+               Serve("/page_content_list_view/more/", "facebook/more-payload-last",
+                     type="application/x-javascript; charset=utf-8"),
+               Serve(THREAD, post_page),
+               Serve(OLDER, "facebook/comments-page-2", query={"p": "3"})],
+        first=Expect())
+
+
+def comments(run) -> list[str]:
+    return sorted(p["source_id"] for p in run.posts if p["parent_url"])
+
+
+@pytest.mark.drill
+def test_comments_over_two_pages_are_all_stored_with_the_complaint_s_page_as_evidence(tmp_path):
+    with Site(scenario("facebook/comments-page-1", 5)) as site:
+        run = crawl(tmp_path, site)
+        assert run.result.returncode == 0, run.result.stderr[-3000:]
+        assert (run.crawl["status"], run.crawl["error"]) == ("ok", None)
+        assert comments(run) == [f"{POST}_94100000000000{n}" for n in range(1, 6)]
+        assert f"{OLDER}?type=3&p=3" in site.hits
+        complaint = next(p for p in run.posts if p["source_id"] == COMPLAINT)
+        assert complaint["negative"] == 1 and complaint["parent_url"] == f"{site.url}{THREAD}"
+        workshop = next(p for p in run.posts if p["source_id"] == POST)
+        assert (workshop["comments_count"], workshop["text"]) == \
+            (5, "Sourdough workshop next Sunday: six places left, book at the counter.")
+        store = Store(tmp_path / "repscan.db")
+        try:
+            [row] = store.evidence("acme", "facebook", COMPLAINT)
+        finally:
+            store.close()
+        assert row["url"] == f"{site.url}{OLDER}?type=3&p=3" and row["status"] == 200 and row["sha256"]
+        assert (tmp_path / "out" / row["path"]).is_file()
+
+        # Again, nothing new: the posts tab and the post's newest comments only.
+        before = len(site.hits)
+        again = crawl(tmp_path, site)
+        assert again.result.returncode == 0 and again.crawl["status"] == "ok" and again.crawl["new_items"] == 0
+        assert [hit for hit in site.hits[before:] if hit != "/robots.txt"] == [POSTS, THREAD]
+
+
+@pytest.mark.drill
+def test_renamed_comment_markup_is_a_layout_change_naming_the_post_never_ok(tmp_path):
+    with Site(scenario("facebook/comments-renamed", 3)) as site:
+        run = crawl(tmp_path, site)
+    assert run.crawl["status"] == "broken"
+    assert f"the posts tab lists 3 comments under post {POST}, none found at {site.url}{THREAD}" in run.crawl["error"]
+    assert run.result.returncode != 0
+
+
+@pytest.mark.drill
+def test_a_node_feed_keeps_the_complaint_s_page_and_ingests_ok_with_copies_required(tmp_path):
+    """What a Scrapyd node runs (REPSCAN_STORE=feed), then the dispatcher's ingest, which requires the copies."""
+    feed = tmp_path / "job.jl"
+    with Site(scenario("facebook/comments-page-1", 5)) as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "facebook", "-s", "REPSCAN_STORE=feed",
+             "-s", f"FEEDS={json.dumps({feed.resolve().as_uri(): {'format': 'jsonlines'}})}",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
+             "-s", "REPSCAN_DATABASE=/nonexistent/never-opened.db",
+             "-a", "client_id=acme", "-a", f"url={site.url}/HarbourLaneBakery"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        config = load(write_config(tmp_path, [("facebook", f"{site.url}/HarbourLaneBakery")]))
+    [job] = read_feed(feed)
+    store = Store(config.database)
+    try:
+        ingested = ingest_job(store, config, job, feed=str(feed), node="http://127.0.0.1:9/", copies_required=True)
+        kept = store.evidence("acme", "facebook", COMPLAINT)
+        stored = sorted(p["source_id"] for p in store.query("SELECT * FROM posts WHERE parent_url IS NOT NULL"))
+    finally:
+        store.close()
+    assert (ingested.status, ingested.error) == ("ok", None)
+    [row] = kept
+    assert stored == [f"{POST}_94100000000000{n}" for n in range(1, 6)]
+    assert row["sha256"] and (config.reports_dir / row["path"]).is_file()
+
+
+# In process, a real spider on real responses: the comment chain's bound and incremental stop.
+
+def spider(**arguments):
+    crawler = get_crawler(FacebookSpider, settings_dict={"REPSCAN_STORE": "feed"})
+    fb = FacebookSpider.from_crawler(crawler, client_id="acme", url="https://m.facebook.com/HarbourLaneBakery",
+                                     **arguments)
+    fb.origins.add(origin(fb.url))  # as start() does for the first page
+    return fb
+
+
+def thread(fb, **context):
+    first = case("facebook/comments-page-1")
+    return list(fb.parse(first.response(), page_no=1, **{**first.context, **context}))
+
+
+def test_each_listed_post_with_comments_is_a_chain_of_its_own_read_with_its_listing():
+    fb = spider()
+    out = list(fb.parse(case("facebook/posts-page").response(), page_no=1))
+    [post_page] = [r for r in out if isinstance(r, Request) and r.url.endswith("/posts/900000000000002")]
+    assert post_page.callback == fb.parse and post_page.cb_kwargs["page_no"] == 1
+    assert post_page.cb_kwargs["listed"]["comments_count"] == 14 and PAGE_KEY not in post_page.cb_kwargs["listed"]
+    assert fb.health.chains == 1  # the posts tab's own chain is counted by start()
+    items = [item for item in thread(fb) if isinstance(item, dict)]
+    assert len(items) == 4 and all(PAGE_KEY in item for item in items)  # the evidence copy travels on
+
+
+def test_comment_pages_stop_at_max_pages_and_at_a_page_with_nothing_new():
+    assert [r.url for r in thread(spider(max_pages=2)) if isinstance(r, Request)] == \
+        [f"https://m.facebook.com/HarbourLaneBakery/photos/a.120000000000001/{POST}/?type=3&p=3"]
+    capped = spider(max_pages=1)
+    assert not [r for r in thread(capped) if isinstance(r, Request)]
+    assert capped.health.stopped_early == "max_pages (1) reached"
+    known = spider(known_ids=[POST, *(f"{POST}_94100000000000{n}" for n in (3, 4, 5))])
+    assert not [r for r in thread(known) if isinstance(r, Request)]
+    assert known.health.stopped_early == "page 1 held nothing new"
