@@ -173,6 +173,9 @@ class SourceHealth:
         if self.bad_pages and self.pages > 1:
             return ngettext("%(bad)d of %(num)d page: %(state)s", "%(bad)d of %(num)d pages: %(state)s", self.pages,
                             bad=self.bad_pages, state=replace(self, pages=1, bad_pages=0).state(tz))
+        if self.status == "ok" and self.error:  # a clean crawl's error names only what it could not read
+            return _("OK, read %(day)s; not read: comments the site shows only by script (under videos)",
+                     day=format_day(self.last_crawl_at, tz))
         if self.status == "ok":
             return _("OK, read %(day)s", day=format_day(self.last_crawl_at, tz))
         if self.status == "empty":

@@ -27,9 +27,11 @@ from repscan.core.items import parse_iso, stamp, utcnow
 from repscan.core.mentions import mentions
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.secrets import redact_text
+from repscan.core.store.crawls import UNREAD
 from repscan.core.store.evidence import PAGE_KEY, Page
 from repscan.spiders import fetch, oauth, pages
-from repscan.spiders.pages import LayoutChanged, LayoutError, MissingCredentials, NotAReviewPage, blocked
+from repscan.spiders.pages import (LayoutChanged, LayoutError, MissingCredentials, NotAReviewPage, NotReadable,
+                                   blocked)
 
 
 @dataclass
@@ -43,11 +45,12 @@ class CrawlHealth:
     chains: int = 0  # start requests, each followed page by page
     chains_done: int = 0  # of those, how many reached their last page
     stopped_early: str | None = None
+    unread: list[str] = field(default_factory=list)  # pages known but not readable without a browser (NotReadable)
 
     @property
     def complete(self) -> bool:
         """Every chain reached its last page: reviews absent from the site were removed from it."""
-        return self.chains > 0 and self.chains_done == self.chains and not self.stopped_early
+        return self.chains > 0 and self.chains_done == self.chains and not self.stopped_early and not self.unread
 
     def status(self, items: int) -> str:
         """blocked, then broken (a page we no longer read, whatever else came), error, ok or empty."""
@@ -62,6 +65,7 @@ class CrawlHealth:
     def error_text(self) -> str | None:
         """What went wrong, for the crawls row and the report: URLs with any credential blanked."""
         parts = ([f"blocked: {self.blocked}"] if self.blocked else []) + self.broken + self.errors
+        parts += [f"{UNREAD}{page}" for page in self.unread]  # an ok crawl's only error text (SourceHealth.partly)
         return redact_text("; ".join(parts[:5])) or None
 
 
@@ -267,6 +271,9 @@ class SourceSpider(scrapy.Spider):
                 following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
             self.layout_failed(response, exc)
+            return
+        except NotReadable as exc:
+            self.health.unread.append(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (hostile or broken input: the crawl's error, named, never "ok")
             self.health.errors.append(f"could not read {response.url}: {type(exc).__name__}: {str(exc)[:200]}")

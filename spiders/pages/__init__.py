@@ -32,6 +32,11 @@ class NotAReviewPage(LayoutError):
     """A page of the site, but not of a kind its extractor reads (a list of businesses, a search)."""
 
 
+class NotReadable(Exception):
+    """A page we know but cannot read without a browser (a video post's comments, drawn by script): the crawl reads
+    the rest and records what it could not read (the report says so); not a failure, never a silent zero."""
+
+
 class MissingCredentials(Exception):
     """An API source whose credentials are not in the environment; str() names the variables."""
 

@@ -11,7 +11,7 @@ from parsel import Selector
 
 from repscan.core.items import iso_utc, make, utcnow
 
-from . import LayoutChanged, LayoutError
+from . import LayoutChanged, LayoutError, NotReadable
 from .common import dates, evidence, jsondata, urls, values
 
 SITE = "facebook"
@@ -52,7 +52,7 @@ def extract(response, *, now: datetime | None = None, listed: dict | None = None
 def _thread(response, now: datetime, listed: dict) -> list[dict]:
     """A page of a listed post's comments (its own page, or one of its "more comments" pages)."""
     if "/videos/" in urlsplit(response.url).path:
-        raise LayoutError(f"facebook: {response.url} is a video page, whose comments are drawn by script: "
+        raise NotReadable(f"facebook: {response.url} is a video page, whose comments are drawn by script: "
                           f"the {listed.get('comments_count')} comments listed under post {listed.get('source_id')} "
                           "were not read")
     items = _post_page(_documents(response), response, now)

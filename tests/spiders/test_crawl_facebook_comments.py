@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 from scrapy import Request
@@ -17,7 +18,9 @@ from helpers import ROOT, case, write_config
 from repscan.app.ingest import ingest_job, read_feed
 from repscan.core.config import load
 from repscan.core.store import Store
+from repscan.core.store.crawls import UNREAD
 from repscan.core.store.evidence import PAGE_KEY
+from repscan.reports.model import SourceHealth
 from repscan.spiders.base import origin
 from repscan.spiders.facebook import FacebookSpider
 
@@ -145,3 +148,20 @@ def test_comment_pages_stop_at_max_pages_and_at_a_page_with_nothing_new():
     known = spider(known_ids=[POST, *(f"{POST}_94100000000000{n}" for n in (3, 4, 5))])
     assert not [r for r in thread(known) if isinstance(r, Request)]
     assert known.health.stopped_early == "page 1 held nothing new"
+
+
+def test_a_video_post_s_comments_are_named_not_read_and_the_crawl_stays_ok():
+    """A listed post that opens as a video page (its comments drawn by script): nothing from it, the crawl ok but
+    not complete, its error text saying what was not read; the report's sources table says so."""
+    fb = spider()
+    first = case("facebook/comments-page-1")
+    video = first.response().replace(url="https://m.facebook.com/HarbourLaneBakery/videos/940000000000001/")
+    assert list(fb.parse(video, page_no=1, **first.context)) == []
+    assert fb.health.status(items=3) == "ok" and not fb.health.complete
+    error = fb.health.error_text()
+    assert error.startswith(f"{UNREAD}facebook: https://m.facebook.com/HarbourLaneBakery/videos/") and \
+        "comments are drawn by script" in error
+    health = SourceHealth("facebook", "https://m.facebook.com/HarbourLaneBakery", "ok",
+                          datetime(2026, 12, 4, 9, tzinfo=timezone.utc), 3, error)
+    assert health.healthy and health.words("UTC") == \
+        "OK, read 4 Dec; not read: comments the site shows only by script (under videos)"

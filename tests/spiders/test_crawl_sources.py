@@ -369,7 +369,7 @@ SCENARIOS = [
                           type="application/x-javascript; charset=utf-8"),
                     Serve(MORE, "facebook/more-payload-last", type="application/x-javascript; charset=utf-8"),
                     Serve(f"{POSTS}900000000000002", "facebook/post-page"),
-                    # listed with a comment: its page is read like the others (a video page would be `broken`)
+                    # listed with a comment: its page is read like the others (a video page would be named not read)
                     Serve(f"{POSTS}899999999999990", "facebook/post-page",
                           replace={"900000000000002": "899999999999990", "91000000000000": "89100000000000"})],
              first=Expect([POSTS, MORE, MORE, f"{POSTS}900000000000002", f"{POSTS}899999999999990"],

@@ -17,6 +17,7 @@ FAILED = ("blocked", "broken", "error")
 FINISHED = (*CLEAN, *FAILED)
 STATUSES = ("running", *FINISHED)
 FELL_SILENT = "used to yield items, now yields none: the page layout may have changed"
+UNREAD = "not read: "  # opens each part of a crawl's error naming a page it could not read (a clean crawl's only one)
 
 
 @dataclass(frozen=True)

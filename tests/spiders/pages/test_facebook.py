@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from helpers import case, real_page
-from repscan.spiders.pages import LayoutError, facebook
+from repscan.spiders.pages import LayoutError, NotReadable, facebook
 from repscan.spiders.pages.common.dates import social_time
 from repscan.spiders.pages.common.values import abbreviated_count
 
@@ -185,7 +185,7 @@ def test_real_post_pages_link_their_next_comments(cassette, respond, index, post
 def test_real_video_page_of_a_listed_post_says_its_comments_were_not_read(cassette, respond):
     url, _, body = cassette[5]
     listed = {"source_id": "4193752747375813", "comments_count": 19}
-    with pytest.raises(LayoutError, match="is a video page, whose comments are drawn by script: the 19 comments"):
+    with pytest.raises(NotReadable, match="is a video page, whose comments are drawn by script: the 19 comments"):
         facebook.extract(respond(body, url), now=REAL_NOW, listed=listed)
 
 
