@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         import cProfile
 
-        cProfile.runctx("process.start()", globals(), {"process": process}, str(args.profile))
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(process.start)
+        profiler.dump_stats(str(args.profile))
     else:
         process.start()
     figures["seconds"] = time.perf_counter() - started  # the reactor's whole run, robots.txt included
