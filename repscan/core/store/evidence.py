@@ -122,8 +122,6 @@ def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
     together (`_durable`), then named and the new names made durable: a name never stands for bytes a crash could
     lose, and a crash before the names leaves nothing (a .part file at most, where files cannot be unnamed)."""
     folders = {folder: None for folder, _, _ in copies}
-    for folder in folders:
-        os.makedirs(folder, exist_ok=True)
     files, compress = [], _compressor().compress
     try:
         try:
@@ -148,8 +146,16 @@ def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
 
 
 def _unnamed(folder: str, sha: str) -> tuple[int, str | None]:
-    """A new file open for writing in folder: without a name (O_TMPFILE: Linux, on most filesystems), or else at a
-    temporary name, returned beside it."""
+    """A new file open for writing in folder (made when missing): without a name (O_TMPFILE: Linux, on most
+    filesystems), or else at a temporary name, returned beside it."""
+    try:
+        return _open_new(folder, sha)
+    except FileNotFoundError:  # the client's or source's first copy: its folder is made (no check before every copy)
+        os.makedirs(folder, exist_ok=True)
+        return _open_new(folder, sha)
+
+
+def _open_new(folder: str, sha: str) -> tuple[int, str | None]:
     if _TMPFILE:
         try:
             return os.open(folder, _TMPFILE, 0o644), None
