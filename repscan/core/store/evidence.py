@@ -100,9 +100,8 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
 def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], str]:
     """Each (source, sha256) -> body kept once at evidence/<client>/<source>/<sha256>.html.zst under reports_dir
     (content-addressed: a copy already kept, .html.zst or an older .html.gz, is only touched); the path of each,
-    relative to reports_dir. Durable when it returns: the new copies are written to temporary files, then all of
-    them fsynced, renamed, and their folders fsynced, so a row naming a copy commits only after the copy is whole
-    on disk, and a copy is whole or absent."""
+    relative to reports_dir. Durable when it returns (`_write_durably`): a row naming a copy commits only after the
+    copy is whole on disk, and a copy is whole or absent."""
     root, kept, new, folders = os.fspath(reports_dir), {}, [], {}
     for (source, sha), body in pages.items():
         if source not in folders:
