@@ -36,7 +36,9 @@ SUFFIX, OLD_SUFFIXES = ".html.zst", (".html.gz",)
 ZSTD_MAGIC, GZIP_MAGIC = b"\x28\xb5\x2f\xfd", b"\x1f\x8b"
 OPEN_AT_ONCE = 64  # new copies a batch writes before fsyncing them (each holds a file open until then)
 _SAID, _SAID_RESULT = ("rating", "title", "text"), ("title", "snippet")  # the words text_hash hashes, by kind
-_TMPFILE = getattr(os, "O_TMPFILE", 0) and os.O_TMPFILE | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
+# a file without a name until it is linked (Linux: O_TMPFILE, linked through /proc/self/fd), or 0: temporary names
+_TMPFILE = (getattr(os, "O_TMPFILE", 0) and os.path.isdir("/proc/self/fd")
+            and os.O_TMPFILE | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 # the evidence table's columns record_evidence writes, in the order of its tuples
 ROW = ("client_id", "kind", "source", "source_id", "query", "first_seen_at", "crawl_id", "text_sha256", "fetched_at",
@@ -135,7 +137,7 @@ def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
                 _name(handle, temporary, folders[folder], sha + SUFFIX)
             _durable(list(folders.values()))
         finally:
-            for handle in [handle for handle, _, _, _ in files] + [handle for handle in folders.values() if handle]:
+            for handle in [handle for handle, _, _, _ in files] + [handle for handle in folders.values() if handle is not None]:
                 os.close(handle)
     except BaseException:
         for _, temporary, _, _ in files:  # no temporary file is left (a named one is already gone)
@@ -157,12 +159,12 @@ def _unnamed(folder: str, sha: str) -> tuple[int, str | None]:
 def _open_new(folder: str, sha: str) -> tuple[int, str | None]:
     if _TMPFILE:
         try:
-            return os.open(folder, _TMPFILE, 0o644), None
+            return os.open(folder, _TMPFILE, 0o666), None
         except OSError as exc:
             if exc.errno not in (errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL):  # a kernel or filesystem without it
                 raise
     temporary = f"{folder}/.{sha}.{os.getpid()}.part"  # the same bytes whoever writes it
-    return os.open(temporary, _CREATE, 0o644), temporary
+    return os.open(temporary, _CREATE, 0o666), temporary
 
 
 def _write_all(handle: int, data: bytes) -> None:
