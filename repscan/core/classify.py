@@ -126,13 +126,16 @@ def classify(item: dict, threshold: float = rules.DEFAULT_THRESHOLD) -> dict:
     else judge_text. The judge is stored with the item, so a report can say what judged its period."""
     rating, rating_max = _number(item.get("rating")), _number(item.get("rating_max"))
     if rules.rated(rating, rating_max):
-        return {
-            "sentiment": round(rating_sentiment(rating, rules.rating_scale(rating_max)), 4),
-            "negative": rules.negative(rating, rating_max, threshold),
-            "judge": STARS,
-        }
+        sentiment, negative = _by_stars(rating, rating_max, threshold)
+        return {"sentiment": sentiment, "negative": negative, "judge": STARS}
     text = " ".join(part for part in (item.get("title"), item.get("text"), item.get("snippet")) if part)
     return judge_text(text, item.get("language"))
+
+
+@lru_cache(maxsize=1024)  # a crawl's ratings are a handful of values: judged once each, not once a review
+def _by_stars(rating: float, rating_max: float | None, threshold: float) -> tuple[float, bool]:
+    """(sentiment, negative) of a rated item."""
+    return round(rating_sentiment(rating, rules.rating_scale(rating_max)), 4), rules.negative(rating, rating_max, threshold)
 
 
 @lru_cache(maxsize=1)

@@ -208,6 +208,8 @@ def _number(value, name: str, notes: list[str]) -> float | int | None:
     low, high, whole = NUMBER_FIELDS[name]
     if value.__class__ is int and low <= value <= high:  # most numbers: a plain int in range (not a bool)
         return value if whole else float(value)
+    if value.__class__ is float and not whole and low <= value <= high:  # a rating (NaN and infinities fail the range)
+        return value
     try:
         number = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
     except (ValueError, OverflowError):

@@ -130,11 +130,13 @@ def test_an_old_gzip_copy_is_still_verified_and_kept_for_the_same_page(tmp_path)
     assert check_copy(tmp_path / "reports", rows[0]) == "altered (hash differs)"
 
 
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "temporary names"])
 @pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync each"])
-def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatch, syncfs):
+def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatch, syncfs, unnamed):
     """The new copies' bytes are made durable while they have no name yet, then their names, and no row is visible
     to another connection until both are done: a row never names a copy a power cut could lose. With syncfs(2)
-    (Linux) and without it (an fsync a file)."""
+    (Linux) and without it (an fsync a file); with files that have no name until then (O_TMPFILE) and with
+    temporary names (where a filesystem has no O_TMPFILE)."""
     database = tmp_path / "repscan.db"
     store = Store(database)
     pages = [Page(url=f"https://reviews.example/acme?page={n}", body=f"<html>page {n}</html>".encode(), status=200,
@@ -155,6 +157,8 @@ def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatc
     monkeypatch.setattr(os, "fsync", lambda handle: fsyncs.append(handle) or fsync(handle))
     if not syncfs:
         monkeypatch.setattr(evidence, "_syncfs", lambda: None)
+    if not unnamed:
+        monkeypatch.setattr(evidence, "_TMPFILE", 0)
     assert store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7) == 6
     rows = store.evidence("acme")
     store.close()
@@ -162,8 +166,80 @@ def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatc
     copies = {folder / Path(row["path"]).name for row in rows}
     [(written, rows_then), (names, rows_later)] = synced
     assert len(copies) == 3 and rows_then == rows_later == 0  # no row committed before both
-    assert all(path.name.startswith(".") and path.name.endswith(".part") for path in written)
-    assert {path.name.split(".")[1] for path in written} == {copy.name.split(".")[0] for copy in copies}
+    assert len(written) == 3 and {path.parent for path in written} == {folder}
+    if unnamed:  # /proc names an open file that has no name "/folder/#inode (deleted)"
+        assert all(path.name.endswith(" (deleted)") for path in written)
+    else:
+        assert all(path.name.startswith(".") and path.name.endswith(".part") for path in written)
+        assert {path.name.split(".")[1] for path in written} == {copy.name.split(".")[0] for copy in copies}
     assert names == [folder]
     assert sorted(folder.iterdir()) == sorted(copies)  # renamed, no .part left
     assert len(fsyncs) == (0 if syncfs else 4)  # three files and their folder, or none
+
+
+@pytest.mark.parametrize("words", [
+    ["1.0", "A title", "Plain words."], [None, "Ünïcödé “quotes” and \\ backslash", "tab\tand \"quoted\""],
+    ["2", None, None], ["5.0", "emoji 😀 and \u2028 separator", "control \x01 kept as JSON escapes"],
+])
+def test_text_hash_is_the_json_hash_older_rows_hold(words):
+    """text_hash writes the words as json.dumps(..., ensure_ascii=False) did, so a row from before still compares."""
+    import json
+
+    item = {"kind": "review", "rating": words[0], "title": words[1], "text": words[2]}
+    said = [" ".join(str(value).split()) if value is not None else None for value in words]
+    assert text_hash(item) == hashlib.sha256(json.dumps(said, ensure_ascii=False).encode("utf-8")).hexdigest()
+    result = {"kind": "search_result", "title": words[1], "snippet": words[2]}
+    assert text_hash(result) == hashlib.sha256(json.dumps(said[1:], ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def test_a_crash_between_the_copies_and_their_rows_leaves_no_row_naming_a_missing_copy(tmp_path):
+    """The rows' insert fails after the copies are written (an SQLite trigger aborts it, as a full disk would): no row
+    at all, the copies on disk whole and unnamed by any row (prune_copies takes them after its grace), and the next
+    try names them without writing them again."""
+    store = Store(tmp_path / "repscan.db")
+    found = [(review("r1", 1.0, True), REVIEWS), (review("r2", 1.0, True), SERP)]
+    store.save_items("acme", [item for item, _ in found], crawl_id=7)
+    store._db.conn.execute("CREATE TRIGGER no_rows BEFORE INSERT ON evidence BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7)
+    folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
+    written = sorted(folder.iterdir())
+    assert store.evidence("acme") == [] and len(written) == 2
+    assert sorted(unpacked(path) for path in written) == sorted([REVIEWS.body, SERP.body])
+    assert store.prune_copies(tmp_path / "reports", dry_run=True, grace=0) == 2
+    store._db.conn.execute("DROP TRIGGER no_rows")
+    before = {path: path.stat().st_ino for path in written}
+    assert store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7) == 2
+    rows = store.evidence("acme")
+    store.close()
+    assert {tmp_path / "reports" / row["path"] for row in rows} == set(written)
+    assert {path: path.stat().st_ino for path in written} == before  # named as they were, not written again
+    assert all(check_copy(tmp_path / "reports", row) is None for row in rows)
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "temporary names"])
+def test_a_write_failing_half_way_leaves_no_file_and_no_row(tmp_path, monkeypatch, unnamed):
+    """The disk fills up while a batch's copies are written: the error reaches the caller, no copy has a name (no
+    partial file under a page's name, no temporary file left) and no row was written."""
+    store = Store(tmp_path / "repscan.db")
+    pages = [Page(url=f"https://reviews.example/acme?page={n}", body=f"<html>page {n}</html>".encode(), status=200,
+                  fetched_at="2026-12-01T09:01:00Z") for n in range(3)]
+    found = [(review(f"r{n}", 1.0, True), pages[n]) for n in range(3)]
+    store.save_items("acme", [item for item, _ in found], crawl_id=7)
+    write_all, calls = evidence._write_all, []
+
+    def filling(handle, data):
+        calls.append(handle)
+        if len(calls) == 2:
+            write_all(handle, data[:5])
+            raise OSError(28, "No space left on device")
+        write_all(handle, data)
+
+    monkeypatch.setattr(evidence, "_write_all", filling)
+    if not unnamed:
+        monkeypatch.setattr(evidence, "_TMPFILE", 0)
+    with pytest.raises(OSError, match="No space"):
+        store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7)
+    folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
+    assert list(folder.iterdir()) == [] and store.evidence("acme") == []
+    store.close()

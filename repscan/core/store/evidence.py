@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import functools
 import gzip
 import hashlib
-import json
+from json.encoder import encode_basestring as _json_string  # json.dumps's, ensure_ascii=False
 import os
 import re
 import sys
@@ -34,6 +35,15 @@ COMPRESSION_LEVEL = 3
 SUFFIX, OLD_SUFFIXES = ".html.zst", (".html.gz",)
 ZSTD_MAGIC, GZIP_MAGIC = b"\x28\xb5\x2f\xfd", b"\x1f\x8b"
 OPEN_AT_ONCE = 64  # new copies a batch writes before fsyncing them (each holds a file open until then)
+_SAID, _SAID_RESULT = ("rating", "title", "text"), ("title", "snippet")  # the words text_hash hashes, by kind
+# a file without a name until it is linked (Linux: O_TMPFILE, linked through /proc/self/fd), or 0: temporary names
+_TMPFILE = (getattr(os, "O_TMPFILE", 0) and os.path.isdir("/proc/self/fd")
+            and os.O_TMPFILE | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# the evidence table's columns record_evidence writes, in the order of its tuples
+ROW = ("client_id", "kind", "source", "source_id", "query", "first_seen_at", "crawl_id", "text_sha256", "fetched_at",
+       "url", "status", "sha256", "path", "size", "note")
+_INSERT_ROW = f"INSERT INTO evidence ({', '.join(ROW)}) VALUES ({', '.join('?' * len(ROW))})"
 
 
 @dataclass(frozen=True)
@@ -74,14 +84,13 @@ def item_key(item: dict) -> tuple[str, str]:
     return item["source"], item["source_id"]
 
 
-_WORDS = json.JSONEncoder(ensure_ascii=False)  # json.dumps(words, ensure_ascii=False), without a new encoder each
-
-
 def text_hash(item: dict) -> str:
-    """The hash of what the author said (spacing aside): a new copy is kept when it changes."""
-    names = ("title", "snippet") if item["kind"] == "search_result" else ("rating", "title", "text")
-    words = [" ".join(str(value).split()) if (value := item.get(name)) is not None else None for name in names]
-    return hashlib.sha256(_WORDS.encode(words).encode("utf-8")).hexdigest()
+    """The hash of what the author said (spacing aside): a new copy is kept when it changes. The words are hashed
+    as json.dumps(words, ensure_ascii=False) writes them (what older rows hold), built without an encoder a call."""
+    names = _SAID_RESULT if item["kind"] == "search_result" else _SAID
+    words = ", ".join("null" if (value := item.get(name)) is None else _json_string(" ".join(str(value).split()))
+                      for name in names)
+    return hashlib.sha256(f"[{words}]".encode()).hexdigest()
 
 
 def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
@@ -93,20 +102,16 @@ def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tu
 def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], str]:
     """Each (source, sha256) -> body kept once at evidence/<client>/<source>/<sha256>.html.zst under reports_dir
     (content-addressed: a copy already kept, .html.zst or an older .html.gz, is only touched); the path of each,
-    relative to reports_dir. Durable when it returns: the new copies are written to temporary files, then all of
-    them fsynced, renamed, and their folders fsynced, so a row naming a copy commits only after the copy is whole
-    on disk, and a copy is whole or absent."""
+    relative to reports_dir. Durable when it returns (`_write_durably`): a row naming a copy commits only after the
+    copy is whole on disk, and a copy is whole or absent."""
     root, kept, new, folders = os.fspath(reports_dir), {}, [], {}
     for (source, sha), body in pages.items():
         if source not in folders:
             folders[source] = f"{FOLDER}/{_UNSAFE.sub('_', client_id)}/{_UNSAFE.sub('_', source)}"
-        folder = os.path.join(root, folders[source])
-        name = _kept(folder, sha)
-        if name is not None:
-            os.utime(os.path.join(folder, name))  # named again now: `prune_copies` leaves it alone for PRUNE_GRACE
-        else:
+        name = _touch_kept(f"{root}/{folders[source]}", sha)
+        if name is None:
             name = sha + SUFFIX
-            new.append((folder, sha, body))
+            new.append((f"{root}/{folders[source]}", sha, body))
         kept[(source, sha)] = f"{folders[source]}/{name}"
     for start in range(0, len(new), OPEN_AT_ONCE):
         _write_durably(new[start:start + OPEN_AT_ONCE])
@@ -114,35 +119,70 @@ def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], 
 
 
 def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
-    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all to temporary files, then made durable
-    together (`_durable`), renamed, and the new names made durable: a name never stands for bytes a crash could lose."""
-    folders = {folder for folder, _, _ in copies}
-    for folder in folders:
-        os.makedirs(folder, exist_ok=True)
-    files, renamed, pid = [], False, os.getpid()
+    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all without a name (`_unnamed`), made durable
+    together (`_durable`), then named and the new names made durable: a name never stands for bytes a crash could
+    lose, and a crash before the names leaves nothing (a .part file at most, where files cannot be unnamed)."""
+    folders = {folder: None for folder, _, _ in copies}
+    files, compress = [], _compressor().compress
     try:
-        for folder, sha, body in copies:
-            temporary = os.path.join(folder, f".{sha}.{pid}.part")  # the same bytes whoever writes it
-            files.append((open(temporary, "wb"), temporary, os.path.join(folder, sha + SUFFIX)))
-            files[-1][0].write(_compressor().compress(body))
-        for raw, _, _ in files:
-            raw.flush()
-        _durable([raw.fileno() for raw, _, _ in files])
-        for raw, temporary, path in files:
-            raw.close()
-            os.replace(temporary, path)
-        renamed = True
-    finally:
-        for raw, temporary, _ in files:
-            raw.close()
-            if not renamed:  # an error on the way: no temporary file is left (a renamed one is already gone)
+        try:
+            for folder, sha, body in copies:
+                handle, temporary = _unnamed(folder, sha)
+                files.append((handle, temporary, folder, sha))
+                _write_all(handle, compress(body))
+            _durable([handle for handle, _, _, _ in files])
+            for folder in folders:
+                folders[folder] = os.open(folder, os.O_RDONLY)
+            for handle, temporary, folder, sha in files:
+                _name(handle, temporary, folders[folder], sha + SUFFIX)
+            _durable(list(folders.values()))
+        finally:
+            for handle in [handle for handle, _, _, _ in files] + [handle for handle in folders.values() if handle is not None]:
+                os.close(handle)
+    except BaseException:
+        for _, temporary, _, _ in files:  # no temporary file is left (a named one is already gone)
+            if temporary:
                 Path(temporary).unlink(missing_ok=True)
-    handles = [os.open(folder, os.O_RDONLY) for folder in folders]
+        raise
+
+
+def _unnamed(folder: str, sha: str) -> tuple[int, str | None]:
+    """A new file open for writing in folder (made when missing): without a name (O_TMPFILE: Linux, on most
+    filesystems), or else at a temporary name, returned beside it."""
     try:
-        _durable(handles)
-    finally:
-        for handle in handles:
-            os.close(handle)
+        return _open_new(folder, sha)
+    except FileNotFoundError:  # the client's or source's first copy: its folder is made (no check before every copy)
+        os.makedirs(folder, exist_ok=True)
+        return _open_new(folder, sha)
+
+
+def _open_new(folder: str, sha: str) -> tuple[int, str | None]:
+    if _TMPFILE:
+        try:
+            return os.open(folder, _TMPFILE, 0o666), None
+        except OSError as exc:
+            if exc.errno not in (errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL):  # a kernel or filesystem without it
+                raise
+    temporary = f"{folder}/.{sha}.{os.getpid()}.part"  # the same bytes whoever writes it
+    return os.open(temporary, _CREATE, 0o666), temporary
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    packed = memoryview(data)
+    while packed:  # os.write may write less than it was given
+        packed = packed[os.write(handle, packed):]
+
+
+def _name(handle: int, temporary: str | None, folder: int, name: str) -> None:
+    """Give a durable new file its name in folder (an open folder): a link to an unnamed file, or a rename of a
+    temporary one. A copy already there under that name holds the same bytes (the name is their sha256)."""
+    if temporary is not None:
+        os.replace(temporary, name, dst_dir_fd=folder)
+        return
+    try:  # linkat(2) with AT_SYMLINK_FOLLOW: the /proc link names the open file
+        os.link(f"/proc/self/fd/{handle}", name, dst_dir_fd=folder, follow_symlinks=True)
+    except FileExistsError:
+        pass
 
 
 def _durable(handles: list[int]) -> None:
@@ -174,11 +214,15 @@ def _syncfs():
         return None
 
 
-def _kept(folder: str, sha: str) -> str | None:
-    """The file name of the copy of page `sha` already in folder (this format's or an older one's), or None."""
+def _touch_kept(folder: str, sha: str) -> str | None:
+    """The file name of the copy of page `sha` already in folder (this format's or an older one's), touched: named
+    again now, `prune_copies` leaves it alone for PRUNE_GRACE. None when there is none. One call a format, no stat."""
     for suffix in (SUFFIX, *OLD_SUFFIXES):
-        if os.path.exists(os.path.join(folder, sha + suffix)):
-            return sha + suffix
+        try:
+            os.utime(f"{folder}/{sha}{suffix}")
+        except FileNotFoundError:
+            continue
+        return sha + suffix
     return None
 
 
@@ -280,19 +324,17 @@ class Evidence(Connection):
         copies = keep_copies(reports_dir, client_id, {(key[0], sha): page.body
                                                       for _, page, key, _, sha in chosen if page is not None})
         rows = []
-        for item, page, key, words, sha in chosen:
-            row = {"client_id": client_id, "kind": item["kind"], "source": key[0], "source_id": key[1],
-                   "query": item.get("query"), "first_seen_at": first_seen.get(key), "crawl_id": crawl_id,
-                   "text_sha256": words, "fetched_at": None, "status": None, "sha256": None, "path": None,
-                   "size": None, "note": None}
+        for item, page, key, words, sha in chosen:  # in ROW's order
             if page is None:
-                row.update(url=recorded_url(item["url"]) if item.get("url") else None, note=note or "no copy")
+                rows.append((client_id, item["kind"], *key, item.get("query"), first_seen.get(key), crawl_id, words,
+                             None, recorded_url(item["url"]) if item.get("url") else None, None, None, None, None,
+                             note or "no copy"))
             else:
-                row.update(fetched_at=page.fetched_at, url=recorded_url(page.url), status=page.status, sha256=sha,
-                           path=copies[(key[0], sha)], size=len(page.body))
-            rows.append(row)
+                rows.append((client_id, item["kind"], *key, item.get("query"), first_seen.get(key), crawl_id, words,
+                             page.fetched_at, recorded_url(page.url), page.status, sha, copies[(key[0], sha)],
+                             len(page.body), None))
         with self.transaction():
-            self._insert("evidence", rows)
+            self._db.conn.executemany(_INSERT_ROW, rows)
         return len(rows)
 
     def _latest_evidence(self, client_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
