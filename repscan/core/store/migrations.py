@@ -237,3 +237,10 @@ def m021_report_letter(db: Database) -> None:
     sends exactly what was rendered with the PDF, never a letter built from later data."""
     for column in ("mail_subject", "mail_text", "mail_html"):
         db["reports"].add_column(column, str)
+
+
+@migrations()
+def m025_spike_facts(db: Database) -> None:
+    """A spike alert's facts (count, what, span, usual rate: JSON, reports.spikes), so its words are rendered in the
+    reader's language when read; rows from before keep their title and detail, words of the day they were made."""
+    db["alerts"].add_column("facts", str)
