@@ -164,7 +164,7 @@ END = "2026-11-18T12:00:00Z"  # the end of a source URL's history import
     ("2026-11-19T08:00:00Z", None, None, END, False),  # found later, undated: new
     ("2026-11-19T08:00:00Z", None, "2026-10-01T10:00:00Z", END, True),  # found later, weeks old: backfill
     ("2026-12-02T08:00:00Z", None, "2026-11-19T00:00:00Z", END, False),  # found later, within the window: new
-    ("2026-12-02T08:00:00Z", None, "2026-11-18T08:00:00Z", END, True),  # found later, just past the window
+    ("2026-12-02T08:00:00Z", None, "2026-11-18T07:59:00Z", END, True),  # found later, just past the window
     ("2026-12-02T08:00:00Z", "2026-12-03T08:00:00Z", "2026-06-01T00:00:00Z", END, False),  # backfill turned negative
     ("2026-11-18T11:59:00Z", None, None, None, False),  # found outside a crawl, undated: new
     ("2026-11-18T11:59:00Z", None, "2023-06-01T00:00:00Z", None, True),  # a late feed's old review: backfill
