@@ -73,7 +73,7 @@ SITES: dict[str, Site] = {site.key: site for site in TABLE}
 
 # Names the reports use for keys that are not sites we crawl (search-result categories' domains).
 WORD_LABELS = {  # labels that are words, not brand names: said in the reader's language
-    "website": lambda: gettext("Website"),
+    "jsonld": lambda: gettext("Website"),
     "feed": lambda: gettext("Feed"),
 }
 
