@@ -140,14 +140,14 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
         taken.update(id(row) for row in burst)  # a burst at one location is not alerted again for the chain
-        facts = spikes.spike_facts(burst, found.usual)
+        facts = json.dumps(spikes.spike_facts(burst, found.usual))  # words when read, in the reader's language
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": burst_key(source, location, stamp(found.start)),
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
-            "facts": json.dumps(facts),  # its words are rendered when read, in the reader's language
-            "title": spikes.title({"facts": json.dumps(facts)}), "detail": spikes.usual_words(found.usual),
+            "facts": facts,  # title and detail: the words in today's language, for Datasette
+            "title": spikes.title({"facts": facts}), "detail": spikes.usual_words(found.usual),
             "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "kind": row["kind"],
                                  "precision": "day" if spikes.day_dated(row) else None,
                                  "author": row["author"], "title": row["title"], "url": row["url"],
