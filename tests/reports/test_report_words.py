@@ -60,4 +60,5 @@ def test_a_single_mention_s_badge_is_singular(texts):
 
 def test_word_site_labels_are_translated(texts):
     assert "Вебсайт" in texts["uk"] and "Website" not in texts["uk"]
+    assert "на Вебсайт" not in texts["uk"]  # "на платформі Вебсайт": no case a label cannot take
     assert "Стрічка новин" in texts["uk"] and "Feed" not in texts["uk"].replace("Feeds", "")
