@@ -216,13 +216,13 @@ def _page_one_complaints(blocks_or_rows) -> int:
                 if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])})
 
 
-def spike_line(alert: dict, client: Client) -> str:
+def spike_line(alert: dict, client: Client, now: str) -> str:
     """A spike alert in the report: "3 negative reviews within the hour on Trustpilot, 7 Mar (an alert went out at
     14:05)", in the reader's language, saying what became of its alert (spikes.delivery)."""
     line = _("%(title)s on %(site)s, %(day)s", title=spikes.title(alert), site=sites.label(alert["source"]),
              day=format_day(burst_start(alert["item_key"]) or parse_iso(alert["created_at"]), client.timezone,
                             burst_precision(alert["text"])))
-    told = spikes.delivery(alert, client)
+    told = spikes.delivery(alert, client, now)
     return _("%(spike)s (%(delivery)s)", spike=line, delivery=told) if told else line
 
 
@@ -289,7 +289,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search]),
         visibility_before=_mean([b.visibility_before for b in search]), previous=previous,
-        spikes=tuple(spike_line(a, client) for a in store.spike_alerts(client.id, since, until_iso)),
+        spikes=tuple(spike_line(a, client, until_iso) for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered, rest = listed_unanswered(
         [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)

@@ -85,9 +85,9 @@ def has_channel(client: Client) -> bool:
     return bool(client.alert_recipients or client.recipients or client.apprise)
 
 
-def delivery(alert: dict, client: Client) -> str | None:
-    """What became of the alert, as its sent_at and error say: sent at a time (the client's), held for the end of
-    quiet hours, not delivered, not sent yet; None when the client has no alert channel (nothing was to go)."""
+def delivery(alert: dict, client: Client, now: str) -> str | None:
+    """What became of the alert by `now`, as its sent_at and error say: sent at a time (the client's), held for the
+    end of quiet hours, not delivered, not sent yet; None when the client has no alert channel (nothing was to go)."""
     if alert["sent_at"]:
         local = parse_iso(alert["sent_at"]).astimezone(ZoneInfo(client.timezone))
         return _("an alert went out at %(time)s", time=f"{local:%H:%M}")
@@ -95,7 +95,7 @@ def delivery(alert: dict, client: Client) -> str | None:
         return None
     if alert["error"]:
         return _("the alert could not be delivered")
-    if alert["due_at"] > alert["created_at"]:
+    if alert["due_at"] > max(alert["created_at"], now):
         return _("an alert is waiting for the end of quiet hours")
     return _("the alert has not gone out yet")
 
