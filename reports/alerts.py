@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,9 +19,9 @@ from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, interval, quiet_until
 from repscan.core.search import configured
 from repscan.core.store import Store
-from repscan.reports import mail, notify
+from repscan.reports import mail, notify, spikes
 from repscan.reports.locations import Locator, label
-from repscan.reports.model import SourceHealth, burst_key, format_datetime, format_day
+from repscan.reports.model import SourceHealth, burst_key, format_datetime
 from repscan.reports.render import category_label, environment
 
 log = logging.getLogger("repscan.alerts")
@@ -194,58 +193,20 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
         taken.update(id(row) for row in burst)  # a burst at one location is not alerted again for the chain
-        span = _span(burst)
+        facts = json.dumps(spikes.spike_facts(burst, found.usual))  # words when read, in the reader's language
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": burst_key(source, location, stamp(found.start)),
             "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
             "rating": None, "rating_max": None, "category": None,
-            "title": _("%(negatives)s %(span)s", negatives=_negatives(burst), span=span),
-            "detail": _usual(found.usual),
+            "facts": facts,  # title and detail: the words in today's language, for Datasette
+            "title": spikes.title({"facts": facts}), "detail": spikes.usual_words(found.usual),
             "text": json.dumps([{"key": f"{row['source']}:{row['source_id']}", "kind": row["kind"],
-                                 "precision": "day" if _day_dated(row) else None,
+                                 "precision": "day" if spikes.day_dated(row) else None,
                                  "author": row["author"], "title": row["title"], "url": row["url"],
                                  "stars": rules.stars(row["rating"], row["rating_max"])} for row in burst]),
         })
     return out
-
-
-def _spiked(burst: list[dict]) -> str:
-    """What a burst is made of: "review", "post" or "mixed" (an alert before posts counted lists reviews only)."""
-    kinds = {entry.get("kind", "review") for entry in burst}
-    return kinds.pop() if len(kinds) == 1 else "mixed"
-
-
-def _day_dated(row: dict) -> bool:
-    """A burst's review counted at a date the site gives by day only (its time is that date's midnight, UTC)."""
-    return row["published_precision"] == "day" and row["at"] == parse_iso(row["published_at"])
-
-
-def _span(burst: list[dict]) -> str:
-    """How close together a burst came: "within the hour", "within 3 hours"; for reviews the site dates by day only
-    (their time is the date's midnight) the day itself, "on 4 Dec", or "within a day": never hours they do not have."""
-    if any(map(_day_dated, burst)):
-        days = {row["at"].date() for row in burst}
-        return _("on %(day)s", day=format_day(burst[0]["at"], "UTC")) if len(days) == 1 else _("within a day")
-    hours = math.ceil((burst[-1]["at"] - burst[0]["at"]).total_seconds() / 3600)  # 1.4 h: within 2 hours
-    return _("within the hour") if hours <= 1 else ngettext("within %(num)d hour", "within %(num)d hours", hours)
-
-
-def _negatives(burst: list[dict]) -> str:
-    """'3 negative reviews', '3 negative posts' or '3 negative reviews and posts'."""
-    count, what = len(burst), _spiked(burst)
-    if what == "post":
-        return ngettext("%(num)d negative post", "%(num)d negative posts", count)
-    if what == "mixed":
-        return ngettext("%(num)d negative review or post", "%(num)d negative reviews and posts", count)
-    return ngettext("%(num)d negative review", "%(num)d negative reviews", count)
-
-
-def _usual(per_window: float) -> str:
-    """The source's usual rate in words, per week."""
-    per_week = round(per_window * (timedelta(days=7) / rules.SPIKE_WINDOW), 1)
-    return (_("usually about %(rate)s a week", rate=i18n.number(per_week)) if per_week
-            else _("none in the %(days)d days before", days=rules.SPIKE_BASELINE.days))
 
 
 def burst(alert: dict) -> list[dict]:
@@ -484,9 +445,9 @@ def headline(alert: dict) -> str:
 
 def _client_lines(alert: dict) -> list[str]:
     """What the client reads of an alert: for a broken source a plain sentence (its detail), never the raw error."""
-    step = _("Next step: %(step)s", step=next_step(alert["kind"], alert["source"], _spiked(burst(alert))))
+    step = _("Next step: %(step)s", step=next_step(alert["kind"], alert["source"], spikes.spiked(burst(alert))))
     if alert["kind"] == "spike":
-        return [line for line in (place_line(alert), alert["detail"]) if line] + [*map(burst_line, burst(alert)), step]
+        return [line for line in (place_line(alert), spikes.usual(alert)) if line] + [*map(burst_line, burst(alert)), step]
     text = None if alert["kind"] == "source" else alert["text"]
     return [line for line in (place_line(alert), alert["detail"], alert["title"], text, alert["url"], step,
                               draft_line(alert)) if line]
@@ -523,8 +484,8 @@ _SPIKE_TEXTS = {  # what a burst is made of: (its headline, its sentence atop th
 
 def _spike_text(alert: dict, which: int) -> str:
     """A spike alert's headline (0) or the email's sentence on it (1), in the words of what its burst holds."""
-    words = {"site": sites.label(alert["source"]), "title": alert["title"], "usual": alert["detail"]}
-    return _(_SPIKE_TEXTS[_spiked(burst(alert))][which]) % words
+    words = {"site": sites.label(alert["source"]), "title": spikes.title(alert), "usual": spikes.usual(alert)}
+    return _(_SPIKE_TEXTS[spikes.spiked(burst(alert))][which]) % words
 
 
 def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMessage:
@@ -548,9 +509,10 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
                              for a in alerts), f"\n-- \n{config.agency.name}"]
     msg.set_content("\n\n".join(parts))
     entries = [{**alert, "headline": headline(alert),
-                "next_step": next_step(alert["kind"], alert["source"], _spiked(burst(alert))),
+                "next_step": next_step(alert["kind"], alert["source"], spikes.spiked(burst(alert))),
                 "text": None if alert["kind"] in ("source", "spike") else alert["text"], "reply": alert.get("reply"),
                 "burst": burst(alert), "title": None if alert["kind"] == "spike" else alert["title"],  # in its headline
+                "detail": spikes.usual(alert) if alert["kind"] == "spike" else alert["detail"],
                 "at": place_line(alert)}
                for alert in alerts]
     msg.add_alternative(environment().get_template("alert.html").render(

@@ -432,18 +432,26 @@ def _number(value: float) -> str:
     return i18n.number(value)
 
 
-def format_delay(delta: timedelta | None) -> str:
-    """A duration as people say it: "12 min", "3 h", "2 days"."""
+def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
+    """A duration as people say it: "12 min", "3 h", "2 days"; `after`: as it reads after a preposition ("after",
+    "waiting since": a case of its own in some languages, German's dative)."""
     if delta is None:
         return ""
     seconds = max(delta.total_seconds(), 0)
     if seconds < 60:
-        return _("under a minute")
+        return i18n.pgettext("after a preposition", "under a minute") if after else _("under a minute")
     if seconds < 3600:
         return _("%(num)d min", num=int(seconds // 60))
     if seconds < 48 * 3600:
         return _("%(num)d h", num=int(seconds // 3600))
-    return ngettext("%(num)d day", "%(num)d days", int(seconds // 86400))
+    return days(int(seconds // 86400), after=after)
+
+
+def days(count: int, *, after: bool = False) -> str:
+    """"2 days"; `after`: as it reads after a preposition (format_delay): German "nach 4 Tagen", never "4 Tage"."""
+    if after:
+        return i18n.npgettext("after a preposition", "%(num)d day", "%(num)d days", count)
+    return ngettext("%(num)d day", "%(num)d days", count)
 
 
 def _local(value: datetime, tz: str, precision: str | None = None) -> datetime:
@@ -485,14 +493,15 @@ def format_datetime(value: datetime | None, tz: str, precision: str | None = Non
 
 
 def waited(since: datetime | None, precision: str | None, now: datetime, tz: str) -> str:
-    """How long an open item has waited, as people say it: "3 h", "2 days". A day-precision date counts in
-    calendar days to the client's today ("0 days", "1 day"), never in hours from a midnight nobody posted at."""
+    """How long an open item has waited, as people say it after "waiting" (format_delay's `after`): "3 h", "2 days".
+    A day-precision date counts in calendar days to the client's today ("0 days", "1 day"), never in hours from a
+    midnight nobody posted at."""
     if since is None:
         return ""
     if precision == "day":
-        days = (_local(now, tz).date() - _local(since, tz, precision).date()).days
-        return ngettext("%(num)d day", "%(num)d days", max(days, 0))
-    return format_delay(max(now - since, timedelta(0)))
+        elapsed = (_local(now, tz).date() - _local(since, tz, precision).date()).days
+        return days(max(elapsed, 0), after=True)
+    return format_delay(max(now - since, timedelta(0)), after=True)
 
 
 def period_label(start: datetime | None, end: datetime, tz: str) -> str:

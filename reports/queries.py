@@ -17,7 +17,7 @@ from repscan.core.store import Store
 from repscan.reports.charts import WEEKS, trend_charts
 from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
-from repscan.reports import locations
+from repscan.reports import locations, spikes
 from repscan.reports.competitors import compare
 from repscan.reports.model import (Branding, burst_precision, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow,
                            SearchBlock, SearchResultRow, SourceHealth, Summary, format_date, format_day, period_label,
@@ -231,6 +231,16 @@ def _page_one_complaints(snapshot: dict[tuple[str, str], list[dict]]) -> int:
                 if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])})
 
 
+def spike_line(alert: dict, client: Client, now: str) -> str:
+    """A spike alert in the report: "3 negative reviews within the hour on Trustpilot, 7 Mar (an alert went out at
+    14:05)", in the reader's language, saying what became of its alert (spikes.delivery)."""
+    line = _("%(title)s on %(site)s, %(day)s", title=spikes.title(alert), site=sites.label(alert["source"]),
+             day=format_day(burst_start(alert["item_key"]) or parse_iso(alert["created_at"]), client.timezone,
+                            burst_precision(alert["text"])))
+    told = spikes.delivery(alert, client, now)
+    return _("%(spike)s (%(delivery)s)", spike=line, delivery=told) if told else line
+
+
 def _start(store: Store, client: Client, since: str | None, firsts: dict[str, dict], until: str) -> str:
     """Where a period starts: the last report's cutoff; for the first report (a baseline) what it covers,
     rules.HISTORY_WINDOW before the first crawl's end (what was found published earlier is history, not new), or
@@ -246,7 +256,8 @@ def _start(store: Store, client: Client, since: str | None, firsts: dict[str, di
 def previous_summary(config: Config, client: Client, store: Store, since: str, firsts: dict[str, dict],
                      all_reviews: list[ReviewRow]) -> tuple[Summary, str]:
     """The previous period's figures (from the report before the last, up to the last report's cutoff),
-    and its name ("27 Oct 2026 – 3 Nov 2026")."""
+    and its name ("27 Oct 2026 – 3 Nov 2026"); "up to 1 Nov 2026" when nothing was found before the cutoff (a
+    `--since` before the first crawl: a baseline would start after it ends)."""
     last = store.sent_report_ending(client.id, since)
     before = last["period_start"] if last else None
     period = Period(client, store, before, since)
@@ -260,7 +271,7 @@ def previous_summary(config: Config, client: Client, store: Store, since: str, f
                              complaints_on_page_one=_page_one_complaints(store.search_snapshot(
                                  client.id, since, configured(config.search.engines, client.queries))))
     start = parse_iso(_start(store, client, before, firsts, since))
-    return summary, period_label(start, cutoff, client.timezone)
+    return summary, period_label(start if start < cutoff else None, cutoff, client.timezone)
 
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime,
@@ -294,10 +305,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search if not b.found_nothing]),
         visibility_before=_visibility_before(search), previous=previous,
-        spikes=tuple(_("%(title)s on %(site)s, %(day)s", title=a["title"], site=sites.label(a["source"]),
-                       day=format_day(burst_start(a["item_key"]) or parse_iso(a["created_at"]), client.timezone,
-                                      burst_precision(a["text"])))
-                     for a in store.spike_alerts(client.id, since, until_iso)),
+        spikes=tuple(spike_line(a, client, until_iso) for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered, rest = listed_unanswered(
         [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)

@@ -123,6 +123,7 @@ def environment() -> jinja2.Environment:
         date=_date_filter,
         day=_day_filter,
         delay=format_delay,
+        delay_after=functools.partial(format_delay, after=True),
         excerpt=trim_text,
         href=safe_href,
         source=sites.label,

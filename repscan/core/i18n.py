@@ -65,6 +65,11 @@ def ngettext(singular: str, plural: str, n: int, **values) -> str:
     return catalog(current()).ngettext(singular, plural, n) % {"num": n, **values}
 
 
+def npgettext(context: str, singular: str, plural: str, n: int, **values) -> str:
+    """ngettext in a context (a word's case after a preposition): %(num)d set to `n`."""
+    return catalog(current()).npgettext(context, singular, plural, n) % {"num": n, **values}
+
+
 def pgettext(context: str, message: str, **values) -> str:
     text = catalog(current()).pgettext(context, message)
     return text % values if values else text

@@ -82,31 +82,43 @@ def refused_permanently(code: int | None) -> bool:
 
 
 HISTORY_WINDOW = timedelta(days=14)
-"""A source's first crawl imports its history: what it found published more than this before
-that crawl, or undated, is history, not new (the first report is a baseline, not a flood of old reviews)."""
+"""History, not new: what a source's first crawl imports published more than this before that crawl (or undated),
+and any backfill, what a later crawl or a late feed finds published more than this before it was first seen."""
 
 
 def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
             first_crawl_end: str | None) -> bool:
-    """Imported history, not new, and never an alert: found by its source's first crawl (first seen by the time
-    that crawl ended), published more than HISTORY_WINDOW before it or undated (nothing says it is recent), and
-    not turned negative since. `first_crawl_end` is the end of the history import of the source URL of the crawl
-    that first found the item (crawls.history_cutoffs); None (found outside a crawl) means nothing is history.
-    ISO stamps compare as text."""
-    if first_crawl_end is None or first_seen_at > first_crawl_end:
+    """History (imported or backfill), never called new and never an alert; counted, and listed while unanswered.
+
+    Its yardstick `ref`: the end of the history import of the source URL of the crawl that first found the item
+    (`first_crawl_end`, crawls.history_cutoffs) when that import found it, else when it was first seen. It is history
+    when published more than HISTORY_WINDOW before `ref`, or undated and found by the import (nothing says it is
+    recent), and not turned negative after `ref`. So a raised max_pages with `crawl --full`, or a late
+    `repscan ingest` of an old feed, finds old reviews that are not news.
+
+    Why the window before first seen, not "older than the newest item already known for the URL": that yardstick
+    depends on the order a site shows and we crawl (oldest first on some sites, pages in parallel), ties on
+    day-precision dates (a day's reviews share one midnight), and would call backfill a review the site held for
+    moderation and showed days late beside newer ones; the window holds a day's precision and days of delay, row by
+    row, whatever the order. Its cost: what a source not read for over HISTORY_WINDOW missed arrives as history
+    (listed as waiting with its age, not alerted). ISO stamps compare as text."""
+    imported = first_crawl_end is not None and first_seen_at <= first_crawl_end
+    ref = first_crawl_end if imported else first_seen_at
+    if negative_since is not None and negative_since > ref:
         return False
-    if negative_since is not None and negative_since > first_crawl_end:
-        return False
-    end = datetime.fromisoformat(first_crawl_end.replace("Z", "+00:00"))
-    return published_at is None or published_at < (end - HISTORY_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
+    if published_at is None:
+        return imported
+    start = datetime.fromisoformat(ref.replace("Z", "+00:00")) - HISTORY_WINDOW
+    return published_at < start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def history_sql(first_crawl_end: str, *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since",
                 published_at: str = "published_at") -> str:
-    """history() as an SQL condition; `first_crawl_end` is an SQL expression (NULL: not history)."""
-    return (f"({first_crawl_end} IS NOT NULL AND {first_seen_at} <= {first_crawl_end}"
-            f" AND COALESCE({negative_since}, '') <= {first_crawl_end} AND ({published_at} IS NULL"
-            f" OR {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {first_crawl_end}, '-{HISTORY_WINDOW.days} days')))")
+    """history() as an SQL condition; `first_crawl_end` is an SQL expression (NULL: found outside a crawl)."""
+    imported = f"({first_crawl_end} IS NOT NULL AND {first_seen_at} <= {first_crawl_end})"
+    ref = f"(CASE WHEN {imported} THEN {first_crawl_end} ELSE {first_seen_at} END)"
+    return (f"(COALESCE({negative_since}, '') <= {ref} AND CASE WHEN {published_at} IS NULL THEN {imported}"
+            f" ELSE {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {ref}, '-{HISTORY_WINDOW.days} days') END)")
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:

@@ -72,6 +72,11 @@ TABLE: tuple[Site, ...] = _load()
 SITES: dict[str, Site] = {site.key: site for site in TABLE}
 
 # Names the reports use for keys that are not sites we crawl (search-result categories' domains).
+WORD_LABELS = {  # labels that are words, not brand names: said in the reader's language
+    "jsonld": lambda: gettext("Website"),
+    "feed": lambda: gettext("Feed"),
+}
+
 OTHER_LABELS = {
     "insiderpages": "Insider Pages",
     "citysearch": "CitySearch",
@@ -102,6 +107,8 @@ def label(key: str | None) -> str:
     if not key:
         return ""
     site = SITES.get(key)
+    if key in WORD_LABELS:
+        return WORD_LABELS[key]()
     return site.label if site else OTHER_LABELS.get(key) or key.replace("-", " ").replace("_", " ").title()
 
 

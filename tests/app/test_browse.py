@@ -28,11 +28,12 @@ def seed(path):
     store.finish_crawl(first, status="ok", items=1, new_items=1, requests=1, pages=1, full=True, error=None,
                        finished_at=stamp(start + timedelta(minutes=1)))
     crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example")
+    recent = stamp(utcnow() - timedelta(days=1))  # published the day before it is found (weeks before: a backfill)
     store.save_items("acme", [
         {**make("review", source="trustpilot", source_id="r1", author="Wendy", rating=1, text="Leaks again.",
-                published_at="2026-11-20T09:00:00Z"), "sentiment": -1.0, "negative": True},
+                published_at=recent), "sentiment": -1.0, "negative": True},
         {**make("review", source="trustpilot", source_id="r2", author="Tariq", rating=5, text="Great.",
-                published_at="2026-11-20T09:00:00Z"), "sentiment": 1.0, "negative": False},
+                published_at=recent), "sentiment": 1.0, "negative": False},
         {**make("search_result", engine="bing", query="Acme", rank=3, url="https://www.ripoffreport.com/r/acme",
                 title="Acme ripped me off", snippet="Avoid"), "category": "complaint", "negative": True},
     ], crawl_id=crawl, seen_at=stamp(utcnow()))

@@ -29,12 +29,14 @@ def crawl(store: Store, url: str, ended: datetime, items: list[dict], status: st
 
 def crawled(folder) -> Store:
     """Source A's first crawl 40 days ago; 39 days on, the same site's second source B is added: its first crawl
-    finds a 33-day-old complaint (history) and one of today; A then finds a complaint it had missed, 33 days old."""
+    finds a 33-day-old complaint (history) and one of today; A then finds a complaint it had missed, 33 days old
+    (a backfill: history too), and one of 3 days ago (new)."""
     store = Store(folder / "repscan.db")
     crawl(store, FIRST, NOW - timedelta(days=40), [bad("a-old", NOW - timedelta(days=400))])
     crawl(store, SECOND, NOW - timedelta(hours=1), [bad("b-old", NOW - timedelta(days=33)),
                                                     bad("b-new", NOW - timedelta(hours=2))])
-    crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("a-missed", NOW - timedelta(days=33))])
+    crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("a-missed", NOW - timedelta(days=33)),
+                                                      bad("a-late", NOW - timedelta(days=3))])
     return store
 
 
@@ -42,7 +44,7 @@ def test_alerts_take_a_second_source_s_history_as_history(tmp_path):
     store = crawled(tmp_path)
     try:
         found = store.alert_candidates("acme", threshold=0.4)
-        assert sorted(row["source_id"] for row in found if row["kind"] == "review") == ["a-missed", "b-new"]
+        assert sorted(row["source_id"] for row in found if row["kind"] == "review") == ["a-late", "b-new"]
     finally:
         store.close()
 
@@ -52,8 +54,8 @@ def test_the_first_report_counts_a_second_source_s_history_as_history(tmp_path):
     store = crawled(tmp_path)
     try:
         data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW)
-        assert sorted(r.author for r in data.new_reviews) == ["Person a-missed", "Person b-new"]
-        assert data.summary.new_reviews == 2 and data.summary.history == 2  # a-old and b-old
+        assert sorted(r.author for r in data.new_reviews) == ["Person a-late", "Person b-new"]
+        assert data.summary.new_reviews == 2 and data.summary.history == 3  # a-old, b-old and a-missed
     finally:
         store.close()
 

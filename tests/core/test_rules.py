@@ -186,13 +186,19 @@ END = "2026-11-18T12:00:00Z"  # the end of a source URL's history import
     ("2026-11-18T12:00:00Z", "2026-11-18T12:00:00Z", None, END, True),  # found negative at the cut-off
     ("2026-11-18T11:59:00Z", "2026-11-19T08:00:00Z", "2026-10-01T10:00:00Z", END, False),  # turned negative later
     ("2026-11-19T08:00:00Z", None, None, END, False),  # found later, undated: new
-    ("2026-11-19T08:00:00Z", None, "2026-10-01T10:00:00Z", END, False),  # found later, however old: new
-    ("2026-11-18T11:59:00Z", None, None, None, False),  # found outside a crawl: nothing is history
+    ("2026-11-19T08:00:00Z", None, "2026-10-01T10:00:00Z", END, True),  # found later, weeks old: backfill
+    ("2026-12-02T08:00:00Z", None, "2026-11-19T00:00:00Z", END, False),  # found later, within the window: new
+    ("2026-12-02T08:00:00Z", None, "2026-11-18T07:59:00Z", END, True),  # found later, just past the window
+    ("2026-12-02T08:00:00Z", "2026-12-03T08:00:00Z", "2026-06-01T00:00:00Z", END, False),  # backfill turned negative
+    ("2026-11-18T11:59:00Z", None, None, None, False),  # found outside a crawl, undated: new
+    ("2026-11-18T11:59:00Z", None, "2023-06-01T00:00:00Z", None, True),  # a late feed's old review: backfill
+    ("2026-11-18T11:59:00Z", None, "2026-11-17T00:00:00Z", None, False),  # a feed's recent review: new
     ("2026-11-18T11:59:00Z", None, "2026-10-01T10:00:00Z", "9999-12-31T00:00:00Z", True),  # first crawl running
 ])
 def test_history_in_python_and_sql(first_seen_at, negative_since, published_at, end, expected):
     assert rules.history(first_seen_at, negative_since, published_at, end) is expected
-    assert sql(rules.history_sql("?"), [end] * 4, first_seen_at=first_seen_at, negative_since=negative_since,
+    condition = rules.history_sql("?")
+    assert sql(condition, [end] * condition.count("?"), first_seen_at=first_seen_at, negative_since=negative_since,
                published_at=published_at) == int(expected)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 from helpers import run_cli, write_config
 from repscan.core import config as config_mod
 from repscan.app.demo import free_port, smtp_server
-from repscan.core.items import make
+from repscan.core.items import make, stamp, utcnow
 from repscan.core.store import Store
 from repscan.reports import deliver, mail
 
@@ -20,7 +21,8 @@ def seed(folder, *reviews):
     store = Store(folder / "repscan.db")
     items = [{**make("review", source="trustpilot", source_id=sid, url=f"https://t.example/reviews/{sid}",
                      business_url="https://t.example/review/acme.example", author=author, rating=rating,
-                     text=text, published_at="2026-11-20T09:00:00Z"), "sentiment": 0.0, "negative": rating <= 2}
+                     text=text, published_at=stamp(utcnow() - timedelta(days=2))), "sentiment": 0.0,
+              "negative": rating <= 2}  # published days before it is found: new (weeks before: a backfill)
              for sid, author, rating, text in reviews]
     store.save_items("acme", items)
     store.close()

@@ -319,16 +319,16 @@ def test_a_ukrainian_alert_over_real_smtp_and_apprise(tmp_path):
     plain_text, html = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
     assert '<html lang="uk">' in html
     for body in (plain_text, html):
-        assert "новий негативний відгук на Trustpilot (1/5)" in body
+        assert "новий негативний відгук на платформі Trustpilot (1/5)" in body
         assert ("Не вдалося прочитати вашу сторінку Tripadvisor з 18 лист. Відгуки звідти можуть бути відсутні у "
                 "ваших сповіщеннях і звітах до того часу.") in body  # a Ukrainian date, no English ". ." after it
-        assert "Публічно дайте відповідь на Trustpilot протягом години" in body
+        assert "Публічно дайте відповідь на платформі Trustpilot протягом години" in body
         assert "Made-up: the tap still drips." in body  # the review itself stays as written
         assert not [p for p in english_phrases() if p in body.replace("\n", " ")]
     notes = [json.loads(body) for path, body in hook.posts if path == "/hook"]  # Apprise: one per alert
     assert sorted(n["title"] for n in notes) == ["Acme Plumbing: не вдалося прочитати вашу сторінку Tripadvisor",
-                                                 "Acme Plumbing: новий негативний відгук на Trustpilot (1/5)"]
-    assert any("Наступний крок: Публічно дайте відповідь на Trustpilot" in n["message"] for n in notes)
+                                                 "Acme Plumbing: новий негативний відгук на платформі Trustpilot (1/5)"]
+    assert any("Наступний крок: Публічно дайте відповідь на платформі Trustpilot" in n["message"] for n in notes)
 
 
 @pytest.mark.parametrize("subject", [

@@ -17,9 +17,9 @@ from repscan.reports import alerts, queries
 T0, T1, T2 = "2026-11-01T00:00:00.000000Z", "2026-11-08T00:00:00.000000Z", "2026-11-15T00:00:00.000000Z"
 
 
-def item(sid, rating, reply=None, text="Some text."):
+def item(sid, rating, reply=None, text="Some text.", published="2026-10-30T10:00:00Z"):
     return {**make("review", source="trustpilot", source_id=sid, url=f"https://t.example/reviews/{sid}",
-                   author=f"Person {sid}", rating=rating, text=text, published_at="2026-10-30T10:00:00Z",
+                   author=f"Person {sid}", rating=rating, text=text, published_at=published,
                    reply_text=reply, reply_at="2026-10-30T12:00:00Z" if reply else None),
             "sentiment": 0.0, "negative": rating <= 2}
 
@@ -28,7 +28,8 @@ def setup(tmp_path):
     cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme"), ("jsonld", "https://acme.example/r")]))
     store = Store(cfg.database)
     store.save_items("acme", [item("old-bad", 1), item("old-good", 5), item("old-replied", 2, reply="Sorry!")], seen_at=T0)
-    store.save_items("acme", [item("new-bad", 1), item("new-good", 4)], seen_at=T2)
+    new = "2026-11-14T10:00:00Z"  # published the day before it is found: new (weeks before: a backfill, history)
+    store.save_items("acme", [item("new-bad", 1, published=new), item("new-good", 4, published=new)], seen_at=T2)
     store.save_items("acme", [item("old-good", 2, text="Worse now.")], seen_at=T2)  # turned negative
     return cfg, store
 

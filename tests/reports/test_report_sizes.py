@@ -20,7 +20,7 @@ LONG = "The engineer arrived late and left water everywhere. " * 60
 def seed(store: Store, count: int) -> None:
     items = []
     for n in range(count):
-        published = NOW - timedelta(hours=3 + n * 2)
+        published = NOW - timedelta(minutes=180 + n * 36)  # 500 within 13 days: new (older: a backfill)
         rating = 1 + n % 5
         replied = n % 3 == 0
         items.append({**make(

@@ -29,11 +29,14 @@ def test_a_reply_dated_by_day_is_counted_in_days_not_within_the_hour(tmp_path):
     assert (marcy["published_at"], marcy["published_precision"]) == ("2024-03-15T02:00:00Z", "exact")
     assert (marcy["reply_at"], marcy["reply_precision"]) == ("2024-03-15T00:00:00Z", "day")  # midnight: before the review
 
-    # The saved pages are from March 2024: as if the source had been watched since then, so the first
-    # report counts these reviews as new rather than as history imported by a first crawl (rules.history).
+    # The saved pages are from March 2024: as if the source had been watched since then (and these reviews found
+    # the day after they were written), so the first report counts them as new rather than as history imported by a
+    # first crawl or a backfill (rules.history).
     with sqlite3.connect(tmp_path / "repscan.db") as db:
         db.execute("UPDATE crawls SET started_at = '2024-03-10T09:00:00.000000Z', "
                    "finished_at = '2024-03-10T09:01:00.000000Z'")
+        db.execute("UPDATE reviews SET first_seen_at = '2024-03-17T09:00:00.000000Z', "
+                   "last_seen_at = '2024-03-17T09:00:00.000000Z'")
     config = load(tmp_path / "repscan.toml")
     store = Store(config.database)
     try:

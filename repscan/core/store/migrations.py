@@ -253,3 +253,10 @@ def m023_refused_recipients(db: Database) -> None:
     an address the server refuses for good is no longer retried every run."""
     db["deliveries"].add_column("refusals", int, not_null_default=0)
     db["deliveries"].add_column("given_up_at", str)
+
+
+@migrations()
+def m024_spike_facts(db: Database) -> None:
+    """A spike alert's facts (count, what, span, usual rate: JSON, reports.spikes), so its words are rendered in the
+    reader's language when read; rows from before keep their title and detail, words of the day they were made."""
+    db["alerts"].add_column("facts", str)
