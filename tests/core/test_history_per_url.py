@@ -29,10 +29,11 @@ def crawl(store: Store, url: str, ended: datetime, items: list[dict], status: st
 
 def crawled(folder) -> Store:
     """Source A's first crawl 40 days ago; 39 days on, the same site's second source B is added: its first crawl
-    finds a 33-day-old complaint (history) and one of today; A then finds a complaint it had missed, 33 days old
-    (a backfill: history too), and one of 3 days ago (new)."""
+    finds a 33-day-old complaint (history) and one of today; A, read yesterday too, then finds a complaint it had
+    missed, 33 days old (a backfill: history too), and one of 3 days ago (new)."""
     store = Store(folder / "repscan.db")
     crawl(store, FIRST, NOW - timedelta(days=40), [bad("a-old", NOW - timedelta(days=400))])
+    crawl(store, FIRST, NOW - timedelta(days=1), [])
     crawl(store, SECOND, NOW - timedelta(hours=1), [bad("b-old", NOW - timedelta(days=33)),
                                                     bad("b-new", NOW - timedelta(hours=2))])
     crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("a-missed", NOW - timedelta(days=33)),
