@@ -9,6 +9,7 @@ from helpers import write_config
 from repscan.core.config import load
 from repscan.core.items import make, stamp
 from repscan.core.store import Store
+from repscan.core.store.crawls import CLEAN, HISTORY_CUTOFFS
 from repscan.reports import queries
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
@@ -94,3 +95,17 @@ def test_an_undated_item_is_history_when_the_first_crawl_found_it_and_new_when_a
         assert [r.author for r in data.negatives] == ["Person undated-new"]
     finally:
         store.close()
+
+
+def test_the_previous_read_is_an_index_probe_per_clean_status(tmp_path):
+    """The cut-offs stay one query whose previous read (rules.Cutoff) never scans a URL's crawls."""
+    store = Store(tmp_path / "repscan.db")
+    try:
+        plan = [row["detail"] for row in store.query(f"EXPLAIN QUERY PLAN WITH {HISTORY_CUTOFFS} SELECT * FROM cutoffs",
+                                                     ["acme", "acme"])]
+    finally:
+        store.close()
+    probe = "USING COVERING INDEX idx_crawls_client_id_source_url_status (client_id=? AND source=? AND url=?" \
+            " AND status=? AND rowid<?)"
+    assert sum(probe in detail for detail in plan) == len(CLEAN)
+    assert not any(detail.startswith("SCAN") and detail != "SCAN h" for detail in plan), plan
