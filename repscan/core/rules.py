@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from repscan.core.items import coarsest
 
@@ -83,42 +84,65 @@ def refused_permanently(code: int | None) -> bool:
 
 HISTORY_WINDOW = timedelta(days=14)
 """History, not new: what a source's first crawl imports published more than this before that crawl (or undated),
-and any backfill, what a later crawl or a late feed finds published more than this before it was first seen."""
+and any backfill, what a later crawl or a late feed finds published before the source was last read and more than
+this before it was first seen."""
+
+
+class Cutoff(NamedTuple):
+    """What history() needs to know of the crawl that first found an item (crawls.history_cutoffs)."""
+
+    end: str | None            # the end of its source URL's history import
+    previous_read: str | None  # when the last clean (ok/empty) crawl of that URL before it started (None: none)
+    mention: bool = False      # its source searches other people's posts (crawls.may_go_quiet)
 
 
 def history(first_seen_at: str, negative_since: str | None, published_at: str | None,
-            first_crawl_end: str | None) -> bool:
+            cutoff: Cutoff | None) -> bool:
     """History (imported or backfill), never called new and never an alert; counted, and listed while unanswered.
 
-    Its yardstick `ref`: the end of the history import of the source URL of the crawl that first found the item
-    (`first_crawl_end`, crawls.history_cutoffs) when that import found it, else when it was first seen. It is history
-    when published more than HISTORY_WINDOW before `ref`, or undated and found by the import (nothing says it is
-    recent), and not turned negative after `ref`. So a raised max_pages with `crawl --full`, or a late
-    `repscan ingest` of an old feed, finds old reviews that are not news.
+    Imported: found by the history import of the source URL of the crawl that first found it (first seen by
+    `cutoff.end`, crawls.history_cutoffs), and published more than HISTORY_WINDOW before that end, or undated
+    (nothing says it is recent). Backfill: found later (or outside a crawl: `cutoff` None), published more than
+    HISTORY_WINDOW before it was first seen, and on a day before the previous clean read of its source URL began
+    (`cutoff.previous_read`) where there was one. Neither when it turned negative after its yardstick (the import's
+    end, else first seen). So a raised max_pages with `crawl --full`, or a late `repscan ingest` of an old feed, finds
+    old reviews that are not news; but a review published after the last clean read is news however late it is
+    read: a source blocked (a captcha, 429) or broken for weeks does not turn what it missed meanwhile into history.
+    The day of the previous read, not its second: a day-precision date (a day's midnight) of the read's own day may
+    be later in that day.
 
-    Why the window before first seen, not "older than the newest item already known for the URL": that yardstick
-    depends on the order a site shows and we crawl (oldest first on some sites, pages in parallel), ties on
-    day-precision dates (a day's reviews share one midnight), and would call backfill a review the site held for
-    moderation and showed days late beside newer ones; the window holds a day's precision and days of delay, row by
-    row, whatever the order. Its cost: what a source not read for over HISTORY_WINDOW missed arrives as history
-    (listed as waiting with its age, not alerted). ISO stamps compare as text."""
-    imported = first_crawl_end is not None and first_seen_at <= first_crawl_end
-    ref = first_crawl_end if imported else first_seen_at
+    A mention (`cutoff.mention`: a search of other people's posts, crawls.may_go_quiet) is never backfill, only
+    imported history: the search finds what the engine or the feed surfaces, when it surfaces it (a Reddit search
+    ranks by relevance, an alert fires when Google indexes the page), so a post weeks old that a clean daily search
+    finds for the first time today was not there to be missed: it is news to the client, and a complaint to answer.
+
+    Why the window as well as the previous read: a site that shows a review days late (moderation) beside newer ones,
+    or a day's reviews sharing one midnight, stay news whatever the order the site shows and we crawl. ISO stamps
+    compare as text."""
+    end = cutoff.end if cutoff is not None else None
+    imported = end is not None and first_seen_at <= end
+    ref = end if imported else first_seen_at
     if negative_since is not None and negative_since > ref:
         return False
     if published_at is None:
         return imported
+    if not imported and cutoff is not None and (cutoff.mention or (
+            cutoff.previous_read is not None and published_at >= cutoff.previous_read[:10])):
+        return False
     start = datetime.fromisoformat(ref.replace("Z", "+00:00")) - HISTORY_WINDOW
     return published_at < start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def history_sql(first_crawl_end: str, *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since",
+def history_sql(cutoffs: str, *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since",
                 published_at: str = "published_at") -> str:
-    """history() as an SQL condition; `first_crawl_end` is an SQL expression (NULL: found outside a crawl)."""
-    imported = f"({first_crawl_end} IS NOT NULL AND {first_seen_at} <= {first_crawl_end})"
-    ref = f"(CASE WHEN {imported} THEN {first_crawl_end} ELSE {first_seen_at} END)"
+    """history() as an SQL condition over the item's row of crawls.history_cutoffs's `cutoffs`, joined as `cutoffs`
+    (its columns cutoff, previous_read and mention: rules.Cutoff; all NULL for an item found outside a crawl)."""
+    end, previous, mention = (f"{cutoffs}.{column}" for column in ("cutoff", "previous_read", "mention"))
+    imported = f"({end} IS NOT NULL AND {first_seen_at} <= {end})"
+    ref = f"(CASE WHEN {imported} THEN {end} ELSE {first_seen_at} END)"
     return (f"(COALESCE({negative_since}, '') <= {ref} AND CASE WHEN {published_at} IS NULL THEN {imported}"
-            f" ELSE {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {ref}, '-{HISTORY_WINDOW.days} days') END)")
+            f" WHEN NOT {imported} AND (COALESCE({mention}, 0) OR {published_at} >= substr({previous}, 1, 10))"
+            f" THEN 0 ELSE {published_at} < strftime('%Y-%m-%dT%H:%M:%S', {ref}, '-{HISTORY_WINDOW.days} days') END)")
 
 
 def new_sql(cutoff: str = "?", *, first_seen_at: str = "first_seen_at", negative_since: str = "negative_since") -> str:
@@ -218,7 +242,8 @@ the page once a day: two days leave it a crawl or two to appear."""
 
 def _after_grace(posted_at: str) -> str:
     """posted_at + REPLY_SHOW_GRACE, to the second, as text that compares with our ISO stamps."""
-    return (datetime.fromisoformat(posted_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+    moment = datetime.fromisoformat(posted_at.replace("Z", "+00:00"))
+    return ((moment.astimezone(timezone.utc) if moment.tzinfo else moment)  # naive is UTC, as SQLite reads it
             + REPLY_SHOW_GRACE).strftime("%Y-%m-%dT%H:%M:%S")
 
 

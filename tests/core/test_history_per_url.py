@@ -9,6 +9,7 @@ from helpers import write_config
 from repscan.core.config import load
 from repscan.core.items import make, stamp
 from repscan.core.store import Store
+from repscan.core.store.crawls import CLEAN, HISTORY_CUTOFFS
 from repscan.reports import queries
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
@@ -29,10 +30,11 @@ def crawl(store: Store, url: str, ended: datetime, items: list[dict], status: st
 
 def crawled(folder) -> Store:
     """Source A's first crawl 40 days ago; 39 days on, the same site's second source B is added: its first crawl
-    finds a 33-day-old complaint (history) and one of today; A then finds a complaint it had missed, 33 days old
-    (a backfill: history too), and one of 3 days ago (new)."""
+    finds a 33-day-old complaint (history) and one of today; A, read yesterday too, then finds a complaint it had
+    missed, 33 days old (a backfill: history too), and one of 3 days ago (new)."""
     store = Store(folder / "repscan.db")
     crawl(store, FIRST, NOW - timedelta(days=40), [bad("a-old", NOW - timedelta(days=400))])
+    crawl(store, FIRST, NOW - timedelta(days=1), [])
     crawl(store, SECOND, NOW - timedelta(hours=1), [bad("b-old", NOW - timedelta(days=33)),
                                                     bad("b-new", NOW - timedelta(hours=2))])
     crawl(store, FIRST, NOW - timedelta(minutes=30), [bad("a-missed", NOW - timedelta(days=33)),
@@ -93,3 +95,17 @@ def test_an_undated_item_is_history_when_the_first_crawl_found_it_and_new_when_a
         assert [r.author for r in data.negatives] == ["Person undated-new"]
     finally:
         store.close()
+
+
+def test_the_previous_read_is_an_index_probe_per_clean_status(tmp_path):
+    """The cut-offs stay one query whose previous read (rules.Cutoff) never scans a URL's crawls."""
+    store = Store(tmp_path / "repscan.db")
+    try:
+        plan = [row["detail"] for row in store.query(f"EXPLAIN QUERY PLAN WITH {HISTORY_CUTOFFS} SELECT * FROM cutoffs",
+                                                     ["acme", "acme"])]
+    finally:
+        store.close()
+    probe = "USING COVERING INDEX idx_crawls_client_id_source_url_status (client_id=? AND source=? AND url=?" \
+            " AND status=? AND rowid<?)"
+    assert sum(probe in detail for detail in plan) == len(CLEAN)
+    assert not any(detail.startswith("SCAN") and detail != "SCAN h" for detail in plan), plan

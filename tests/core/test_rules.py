@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from repscan.app.cli import build_parser
 from repscan.core import classify, rules
@@ -132,6 +135,20 @@ def test_a_posted_reply_is_not_shown_only_after_a_clean_read_past_the_grace(repl
     assert rules.reply_not_shown(None, None, None, read_at, True) is False  # nothing posted, nothing to reconcile
 
 
+@pytest.mark.parametrize("read_at, expected", [("2026-11-05T10:00:00", True), ("2026-11-05T09:59:59", False)])
+def test_a_naive_posted_at_is_utc_in_python_as_in_sql(monkeypatch, read_at, expected):
+    monkeypatch.setenv("TZ", "America/New_York")  # the machine's local time is not UTC; naive stamps still are
+    time.tzset()
+    try:
+        columns = {"posted_at": "2026-11-03T10:00:00", "reply_text": None, "reply_at": None, "read_at": read_at,
+                   "shows_replies": 1}
+        assert rules.reply_not_shown(columns["posted_at"], None, None, read_at, True) is expected
+        assert sql(rules.reply_not_shown_sql(**{name: name for name in columns}), **columns) == int(expected)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_reply_delay_never_negative():
     assert rules.reply_delay(T, T + timedelta(hours=3)).delta == timedelta(hours=3)
     assert rules.reply_delay(T, T - timedelta(hours=2)).delta == timedelta(0)  # the reply "before" the review
@@ -196,10 +213,50 @@ END = "2026-11-18T12:00:00Z"  # the end of a source URL's history import
     ("2026-11-18T11:59:00Z", None, "2026-10-01T10:00:00Z", "9999-12-31T00:00:00Z", True),  # first crawl running
 ])
 def test_history_in_python_and_sql(first_seen_at, negative_since, published_at, end, expected):
-    assert rules.history(first_seen_at, negative_since, published_at, end) is expected
-    condition = rules.history_sql("?")
-    assert sql(condition, [end] * condition.count("?"), first_seen_at=first_seen_at, negative_since=negative_since,
-               published_at=published_at) == int(expected)
+    assert_history(first_seen_at, negative_since, published_at, end and rules.Cutoff(end, None), expected)
+
+
+READ = "2026-11-16T06:00:00Z"  # the previous clean read of the source URL, 16 days before the item was found
+FOUND = "2026-12-02T08:00:00Z"
+
+
+@pytest.mark.parametrize("published_at, previous_read, mention, expected", [
+    ("2026-11-17T00:00:00Z", READ, False, False),  # published after the last clean read: news, however late
+    ("2026-11-16T00:00:00Z", READ, False, False),  # the read's own day (a day-precision date): news
+    ("2026-11-15T23:59:59Z", READ, False, True),  # the day before the read, and past the window: backfill
+    ("2026-11-15T00:00:00Z", None, False, True),  # no clean read before it: the window alone
+    ("2026-11-19T00:00:00Z", READ, False, False),  # within the window: news
+    ("2026-11-12T00:00:00Z", "2026-12-01T06:00:00Z", True, False),  # a mention first surfaced today: news
+    ("2026-11-12T00:00:00Z", "2026-12-01T06:00:00Z", False, True),  # a review: backfill
+])
+def test_history_after_the_previous_read(published_at, previous_read, mention, expected):
+    assert_history(FOUND, None, published_at, rules.Cutoff(END, previous_read, mention), expected)
+
+
+def test_a_mention_the_import_found_is_still_history():
+    assert_history("2026-11-18T11:59:00Z", None, "2026-10-01T10:00:00Z", rules.Cutoff(END, None, True), True)
+
+
+def assert_history(first_seen_at, negative_since, published_at, cutoff, expected):
+    """rules.history and rules.history_sql agree, and say `expected`."""
+    assert rules.history(first_seen_at, negative_since, published_at, cutoff) is expected
+    end, previous, mention = cutoff if cutoff is not None else (None, None, None)
+    assert sql(rules.history_sql("t"), first_seen_at=first_seen_at, negative_since=negative_since,
+               published_at=published_at, cutoff=end, previous_read=previous,
+               mention=None if mention is None else int(mention)) == int(expected)
+
+
+@given(first=st.integers(0, 40), published=st.one_of(st.none(), st.integers(-60, 40)),
+       negative=st.one_of(st.none(), st.integers(0, 60)), end=st.one_of(st.none(), st.integers(0, 40)),
+       previous=st.one_of(st.none(), st.integers(-40, 40)), mention=st.booleans())
+def test_history_python_and_sql_agree(first, published, negative, end, previous, mention):
+    day = datetime(2026, 11, 1, 6, 0, tzinfo=timezone.utc)
+
+    def at(days):
+        return None if days is None else (day + timedelta(days=days, hours=days % 7)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = None if end is None else rules.Cutoff(at(end), at(previous), mention)
+    expected = rules.history(at(first), at(negative), at(published), cutoff)
+    assert_history(at(first), at(negative), at(published), cutoff, expected)
 
 
 @pytest.mark.parametrize("category, negative, expected", [

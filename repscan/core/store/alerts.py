@@ -13,7 +13,7 @@ from repscan.core.store.reviews import counted_posted_at_sql, not_shown_sql, pos
 from repscan.core.store.search_results import SearchResults
 
 _CUTOFFS = f"WITH {HISTORY_CUTOFFS} "  # each crawl's history cut-off (crawls.history_cutoffs)
-_NOT_HISTORY = "NOT " + rules.history_sql("h.cutoff", first_seen_at="t.first_seen_at", negative_since="t.negative_since",
+_NOT_HISTORY = "NOT " + rules.history_sql("h", first_seen_at="t.first_seen_at", negative_since="t.negative_since",
                                            published_at="t.published_at")
 _CANDIDATES = {  # kind: (table, its extra columns, the rule's columns)
     "review": ("reviews", ", t.rating, t.rating_max, t.reply_text",

@@ -75,15 +75,28 @@ def history_cutoffs(client_id: str | None = "?") -> str:
     """Two CTEs: history_ends, the end of each source URL's history import (rules.history): when its first clean
     (ok/empty) crawl ended; before any, when its first crawl ended, whatever its status (a crawl cut short by a 404
     or a block still imported history); while the first crawl runs, not yet (the far future: all history). Per URL,
-    not per site: a second source on a site imports its own. And cutoffs (crawl_id, cutoff): that end for the
-    source URL of each crawl, the cut-off of the items it first found. `client_id` is an SQL expression for one
-    client (used twice), None for every client. The report, the alerts and Datasette all read this."""
+    not per site: a second source on a site imports its own. And cutoffs (crawl_id, cutoff, previous_read, mention):
+    for each crawl, that end for its source URL, when the last clean crawl of that URL before it started (a probe of
+    idx_crawls_client_id_source_url_status per clean status) and whether its source searches other people's posts
+    (may_go_quiet): rules.Cutoff, for the items it first found. `client_id` is an SQL expression for one client (used
+    twice), None for every client. The report, the alerts and Datasette all read this."""
     where = (f" WHERE client_id = {client_id}", f" WHERE c.client_id = {client_id}") if client_id else ("", "")
+    mentions = ", ".join(f"'{key}'" for key in sites.keys() if may_go_quiet(key))
     return ("history_ends AS (SELECT client_id, source, url, COALESCE(MIN(CASE WHEN status IN ('ok', 'empty')"
             " THEN finished_at END), MIN(finished_at), '9999-12-31T00:00:00Z') AS history_end"
             f" FROM crawls{where[0]} GROUP BY client_id, source, url), cutoffs AS (SELECT c.id AS crawl_id,"
-            " h.history_end AS cutoff FROM crawls c JOIN history_ends h ON h.client_id = c.client_id"
+            f" h.history_end AS cutoff, (SELECT r.started_at FROM crawls r WHERE r.id = {previous_clean_sql('c')})"
+            f" AS previous_read, c.source IN ({mentions}) AS mention"
+            " FROM crawls c JOIN history_ends h ON h.client_id = c.client_id"
             f" AND h.source = c.source AND h.url = c.url{where[1]})")
+
+
+def previous_clean_sql(crawl: str) -> str:
+    """The id of the last clean crawl of the source URL of `crawl` (a crawls alias) before it, NULL for none."""
+    probes = " UNION ALL ".join(
+        f"SELECT MAX(p.id) AS id FROM crawls p WHERE p.client_id = {crawl}.client_id AND p.source = {crawl}.source"
+        f" AND p.url = {crawl}.url AND p.status = '{status}' AND p.id < {crawl}.id" for status in CLEAN)
+    return f"(SELECT MAX(id) FROM ({probes}))"
 
 
 HISTORY_CUTOFFS = history_cutoffs()  # for one client: two placeholders, its id twice
@@ -245,8 +258,9 @@ class Crawls(Connection):
 def _needed(db) -> set[int]:
     """The crawls the rules read, however old: per source URL those that decide its state (_witnesses) and
     its history cut-off (the first by start, the first and the first clean to finish: history_cutoffs,
-    Summaries.first_crawls), every crawl that first found a stored item (its cut-off is looked up by it), and every
-    crawl that stored a site summary (its source URL says whether the config still names that page)."""
+    Summaries.first_crawls), every crawl that first found a stored item (its cut-off is looked up by it) and the last
+    clean crawl before it (its previous read: rules.Cutoff), and every crawl that stored a site summary (its source
+    URL says whether the config still names that page)."""
     ids: set[int] = set()
     for key in db.execute("SELECT DISTINCT client_id, source, url FROM crawls").fetchall():
         ids.update(row["id"] for row in _witnesses(db, key))
@@ -254,6 +268,8 @@ def _needed(db) -> set[int]:
                    "SELECT id, MIN(finished_at) FROM crawls WHERE finished_at IS NOT NULL GROUP BY client_id, source, url",
                    f"SELECT id, MIN(finished_at) FROM crawls WHERE status IN {CLEAN!r} GROUP BY client_id, source, url",
                    "SELECT DISTINCT first_crawl_id FROM reviews UNION SELECT DISTINCT first_crawl_id FROM posts",
+                   f"SELECT {previous_clean_sql('c')} FROM crawls c WHERE c.id IN"  # their previous reads
+                   " (SELECT first_crawl_id FROM reviews UNION SELECT first_crawl_id FROM posts)",
                    "SELECT DISTINCT crawl_id FROM businesses"):  # which source's page a summary is (summaries.named)
         ids.update(row[0] for row in db.execute(firsts) if row[0] is not None)  # SQLite: MIN's row gives the id
     return ids

@@ -52,9 +52,9 @@ def canned_queries(thresholds: Mapping[str, float] | None = None,
         "new_negatives": {
             "title": "New negative reviews (last 7 days, imported history left out)",
             "sql": f"WITH {history_cutoffs(None)} SELECT client_id, {location}, source, rating, rating_max, author,"
-                   " title, text, url, published_at, negative_since, reply_text FROM reviews LEFT JOIN cutoffs"
-                   f" ON crawl_id = first_crawl_id WHERE {negative} AND {rules.new_sql(WEEK_AGO)}"
-                   f" AND NOT {rules.history_sql('cutoff')} AND {rules.tracked_sql()} AND {FOR_CLIENT.format('')}"
+                   " title, text, url, published_at, negative_since, reply_text FROM reviews LEFT JOIN cutoffs h"
+                   f" ON h.crawl_id = first_crawl_id WHERE {negative} AND {rules.new_sql(WEEK_AGO)}"
+                   f" AND NOT {rules.history_sql('h')} AND {rules.tracked_sql()} AND {FOR_CLIENT.format('')}"
                    f" AND {AT_LOCATION} ORDER BY COALESCE(negative_since, first_seen_at) DESC",
         },
         "unanswered": {

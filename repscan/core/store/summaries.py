@@ -99,11 +99,11 @@ class Summaries(Connection):
             " FROM crawls WHERE client_id = ? GROUP BY source", [client_id])
         return {row["source"]: row for row in rows}
 
-    def history_ends(self, client_id: str) -> dict[int, str | None]:
-        """Per crawl id: the end of its source URL's history import (crawls.history_cutoffs, rules.history)."""
-        rows = self.query(f"WITH {HISTORY_CUTOFFS} SELECT crawl_id AS id, cutoff AS history_end FROM cutoffs",
-                          [client_id, client_id])
-        return {row["id"]: row["history_end"] for row in rows}
+    def history_ends(self, client_id: str) -> dict[int, rules.Cutoff]:
+        """Per crawl id: what rules.history needs of it (crawls.history_cutoffs)."""
+        rows = self.query(f"WITH {HISTORY_CUTOFFS} SELECT * FROM cutoffs", [client_id, client_id])
+        return {row["crawl_id"]: rules.Cutoff(row["cutoff"], row["previous_read"], bool(row["mention"]))
+                for row in rows}
 
     def first_seen(self, client_id: str) -> str | None:
         """When anything (a review or a post) was first seen for the client."""
