@@ -12,12 +12,12 @@ from pypdf import PdfReader
 
 from helpers import write_config
 from repscan.app.demo import smtp_server
-from repscan.core import rules
+from repscan.core import i18n, rules
 from repscan.core.config import load
 from repscan.core.items import make, parse_iso, stamp, utcnow
 from repscan.core.store import Store
 from repscan.core.store.deliveries import GIVEN_UP
-from repscan.reports import alerts, deliver, mail, queries, render
+from repscan.reports import alerts, deliver, mail, queries, render, spikes
 
 NOW = utcnow().replace(microsecond=0)
 UNKNOWN = {"owner@acme.example": "550 5.1.1 <owner@acme.example>: user unknown",
@@ -101,6 +101,9 @@ def test_a_spike_alert_sent_on_an_earlier_day_names_its_day_in_a_weekly_report(s
     assert f"(an alert went out at {local:%H:%M})" in same_day.summary.spikes[0]
     week = render.render_html(queries.build(cfg, client, store, since=None, until=went + timedelta(days=3)))
     assert f"(an alert went out on {local.day} {local:%b} at {local:%H:%M})" in week
+    with i18n.language("de"):
+        german = spikes.delivery(spike_of(store), client, stamp(went + timedelta(days=3)))
+    assert german.startswith(f"eine Warnung ging am {local.day}.") and german.endswith(f"um {local:%H:%M} hinaus")
 
 
 def test_a_report_every_recipient_refused_for_good_is_failed_never_sent(tmp_path, monkeypatch):
