@@ -30,11 +30,10 @@ def rated(sid, stars, published):
                    published_at=stamp(published)[:19] + "Z"), "sentiment": -1.0, "negative": stars <= 2}
 
 
-@pytest.fixture
-def spiked(tmp_path):
+def scene(folder):
     """A year of one negative review a week imported the day before NOW, then three 1-star reviews within the hour:
-    a spike alert (and one alert per review) to send. Yields the config and the store."""
-    cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")]))
+    a spike alert (and one alert per review) to send. Returns the config and the store."""
+    cfg = load(write_config(folder, [("trustpilot", "https://t.example/review/acme")]))
     store = Store(cfg.database)
     crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
                                  started_at=stamp(NOW - timedelta(days=1)))
@@ -45,7 +44,26 @@ def spiked(tmp_path):
     store.save_items("acme", [rated(f"a{n}", 1, NOW - timedelta(minutes=50 - 10 * n)) for n in range(3)],
                      seen_at=stamp(NOW))
     assert alerts.collect(cfg, store, NOW) == 4
+    return cfg, store
+
+
+@pytest.fixture
+def spiked(tmp_path):
+    cfg, store = scene(tmp_path)
     yield cfg, store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def given_up(tmp_path_factory):
+    """The scene's alerts sent rules.REFUSED_TIMES + 1 times to two addresses that both answer 550 user unknown.
+    Yields the config, the store, each run's results and the SMTP server."""
+    folder = tmp_path_factory.mktemp("given-up")
+    cfg, store = scene(folder)
+    with smtp_server(folder / "inbox", dict(UNKNOWN)) as server:
+        smtp = mail.SmtpSettings("127.0.0.1", server.port, "plain")
+        results = [alerts.deliver(cfg, store, NOW, smtp) for _run in range(rules.REFUSED_TIMES + 1)]
+    yield cfg, store, results, server
     store.close()
 
 
@@ -60,13 +78,10 @@ def pdf_text(cfg, store, until, path) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
 
 
-def test_a_spike_alert_every_address_refused_for_good_is_never_sent_and_the_report_says_so(spiked, tmp_path):
+def test_a_spike_alert_every_address_refused_for_good_is_never_sent_and_the_report_says_so(given_up):
     """Both addresses answer 550 user unknown: given up after rules.REFUSED_TIMES runs, the alerts failed for good
     (the refusals their error, no longer pending), and the run after never marks them sent."""
-    cfg, store = spiked
-    with smtp_server(tmp_path / "inbox", dict(UNKNOWN)) as server:
-        smtp = mail.SmtpSettings("127.0.0.1", server.port, "plain")
-        results = [alerts.deliver(cfg, store, NOW, smtp) for _run in range(rules.REFUSED_TIMES + 1)]
+    cfg, store, results, server = given_up
     assert [sum(r.sent for r in run) for run in results] == [0] * (rules.REFUSED_TIMES + 1)
     assert "delivered to nobody" in results[rules.REFUSED_TIMES - 1][0].error
     assert results[rules.REFUSED_TIMES] == []  # nothing left pending: failed for good, not retried, not sent
@@ -76,6 +91,15 @@ def test_a_spike_alert_every_address_refused_for_good_is_never_sent_and_the_repo
     assert "email:owner@acme.example: given up after 3 permanent refusals" in spike["error"]
     assert "550 5.1.1 <manager@acme.example>: user unknown" in spike["error"]
     assert all(a["sent_at"] is None for a in store.alerts("acme"))
+    data = queries.build(cfg, cfg.client("acme"), store, since=None, until=NOW + timedelta(hours=1))
+    [line] = data.summary.spikes
+    assert line.startswith("3 negative reviews within the hour on Trustpilot, ")
+    assert line.endswith(" (the alert could not be delivered)") and line in render.render_html(data)
+
+
+@pytest.mark.drill  # a PDF rendered: about 3 s
+def test_the_pdf_says_the_spike_alert_could_not_be_delivered(given_up, tmp_path):
+    cfg, store, _results, _server = given_up
     text = pdf_text(cfg, store, NOW + timedelta(hours=1), tmp_path / "report.pdf")
     assert "3 negative reviews within the hour on Trustpilot" in text
     assert "the alert could not be delivered" in text and "an alert went out" not in text
