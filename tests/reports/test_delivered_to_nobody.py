@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from helpers import write_config
+from helpers import imported, write_config
 from repscan.app.demo import smtp_server
 from repscan.core import i18n, rules
 from repscan.core.config import load
@@ -35,12 +35,8 @@ def scene(folder):
     a spike alert (and one alert per review) to send. Returns the config and the store."""
     cfg = load(write_config(folder, [("trustpilot", "https://t.example/review/acme")]))
     store = Store(cfg.database)
-    crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
-                                 started_at=stamp(NOW - timedelta(days=1)))
-    store.finish_crawl(crawl_id, status="ok", items=52, new_items=52, requests=3, pages=3, full=True, error=None,
-                       finished_at=stamp(NOW - timedelta(days=1)))
-    store.save_items("acme", [rated(f"w{n}", 1, NOW - timedelta(days=7 * n + 20)) for n in range(52)],
-                     crawl_id=crawl_id, seen_at=stamp(NOW - timedelta(days=1)))
+    imported(store, [rated(f"w{n}", 1, NOW - timedelta(days=7 * n + 20)) for n in range(52)],
+             stamp(NOW - timedelta(days=1)))
     store.save_items("acme", [rated(f"a{n}", 1, NOW - timedelta(minutes=50 - 10 * n)) for n in range(3)],
                      seen_at=stamp(NOW))
     assert alerts.collect(cfg, store, NOW) == 4
