@@ -19,6 +19,7 @@ from repscan.core.replies.pending import draft_open
 from repscan.core.schedule import in_quiet_hours, interval, quiet_until
 from repscan.core.search import configured
 from repscan.core.store import Store
+from repscan.core.store.deliveries import GIVEN_UP
 from repscan.reports import mail, notify, spikes
 from repscan.reports.locations import Locator, label
 from repscan.reports.model import SourceHealth, burst_key, format_datetime
@@ -250,8 +251,9 @@ def _row(client: Client, item: dict, now: datetime, due_at: datetime, *, told: b
 def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings | None) -> list[AlertResult]:
     """Send every due alert on each of its channels: the client's (one email listing them, one Apprise notification
     per alert and URL) and, for a broken source, the agency's operator (the technical reason). An alert is recorded
-    per channel; it is sent once every channel it needs has accepted it, and stays pending for a channel that failed
-    or is not set up (an error line)."""
+    per channel; it is sent once every channel it needs has accepted it or was given up (an address refused for good)
+    and one of them accepted it; given up on all, it failed for good (never sent, the refusals its error); it stays
+    pending for a channel that failed or is not set up (an error line)."""
     by_client: dict[str, list[dict]] = {}
     for alert in store.pending_alerts(stamp(now)):
         by_client.setdefault(alert["client_id"], []).append(alert)
@@ -306,16 +308,22 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
         for batch, error, permanent in send(todo) if todo else ():
             given_up = store.record_delivery("alert", [a["id"] for a in batch], name, error=error, permanent=permanent)
-            for a in batch if error is None else ():
-                done[a["id"]].add(name)
+            for a in batch:
+                if error is None or a["id"] in given_up:  # settled for this channel: accepted, or given up now
+                    done[a["id"]].add(name)
             if error:
                 errors.append(f"{channel}: {error}" + (f" (given up after {rules.REFUSED_TIMES} permanent refusals:"
                                                        " not retried for these alerts)" if given_up else ""))
-    sent = [a["id"] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]]
+    settled = {a["id"]: needs[a["id"]] for a in alerts if needs[a["id"]] and needs[a["id"]] <= done[a["id"]]}
+    failed = store.failed("alert", settled)  # every channel given up, none took it: never sent
+    sent = [alert_id for alert_id in settled if alert_id not in failed]
+    for alert_id, refusals in failed.items():
+        store.mark_alerts([alert_id], sent_at=None, channels=GIVEN_UP, error=refusals)
+        errors.append(f"alert {alert_id} delivered to nobody: {refusals}")
     error = "; ".join(dict.fromkeys(errors)) or None
     names = ",".join(label for label, _send, _wants in channels.values())
     store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
-    store.mark_alerts([a["id"] for a in alerts if a["id"] not in sent], sent_at=None, channels=names, error=error)
+    store.mark_alerts([a["id"] for a in alerts if a["id"] not in settled], sent_at=None, channels=names, error=error)
     return AlertResult(client.id, len(sent), error)
 
 

@@ -220,6 +220,14 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
             errors.append(f"{label}: {error}")
             continue
         store.record_delivery("report", [report_id], name)
+    needs = {f"email:{r}" for r in client.recipients if msg is not None} | {n for n in channels if n != "email"}
+    refusals = store.failed("report", {report_id: needs}).get(report_id)
+    if refusals:  # every channel given up, none took it: failed for good, its period left to the next report
+        with store.transaction():
+            store.mark_report_failed(report_id, f"delivered to nobody: {refusals}")
+            if slot is not None:
+                store.mark_done(client.id, "report", slot, "failed")
+        raise DeliveryError("; ".join(errors) or f"delivered to nobody: {refusals}")
     if errors:
         store.mark_report_error(report_id, "; ".join(errors))
         raise DeliveryError("; ".join(errors))

@@ -86,11 +86,16 @@ def has_channel(client: Client) -> bool:
 
 
 def delivery(alert: dict, client: Client, now: str) -> str | None:
-    """What became of the alert by `now`, as its sent_at and error say: sent at a time (the client's), held for the
-    end of quiet hours, not delivered, not sent yet; None when the client has no alert channel (nothing was to go)."""
+    """What became of the alert by `now` (the report's end), as its sent_at and error say: sent at a time (the
+    client's; on a day, when not `now`'s day), held for the end of quiet hours, not delivered (every address given
+    up included: never sent), not sent yet; None when the client has no alert channel (nothing was to go)."""
     if alert["sent_at"]:
-        local = parse_iso(alert["sent_at"]).astimezone(ZoneInfo(client.timezone))
-        return _("an alert went out at %(time)s", time=f"{local:%H:%M}")
+        zone = ZoneInfo(client.timezone)
+        local = parse_iso(alert["sent_at"]).astimezone(zone)
+        if local.date() == parse_iso(now).astimezone(zone).date():
+            return _("an alert went out at %(time)s", time=f"{local:%H:%M}")
+        return _("an alert went out on %(day)s at %(time)s", day=format_day(local, client.timezone),
+                 time=f"{local:%H:%M}")
     if not has_channel(client):
         return None
     if alert["error"]:

@@ -120,6 +120,16 @@ def write_config(folder: Path, sources: list[tuple[str, str] | dict], timeout: f
     })
 
 
+def imported(store, items: list[dict], at: str) -> None:
+    """Acme's Trustpilot page as a first full crawl that finished at `at` (an ISO time) found it: these items, its
+    history (alerts are made for what comes after)."""
+    crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
+                                 started_at=at)
+    store.finish_crawl(crawl_id, status="ok", items=len(items), new_items=len(items), requests=3, pages=3, full=True,
+                       error=None, finished_at=at)
+    store.save_items("acme", items, crawl_id=crawl_id, seen_at=at)
+
+
 def report_due(database: Path, client_id: str = "acme") -> None:
     """The client's last report slot long past, so its report is due (a client never run waits for its next slot)."""
     from repscan.core.store import Store

@@ -24,9 +24,22 @@ def worth_telling(outcome) -> bool:
     return outcome.failed and not outcome.job.startswith(TOLD_ELSEWHERE)
 
 
+# A time: an ISO date or date-time, a file name's 20261205-060000, a clock's 06:00 or 06:00:12 (never an address's
+# port, 127.0.0.1:25, nor a version or reply code).
+_TIMES = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+                    r"|\b\d{8}-\d{6}\b|(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+# A count or a duration: a number standing alone before a word ("3 new", "12 alerts", "4.2 s"), never a part of a
+# name, an address or a path (shop1, store-12, 10.0.0.12), nor an SMTP reply code (550 user unknown).
+_COUNTS = re.compile(r"(?<![\w.:/@-])(?![245]\d\d\b)\d+(?:\.\d+)?(?= [a-z])")
+
+
 def _key(line: str) -> str:
-    """A problem's identity: its words without the counts and times that change from run to run."""
-    return "notice " + hashlib.sha256(re.sub(r"\d+", "#", line).encode()).hexdigest()[:24]
+    """A problem's identity: its client and job ("shop1 send") as they are, and its detail with only the times and
+    the counts that change from run to run normalised (_TIMES, _COUNTS): another client's, address's or reply's
+    problem is another problem."""
+    who, colon, detail = line.partition(": ")
+    detail = _COUNTS.sub("#", _TIMES.sub("<time>", detail))
+    return "notice " + hashlib.sha256(f"{who}{colon}{detail}".encode()).hexdigest()[:24]
 
 
 def _redacted(text: str, secrets: list[str]) -> str:

@@ -101,16 +101,12 @@ def test_the_report_summary_names_the_period_s_spike(scene):
 @pytest.fixture
 def quiet_store(tmp_path):
     """A store whose Trustpilot source imported a year of one negative a week, the day before NOW."""
-    from helpers import write_config
+    from helpers import imported, write_config
 
     cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")]))
     store = Store(cfg.database)
-    crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", "https://t.example/review/acme",
-                                 started_at=stamp(NOW - timedelta(days=1)))
-    store.finish_crawl(crawl_id, status="ok", items=52, new_items=52, requests=3, pages=3, full=True, error=None,
-                       finished_at=stamp(NOW - timedelta(days=1)))
-    store.save_items("acme", [rated(f"w{n}", 1, NOW - timedelta(days=7 * n + 20)) for n in range(52)],
-                     crawl_id=crawl_id, seen_at=stamp(NOW - timedelta(days=1)))
+    imported(store, [rated(f"w{n}", 1, NOW - timedelta(days=7 * n + 20)) for n in range(52)],
+             stamp(NOW - timedelta(days=1)))
     yield cfg, store
     store.close()
 

@@ -9,6 +9,7 @@ from repscan.core import rules
 from repscan.core.items import parse_iso, stamp
 from repscan.core.search import normalize_url
 from repscan.core.store.crawls import HISTORY_CUTOFFS, client_states
+from repscan.core.store.deliveries import GIVEN_UP
 from repscan.core.store.reviews import counted_posted_at_sql, not_shown_sql, posted_at_sql
 from repscan.core.store.search_results import SearchResults
 
@@ -144,7 +145,9 @@ class Alerts(SearchResults):
             return self._db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] - before
 
     def pending_alerts(self, now: str) -> list[dict]:
-        return self.query("SELECT * FROM alerts WHERE sent_at IS NULL AND due_at <= ? ORDER BY client_id, id", [now])
+        """The alerts due by `now` not sent yet, but for those every channel of which was given up (GIVEN_UP)."""
+        return self.query("SELECT * FROM alerts WHERE sent_at IS NULL AND due_at <= ? AND channels IS NOT ?"
+                          " ORDER BY client_id, id", [now, GIVEN_UP])
 
     def alerts(self, client_id: str | None = None) -> list[dict]:
         where, params = ("WHERE client_id = ?", [client_id]) if client_id else ("", [])

@@ -1,5 +1,5 @@
 """Which channel accepted which alert or report: each is sent once per channel, and retried only where it failed,
-until an address refused for good is given up (rules.REFUSED_TIMES)."""
+until an address refused for good is given up (rules.REFUSED_TIMES); one that no channel accepted is never sent."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from repscan.core import rules
 from repscan.core.store.connection import Connection, now
 
 SETTLED = "(sent_at IS NOT NULL OR given_up_at IS NOT NULL)"  # a channel no longer tried for that alert or report
+GIVEN_UP = "none: every channel was given up"  # an alert's channels when none accepted it (failed, never sent)
 _OWNER = {"report": "reports", "alert": "alerts"}  # the table a delivery's ref_id points into
 
 
@@ -21,6 +22,25 @@ class Deliveries(Connection):
                     f"SELECT ref_id, channel FROM deliveries WHERE kind = ? AND {SETTLED}"
                     f" AND ref_id IN ({', '.join('?' * len(chunk))})", [kind, *chunk]):
                 out[row["ref_id"]].add(row["channel"])
+        return out
+
+    def failed(self, kind: str, needs: dict[int, set[str]]) -> dict[int, str]:
+        """The alerts or reports (id -> the channels each needs) every needed channel of which was given up and none
+        of which accepted it: never delivered, so never "sent" (a failure for good). Each with the refusals, as
+        "email:x@example.com: given up after 3 permanent refusals: ...". Those with a channel still to try are not."""
+        ids = [ref_id for ref_id, channels in needs.items() if channels]
+        rows: dict[int, dict[str, dict]] = {ref_id: {} for ref_id in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self._db.query(
+                    f"SELECT ref_id, channel, sent_at, given_up_at, error FROM deliveries WHERE kind = ?"
+                    f" AND ref_id IN ({', '.join('?' * len(chunk))})", [kind, *chunk]):
+                rows[row["ref_id"]][row["channel"]] = row
+        out = {}
+        for ref_id, found in rows.items():
+            accepted = any(row["sent_at"] for row in found.values())
+            if not accepted and all(found.get(channel, {}).get("given_up_at") for channel in needs[ref_id]):
+                out[ref_id] = "; ".join(f"{channel}: {found[channel]['error']}" for channel in sorted(needs[ref_id]))
         return out
 
     def record_delivery(self, kind: str, ref_ids: list[int], channel: str, *, error: str | None = None,

@@ -40,6 +40,11 @@ class Reports(Connection):
     def mark_sent(self, report_id: int, sent_at: str | None = None) -> None:
         self._update_report(report_id, status="sent", sent_at=sent_at or now(), error=None)
 
+    def mark_report_failed(self, report_id: int, error: str) -> None:
+        """A report no channel took (every address given up): never sent, no longer pending; the next report covers
+        its period (report_cutoff is the last sent report's)."""
+        self._update_report(report_id, status="failed", error=error)
+
     def mark_report_error(self, report_id: int, error: str) -> None:
         self._update_report(report_id, error=error)
 
