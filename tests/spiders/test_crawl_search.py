@@ -24,12 +24,12 @@ SOCIAL = SearchHit("https://www.facebook.com/acmeplumbing", "Acme Plumbing - Fac
 
 
 
-def search_config(path, url, engines=("duckduckgo", "bing"), delay=0, queries=("Acme Plumbing",)):
+def search_config(path, url, engines=("duckduckgo", "bing"), delay=0, queries=("Acme Plumbing",), aliases=()):
     return configfile.write_config(
         path, agency={"name": "Test Agency", "sender": "reports@agency.example"},
         search={"engines": list(engines), "delay": delay, "base_urls": {"duckduckgo": url, "bing": url}},
         crawl={"download_delay": 0, "autothrottle": False, "timeout": 5, "retries": 0},
-        clients=[{"id": "acme", "name": "Acme Plumbing", "domains": ["acmeplumbing.example"],
+        clients=[{"id": "acme", "name": "Acme Plumbing", "aliases": list(aliases), "domains": ["acmeplumbing.example"],
                   "profiles": ["https://www.facebook.com/acmeplumbing"], "recipients": ["owner@acmeplumbing.example"],
                   "queries": list(queries)}])
 
@@ -188,3 +188,27 @@ def test_above_your_own_site_needs_the_own_site_on_the_page(tmp_path):
 
 def queries_blocks(cfg, store):
     return queries.search_blocks(cfg, cfg.client("acme"), store, since=None, until=stamp(utcnow()))
+
+
+def test_a_result_is_judged_against_the_clients_names_not_only_the_query(tmp_path):
+    """The query "Acme отзывы" appears in no result: the client's name and alias do (made-up results)."""
+    engines = Engines()
+    engines.hits = [OWN,
+                    SearchHit("https://forum.example/t/1", "Avoid Acme Plumbing at all costs", "Booked a boiler."),
+                    SearchHit("https://forum.example/t/2", "Acme Rohrdienst: no refund scam", "Made-up thread."),
+                    SearchHit("https://forum.example/t/3", "How to avoid frozen pipes", "Tips for the winter.")]
+    with engines.server:
+        path = search_config(tmp_path / "repscan.toml", engines.server.url, engines=("duckduckgo",),
+                             queries=("Acme отзывы",), aliases=("Acme Rohrdienst",))
+        result = run_cli("--config", str(path), "crawl", "--quiet")
+        assert result.returncode == 0, result.stderr[-2000:]
+    cfg = load(path)
+    store = Store(cfg.database)
+    try:
+        data = queries.build(cfg, cfg.client("acme"), store, since=None, until=utcnow())
+    finally:
+        store.close()
+    [block] = data.search
+    assert [r.rank for r in block.results if r.complaint] == [2, 3]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(render.render_pdf(data, tmp_path / "r.pdf")).pages).split())
+    assert "Complaints on page one 2" in text
