@@ -295,7 +295,8 @@ class SearchBlock:
 
     @property
     def found_nothing(self) -> bool:
-        """The latest check of this query found no result at all: a warning for a search of the business's name."""
+        """The latest check of this query found no result at all: a genuine "no results" page (one we no longer read
+        makes the engine a broken source instead)."""
         return not self.results
 
 

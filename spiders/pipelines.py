@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from repscan.core.classify import classify
 from repscan.core.competitors import is_competitor
-from repscan.core.search import categorize, negative_result, query_names
+from repscan.core.search import categorize, negative_result, result_names
 from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
@@ -29,15 +29,17 @@ log = logging.getLogger(__name__)
 FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
 
 
-def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=(), own_profiles=(), categories=None) -> dict:
-    """Adds sentiment (-1..1) and negative (and a search result's category). Shared with `repscan ingest`."""
+def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=(), own_profiles=(), categories=None,
+                  names=()) -> dict:
+    """Adds sentiment (-1..1) and negative (and a search result's category; `names`: what the business is called,
+    Client.names). Shared with `repscan ingest`."""
     if item["kind"] in ("review", "post"):
         item.update(classify(item, threshold))
     elif item["kind"] == "search_result":
         verdict = classify({"text": " ".join(filter(None, (item["title"], item["snippet"])))})
         item["sentiment"], item["judge"] = verdict["sentiment"], verdict["judge"]
         item["negative"] = negative_result(item["title"], item["snippet"], sentiment=verdict["sentiment"],
-                                           names=query_names(item.get("query")))
+                                           names=result_names(names, item.get("query")))
         item["category"] = categorize(item["url"], own_domains=own_domains, own_profiles=own_profiles,
                                       extra=categories or {})
     return item
@@ -83,7 +85,8 @@ class _PreparingPipeline:
         """classify_item's arguments after the item: the spider's, fixed for its crawl."""
         spider = self.crawler.spider
         return (getattr(spider, "threshold", DEFAULT_THRESHOLD), getattr(spider, "own_domains", ()),
-                getattr(spider, "own_profiles", ()), getattr(spider, "categories", None))
+                getattr(spider, "own_profiles", ()), getattr(spider, "categories", None),
+                getattr(spider, "mention_names", ()))
 
     def take(self, item: dict, page=None) -> dict:
         raise NotImplementedError

@@ -112,7 +112,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             process.crawl(
                 paced(process.spider_loader.load("search"), search.delay), client_id=client.id, engine=job.engine,
                 queries=client.queries, base_url=search.base_url(job.engine), depth=search.depth,
-                own_domains=client.domains, own_profiles=client.profiles,
+                own_domains=client.domains, own_profiles=client.profiles, mention_names=client.names,
                 categories=search.categories, now=now,
             )
             continue

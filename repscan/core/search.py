@@ -11,7 +11,7 @@ from importlib import resources
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.core.classify import _CLAUSE_END, NEGATION_WINDOW, judge_text, lexicon
+from repscan.core.classify import _CLAUSE_END, judge_text
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
 # A title + snippet scored this low reads as a complaint without a complaint word. Review-sized thresholds
@@ -61,10 +61,36 @@ COMPLAINT_WORDS: dict[str, tuple[str, ...]] = {
         "詐欺", "苦情", "クレーム", "悪質", "ぼったくり", "ボッタクリ", "訴訟", "悪徳", "騙され", "だまされ",
     ),
 }
-"""Words that make a search result's title or snippet a complaint, by language, unless negated ("no complaints",
-"keine Beschwerden", "жодної скарги": a negator of the word's language up to classify.NEGATION_WINDOW words before
-it, in the same clause). Matched whole word, ignoring case and diacritics (so "teapa" is "țeapă"); Japanese,
-written without spaces, by substring (and without negation)."""
+"""Words that make a search result's title or snippet a complaint, by language, unless negated (NEGATING: "no
+complaints", "keine Beschwerden", "жодної скарги"). Matched whole word, ignoring case and diacritics (so "teapa" is
+"țeapă"); Japanese, written without spaces, by substring (and without negation)."""
+
+NEGATING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (("no", "zero", "not a", "not an", "not a single", "not one", "not any", "without", "without any",
+            "never a", "never any"),
+           ("real", "serious", "major", "big", "single", "further", "other", "more", "actual", "genuine",
+            "significant", "formal")),
+    "de": (("kein", "keine", "keinen", "keiner", "keinem", "keines", "null", "nicht eine", "nicht ein",
+            "nicht einen", "nicht eine einzige", "nicht ein einziger", "ohne", "ohne jede", "ohne jegliche"),
+           ("große", "großen", "ernsthafte", "ernsthaften", "echte", "echten", "weitere", "weiteren",
+            "nennenswerte", "nennenswerten", "einzige", "einzigen")),
+    "fr": (("aucun", "aucune", "zéro", "pas de", "pas d'", "pas un", "pas une", "pas un seul", "pas une seule",
+            "sans", "sans aucun", "sans aucune", "nulle"),
+           ("vraie", "vraies", "réelle", "réelles", "grosse", "grosses", "seule", "autre", "autres")),
+    "es": (("ningún", "ninguna", "ninguno", "cero", "ni una", "ni un", "sin", "sin ninguna", "sin ningún"),
+           ("gran", "grandes", "verdadera", "verdaderas", "seria", "serias", "otra", "otras", "sola")),
+    "ro": (("niciun", "nicio", "niciuna", "nici o", "nici un", "zero", "fără", "fără nicio", "fără niciun"),
+           ("singură", "singur", "altă", "alt", "reală", "serioasă")),
+    "uk": (("жодної", "жодного", "жодних", "жоден", "жодна", "жодне", "ніяких", "ніякої", "ніякого", "без",
+            "ні одної", "ні однієї", "ні одного", "нуль"),
+           ("серйозної", "серйозних", "справжньої", "справжніх", "реальної", "реальних", "іншої", "інших",
+            "одної", "однієї")),
+    "ru": (("никаких", "никакой", "никакого", "ни одной", "ни одного", "ни единой", "без", "ноль"),
+           ("серьезных", "серьёзных", "серьезной", "серьёзной", "реальных", "настоящих", "других", "единой")),
+}
+"""Per language, (negators, adjectives): a complaint word is negated only by one of these negators directly before
+it, or with one of these adjectives between ("no complaints", "not a single complaint", "keine großen Beschwerden").
+A negator that governs another word negates nothing after it: "Оставили без денег мошенники", "no refund scam"."""
 
 GENERIC_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("avoid", "worst", "beware", "terrible", "horrible", "awful", "nightmare", "never again", "stay away"),
@@ -81,7 +107,6 @@ avoid frozen pipes" or "the worst winter in decades": within NAME_WINDOW words o
 anywhere in a text that names it)."""
 
 NAME_WINDOW = 3
-_ENGLISH_NEGATORS = ("no", "zero")  # VADER's NEGATE lacks them: "no complaints", "zero complaints"
 _SUBSTRING_LANGUAGES = ("ja",)
 _TRACKING_PARAMS = ("gclid", "fbclid", "msclkid")
 _SECOND_LEVEL = frozenset(("ac", "co", "com", "edu", "gob", "gov", "ne", "net", "or", "org"))
@@ -125,7 +150,7 @@ def categorize(url: str, *, own_domains: list[str], own_profiles: list[str],
 
 def negative_result(title: str | None, snippet: str | None, *, sentiment: float | None = None,
                     names: list[str] | tuple[str, ...] = ()) -> bool:
-    """Whether a result reads as a complaint about the business called `names` (query_names()): a `sentiment`
+    """Whether a result reads as a complaint about the business called `names` (result_names()): a `sentiment`
     score (repscan.core.classify.judge_text of title and snippet) at or below SEARCH_NEGATIVE_BELOW in a text that
     names it ("How to avoid frozen pipes" is about no one); or a complaint word (COMPLAINT_WORDS not negated,
     GENERIC_WORDS next to a name) in a text the score does not read as clearly positive (below
@@ -138,11 +163,10 @@ def negative_result(title: str | None, snippet: str | None, *, sentiment: float 
     return bool(complaint_words(text, names))
 
 
-def query_names(query: str | None) -> list[str]:
-    """What a result for `query` calls the business: the query, and its first two words ("Acme Plumbing" of
-    "Acme Plumbing reviews")."""
-    words = (query or "").split()
-    return list(dict.fromkeys(name for name in (" ".join(words), " ".join(words[:2])) if name))
+def result_names(names: list[str] | tuple[str, ...], query: str | None = None) -> list[str]:
+    """What a result for `query` may call the business: its `names` (the client's name, aliases and handles:
+    Client.names), and the query itself as one more."""
+    return list(dict.fromkeys(name.strip() for name in (*names, query or "") if name and name.strip()))
 
 
 def complaint_words(text: str, names: list[str] | tuple[str, ...] = ()) -> list[str]:
@@ -164,15 +188,15 @@ def complaint_words(text: str, names: list[str] | tuple[str, ...] = ()) -> list[
 
 
 def annotate(result: dict, *, own_domains: list[str], own_profiles: list[str],
-             extra: dict[str, list[str]] | None = None) -> dict:
+             extra: dict[str, list[str]] | None = None, names: list[str] | tuple[str, ...] = ()) -> dict:
     """The result with "category" and "negative" added (negative_result on title + snippet with the text rule's
-    score; the result's query stands for the business's name)."""
+    score, about the business called `names` or the result's query: result_names)."""
     title, snippet = result.get("title"), result.get("snippet")
     score = judge_text(" ".join(part for part in (title, snippet) if part))["sentiment"]
     return {
         **result,
         "category": categorize(result["url"], own_domains=own_domains, own_profiles=own_profiles, extra=extra),
-        "negative": negative_result(title, snippet, sentiment=score, names=query_names(result.get("query"))),
+        "negative": negative_result(title, snippet, sentiment=score, names=result_names(names, result.get("query"))),
     }
 
 
@@ -333,19 +357,11 @@ def _vocabulary() -> _Vocabulary:
 
 
 @lru_cache(maxsize=None)
-def _negators(languages: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The negators (whole words, prefixes) of these languages: the sentiment word lists' (VADER's for English)."""
-    words, prefixes = set(), set()
-    for language in languages:
-        if language == "en":
-            from vaderSentiment.vaderSentiment import NEGATE
-
-            words.update(_fold(word) for word in (*NEGATE, *_ENGLISH_NEGATORS))
-        else:
-            lex = lexicon(language)
-            words.update(_fold(word) for word in lex.negators)
-            prefixes.update(_fold(prefix) for prefix in lex.negator_prefixes)
-    return frozenset(words), tuple(prefixes)
+def _negating(languages: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], frozenset[str], int]:
+    """NEGATING of these languages, folded: the negators (as word tuples), the adjectives, the longest negator."""
+    negators = {tuple(_words(_fold(word))) for language in languages for word in NEGATING.get(language, ((), ()))[0]}
+    adjectives = {_fold(word) for language in languages for word in NEGATING.get(language, ((), ()))[1]}
+    return frozenset(negators), frozenset(adjectives), max(map(len, negators), default=0)
 
 
 _TOKEN = re.compile(r"\w+(?:'\w+)*|[.!?;,:…]")
@@ -360,14 +376,15 @@ def _spaced(word: str) -> str:
 
 
 def _negated(text: str, start: int, languages: tuple[str, ...]) -> bool:
-    """Whether a negator of `languages` stands up to NEGATION_WINDOW words before `start`, in the same clause."""
-    words, prefixes = _negators(languages)
-    for token in reversed(_TOKEN.findall(text[:start])[-NEGATION_WINDOW:]):
-        if token in _CLAUSE_END:
-            return False
-        if token in words or token.startswith(prefixes):
-            return True
-    return False
+    """Whether a negator of `languages` (NEGATING) governs the complaint word at `start`: in the same clause, right
+    before it or with one listed adjective between."""
+    negators, adjectives, longest = _negating(languages)
+    before = _TOKEN.findall(text[:start])[-(longest + 1):]
+    clause = next((at for at in range(len(before) - 1, -1, -1) if before[at] in _CLAUSE_END), -1)
+    before = before[clause + 1:]
+    heads = [before, before[:-1]] if before and before[-1] in adjectives else [before]
+    return any(tuple(head[-len(negator):]) == negator for head in heads for negator in negators
+               if len(head) >= len(negator))
 
 
 def _folded(names) -> list[str]:

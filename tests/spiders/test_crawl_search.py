@@ -24,12 +24,12 @@ SOCIAL = SearchHit("https://www.facebook.com/acmeplumbing", "Acme Plumbing - Fac
 
 
 
-def search_config(path, url, engines=("duckduckgo", "bing"), delay=0, queries=("Acme Plumbing",)):
+def search_config(path, url, engines=("duckduckgo", "bing"), delay=0, queries=("Acme Plumbing",), aliases=()):
     return configfile.write_config(
         path, agency={"name": "Test Agency", "sender": "reports@agency.example"},
         search={"engines": list(engines), "delay": delay, "base_urls": {"duckduckgo": url, "bing": url}},
         crawl={"download_delay": 0, "autothrottle": False, "timeout": 5, "retries": 0},
-        clients=[{"id": "acme", "name": "Acme Plumbing", "domains": ["acmeplumbing.example"],
+        clients=[{"id": "acme", "name": "Acme Plumbing", "aliases": list(aliases), "domains": ["acmeplumbing.example"],
                   "profiles": ["https://www.facebook.com/acmeplumbing"], "recipients": ["owner@acmeplumbing.example"],
                   "queries": list(queries)}])
 
@@ -169,22 +169,33 @@ def test_search_alerts_once_per_url_for_complaints_and_negative_results_only(tmp
     assert [(r.url, r.above_own) for r in block.results if r.complaint] == [(COMPLAINT.url, True), (NEWS_BAD.url, False)]
 
 
-def test_above_your_own_site_needs_the_own_site_on_the_page(tmp_path):
+def test_above_your_own_site_needs_the_own_site_on_the_page_and_results_are_judged_by_the_clients_names(tmp_path):
     engines = Engines()
-    engines.hits = [COMPLAINT, REVIEWS]  # neither the client's site nor its profiles are on this page
+    # neither the client's site nor its profiles are on this page; the query "Acme отзывы" is in no result, the
+    # client's name and its alias are (made-up results)
+    engines.hits = [COMPLAINT, REVIEWS,
+                    SearchHit("https://forum.example/t/1", "Avoid Acme Rohrdienst at all costs", "Booked a boiler."),
+                    SearchHit("https://forum.example/t/2", "Acme Plumbing: no refund scam", "Made-up thread."),
+                    SearchHit("https://forum.example/t/3", "How to avoid frozen pipes", "Tips for the winter.")]
     with engines.server:
-        cfg, result = crawl(tmp_path, engines)
+        path = search_config(tmp_path / "repscan.toml", engines.server.url, engines=("duckduckgo",),
+                             queries=("Acme отзывы",), aliases=("Acme Rohrdienst",))
+        result = run_cli("--config", str(path), "crawl", "--quiet")
         assert result.returncode == 0, result.stderr[-2000:]
+        cfg = load(path)
         store = Store(cfg.database)
         try:
-            [block] = [b for b in queries_blocks(cfg, store) if b.engine == "duckduckgo"]
+            [block] = queries_blocks(cfg, store)
             data = queries.build(cfg, cfg.client("acme"), store, since=None, until=utcnow())
         finally:
             store.close()
-    assert block.own_best_rank is None and [r.complaint for r in block.results] == [True, False]
+    assert block.own_best_rank is None
+    assert [r.complaint for r in block.results] == [True, False, True, True, False]
+    assert data.summary.complaints_on_page_one == 3
     assert not any(r.above_own for r in block.results)
     assert "above your own site" not in render.render_html(data)
 
 
 def queries_blocks(cfg, store):
     return queries.search_blocks(cfg, cfg.client("acme"), store, since=None, until=stamp(utcnow()))
+

@@ -56,14 +56,15 @@ def _walk(rows):
 
 
 def may_go_quiet(source: str) -> bool:
-    """Mention searches (X, Reddit) and feeds find nothing in a quiet week: an empty crawl there is no silent zero
-    (their pages' own evidence, `expected`, already tells a broken page from an empty one). A search engine is not
-    one of them: a search for a business's name that found results and now finds none is a warning."""
+    """Search engines, mention searches (X, Reddit) and feeds may rightly find nothing (a niche query, a quiet week):
+    an empty crawl there is no silent zero, since their pages' own evidence (`expected`) already tells a layout we no
+    longer read (broken) from a genuine "no results" page (empty, clean). The report says the latter of a search
+    ("no results at the last check")."""
     try:
         site = sites.get(source)
     except sites.UnknownSite:
         return False
-    return site.kind != "search" and (site.mentions or site.key == "feed")
+    return site.kind == "search" or site.mentions or site.key == "feed"
 
 
 def source_states(rows) -> dict[tuple[str, str], SourceState]:
