@@ -6,7 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -453,6 +453,11 @@ def days(count: int, *, after: bool = False) -> str:
     if after:
         return i18n.npgettext("after a preposition", "%(num)d day", "%(num)d days", count)
     return ngettext("%(num)d day", "%(num)d days", count)
+
+
+def local_day(value: datetime, tz: str, precision: str | None = None) -> date:
+    """The calendar day format_day names for the value."""
+    return _local(value, tz, precision).date()
 
 
 def _local(value: datetime, tz: str, precision: str | None = None) -> datetime:

@@ -19,9 +19,9 @@ from repscan.core.replies.pending import draft_open
 from repscan.reports.actions import action_list
 from repscan.reports import locations, spikes
 from repscan.reports.competitors import compare
-from repscan.reports.model import (Branding, burst_precision, burst_start, PostRow, ReplySpeed, ReportData, ReviewRow,
-                           SearchBlock, SearchResultRow, SourceHealth, Summary, format_date, format_day, period_label,
-                           worst)
+from repscan.reports.model import (Branding, burst_precision, burst_start, local_day, PostRow, ReplySpeed, ReportData,
+                                   ReviewRow, SearchBlock, SearchResultRow, SourceHealth, Summary, format_date,
+                                   format_day, period_label, worst)
 from repscan.core.schedule import interval
 from repscan.reports.scoreboard import platform_scores
 
@@ -234,10 +234,10 @@ def _page_one_complaints(snapshot: dict[tuple[str, str], list[dict]]) -> int:
 def spike_line(alert: dict, client: Client, now: str) -> str:
     """A spike alert in the report: "3 negative reviews within the hour on Trustpilot, 7 Mar (an alert went out at
     14:05)", in the reader's language, saying what became of its alert (spikes.delivery)."""
+    start, precision = burst_start(alert["item_key"]) or parse_iso(alert["created_at"]), burst_precision(alert["text"])
     line = _("%(title)s on %(site)s, %(day)s", title=spikes.title(alert), site=sites.label(alert["source"]),
-             day=format_day(burst_start(alert["item_key"]) or parse_iso(alert["created_at"]), client.timezone,
-                            burst_precision(alert["text"])))
-    told = spikes.delivery(alert, client, now)
+             day=format_day(start, client.timezone, precision))
+    told = spikes.delivery(alert, client, now, named_day=local_day(start, client.timezone, precision))
     return _("%(spike)s (%(delivery)s)", spike=line, delivery=told) if told else line
 
 

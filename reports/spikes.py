@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from repscan.core import i18n, rules
@@ -85,14 +85,14 @@ def has_channel(client: Client) -> bool:
     return bool(client.alert_recipients or client.recipients or client.apprise)
 
 
-def delivery(alert: dict, client: Client, now: str) -> str | None:
+def delivery(alert: dict, client: Client, now: str, named_day: date | None = None) -> str | None:
     """What became of the alert by `now` (the report's end), as its sent_at and error say: sent at a time (the
-    client's; on a day, when not `now`'s day), held for the end of quiet hours, not delivered (every address given
+    client's; with its day, unless that is the day the sentence already names, `named_day`, else `now`'s), held for the end of quiet hours, not delivered (every address given
     up included: never sent), not sent yet; None when the client has no alert channel (nothing was to go)."""
     if alert["sent_at"]:
         zone = ZoneInfo(client.timezone)
         local = parse_iso(alert["sent_at"]).astimezone(zone)
-        if local.date() == parse_iso(now).astimezone(zone).date():
+        if local.date() == (named_day or parse_iso(now).astimezone(zone).date()):
             return _("an alert went out at %(time)s", time=f"{local:%H:%M}")
         return _("an alert went out on %(day)s at %(time)s", day=format_day(local, client.timezone),
                  time=f"{local:%H:%M}")

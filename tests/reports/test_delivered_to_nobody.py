@@ -110,7 +110,7 @@ def test_an_alert_one_address_took_is_sent_though_the_other_was_given_up(spiked,
     assert spike_of(store)["sent_at"] and spike_of(store)["error"] is None
 
 
-def test_a_spike_alert_sent_on_an_earlier_day_names_its_day_in_a_weekly_report(spiked, tmp_path):
+def test_a_spike_alert_sent_on_the_spike_s_day_reads_with_that_day_in_a_weekly_report(spiked, tmp_path):
     cfg, store = spiked
     with smtp_server(tmp_path / "inbox") as server:
         [sent] = alerts.deliver(cfg, store, NOW, mail.SmtpSettings("127.0.0.1", server.port, "plain"))
@@ -120,10 +120,25 @@ def test_a_spike_alert_sent_on_an_earlier_day_names_its_day_in_a_weekly_report(s
     same_day = queries.build(cfg, client, store, since=None, until=went)
     assert f"(an alert went out at {local:%H:%M})" in same_day.summary.spikes[0]
     week = render.render_html(queries.build(cfg, client, store, since=None, until=went + timedelta(days=3)))
-    assert f"(an alert went out on {local.day} {local:%b} at {local:%H:%M})" in week
+    assert f"{local.day} {local:%b} (an alert went out at {local:%H:%M})" in week  # the spike's day, named once
     with i18n.language("de"):
         german = spikes.delivery(spike_of(store), client, stamp(went + timedelta(days=3)))
     assert german.startswith(f"eine Warnung ging am {local.day}.") and german.endswith(f"um {local:%H:%M} hinaus")
+
+
+def test_a_spike_alert_sent_days_after_the_spike_names_its_own_day_even_in_a_report_ending_that_day(spiked, tmp_path):
+    """The line names the spike's day ("…, 1 Dec"); an alert that went out four days later must say its day, or the
+    client reads that it went out on the spike's day."""
+    cfg, store = spiked
+    with smtp_server(tmp_path / "inbox") as server:
+        [sent] = alerts.deliver(cfg, store, NOW, mail.SmtpSettings("127.0.0.1", server.port, "plain"))
+    assert sent.sent == 4
+    later = parse_iso(spike_of(store)["sent_at"]) + timedelta(days=4)
+    store._db.execute("UPDATE alerts SET sent_at = ? WHERE kind = 'spike'", [stamp(later)])
+    client = cfg.client("acme")
+    local = later.astimezone(ZoneInfo(client.timezone))
+    [line] = queries.build(cfg, client, store, since=None, until=later).summary.spikes
+    assert line.endswith(f"(an alert went out on {local.day} {local:%b} at {local:%H:%M})"), line
 
 
 def test_a_report_every_recipient_refused_for_good_is_failed_never_sent(tmp_path, monkeypatch):
