@@ -665,7 +665,7 @@ PRUNE_OWNER = "(storage)"
 def _prune_daily(cfg, now=None):
     """[storage] keep_days: after `repscan run`, prune as `repscan prune --keep-days` does, at most once a day (it
     reads every review's first crawl); the line to print, None when it was not due, or a failed Outcome (recorded
-    for the next run's digest: this run's went out before it)."""
+    for the next runs' digests until a prune goes through: this run's went out before it)."""
     from datetime import timedelta
 
     from repscan.app.jobs import Outcome
@@ -673,8 +673,9 @@ def _prune_daily(cfg, now=None):
     from repscan.core.store import Store
 
     now = now or utcnow()
-    store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+    store = None
     try:
+        store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
         last = parse_iso(store.last_done(*PRUNE_JOB))
         if last is not None and timedelta(0) <= now - last < timedelta(days=1):
             return None
@@ -689,7 +690,8 @@ def _prune_daily(cfg, now=None):
             failed.detail += f" (not recorded for the operator: {type(again).__name__}: {again})"
         return failed
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     return (f"pruned ([storage] keep_days = {cfg.storage.keep_days}): {removed} crawl rows ({left} left), {copies} evidence"
             f" page copies, {repeats} repeated or unnamed site summaries")
 
@@ -700,10 +702,9 @@ def _last_prune_failure(cfg) -> str | None:
 
     store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
     try:
-        rows = store.query("SELECT last_status FROM schedule_state WHERE client_id = ? AND job = ?", list(PRUNE_FAILED))
+        return store.last_status(*PRUNE_FAILED) or None
     finally:
         store.close()
-    return rows[0]["last_status"] or None if rows else None
 
 
 def cmd_demo(args) -> int:

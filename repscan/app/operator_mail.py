@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import tomllib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -131,10 +132,8 @@ def record_operator(database: Path, operator: str | None, sender: str, *, busy_t
     record = json.dumps({"operator": operator, "sender": sender, "smtp": server, "password_var": mail.PASSWORD_VAR})
     store = Store(database, busy_timeout=busy_timeout)
     try:
-        if store.query("SELECT last_status FROM schedule_state WHERE client_id = ? AND job = ? AND last_status = ?",
-                       [NOTICE_ROW, OPERATOR_JOB, record]):
-            return
-        store.mark_done(NOTICE_ROW, OPERATOR_JOB, stamp(utcnow()), record)
+        if store.last_status(NOTICE_ROW, OPERATOR_JOB) != record:
+            store.mark_done(NOTICE_ROW, OPERATOR_JOB, stamp(utcnow()), record)
     finally:
         store.close()
 
@@ -145,15 +144,16 @@ def _recorded(database: Path):
 
     if not database.is_file():
         return None
-    store = Store(database)
     try:
-        rows = store.query("SELECT last_status FROM schedule_state WHERE client_id = ? AND job = ?",
-                           [NOTICE_ROW, OPERATOR_JOB])
-    finally:
-        store.close()
-    if not rows:
+        store = Store(database)
+        try:
+            record = json.loads(store.last_status(NOTICE_ROW, OPERATOR_JOB) or "null")
+        finally:
+            store.close()
+    except (sqlite3.Error, ValueError):  # not a database, or locked: the run's own output still says it
         return None
-    record = json.loads(rows[0]["last_status"])
+    if not isinstance(record, dict):
+        return None
     server = record.get("smtp")
     smtp = server and mail.SmtpSettings(server["host"], server["port"], server["security"], server["user"],
                                         os.environ.get(record["password_var"]) or None)

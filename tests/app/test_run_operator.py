@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
+import os
 from datetime import timedelta
 
 import pytest
@@ -144,10 +146,11 @@ def test_a_config_toml_cannot_parse_reaches_the_operator_the_last_good_run_recor
     quiet(tmp_path, "acme", "bolt")
     assert run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)[0] == 0
     store = Store(tmp_path / "repscan.db")
-    recorded = store.query("SELECT last_status FROM schedule_state WHERE job = 'recorded operator'")
+    recorded = json.loads(store.last_status("(operator)", "recorded operator"))
     store.close()
-    assert "ops@agency.example" in recorded[0]["last_status"] and "password" not in recorded[0]["last_status"].replace(
-        "password_var", "")
+    port = int(os.environ["REPSCAN_SMTP_URL"].rsplit(":", 1)[1])
+    assert recorded == {"operator": "ops@agency.example", "sender": "reports@agency.example", "smtp": {
+        "host": "127.0.0.1", "port": port, "security": "plain", "user": None}, "password_var": "REPSCAN_SMTP_PASSWORD"}
     path.write_text(path.read_text().replace('[agency]', '[agency', 1))  # a syntax error: TOML cannot parse it
     monkeypatch.delenv("REPSCAN_SMTP_URL")  # cron's environment lost it too: the recorded server is used
     code, _out, err = run_here(capsys, "--config", str(path), "run", "--now", "2026-11-18T13:00:00Z")
