@@ -111,7 +111,8 @@ def _message(sender: str, operator: str, lines: list[str], repeats: int, now: da
     body = [f"repscan run at {now:%Y-%m-%d %H:%M} UTC:", "", *(f"* {line}" for line in lines), ""]
     if repeats:
         body.append(f"{repeats} more, emailed within the last day, still stand (see the run's log).")
-    body.append("Each problem is emailed once a day while it lasts; the run's exit code is 1 until it is fixed.")
+    body.append("Each problem is emailed once a day while it lasts; a failed line keeps the run's exit code 1 until it"
+                " is fixed.")
     msg.set_content("\n".join(body) + "\n")
     return msg
 
