@@ -546,8 +546,9 @@ def cmd_run(args) -> int:
     outcomes = [Outcome("(config)", "config", "failed", f"client left out: {problem}") for problem in cfg.skipped]
     try:
         with run_lock(cfg.database, wait=args.wait):
-            operator_mail.record_operator(cfg.database, cfg.agency.operator, cfg.agency.sender,
-                                          busy_timeout=cfg.storage.busy_timeout)
+            unrecorded = operator_mail.record_operator(cfg.database, cfg.agency.operator, cfg.agency.sender,
+                                                       busy_timeout=cfg.storage.busy_timeout)
+            outcomes += [Outcome("(operator)", "record", "warning", unrecorded)] if unrecorded else []
             outcomes += run_due(cfg, now=now)
             told = _tell_operator(cfg, outcomes, now)  # before the prune: nothing it does can lose the digest
             pruned = _prune_daily(cfg, now) if cfg.storage.keep_days else None
@@ -685,9 +686,12 @@ def _prune_daily(cfg, now=None):
     except Exception as exc:  # noqa: BLE001 (the run's other lines and its digest stand)
         failed = Outcome(PRUNE_OWNER, "prune", "failed", f"{type(exc).__name__}: {exc}")
         try:
+            if store is None:
+                raise exc
             store.mark_done(*PRUNE_FAILED, stamp(now), failed.detail)
         except Exception as again:  # noqa: BLE001 (a locked or broken database: the printed line still says it)
-            failed.detail += f" (not recorded for the operator: {type(again).__name__}: {again})"
+            failed.detail += " (not recorded for the operator" + ("" if again is exc else
+                                                                  f": {type(again).__name__}: {again}") + ")"
         return failed
     finally:
         if store is not None:

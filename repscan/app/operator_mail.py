@@ -120,9 +120,10 @@ def _message(sender: str, operator: str, lines: list[str], repeats: int, now: da
 OPERATOR_JOB = "recorded operator"  # schedule_state's (NOTICE_ROW, this) row: the last good config's operator
 
 
-def record_operator(database: Path, operator: str | None, sender: str, *, busy_timeout: float = 30.0) -> None:
+def record_operator(database: Path, operator: str | None, sender: str, *, busy_timeout: float = 30.0) -> str | None:
     """After a good load, keep who the operator is and how mail reached them (SMTP host, port, security, user and the
-    password variable's name, never a password), for the run whose config cannot be parsed (config_unreadable)."""
+    password variable's name, never a password), for the run whose config cannot be parsed (config_unreadable);
+    what went wrong (the run goes on), or None."""
     from repscan.reports import mail
 
     try:
@@ -131,12 +132,16 @@ def record_operator(database: Path, operator: str | None, sender: str, *, busy_t
     except mail.MailConfigError:
         server = None
     record = json.dumps({"operator": operator, "sender": sender, "smtp": server, "password_var": mail.PASSWORD_VAR})
-    store = Store(database, busy_timeout=busy_timeout)
     try:
-        if store.last_status(NOTICE_ROW, OPERATOR_JOB) != record:
-            store.mark_done(NOTICE_ROW, OPERATOR_JOB, stamp(utcnow()), record)
-    finally:
-        store.close()
+        store = Store(database, busy_timeout=busy_timeout)
+        try:
+            if store.last_status(NOTICE_ROW, OPERATOR_JOB) != record:
+                store.mark_done(NOTICE_ROW, OPERATOR_JOB, stamp(utcnow()), record)
+        finally:
+            store.close()
+    except sqlite3.Error as exc:
+        return f"the operator is not recorded for a config that cannot be parsed: {type(exc).__name__}: {exc}"
+    return None
 
 
 def _recorded(database: Path):
