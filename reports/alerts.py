@@ -261,10 +261,10 @@ def deliver(config: Config, store: Store, now: datetime, smtp: mail.SmtpSettings
     clients = {client.id: client for client in config.clients}
     for client_id, alerts in by_client.items():
         client = clients.get(client_id)
-        if client is None and client_id in config.left_out:  # its config lines are wrong today: they wait
+        if client is None and config.skipped:  # a client table is wrong today, perhaps its id: nothing is retired
             continue
         if client is None:
-            results.append(_retire(store, client_id, alerts))
+            results.append(_retire(store, client_id, alerts, now))
             continue
         try:
             with i18n.language(client.language):
@@ -278,12 +278,14 @@ ANSWERED_FIRST = "none: answered before it was sent"  # an alert's channels when
 RETIRED = "none: the client is no longer in the config"  # the channels of an alert retired unsent (_retire)
 
 
-def _retire(store: Store, client_id: str, alerts: list[dict]) -> AlertResult:
+RETIRED_UNSENT = "retired unsent: the client is no longer in the config"  # its warning, which the operator is told
+
+
+def _retire(store: Store, client_id: str, alerts: list[dict], now: datetime) -> AlertResult:
     """The pending alerts of a client gone from the config (offboarded while one was held by quiet hours or a failed
     channel): recorded as never sent, so they block nobody and never go out."""
-    store.mark_alerts([a["id"] for a in alerts], sent_at=stamp(utcnow()), channels=RETIRED, error=None)
-    warning = (f"{len(alerts)} pending alert{'s' if len(alerts) != 1 else ''} retired unsent: "
-               "the client is no longer in the config")
+    store.mark_alerts([a["id"] for a in alerts], sent_at=stamp(now), channels=RETIRED, error=None)
+    warning = f"{len(alerts)} pending alert{'s' if len(alerts) != 1 else ''} {RETIRED_UNSENT}"
     log.warning("%s: %s", client_id, warning)
     return AlertResult(client_id, 0, warning=warning)
 
@@ -302,8 +304,9 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
     channels = _channels(config, client, smtp)
     done = store.delivered("alert", [a["id"] for a in alerts])
     needs = {a["id"]: {name for name, (_label, _send, wants) in channels.items() if wants(a)} for a in alerts}
-    errors = [] if all(needs.values()) else \
-        ["no alert channel: the client has no alert_recipients, recipients or apprise URLs"]
+    errors = []
+    warning = None if all(needs.values()) else \
+        "no alert channel: the client has no alert_recipients, recipients or apprise URLs (its alerts stay pending)"
     for name, (channel, send, _wants) in channels.items():
         todo = [a for a in alerts if name in needs[a["id"]] and name not in done[a["id"]]]
         for batch, error, permanent in send(todo) if todo else ():
@@ -324,7 +327,7 @@ def _deliver_client(config: Config, store: Store, client: Client, alerts: list[d
     names = ",".join(label for label, _send, _wants in channels.values())
     store.mark_alerts(sent, sent_at=stamp(utcnow()), channels=names, error=None)
     store.mark_alerts([a["id"] for a in alerts if a["id"] not in settled], sent_at=None, channels=names, error=error)
-    return AlertResult(client.id, len(sent), error)
+    return AlertResult(client.id, len(sent), error, warning)
 
 
 def with_drafts(config: Config, client: Client, store: Store, alerts: list[dict], now: datetime) -> list[dict]:

@@ -546,9 +546,15 @@ def cmd_run(args) -> int:
     outcomes = [Outcome("(config)", "config", "failed", f"client left out: {problem}") for problem in cfg.skipped]
     try:
         with run_lock(cfg.database, wait=args.wait):
+            unrecorded = operator_mail.record_operator(cfg.database, cfg.agency.operator, cfg.agency.sender,
+                                                       busy_timeout=cfg.storage.busy_timeout)
+            outcomes += [Outcome("(operator)", "record", "warning", unrecorded)] if unrecorded else []
             outcomes += run_due(cfg, now=now)
+            told = _tell_operator(cfg, outcomes, now)  # before the prune: nothing it does can lose the digest
             pruned = _prune_daily(cfg, now) if cfg.storage.keep_days else None
-            told = _tell_operator(cfg, outcomes, now)
+            if isinstance(pruned, Outcome):
+                outcomes.append(pruned)
+                pruned = None
     except Busy as exc:
         print(f"repscan run: {exc}", file=sys.stderr)
         if not exc.stuck(now):
@@ -574,6 +580,9 @@ def _tell_operator(cfg, outcomes, now) -> str | None:
     from repscan.app import operator_mail
 
     lines = [f"{o.client_id} {o.job}: {o.detail}" for o in outcomes if operator_mail.worth_telling(o)]
+    failed_prune = _last_prune_failure(cfg)
+    if failed_prune:
+        lines.append(f"{PRUNE_OWNER} prune: {failed_prune}")
     return operator_mail.send_digest(cfg.database, cfg.agency.sender, cfg.agency.operator, lines, now=now,
                                      busy_timeout=cfg.storage.busy_timeout)
 
@@ -650,28 +659,56 @@ def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tu
 
 
 PRUNE_JOB = ("", "prune")  # schedule_state's row for [storage] keep_days: the agency's, no client's
+PRUNE_FAILED = ("", "prune failed")  # its last failure (last_status), told in the next runs' digests until one prunes
+PRUNE_OWNER = "(storage)"
 
 
-def _prune_daily(cfg, now=None) -> str | None:
+def _prune_daily(cfg, now=None):
     """[storage] keep_days: after `repscan run`, prune as `repscan prune --keep-days` does, at most once a day (it
-    reads every review's first crawl); the line to print, or None when it was not due."""
+    reads every review's first crawl); the line to print, None when it was not due, or a failed Outcome (recorded
+    for the next runs' digests until a prune goes through: this run's went out before it)."""
     from datetime import timedelta
 
+    from repscan.app.jobs import Outcome
     from repscan.core.items import parse_iso, stamp, utcnow
     from repscan.core.store import Store
 
     now = now or utcnow()
-    store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+    store = None
     try:
+        store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
         last = parse_iso(store.last_done(*PRUNE_JOB))
         if last is not None and timedelta(0) <= now - last < timedelta(days=1):
             return None
         removed, left, copies, repeats = _prune(store, cfg, cfg.storage.keep_days, now=now)
         store.mark_done(*PRUNE_JOB, stamp(now), "ok")
+        store.mark_done(*PRUNE_FAILED, stamp(now), "")
+    except Exception as exc:  # noqa: BLE001 (the run's other lines and its digest stand)
+        failed = Outcome(PRUNE_OWNER, "prune", "failed", f"{type(exc).__name__}: {exc}")
+        try:
+            if store is None:
+                raise exc
+            store.mark_done(*PRUNE_FAILED, stamp(now), failed.detail)
+        except Exception as again:  # noqa: BLE001 (a locked or broken database: the printed line still says it)
+            failed.detail += " (not recorded for the operator" + ("" if again is exc else
+                                                                  f": {type(again).__name__}: {again}") + ")"
+        return failed
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     return (f"pruned ([storage] keep_days = {cfg.storage.keep_days}): {removed} crawl rows ({left} left), {copies} evidence"
             f" page copies, {repeats} repeated or unnamed site summaries")
+
+
+def _last_prune_failure(cfg) -> str | None:
+    """The failure of the last daily prune, while no prune since has gone through (_prune_daily)."""
+    from repscan.core.store import Store
+
+    store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+    try:
+        return store.last_status(*PRUNE_FAILED) or None
+    finally:
+        store.close()
 
 
 def cmd_demo(args) -> int:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import sqlite3
 import tomllib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,7 +23,11 @@ TOLD_ELSEWHERE = "crawl "  # a source's failed crawl reaches the operator as a s
 
 def worth_telling(outcome) -> bool:
     """A failed line of the run the operator hears of here: config, delivery, alerts, nodes, lock, a broken crawl
-    stage; not one source's failed crawl (its own operator alert follows if it lasts)."""
+    stage; not one source's failed crawl (its own operator alert follows if it lasts). And alerts retired unsent."""
+    from reports.alerts import RETIRED_UNSENT
+
+    if outcome.status == "warning":
+        return outcome.job == "alerts" and RETIRED_UNSENT in outcome.detail
     return outcome.failed and not outcome.job.startswith(TOLD_ELSEWHERE)
 
 
@@ -51,10 +58,15 @@ def _redacted(text: str, secrets: list[str]) -> str:
     return text
 
 
+RUN_SUBJECT = ("problem in the run", "problems in the run")
+CONFIG_SUBJECT = ("config problem stops every client in the run", "config problems stop every client in the run")
+
+
 def send_digest(database: Path, sender: str, operator: str | None, lines: list[str], *, now: datetime | None = None,
-                busy_timeout: float = 30.0, subject: str = "problems in the run") -> str | None:
+                busy_timeout: float = 30.0, subject: tuple[str, str] = RUN_SUBJECT, smtp=None) -> str | None:
     """Email the operator the lines not already told within REPEAT_AFTER, record them told; what to print about it
-    (None when nothing was new or there is no operator). Never raises for a mail problem: it says so instead."""
+    (None when nothing was new or there is no operator). SMTP from the environment, else `smtp` (the settings
+    recorded by the last good run). Never raises for a mail problem: it says so instead."""
     from repscan.reports import mail
 
     if not operator or not lines:
@@ -63,7 +75,8 @@ def send_digest(database: Path, sender: str, operator: str | None, lines: list[s
     try:
         smtp = mail.smtp_settings_from_env()
     except mail.MailConfigError as exc:
-        return f"operator not emailed: {exc}"
+        if smtp is None:
+            return f"operator not emailed: {exc}"
     store = Store(database, busy_timeout=busy_timeout)
     try:
         lines = [_redacted(line, [smtp.password or ""]) for line in dict.fromkeys(lines)]
@@ -87,9 +100,10 @@ def _told(store: Store, key: str, now: datetime) -> bool:
     return last is not None and timedelta(0) <= now - last < REPEAT_AFTER
 
 
-def _message(sender: str, operator: str, lines: list[str], repeats: int, now: datetime, subject: str) -> EmailMessage:
+def _message(sender: str, operator: str, lines: list[str], repeats: int, now: datetime,
+             subject: tuple[str, str]) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = f"repscan: {len(lines)} {subject} of {now:%Y-%m-%d %H:%M} UTC"
+    msg["Subject"] = f"repscan: {len(lines)} {subject[len(lines) != 1]} of {now:%Y-%m-%d %H:%M} UTC"
     msg["From"] = sender
     msg["To"] = operator
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
@@ -97,30 +111,97 @@ def _message(sender: str, operator: str, lines: list[str], repeats: int, now: da
     body = [f"repscan run at {now:%Y-%m-%d %H:%M} UTC:", "", *(f"* {line}" for line in lines), ""]
     if repeats:
         body.append(f"{repeats} more, emailed within the last day, still stand (see the run's log).")
-    body.append("Each problem is emailed once a day while it lasts; the run's exit code is 1 until it is fixed.")
+    body.append("Each problem is emailed once a day while it lasts; a failed line keeps the run's exit code 1 until it"
+                " is fixed.")
     msg.set_content("\n".join(body) + "\n")
     return msg
 
 
+OPERATOR_JOB = "recorded operator"  # schedule_state's (NOTICE_ROW, this) row: the last good config's operator
+
+
+def record_operator(database: Path, operator: str | None, sender: str, *, busy_timeout: float = 30.0) -> str | None:
+    """After a good load, keep who the operator is and how mail reached them (SMTP host, port, security, user and the
+    password variable's name, never a password), for the run whose config cannot be parsed (config_unreadable);
+    what went wrong (the run goes on), or None."""
+    from repscan.reports import mail
+
+    try:
+        smtp = mail.smtp_settings_from_env()
+        server = {"host": smtp.host, "port": smtp.port, "security": smtp.security, "user": smtp.username}
+    except mail.MailConfigError:
+        server = None
+    record = json.dumps({"operator": operator, "sender": sender, "smtp": server, "password_var": mail.PASSWORD_VAR})
+    try:
+        store = Store(database, busy_timeout=busy_timeout)
+        try:
+            if store.last_status(NOTICE_ROW, OPERATOR_JOB) != record:
+                store.mark_done(NOTICE_ROW, OPERATOR_JOB, stamp(utcnow()), record)
+        finally:
+            store.close()
+    except sqlite3.Error as exc:
+        return f"the operator is not recorded for a config that cannot be parsed: {type(exc).__name__}: {exc}"
+    return None
+
+
+def _recorded(database: Path):
+    """(operator, sender, SMTP settings or None) as the last good run recorded them, or None."""
+    from repscan.reports import mail
+
+    if not database.is_file():
+        return None
+    try:
+        store = Store(database)
+        try:
+            record = json.loads(store.last_status(NOTICE_ROW, OPERATOR_JOB) or "null")
+        finally:
+            store.close()
+    except (sqlite3.Error, ValueError):  # not a database, or locked: the run's own output still says it
+        return None
+    if not isinstance(record, dict):
+        return None
+    server = record.get("smtp")
+    smtp = server and mail.SmtpSettings(server["host"], server["port"], server["security"], server["user"],
+                                        os.environ.get(record["password_var"]) or None)
+    return record.get("operator"), record.get("sender"), smtp
+
+
+# The [storage] database line of a file TOML cannot parse (its other lines may be what is broken).
+_DATABASE_LINE = re.compile(r"""^[ \t]*database[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')""", re.MULTILINE)
+
+
 def config_unreadable(path: Path | None, problems: list[str], *, now: datetime | None = None) -> str | None:
-    """The config cannot be loaded: email its problems to the [agency] operator if the file still names one and a
-    sender, and SMTP is set; what to print about it, or None."""
+    """The config cannot be loaded: email its problems to the [agency] operator, the one the file still names or,
+    when it cannot be parsed, the one the last good run recorded in the database (record_operator); what to print
+    about it, or None."""
     from repscan.core.config import DEFAULT_PATH, EMAIL
 
     path = Path(path) if path else DEFAULT_PATH
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    agency = data.get("agency") if isinstance(data.get("agency"), dict) else {}
-    storage = data.get("storage") if isinstance(data.get("storage"), dict) else {}
-    operator, sender = agency.get("operator"), agency.get("sender")
-    if not all(isinstance(value, str) and EMAIL.fullmatch(value) for value in (operator, sender)):
-        return None
-    database = storage.get("database", "repscan.db")
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        data = None
+    storage = data.get("storage") if data and isinstance(data.get("storage"), dict) else {}
+    database = storage.get("database") if data else next(
+        (m.group(1) or m.group(2) for m in _DATABASE_LINE.finditer(text)), None)
     database = Path(database if isinstance(database, str) else "repscan.db")
     database = database if database.is_absolute() else path.parent / database
     if not database.parent.is_dir():
         return None
+    smtp = None
+    if data is None:
+        recorded = _recorded(database)
+        if recorded is None:
+            return None
+        operator, sender, smtp = recorded
+    else:
+        agency = data.get("agency") if isinstance(data.get("agency"), dict) else {}
+        operator, sender = agency.get("operator"), agency.get("sender")
+    if not all(isinstance(value, str) and EMAIL.fullmatch(value) for value in (operator, sender)):
+        return None
     return send_digest(database, sender, operator, [f"config {path}: {problem}" for problem in problems], now=now,
-                       subject="config problems stop every client in the run")
+                       subject=CONFIG_SUBJECT, smtp=smtp)

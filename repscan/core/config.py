@@ -507,7 +507,6 @@ class Config:
     path: Path
     settings: Settings
     skipped: tuple[str, ...] = ()  # load(skip_bad_clients=True): the problems of each client left out, as ConfigError's
-    left_out: frozenset[str] = frozenset()  # the ids of those clients (their pending alerts wait, never retired)
 
     def __getattr__(self, name: str):
         """The settings' sections read through the config: config.agency, .clients, .crawl, .search, .nodes ..."""
@@ -581,7 +580,6 @@ def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> C
     clients = data.get("clients")
     keep = list(range(len(clients))) if skip_bad_clients and isinstance(clients, list) else None
     skipped: list[str] = []
-    left_out: set[str] = set()
     while True:
         subset = data if keep is None else {**data, "clients": [clients[i] for i in keep]}
         try:
@@ -596,10 +594,9 @@ def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> C
         if keep is None or not all(_client_level(loc) for loc, _message, _other in found):
             raise ConfigError(skipped + problems)
         bad = {loc[1] for loc, _message, _other in found}
-        left_out.update(str(clients[i].get("id")) for i in bad if isinstance(clients[i], dict))
         skipped += problems
         keep = [i for i in keep if i not in bad]
-    config = Config(path=path, settings=settings, skipped=tuple(skipped), left_out=frozenset(left_out))
+    config = Config(path=path, settings=settings, skipped=tuple(skipped))
     if config.logo is not None:
         problem = _logo_problem(config)
         if problem:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
+import os
 from datetime import timedelta
 
 import pytest
@@ -115,3 +117,103 @@ def test_the_digest_carries_no_credential_a_failure_line_quoted(tmp_path, smtp):
     assert told == "operator ops@agency.example emailed 1 problem"
     [msg] = inbox_of(smtp)
     assert "hook-s3cret" not in msg.as_string() and "json://***@hooks.example/acme refused: 401" in msg.get_content()
+
+
+def quiet(tmp_path, *client_ids: str) -> None:
+    """Each client crawled on Monday (with crawl_schedule "0 3 * * 1"): no crawl is due on WEDNESDAY."""
+    store = Store(tmp_path / "repscan.db")
+    for client_id in client_ids:
+        store.mark_done(client_id, "crawl", "2026-11-16T03:00:00.000000Z", "ok")
+    store.close()
+
+
+def held_alert(tmp_path, client_id: str) -> None:
+    """A review alert of `client_id` held back an hour before WEDNESDAY (quiet hours), due now."""
+    held = "2026-11-18T11:00:00.000000Z"
+    store = Store(tmp_path / "repscan.db")
+    store.add_alerts([{"client_id": client_id, "kind": "review", "item_key": "trustpilot:a1", "created_at": held,
+                       "due_at": held, "source": "trustpilot", "title": "Cold shower", "text": "It broke again.",
+                       "url": None, "rating": 1, "rating_max": 5, "detail": "", "category": None}])
+    store.close()
+
+
+WEEKLY = {"crawl_schedule": "0 3 * * 1"}
+
+
+def test_a_config_toml_cannot_parse_reaches_the_operator_the_last_good_run_recorded(tmp_path, smtp, capsys,
+                                                                                   monkeypatch):
+    path = write(tmp_path, acme=WEEKLY, bolt=WEEKLY)
+    quiet(tmp_path, "acme", "bolt")
+    assert run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)[0] == 0
+    store = Store(tmp_path / "repscan.db")
+    recorded = json.loads(store.last_status("(operator)", "recorded operator"))
+    store.close()
+    port = int(os.environ["REPSCAN_SMTP_URL"].rsplit(":", 1)[1])
+    assert recorded == {"operator": "ops@agency.example", "sender": "reports@agency.example", "smtp": {
+        "host": "127.0.0.1", "port": port, "security": "plain", "user": None}, "password_var": "REPSCAN_SMTP_PASSWORD"}
+    path.write_text(path.read_text().replace('[agency]', '[agency', 1))  # a syntax error: TOML cannot parse it
+    monkeypatch.delenv("REPSCAN_SMTP_URL")  # cron's environment lost it too: the recorded server is used
+    code, _out, err = run_here(capsys, "--config", str(path), "run", "--now", "2026-11-18T13:00:00Z")
+    assert code == 2 and "operator ops@agency.example emailed 1 problem" in err
+    [msg] = inbox_of(smtp)
+    assert msg["To"] == "ops@agency.example" and msg["From"] == "reports@agency.example"
+    assert msg["Subject"].startswith("repscan: 1 config problem stops every client") and str(path) in msg.get_content()
+    assert run_here(capsys, "--config", str(path), "run", "--now", "2026-11-18T14:00:00Z")[0] == 2
+    assert len(inbox_of(smtp)) == 1  # once a day
+    assert run_here(capsys, "--config", str(path), "run", "--now", "2026-11-19T14:00:00Z")[0] == 2
+    assert len(inbox_of(smtp)) == 2
+
+
+def test_a_failed_prune_loses_neither_the_run_s_digest_nor_its_own_line(tmp_path, smtp, capsys):
+    # keep_days that far back is before year 1: the prune's cutoff overflows, a real failure past validation
+    path = write(tmp_path, acme=WEEKLY, bolt={**WEEKLY, "timezone": "Berlin"}, storage={"keep_days": 10 ** 6})
+    quiet(tmp_path, "acme")
+    code, out, _err = run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)
+    assert code == 1, out
+    [prune_line] = [line for line in out.splitlines() if line.startswith("(storage)")]
+    assert prune_line.split()[1:3] == ["prune", "failed"] and "OverflowError" in prune_line
+    assert "operator ops@agency.example emailed 1 problem" in out  # the bad line's digest went first
+    [first] = inbox_of(smtp)
+    assert "clients[bolt].timezone" in first.get_content() and "(storage)" not in first.get_content()
+    run_here(capsys, "--config", str(path), "run", "--now", "2026-11-18T13:00:00Z")
+    [second] = inbox_of(smtp)[1:]
+    assert "(storage) prune: OverflowError" in second.get_content()
+
+
+def test_a_client_left_out_for_a_bad_id_keeps_its_alerts(tmp_path, smtp, capsys):
+    path = write(tmp_path, acme={**WEEKLY, "id": "Acme!"}, bolt=WEEKLY)  # acme's id line is the bad one
+    quiet(tmp_path, "bolt")
+    held_alert(tmp_path, "acme")
+    assert run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)[0] == 1
+    store = Store(tmp_path / "repscan.db")
+    [alert] = store.alerts("acme")
+    store.close()
+    assert alert["sent_at"] is None and alert["channels"] != "none: the client is no longer in the config"
+
+
+def test_an_offboarded_client_s_alerts_are_retired_at_the_run_s_time_and_the_operator_told(tmp_path, smtp, capsys):
+    path = write(tmp_path, acme=WEEKLY, bolt=WEEKLY)
+    quiet(tmp_path, "acme", "bolt")
+    held_alert(tmp_path, "carl")  # carl left the config with an alert held
+    code, out, _err = run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)
+    assert code == 0, out
+    store = Store(tmp_path / "repscan.db")
+    [alert] = store.alerts("carl")
+    store.close()
+    assert alert["sent_at"] == "2026-11-18T12:00:00.000000Z"  # the run's now, not the clock's
+    [msg] = inbox_of(smtp)
+    assert msg["To"] == "ops@agency.example" and msg["Subject"].startswith("repscan: 1 problem in the run ")
+    assert "carl alerts: 0 sent: 1 pending alert retired unsent" in msg.get_content()
+
+
+def test_a_client_with_only_deliver_to_runs_with_a_warning_not_a_failure(tmp_path, smtp, capsys):
+    path = write(tmp_path, acme={**WEEKLY, "recipients": [], "deliver_to": "pdfs"}, bolt=WEEKLY)
+    quiet(tmp_path, "acme", "bolt")
+    held_alert(tmp_path, "acme")
+    code, out, _err = run_here(capsys, "--config", str(path), "run", "--now", WEDNESDAY)
+    assert code == 0, out
+    [line] = [line for line in out.splitlines() if line.startswith("acme") and " alerts " in line]
+    assert line.split()[2] == "warning" and "no alert channel" in line
+    assert not inbox_of(smtp)  # nothing for the operator: a warning, and config check says it too
+    code, _out, err = run_here(capsys, "--config", str(path), "config", "check")
+    assert code == 0 and "warning:" in err and "no alert channel" in err

@@ -36,6 +36,10 @@ class Jobs(Connection):
         row = self._one("SELECT last_slot FROM schedule_state WHERE client_id = ? AND job = ?", [client_id, job])
         return row["last_slot"] if row else None
 
+    def last_status(self, client_id: str, job: str) -> str | None:
+        row = self._one("SELECT last_status FROM schedule_state WHERE client_id = ? AND job = ?", [client_id, job])
+        return row["last_status"] if row else None
+
     def mark_done(self, client_id: str, job: str, slot: str, status: str) -> None:
         with self.transaction():
             self._db["schedule_state"].upsert(
