@@ -226,12 +226,13 @@ class SourceHealth:
 
 
 def worst(healths: list[SourceHealth]) -> SourceHealth | None:
-    """One site's pages as one: the worst state among them (WORST_FIRST; of equals, the one read longest ago),
-    counting the pages and how many are not healthy. None for no page."""
+    """One site's pages as one: the worst state among them (WORST_FIRST; of equals, one with a note, such as a
+    clean crawl's "not read: ...", then the one read longest ago), counting the pages and how many are not healthy.
+    None for no page."""
     if not healths:
         return None
     oldest = datetime.min.replace(tzinfo=timezone.utc)
-    pick = min(healths, key=lambda h: (WORST_FIRST.index(h.status), h.last_crawl_at or oldest))
+    pick = min(healths, key=lambda h: (WORST_FIRST.index(h.status), not h.error, h.last_crawl_at or oldest))
     return replace(pick, pages=len(healths), bad_pages=sum(not h.healthy for h in healths))
 
 

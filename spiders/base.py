@@ -324,7 +324,8 @@ class SourceSpider(scrapy.Spider):
             self.health.chains_done += 1
         elif not content and not self.mentions_only:
             self.health.stopped_early = f"page {page_no} had no reviews"
-        elif not self.full and all(item["source_id"] in self.known_ids for item in content):
+        elif not self.full and all(item["source_id"] in self.known_ids for item in content) \
+                and not self.reads_past_known(items, context):
             self.health.stopped_early = f"page {page_no} held nothing new"
         elif page_no >= self.max_pages:
             self.health.stopped_early = f"max_pages ({self.max_pages}) reached"
@@ -334,6 +335,10 @@ class SourceSpider(scrapy.Spider):
                                       f" (from {response.url})")
         else:
             yield self.request(response.urljoin(next_url), page_no + 1, **context)
+
+    def reads_past_known(self, items: list[dict], context: dict) -> bool:
+        """Whether a page whose reviews are all stored is still followed (a source whose older items gather news)."""
+        return False
 
     def failed(self, failure):
         request = failure.request

@@ -356,6 +356,10 @@ without an answer: the draft window. It is listed in every report within this lo
 in the report that finds it, until a reply to it is posted through repscan (`repscan replies post` or `done`);
 after that it is an older mention, counted, no longer listed."""
 
+COMMENT_WINDOW = MENTION_WINDOW
+"""How far back a source with comment chains (a Facebook page's posts) is read past its incremental stop: a
+post published within this long may still draw a new complaint under it, and a mention that new stays open."""
+
 
 def mention_open(first_seen_at: str, cutoff: str | None, now: str, posted_at: str | None = None) -> bool:
     """A negative mention still open for a report up to `now` with the given cutoff: no reply posted through

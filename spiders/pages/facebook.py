@@ -20,6 +20,9 @@ _JS_GUARD = "for (;;);"
 _MORE = re.compile(r'see_more_cards_id"?\s*,\s*"?href"?\s*:\s*"((?:[^"\\]|\\.)*)"')
 _MORE_COMMENTS = "[id^=see_next_] a::attr(href), [id^=see_prev_] a::attr(href)"
 _MORE_TAIL = re.compile(r"\s*(?:…|\.\.\.)\s*(?:More|See more)$")
+# A video's page (/videos/, /watch/?v=, /reel/) draws its comments by script: its player marks it, not its address.
+_VIDEO = 'meta[property="og:type"][content^="video"], [data-sigil~="inlineVideo"], video'
+_VIDEO_PATH = re.compile(r"/(?:videos|watch|reel)(?:/|$)")
 
 
 def extract(response, *, now: datetime | None = None, listed: dict | None = None) -> list[dict]:
@@ -51,13 +54,16 @@ def extract(response, *, now: datetime | None = None, listed: dict | None = None
 
 def _thread(response, now: datetime, listed: dict) -> list[dict]:
     """A page of a listed post's comments (its own page, or one of its "more comments" pages)."""
-    if "/videos/" in urlsplit(response.url).path:
+    documents = _documents(response)
+    if not any(doc.xpath(_COMMENT) for doc in documents) and any(doc.css(_VIDEO) for doc in documents):
         raise NotReadable(f"facebook: {response.url} is a video page, whose comments are drawn by script: "
                           f"the {listed.get('comments_count')} comments listed under post {listed.get('source_id')} "
                           "were not read")
-    items = _post_page(_documents(response), response, now)
+    items = _post_page(documents, response, now)
     if not items:
-        raise LayoutError(f"facebook: {response.url} is no post page (no post area, no comment blocks)")
+        hint = " (a video address, but the page has no video either)" if _VIDEO_PATH.search(
+            urlsplit(response.url).path) else ""
+        raise LayoutError(f"facebook: {response.url} is no post page (no post area, no comment blocks){hint}")
     if listed.get("comments_count") and not any(item["parent_url"] for item in items):
         raise LayoutChanged(f"layout changed: the posts tab lists {listed['comments_count']} comments under post "
                             f"{listed.get('source_id')}, none found at {response.url}")

@@ -69,11 +69,13 @@ def test_comments_over_two_pages_are_all_stored_with_the_complaint_s_page_as_evi
         assert row["url"] == f"{site.url}{OLDER}?type=3&p=3" and row["status"] == 200 and row["sha256"]
         assert (tmp_path / "out" / row["path"]).is_file()
 
-        # Again, nothing new: the posts tab and the post's newest comments only.
+        # Again, nothing new: the posts tab (read on to its last "more" page, for yesterday's post is within
+        # rules.COMMENT_WINDOW) and the post's newest comments only.
         before = len(site.hits)
         again = crawl(tmp_path, site)
         assert again.result.returncode == 0 and again.crawl["status"] == "ok" and again.crawl["new_items"] == 0
-        assert [hit for hit in site.hits[before:] if hit != "/robots.txt"] == [POSTS, THREAD]
+        hits = [hit.split("?")[0] for hit in site.hits[before:] if hit != "/robots.txt"]
+        assert sorted(hits) == sorted([POSTS, THREAD, "/page_content_list_view/more/"])
 
 
 @pytest.mark.drill
@@ -150,18 +152,90 @@ def test_comment_pages_stop_at_max_pages_and_at_a_page_with_nothing_new():
     assert known.health.stopped_early == "page 1 held nothing new"
 
 
-def test_a_video_post_s_comments_are_named_not_read_and_the_crawl_stays_ok():
-    """A listed post that opens as a video page (its comments drawn by script): nothing from it, the crawl ok but
-    not complete, its error text saying what was not read; the report's sources table says so."""
+VIDEO_PLAYER = b'<meta property="og:type" content="video.other" /><div data-sigil="inlineVideo"></div>'
+
+
+def video_page(url: str):
+    """A listed post's page as a video shows it: a player, and no comment blocks (its comments drawn by script)."""
+    first = case("facebook/comments-page-1").response()
+    return first.replace(url=url, body=b"<html><head>" + VIDEO_PLAYER + b"</head><body></body></html>")
+
+
+@pytest.mark.parametrize("path", ["/HarbourLaneBakery/videos/940000000000001/", "/watch/?v=940000000000001",
+                                  "/reel/940000000000001/"])
+def test_a_video_post_s_comments_are_named_not_read_and_the_crawl_stays_ok(path):
+    """A listed post that opens as a video page (its comments drawn by script), at any of a video's addresses:
+    nothing from it, the crawl ok but not complete, its error text saying what was not read; the report's sources
+    table says so."""
     fb = spider()
-    first = case("facebook/comments-page-1")
-    video = first.response().replace(url="https://m.facebook.com/HarbourLaneBakery/videos/940000000000001/")
-    assert list(fb.parse(video, page_no=1, **first.context)) == []
-    assert fb.health.status(items=3) == "ok" and not fb.health.complete
+    video = video_page(f"https://m.facebook.com{path}")
+    assert list(fb.parse(video, page_no=1, **case("facebook/comments-page-1").context)) == []
+    assert fb.health.status(items=3) == "ok" and not fb.health.complete and not fb.health.broken
     error = fb.health.error_text()
-    assert error.startswith(f"{UNREAD}facebook: https://m.facebook.com/HarbourLaneBakery/videos/") and \
+    assert error.startswith(f"{UNREAD}facebook: {video.url} is a video page") and \
         "comments are drawn by script" in error
     health = SourceHealth("facebook", "https://m.facebook.com/HarbourLaneBakery", "ok",
                           datetime(2026, 12, 4, 9, tzinfo=timezone.utc), 3, error)
     assert health.healthy and health.words("UTC") == \
         "OK, read 4 Dec; not read: comments the site shows only by script (under videos)"
+
+
+def test_a_video_address_whose_page_shows_comments_is_read_like_any_post_page():
+    fb = spider()
+    first = case("facebook/comments-page-1")
+    video = first.response().replace(url="https://m.facebook.com/HarbourLaneBakery/videos/940000000000001/")
+    items = [item for item in fb.parse(video, page_no=1, **first.context) if isinstance(item, dict)]
+    assert len([item for item in items if item["parent_url"]]) == 3 and not fb.health.unread
+
+
+# Past the incremental stop: a recrawl where every post on the tab's first page is known.
+
+WINDOW_NOW = "2025-11-08T12:00:00Z"  # the posts-page case's "now": its posts are 5 days old and yesterday's
+FIVE_DAYS = 1762171200  # 2025-11-03T12:00:00Z
+TWENTY_DAYS = 1760875200  # 2025-10-19T12:00:00Z
+
+
+def older_posts(published: int):
+    """The tab's second page: the workshop post (5 comments, published at `published`) and an older post."""
+    page = case("facebook/posts-page").response()
+    body = page.body.replace(b"900000000000002", POST.encode()).replace(b"14 comments", b"5 comments") \
+        .replace(b"1762189500", str(published).encode()).replace(b"900000000000001", b"930000000000001") \
+        .replace(b"Yesterday at 16:20", b"12 October at 16:20")
+    return body
+
+
+def recrawl(published: int):
+    """Page one of the posts tab, all of it stored; what it asks for; and what the second page then asks for."""
+    page = case("facebook/posts-page")
+    fb = spider(now=WINDOW_NOW, known_ids=["900000000000002", "900000000000001", POST, "930000000000001",
+                                           *(f"{POST}_94100000000000{n}" for n in (3, 4))])
+    first = [r for r in fb.parse(page.response(), page_no=1) if isinstance(r, Request)]
+    [more] = [r for r in first if "page_content_list_view/more" in r.url]
+    second = page.response().replace(url=more.url, body=older_posts(published), request=more)
+    return fb, first, [r for r in fb.parse(second, **more.cb_kwargs) if isinstance(r, Request)]
+
+
+def test_a_new_comment_under_a_recent_post_on_the_tab_s_second_page_is_read():
+    fb, first, second = recrawl(FIVE_DAYS)
+    assert fb.health.stopped_early is None
+    [thread_request] = [r for r in second if r.url.endswith(f"/posts/{POST}")]
+    assert thread_request.cb_kwargs["listed"]["comments_count"] == 5
+    post_page = case("facebook/comments-page-1").response().replace(request=thread_request)
+    read = [item for item in fb.parse(post_page, **thread_request.cb_kwargs) if isinstance(item, dict)]
+    assert [item["source_id"] for item in read if item["source_id"] not in fb.known_ids] == [f"{POST}_941000000000005"]
+    assert all(item["parent_url"] == f"https://m.facebook.com{THREAD}" for item in read[1:])
+
+
+def test_a_post_older_than_the_comment_window_is_not_followed_nor_the_tab_past_it():
+    fb, first, second = recrawl(TWENTY_DAYS)
+    assert [r.url for r in first if "page_content_list_view/more" in r.url]  # page one still held a recent post
+    assert second == [] and fb.health.stopped_early == "page 2 held nothing new"
+
+
+def test_without_a_recent_post_the_tab_stops_at_its_first_page_of_known_posts():
+    fb = spider(now="2025-12-08T12:00:00Z", known_ids=["900000000000002", "900000000000001"])
+    page = case("facebook/posts-page").response()
+    page = page.replace(body=page.body.replace(b"Yesterday at 16:20", b"7 November at 16:20"))
+    requests = [r for r in fb.parse(page, page_no=1) if isinstance(r, Request)]
+    assert [r.url for r in requests] == ["https://m.facebook.com/HarbourLaneBakery/posts/900000000000002"]
+    assert fb.health.stopped_early == "page 1 held nothing new"

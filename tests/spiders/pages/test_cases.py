@@ -13,10 +13,10 @@ import pytest
 
 from helpers import CASES
 from repscan.app.cases import find_cases
-from repscan.spiders.pages import SITES, LayoutChanged, LayoutError, NotAReviewPage, blocked, get
+from repscan.spiders.pages import SITES, LayoutChanged, LayoutError, NotAReviewPage, NotReadable, blocked, get
 
 ALL = find_cases(CASES)
-ERRORS = {cls.__name__: cls for cls in (LayoutError, LayoutChanged, NotAReviewPage)}
+ERRORS = {cls.__name__: cls for cls in (LayoutError, LayoutChanged, NotAReviewPage, NotReadable)}
 
 
 def differences(name: str, items: list[dict], expected: list[dict]) -> list[str]:

@@ -189,6 +189,23 @@ def test_real_video_page_of_a_listed_post_says_its_comments_were_not_read(casset
         facebook.extract(respond(body, url), now=REAL_NOW, listed=listed)
 
 
+@pytest.mark.parametrize("index", [5, 8, 10])
+def test_real_video_pages_are_told_by_their_player_at_any_video_address(cassette, respond, index):
+    url, _, body = cassette[index]
+    listed = {"source_id": "1", "comments_count": 2}
+    for address in (url, f"{M}/watch/?v=286348296528911", f"{M}/reel/286348296528911/", f"{M}/Nintendo/posts/1"):
+        with pytest.raises(NotReadable, match="is a video page"):
+            facebook.extract(respond(body, address), now=REAL_NOW, listed=listed)
+
+
+@pytest.mark.parametrize("index", [3, 12, 14])
+def test_real_post_and_photo_pages_are_read_at_a_video_address(cassette, respond, index):
+    url, _, body = cassette[index]
+    items = facebook.extract(respond(body, url.replace("/posts/", "/videos/")), now=REAL_NOW,
+                             listed={"source_id": url.rstrip("/").rsplit("/", 1)[-1], "comments_count": 1})
+    assert len([item for item in items if item["parent_url"]]) >= 21
+
+
 def test_mbasic_previous_comments_link_is_the_next_page_of_comments():
     response = case("facebook/comments-page-1").response()
     mbasic = response.replace(body=response.body.replace(b'id="see_next_', b'id="see_prev_').replace(
