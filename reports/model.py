@@ -167,13 +167,18 @@ class SourceHealth:
     def healthy(self) -> bool:
         return self.status in HEALTHY
 
+    @property
+    def partly(self) -> bool:
+        """Read cleanly but not whole: an ok crawl's error names only what it could not read (NotReadable)."""
+        return self.status == "ok" and bool(self.error)
+
     def state(self, tz: str) -> str:
         """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"; for several pages
         of one site the worst, counted: "1 of 2 pages: not read since 3 Dec"."""
         if self.bad_pages and self.pages > 1:
             return ngettext("%(bad)d of %(num)d page: %(state)s", "%(bad)d of %(num)d pages: %(state)s", self.pages,
                             bad=self.bad_pages, state=replace(self, pages=1, bad_pages=0).state(tz))
-        if self.status == "ok" and self.error:  # a clean crawl's error names only what it could not read
+        if self.partly:
             return _("OK, read %(day)s; not read: comments the site shows only by script (under videos)",
                      day=format_day(self.last_crawl_at, tz))
         if self.status == "ok":
@@ -190,12 +195,16 @@ class SourceHealth:
         from repscan.core import sites
         from repscan.core.store.crawls import may_go_quiet
 
-        if self.healthy:
-            return self.state(tz)
         missing_from = missing_from or _("this report")
         search = self.site in sites.SITES and sites.get(self.site).kind == "search"
         name = sites.label(self.site) if search else sites.place(self.site, self.url)
         what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
+        if self.partly:
+            return _("We read %(what)s on %(day)s, but not the comments it shows only by script (under videos): "
+                     "complaints there may be missing from %(report)s.", what=what,
+                     day=format_day(self.last_crawl_at, tz), report=missing_from)
+        if self.healthy:
+            return self.state(tz)
         if self.status == "never" and search:
             return _("We have not read %(what)s yet: search results there are not in %(report)s.",
                      what=what, report=missing_from)
@@ -402,10 +411,10 @@ class ReportData:
     @property
     def quiet(self) -> bool:
         """"All quiet" only when nothing is open (no unanswered negative review of any age, no negative
-        mention, no complaint on page one) and every source is healthy (read, and not too long ago: rules.stale) and
+        mention, no complaint on page one) and every source is healthy (read whole, and not too long ago: rules.stale) and
         was read in the period (rules.stale's floor lets a source miss a run or two; a report never says all is
         quiet over a page it did not read since the last one; a client with nothing read is never quiet)."""
-        read = [s.healthy and s.last_crawl_at is not None
+        read = [s.healthy and not s.partly and s.last_crawl_at is not None
                 and (self.period_start is None or s.last_crawl_at >= self.period_start) for s in self.sources]
         return not self.actions and not self.unanswered and not self.unanswered_more and any(read) and all(read)
 
@@ -422,6 +431,10 @@ class ReportData:
     @property
     def unhealthy(self) -> list[SourceHealth]:
         return [s for s in self.sources if not s.healthy]
+
+    @property
+    def partly_read(self) -> list[SourceHealth]:
+        return [s for s in self.sources if s.partly]
 
     @property
     def awaiting_reply(self) -> list[ReviewRow]:

@@ -36,3 +36,6 @@ def test_a_chain_s_unread_note_is_in_its_site_row_though_another_page_was_read_l
     row = f"OK, read {format_day(NOW - timedelta(hours=1), TZ)}; {NOTE}"
     assert row in report.pdf, report.pdf
     assert "OK, read" not in report.pdf.replace(row, "")  # the site row is the noted page's, not the other one's
+    words = f"We read your Facebook page on {format_day(NOW - timedelta(hours=1), TZ)}, but not the comments it shows"
+    assert "All quiet" not in report.pdf and "All quiet" not in report.text  # a page not read whole is no quiet one
+    assert words in report.pdf and words in report.text  # said in the PDF's first section and the email
