@@ -287,8 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         browse = browse_queries(config, store, sample[0])
 
         # Every `repscan run` collects alert candidates for every client (reports.alerts.collect).
-        from repscan.core.items import stamp
-
         def all_alerts() -> float:
             began = time.perf_counter()
             for client_id in clients:

