@@ -170,7 +170,9 @@ class SourceHealth:
     @property
     def partly(self) -> bool:
         """Read cleanly but not whole: an ok crawl's error names only what it could not read (NotReadable)."""
-        return self.status == "ok" and bool(self.error)
+        from repscan.core.store.crawls import UNREAD
+
+        return self.status == "ok" and (self.error or "").startswith(UNREAD)
 
     def state(self, tz: str) -> str:
         """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"; for several pages

@@ -227,7 +227,7 @@ def _visibility_before(blocks: list[SearchBlock]) -> float | None:
 
 
 def _page_one_complaints(snapshot: dict[tuple[str, str], list[dict]]) -> int:
-    return len({r["url"] for rows in snapshot.values() for r in rows
+    return len({normalize_url(r["url"]) for rows in snapshot.values() for r in rows
                 if rules.on_page_one(r["rank"]) and rules.complaint(r["category"], r["negative"])})
 
 
@@ -302,7 +302,7 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         avg_rating=now_stats["avg_rating"], avg_rating_before=before,
         unanswered_negatives=now_stats["unanswered"] or 0, reviews_total=now_stats["total"],
         reviews_rated=now_stats["rated"],
-        complaints_on_page_one=len({r.url for block in search for r in block.complaints}),
+        complaints_on_page_one=len({normalize_url(r.url) for block in search for r in block.complaints}),
         visibility=_mean([b.visibility for b in search if not b.found_nothing]),
         visibility_before=_visibility_before(search), previous=previous,
         spikes=tuple(spike_line(a, client, until_iso) for a in store.spike_alerts(client.id, since, until_iso)),

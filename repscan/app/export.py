@@ -14,7 +14,7 @@ from repscan.core import rules
 from repscan.core.items import parse_iso
 from repscan.core.store import Store
 from repscan.core.store.queries import location_sql
-from repscan.core.store.reviews import POSTED_AT
+from repscan.core.store.reviews import NOT_SHOWN, posted_at_sql
 
 FORMATS = ("csv", "xlsx", "jsonl")
 XLSX_CELL = 32_767  # characters an Excel cell holds
@@ -43,7 +43,7 @@ class Table:
 
 
 def _review_figures(row: dict, threshold: float) -> dict:
-    posted = row["reply_posted_from_repscan_at"]
+    posted = None if row["reply_not_shown"] else row["reply_posted_from_repscan_at"]  # rules.reply_not_shown
     delay = rules.reply_delay(parse_iso(row["published_at"]),
                               parse_iso(rules.reply_at(row["reply_at"], posted)),
                               published_precision=row.get("published_precision"),
@@ -70,7 +70,8 @@ def _result_figures(row: dict, threshold: float) -> dict:
 
 TABLES = {
     "reviews": Table("reviews", "first_seen_at", "first_seen_at, source, source_id", _review_figures,
-                     f"*, {POSTED_AT} AS reply_posted_from_repscan_at", located=True),
+                     f"*, {posted_at_sql('reviews')} AS reply_posted_from_repscan_at,"
+                     f" CASE WHEN {NOT_SHOWN} THEN 1 ELSE 0 END AS reply_not_shown", located=True),
     "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures, located=True),
     "search_results": Table("search_results", "seen_at", "id", _result_figures),
     "crawls": Table("crawls", "started_at", "id", lambda row, threshold: {}),

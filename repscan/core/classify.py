@@ -31,8 +31,8 @@ _FOLD_EXTRA = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "đ": "d"})
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
 _EMOTICON = r"[:;=]-?[()\[\]dDpP/\\|]"
 _EMOJI = "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764]"
-_CLAUSE_END = set(".!?;,:…。、！？，；")
-_CLAUSE_SPLIT = re.compile("[" + re.escape("".join(sorted(_CLAUSE_END))) + "]")
+CLAUSE_END = set(".!?;,:…。、！？，；")
+_CLAUSE_SPLIT = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _OPTIONS = ("unspaced", "trailing_negation", "fold", "split_apostrophes")
 
 
@@ -324,7 +324,7 @@ def _is_negator(token: str, lex: Lexicon) -> bool:
 
 
 def _clause_break(tokens: list[str], start: int, end: int) -> bool:
-    return any(tokens[k] in _CLAUSE_END for k in range(start + 1, end))
+    return any(tokens[k] in CLAUSE_END for k in range(start + 1, end))
 
 
 def _scan_unspaced(text: str, lex: Lexicon) -> tuple[list[_Hit], dict[int, float], int | None]:
@@ -334,7 +334,7 @@ def _scan_unspaced(text: str, lex: Lexicon) -> tuple[list[_Hit], dict[int, float
     last_booster: tuple[int, float] | None = None
     i = 0
     while i < len(text):
-        if text[i] in _CLAUSE_END:
+        if text[i] in CLAUSE_END:
             last_booster = None
         found = _longest_unspaced(text, i, lex)
         if found is None:

@@ -195,14 +195,15 @@ def thresholds_sql(thresholds: Mapping[str, float], client_id: str = "client_id"
 
 def _search(pairs: list[tuple[str, float]], client_id: str, leaf: int = 8) -> str:
     if len(pairs) <= leaf:
-        arms = " ".join(f"WHEN {_sql_text(cid)} THEN {value!r}" for cid, value in pairs)
+        arms = " ".join(f"WHEN {sql_text(cid)} THEN {value!r}" for cid, value in pairs)
         return f"(CASE {client_id} {arms} ELSE {DEFAULT_THRESHOLD!r} END)"
     middle = len(pairs) // 2  # ids sort alike in Python and in SQLite (code points; UTF-8 bytes)
-    return (f"(CASE WHEN {client_id} < {_sql_text(pairs[middle][0])} THEN {_search(pairs[:middle], client_id, leaf)}"
+    return (f"(CASE WHEN {client_id} < {sql_text(pairs[middle][0])} THEN {_search(pairs[:middle], client_id, leaf)}"
             f" ELSE {_search(pairs[middle:], client_id, leaf)} END)")
 
 
-def _sql_text(text: str) -> str:
+def sql_text(text: str) -> str:
+    """A text as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from repscan.core.classify import _CLAUSE_END, judge_text
+from repscan.core.classify import CLAUSE_END, judge_text
 
 CATEGORIES = ("own", "complaint", "review", "social", "news", "other")  # in order of precedence
 # A title + snippet scored this low reads as a complaint without a complaint word. Review-sized thresholds
@@ -380,7 +380,7 @@ def _negated(text: str, start: int, languages: tuple[str, ...]) -> bool:
     before it or with one listed adjective between."""
     negators, adjectives, longest = _negating(languages)
     before = _TOKEN.findall(text[:start])[-(longest + 1):]
-    clause = next((at for at in range(len(before) - 1, -1, -1) if before[at] in _CLAUSE_END), -1)
+    clause = next((at for at in range(len(before) - 1, -1, -1) if before[at] in CLAUSE_END), -1)
     before = before[clause + 1:]
     heads = [before, before[:-1]] if before and before[-1] in adjectives else [before]
     return any(tuple(head[-len(negator):]) == negator for head in heads for negator in negators

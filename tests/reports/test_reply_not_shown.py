@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import write_config
+from repscan.app import export
 from repscan.app.demo import smtp_server
 from repscan.core import rules
 from repscan.core.config import load
@@ -110,6 +111,11 @@ def test_a_posted_reply_the_site_does_not_show_after_the_grace_waits_again(scene
         db.row_factory = sqlite3.Row
         rows = db.execute(canned_queries()["unanswered"]["sql"], {"client_id": "acme", "location": ""}).fetchall()
     assert sorted(row["title"] for row in rows) == ["Title gone", "Title late"]
+    with export.connect(cfg.database) as db:  # the export keeps that we posted, says it is not shown, not replied
+        _, exported = export.rows(db, export.TABLES["reviews"], "acme", None, 2.0)
+        unshown = [row for row in exported if row["reply_not_shown"]]
+    assert sorted(row["title"] for row in unshown) == ["Title gone", "Title late"]
+    assert all(row["reply_posted_from_repscan_at"] and row["replied"] is False for row in unshown)
 
     assert alerts.collect(cfg, store, UNTIL) == 4  # each review alerts as a waiting one would; the operator hears twice
     assert alerts.collect(cfg, store, UNTIL) == 0  # once per posting

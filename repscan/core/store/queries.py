@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from repscan.core import rules
-from repscan.core.rules import _sql_text as sql_text
+from repscan.core.rules import sql_text
 from repscan.core.secrets import redact
 from repscan.core.competitors import clients_only_sql
 from repscan.core.store.crawls import history_cutoffs
