@@ -18,14 +18,15 @@ class MissingDatasette(Exception):
     """Datasette is the optional `browse` extra."""
 
 
-def metadata(database: Path, thresholds: dict[str, float] | None = None, locations: dict | None = None) -> dict:
+def metadata(database: Path, thresholds: dict[str, float] | None = None, locations: dict | None = None,
+             searches: dict | None = None) -> dict:
     """Datasette's metadata: the canned queries, judging negatives at each client's threshold, each review with its
     chain location (store.queries.source_locations)."""
     return {
         "title": "repscan",
         "description": "Reviews, posts, search results, crawls and reports. Canned queries take an optional client_id;"
                        " the review queries an optional location (a chain's location name).",
-        "databases": {database.stem: {"queries": canned_queries(thresholds, locations)}},
+        "databases": {database.stem: {"queries": canned_queries(thresholds, locations, searches)}},
     }
 
 
@@ -46,11 +47,11 @@ def datasette_command(database: Path, metadata_path: Path, *, port: int, open_br
 
 
 def browse(database: Path, *, thresholds: dict[str, float] | None = None, locations: dict | None = None,
-           port: int = 8001, open_browser: bool = True, get: str | None = None) -> int:
+           searches: dict | None = None, port: int = 8001, open_browser: bool = True, get: str | None = None) -> int:
     Store(database).close()  # create or upgrade the schema first, so every canned query has its tables
     with tempfile.TemporaryDirectory() as folder:
         meta = Path(folder) / "metadata.json"
-        meta.write_text(json.dumps(metadata(database, thresholds, locations), indent=2), encoding="utf-8")
+        meta.write_text(json.dumps(metadata(database, thresholds, locations, searches), indent=2), encoding="utf-8")
         plugins = Path(folder) / "plugins"
         plugins.mkdir()
         shutil.copy(Path(__file__).with_name("datasette_hosts.py"), plugins)

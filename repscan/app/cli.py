@@ -614,13 +614,15 @@ def cmd_schedule(args) -> int:
 
 def cmd_browse(args) -> int:
     from repscan.app.browse import MissingDatasette, browse
+    from repscan.core.search import configured
     from repscan.core.store.queries import source_locations
 
     cfg = _config(args)
     try:
         return browse(cfg.database, thresholds={c.id: c.negative_threshold for c in cfg.crawled()},
-                      locations=source_locations(cfg.clients), port=args.port, open_browser=not args.no_open,
-                      get=args.get)
+                      locations=source_locations(cfg.clients),
+                      searches={c.id: configured(cfg.search.engines, c.queries) for c in cfg.crawled()},
+                      port=args.port, open_browser=not args.no_open, get=args.get)
     except MissingDatasette as exc:
         raise Usage(str(exc)) from None
 

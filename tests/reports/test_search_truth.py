@@ -12,7 +12,8 @@ from helpers import write_config
 from repscan.core.config import load
 from repscan.core.items import make, parse_iso, stamp, utcnow
 from repscan.core.store import Store
-from repscan.core.store.queries import CANNED_QUERIES
+from repscan.core.search import configured
+from repscan.core.store.queries import CANNED_QUERIES, canned_queries
 from repscan.reports import queries
 from repscan.reports.model import format_date
 from repscan.reports.render import render_pdf
@@ -134,3 +135,18 @@ def test_datasette_s_complaints_on_page_one_follow_the_latest_check(report):
         store.close()
     urls = {row["url"] for row in rows if row["engine"] == "bing"}
     assert urls == {BACK + "/"}  # not STALE_EMPTY: its query found nothing at the last check
+
+
+def test_datasette_s_complaints_on_page_one_are_only_the_configured_searches(report):
+    """Like the report: DuckDuckGo is no longer configured, so its complaint is in no Datasette query built from the
+    config (`repscan browse`); without a config every search shows."""
+    _data, _folder, database = report
+    configured_sql = canned_queries(searches={"acme": configured(["bing"], QUERIES)})["complaints_on_page_one"]["sql"]
+    store = Store(database)
+    try:
+        shown = {row["url"] for row in store.query(configured_sql, {"client_id": "acme"})}
+        every = {row["url"] for row in store.query(CANNED_QUERIES["complaints_on_page_one"]["sql"], {"client_id": ""})}
+    finally:
+        store.close()
+    assert shown == {BACK + "/"}
+    assert STALE_DDG in every

@@ -41,11 +41,24 @@ def location_sql(locations: Mapping[tuple[str, str, str], str], crawl_id: str = 
             f" FROM crawls c WHERE c.id = {crawl_id})")
 
 
+def searched_sql(searches: Mapping[str, Iterable[tuple[str, str]]] | None, prefix: str = "") -> str:
+    """Only the (engine, query) pairs each client's config asks (search.configured), as the report reads them;
+    every pair when `searches` is None (no config at hand)."""
+    if searches is None:
+        return "1"
+    keys = sorted(sql_text("\n".join((client_id, engine, query)))
+                  for client_id, pairs in searches.items() for engine, query in pairs)
+    column = f"{prefix}client_id || char(10) || {prefix}engine || char(10) || {prefix}query"
+    return f"({column} IN ({', '.join(keys)}))" if keys else "0"
+
+
 def canned_queries(thresholds: Mapping[str, float] | None = None,
-                   locations: Mapping[tuple[str, str, str], str] | None = None) -> dict[str, dict]:
+                   locations: Mapping[tuple[str, str, str], str] | None = None,
+                   searches: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> dict[str, dict]:
     """Datasette's canned queries; `thresholds` are the clients' negative thresholds from the
-    config and `locations` the chains' sources' locations (source_locations): Datasette runs the SQL without us,
-    so they are written into it. The reviews' queries give each its location and take an optional one."""
+    config, `locations` the chains' sources' locations (source_locations) and `searches` each client's configured
+    (engine, query) pairs: Datasette runs the SQL without us, so they are written into it. The reviews' queries give
+    each its location and take an optional one."""
     negative = rules.negative_sql(rules.thresholds_sql(thresholds or {}))
     location = f"{location_sql(locations or {})} AS location"
     return {
@@ -71,7 +84,8 @@ def canned_queries(thresholds: Mapping[str, float] | None = None,
                    " ON r.client_id = latest.client_id AND r.engine = latest.engine AND r.query = latest.query"
                    f" AND r.crawl_id = latest.crawl_id WHERE {rules.on_page_one_sql('r.rank')}"
                    f" AND {rules.complaint_sql(category='r.category', negative_text='r.negative')}"
-                   f" AND {FOR_CLIENT.format('r.')} ORDER BY r.client_id, r.engine, r.query, r.rank",
+                   f" AND {searched_sql(searches, 'r.')} AND {FOR_CLIENT.format('r.')}"
+                   " ORDER BY r.client_id, r.engine, r.query, r.rank",
         },
         "source_health": {
             "title": "Last crawl of every source",
