@@ -168,6 +168,13 @@ class SourceHealth:
         return self.status in HEALTHY
 
     @property
+    def search(self) -> bool:
+        """A search engine's results for the client's name, not a page of the client's."""
+        from repscan.core import sites
+
+        return self.site in sites.SITES and sites.get(self.site).kind == "search"
+
+    @property
     def partly(self) -> bool:
         """Read cleanly but not whole: an ok crawl's error names only what it could not read (NotReadable)."""
         from repscan.core.store.crawls import UNREAD
@@ -185,6 +192,8 @@ class SourceHealth:
                      day=format_day(self.last_crawl_at, tz))
         if self.status == "ok":
             return _("OK, read %(day)s", day=format_day(self.last_crawl_at, tz))
+        if self.status == "empty" and self.search:
+            return _("OK, no results at the last check (read %(day)s)", day=format_day(self.last_crawl_at, tz))
         if self.status == "empty":
             return _("OK, nothing on it yet (read %(day)s)", day=format_day(self.last_crawl_at, tz))
         if self.status == "never":
@@ -198,7 +207,7 @@ class SourceHealth:
         from repscan.core.store.crawls import may_go_quiet
 
         missing_from = missing_from or _("this report")
-        search = self.site in sites.SITES and sites.get(self.site).kind == "search"
+        search = self.search
         name = sites.label(self.site) if search else sites.place(self.site, self.url)
         what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
         if self.partly:

@@ -64,6 +64,7 @@ def test_a_genuine_no_results_page_is_healthy_and_said_so_and_a_failed_evidence_
         assert health.healthy and not broken
         assert block.found_nothing and "No results at the last check" in text
         assert COULD_NOT_READ not in text and "may have changed" not in text
+        assert health.state("UTC").startswith("OK, no results at the last check (read ")  # not "nothing on it yet"
     else:
         assert health.status == "broken" and [b["source"] for b in broken] == ["bing"]
         assert COULD_NOT_READ in text
