@@ -5,7 +5,7 @@
 Built the way spiders/run.py builds a crawl (scrapy_settings, the same spider arguments), so the
 "with pipelines" run is exactly what `repscan crawl` does; --no-pipelines sets ITEM_PIPELINES = {}
 and nothing is stored (items are counted from Scrapy's item_scraped_count); --no-evidence leaves
-REPSCAN_EVIDENCE_DIR unset, so no page copies are kept (the spider hands on no pages either).
+REPSCAN_EVIDENCE off, so no page copies are kept (the spider hands on no pages either).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.crawl_runner", description=__doc__)
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--no-pipelines", action="store_true", help="ITEM_PIPELINES = {} (nothing normalised, classified or stored)")
-    parser.add_argument("--no-evidence", action="store_true", help="no page copies (REPSCAN_EVIDENCE_DIR unset)")
+    parser.add_argument("--no-evidence", action="store_true", help="no page copies (REPSCAN_EVIDENCE off)")
     parser.add_argument("--full", action="store_true", help="no incremental stop")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the crawl here")
@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_pipelines:
         settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     if args.no_evidence:
-        settings.set("REPSCAN_EVIDENCE_DIR", "", priority="cmdline")
+        settings.set("REPSCAN_EVIDENCE", False, priority="cmdline")
+        settings.set("REPSCAN_EVIDENCE_DIR", "", priority="cmdline")  # its name before m025 (bench.crawl_against)
     store = Store(config.database)
     known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs}
     store.close()
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(config.database)
         figures["crawls"] = store.crawls_after(0)[-1:]
         figures["stored"] = store.query("SELECT COUNT(*) AS n FROM reviews")[0]["n"]
-        figures["evidence_pages"] = store.query("SELECT COUNT(DISTINCT path) AS n FROM evidence WHERE crawl_id = ?",
+        figures["evidence_pages"] = store.query("SELECT COUNT(DISTINCT sha256) AS n FROM evidence WHERE crawl_id = ?",
                                                 [figures["crawls"][-1]["id"]])[0]["n"] if figures["crawls"] else 0
         store.close()
     json.dump(figures, sys.stdout)

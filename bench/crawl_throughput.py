@@ -1,8 +1,8 @@
 """Crawl throughput: pages and items per second over a local Trustpilot-structured site, with the full item pipeline
 (normalise -> classify -> store) against the same spider with ITEM_PIPELINES = {}, for a first crawl and for a full
 recrawl of the stored site. Goal: pipeline overhead <= 10% of the crawl's CPU time. The full pipeline runs twice: as
-`repscan crawl` runs it, and without the evidence copies (REPSCAN_EVIDENCE_DIR unset: no page of a negative review is
-compressed and written), so the copies' share is its own figure.
+`repscan crawl` runs it, and without the evidence copies (REPSCAN_EVIDENCE off: no page of a negative review is
+compressed and kept), so the copies' share is its own figure.
 
     python -m bench.crawl_throughput [--quick] [--repeat N] [--json]
 """
@@ -31,7 +31,7 @@ def load_average() -> list[float]:
 
 
 KINDS = (("spider", "spider only (ITEM_PIPELINES = {})"),
-         ("no-evidence", "full pipeline without evidence copies (REPSCAN_EVIDENCE_DIR unset)"),
+         ("no-evidence", "full pipeline without evidence copies (REPSCAN_EVIDENCE off)"),
          ("full", "full pipeline as `repscan crawl` (normalise, classify, store, evidence copies: one step)"))
 
 
@@ -136,7 +136,7 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
                 found = [(item, page) for item, (_, page) in zip(items[start:start + 200], pages_of[start:start + 200])
                          if wanted(item)]
                 began = time.process_time()
-                store.record_evidence("acme", Path(folder) / "out", found, crawl_id=crawl)
+                store.record_evidence("acme", found, crawl_id=crawl)
                 kept += time.process_time() - began
             spent.append(batches)
             evidence.append(kept)
@@ -164,7 +164,9 @@ def pipeline_breakdown(site: TrustpilotSite, pages: int) -> dict:
 
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as floor_folder:
         store_s, batches, again_s, evidence_s, evidence_again_s = store_all(folder)
-        copies = len({path for path in (Path(folder) / "out").rglob("*.html.*")})
+        counted = Store(Path(folder) / "repscan.db")
+        copies = counted.query("SELECT COUNT(*) AS n FROM evidence_pages")[0]["n"]
+        counted.close()
         floor_s = sqlite_floor(Path(folder) / "repscan.db", floor_folder)
     last = len(items) // 200 - 1  # the last full batch
     return {"items": len(items), "pages": pages, "detect_s": detect_s, "extract_s": extract_s, "normalise_s": normalise_s,

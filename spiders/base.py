@@ -283,9 +283,9 @@ class SourceSpider(scrapy.Spider):
 
     def attach_page(self, response, items: list[dict]) -> None:
         """Hand each review, post and search result on with the page it was found on, for the store pipeline to
-        keep as evidence when the item turns out negative or a complaint (with REPSCAN_EVIDENCE_DIR set, or on a
+        keep as evidence when the item turns out negative or a complaint (with REPSCAN_EVIDENCE on, or on a
         Scrapyd node, whose feed carries the page home)."""
-        if not (hasattr(self, "crawler") and (self.settings.get("REPSCAN_EVIDENCE_DIR")
+        if not (hasattr(self, "crawler") and (self.settings.getbool("REPSCAN_EVIDENCE")
                                               or self.settings.get("REPSCAN_STORE") == "feed")):
             return
         page = Page(url=response.url, body=response.body, status=response.status, fetched_at=stamp())

@@ -102,7 +102,7 @@ class StorePipeline(_PreparingPipeline):
         self.counts = {"items": 0, "new": 0}
         self.business_urls: set[str] = set()
         self.write_error: str | None = None
-        self.evidence_dir = crawler.settings.get("REPSCAN_EVIDENCE_DIR") or None  # reports_dir; unset: no evidence
+        self.keep_evidence = crawler.settings.getbool("REPSCAN_EVIDENCE")  # off: no page copies, no evidence rows
         self.found: list[tuple] = []  # (item, page) of the buffered items whose page is evidence
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -119,13 +119,13 @@ class StorePipeline(_PreparingPipeline):
         self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
         spider.crawl_id = self.crawl_id
         if is_competitor(spider.client_id):  # evidence is the client's proof; a competitor's pages are not kept
-            self.evidence_dir = None
+            self.keep_evidence = False
 
     def take(self, item: dict, page=None) -> dict:
         if item.get("business_url"):
             self.business_urls.add(item["business_url"])
         self.buffer.append(item)
-        if page is not None and self.evidence_dir and wanted(item):
+        if page is not None and self.keep_evidence and wanted(item):
             self.found.append((item, page))
         if len(self.buffer) >= self.batch_size:
             self.flush()
@@ -148,7 +148,7 @@ class StorePipeline(_PreparingPipeline):
         self.buffer = []
         found, self.found = self.found, []
         try:
-            self.store.record_evidence(spider.client_id, self.evidence_dir, found, crawl_id=self.crawl_id)
+            self.store.record_evidence(spider.client_id, found, crawl_id=self.crawl_id)
         except (sqlite3.Error, OSError) as exc:  # the items are stored; their proof is not: the crawl says so
             spider.health.errors.append(f"could not keep the evidence of {len(found)} items: {exc}")
 

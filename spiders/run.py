@@ -39,7 +39,7 @@ def crawl_overrides(config: Config, log_level: str = "INFO") -> dict:
     crawl = config.crawl
     overrides = {
         "REPSCAN_DATABASE": str(config.database),
-        "REPSCAN_EVIDENCE_DIR": str(config.reports_dir),  # evidence/<client>/<source>/ under it
+        "REPSCAN_EVIDENCE": True,  # the pages of negative items and complaints, kept in the store
         "REPSCAN_BUSY_TIMEOUT": config.storage.busy_timeout,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "DOWNLOAD_DELAY": crawl.download_delay,

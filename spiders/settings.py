@@ -62,8 +62,8 @@ ITEM_PIPELINES = {
 # a last crawl-health line go to the FEEDS export, for `repscan ingest` (docs/scale.md).
 REPSCAN_STORE = "sqlite"
 REPSCAN_DATABASE = "repscan.db"
-# reports_dir: copies of the pages negative items and page-one complaints were found on go under its evidence/
-# ("" keeps none).
-REPSCAN_EVIDENCE_DIR = ""
+# Keep copies of the pages negative items and page-one complaints were found on, with their evidence rows, in the
+# store (`repscan crawl` turns it on; off keeps none).
+REPSCAN_EVIDENCE = False
 REPSCAN_BATCH_SIZE = 200
 FEED_EXPORT_ENCODING = "utf-8"

@@ -179,9 +179,12 @@ def trap(body: str = '{"status": "ok"}'):
         yield site
 
 
-def unpacked(path: Path) -> bytes:
-    """The page bytes of an evidence copy, whichever format it was kept in (repscan.core.store.evidence.read_copy)."""
-    from repscan.core.store.evidence import read_copy
+def kept_page(database: Path, row: dict) -> bytes:
+    """The page bytes an evidence row's copy holds (Store.page_copy, what `repscan evidence --out` writes)."""
+    from repscan.core.store import Store
 
-    with read_copy(path) as stream:
-        return stream.read()
+    store = Store(database)
+    try:
+        return store.page_copy(Path(database).parent, row)
+    finally:
+        store.close()

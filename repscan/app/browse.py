@@ -26,7 +26,9 @@ def metadata(database: Path, thresholds: dict[str, float] | None = None, locatio
         "title": "repscan",
         "description": "Reviews, posts, search results, crawls and reports. Canned queries take an optional client_id;"
                        " the review queries an optional location (a chain's location name).",
-        "databases": {database.stem: {"queries": canned_queries(thresholds, locations, searches)}},
+        "databases": {database.stem: {"queries": canned_queries(thresholds, locations, searches),
+                                      # the evidence copies: zstd bytes, read through `repscan evidence --out`
+                                      "tables": {"evidence_pages": {"hidden": True}}}},
     }
 
 

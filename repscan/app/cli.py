@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evidence", help="a client's evidence record: first-seen times and page copies, hashes verified")
     p.add_argument("--client", required=True)
     p.add_argument("--item", help="one item: SOURCE:ID (a search result's ID is its URL)")
+    p.add_argument("--out", type=Path, help="a folder to write each verified copy into, as <sha256>.html")
     p.set_defaults(handler=cmd_evidence)
 
     p = sub.add_parser("send", help="render if needed, email, record; never sends a report twice")
@@ -486,7 +487,8 @@ def cmd_evidence(args) -> int:
         item = evidence.parse_item(args.item) if args.item else None
     except ValueError as exc:
         raise Usage(str(exc)) from None
-    good = evidence.show(cfg.database, cfg.reports_dir, client.id, item, busy_timeout=cfg.storage.busy_timeout)
+    good = evidence.show(cfg.database, cfg.reports_dir, client.id, item, busy_timeout=cfg.storage.busy_timeout,
+                         out_dir=args.out)
     return EXIT_OK if good else EXIT_FAILURE
 
 

@@ -210,7 +210,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
             refs.append(line.get(PAGE_REF))
         with store.transaction():  # items, evidence and the lines done commit together: a rerun never skips copies
             counts = store.save_items(client_id, prepared, crawl_id=crawl_id)
-            _keep_evidence(store, config, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
+            _keep_evidence(store, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
                            problems)
             items, new, done = items + counts["items"], new + counts["new"], done + len(batch)
             store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"])
@@ -243,7 +243,7 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
     return result
 
 
-def _keep_evidence(store: Store, config: Config, feed_job: FeedJob, items: list[dict], refs: list[str | None],
+def _keep_evidence(store: Store, feed_job: FeedJob, items: list[dict], refs: list[str | None],
                    crawl_id: int, feed: str | None, copies_required: bool, problems: list[str]) -> None:
     """The evidence of a batch of stored items: each wanted item's page from the feed, its hash checked, or a row
     saying no copy came; what could not be kept goes into `problems`."""
@@ -264,12 +264,10 @@ def _keep_evidence(store: Store, config: Config, feed_job: FeedJob, items: list[
             found.append((item, page_from_feed(feed_job.pages.get(ref), ref)))
         except CopyError as exc:
             problems.append(f"{key}: {exc}")
-    try:
-        store.record_evidence(feed_job.client_id, config.reports_dir, found, crawl_id=crawl_id)
-        store.record_evidence(feed_job.client_id, config.reports_dir, without, crawl_id=crawl_id,
-                              note=f"no copy: ingested from {feed or 'a feed'}, which carried no page")
-    except OSError as exc:  # sqlite3.Error is an OSError's sibling: a broken store stops the ingest, as items do
-        problems.append(f"could not write the copies: {exc}")
+    # in the job's transaction: a store that cannot write stops the ingest, as the items' own writes do
+    store.record_evidence(feed_job.client_id, found, crawl_id=crawl_id)
+    store.record_evidence(feed_job.client_id, without, crawl_id=crawl_id,
+                          note=f"no copy: ingested from {feed or 'a feed'}, which carried no page")
 
 
 def _evidence_error(problems: list[str]) -> str:

@@ -567,7 +567,7 @@ class Dispatcher:
         site, store = batch.site, self.store
         job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         settings = {k: _setting(v) for k, v in crawl_overrides(self.config, self.log_level).items()
-                    if k not in ("REPSCAN_DATABASE", "REPSCAN_EVIDENCE_DIR")}  # its evidence travels in the feed
+                    if k not in ("REPSCAN_DATABASE", "REPSCAN_EVIDENCE")}  # its evidence travels in the feed
         settings["REPSCAN_STORE"] = "feed"
         settings["REPSCAN_PROXIES"] = json.dumps([proxy] if proxy else [])  # this job's address only
         feed = None

@@ -38,38 +38,46 @@ def test_prune_deletes_old_crawl_rows_and_keeps_what_rules_read(tmp_path, capsys
     assert cli.main(["--config", str(config), "prune", "--keep-days", "0"]) == cli.EXIT_USAGE
 
 
-def test_prune_deletes_only_old_page_copies_that_no_evidence_row_names(tmp_path, capsys):
+def test_prune_deletes_only_page_copies_that_no_evidence_row_names(tmp_path, capsys):
+    """Pages in the store go once no row names them; files kept before m025 (and a killed write's temporary files)
+    go once no row names them and they are a day old; a copy a row names stays, however old."""
     import os
 
     from repscan.core.items import make
-    from repscan.core.store.evidence import Page, save_copy
+    from repscan.core.store.evidence import Page
 
     config = write_config(tmp_path, [("trustpilot", "https://t.example/b/acme")])
     reports = tmp_path / "out"
     store = Store(tmp_path / "repscan.db")
-    review = {**make("review", source="trustpilot", source_id="r1", url="https://t.example/r/r1", rating=1,
-                     text="Made-up words."), "negative": True, "sentiment": -0.8}
-    store.save_items("acme", [review])
-    page = Page(url="https://t.example/b/acme", body=b"<html>named</html>", status=200, fetched_at=stamp(utcnow()))
-    assert store.record_evidence("acme", reports, [(review, page)]) == 1
+    items = [{**make("review", source="trustpilot", source_id=f"r{n}", url=f"https://t.example/r/r{n}", rating=1,
+                     text=f"Made-up words {n}."), "negative": True, "sentiment": -0.8} for n in (1, 2)]
+    store.save_items("acme", items)
+    pages = [Page(url="https://t.example/b/acme", body=f"<html>page {n}</html>".encode(), status=200,
+                  fetched_at=stamp(utcnow())) for n in (1, 2)]
+    assert store.record_evidence("acme", list(zip(items, pages))) == 2
+    with store.transaction():
+        store._db.conn.execute("DELETE FROM evidence WHERE source_id = 'r2'")  # a row deleted by hand
     [named] = store.evidence("acme")
     store.close()
-    orphan = reports / save_copy(reports, "acme", "trustpilot", b"<html>a crawl died before its row</html>")[1]
-    fresh = reports / save_copy(reports, "acme", "trustpilot", b"<html>a crawl is about to name me</html>")[1]
-    partial = orphan.parent / ".tmp-killed.part"
-    partial.write_bytes(b"half a copy")
+    folder = reports / "evidence" / "acme" / "trustpilot"
+    folder.mkdir(parents=True)
+    orphan, fresh, partial = folder / ("a" * 64 + ".html.zst"), folder / ("b" * 64 + ".html.gz"), folder / ".x.part"
+    for path in (orphan, fresh, partial):
+        path.write_bytes(b"an old copy no row names")
     old = (utcnow() - timedelta(days=3)).timestamp()
-    for path in (reports / named["path"], orphan, partial):
+    for path in (orphan, partial):
         os.utime(path, (old, old))
 
     assert cli.main(["--config", str(config), "prune", "--dry-run"]) == cli.EXIT_OK
-    assert capsys.readouterr().out.splitlines()[1] == "would delete 2 evidence page copies that no evidence row names"
+    assert capsys.readouterr().out.splitlines()[1] == "would delete 3 evidence page copies that no evidence row names"
     assert orphan.exists() and partial.exists()
     assert cli.main(["--config", str(config), "prune"]) == cli.EXIT_OK
-    assert capsys.readouterr().out.splitlines()[1] == "deleted 2 evidence page copies that no evidence row names"
+    assert capsys.readouterr().out.splitlines()[1] == "deleted 3 evidence page copies that no evidence row names"
     assert not orphan.exists() and not partial.exists()
-    assert fresh.exists()  # unnamed, but written within the day: a crawl may be about to name it
-    assert (reports / named["path"]).exists()  # named by a row: kept however old
+    assert fresh.exists()  # unnamed, but written within the day
+    store = Store(tmp_path / "repscan.db")
+    assert [row["sha256"] for row in store.query("SELECT sha256 FROM evidence_pages")] == [named["sha256"]]
+    store.close()
     assert cli.main(["--config", str(config), "evidence", "--client", "acme"]) == cli.EXIT_OK
 
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from helpers import unpacked, write_config
+from helpers import kept_page, write_config
 from repscan.app import cli
 from repscan.app.ingest import ingest_paths
 from repscan.core.config import load
@@ -58,8 +58,8 @@ def test_a_page_in_the_feed_is_kept_once_checked_and_without_credentials(tmp_pat
     assert result.status == "ok" and result.lines == 3  # the page line is no item
     kept = rows(config)
     assert [row["source_id"] for row in kept] == ["r1", "r3"]  # the positive review's page is not its evidence
-    assert {row["path"] for row in kept} == {f"evidence/acme/trustpilot/{page['sha256']}.html.zst"}
-    assert unpacked(config.reports_dir / kept[0]["path"]) == PAGE.body
+    assert {row["sha256"] for row in kept} == {page["sha256"]} and {row["path"] for row in kept} == {None}
+    assert kept_page(config.database, kept[0]) == PAGE.body
     assert kept[0]["url"] == "https://t.example/review/acme?page=1" and kept[0]["fetched_at"] == PAGE.fetched_at
 
 
@@ -104,8 +104,8 @@ def test_a_feed_without_pages_records_no_copy_and_evidence_claims_none(tmp_path,
     # A later crawl that fetched its page keeps the copy the feed could not bring.
     store = Store(config.database)
     [item] = store.query("SELECT *, 'review' AS kind FROM reviews WHERE source_id = 'r1'")
-    assert store.record_evidence("acme", config.reports_dir, [(item, PAGE)]) == 1
-    assert store.record_evidence("acme", config.reports_dir, [(item, None)], note="again") == 0
+    assert store.record_evidence("acme", [(item, PAGE)]) == 1
+    assert store.record_evidence("acme", [(item, None)], note="again") == 0
     store.close()
     code, out, _ = evidence(config, capsys, "--item", "trustpilot:r1")
     assert code == cli.EXIT_OK and out.count("\tverified\n") == 1 and "NO COPY" in out  # both rows, one copy

@@ -35,7 +35,7 @@ review = {"kind": "review", "source": "trustpilot", "source_id": "r1", "rating":
           "text": "Made-up words.", "business_url": "https://t.example/b/acme"}
 store.save_items("acme", [review], crawl_id=crawl)
 page = Page(url="https://t.example/b/acme", body=b"<html>made-up page</html>", status=200, fetched_at="2026-12-01T10:00:00Z")
-store.record_evidence("acme", Path(sys.argv[2]), [(review, page)], crawl_id=crawl)
+store.record_evidence("acme", [(review, page)], crawl_id=crawl)
 store.finish_crawl(crawl, status="ok", items=1, new_items=1, requests=1, pages=1, full=True, error=None)
 store.mark_removed("acme", "trustpilot", "https://t.example/b/acme", crawl)
 rows = store.reviews_since("acme", None, threshold=0.4)

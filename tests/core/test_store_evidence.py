@@ -1,21 +1,17 @@
-"""The evidence record in the store: which items keep their page, one file per page, URLs without credentials."""
+"""The evidence record in the store: which items keep their page, one copy per page in the rows' transaction, URLs without credentials."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 import zstandard
-from helpers import unpacked
 
 from repscan.core.items import make
 from repscan.core.store import Store
-from repscan.core.store import evidence
-from repscan.core.store.evidence import Page, check_copy, recorded_url, text_hash
+from repscan.core.store.evidence import Page, recorded_url, text_hash
 
 SERP = Page(url="https://search.example/q?q=acme&key=k-123&page=1", body=b"<html>results for acme</html>",
             status=200, fetched_at="2026-12-01T09:00:00Z")
@@ -39,7 +35,11 @@ def review(source_id: str, rating: float, negative: bool) -> dict:
 def keep(tmp_path, found: list[tuple[dict, Page]]) -> tuple[Store, int]:
     store = Store(tmp_path / "repscan.db")
     store.save_items("acme", [item for item, _ in found], crawl_id=7, seen_at="2026-12-01T09:02:00Z")
-    return store, store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7)
+    return store, store.record_evidence("acme", found, crawl_id=7)
+
+
+def pages_kept(store: Store) -> int:
+    return store.query("SELECT COUNT(*) AS n FROM evidence_pages")[0]["n"]
 
 
 def test_page_one_complaints_keep_the_results_page_and_nothing_else_does(tmp_path):
@@ -52,23 +52,40 @@ def test_page_one_complaints_keep_the_results_page_and_nothing_else_does(tmp_pat
     rows = store.evidence("acme")
     assert added == 2 and [row["source_id"] for row in rows] == ["https://complaints.example/acme-1",
                                                                   "https://news.example/acme-fraud"]
-    assert {row["path"] for row in rows} == {f"evidence/acme/bing/{rows[0]['sha256']}.html.zst"}  # one page, one file
+    assert {row["sha256"] for row in rows} == {hashlib.sha256(SERP.body).hexdigest()} and pages_kept(store) == 1
+    assert {row["path"] for row in rows} == {None}  # in the store, no file
     assert rows[0]["first_seen_at"] == "2026-12-01T09:02:00Z" and rows[0]["query"] == "acme"
     assert rows[0]["url"] == "https://search.example/q?q=acme&page=1"  # the key= parameter is not recorded
-    assert unpacked(tmp_path / "reports" / rows[0]["path"]) == SERP.body
-    assert check_copy(tmp_path / "reports", rows[0]) is None
+    assert store.page_copy(tmp_path / "reports", rows[0]) == SERP.body
+    assert store.check_copy(tmp_path / "reports", rows[0]) is None
+    assert not (tmp_path / "reports").exists()
     store.close()
 
 
 def test_a_positive_review_keeps_nothing_and_a_repeat_adds_nothing(tmp_path):
     store, added = keep(tmp_path, [(review("r1", 1.0, True), REVIEWS), (review("r2", 5.0, False), REVIEWS)])
     assert added == 1 and [row["source_id"] for row in store.evidence("acme")] == ["r1"]
-    assert store.record_evidence("acme", tmp_path / "reports", [(review("r1", 1.0, True), REVIEWS)]) == 0
+    assert store.record_evidence("acme", [(review("r1", 1.0, True), REVIEWS)]) == 0
     edited = {**review("r1", 1.0, True), "text": "Other made-up words."}
-    assert store.record_evidence("acme", tmp_path / "reports", [(edited, REVIEWS)]) == 1
+    assert store.record_evidence("acme", [(edited, REVIEWS)]) == 1
     rows = store.evidence("acme", "trustpilot", "r1")
-    assert len(rows) == 2 and rows[0]["sha256"] == rows[1]["sha256"]  # the same page: one file, two rows
-    assert len(list((tmp_path / "reports" / "evidence" / "acme" / "trustpilot").iterdir())) == 1
+    assert len(rows) == 2 and rows[0]["sha256"] == rows[1]["sha256"]  # the same page: one copy, two rows
+    assert pages_kept(store) == 1
+    store.close()
+
+
+def test_two_clients_on_one_page_share_its_copy_and_prune_keeps_it_while_a_row_names_it(tmp_path):
+    store, _ = keep(tmp_path, [(review("r1", 1.0, True), REVIEWS)])
+    store.save_items("other", [review("r1", 1.0, True)], crawl_id=8)
+    assert store.record_evidence("other", [(review("r1", 1.0, True), REVIEWS)], crawl_id=8) == 1
+    assert pages_kept(store) == 1
+    with store.transaction():
+        store._db.conn.execute("DELETE FROM evidence WHERE client_id = 'acme'")  # rows deleted by hand
+    assert store.prune_copies(tmp_path / "reports", dry_run=True) == 0 and pages_kept(store) == 1
+    with store.transaction():
+        store._db.conn.execute("DELETE FROM evidence")
+    assert store.prune_copies(tmp_path / "reports", dry_run=True) == 1 and pages_kept(store) == 1
+    assert store.prune_copies(tmp_path / "reports") == 1 and pages_kept(store) == 0
     store.close()
 
 
@@ -82,99 +99,67 @@ def test_a_row_without_a_page_says_why_and_a_copy_arriving_later_is_kept(tmp_pat
     store, added = keep(tmp_path, [(review("r1", 1.0, True), REVIEWS), (review("r2", 1.0, True), None)])
     assert added == 2
     with_copy, without = store.evidence("acme")
-    assert with_copy["note"] is None and check_copy(tmp_path / "reports", with_copy) is None
+    assert with_copy["note"] is None and store.check_copy(tmp_path / "reports", with_copy) is None
     assert without["note"] == "no copy" and without["sha256"] is None and without["path"] is None
     assert without["url"] == "https://reviews.example/acme" and without["fetched_at"] is None
-    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), None)]) == 0  # no repeat
-    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), REVIEWS)]) == 1
-    assert store.record_evidence("acme", tmp_path / "reports", [(review("r2", 1.0, True), REVIEWS)]) == 0
+    assert store.record_evidence("acme", [(review("r2", 1.0, True), None)]) == 0  # no repeat
+    assert store.record_evidence("acme", [(review("r2", 1.0, True), REVIEWS)]) == 1
+    assert store.record_evidence("acme", [(review("r2", 1.0, True), REVIEWS)]) == 0
     store.close()
 
 
-def test_a_copy_is_zstd_verified_and_an_altered_one_is_found(tmp_path):
+def test_a_copy_is_zstd_verified_and_an_altered_or_missing_one_is_found(tmp_path):
     store, added = keep(tmp_path, [(review("r1", 1.0, True), REVIEWS)])
     [row] = store.evidence("acme")
+    reports = tmp_path / "reports"
+
+    def replace(body: bytes) -> None:
+        with store.transaction():
+            store._db.conn.execute("UPDATE evidence_pages SET body = ?", [body])
+
+    [(packed,)] = store._db.conn.execute("SELECT body FROM evidence_pages").fetchall()
+    assert added == 1 and packed[:4] == b"\x28\xb5\x2f\xfd" and len(packed) < 200
+    assert zstandard.ZstdDecompressor().decompress(packed) == REVIEWS.body  # zstd -d reads it as it is
+    assert store.check_copy(reports, row) is None
+    replace(zstandard.ZstdCompressor().compress(REVIEWS.body.replace(b"two", b"six")))
+    assert store.check_copy(reports, row) == "altered (hash differs)"
+    replace(packed[:-6] + bytes(6))  # the frame's checksum and last bytes overwritten
+    assert store.check_copy(reports, row).startswith("altered (unreadable")
+    replace(b"plain text")
+    assert store.check_copy(reports, row).startswith("altered (unreadable")
+    with store.transaction():
+        store._db.conn.execute("DELETE FROM evidence_pages")
+    assert store.check_copy(reports, row) == "missing"
     store.close()
-    copy = tmp_path / "reports" / row["path"]
-    assert added == 1 and copy.name == f"{row['sha256']}.html.zst" and copy.read_bytes()[:4] == b"\x28\xb5\x2f\xfd"
-    assert unpacked(copy) == REVIEWS.body and check_copy(tmp_path / "reports", row) is None
-    packed = copy.read_bytes()
-    copy.write_bytes(zstandard.ZstdCompressor().compress(REVIEWS.body.replace(b"two", b"six")))
-    assert check_copy(tmp_path / "reports", row) == "altered (hash differs)"
-    copy.write_bytes(packed[:-6] + bytes(6))  # the frame's checksum and last bytes overwritten
-    assert check_copy(tmp_path / "reports", row).startswith("altered (unreadable")
-    copy.write_bytes(b"plain text")
-    assert check_copy(tmp_path / "reports", row).startswith("altered (unreadable")
 
 
-def test_an_old_gzip_copy_is_still_verified_and_kept_for_the_same_page(tmp_path):
-    """Stores from before the zstd copies: their .html.gz files verify, and the same page is not written again."""
+@pytest.mark.parametrize("kept_as", [".html.gz", ".html.zst"])
+def test_a_copy_kept_as_a_file_before_still_verifies(tmp_path, kept_as):
+    """Stores from before m025 name files under reports_dir: they verify (and an altered one is found); the same
+    page seen again for another item is kept in the store, the old file left as it was."""
     store = Store(tmp_path / "repscan.db")
     store.save_items("acme", [review("r1", 1.0, True), review("r2", 1.0, True)], crawl_id=7)
     sha = hashlib.sha256(REVIEWS.body).hexdigest()
-    old = tmp_path / "reports" / "evidence" / "acme" / "trustpilot" / f"{sha}.html.gz"
+    old = tmp_path / "reports" / "evidence" / "acme" / "trustpilot" / f"{sha}{kept_as}"
     old.parent.mkdir(parents=True)
-    old.write_bytes(gzip.compress(REVIEWS.body))
+    pack = gzip.compress if kept_as == ".html.gz" else zstandard.ZstdCompressor().compress
+    old.write_bytes(pack(REVIEWS.body))
     with store.transaction():
         store._insert("evidence", [{"client_id": "acme", "kind": "review", "source": "trustpilot", "source_id": "r1",
-                                    "sha256": sha, "path": f"evidence/acme/trustpilot/{sha}.html.gz",
+                                    "sha256": sha, "path": f"evidence/acme/trustpilot/{sha}{kept_as}",
                                     "size": len(REVIEWS.body), "text_sha256": text_hash(review("r1", 1.0, True))}])
-    assert store.record_evidence("acme", tmp_path / "reports", [(review("r1", 1.0, True), REVIEWS),
-                                                                (review("r2", 1.0, True), REVIEWS)]) == 1
+    assert store.record_evidence("acme", [(review("r1", 1.0, True), REVIEWS),
+                                          (review("r2", 1.0, True), REVIEWS)]) == 1
     rows = store.evidence("acme")
+    assert [row["path"] for row in rows] == [f"evidence/acme/trustpilot/{sha}{kept_as}", None]
+    assert all(store.check_copy(tmp_path / "reports", row) is None for row in rows)
+    assert store.page_copy(tmp_path / "reports", rows[0]) == REVIEWS.body
+    old.write_bytes(pack(REVIEWS.body + b"!"))
+    assert store.check_copy(tmp_path / "reports", rows[0]) == "altered (hash differs)"
+    old.unlink()
+    assert store.check_copy(tmp_path / "reports", rows[0]) == "missing"
+    assert store.check_copy(tmp_path / "reports", rows[1]) is None
     store.close()
-    assert [row["path"] for row in rows] == [f"evidence/acme/trustpilot/{sha}.html.gz"] * 2  # the old file, reused
-    assert all(check_copy(tmp_path / "reports", row) is None for row in rows)
-    assert [path.name for path in old.parent.iterdir()] == [old.name]
-    old.write_bytes(gzip.compress(REVIEWS.body + b"!"))
-    assert check_copy(tmp_path / "reports", rows[0]) == "altered (hash differs)"
-
-
-@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "temporary names"])
-@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync each"])
-def test_a_batchs_copies_are_on_disk_before_its_rows_commit(tmp_path, monkeypatch, syncfs, unnamed):
-    """The new copies' bytes are made durable while they have no name yet, then their names, and no row is visible
-    to another connection until both are done: a row never names a copy a power cut could lose. With syncfs(2)
-    (Linux) and without it (an fsync a file); with files that have no name until then (O_TMPFILE) and with
-    temporary names (where a filesystem has no O_TMPFILE)."""
-    database = tmp_path / "repscan.db"
-    store = Store(database)
-    pages = [Page(url=f"https://reviews.example/acme?page={n}", body=f"<html>page {n}</html>".encode(), status=200,
-                  fetched_at="2026-12-01T09:01:00Z") for n in range(3)]
-    found = [(review(f"r{n}", 1.0, True), pages[n % 3]) for n in range(6)]
-    store.save_items("acme", [item for item, _ in found], crawl_id=7)
-    synced, fsyncs = [], []
-    durable, fsync = evidence._durable, os.fsync
-
-    def watched(handles):
-        durable(handles)
-        other = sqlite3.connect(database)
-        rows = other.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
-        other.close()
-        synced.append(([Path(os.readlink(f"/proc/self/fd/{handle}")) for handle in handles], rows))
-
-    monkeypatch.setattr(evidence, "_durable", watched)
-    monkeypatch.setattr(os, "fsync", lambda handle: fsyncs.append(handle) or fsync(handle))
-    if not syncfs:
-        monkeypatch.setattr(evidence, "_syncfs", lambda: None)
-    if not unnamed:
-        monkeypatch.setattr(evidence, "_TMPFILE", 0)
-    assert store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7) == 6
-    rows = store.evidence("acme")
-    store.close()
-    folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
-    copies = {folder / Path(row["path"]).name for row in rows}
-    [(written, rows_then), (names, rows_later)] = synced
-    assert len(copies) == 3 and rows_then == rows_later == 0  # no row committed before both
-    assert len(written) == 3 and {path.parent for path in written} == {folder}
-    if unnamed:  # /proc names an open file that has no name "/folder/#inode (deleted)"
-        assert all(path.name.endswith(" (deleted)") for path in written)
-    else:
-        assert all(path.name.startswith(".") and path.name.endswith(".part") for path in written)
-        assert {path.name.split(".")[1] for path in written} == {copy.name.split(".")[0] for copy in copies}
-    assert names == [folder]
-    assert sorted(folder.iterdir()) == sorted(copies)  # renamed, no .part left
-    assert len(fsyncs) == (0 if syncfs else 4)  # three files and their folder, or none
 
 
 @pytest.mark.parametrize("words", [
@@ -192,54 +177,37 @@ def test_text_hash_is_the_json_hash_older_rows_hold(words):
     assert text_hash(result) == hashlib.sha256(json.dumps(said[1:], ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def test_a_crash_between_the_copies_and_their_rows_leaves_no_row_naming_a_missing_copy(tmp_path):
-    """The rows' insert fails after the copies are written (an SQLite trigger aborts it, as a full disk would): no row
-    at all, the copies on disk whole and unnamed by any row (prune_copies takes them after its grace), and the next
-    try names them without writing them again."""
+def test_copies_and_their_rows_commit_together(tmp_path):
+    """The rows' insert fails after the pages went in (an SQLite trigger aborts it, as a full disk would): neither a
+    row nor a page is left, so no row can name a missing copy; the next try keeps both."""
     store = Store(tmp_path / "repscan.db")
     found = [(review("r1", 1.0, True), REVIEWS), (review("r2", 1.0, True), SERP)]
     store.save_items("acme", [item for item, _ in found], crawl_id=7)
     store._db.conn.execute("CREATE TRIGGER no_rows BEFORE INSERT ON evidence BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     with pytest.raises(sqlite3.IntegrityError, match="disk full"):
-        store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7)
-    folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
-    written = sorted(folder.iterdir())
-    assert store.evidence("acme") == [] and len(written) == 2
-    assert sorted(unpacked(path) for path in written) == sorted([REVIEWS.body, SERP.body])
-    assert store.prune_copies(tmp_path / "reports", dry_run=True, grace=0) == 2
+        store.record_evidence("acme", found, crawl_id=7)
+    assert store.evidence("acme") == [] and pages_kept(store) == 0
     store._db.conn.execute("DROP TRIGGER no_rows")
-    before = {path: path.stat().st_ino for path in written}
-    assert store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7) == 2
+    assert store.record_evidence("acme", found, crawl_id=7) == 2
     rows = store.evidence("acme")
+    assert pages_kept(store) == 2 and all(store.check_copy(tmp_path, row) is None for row in rows)
     store.close()
-    assert {tmp_path / "reports" / row["path"] for row in rows} == set(written)
-    assert {path: path.stat().st_ino for path in written} == before  # named as they were, not written again
-    assert all(check_copy(tmp_path / "reports", row) is None for row in rows)
 
 
-@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "temporary names"])
-def test_a_write_failing_half_way_leaves_no_file_and_no_row(tmp_path, monkeypatch, unnamed):
-    """The disk fills up while a batch's copies are written: the error reaches the caller, no copy has a name (no
-    partial file under a page's name, no temporary file left) and no row was written."""
+def test_a_page_that_cannot_be_compressed_leaves_no_row(tmp_path, monkeypatch):
+    """An error while a batch's pages are packed reaches the caller, and nothing of the batch is written."""
+    from repscan.core.store import evidence
+
     store = Store(tmp_path / "repscan.db")
-    pages = [Page(url=f"https://reviews.example/acme?page={n}", body=f"<html>page {n}</html>".encode(), status=200,
-                  fetched_at="2026-12-01T09:01:00Z") for n in range(3)]
-    found = [(review(f"r{n}", 1.0, True), pages[n]) for n in range(3)]
+    found = [(review("r1", 1.0, True), REVIEWS)]
     store.save_items("acme", [item for item, _ in found], crawl_id=7)
-    write_all, calls = evidence._write_all, []
 
-    def filling(handle, data):
-        calls.append(handle)
-        if len(calls) == 2:
-            write_all(handle, data[:5])
-            raise OSError(28, "No space left on device")
-        write_all(handle, data)
+    class Failing:
+        def compress(self, body):
+            raise MemoryError("no room to compress")
 
-    monkeypatch.setattr(evidence, "_write_all", filling)
-    if not unnamed:
-        monkeypatch.setattr(evidence, "_TMPFILE", 0)
-    with pytest.raises(OSError, match="No space"):
-        store.record_evidence("acme", tmp_path / "reports", found, crawl_id=7)
-    folder = tmp_path / "reports" / "evidence" / "acme" / "trustpilot"
-    assert list(folder.iterdir()) == [] and store.evidence("acme") == []
+    monkeypatch.setattr(evidence, "_compressor", lambda: Failing())
+    with pytest.raises(MemoryError):
+        store.record_evidence("acme", found, crawl_id=7)
+    assert store.evidence("acme") == [] and pages_kept(store) == 0
     store.close()

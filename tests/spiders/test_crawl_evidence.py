@@ -8,7 +8,7 @@ import json
 import pytest
 import zstandard
 from crawl_harness import Scenario, Serve, Site, crawl
-from helpers import real_page, unpacked
+from helpers import kept_page, real_page
 
 from repscan.app.cli import main
 from repscan.core.store import Store
@@ -69,9 +69,7 @@ def test_a_negative_review_keeps_its_page_once(first, capsys):
     assert run.crawl["status"] == "ok" and len(run.reviews) == 2
     [row] = rows  # the 5-star review, on the same page, has no row
     assert (row["kind"], row["source"], row["source_id"]) == ("review", "jsonld", "https://acme.example/reviews/#r-1")
-    copy = tmp_path / "out" / row["path"]
-    assert copy.name == f"{row['sha256']}.html.zst" and copy.parent == tmp_path / "out" / "evidence" / "acme" / "jsonld"
-    assert unpacked(copy) == FIRST.encode("utf-8")
+    assert row["path"] is None and kept_page(tmp_path / "repscan.db", row) == FIRST.encode("utf-8")
     negative = next(r for r in run.reviews if r["rating"] == 1)
     assert row["first_seen_at"] == negative["first_seen_at"] and row["crawl_id"] == run.crawl["id"]
     assert row["status"] == 200 and row["fetched_at"].endswith("Z")
@@ -79,26 +77,40 @@ def test_a_negative_review_keeps_its_page_once(first, capsys):
     code, lines = evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-1")
     assert code == 0
     [line] = lines
-    assert row["sha256"] in line and str(copy) in line and line.endswith("verified")
+    assert row["sha256"] in line and line.endswith("in the store\tverified")
+    code, [line] = evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-1", "--out",
+                                str(tmp_path / "pages"))
+    written = tmp_path / "pages" / f"{row['sha256']}.html"
+    assert code == 0 and line.endswith(f"{written}\tverified") and written.read_bytes() == FIRST.encode("utf-8")
     assert evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-2") == (1, [])
 
 
 def test_an_altered_or_missing_copy_fails(first, capsys):
     tmp_path, _, [row] = first
-    copy = tmp_path / "out" / row["path"]
-    kept = copy.read_bytes()
+    store = Store(tmp_path / "repscan.db")
+
+    def replace(body: bytes | None) -> None:
+        with store.transaction():
+            if body is None:
+                store._db.conn.execute("DELETE FROM evidence_pages WHERE sha256 = ?", [row["sha256"]])
+            else:
+                store._db.conn.execute("INSERT OR REPLACE INTO evidence_pages (sha256, size, body) VALUES (?, ?, ?)",
+                                       [row["sha256"], len(FIRST), body])
+
+    [(kept,)] = store._db.conn.execute("SELECT body FROM evidence_pages WHERE sha256 = ?", [row["sha256"]]).fetchall()
     try:
-        copy.write_bytes(zstandard.ZstdCompressor().compress(FIRST.replace("never", "once").encode("utf-8")))
+        replace(zstandard.ZstdCompressor().compress(FIRST.replace("never", "once").encode("utf-8")))
         code, [line] = evidence_cli(tmp_path, capsys)
         assert code == 1 and line.endswith("ALTERED (HASH DIFFERS)")
-        copy.write_bytes(b"not zstd")
+        replace(b"not zstd")
         code, [line] = evidence_cli(tmp_path, capsys)
         assert code == 1 and "ALTERED (UNREADABLE" in line
-        copy.unlink()
+        replace(None)
         code, [line] = evidence_cli(tmp_path, capsys)
         assert code == 1 and line.endswith("MISSING")
     finally:
-        copy.write_bytes(kept)
+        replace(kept)
+        store.close()
     assert evidence_cli(tmp_path, capsys)[0] == 0
 
 
@@ -110,8 +122,10 @@ def test_an_edit_keeps_a_second_copy(first, site):
     assert {row["source_id"] for row in rows} == {"https://acme.example/reviews/#r-1"}
     assert rows[1]["sha256"] != rows[0]["sha256"] and rows[1]["crawl_id"] == run.crawl["id"]
     assert rows[1]["first_seen_at"] == rows[0]["first_seen_at"]  # the review's, not the edit's
-    assert unpacked(tmp_path / "out" / rows[1]["path"]) == EDITED.encode("utf-8")
-    assert len(list((tmp_path / "out" / "evidence" / "acme" / "jsonld").iterdir())) == 2  # no temporary file left
+    assert kept_page(tmp_path / "repscan.db", rows[1]) == EDITED.encode("utf-8")
+    store = Store(tmp_path / "repscan.db")
+    assert store.query("SELECT COUNT(*) AS n FROM evidence_pages")[0]["n"] == 2
+    store.close()
     again, same = crawl_evidence(site, EDITED)
     assert same == rows and again.crawl["status"] == "ok"  # seen again unchanged: nothing new kept
 
@@ -131,16 +145,22 @@ def test_a_real_yelp_page_is_kept_once_for_its_negative_reviews(tmp_path):
         rows = store.evidence("acme")
     finally:
         store.close()
-    assert {row["source_id"] for row in rows} == negative and len({row["path"] for row in rows}) == 1
-    assert unpacked(tmp_path / "out" / rows[0]["path"]) == body.encode("utf-8")
+    assert {row["source_id"] for row in rows} == negative and len({row["sha256"] for row in rows}) == 1
+    assert kept_page(tmp_path / "repscan.db", rows[0]) == body.encode("utf-8")
 
 
 @pytest.mark.drill
 def test_a_copy_that_cannot_be_written_is_the_crawls_error(tmp_path):
-    """reports_dir is a file: the reviews are stored, the crawl says their evidence is not (never "ok")."""
-    (tmp_path / "out").write_text("not a folder")
+    """The store refuses the page copies (a trigger aborts them, as a full disk would): the reviews are stored, the
+    crawl says their evidence is not (never "ok"), and no evidence row names a copy that is not there."""
+    store = Store(tmp_path / "repscan.db")
+    store._db.conn.execute("CREATE TRIGGER no_room BEFORE INSERT ON evidence_pages BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    store.close()
     serve = Serve("/reviews", text=FIRST)
     with Site(Scenario(id="unwritable", site="jsonld", source="/reviews", serve=[serve], first=None)) as local:
         run = crawl(tmp_path, local)
     assert len(run.reviews) == 2 and run.crawl["status"] == "error"
-    assert "could not keep the evidence of 1 items" in run.crawl["error"]
+    assert "could not keep the evidence of 1 items: disk full" in run.crawl["error"]
+    store = Store(tmp_path / "repscan.db")
+    assert store.evidence("acme") == []
+    store.close()

@@ -4,6 +4,7 @@ markup we no longer read an error with its reason."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from crawl_harness import Expect, Scenario, Serve, Site, crawl
-from helpers import ROOT, case, write_config
+from helpers import ROOT, case, kept_page, write_config
 from repscan.app.ingest import ingest_job, read_feed
 from repscan.core.config import load
 from repscan.core.store import Store
@@ -67,7 +68,7 @@ def test_comments_over_two_pages_are_all_stored_with_the_complaint_s_page_as_evi
         finally:
             store.close()
         assert row["url"] == f"{site.url}{OLDER}?type=3&p=3" and row["status"] == 200 and row["sha256"]
-        assert (tmp_path / "out" / row["path"]).is_file()
+        assert hashlib.sha256(kept_page(tmp_path / "repscan.db", row)).hexdigest() == row["sha256"]
 
         # Again, nothing new: the posts tab (read on to its last "more" page, for yesterday's post is within
         # rules.COMMENT_WINDOW) and the post's newest comments only.
@@ -112,7 +113,7 @@ def test_a_node_feed_keeps_the_complaint_s_page_and_ingests_ok_with_copies_requi
     assert (ingested.status, ingested.error) == ("ok", None)
     [row] = kept
     assert stored == [f"{POST}_94100000000000{n}" for n in range(1, 6)]
-    assert row["sha256"] and (config.reports_dir / row["path"]).is_file()
+    assert row["sha256"] and kept_page(config.database, row)
 
 
 # In process, a real spider on real responses: the comment chain's bound and incremental stop.

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import functools
 import gzip
 import hashlib
 from json.encoder import encode_basestring as _json_string  # json.dumps's, ensure_ascii=False
-import os
-import re
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,26 +20,21 @@ from repscan.core.secrets import credential_parameters
 from repscan.core.store.connection import Connection, by_source
 
 PAGE_KEY = "_page"  # the key of the Page a spider hands its item on with, taken off before anything else
-FOLDER = "evidence"  # under reports_dir: evidence/<client>/<source>/<sha256>.html.zst (.html.gz before)
+FOLDER = "evidence"  # under reports_dir: the files of copies kept before m025 (<client>/<source>/<sha256>.html.zst or .gz)
 PAGE_REF = "page_sha256"  # in a node's feed: the key of an item naming the "page" line its page travels in
-PRUNE_GRACE = 86400  # seconds: a copy no row names is deleted only once this old (a crawl may be about to name it)
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+PRUNE_GRACE = 86400  # seconds: an old file no row names is deleted only once this old
 # a node feed's pages (gzip): zlib's default, on real pages within 1% of level 9's size at a third to half its CPU
 COMPRESSION = 6
 # the copies: zstd's default level, on real pages 7x faster than gzip's level 6 and 6% smaller (docs/benchmarks.md)
 COMPRESSION_LEVEL = 3
 SUFFIX, OLD_SUFFIXES = ".html.zst", (".html.gz",)
 ZSTD_MAGIC, GZIP_MAGIC = b"\x28\xb5\x2f\xfd", b"\x1f\x8b"
-OPEN_AT_ONCE = 64  # new copies a batch writes before fsyncing them (each holds a file open until then)
 _SAID, _SAID_RESULT = ("rating", "title", "text"), ("title", "snippet")  # the words text_hash hashes, by kind
-# a file without a name until it is linked (Linux: O_TMPFILE, linked through /proc/self/fd), or 0: temporary names
-_TMPFILE = (getattr(os, "O_TMPFILE", 0) and os.path.isdir("/proc/self/fd")
-            and os.O_TMPFILE | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 # the evidence table's columns record_evidence writes, in the order of its tuples
 ROW = ("client_id", "kind", "source", "source_id", "query", "first_seen_at", "crawl_id", "text_sha256", "fetched_at",
        "url", "status", "sha256", "path", "size", "note")
 _INSERT_ROW = f"INSERT INTO evidence ({', '.join(ROW)}) VALUES ({', '.join('?' * len(ROW))})"
+_INSERT_PAGE = "INSERT OR IGNORE INTO evidence_pages (sha256, size, body) VALUES (?, ?, ?)"
 
 
 @dataclass(frozen=True)
@@ -93,146 +84,20 @@ def text_hash(item: dict) -> str:
     return hashlib.sha256(f"[{words}]".encode()).hexdigest()
 
 
-def save_copy(reports_dir: Path, client_id: str, source: str, body: bytes) -> tuple[str, str, int]:
-    """One page kept as `keep_copies` keeps a batch's: (sha256, path relative to reports_dir, size)."""
-    sha = digest(body)
-    return sha, keep_copies(reports_dir, client_id, {(source, sha): body})[(source, sha)], len(body)
-
-
-def keep_copies(reports_dir: Path, client_id: str, pages: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], str]:
-    """Each (source, sha256) -> body kept once at evidence/<client>/<source>/<sha256>.html.zst under reports_dir
-    (content-addressed: a copy already kept, .html.zst or an older .html.gz, is only touched); the path of each,
-    relative to reports_dir. Durable when it returns (`_write_durably`): a row naming a copy commits only after the
-    copy is whole on disk, and a copy is whole or absent."""
-    root, kept, new, folders = os.fspath(reports_dir), {}, [], {}
-    for (source, sha), body in pages.items():
-        if source not in folders:
-            folders[source] = f"{FOLDER}/{_UNSAFE.sub('_', client_id)}/{_UNSAFE.sub('_', source)}"
-        name = _touch_kept(f"{root}/{folders[source]}", sha)
-        if name is None:
-            name = sha + SUFFIX
-            new.append((f"{root}/{folders[source]}", sha, body))
-        kept[(source, sha)] = f"{folders[source]}/{name}"
-    for start in range(0, len(new), OPEN_AT_ONCE):
-        _write_durably(new[start:start + OPEN_AT_ONCE])
-    return kept
-
-
-def _write_durably(copies: list[tuple[str, str, bytes]]) -> None:
-    """Write each (folder, sha256, body) as folder/<sha256>.html.zst: all without a name (`_unnamed`), made durable
-    together (`_durable`), then named and the new names made durable: a name never stands for bytes a crash could
-    lose, and a crash before the names leaves nothing (a .part file at most, where files cannot be unnamed)."""
-    folders = {folder: None for folder, _, _ in copies}
-    files, compress = [], _compressor().compress
-    try:
-        try:
-            for folder, sha, body in copies:
-                handle, temporary = _unnamed(folder, sha)
-                files.append((handle, temporary, folder, sha))
-                _write_all(handle, compress(body))
-            _durable([handle for handle, _, _, _ in files])
-            for folder in folders:
-                folders[folder] = os.open(folder, os.O_RDONLY)
-            for handle, temporary, folder, sha in files:
-                _name(handle, temporary, folders[folder], sha + SUFFIX)
-            _durable(list(folders.values()))
-        finally:
-            for handle in [handle for handle, _, _, _ in files] + [handle for handle in folders.values() if handle is not None]:
-                os.close(handle)
-    except BaseException:
-        for _, temporary, _, _ in files:  # no temporary file is left (a named one is already gone)
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _unnamed(folder: str, sha: str) -> tuple[int, str | None]:
-    """A new file open for writing in folder (made when missing): without a name (O_TMPFILE: Linux, on most
-    filesystems), or else at a temporary name, returned beside it."""
-    try:
-        return _open_new(folder, sha)
-    except FileNotFoundError:  # the client's or source's first copy: its folder is made (no check before every copy)
-        os.makedirs(folder, exist_ok=True)
-        return _open_new(folder, sha)
-
-
-def _open_new(folder: str, sha: str) -> tuple[int, str | None]:
-    if _TMPFILE:
-        try:
-            return os.open(folder, _TMPFILE, 0o666), None
-        except OSError as exc:
-            if exc.errno not in (errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL):  # a kernel or filesystem without it
-                raise
-    temporary = f"{folder}/.{sha}.{os.getpid()}.part"  # the same bytes whoever writes it
-    return os.open(temporary, _CREATE, 0o666), temporary
-
-
-def _write_all(handle: int, data: bytes) -> None:
-    packed = memoryview(data)
-    while packed:  # os.write may write less than it was given
-        packed = packed[os.write(handle, packed):]
-
-
-def _name(handle: int, temporary: str | None, folder: int, name: str) -> None:
-    """Give a durable new file its name in folder (an open folder): a link to an unnamed file, or a rename of a
-    temporary one. A copy already there under that name holds the same bytes (the name is their sha256)."""
-    if temporary is not None:
-        os.replace(temporary, name, dst_dir_fd=folder)
-        return
-    try:  # linkat(2) with AT_SYMLINK_FOLLOW: the /proc link names the open file
-        os.link(f"/proc/self/fd/{handle}", name, dst_dir_fd=folder, follow_symlinks=True)
-    except FileExistsError:
-        pass
-
-
-def _durable(handles: list[int]) -> None:
-    """What was written through these open files (their bytes, or a folder's names) is on disk when this returns:
-    on Linux one syncfs(2) a filesystem, for a batch the cost of one fsync; elsewhere an fsync each."""
-    syncfs = _syncfs()
-    if syncfs is None:
-        for handle in handles:
-            os.fsync(handle)
-        return
-    for handle in {os.fstat(handle).st_dev: handle for handle in handles}.values():
-        if syncfs(handle) != 0:
-            import ctypes
-
-            error = ctypes.get_errno()
-            raise OSError(error, f"syncfs: {os.strerror(error)}")
-
-
-@functools.cache
-def _syncfs():
-    """libc's syncfs (Linux), or None where there is none."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-
-
-def _touch_kept(folder: str, sha: str) -> str | None:
-    """The file name of the copy of page `sha` already in folder (this format's or an older one's), touched: named
-    again now, `prune_copies` leaves it alone for PRUNE_GRACE. None when there is none. One call a format, no stat."""
-    for suffix in (SUFFIX, *OLD_SUFFIXES):
-        try:
-            os.utime(f"{folder}/{sha}{suffix}")
-        except FileNotFoundError:
-            continue
-        return sha + suffix
-    return None
-
-
 @functools.cache
 def _compressor():
-    """zstd with its frame checksum and the body's size in the frame (`zstd -d` and `zstdcat` read the copies).
-    One per process: a crawl and an ingest write from one thread."""
+    """zstd with its frame checksum and the body's size in the frame (`zstd -d` reads a copy `repscan evidence --out`
+    did not unpack). One per process: a crawl and an ingest write from one thread."""
     import zstandard
 
     return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL, write_checksum=True, write_content_size=True)
+
+
+def unpack(packed: bytes) -> bytes:
+    """A page's bytes from its zstd copy (an evidence_pages body)."""
+    import zstandard
+
+    return zstandard.ZstdDecompressor().decompress(packed)
 
 
 @contextmanager
@@ -285,28 +150,13 @@ def page_from_feed(line: dict | None, sha256: str) -> Page:
     return Page(url=line.get("url") or "", body=body, status=line.get("status"), fetched_at=line.get("fetched_at"))
 
 
-def check_copy(reports_dir: Path, row: dict) -> str | None:
-    """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. A row that
-    recorded no copy (`note`) has none to check: see `show`."""
-    import zstandard
-
-    try:
-        with read_copy(Path(reports_dir) / row["path"]) as packed:
-            digest = hashlib.file_digest(packed, "sha256").hexdigest()
-    except FileNotFoundError:
-        return "missing"
-    except (OSError, EOFError, zstandard.ZstdError) as exc:
-        return f"altered (unreadable: {exc})"
-    return None if digest == row["sha256"] else "altered (hash differs)"
-
-
 class Evidence(Connection):
-    def record_evidence(self, client_id: str, reports_dir: Path, found: list[tuple[dict, Page | None]],
-                        crawl_id: int | None = None, note: str | None = None) -> int:
+    def record_evidence(self, client_id: str, found: list[tuple[dict, Page | None]], crawl_id: int | None = None,
+                        note: str | None = None) -> int:
         """For each stored (item, page) the crawl judged worth keeping (`wanted`): a copy of the page and a row,
         when the item has none yet or its words changed since its last. A page of None (an item ingested from a
         feed that carried no page) is a row with no copy, saying why in `note`; a copy arriving later is still
-        kept. The batch's copies are on disk (keep_copies) before its rows commit. How many rows were added."""
+        kept. A batch's copies and rows commit together (`_keep_pages`). How many rows were added."""
         found = [(item, page) for item, page in found if wanted(item)]
         keys = [item_key(item) for item, _ in found]
         latest = self._latest_evidence(client_id, keys)
@@ -321,8 +171,6 @@ class Evidence(Connection):
         if not chosen:
             return 0
         first_seen = self._first_seen(client_id, [(item, key) for item, _, key, _, _ in chosen])
-        copies = keep_copies(reports_dir, client_id, {(key[0], sha): page.body
-                                                      for _, page, key, _, sha in chosen if page is not None})
         rows = []
         for item, page, key, words, sha in chosen:  # in ROW's order
             if page is None:
@@ -331,11 +179,52 @@ class Evidence(Connection):
                              note or "no copy"))
             else:
                 rows.append((client_id, item["kind"], *key, item.get("query"), first_seen.get(key), crawl_id, words,
-                             page.fetched_at, recorded_url(page.url), page.status, sha, copies[(key[0], sha)],
-                             len(page.body), None))
+                             page.fetched_at, recorded_url(page.url), page.status, sha, None, len(page.body), None))
         with self.transaction():
+            self._keep_pages({sha: page.body for _, page, _, _, sha in chosen if page is not None})
             self._db.conn.executemany(_INSERT_ROW, rows)
         return len(rows)
+
+    def _keep_pages(self, pages: dict[str, bytes]) -> None:
+        """Each sha256 -> page body zstd-compressed into evidence_pages, once: a page already kept (by any client,
+        any crawl) is not compressed again. Inside the caller's transaction: a row never names a page that is not
+        there, and a failed batch leaves neither."""
+        if not pages:
+            return
+        shas = list(pages)
+        kept = set()
+        for start in range(0, len(shas), 500):  # under SQLite's bound on a statement's parameters
+            chunk = shas[start:start + 500]
+            kept.update(sha for sha, in self._db.conn.execute(
+                f"SELECT sha256 FROM evidence_pages WHERE sha256 IN ({', '.join('?' * len(chunk))})", chunk))
+        compress = _compressor().compress
+        self._db.conn.executemany(_INSERT_PAGE, [(sha, len(body), compress(body)) for sha, body in pages.items()
+                                                 if sha not in kept])
+
+    def page_copy(self, reports_dir: Path, row: dict) -> bytes:
+        """The page bytes an evidence row's copy holds: from evidence_pages, or for a row from before m025 from its
+        file under reports_dir (zstd, or gzip before it). FileNotFoundError when it is gone; OSError, EOFError or
+        zstandard.ZstdError when it cannot be read."""
+        if row["path"] is not None:
+            with read_copy(Path(reports_dir) / row["path"]) as stream:
+                return stream.read()
+        found = self._db.conn.execute("SELECT body FROM evidence_pages WHERE sha256 = ?", [row["sha256"]]).fetchone()
+        if found is None:
+            raise FileNotFoundError(f"no page {row['sha256'][:12]} in evidence_pages")
+        return unpack(found[0])
+
+    def check_copy(self, reports_dir: Path, row: dict) -> str | None:
+        """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. A row that
+        recorded no copy (`note`) has none to check: see `repscan evidence`."""
+        import zstandard
+
+        try:
+            body = self.page_copy(reports_dir, row)
+        except FileNotFoundError:
+            return "missing"
+        except (OSError, EOFError, zstandard.ZstdError) as exc:
+            return f"altered (unreadable: {exc})"
+        return None if hashlib.sha256(body).hexdigest() == row["sha256"] else "altered (hash differs)"
 
     def _latest_evidence(self, client_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
         """(text_sha256, whether it kept a copy) of each key's last evidence row: one read a source (by_source)."""
@@ -348,12 +237,17 @@ class Evidence(Connection):
         return latest
 
     def prune_copies(self, reports_dir: Path, *, dry_run: bool = False, grace: float = PRUNE_GRACE) -> int:
-        """Delete the page copies under reports_dir/evidence that no evidence row names (a crawl that failed
-        between writing a copy and its row, rows deleted by hand), and temporary files a killed write left, once
-        `grace` seconds old; how many went (or would go). A copy a row names is never deleted."""
+        """Delete the page copies no evidence row names (rows deleted by hand): pages in evidence_pages, and files
+        under reports_dir/evidence from before m025 (or temporary files a killed write left) once `grace` seconds
+        old; how many went (or would go). A copy a row names is never deleted."""
+        unnamed = "FROM evidence_pages WHERE sha256 NOT IN (SELECT sha256 FROM evidence WHERE sha256 IS NOT NULL)"
+        with self.transaction():
+            pages = self._db.conn.execute(f"SELECT COUNT(*) {unnamed}").fetchone()[0]
+            if pages and not dry_run:
+                self._db.conn.execute(f"DELETE {unnamed}")
         root = Path(reports_dir) / FOLDER
         if not root.is_dir():
-            return 0
+            return pages
         named = {row["path"] for row in self._db.query("SELECT DISTINCT path FROM evidence WHERE path IS NOT NULL")}
         cutoff, doomed = time.time() - grace, []
         for path in root.rglob("*"):
@@ -364,7 +258,7 @@ class Evidence(Connection):
         if not dry_run:
             for path in doomed:
                 path.unlink(missing_ok=True)
-        return len(doomed)
+        return pages + len(doomed)
 
     def _first_seen(self, client_id: str, items: list[tuple[dict, tuple[str, str]]]) -> dict[tuple[str, str], str]:
         """Each (item, key)'s first sighting by key: a review's or post's first_seen_at, a search result's earliest

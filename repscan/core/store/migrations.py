@@ -260,3 +260,11 @@ def m024_spike_facts(db: Database) -> None:
     """A spike alert's facts (count, what, span, usual rate: JSON, reports.spikes), so its words are rendered in the
     reader's language when read; rows from before keep their title and detail, words of the day they were made."""
     db["alerts"].add_column("facts", str)
+
+
+@migrations()
+def m025_evidence_pages(db: Database) -> None:
+    """Evidence copies in the store (repscan.core.store.evidence): each page once, by its sha256, zstd-compressed,
+    written in the transaction of the rows naming it. Rows from before keep their files under reports_dir (`path`);
+    a row with a sha256 and no path names a page here."""
+    db.execute("CREATE TABLE evidence_pages (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, body BLOB NOT NULL)")
