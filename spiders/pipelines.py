@@ -23,7 +23,6 @@ from repscan.core.items import UnusableItem, normalise, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
 from repscan.core.store.evidence import PAGE_KEY, PAGE_REF, feed_page, wanted
-from repscan.core.store.evidence import digest as evidence_digest
 
 log = logging.getLogger(__name__)
 FINISH_ATTEMPTS = 120  # tries, a second apart (on top of busy_timeout), to record a crawl's verdict
@@ -215,7 +214,7 @@ class FeedPipeline(_PreparingPipeline):
         tags = {"client_id": self.crawler.spider.client_id, "job": self.job}
         if page is not None and wanted(item) and not is_competitor(tags["client_id"]):
             # its page travels in the feed, once, ahead of the item naming it (a competitor's pages are not kept)
-            sha = evidence_digest(page.body)
+            sha = page.sha256
             if sha not in self.pages:
                 self.pages.add(sha)
                 self._write({**feed_page(page), **tags})

@@ -46,6 +46,11 @@ class Page:
     status: int
     fetched_at: str
 
+    @functools.cached_property
+    def sha256(self) -> str:
+        """The body's sha256, its copy's name: hashed once, however many items were found on the page."""
+        return hashlib.sha256(self.body).hexdigest()
+
 
 @functools.lru_cache(maxsize=1024)  # the items found on one page share its URL
 def recorded_url(url: str) -> str:
@@ -119,12 +124,6 @@ def read_copy(path: Path) -> Iterator:
             raise OSError(f"{path.name} is neither zstd nor gzip")
 
 
-@functools.lru_cache(maxsize=4)
-def digest(body: bytes) -> str:
-    """The sha256 of a page body: the items found on one page share its bytes, so it is hashed once for all."""
-    return hashlib.sha256(body).hexdigest()
-
-
 class CopyError(Exception):
     """A page copy from a node's feed that cannot be kept: undecodable, or its body does not hash to its name."""
 
@@ -133,7 +132,7 @@ def feed_page(page: Page) -> dict:
     """A page as a line of a node's feed (kind "page"): its sha256, recorded URL, status, fetch time and body
     (gzip, then base64). A node writes it once per job, before the first item that names it (PAGE_REF)."""
     body = base64.b64encode(gzip.compress(page.body, compresslevel=COMPRESSION, mtime=0)).decode("ascii")
-    return {"kind": "page", "sha256": digest(page.body), "url": recorded_url(page.url),
+    return {"kind": "page", "sha256": page.sha256, "url": recorded_url(page.url),
             "status": page.status, "fetched_at": page.fetched_at, "body": body}
 
 
@@ -167,7 +166,7 @@ class Evidence(Connection):
             if last == (words, True) or (page is None and last[0] == words):
                 continue
             latest[key] = (words, page is not None)
-            chosen.append((item, page, key, words, page and digest(page.body)))
+            chosen.append((item, page, key, words, page and page.sha256))
         if not chosen:
             return 0
         first_seen = self._first_seen(client_id, [(item, key) for item, _, key, _, _ in chosen])
