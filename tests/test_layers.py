@@ -74,3 +74,30 @@ def test_a_forbidden_import_is_caught(tmp_path):
         "spiders/bad.py:2: imports repscan.reports.render",
         "reports/bad.py:1: imports repscan.app.cli",
     ]
+
+
+# The checkout's folders that install under another name (pyproject's package-dir): `reports` is repscan.reports.
+INSTALLED_AS = {"reports": "repscan.reports", "spiders": "repscan.spiders", "templates": "repscan.templates"}
+SHIPPED = ("repscan", "spiders", "reports")
+
+
+def checkout_imports(root: Path) -> list[str]:
+    """Every import in shipped code of a module by its checkout folder's name (`from reports.alerts import ...`):
+    it works where the checkout is on sys.path (pytest's pythonpath, a run from the checkout) and fails installed."""
+    problems = []
+    for folder in SHIPPED:
+        for path in sorted((root / folder).rglob("*.py")):
+            for line, module in _imports(path, "repscan"):
+                if module.split(".")[0] in INSTALLED_AS:
+                    problems.append(f"{path.relative_to(root)}:{line}: imports {module} (installed: "
+                                    f"{INSTALLED_AS[module.split('.')[0]]})")
+    return problems
+
+
+def test_shipped_code_imports_its_packages_by_their_installed_names(tmp_path):
+    assert checkout_imports(ROOT) == []
+    planted = tmp_path / "repscan" / "app" / "late.py"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("def told():\n    from reports.alerts import RETIRED_UNSENT\n    return RETIRED_UNSENT\n")
+    assert checkout_imports(tmp_path) == ["repscan/app/late.py:2: imports reports.alerts.RETIRED_UNSENT "
+                                          "(installed: repscan.reports)"]

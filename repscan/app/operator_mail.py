@@ -24,7 +24,7 @@ TOLD_ELSEWHERE = "crawl "  # a source's failed crawl reaches the operator as a s
 def worth_telling(outcome) -> bool:
     """A failed line of the run the operator hears of here: config, delivery, alerts, nodes, lock, a broken crawl
     stage; not one source's failed crawl (its own operator alert follows if it lasts). And alerts retired unsent."""
-    from reports.alerts import RETIRED_UNSENT
+    from repscan.reports.alerts import RETIRED_UNSENT
 
     if outcome.status == "warning":
         return outcome.job == "alerts" and RETIRED_UNSENT in outcome.detail
