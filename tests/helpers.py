@@ -143,9 +143,10 @@ def report_due(database: Path, client_id: str = "acme") -> None:
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
-    """`repscan ARGS` in a fresh process (Scrapy's reactor runs once per process)."""
+    """`repscan ARGS` in a fresh process (Scrapy's reactor runs once per process), as installed: -P keeps the
+    checkout's folders (reports/, spiders/) off sys.path, so an import by a folder's name fails here as it would."""
     return subprocess.run(
-        [sys.executable, "-m", "repscan.app.cli", *args], input=input, capture_output=True, text=True,
+        [sys.executable, "-P", "-m", "repscan.app.cli", *args], input=input, capture_output=True, text=True,
         cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=timeout,
     )
 

@@ -187,7 +187,7 @@ def test_a_malformed_lexicon_line_names_the_file_and_line():
 def test_the_judge_of_each_verdict_is_stored_with_the_item(tmp_path):
     from repscan.core.items import make
     from repscan.core.store import Store
-    from spiders.pipelines import classify_item
+    from repscan.spiders.pipelines import classify_item
 
     rated = make("review", source="trustpilot", source_id="r1", url="https://t.example/r/1", rating=1.0,
                  text="Lovely people.", published_at="2026-11-01T10:00:00Z")
