@@ -23,7 +23,7 @@ def test_only_localhost_host_headers_are_served(tmp_path):
     pytest.importorskip("datasette")
     port = free_port()
     config = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
-    browse = subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(config), "browse",
+    browse = subprocess.Popen([sys.executable, "-P", "-m", "repscan.app.cli", "--config", str(config), "browse",
                                "--port", str(port), "--no-open"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

@@ -73,7 +73,7 @@ def test_a_second_run_waits_then_exits_saying_why(setup):
 def test_two_overlapping_runs_send_one_report(setup):
     path, inbox = setup
     report_due(path.parent / "repscan.db")
-    command = [sys.executable, "-m", "repscan.app.cli", "--config", str(path), "run", "--wait", "60", "--now", WEDNESDAY]
+    command = [sys.executable, "-P", "-m", "repscan.app.cli", "--config", str(path), "run", "--wait", "60", "--now", WEDNESDAY]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     outputs = [p.communicate(timeout=180) for p in procs]

@@ -259,7 +259,7 @@ def test_a_node_killed_mid_job_fails_the_job_and_the_next_run_does_it_again_losi
         assert run_cli("--config", str(path), "nodes", "deploy").returncode == 0
         db = tmp_path / "main" / "repscan.db"
 
-        first = subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(path), "run", "--now", WEDNESDAY],
+        first = subprocess.Popen([sys.executable, "-P", "-m", "repscan.app.cli", "--config", str(path), "run", "--now", WEDNESDAY],
                                  cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
         try:

@@ -55,7 +55,7 @@ def write_config(folder):
 
 def send_all(path, port):
     env = {**os.environ, "REPSCAN_SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    return subprocess.Popen([sys.executable, "-m", "repscan.app.cli", "--config", str(path), "send", "--all"],
+    return subprocess.Popen([sys.executable, "-P", "-m", "repscan.app.cli", "--config", str(path), "send", "--all"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
