@@ -240,10 +240,11 @@ class Evidence(Connection):
         under reports_dir/evidence from before m025 (or temporary files a killed write left) once `grace` seconds
         old; how many went (or would go). A copy a row names is never deleted."""
         unnamed = "FROM evidence_pages WHERE sha256 NOT IN (SELECT sha256 FROM evidence WHERE sha256 IS NOT NULL)"
-        with self.transaction():
+        if dry_run:  # a read: no write lock taken beside a running crawl
             pages = self._db.conn.execute(f"SELECT COUNT(*) {unnamed}").fetchone()[0]
-            if pages and not dry_run:
-                self._db.conn.execute(f"DELETE {unnamed}")
+        else:
+            with self.transaction():
+                pages = self._db.conn.execute(f"DELETE {unnamed}").rowcount
         root = Path(reports_dir) / FOLDER
         if not root.is_dir():
             return pages
