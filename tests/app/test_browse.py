@@ -71,3 +71,16 @@ def test_browse_serves_the_canned_queries_through_datasette(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     rows = json.loads(result.stdout)["rows"]
     assert [r["author"] for r in rows] == ["Wendy"]
+
+
+@pytest.mark.skipif(not HAVE_DATASETTE, reason="the optional browse extra is not installed")
+def test_browse_shows_no_page_one_complaint_of_a_search_the_config_does_not_ask(tmp_path):
+    """`repscan browse` writes the config's (engine, query) pairs into the canned query: the seeded Bing complaint
+    for "Acme" is of a search this config (no queries) does not ask, so Datasette lists none, as the report does."""
+    path = write_config(tmp_path, [("trustpilot", "https://t.example/review/acme")])
+    seed(tmp_path / "repscan.db")
+    result = run_cli("--config", str(path), "browse", "--get",
+                     "/repscan/complaints_on_page_one.json?client_id=acme&_shape=objects")
+    assert result.returncode == 0, result.stderr[-2000:]
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is True and answer["rows"] == []
