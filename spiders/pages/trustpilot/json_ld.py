@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .. import LayoutError
+from repscan.core.store.crawls import UNREAD_REPLIES
+
+from .. import LayoutError, NotReadable
 from ..common import dates, schemaorg, values
 from ._shared import SITE
 
 
 def read(response, business_url: str) -> list[dict]:
-    """Review items from the JSON-LD, then the business; LayoutError when the page has neither."""
+    """Review items from the JSON-LD, then the business; LayoutError when the page has neither.
+
+    The replies come from the review cards, or from the JSON-LD when it carries any; when some reviews have
+    neither, NotReadable carries the items: the crawl keeps the reviews and says their replies were not read.
+    """
     data = schemaorg.parse(response)
     business = data.business(SITE, business_url)
     if not data.reviews() and business is None:
@@ -19,14 +25,24 @@ def read(response, business_url: str) -> list[dict]:
             f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
         )
     cards = _cards(response)
-    items = []
-    for fields, review_id in data.identified_reviews(response.url, business_url, _review_id):
-        reply_text, reply_at, author_review_count = cards.get(review_id, (None, None, None))
+    reviews = data.identified_reviews(response.url, business_url, _review_id)
+    carries_replies = any(fields["reply_text"] for fields, _ in reviews)
+    items, unread = [], 0
+    for fields, review_id in reviews:
+        card = cards.get(review_id)
+        reply_text, reply_at, author_review_count = card or (fields["reply_text"], fields["reply_at"], None)
+        unread += card is None and not carries_replies
         items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
                                            url=response.urljoin("/reviews/" + review_id), business_url=business_url,
                                            reply_text=reply_text, reply_at=reply_at,
                                            author_review_count=author_review_count))
-    return items + ([business] if business else [])
+    items += [business] if business else []
+    if unread:
+        raise NotReadable(
+            f"{UNREAD_REPLIES}trustpilot: {response.url} gives {unread} of its {len(reviews)} reviews only as JSON-LD "
+            "(no usable __NEXT_DATA__, no review card), which carries no replies: the business's replies to them "
+            "were not read", items=items)
+    return items
 
 
 def _review_id(fields: dict) -> str | None:
