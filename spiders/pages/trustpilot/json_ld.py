@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from repscan.core.store.crawls import UNREAD_REPLIES
-
-from .. import LayoutError, NotReadable
+from .. import LayoutError
 from ..common import dates, schemaorg, values
+from ..common.unread import replies_unread, with_replies_said
 from ._shared import SITE
 
 
@@ -26,23 +25,17 @@ def read(response, business_url: str) -> list[dict]:
         )
     cards = _cards(response)
     reviews = data.identified_reviews(response.url, business_url, _review_id)
-    carries_replies = any(fields["reply_text"] for fields, _ in reviews)
-    items, unread = [], 0
-    for fields, review_id in reviews:
-        card = cards.get(review_id)
+    carded = [(fields, review_id, cards.get(review_id)) for fields, review_id in reviews]
+    items = []
+    for fields, review_id, card in carded:
         reply_text, reply_at, author_review_count = card or (fields["reply_text"], fields["reply_at"], None)
-        unread += card is None and not carries_replies
         items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
                                            url=response.urljoin("/reviews/" + review_id), business_url=business_url,
                                            reply_text=reply_text, reply_at=reply_at,
                                            author_review_count=author_review_count))
-    items += [business] if business else []
-    if unread:
-        raise NotReadable(
-            f"{UNREAD_REPLIES}trustpilot: {response.url} gives {unread} of its {len(reviews)} reviews only as JSON-LD "
-            "(no usable __NEXT_DATA__, no review card), which carries no replies: the business's replies to them "
-            "were not read", items=items)
-    return items
+    unread = replies_unread([fields for fields, _ in reviews], sum(card is None for _, _, card in carded))
+    return with_replies_said(SITE, response, items + ([business] if business else []), unread,
+                             "JSON-LD (no usable __NEXT_DATA__, no review card)")
 
 
 def _review_id(fields: dict) -> str | None:
