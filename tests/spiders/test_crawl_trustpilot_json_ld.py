@@ -5,6 +5,8 @@ aiosmtpd)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from scrapy.utils.test import get_crawler
 
@@ -14,7 +16,7 @@ from helpers import case
 from repscan.core.config import load
 from repscan.core.items import parse_iso
 from repscan.core.store.crawls import UNREAD, UNREAD_REPLIES
-from repscan.reports.model import format_day
+from repscan.reports.model import SourceHealth, format_day
 from repscan.spiders.base import origin
 from repscan.spiders.sources import TrustpilotSpider
 
@@ -36,6 +38,10 @@ def test_the_spider_keeps_the_reviews_of_a_page_read_in_part_and_says_what_it_di
     assert [item["kind"] for item in items] == ["review"] * 5 + ["business"]
     assert spider.health.status(items=len(items)) == "ok" and not spider.health.complete
     assert spider.health.error_text() == unread_note(saved.url)
+    health = SourceHealth("trustpilot", saved.url, "ok", datetime(2026, 12, 4, 9, tzinfo=timezone.utc), 5,
+                          spider.health.error_text())
+    assert health.healthy and health.partly and health.state("UTC") == "OK, read 4 Dec; not read: replies to reviews"
+    assert health.words("UTC").startswith("We read your Trustpilot page on 4 Dec, but not the replies to its reviews")
 
 
 @pytest.mark.drill
