@@ -177,9 +177,16 @@ class SourceHealth:
     @property
     def partly(self) -> bool:
         """Read cleanly but not whole: an ok crawl's error names only what it could not read (NotReadable)."""
-        from repscan.core.store.crawls import UNREAD
+        from repscan.core.store.crawls import unread
 
-        return self.status == "ok" and (self.error or "").startswith(UNREAD)
+        return self.status == "ok" and unread(self.error) is not None
+
+    @property
+    def replies_unread(self) -> bool:
+        """Read cleanly but not whole: the reviews read, the business's replies to them not (a fallback layout)."""
+        from repscan.core.store.crawls import unread
+
+        return self.status == "ok" and unread(self.error) == "replies"
 
     def state(self, tz: str) -> str:
         """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"; for several pages
@@ -187,6 +194,8 @@ class SourceHealth:
         if self.bad_pages and self.pages > 1:
             return ngettext("%(bad)d of %(num)d page: %(state)s", "%(bad)d of %(num)d pages: %(state)s", self.pages,
                             bad=self.bad_pages, state=replace(self, pages=1, bad_pages=0).state(tz))
+        if self.replies_unread:
+            return _("OK, read %(day)s; not read: replies to reviews", day=format_day(self.last_crawl_at, tz))
         if self.partly:
             return _("OK, read %(day)s; not read: comments the site shows only by script (under videos)",
                      day=format_day(self.last_crawl_at, tz))
@@ -210,6 +219,10 @@ class SourceHealth:
         search = self.search
         name = sites.label(self.site) if search else sites.place(self.site, self.url)
         what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
+        if self.replies_unread:
+            return _("We read %(what)s on %(day)s, but not the replies to its reviews: reviews there may show as "
+                     "unanswered in %(report)s.", what=what, day=format_day(self.last_crawl_at, tz),
+                     report=missing_from)
         if self.partly:
             return _("We read %(what)s on %(day)s, but not the comments it shows only by script (under videos): "
                      "complaints there may be missing from %(report)s.", what=what,

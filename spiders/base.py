@@ -265,15 +265,18 @@ class SourceSpider(scrapy.Spider):
             with time_budget(self.settings.getfloat("REPSCAN_PAGE_SECONDS", 30.0) if hasattr(self, "crawler") else 0):
                 if not self.usable(response):
                     return
-                items = [item for item in self.page.extract(response, now=self.now, **context)
-                         if self.relevant(item)]
+                try:
+                    found = self.page.extract(response, now=self.now, **context)
+                except NotReadable as exc:
+                    self.health.unread.append(str(exc))
+                    if exc.items is None:
+                        return
+                    found = exc.items  # read in part: its items go on, the crawl stays not complete
+                items = [item for item in found if self.relevant(item)]
                 self.attach_page(response, items)
                 following = list(self.follow(response, items, page_no, context))
         except LayoutError as exc:
             self.layout_failed(response, exc)
-            return
-        except NotReadable as exc:
-            self.health.unread.append(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (hostile or broken input: the crawl's error, named, never "ok")
             self.health.errors.append(f"could not read {response.url}: {type(exc).__name__}: {str(exc)[:200]}")

@@ -8,7 +8,8 @@ A case folder (tests/cases/<site>/<name>/, or any folder `repscan extract --save
                           "next_page" (expected; absent: not checked), "note"}
     expected.jsonl       the expected items, one JSON object per line, every field
     expected-error.json  instead: {"error": "LayoutError", "match": "..."} and/or {"blocked": "<reason>"}
-                         (or the LayoutError it is: "LayoutChanged", "NotAReviewPage")
+                         (or the LayoutError it is: "LayoutChanged", "NotAReviewPage"); beside expected.jsonl,
+                         {"error": "NotReadable", ...}: a page read in part, the items it gave and what was not read
 
 The command line and the tests build the response the same way (`response_for`), so a case saved
 by `repscan extract` reads back to the items it was saved with.
@@ -114,7 +115,8 @@ def save_case(folder: Path, *, site: str, body: bytes, url: str, kind: str, item
               error: dict | None = None, status: int = 200, headers: dict | None = None, now: str | None = None,
               context: dict | None = None, next_page: str | None = None, ext: str | None = None,
               note: str | None = None) -> Path:
-    """Write a case folder: response.<ext>, meta.json, and expected.jsonl (items) or expected-error.json."""
+    """Write a case folder: response.<ext>, meta.json, and expected.jsonl (items) or expected-error.json (both for
+    a page read in part)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("response.*"), folder / EXPECTED, folder / ERROR]:
@@ -127,14 +129,15 @@ def save_case(folder: Path, *, site: str, body: bytes, url: str, kind: str, item
     meta.update({"response": kind, "now": now})
     if context:
         meta["context"] = context
-    if error is None:
+    read = error is None or items is not None  # a page read in part has items and an error
+    if read:
         meta["next_page"] = next_page
     if note:
         meta["note"] = note
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if error is not None:
         (folder / ERROR).write_text(json.dumps(error, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    else:
+    if read:
         (folder / EXPECTED).write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items or []),
                                        encoding="utf-8")
     return folder

@@ -13,7 +13,7 @@ from pathlib import Path
 from repscan import __version__
 from repscan.core.rules import DEFAULT_THRESHOLD
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED, EXIT_PARTLY = 0, 1, 2, 3, 4
 PAGE_LIMIT = 64 * 2**20  # `repscan extract` reads at most this much of a file, and of what it decompresses to
 
 
@@ -223,7 +223,8 @@ def _read_page(path: Path) -> bytes:
 def _extract(args, page, body: bytes) -> int:
     from repscan.app.cases import looks_like_json, response_for, save_case
     from repscan.core.items import iso_utc, parse_iso, utcnow
-    from repscan.spiders.pages import LayoutChanged, LayoutError, NotAReviewPage, blocked
+    from repscan.core.store.crawls import UNREAD
+    from repscan.spiders.pages import LayoutChanged, LayoutError, NotAReviewPage, NotReadable, blocked
 
     is_json = looks_like_json(body)
     kind = "text" if is_json else "html"
@@ -256,18 +257,26 @@ def _extract(args, page, body: bytes) -> int:
         now = utcnow()  # a saved case reads relative dates against a fixed time
     if extra and "query" not in inspect.signature(page.module.extract).parameters:
         raise Usage(f"{args.site} pages take no --query")
+    unread = None
     try:
         items = page.extract(response, now=now, **extra)
+    except NotReadable as exc:
+        if exc.items is None:
+            raise
+        items, unread = exc.items, {"error": "NotReadable", "match": str(exc)}  # read in part: the items, and what not
     except LayoutError as exc:
         save(now, error={"error": type(exc).__name__, "match": str(exc)})
         # LayoutChanged and NotAReviewPage say what they are ("layout changed: …", "not a review page: …").
         said = "" if isinstance(exc, (LayoutChanged, NotAReviewPage)) else f"page layout not recognised as {args.site}: "
         print(f"error: {args.file}: {said}{exc}", file=sys.stderr)
         return EXIT_FAILURE
-    save(now, items=items, next_page=page.next_page(response))
+    save(now, items=items, next_page=page.next_page(response), **({"error": unread} if unread else {}))
     for item in items:
         sys.stdout.write(json.dumps(_finite(item), ensure_ascii=False, allow_nan=False) + "\n")
     sys.stdout.flush()
+    if unread:
+        print(f"{UNREAD}{unread['match']}", file=sys.stderr)
+        return EXIT_PARTLY
     return EXIT_OK
 
 

@@ -34,7 +34,12 @@ class NotAReviewPage(LayoutError):
 
 class NotReadable(Exception):
     """A page we know but cannot read without a browser (a video post's comments, drawn by script): the crawl reads
-    the rest and records what it could not read (the report says so); not a failure, never a silent zero."""
+    the rest and records what it could not read (the report says so); not a failure, never a silent zero.
+    `items` holds what a page read in part did give (a Trustpilot page's reviews from JSON-LD, without replies)."""
+
+    def __init__(self, message: str, items: list[dict] | None = None):
+        super().__init__(message)
+        self.items = items
 
 
 class MissingCredentials(Exception):

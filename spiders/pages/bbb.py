@@ -20,6 +20,7 @@ from repscan.core.items import make
 
 from . import LayoutError
 from .common import cards, dates, evidence, jsondata, urls, values
+from .common.unread import replies_unread, with_replies_said
 
 SITE = "bbb"
 SECTIONS = ("customer-reviews", "complaints")
@@ -43,15 +44,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             if isinstance(entry, dict) and entry.get("id") is not None:
                 items.append(_complaint(entry, business_url))
     structured, business = cards.structured_reviews(SITE, response)
+    unread = 0
     if not items:
         items = [dict(item, business_url=business_url) for item in structured]
+        unread = replies_unread(items, len(items))
     if business is None and isinstance(profile, dict):
         business = _summary(profile, business_url)
     if business is not None:
         business = dict(business, url=business_url)
     if not items and business is None and not isinstance(profile, dict):
         raise LayoutError(f"bbb: {response.url} has no embedded profile state and no review markup")
-    return items + ([business] if business else [])
+    return with_replies_said(SITE, response, items + ([business] if business else []), unread,
+                             "JSON-LD (no embedded profile reviews)")
 
 
 def next_page(response) -> str | None:

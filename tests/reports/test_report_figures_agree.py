@@ -7,18 +7,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from pypdf import PdfReader
 
+from delivered import Delivered
 from helpers import write_config
-from repscan.app.demo import smtp_server
 from repscan.core.config import load
 from repscan.core.items import make, parse_iso, stamp, utcnow
 from repscan.core.store import Store
 from repscan.reports import queries
-from repscan.reports.deliver import send_reports
 from repscan.reports.model import format_date, format_day
 from repscan.reports.render import render_template
 
@@ -51,26 +48,6 @@ def sent_before(store, ago, start_ago=None):
     report = store.add_report("acme", period_start=stamp(NOW - start_ago) if start_ago else None,
                               period_end=stamp(NOW - ago), pdf_path="/nonexistent.pdf", new_reviews=0, new_negatives=0)
     store.mark_sent(report, sent_at=stamp(NOW - ago))
-
-
-class Delivered:
-    """The report as the client gets it: the email's text, and the PDF's text with its lines joined."""
-
-    def __init__(self, cfg, folder):
-        with smtp_server(folder / "received") as smtp, pytest.MonkeyPatch.context() as env:
-            env.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{smtp.port}")
-            [result] = send_reports(cfg, [cfg.client("acme")], workers=1)
-        assert result.status == "sent", result
-        [eml] = (folder / "received").glob("*.eml")
-        message = message_from_bytes(eml.read_bytes(), policy=policy.default)
-        self.text = message.get_body(("plain",)).get_content()
-        [pdf] = (folder / "out").glob("*.pdf")
-        self.pdf = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
-
-    def figure(self, label: str) -> str:
-        """A headline figure as the email writes it: "Reviews tracked: 8 (was 4)"."""
-        [line] = [line for line in self.text.splitlines() if line.startswith(f"{label}: ")]
-        return line
 
 
 # -- more unanswered negatives than the list holds ----------------------------------------------------------------

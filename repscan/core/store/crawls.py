@@ -18,6 +18,15 @@ FINISHED = (*CLEAN, *FAILED)
 STATUSES = ("running", *FINISHED)
 FELL_SILENT = "used to yield items, now yields none: the page layout may have changed"
 UNREAD = "not read: "  # opens each part of a crawl's error naming a page it could not read (a clean crawl's only one)
+UNREAD_REPLIES = "replies: "  # follows UNREAD for a page whose reviews were read but not their replies
+
+
+def unread(error: str | None) -> str | None:
+    """What a clean crawl's error says it could not read: "replies" (reviews read without the business's replies),
+    "comments" (pages whose comments are drawn by script), None when it names nothing unread."""
+    if not (error or "").startswith(UNREAD):
+        return None
+    return "replies" if error.startswith(UNREAD + UNREAD_REPLIES) else "comments"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from repscan.core.items import make
 
 from .. import LayoutError, jsonld
+from .unread import replies_unread, with_replies_said
 from .values import fallback_id
 
 
@@ -42,13 +43,17 @@ def merge_cards(reviews: list[dict], cards: list[dict]) -> list[dict]:
 def with_cards(site: str, response, cards: list[dict | None], missing: str,
                fallback: dict | None = None) -> list[dict]:
     """JSON-LD reviews with the HTML `cards` filling in (the cards alone without JSON-LD), then the business:
-    JSON-LD's, else `fallback`. LayoutError ("<site>: <url> has <missing>") when the page gives neither."""
+    JSON-LD's, else `fallback`. LayoutError ("<site>: <url> has <missing>") when the page gives neither; NotReadable
+    with the items when some JSON-LD reviews have no card (the cards show the replies) and JSON-LD carries none."""
     reviews, business = structured_reviews(site, response)
-    items = merge_cards(reviews, [card for card in cards if card is not None])
+    found = [card for card in cards if card is not None]
+    items = merge_cards(reviews, found)
     business = fallback if business is None else business
     if not items and business is None:
         raise LayoutError(f"{site}: {response.url} has {missing}")
-    return items + ([business] if business else [])
+    alone = sum(1 for review in items if review["source_id"] not in {card["source_id"] for card in found})
+    return with_replies_said(site, response, items + ([business] if business else []),
+                             replies_unread(reviews, alone), "JSON-LD (no review card)")
 
 
 def card_review(site: str, business_url: str, own_id: str | None, anchor: str, *, author: str | None,

@@ -16,6 +16,7 @@ from repscan.core.items import make
 
 from .. import LayoutError
 from ..common import evidence, schemaorg, urls
+from ..common.unread import replies_unread, with_replies_said
 from . import hotel_cards, json_ld, legacy, review_cards
 from ._shared import SITE
 
@@ -45,7 +46,9 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     business = data.business(SITE, business_url)
     if not items and business is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
-    return items + ([business] if business else [])
+    unread = 0 if records else replies_unread(items, len(items))
+    return with_replies_said(SITE, response, items + ([business] if business else []), unread,
+                             "JSON-LD (no review card)")
 
 
 def expected(response) -> str | None:

@@ -54,7 +54,8 @@ def next_page(response) -> str | None:
 
 
 def expected(response) -> str | None:
-    """The review cards on the page, the embedded review list, else the filtered count while the page is within it."""
+    """The review cards on the page, the embedded review list, the filtered count while the page is within it, else
+    the JSON-LD's Review objects."""
     props = page_props(response) or {}
     pagination = (props.get("filters") or {}).get("pagination") or {}
     current, pages = values.count(pagination.get("currentPage")) or 1, values.count(pagination.get("totalPages"))
@@ -63,6 +64,7 @@ def expected(response) -> str | None:
         evidence.counted(legacy_cards.cards(response), "review card"),
         evidence.counted(props.get("reviews") if isinstance(props.get("reviews"), list) else 0, "embedded review"),
         evidence.declared(pagination.get("totalCount")) if pages and current <= pages else None,
+        evidence.schemaorg_reviews(response),
     )
 
 

@@ -6,11 +6,16 @@ from urllib.parse import urlsplit
 
 from .. import LayoutError
 from ..common import dates, schemaorg, values
+from ..common.unread import replies_unread, with_replies_said
 from ._shared import SITE
 
 
 def read(response, business_url: str) -> list[dict]:
-    """Review items from the JSON-LD, then the business; LayoutError when the page has neither."""
+    """Review items from the JSON-LD, then the business; LayoutError when the page has neither.
+
+    The replies come from the review cards, or from the JSON-LD when it carries any; when some reviews have
+    neither, NotReadable carries the items: the crawl keeps the reviews and says their replies were not read.
+    """
     data = schemaorg.parse(response)
     business = data.business(SITE, business_url)
     if not data.reviews() and business is None:
@@ -19,14 +24,18 @@ def read(response, business_url: str) -> list[dict]:
             f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
         )
     cards = _cards(response)
+    reviews = data.identified_reviews(response.url, business_url, _review_id)
+    carded = [(fields, review_id, cards.get(review_id)) for fields, review_id in reviews]
     items = []
-    for fields, review_id in data.identified_reviews(response.url, business_url, _review_id):
-        reply_text, reply_at, author_review_count = cards.get(review_id, (None, None, None))
+    for fields, review_id, card in carded:
+        reply_text, reply_at, author_review_count = card or (fields["reply_text"], fields["reply_at"], None)
         items.append(schemaorg.review_item(SITE, fields, source_id=review_id,
                                            url=response.urljoin("/reviews/" + review_id), business_url=business_url,
                                            reply_text=reply_text, reply_at=reply_at,
                                            author_review_count=author_review_count))
-    return items + ([business] if business else [])
+    unread = replies_unread([fields for fields, _ in reviews], sum(card is None for _, _, card in carded))
+    return with_replies_said(SITE, response, items + ([business] if business else []), unread,
+                             "JSON-LD (no usable __NEXT_DATA__, no review card)")
 
 
 def _review_id(fields: dict) -> str | None:

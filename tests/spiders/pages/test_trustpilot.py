@@ -7,7 +7,7 @@ import re
 import pytest
 
 from helpers import case, real_page
-from repscan.spiders.pages import trustpilot
+from repscan.spiders.pages import NotReadable, trustpilot
 
 TP = "https://www.trustpilot.com"
 BIZ = f"{TP}/review/kettleandcrumb.example"
@@ -40,13 +40,22 @@ def test_fallback_pagination_stops_at_disabled_button():
     assert trustpilot.next_page(page2.response(body=body)) is None
 
 
-def test_fallback_without_review_cards_has_no_replies_nor_reviewer_counts():
+def test_fallback_without_review_cards_reads_the_reviews_and_says_their_replies_were_not():
     body = re.sub(r"<article.*?</article>", "", FALLBACK.body.decode(), flags=re.S)
-    items = trustpilot.extract(FALLBACK.response(body=body))
+    with pytest.raises(NotReadable, match=r"^replies: trustpilot: .* gives 5 of its 5 reviews only as JSON-LD") as caught:
+        trustpilot.extract(FALLBACK.response(body=body))
     expected = [dict(item, reply_text=None, reply_at=None, reply_precision=None, author_review_count=None)
                 if item["kind"] == "review" else item
                 for item in FALLBACK.expected]
-    assert items == expected
+    assert caught.value.items == expected
+
+
+def test_fallback_with_a_card_missing_names_only_the_reviews_it_lacks():
+    body = re.sub(r"<article.*?</article>", "", FALLBACK.body.decode(), count=2, flags=re.S)
+    with pytest.raises(NotReadable, match="gives 2 of its 5 reviews only as JSON-LD") as caught:
+        trustpilot.extract(FALLBACK.response(body=body))
+    assert [item.get("reply_text") for item in caught.value.items] == [
+        None, None, *(item.get("reply_text") for item in FALLBACK.expected[2:])]
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -135,3 +144,21 @@ def test_real_page_json_ld_fallback_gives_the_same_reviews(respond, damage):
             ours, theirs = dict(ours, text=None), dict(theirs, text=None)
         assert ours == theirs
     assert trustpilot.next_page(response) is None
+
+
+@pytest.mark.parametrize("damage", ["renamed", "nested"])
+def test_real_page_read_from_its_json_ld_alone_says_its_replies_were_not_read(respond, damage):
+    # The real page's JSON-LD carries no reply (4 replies on the page, 0 in its 20 Review objects): with the cards
+    # and __NEXT_DATA__ gone, the 20 reviews come without them, and the page says so.
+    body = real_page("trustpilot", REAL_PAGE).decode("utf-8")
+    if damage == "renamed":
+        damaged = body.replace('id="__NEXT_DATA__"', 'id="__NEXT_DATA_V2__"').replace(
+            "data-service-review-card-paper", "data-review-card-paper")
+    else:
+        damaged = re.sub(r"(<main[^>]*>)", r"\1" + "<div>" * 10_000, body, count=1)
+    assert damaged != body
+    with pytest.raises(NotReadable, match="gives 20 of its 20 reviews only as JSON-LD") as caught:
+        trustpilot.extract(respond(damaged, REAL_URL))
+    reviews = [item for item in caught.value.items if item["kind"] == "review"]
+    assert len(reviews) == 20 and not any(r["reply_text"] for r in reviews)
+    assert [item for item in caught.value.items if item["kind"] == "business"] == [REAL_BUSINESS]

@@ -1,0 +1,24 @@
+"""Reviews read from a fallback that carries no replies (JSON-LD without the cards): NotReadable with the items."""
+
+from __future__ import annotations
+
+from repscan.core.store.crawls import UNREAD_REPLIES
+
+from .. import NotReadable
+
+
+def replies_unread(structured: list[dict], alone: int) -> int:
+    """How many of the `alone` reviews that came from JSON-LD alone (no card beside them) have replies we could not
+    read: all of them, unless the JSON-LD (`structured`: every review it gave) carries replies (an owner's Comment),
+    when one without a reply has none."""
+    return 0 if any(review.get("reply_text") for review in structured) else alone
+
+
+def with_replies_said(site: str, response, items: list[dict], unread: int, how: str) -> list[dict]:
+    """`items` when every review's replies were read; else NotReadable carrying them, naming the `unread` reviews
+    that came only from `how`: the crawl keeps the reviews and says their replies were not read."""
+    if not unread:
+        return items
+    total = sum(1 for item in items if item.get("kind") == "review")
+    raise NotReadable(f"{UNREAD_REPLIES}{site}: {response.url} gives {unread} of its {total} reviews only as {how}, "
+                      "which carries no replies: the business's replies to them were not read", items=items)
