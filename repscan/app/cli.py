@@ -13,7 +13,7 @@ from pathlib import Path
 from repscan import __version__
 from repscan.core.rules import DEFAULT_THRESHOLD
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED, EXIT_PARTLY = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_BLOCKED = 0, 1, 2, 3
 PAGE_LIMIT = 64 * 2**20  # `repscan extract` reads at most this much of a file, and of what it decompresses to
 
 
@@ -274,9 +274,8 @@ def _extract(args, page, body: bytes) -> int:
     for item in items:
         sys.stdout.write(json.dumps(_finite(item), ensure_ascii=False, allow_nan=False) + "\n")
     sys.stdout.flush()
-    if unread:
+    if unread:  # parsed, so exit 0 (DESIGN.md's contract), and never silent: stderr says what was not read
         print(f"{UNREAD}{unread['match']}", file=sys.stderr)
-        return EXIT_PARTLY
     return EXIT_OK
 
 
