@@ -62,6 +62,7 @@ class ReviewRow:
     source_id: str | None = None
     author_review_count: int | None = None  # the reviewer's reviews on the site, where it shows them
     reply_not_shown: datetime | None = None  # when repscan posted a reply the site does not show (rules.reply_not_shown)
+    reply_seen_at: datetime | None = None  # when we first knew of its reply (rules.answered_by)
 
     @property
     def suspicious(self) -> bool | None:
