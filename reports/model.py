@@ -460,8 +460,10 @@ def _number(value: float) -> str:
 
 
 def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
-    """A duration as people say it: "12 min", "3 h", "2 days"; `after`: as it reads after a preposition ("after",
-    "waiting since": a case of its own in some languages, German's dative)."""
+    """A duration as people say it: "12 min", "1 h 45 min", "26 h", "2 days"; `after`: as it reads after a preposition
+    ("after", "waiting since": a case of its own in some languages, German's dative). Below HOURS_AND_MINUTES the
+    minutes are shown (a reply within the hour is what the product measures: 1 h 59 min is never "1 h"); above it
+    whole hours, rounded half up."""
     if delta is None:
         return ""
     seconds = max(delta.total_seconds(), 0)
@@ -469,9 +471,15 @@ def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
         return i18n.pgettext("after a preposition", "under a minute") if after else _("under a minute")
     if seconds < 3600:
         return _("%(num)d min", num=int(seconds // 60))
+    if seconds < HOURS_AND_MINUTES.total_seconds():
+        hours, minutes = divmod(int(seconds // 60), 60)
+        return _("%(hours)d h %(minutes)d min", hours=hours, minutes=minutes) if minutes else _("%(num)d h", num=hours)
     if seconds < 48 * 3600:
-        return _("%(num)d h", num=int(seconds // 3600))
+        return _("%(num)d h", num=int((seconds + 1800) // 3600))
     return days(int(seconds // 86400), after=after)
+
+
+HOURS_AND_MINUTES = timedelta(hours=10)  # format_delay shows the minutes of a duration shorter than this
 
 
 def days(count: int, *, after: bool = False) -> str:
