@@ -362,7 +362,7 @@ class Summary:
     history: int = 0  # reviews a source's first crawl imported as history (rules.history), not counted as new
     new_mentions: int = 0
     negative_mentions: int = 0
-    negatives_replied: int = 0  # of new_negatives, how many have a reply
+    negatives_replied: int = 0  # of new_negatives, how many have a reply (`previous`: known by its cutoff)
     older_mentions: int = 0  # negative mentions past rules.MENTION_WINDOW with no reply posted, no longer listed
     spikes: tuple[str, ...] = ()  # the period's spike alerts: "3 negative reviews within the hour on Trustpilot, 7 Mar"
     previous: Summary | None = None  # the same figures for the previous period (None: first report)
