@@ -1,6 +1,7 @@
 """Two reports in a row with replies arriving between them: the second's "(was ...)" figures are what the first told
 the client, and a review it listed as waiting is named answered, never silently gone (real SQLite, both reports
-delivered: the PDF read back with pypdf, the email from aiosmtpd)."""
+delivered: the PDF read back with pypdf, the email from aiosmtpd; under the drill marker, through real crawls of a
+local Trustpilot page and `repscan send`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 
 from helpers import write_config
 from repscan.core.config import load
-from repscan.core.items import parse_iso, stamp, utcnow
+from repscan.core.items import iso_utc, parse_iso, stamp, utcnow
 from repscan.core.store import Store
+from scenario_site import ClientWeb, crawl_and_send
+from scenario_site import review as site_review
 from test_report_figures_agree import KYIV, NOW, Delivered, crawl, review
 
 
@@ -65,3 +68,24 @@ def test_a_review_listed_as_waiting_is_named_answered_in_the_next_report(reports
         assert title in first.pdf[:first.pdf.index("Summary")] and title in first.text  # waiting, first report
         assert title in second.pdf[second.pdf.index("Answered this period"):]
     assert "Title answered-then" not in second.pdf  # answered as the first report said: not news again
+
+
+@pytest.mark.drill  # two real crawls and two `repscan send` runs: about 10 s
+def test_replies_a_real_recrawl_finds_reach_the_next_report_as_the_first_told_them(tmp_path):
+    """The same through `repscan crawl` of a local Trustpilot page and `repscan send` to aiosmtpd."""
+    now = utcnow().replace(microsecond=0)
+    later, unseen = site_review("answered-later", 1, 30, now), site_review("answered-unseen", 2, 25, now)
+    with ClientWeb([unseen, later, site_review("answered-then", 1, 40, now, reply_after=0.5)], mentions=False,
+                   search=False) as web:
+        first = crawl_and_send(tmp_path, web)
+        store = Store(load(web.config(tmp_path)).database)
+        cutoff = parse_iso(store.report_cutoff("hlb-internal-7"))
+        store.close()
+        later.reply, later.reply_at = "Made-up: sorry, we called you.", iso_utc(utcnow().replace(microsecond=0))
+        unseen.reply, unseen.reply_at = "Made-up: sorry.", iso_utc(cutoff - timedelta(hours=10))  # found late
+        second = crawl_and_send(tmp_path, web)
+    assert "Negatives answered: 1 of 3 (33%)" in first.text
+    assert "Negatives answered: – (was 1 of 3 (33%))" in second.text
+    assert "Negative reviews without a reply: 0 (was 2)" in second.text
+    answered = second.all[second.all.index("Answered this period"):]
+    assert "Title answered-later" in answered and "Title answered-unseen" in answered
