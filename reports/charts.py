@@ -117,9 +117,10 @@ def trend_charts(rows: list[dict], end: datetime, *, primary: str, accent: str, 
         if weeks_seen >= MIN_WEEKS:
             charts.append(chart)
         else:
-            notes.append(ngettext("%(what)s: left out, only %(num)d of the %(weeks)d weeks have data.",
+            notes.append(ngettext("%(what)s: left out, only %(num)d of the %(weeks)d weeks has data.",
                                   "%(what)s: left out, only %(num)d of the %(weeks)d weeks have data.", weeks_seen,
-                                  what=what, weeks=WEEKS))
+                                  what=what, weeks=WEEKS) if weeks_seen else
+                         _("%(what)s: left out, no week of the %(weeks)d has data.", what=what, weeks=WEEKS))
 
     def line(title, series_now, series_before, **options):
         chart = _chart(pygal.Line, title, primary, accent, allow_interruptions=True, dots_size=3, **options)

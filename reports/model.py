@@ -62,6 +62,7 @@ class ReviewRow:
     source_id: str | None = None
     author_review_count: int | None = None  # the reviewer's reviews on the site, where it shows them
     reply_not_shown: datetime | None = None  # when repscan posted a reply the site does not show (rules.reply_not_shown)
+    reply_seen_at: datetime | None = None  # when we first knew of its reply (rules.answered_by)
 
     @property
     def suspicious(self) -> bool | None:
@@ -374,7 +375,7 @@ class Summary:
     history: int = 0  # reviews a source's first crawl imported as history (rules.history), not counted as new
     new_mentions: int = 0
     negative_mentions: int = 0
-    negatives_replied: int = 0  # of new_negatives, how many have a reply
+    negatives_replied: int = 0  # of new_negatives, how many have a reply (`previous`: known by its cutoff)
     older_mentions: int = 0  # negative mentions past rules.MENTION_WINDOW with no reply posted, no longer listed
     spikes: tuple[str, ...] = ()  # the period's spike alerts: "3 negative reviews within the hour on Trustpilot, 7 Mar"
     previous: Summary | None = None  # the same figures for the previous period (None: first report)
@@ -472,8 +473,10 @@ def _number(value: float) -> str:
 
 
 def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
-    """A duration as people say it: "12 min", "3 h", "2 days"; `after`: as it reads after a preposition ("after",
-    "waiting since": a case of its own in some languages, German's dative)."""
+    """A duration as people say it: "12 min", "1 h 45 min", "26 h", "2 days"; `after`: as it reads after a preposition
+    ("after", "waiting since": a case of its own in some languages, German's dative). Below HOURS_AND_MINUTES the
+    minutes are shown (a reply within the hour is what the product measures: 1 h 59 min is never "1 h"); above it
+    whole hours, rounded half up."""
     if delta is None:
         return ""
     seconds = max(delta.total_seconds(), 0)
@@ -481,9 +484,15 @@ def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
         return i18n.pgettext("after a preposition", "under a minute") if after else _("under a minute")
     if seconds < 3600:
         return _("%(num)d min", num=int(seconds // 60))
+    if seconds < HOURS_AND_MINUTES.total_seconds():
+        hours, minutes = divmod(int(seconds // 60), 60)
+        return _("%(hours)d h %(minutes)d min", hours=hours, minutes=minutes) if minutes else _("%(num)d h", num=hours)
     if seconds < 48 * 3600:
-        return _("%(num)d h", num=int(seconds // 3600))
+        return _("%(num)d h", num=int((seconds + 1800) // 3600))
     return days(int(seconds // 86400), after=after)
+
+
+HOURS_AND_MINUTES = timedelta(hours=10)  # format_delay shows the minutes of a duration shorter than this
 
 
 def days(count: int, *, after: bool = False) -> str:

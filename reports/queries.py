@@ -47,7 +47,7 @@ def review_row(row: dict) -> ReviewRow:
         first_seen_at=parse_iso(row["first_seen_at"]), negative=bool(row["negative"]),
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
         source_id=row.get("source_id"), author_review_count=row.get("author_review_count"),
-        reply_not_shown=parse_iso(row.get("reply_not_shown")),
+        reply_not_shown=parse_iso(row.get("reply_not_shown")), reply_seen_at=parse_iso(row.get("reply_seen_at")),
     )
 
 
@@ -209,11 +209,14 @@ class Period:
         self.older_mentions = sum(rules.mention_older(r["first_seen_at"], since, until, posted(r)) for r in negative)
         return [post_row(r) for r in negative if rules.mention_open(r["first_seen_at"], since, until, posted(r))]
 
-    def summary(self, **fields) -> Summary:
+    def summary(self, known_at: datetime | None = None, **fields) -> Summary:
+        """The period's figures; `known_at`: its negatives answered as a report with that cutoff knew them
+        (rules.answered_by), not as they are now."""
         negative_posts = sum(1 for p in self.posts if rules.negative(None, None, text_negative=p.negative))
+        replied = [r for r in self.negatives
+                   if r.replied and (known_at is None or rules.answered_by(r.reply_seen_at, known_at))]
         return Summary(new_reviews=len(self.new), new_negatives=len(self.negatives), history=self.history,
-                       new_mentions=len(self.posts), negative_mentions=negative_posts,
-                       negatives_replied=sum(1 for r in self.negatives if r.replied),
+                       new_mentions=len(self.posts), negative_mentions=negative_posts, negatives_replied=len(replied),
                        older_mentions=self.older_mentions, **fields)
 
 
@@ -255,17 +258,17 @@ def _start(store: Store, client: Client, since: str | None, firsts: dict[str, di
 
 def previous_summary(config: Config, client: Client, store: Store, since: str, firsts: dict[str, dict],
                      all_reviews: list[ReviewRow]) -> tuple[Summary, str]:
-    """The previous period's figures (from the report before the last, up to the last report's cutoff),
-    and its name ("27 Oct 2026 – 3 Nov 2026"); "up to 1 Nov 2026" when nothing was found before the cutoff (a
+    """The previous period's figures (from the report before the last, up to the last report's cutoff) as that
+    report knew them (its replies: rules.answered_by), and its name ("27 Oct 2026 – 3 Nov 2026"); "up to 1 Nov 2026" when nothing was found before the cutoff (a
     `--since` before the first crawl: a baseline would start after it ends)."""
     last = store.sent_report_ending(client.id, since)
     before = last["period_start"] if last else None
     period = Period(client, store, before, since)
     cutoff = parse_iso(since)
     open_then = [r for r in all_reviews if r.first_seen_at <= cutoff and r.negative
-                 and (not r.replied or (r.reply_at is not None and r.reply_at > cutoff))]
+                 and not rules.answered_by(r.reply_seen_at, cutoff)]
     stats = store.review_stats(client.id, since, threshold=client.negative_threshold)
-    summary = period.summary(avg_rating=stats["avg_rating"], avg_rating_before=None,
+    summary = period.summary(cutoff, avg_rating=stats["avg_rating"], avg_rating_before=None,
                              unanswered_negatives=len(open_then), reviews_total=stats["total"],
                              reviews_rated=stats["rated"],
                              complaints_on_page_one=_page_one_complaints(store.search_snapshot(
@@ -311,8 +314,8 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)
     sources = source_health(config, client, store, until)
     cutoff = parse_iso(since)
-    answered = [r for r in all_reviews if r.negative and r.replied and (
-        r in period.negatives or (cutoff is not None and r.reply_at is not None and r.reply_at > cutoff))]
+    answered = [r for r in all_reviews if r.negative and r.replied and (r in period.negatives or (
+        cutoff is not None and rules.answered_since(r.first_seen_at, r.reply_at, r.reply_seen_at, cutoff)))]
     keys = list(dict.fromkeys(s.site for s in client.sources))
     mentions = {key: sum(1 for p in period.posts if p.source == key) for key in keys}
     pages = [(s.site, s.url) for s in client.sources]  # a page no source names any more never counts

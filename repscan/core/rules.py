@@ -349,6 +349,26 @@ def reply_delay(published_at: datetime | None, reply_at: datetime | None, *, pub
                       None if precision == "approximate" else days)
 
 
+# -- answered as a report knew it ---------------------------------------------
+
+def answered_by(reply_seen_at, cutoff) -> bool:
+    """A reply the report with this cutoff knew of, so counted as answered: first seen by us (the store's
+    reply_seen_at: the crawl that first read the site's reply, the review's first sighting when it came with one, or
+    when repscan posted it) at or before the cutoff. Not the site's reply date: a reply dated before the cutoff but
+    found later (an older page read late, a blocked stretch, `crawl --full`) was not known then, and the report
+    told the client the review was waiting. Stamps or datetimes, alike on both sides."""
+    return reply_seen_at is not None and reply_seen_at <= cutoff
+
+
+def answered_since(first_seen_at, reply_at, reply_seen_at, cutoff) -> bool:
+    """A replied review the next report lists as answered since the cutoff: one the last report did not know as
+    answered (answered_by), that it could list as waiting (first seen by the cutoff) or whose reply is dated after
+    it. So a review the client was told is waiting never vanishes from the next report unnamed."""
+    if answered_by(reply_seen_at, cutoff):
+        return False
+    return first_seen_at <= cutoff or (reply_at is not None and reply_at > cutoff)
+
+
 # -- open mentions ------------------------------------------------------------
 
 MENTION_WINDOW = HISTORY_WINDOW

@@ -30,13 +30,15 @@ def test_gaps_stay_gaps_counts_beside_shares_and_platform_labels():
     assert "the 12 weeks before" not in rating and "dashed" not in rating  # no data before: no comparison series
     assert "Google Maps" in volume and "Trustpilot" in volume and "google-maps" not in volume
     assert "1 of 2 (50%)" in share and "1 of 1 (100%)" in share
-    assert notes == ["Reply speed per week: left out, only 0 of the 12 weeks have data."]
+    assert notes == ["Reply speed per week: left out, no week of the 12 has data."]
 
 
 def test_a_mostly_empty_chart_is_left_out_and_the_report_says_why():
     svgs, notes = charts([row(0, 1, True, reply_hours=3)])
     assert svgs == []
-    assert "Average rating per week: left out, only 1 of the 12 weeks have data." in notes
+    assert "Average rating per week: left out, only 1 of the 12 weeks has data." in notes
+    _, notes = charts([row(0, 1, True, reply_hours=3), row(2, 2, True)])
+    assert "Average rating per week: left out, only 2 of the 12 weeks have data." in notes
 
 
 def test_charts_are_lean_svg_with_what_is_drawn_kept():

@@ -30,7 +30,7 @@ from repscan.core.i18n import ngettext
 from repscan.core.items import make, stamp
 from repscan.core.store import Store
 from repscan.reports import alerts, mail
-from repscan.reports.model import format_date, format_datetime
+from repscan.reports.model import format_date, format_datetime, format_delay
 from repscan.reports.render import render_html, render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +118,21 @@ def test_catalog_is_complete_with_no_fuzzy_entry_and_the_same_placeholders(code)
 def test_plural_forms_follow_the_language(code, forms):
     with i18n.language(code):
         assert [ngettext("%(num)d new review", "%(num)d new reviews", n) for n in (1, 2, 5, 21)] == forms
+
+
+@pytest.mark.parametrize("code, words", [
+    ("en", ["1 h 45 min", "59 min", "1 h 59 min", "26 h"]),
+    ("uk", ["1 год 45 хв", "59 хв", "1 год 59 хв", "26 год"]),
+    ("ru", ["1 ч 45 мин", "59 мин", "1 ч 59 мин", "26 ч"]),
+    ("ro", ["1 h 45 min", "59 min", "1 h 59 min", "26 h"]),
+    ("de", ["1 h 45 min", "59 min", "1 h 59 min", "26 h"]),
+    ("fr", ["1 h 45 min", "59 min", "1 h 59 min", "26 h"]),
+    ("es", ["1 h 45 min", "59 min", "1 h 59 min", "26 h"]),
+])
+def test_a_reply_delay_keeps_its_minutes_in_every_language(code, words):
+    with i18n.language(code):
+        assert [format_delay(timedelta(minutes=m)) for m in (105, 59, 119, 26 * 60)] == words
+        assert format_delay(timedelta(minutes=105), after=True) == words[0]
 
 
 def test_english_costs_no_babel_and_other_languages_format_the_babel_way():

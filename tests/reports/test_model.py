@@ -68,7 +68,15 @@ def test_reply_without_text_still_counts_as_replied():
         (timedelta(seconds=20), "under a minute"),
         (timedelta(minutes=59, seconds=59), "59 min"),
         (timedelta(hours=1), "1 h"),
-        (timedelta(hours=47, minutes=59), "47 h"),
+        (timedelta(minutes=59), "59 min"),
+        (timedelta(hours=1, minutes=45), "1 h 45 min"),  # never "1 h": the hour is what the product measures
+        (timedelta(hours=1, minutes=59, seconds=59), "1 h 59 min"),
+        (timedelta(hours=9, minutes=59), "9 h 59 min"),
+        (timedelta(hours=10, minutes=29), "10 h"),
+        (timedelta(hours=10, minutes=30), "11 h"),  # whole hours from 10 h, rounded half up
+        (timedelta(hours=26), "26 h"),
+        (timedelta(hours=26, minutes=40), "27 h"),
+        (timedelta(hours=47, minutes=29), "47 h"),
         (timedelta(hours=48), "2 days"),
         (timedelta(days=9, hours=23), "9 days"),
         (timedelta(hours=-2), "under a minute"),

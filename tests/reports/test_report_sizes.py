@@ -71,7 +71,7 @@ def test_five_reviews_show_reply_speed_charts_and_every_review(tmp_path):
     assert "got a reply within the hour" in text
     for chart in ("Average rating per week", "Reviews per week", "Negative reviews per week",
                   "Reply speed per week"):  # all five are from one week: a chart would be all but empty
-        assert f"{chart}: left out, only 1 of the 12 weeks have data." in text
+        assert f"{chart}: left out, only 1 of the 12 weeks has data." in text
     assert "read the full review" in text  # the long text is trimmed with a link
     assert all("Harbour" not in p for p in pages)
     assert all(f"Page {i} of {len(pages)}" in p for i, p in enumerate(pages, 1))

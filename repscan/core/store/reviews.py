@@ -37,6 +37,18 @@ def not_shown_sql(table: str) -> str:
     return rules.reply_not_shown_sql(**_reconciled(table))
 
 
+def reply_seen_sql(table: str, posted_at: str) -> str:
+    """When we first knew of the reply to a review in `table` (rules.answered_by), as an SQL expression; NULL without
+    one: the first version (review_versions) that carries the site's reply, else the review's first sighting (a
+    review's versions are stored once it changes, so a reply it never gained came with it), or when repscan posted
+    one (`posted_at`), whichever is first."""
+    site = (f"(CASE WHEN {table}.reply_text IS NULL AND {table}.reply_at IS NULL THEN NULL"
+            f" ELSE COALESCE((SELECT MIN(v.seen_at) FROM review_versions v WHERE v.client_id = {table}.client_id"
+            f" AND v.source = {table}.source AND v.source_id = {table}.source_id"
+            f" AND (v.reply_text IS NOT NULL OR v.reply_at IS NOT NULL)), {table}.first_seen_at) END)")
+    return f"COALESCE(MIN({site}, {posted_at}), {site}, {posted_at})"  # the scalar MIN is NULL with a NULL
+
+
 POSTED_AT = counted_posted_at_sql("reviews")
 NOT_SHOWN = not_shown_sql("reviews")
 REPLY_AT = rules.reply_at_sql(posted_at=POSTED_AT)  # the site's reply time, else when repscan posted one it shows
@@ -71,10 +83,12 @@ class Reviews(Connection):
     def _judged_columns(self) -> str:
         """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
         (the stored column is the crawl's verdict, kept for unrated reviews), and `reply_not_shown`: when repscan
-        posted the reply the site does not show (rules.reply_not_shown), else null."""
+        posted the reply the site does not show (rules.reply_not_shown), else null; `reply_seen_at`: when we first knew of
+        its reply (reply_seen_sql)."""
         replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
                     "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision",
-                    "reply_not_shown": f"(CASE WHEN {NOT_SHOWN} THEN {posted_at_sql('reviews')} END) AS reply_not_shown"}
+                    "reply_not_shown": f"(CASE WHEN {NOT_SHOWN} THEN {posted_at_sql('reviews')} END) AS reply_not_shown",
+                    "reply_seen_at": f"{reply_seen_sql('reviews', POSTED_AT)} AS reply_seen_at"}
         columns = [name for name in self._columns("reviews") if name not in replaced]
         return ", ".join([*columns, *replaced.values()])
 
