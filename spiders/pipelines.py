@@ -102,6 +102,9 @@ class StorePipeline(_PreparingPipeline):
         self.business_urls: set[str] = set()
         self.write_error: str | None = None
         self.keep_evidence = crawler.settings.getbool("REPSCAN_EVIDENCE")  # off: no page copies, no evidence rows
+        if crawler.settings.get("REPSCAN_EVIDENCE_DIR") and not self.keep_evidence:
+            log.warning("REPSCAN_EVIDENCE_DIR is no longer read: evidence copies are kept in the database when"
+                        " REPSCAN_EVIDENCE is on (repscan crawl turns it on); this crawl keeps none")
         self.found: list[tuple] = []  # (item, page) of the buffered items whose page is evidence
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

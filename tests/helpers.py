@@ -181,11 +181,12 @@ def trap(body: str = '{"status": "ok"}'):
 
 
 def kept_page(database: Path, row: dict) -> bytes:
-    """The page bytes an evidence row's copy holds (Store.page_copy, what `repscan evidence --out` writes)."""
+    """The page bytes an evidence row's copy holds (Store.open_copy, what `repscan evidence --out` writes)."""
     from repscan.core.store import Store
 
     store = Store(database)
     try:
-        return store.page_copy(Path(database).parent, row)
+        with store.open_copy(Path(database).parent, row) as stream:
+            return stream.read()
     finally:
         store.close()

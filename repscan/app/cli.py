@@ -495,8 +495,11 @@ def cmd_evidence(args) -> int:
         item = evidence.parse_item(args.item) if args.item else None
     except ValueError as exc:
         raise Usage(str(exc)) from None
-    good = evidence.show(cfg.database, cfg.reports_dir, client.id, item, busy_timeout=cfg.storage.busy_timeout,
-                         out_dir=args.out)
+    try:
+        good = evidence.show(cfg.database, cfg.reports_dir, client.id, item, busy_timeout=cfg.storage.busy_timeout,
+                             out_dir=args.out)
+    except evidence.OutFolderError as exc:
+        raise Usage(str(exc)) from None
     return EXIT_OK if good else EXIT_FAILURE
 
 
@@ -645,20 +648,22 @@ def cmd_prune(args) -> int:
     cfg = _config(args)
     store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
     try:
-        removed, left, copies, repeats = _prune(store, cfg, args.keep_days, dry_run=args.dry_run)
+        removed, left, copies, repeats, adopted = _prune(store, cfg, args.keep_days, dry_run=args.dry_run)
     finally:
         store.close()
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
     print(f"{'would delete' if args.dry_run else 'deleted'} {copies} evidence page copies that no evidence row names")
+    if adopted:
+        print(f"took {adopted} evidence page copies kept as files by an older version into the database")
     if repeats:
         print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one"
               " before them or of pages no source names any more")
     return EXIT_OK
 
 
-def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tuple[int, int, int, int]:
+def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tuple[int, int, int, int, int]:
     """What `repscan prune` deletes: (crawl rows deleted, crawl rows left, page copies, site summaries repeated or of
-    a page no configured source names any more)."""
+    a page no configured source names any more, page files of an older version taken into the store first)."""
     from datetime import timedelta
 
     from repscan.core.items import stamp, utcnow
@@ -666,8 +671,9 @@ def _prune(store, cfg, keep_days: int, *, dry_run: bool = False, now=None) -> tu
     removed = store.prune_crawls(stamp((now or utcnow()) - timedelta(days=keep_days)), dry_run=dry_run)
     left = store.query("SELECT COUNT(*) AS n FROM crawls")[0]["n"]
     pages = {subject.id: [(s.site, s.url) for s in subject.sources] for subject in cfg.crawled()}
+    adopted = 0 if dry_run else store.adopt_copies(cfg.reports_dir)
     return (removed, left, store.prune_copies(cfg.reports_dir, dry_run=dry_run),
-            store.prune_businesses(dry_run=dry_run, sources=pages))
+            store.prune_businesses(dry_run=dry_run, sources=pages), adopted)
 
 
 PRUNE_JOB = ("", "prune")  # schedule_state's row for [storage] keep_days: the agency's, no client's
@@ -692,7 +698,7 @@ def _prune_daily(cfg, now=None):
         last = parse_iso(store.last_done(*PRUNE_JOB))
         if last is not None and timedelta(0) <= now - last < timedelta(days=1):
             return None
-        removed, left, copies, repeats = _prune(store, cfg, cfg.storage.keep_days, now=now)
+        removed, left, copies, repeats, adopted = _prune(store, cfg, cfg.storage.keep_days, now=now)
         store.mark_done(*PRUNE_JOB, stamp(now), "ok")
         store.mark_done(*PRUNE_FAILED, stamp(now), "")
     except Exception as exc:  # noqa: BLE001 (the run's other lines and its digest stand)
@@ -709,7 +715,8 @@ def _prune_daily(cfg, now=None):
         if store is not None:
             store.close()
     return (f"pruned ([storage] keep_days = {cfg.storage.keep_days}): {removed} crawl rows ({left} left), {copies} evidence"
-            f" page copies, {repeats} repeated or unnamed site summaries")
+            f" page copies, {repeats} repeated or unnamed site summaries"
+            + (f"; {adopted} page files of an older version taken into the database" if adopted else ""))
 
 
 def _last_prune_failure(cfg) -> str | None:

@@ -10,8 +10,8 @@ health from the "crawl" line.
 Evidence: a node's feed carries each page a negative item or page-one complaint was found on, once per job,
 as a line of kind "page" (gzip, base64) ahead of the items naming it (`page_sha256`). Ingest checks each
 page's body against that hash and keeps it as a local crawl does (repscan.core.store.evidence). A page that
-cannot be brought over (missing from the feed, undecodable, another hash, or not writable) makes the crawl an
-error naming it. An item the client's rule judges negative that names no page (a feed written without them)
+cannot be brought over (missing from the feed, undecodable, another hash) makes the crawl an error naming it,
+however many goes the job's ingest takes (node_jobs.evidence_problems). An item the client's rule judges negative that names no page (a feed written without them)
 gets an evidence row that says so: "no copy: ingested from <feed>" (never a copy that is not there); the
 dispatcher, whose nodes run this very code, takes that as an error too (`copies_required`).
 
@@ -34,7 +34,7 @@ from repscan.core.items import stamp
 from repscan.core.store import Store
 from repscan.core.store.crawls import FAILED
 from repscan.core.competitors import is_competitor
-from repscan.core.store.evidence import PAGE_REF, CopyError, page_from_feed, wanted
+from repscan.core.store.evidence import PAGE_REF, CopyError, Page, page_from_feed, wanted
 
 BATCH = 200  # lines per transaction, as REPSCAN_BATCH_SIZE for a local crawl
 TAGS = ("client_id", "job")
@@ -195,7 +195,9 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
     done, items, new = row["lines"] or 0, row["items"] or 0, row["new_items"] or 0
     pending = feed_job.lines[done:]
     search = config.search
-    problems: list[str] = []  # evidence that could not be brought over: the crawl's error
+    # evidence that could not be brought over, this go and the earlier ones of the same job: the crawl's error
+    problems: list[str] = json.loads(row["evidence_problems"] or "[]")
+    decoded: dict[str, Page | CopyError] = {}  # each page of the feed decoded and hash-checked once, whatever names it
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         prepared, refs = [], []
@@ -208,12 +210,15 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
             prepared.append(classify_item(item, client.negative_threshold, client.domains, client.profiles,
                                           search.categories))
             refs.append(line.get(PAGE_REF))
-        with store.transaction():  # items, evidence and the lines done commit together: a rerun never skips copies
+        # items, evidence, the lines done and what evidence failed commit together: a rerun never skips copies,
+        # and never forgets a copy that could not be kept
+        with store.transaction():
             counts = store.save_items(client_id, prepared, crawl_id=crawl_id)
             _keep_evidence(store, feed_job, prepared, refs, crawl_id, feed or row["feed"], copies_required,
-                           problems)
+                           problems, decoded)
             items, new, done = items + counts["items"], new + counts["new"], done + len(batch)
-            store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"])
+            store.update_node_job(feed_job.job_id, lines=done, items=items, new_items=new, feed=feed or row["feed"],
+                                  evidence_problems=json.dumps(problems) if problems else None)
         result.lines += len(batch)
     result.items, result.new_items = items, new
 
@@ -244,7 +249,8 @@ def ingest_job(store: Store, config: Config, feed_job: FeedJob, *, feed: str | N
 
 
 def _keep_evidence(store: Store, feed_job: FeedJob, items: list[dict], refs: list[str | None],
-                   crawl_id: int, feed: str | None, copies_required: bool, problems: list[str]) -> None:
+                   crawl_id: int, feed: str | None, copies_required: bool, problems: list[str],
+                   decoded: dict[str, Page | CopyError]) -> None:
     """The evidence of a batch of stored items: each wanted item's page from the feed, its hash checked, or a row
     saying no copy came; what could not be kept goes into `problems`."""
     found, without = [], []
@@ -260,10 +266,15 @@ def _keep_evidence(store: Store, feed_job: FeedJob, items: list[dict], refs: lis
             else:
                 without.append((item, None))
             continue
-        try:
-            found.append((item, page_from_feed(feed_job.pages.get(ref), ref)))
-        except CopyError as exc:
-            problems.append(f"{key}: {exc}")
+        if ref not in decoded:
+            try:
+                decoded[ref] = page_from_feed(feed_job.pages.get(ref), ref)
+            except CopyError as exc:
+                decoded[ref] = exc
+        if isinstance(decoded[ref], CopyError):
+            problems.append(f"{key}: {decoded[ref]}")
+        else:
+            found.append((item, decoded[ref]))
     # in the job's transaction: a store that cannot write stops the ingest, as the items' own writes do
     store.record_evidence(feed_job.client_id, found, crawl_id=crawl_id)
     store.record_evidence(feed_job.client_id, without, crawl_id=crawl_id,

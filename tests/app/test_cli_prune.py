@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from helpers import write_config
@@ -79,6 +80,48 @@ def test_prune_deletes_only_page_copies_that_no_evidence_row_names(tmp_path, cap
     assert [row["sha256"] for row in store.query("SELECT sha256 FROM evidence_pages")] == [named["sha256"]]
     store.close()
     assert cli.main(["--config", str(config), "evidence", "--client", "acme"]) == cli.EXIT_OK
+
+
+def test_prune_takes_an_older_versions_page_files_into_the_database(tmp_path, capsys):
+    """After an upgrade, the files older versions kept (zstd and gzip) are taken into evidence_pages once they verify,
+    their rows name the store's copy, and the files go; an altered file stays named and `repscan evidence` says so."""
+    import gzip
+    import hashlib
+    import os
+
+    import zstandard
+
+    config = write_config(tmp_path, [("trustpilot", "https://t.example/b/acme")])
+    reports, store = tmp_path / "out", Store(tmp_path / "repscan.db")
+    folder = reports / "evidence" / "acme" / "trustpilot"
+    folder.mkdir(parents=True)
+    bodies = {"r1": b"<html>kept as zstd</html>", "r2": b"<html>kept as gzip</html>", "r3": b"<html>altered</html>"}
+    old = (utcnow() - timedelta(days=30)).timestamp()
+    rows = []
+    for source_id, body in bodies.items():
+        sha = hashlib.sha256(body).hexdigest()
+        suffix, packed = (".html.gz", gzip.compress(body)) if source_id == "r2" else \
+            (".html.zst", zstandard.ZstdCompressor().compress(body if source_id != "r3" else body + b"!"))
+        (folder / f"{sha}{suffix}").write_bytes(packed)
+        os.utime(folder / f"{sha}{suffix}", (old, old))
+        rows.append({"client_id": "acme", "kind": "review", "source": "trustpilot", "source_id": source_id,
+                     "sha256": sha, "path": f"evidence/acme/trustpilot/{sha}{suffix}", "size": len(body)})
+    with store.transaction():
+        store._insert("evidence", rows)
+    store.close()
+
+    assert cli.main(["--config", str(config), "prune"]) == cli.EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "deleted 2 evidence page copies that no evidence row names"  # the two files taken in
+    assert out[2] == "took 2 evidence page copies kept as files by an older version into the database"
+    store = Store(tmp_path / "repscan.db")
+    kept = {row["source_id"]: row for row in store.evidence("acme")}
+    assert (kept["r1"]["path"], kept["r2"]["path"]) == (None, None) and kept["r3"]["path"] is not None
+    assert all(store.check_copy(reports, kept[key]) is None for key in ("r1", "r2"))
+    store.close()
+    assert [path.name for path in folder.iterdir()] == [Path(kept["r3"]["path"]).name]
+    assert cli.main(["--config", str(config), "evidence", "--client", "acme"]) == cli.EXIT_FAILURE
+    assert "ALTERED (HASH DIFFERS)" in capsys.readouterr().out
 
 
 def seed_crawls(database, days_ago: tuple[int, ...]) -> list[int]:

@@ -63,6 +63,25 @@ def test_a_page_in_the_feed_is_kept_once_checked_and_without_credentials(tmp_pat
     assert kept[0]["url"] == "https://t.example/review/acme?page=1" and kept[0]["fetched_at"] == PAGE.fetched_at
 
 
+def test_a_page_lost_in_the_first_go_of_a_job_still_makes_its_crawl_an_error(tmp_path, config):
+    """A job ingested in two goes (the feed without its crawl line first, then whole): the altered page of the first go
+    is remembered, so the crawl ends an error, never "ok" with a negative item that has no evidence."""
+    page = {**feed_page(PAGE), **TAGS}
+    page["body"] = base64.b64encode(gzip.compress(PAGE.body.replace(b"never", b"always"))).decode()
+    lines = [page, review("r1", 1, page["sha256"]), review("r2", 5)]
+    partial = tmp_path / "partial.jl"
+    partial.write_text("".join(json.dumps(line) + "\n" for line in lines))  # no crawl line yet
+    [first] = ingest_paths(config, [partial])
+    assert first.status == "error" and "could not be kept: trustpilot:r1" in first.error
+    [second] = ingest_paths(config, [write_feed(tmp_path / "job.jl", lines)])
+    assert second.lines == 0  # every line was in: only the crawl line is new
+    assert second.status == "error" and "the evidence of 1 items could not be kept: trustpilot:r1" in second.error
+    store = Store(config.database)
+    crawl = store.crawls()[-1]
+    store.close()
+    assert crawl["status"] == "error" and "does not hash to its name" in crawl["error"]
+
+
 @pytest.mark.parametrize("fault", ["altered", "missing", "unreadable"])
 def test_a_page_that_does_not_arrive_whole_makes_the_crawl_an_error_naming_it(tmp_path, config, fault):
     page = {**feed_page(PAGE), **TAGS}

@@ -38,6 +38,11 @@ def keep(tmp_path, found: list[tuple[dict, Page]]) -> tuple[Store, int]:
     return store, store.record_evidence("acme", found, crawl_id=7)
 
 
+def page_copy(store: Store, reports, row: dict) -> bytes:
+    with store.open_copy(reports, row) as stream:
+        return stream.read()
+
+
 def pages_kept(store: Store) -> int:
     return store.query("SELECT COUNT(*) AS n FROM evidence_pages")[0]["n"]
 
@@ -56,7 +61,7 @@ def test_page_one_complaints_keep_the_results_page_and_nothing_else_does(tmp_pat
     assert {row["path"] for row in rows} == {None}  # in the store, no file
     assert rows[0]["first_seen_at"] == "2026-12-01T09:02:00Z" and rows[0]["query"] == "acme"
     assert rows[0]["url"] == "https://search.example/q?q=acme&page=1"  # the key= parameter is not recorded
-    assert store.page_copy(tmp_path / "reports", rows[0]) == SERP.body
+    assert page_copy(store, tmp_path / "reports", rows[0]) == SERP.body
     assert store.check_copy(tmp_path / "reports", rows[0]) is None
     assert not (tmp_path / "reports").exists()
     store.close()
@@ -127,6 +132,14 @@ def test_a_copy_is_zstd_verified_and_an_altered_or_missing_one_is_found(tmp_path
     assert store.check_copy(reports, row).startswith("altered (unreadable")
     replace(b"plain text")
     assert store.check_copy(reports, row).startswith("altered (unreadable")
+    replace("a body edited by hand into text")  # stored as TEXT, not bytes
+    assert store.check_copy(reports, row).startswith("altered (unreadable")
+    replace(packed)
+    out = tmp_path / "out.html"
+    assert store.check_copy(reports, row, out=out) is None and out.read_bytes() == REVIEWS.body
+    replace(zstandard.ZstdCompressor().compress(b"other bytes"))
+    assert store.check_copy(reports, row, out=tmp_path / "bad.html") == "altered (hash differs)"
+    assert sorted(path.name for path in tmp_path.iterdir() if path.suffix == ".html") == ["out.html"]  # nothing else
     with store.transaction():
         store._db.conn.execute("DELETE FROM evidence_pages")
     assert store.check_copy(reports, row) == "missing"
@@ -153,12 +166,14 @@ def test_a_copy_kept_as_a_file_before_still_verifies(tmp_path, kept_as):
     rows = store.evidence("acme")
     assert [row["path"] for row in rows] == [f"evidence/acme/trustpilot/{sha}{kept_as}", None]
     assert all(store.check_copy(tmp_path / "reports", row) is None for row in rows)
-    assert store.page_copy(tmp_path / "reports", rows[0]) == REVIEWS.body
+    assert page_copy(store, tmp_path / "reports", rows[0]) == REVIEWS.body
     old.write_bytes(pack(REVIEWS.body + b"!"))
     assert store.check_copy(tmp_path / "reports", rows[0]) == "altered (hash differs)"
-    old.unlink()
-    assert store.check_copy(tmp_path / "reports", rows[0]) == "missing"
-    assert store.check_copy(tmp_path / "reports", rows[1]) is None
+    old.unlink()  # gone, but the same page was kept in the store since (for r2): that copy serves the old row too
+    assert store.check_copy(tmp_path / "reports", rows[0]) is None
+    with store.transaction():
+        store._db.conn.execute("DELETE FROM evidence_pages")
+    assert store.check_copy(tmp_path / "reports", rows[0]) == store.check_copy(tmp_path / "reports", rows[1]) == "missing"
     store.close()
 
 

@@ -82,6 +82,10 @@ def test_a_negative_review_keeps_its_page_once(first, capsys):
                                 str(tmp_path / "pages"))
     written = tmp_path / "pages" / f"{row['sha256']}.html"
     assert code == 0 and line.endswith(f"{written}\tverified") and written.read_bytes() == FIRST.encode("utf-8")
+    (tmp_path / "a-file").write_text("not a folder")
+    code = main(["--config", str(tmp_path / "repscan.toml"), "evidence", "--client", "acme", "--out",
+                 str(tmp_path / "a-file")])
+    assert code == 2 and f"--out {tmp_path / 'a-file'}" in capsys.readouterr().err
     assert evidence_cli(tmp_path, capsys, "--item", "jsonld:https://acme.example/reviews/#r-2") == (1, [])
 
 

@@ -7,10 +7,12 @@ import binascii
 import functools
 import gzip
 import hashlib
+import io
+import os
 from json.encoder import encode_basestring as _json_string  # json.dumps's, ensure_ascii=False
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -91,18 +93,11 @@ def text_hash(item: dict) -> str:
 
 @functools.cache
 def _compressor():
-    """zstd with its frame checksum and the body's size in the frame (`zstd -d` reads a copy `repscan evidence --out`
-    did not unpack). One per process: a crawl and an ingest write from one thread."""
+    """zstd with its frame checksum and the body's size in the frame. One per process: a crawl and an ingest write
+    from one thread."""
     import zstandard
 
     return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL, write_checksum=True, write_content_size=True)
-
-
-def unpack(packed: bytes) -> bytes:
-    """A page's bytes from its zstd copy (an evidence_pages body)."""
-    import zstandard
-
-    return zstandard.ZstdDecompressor().decompress(packed)
 
 
 @contextmanager
@@ -122,6 +117,17 @@ def read_copy(path: Path) -> Iterator:
                 yield stream
         else:
             raise OSError(f"{path.name} is neither zstd nor gzip")
+
+
+def _hash_into(stream, path: Path | None) -> str:
+    """The sha256 of a stream's bytes, read a block at a time; each block also written to `path` when given."""
+    digest = hashlib.sha256()
+    with (open(path, "wb") if path is not None else nullcontext()) as sink:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+            if sink is not None:
+                sink.write(block)
+    return digest.hexdigest()
 
 
 class CopyError(Exception):
@@ -146,7 +152,9 @@ def page_from_feed(line: dict | None, sha256: str) -> Page:
         raise CopyError(f"page {sha256[:12]} in the feed is unreadable: {exc}") from None
     if hashlib.sha256(body).hexdigest() != sha256:
         raise CopyError(f"page {sha256[:12]} in the feed does not hash to its name (altered on the way)")
-    return Page(url=line.get("url") or "", body=body, status=line.get("status"), fetched_at=line.get("fetched_at"))
+    page = Page(url=line.get("url") or "", body=body, status=line.get("status"), fetched_at=line.get("fetched_at"))
+    page.__dict__["sha256"] = sha256  # the cached property, already computed and checked above
+    return page
 
 
 class Evidence(Connection):
@@ -200,30 +208,51 @@ class Evidence(Connection):
         self._db.conn.executemany(_INSERT_PAGE, [(sha, len(body), compress(body)) for sha, body in pages.items()
                                                  if sha not in kept])
 
-    def page_copy(self, reports_dir: Path, row: dict) -> bytes:
-        """The page bytes an evidence row's copy holds: from evidence_pages, or for a row from before m025 from its
-        file under reports_dir (zstd, or gzip before it). FileNotFoundError when it is gone; OSError, EOFError or
-        zstandard.ZstdError when it cannot be read."""
-        if row["path"] is not None:
-            with read_copy(Path(reports_dir) / row["path"]) as stream:
-                return stream.read()
-        found = self._db.conn.execute("SELECT body FROM evidence_pages WHERE sha256 = ?", [row["sha256"]]).fetchone()
-        if found is None:
-            raise FileNotFoundError(f"no page {row['sha256'][:12]} in evidence_pages")
-        return unpack(found[0])
-
-    def check_copy(self, reports_dir: Path, row: dict) -> str | None:
-        """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. A row that
-        recorded no copy (`note`) has none to check: see `repscan evidence`."""
+    @contextmanager
+    def open_copy(self, reports_dir: Path, row: dict) -> Iterator:
+        """An evidence row's copy open for reading its page's bytes as a stream (never the whole page unpacked at
+        once: a damaged frame may claim any size): from evidence_pages, or for a row from before m025 from its file
+        under reports_dir (zstd, or gzip before it), or from evidence_pages when that file is gone but the same page
+        was kept there since. FileNotFoundError when it is nowhere; OSError or zstandard.ZstdError when unreadable."""
         import zstandard
 
+        if row["path"] is not None:
+            try:
+                with read_copy(Path(reports_dir) / row["path"]) as stream:
+                    yield stream
+                return
+            except FileNotFoundError:
+                pass
+        found = self._db.conn.execute("SELECT body FROM evidence_pages WHERE sha256 = ?", [row["sha256"]]).fetchone()
+        if found is None:
+            raise FileNotFoundError(f"no copy of page {row['sha256'][:12]}")
+        if not isinstance(found[0], bytes):  # a body altered by hand into text
+            raise OSError(f"page {row['sha256'][:12]} is not zstd bytes")
+        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(found[0])) as stream:
+            yield stream
+
+    def check_copy(self, reports_dir: Path, row: dict, out: Path | None = None) -> str | None:
+        """None when the row's copy is there and its body hashes to the row's sha256; else what is wrong. With `out`,
+        the bytes checked are also written to that file, which exists afterwards only if they verified (written
+        under a temporary name, then renamed). A row that recorded no copy (`note`) has none to check."""
+        import zstandard
+
+        temporary = out and out.with_name(f".{out.name}.{os.getpid()}.part")
         try:
-            body = self.page_copy(reports_dir, row)
+            with self.open_copy(reports_dir, row) as stream:
+                digest = _hash_into(stream, temporary)
         except FileNotFoundError:
-            return "missing"
-        except (OSError, EOFError, zstandard.ZstdError) as exc:
-            return f"altered (unreadable: {exc})"
-        return None if hashlib.sha256(body).hexdigest() == row["sha256"] else "altered (hash differs)"
+            problem = "missing"
+        except (OSError, EOFError, ValueError, MemoryError, zstandard.ZstdError) as exc:
+            problem = f"altered (unreadable: {exc})"
+        else:
+            problem = None if digest == row["sha256"] else "altered (hash differs)"
+        if temporary is not None:
+            if problem is None:
+                os.replace(temporary, out)
+            else:
+                temporary.unlink(missing_ok=True)
+        return problem
 
     def _latest_evidence(self, client_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
         """(text_sha256, whether it kept a copy) of each key's last evidence row: one read a source (by_source)."""
@@ -234,6 +263,29 @@ class Evidence(Connection):
                     f" AND source_id IN ({', '.join('?' * len(chunk))}) ORDER BY id", [client_id, source, *chunk]):
                 latest[(source, source_id)] = (words, sha is not None)  # ordered by id: the last one stays
         return latest
+
+    def adopt_copies(self, reports_dir: Path) -> int:
+        """Copies kept as files before m025, taken into evidence_pages: each file a row names whose page hashes to
+        the row's sha256 becomes a page of the store, and its rows name it there (path cleared), in one transaction a
+        file; `prune_copies` then deletes the file, which no row names any more. A missing or altered file stays
+        named, for `repscan evidence` to report. How many files were taken."""
+        import zstandard
+
+        taken = 0
+        for path, sha in self._db.conn.execute(
+                "SELECT DISTINCT path, sha256 FROM evidence WHERE path IS NOT NULL AND sha256 IS NOT NULL").fetchall():
+            try:
+                with read_copy(Path(reports_dir) / path) as stream:
+                    body = stream.read()
+            except (OSError, EOFError, zstandard.ZstdError):
+                continue
+            if hashlib.sha256(body).hexdigest() != sha:
+                continue
+            with self.transaction():
+                self._keep_pages({sha: body})
+                self._db.conn.execute("UPDATE evidence SET path = NULL WHERE path = ? AND sha256 = ?", [path, sha])
+            taken += 1
+        return taken
 
     def prune_copies(self, reports_dir: Path, *, dry_run: bool = False, grace: float = PRUNE_GRACE) -> int:
         """Delete the page copies no evidence row names (rows deleted by hand): pages in evidence_pages, and files

@@ -268,3 +268,10 @@ def m025_evidence_pages(db: Database) -> None:
     written in the transaction of the rows naming it. Rows from before keep their files under reports_dir (`path`);
     a row with a sha256 and no path names a page here."""
     db.execute("CREATE TABLE evidence_pages (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, body BLOB NOT NULL)")
+
+
+@migrations()
+def m028_ingest_evidence_problems(db: Database) -> None:
+    """The evidence a job's ingest could not keep so far (JSON list of reasons), saved with each batch: a job ingested
+    in more than one go (a partial feed first, or an ingest killed half-way) still ends as the crawl's error."""
+    db["node_jobs"].add_column("evidence_problems", str)
