@@ -11,7 +11,7 @@ from repscan.core.sites import Site
 VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")  # an environment variable's name (fullmatch)
 RENDERING_API_KEY = "REPSCAN_ZYTE_API_KEY"  # the rendering API's key, read by a source in fetch mode "api"
 # The variables repscan reads for itself (besides the sites' credentials): a source never reads these renamed.
-SETTINGS = ("REPSCAN_BATCH_SIZE", "REPSCAN_BUSY_TIMEOUT", "REPSCAN_CHROMIUM", "REPSCAN_DATABASE", "REPSCAN_EVIDENCE",
+SETTINGS = ("REPSCAN_BATCH_SIZE", "REPSCAN_BUSY_TIMEOUT", "REPSCAN_CHROMIUM", "REPSCAN_DATABASE", "REPSCAN_EVIDENCE", "REPSCAN_EVIDENCE_DIR",
             "REPSCAN_DOWNLOAD_HANDLER", "REPSCAN_MAX_RETRY_AFTER", "REPSCAN_PAGE_SECONDS", "REPSCAN_PROXY", "REPSCAN_SITE_JITTER", "REPSCAN_PROXIES",
             "REPSCAN_SCRAPYD_PASSWORD", "REPSCAN_SCRAPYD_USER", "REPSCAN_SMTP_PASSWORD", "REPSCAN_SMTP_URL",
             "REPSCAN_SMTP_USER", "REPSCAN_STORE", "REPSCAN_TEXT_MODEL", "REPSCAN_TEXT_MODEL_THREADS",
