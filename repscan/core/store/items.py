@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from repscan.core import rules
-from repscan.core.items import PRECISION_OF, coarsest
+from repscan.core.items import PRECISION_OF, coarsest, utcnow
 from repscan.core.store.connection import Connection, by_source, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
@@ -25,6 +26,16 @@ class Items(Connection):
             " UNION SELECT source_id FROM posts WHERE client_id = ? AND source = ?",
             [client_id, source, client_id, source],
         ).fetchall()
+        return {row[0] for row in rows}
+
+    def watched_ids(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
+                    now: datetime | None = None) -> set[str]:
+        """The source ids of the reviews whose page the incremental crawl reads again for a reply (rules.watched):
+        the crawl reads on past the pages it knows until it has seen each of them."""
+        watch_from, recheck_before = rules.watch_cutoffs(now or utcnow())
+        rows = self._db.execute(
+            f"SELECT source_id FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
+            [client_id, source, threshold, watch_from, recheck_before]).fetchall()
         return {row[0] for row in rows}
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
