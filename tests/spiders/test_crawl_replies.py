@@ -1,0 +1,88 @@
+"""The incremental recrawl reads on to older negative reviews still waiting for a reply (rules.watched): a reply
+to one beyond page one is stored, and the reply drops it from the report's and Datasette's unanswered lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from helpers import Site, make_business, run_cli, write_config
+from repscan.core.items import parse_iso, stamp
+from repscan.core.store import Store
+from repscan.core.store.queries import canned_queries
+
+PAGE_2_NEGATIVE = "acme-0001"  # the oldest review: page 2 of 2, two reviews a page
+
+
+@pytest.fixture
+def two_pages():
+    business = make_business(4, per_page=2)
+    business.reviews[-1].rating = 1
+    site = Site(trustpilot=business)
+    with site.server:
+        yield site
+
+
+def crawl(tmp_path, site, days_later: int = 0):
+    """`repscan crawl` of the Trustpilot source `days_later` days after the last (the stored reviews' times moved
+    back as far); the pages it read, its crawls row, and what the report and Datasette list as unanswered."""
+    config = write_config(tmp_path, [("trustpilot", f"{site.url}/review/{site.trustpilot.slug}")])
+    if days_later:
+        age(tmp_path / "repscan.db", timedelta(days=days_later))
+    before = len(pages(site))
+    result = run_cli("--config", str(config), "crawl", "--quiet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    store = Store(tmp_path / "repscan.db")
+    try:
+        unanswered = [row["source_id"] for row in store.unanswered_negatives("acme", threshold=0.4)]
+        canned = store._db.execute(canned_queries()["unanswered"]["sql"], {"client_id": "acme", "location": ""})
+        return pages(site)[before:], store.crawls()[-1], unanswered, [row[7] for row in canned.fetchall()]
+    finally:
+        store.close()
+
+
+def age(database, by: timedelta) -> None:
+    """Move the stored reviews' first and last sighting back in time, as if `by` had passed since."""
+    store = Store(database)
+    try:
+        with store.transaction():
+            for row in store.query("SELECT source_id, first_seen_at, last_seen_at FROM reviews"):
+                store._db.execute("UPDATE reviews SET first_seen_at = ?, last_seen_at = ? WHERE source_id = ?",
+                                  [stamp(parse_iso(row["first_seen_at"]) - by), stamp(parse_iso(row["last_seen_at"]) - by),
+                                   row["source_id"]])
+    finally:
+        store.close()
+
+
+def pages(site) -> list[str]:
+    return [hit for hit in site.server.hits if hit.startswith("/review/")]
+
+
+@pytest.mark.drill  # four crawls, each its own process (Scrapy's reactor runs once)
+def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_wait(tmp_path, two_pages):
+    site = two_pages
+    read, crawl_row, unanswered, canned = crawl(tmp_path, site)
+    assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok"
+    assert unanswered == [PAGE_2_NEGATIVE] and len(canned) == 1
+
+    # An hour later: the waiting review was read within REPLY_RECHECK, so page one alone, as before.
+    read, crawl_row, unanswered, _ = crawl(tmp_path, site)
+    assert read == [site.tp_path(1)] and crawl_row["new_items"] == 0
+    assert unanswered == [PAGE_2_NEGATIVE]
+
+    waiting = site.trustpilot.reviews[-1]
+    waiting.reply, waiting.reply_at = "We are sorry; a plumber will call you today.", "2026-10-03T09:00:00Z"
+    read, crawl_row, unanswered, canned = crawl(tmp_path, site, days_later=2)
+    assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok"
+    assert unanswered == [] and canned == []
+    store = Store(tmp_path / "repscan.db")
+    try:
+        [row] = store.query("SELECT reply_text, reply_at FROM reviews WHERE source_id = ?", [PAGE_2_NEGATIVE])
+    finally:
+        store.close()
+    assert row == {"reply_text": waiting.reply, "reply_at": waiting.reply_at}
+
+    # Nothing waits any more: the incremental stop is back at page one.
+    read, crawl_row, _, _ = crawl(tmp_path, site, days_later=4)
+    assert read == [site.tp_path(1)] and crawl_row["status"] == "ok"
