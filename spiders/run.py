@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from repscan.core import rules
 from repscan.core.config import Client, Config, Source
-from repscan.core.items import parse_iso
+from repscan.core.items import parse_iso, utcnow
 from repscan.core.store import Store
 from repscan.spiders.search import paced
 
@@ -91,8 +92,12 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
 
 
 def watched_ids(store: Store, job: Job, now: str | None = None) -> set[str]:
-    """The stored reviews of the job's client and site the crawl reads on to, for a reply (rules.watched)."""
-    return store.watched_ids(job.client.id, job.site, job.client.negative_threshold, parse_iso(now) if now else None)
+    """The stored reviews the job's crawl reads on to for a reply (rules.watched), when such a read is due for its
+    source URL (rules.watch_due: once a REPLY_RECHECK); else none, and it stops at the first page it knows."""
+    at = parse_iso(now) if now else utcnow()
+    if not rules.watch_due(store.last_watch(job.client.id, job.site, job.source.url), at):
+        return set()
+    return store.watched_ids(job.client.id, job.site, job.client.negative_threshold, at)
 
 
 def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None = None,

@@ -575,14 +575,14 @@ class Dispatcher:
             self.config.feeds.mkdir(parents=True, exist_ok=True)
             feed = self.config.feeds / f"{job_id}.jl"
             settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
-        args, parts, every_page = {}, [], []
+        args, parts, every_page, watched = {}, [], [], []
         known_bytes = min(KNOWN_IDS_BYTES, BATCH_BYTES // len(batch.jobs))
         for n, job in enumerate(batch.jobs):
             part_id = f"{job_id}.{n}"
             every_page.append(full or not store.last_crawl_clean(job.client.id, site, job.source.url))
-            watch = _within(sorted(watched_ids(store, job, now)), known_bytes // 2)  # the rest for the known ids
-            known = self._known_ids(job.client.id, site, known_bytes - _size(watch))
-            arguments = source_arguments(self.config, job, known=known, watch=watch, full=every_page[-1], now=now)
+            watched.append(_within(sorted(watched_ids(store, job, now)), known_bytes // 2))  # the rest: known ids
+            known = self._known_ids(job.client.id, site, known_bytes - _size(watched[-1]))
+            arguments = source_arguments(self.config, job, known=known, watch=watched[-1], full=every_page[-1], now=now)
             values = {k: _argument(v) for k, v in arguments.items() if v is not None}
             args[f"batch_{n}"] = json.dumps({**values, "_job": part_id}, ensure_ascii=False)
             parts.append(Part(part_id, 0, self.config.feeds / f"{part_id}.jl" if feed else None))
@@ -597,9 +597,9 @@ class Dispatcher:
             self._refusal(node, batch, exc)
             return False
         node.last_used, node.refusals, node.failing_since = time.monotonic(), 0, None
-        for job, part, all_pages in zip(batch.jobs, parts, every_page):
+        for job, part, all_pages, watch in zip(batch.jobs, parts, every_page, watched):
             client, url = job.client.id, job.source.url
-            part.crawl_id = store.start_crawl(client, site, _spider_name(site), url)
+            part.crawl_id = store.start_crawl(client, site, _spider_name(site), url, watched=len(watch))
             store.add_node_job({
                 "job_id": part.job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
                 "source": site, "url": url, "spider": _spider_name(site), "crawl_id": part.crawl_id,

@@ -315,39 +315,42 @@ def reply_precision_sql(*, reply_at: str = "reply_at", precision: str = "reply_p
 
 
 REPLY_WATCH = timedelta(days=90)
-"""How long after repscan first sees a negative review without the business's reply on the site it keeps reading
-that review's page, however deep it has sunk in the list. The incremental crawl stops at the first page it already
-knows, so without this a reply to (or a star edit of) an older review would never be read, and the review would
-wait "unanswered" in every report until a full crawl. 90 days covers an agency working through a new client's
-backlog and a slow owner; past it, a review nobody answered no longer makes every crawl read deeper."""
+"""How long after repscan first sees a negative review without the business's reply on the site the crawl still reads
+down to it, however deep it has sunk in the list. The incremental crawl stops at the first page it already knows, so
+without this a reply to (or a star edit of) an older review would never be read, and the review would wait
+"unanswered" in every report until a full crawl. 90 days covers an agency working through a new client's backlog and
+a slow owner; past it, a review nobody answered no longer makes the crawl read deeper."""
 
 REPLY_RECHECK = timedelta(days=1)
-"""How often a watched review's page is read again: the crawl reads past the pages it knows only for a watched
-review not seen for this long. Hourly crawls stop at page one as before, and about one crawl a day reads down
-to the deepest watched review (every one on the way is seen then, so they come due together): a reply to an old
-review shows within a day, and hundreds of unanswered old negatives cost one deep read a day, not one an hour."""
+"""How often a source's crawl reads on to its watched reviews: at most once in this long (the first crawl after it),
+the others stop at the first page they know as before. A reply to an old review shows within a day; hundreds of
+unanswered old negatives cost one deep read a day, not one an hour, and one that can no longer be found (deeper than
+max_pages, or removed where the crawl never reaches the last page) costs max_pages once a day, not every crawl."""
 
 
 def watched(negative: bool, reply_text: str | None, reply_at, removed_at: str | None, first_seen_at: str,
-            last_seen_at: str | None, now: datetime) -> bool:
-    """A review whose page the incremental crawl reads for a reply: tracked, negative (negative() with the client's
-    threshold), no reply of the site's own (replied() without a reply posted from repscan: that one waits for the
-    site to show it), first seen within REPLY_WATCH and not seen for REPLY_RECHECK. ISO stamps."""
-    watch_from, recheck_before = watch_cutoffs(now)
+            now: datetime) -> bool:
+    """A stored review the crawl reads on to for a reply: tracked, negative (negative() with the client's threshold),
+    no reply of the site's own (replied() without a reply posted from repscan: that one waits for the site to show
+    it) and first seen within REPLY_WATCH of `now`. ISO stamps."""
     return (tracked(removed_at) and negative and not replied(reply_text, reply_at)
-            and first_seen_at >= watch_from and (last_seen_at or "") < recheck_before)
+            and first_seen_at >= watch_from(now))
 
 
-def watched_sql(threshold: str = "?", *, watch_from: str = "?", recheck_before: str = "?") -> str:
-    """watched() as an SQL condition on a reviews row; `watch_from` is now - REPLY_WATCH and `recheck_before`
-    now - REPLY_RECHECK (watch_cutoffs()), as stamps."""
-    return (f"({tracked_sql()} AND {negative_sql(threshold)} AND NOT {replied_sql()}"
-            f" AND first_seen_at >= {watch_from} AND COALESCE(last_seen_at, '') < {recheck_before})")
+def watched_sql(threshold: str = "?", *, since: str = "?") -> str:
+    """watched() as an SQL condition on a reviews row; `since` is watch_from()."""
+    return f"({tracked_sql()} AND {negative_sql(threshold)} AND NOT {replied_sql()} AND first_seen_at >= {since})"
 
 
-def watch_cutoffs(now: datetime) -> tuple[str, str]:
-    """watched_sql()'s `watch_from` and `recheck_before` at `now`."""
-    return stamp(now - REPLY_WATCH), stamp(now - REPLY_RECHECK)
+def watch_from(now: datetime) -> str:
+    """The first sighting a review needs to be watched at `now`, as a stamp."""
+    return stamp(now - REPLY_WATCH)
+
+
+def watch_due(last_watch: str | None, now: datetime) -> bool:
+    """Whether a source's crawl at `now` reads on to its watched reviews: none of its crawls did since
+    REPLY_RECHECK before (`last_watch`: when the last one that did started, None when none did)."""
+    return last_watch is None or last_watch <= stamp(now - REPLY_RECHECK)
 
 
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after

@@ -24,14 +24,14 @@ def two_pages():
         yield site
 
 
-def crawl(tmp_path, site, days_later: int = 0):
+def crawl(tmp_path, site, *args: str, days_later: int = 0):
     """`repscan crawl` of the Trustpilot source `days_later` days after the last (the stored reviews' times moved
     back as far); the pages it read, its crawls row, and what the report and Datasette list as unanswered."""
     config = write_config(tmp_path, [("trustpilot", f"{site.url}/review/{site.trustpilot.slug}")])
     if days_later:
         age(tmp_path / "repscan.db", timedelta(days=days_later))
     before = len(pages(site))
-    result = run_cli("--config", str(config), "crawl", "--quiet")
+    result = run_cli("--config", str(config), "crawl", "--quiet", *args)
     assert result.returncode == 0, result.stderr[-3000:]
     store = Store(tmp_path / "repscan.db")
     try:
@@ -43,14 +43,15 @@ def crawl(tmp_path, site, days_later: int = 0):
 
 
 def age(database, by: timedelta) -> None:
-    """Move the stored reviews' first and last sighting back in time, as if `by` had passed since."""
+    """Move the stored reviews' sightings and the crawls' times back, as if `by` had passed since."""
     store = Store(database)
     try:
         with store.transaction():
-            for row in store.query("SELECT source_id, first_seen_at, last_seen_at FROM reviews"):
-                store._db.execute("UPDATE reviews SET first_seen_at = ?, last_seen_at = ? WHERE source_id = ?",
-                                  [stamp(parse_iso(row["first_seen_at"]) - by), stamp(parse_iso(row["last_seen_at"]) - by),
-                                   row["source_id"]])
+            for table, key, columns in (("reviews", "source_id", ("first_seen_at", "last_seen_at")),
+                                        ("crawls", "id", ("started_at", "finished_at"))):
+                for row in store.query(f"SELECT {key}, {', '.join(columns)} FROM {table}"):
+                    store._db.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE {key} = ?",
+                                      [*(stamp(parse_iso(row[c]) - by) for c in columns), row[key]])
     finally:
         store.close()
 
@@ -62,11 +63,11 @@ def pages(site) -> list[str]:
 @pytest.mark.drill  # four crawls, each its own process (Scrapy's reactor runs once)
 def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_wait(tmp_path, two_pages):
     site = two_pages
-    read, crawl_row, unanswered, canned = crawl(tmp_path, site)
+    read, crawl_row, unanswered, canned = crawl(tmp_path, site, "--full")
     assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok"
     assert unanswered == [PAGE_2_NEGATIVE] and len(canned) == 1
 
-    # An hour later: the waiting review was read within REPLY_RECHECK, so page one alone, as before.
+    # An hour later: every page was read within REPLY_RECHECK, so page one alone, as before.
     read, crawl_row, unanswered, _ = crawl(tmp_path, site)
     assert read == [site.tp_path(1)] and crawl_row["new_items"] == 0
     assert unanswered == [PAGE_2_NEGATIVE]
@@ -74,7 +75,7 @@ def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_w
     waiting = site.trustpilot.reviews[-1]
     waiting.reply, waiting.reply_at = "We are sorry; a plumber will call you today.", "2026-10-03T09:00:00Z"
     read, crawl_row, unanswered, canned = crawl(tmp_path, site, days_later=2)
-    assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok"
+    assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok" and crawl_row["watched"] == 1
     assert unanswered == [] and canned == []
     store = Store(tmp_path / "repscan.db")
     try:

@@ -30,12 +30,10 @@ class Items(Connection):
 
     def watched_ids(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
                     now: datetime | None = None) -> set[str]:
-        """The source ids of the reviews whose page the incremental crawl reads again for a reply (rules.watched):
-        the crawl reads on past the pages it knows until it has seen each of them."""
-        watch_from, recheck_before = rules.watch_cutoffs(now or utcnow())
+        """The source ids of the reviews the crawl reads on to for a reply (rules.watched)."""
         rows = self._db.execute(
             f"SELECT source_id FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
-            [client_id, source, threshold, watch_from, recheck_before]).fetchall()
+            [client_id, source, threshold, rules.watch_from(now or utcnow())]).fetchall()
         return {row[0] for row in rows}
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:

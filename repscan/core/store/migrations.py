@@ -268,3 +268,12 @@ def m025_evidence_pages(db: Database) -> None:
     written in the transaction of the rows naming it. Rows from before keep their files under reports_dir (`path`);
     a row with a sha256 and no path names a page here."""
     db.execute("CREATE TABLE evidence_pages (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, body BLOB NOT NULL)")
+
+
+@migrations()
+def m026_watch_reads(db: Database) -> None:
+    """How many stored reviews waiting for a reply a crawl read on to (rules.watched; 0: none), and the index that
+    finds a source's last crawl that read them, or every page: rules.watch_due allows one such read a REPLY_RECHECK."""
+    db["crawls"].add_column("watched", int, not_null_default=0)
+    db.execute("CREATE INDEX idx_crawls_watch ON crawls(client_id, source, url, started_at)"
+               " WHERE watched > 0 OR full = 1")
