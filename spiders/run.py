@@ -93,11 +93,13 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
 
 def watched_ids(store: Store, job: Job, now: str | None = None) -> set[str]:
     """The stored reviews the job's crawl reads on to for a reply (rules.watched), when such a read is due for its
-    source URL (rules.watch_due: once a REPLY_RECHECK); else none, and it stops at the first page it knows."""
+    source URL (rules.watch_due: about once a REPLY_RECHECK); else none, and it stops at the first page it knows."""
     at = parse_iso(now) if now else utcnow()
-    if not rules.watch_due(store.last_watch(job.client.id, job.site, job.source.url), at):
+    watched = store.watched_reviews(job.client.id, job.site, job.client.negative_threshold, at)
+    oldest = min(watched.values(), key=lambda seen: seen or "", default=None)
+    if not rules.watch_due(oldest, store.last_watch(job.client.id, job.site, job.source.url), at):
         return set()
-    return store.watched_ids(job.client.id, job.site, job.client.negative_threshold, at)
+    return set(watched)
 
 
 def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None = None,

@@ -322,10 +322,11 @@ without this a reply to (or a star edit of) an older review would never be read,
 a slow owner; past it, a review nobody answered no longer makes the crawl read deeper."""
 
 REPLY_RECHECK = timedelta(days=1)
-"""How often a source's crawl reads on to its watched reviews: at most once in this long (the first crawl after it),
-the others stop at the first page they know as before. A reply to an old review shows within a day; hundreds of
-unanswered old negatives cost one deep read a day, not one an hour, and one that can no longer be found (deeper than
-max_pages, or removed where the crawl never reaches the last page) costs max_pages once a day, not every crawl."""
+"""How often a source's crawl reads on to its watched reviews: once one of them has not been seen for this long, and
+at most once in this long; the other crawls stop at the first page they know, as before. A reply to an old review
+shows within a day; hundreds of unanswered old negatives cost one deep read a day, not one an hour, and one that can
+no longer be found (deeper than max_pages, or removed where the crawl never reaches the last page) costs max_pages
+once a day, not every crawl."""
 
 
 def watched(negative: bool, reply_text: str | None, reply_at, removed_at: str | None, first_seen_at: str,
@@ -347,10 +348,12 @@ def watch_from(now: datetime) -> str:
     return stamp(now - REPLY_WATCH)
 
 
-def watch_due(last_watch: str | None, now: datetime) -> bool:
-    """Whether a source's crawl at `now` reads on to its watched reviews: none of its crawls did since
-    REPLY_RECHECK before (`last_watch`: when the last one that did started, None when none did)."""
-    return last_watch is None or last_watch <= stamp(now - REPLY_RECHECK)
+def watch_due(oldest_sighting: str | None, last_watch: str | None, now: datetime) -> bool:
+    """Whether a source's crawl at `now` reads on to its watched reviews: one of them was last seen REPLY_RECHECK
+    ago or more (`oldest_sighting`: the earliest last sighting among them, None when none is watched), and none of
+    the source's crawls read on to them since (`last_watch`: when the last that did started, None when none did)."""
+    recheck = stamp(now - REPLY_RECHECK)
+    return oldest_sighting is not None and oldest_sighting <= recheck and (last_watch is None or last_watch <= recheck)
 
 
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after

@@ -131,11 +131,15 @@ def test_watched_in_python_and_sql(rating, reply_text, reply_at, removed_at, fir
                first_seen_at=stamp(first_seen)) == int(expected)
 
 
-@pytest.mark.parametrize("last_watch, expected", [
-    (None, True), (T - DAY, True), (T - DAY + timedelta(microseconds=1), False), (T - timedelta(hours=1), False),
+@pytest.mark.parametrize("oldest_sighting, last_watch, expected", [
+    (T - DAY, None, True),  # a watched review unseen for a day, never read on to
+    (T - DAY + timedelta(microseconds=1), None, False),  # every watched review seen within the day (the first crawl)
+    (None, None, False),  # nothing watched
+    (T - 30 * DAY, T - DAY, True),  # one not found by the last watch read, a day ago: read on again
+    (T - 30 * DAY, T - timedelta(hours=1), False),  # ... but only once a day
 ])
-def test_a_watch_read_is_due_once_a_recheck(last_watch, expected):
-    assert rules.watch_due(last_watch and stamp(last_watch), T) is expected
+def test_a_watch_read_is_due_once_a_recheck(oldest_sighting, last_watch, expected):
+    assert rules.watch_due(oldest_sighting and stamp(oldest_sighting), last_watch and stamp(last_watch), T) is expected
 
 
 POSTED = "2026-11-03T10:00:00.123456Z"

@@ -59,28 +59,26 @@ def test_the_reviews_waiting_for_a_reply_are_watched_at_the_clients_threshold(tm
     store._db.execute("UPDATE reviews SET rating = 1 WHERE source_id = 'one'")
     store._db.execute("UPDATE reviews SET removed_at = ? WHERE source_id = 'gone'", [seen])
     now = parse_iso(seen) + timedelta(days=2)
-    assert store.watched_ids("acme", "trustpilot", 0.4, now) == {"one", "two"}
-    assert store.watched_ids("acme", "trustpilot", 0.6, now) == {"one", "two", "three"}
-    assert store.watched_ids("acme", "trustpilot", 0.4, now + timedelta(days=89)) == set()  # past REPLY_WATCH
-    assert store.watched_ids("other", "trustpilot", 0.4, now) == set()
+    assert store.watched_reviews("acme", "trustpilot", 0.4, now) == {"one": seen, "two": seen}
+    assert store.watched_reviews("acme", "trustpilot", 0.6, now).keys() == {"one", "two", "three"}
+    assert store.watched_reviews("acme", "trustpilot", 0.4, now + timedelta(days=89)) == {}  # past REPLY_WATCH
+    assert store.watched_reviews("other", "trustpilot", 0.4, now) == {}
     store.close()
 
 
-def test_the_last_watch_is_the_last_crawl_that_read_on_to_watched_reviews_or_every_page(tmp_path):
+def test_the_last_watch_is_the_last_crawl_that_read_on_to_watched_reviews(tmp_path):
     store = Store(tmp_path / "repscan.db")
     url = "https://t.example/review/acme"
 
-    def crawl(started_at: str, *, watched: int = 0, full: bool = False) -> None:
+    def crawl(started_at: str, *, watched: int = 0) -> None:
         crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=started_at,
                                      watched=watched)
-        store.finish_crawl(crawl_id, status="ok", items=1, new_items=0, requests=1, pages=1, full=full, error=None)
+        store.finish_crawl(crawl_id, status="ok", items=1, new_items=0, requests=1, pages=1, full=False, error=None)
 
     crawl("2026-12-01T10:00:00.000000Z")
     assert store.last_watch("acme", "trustpilot", url) is None
     crawl("2026-12-01T11:00:00.000000Z", watched=3)
     crawl("2026-12-01T12:00:00.000000Z")
     assert store.last_watch("acme", "trustpilot", url) == "2026-12-01T11:00:00.000000Z"
-    crawl("2026-12-01T13:00:00.000000Z", full=True)
-    assert store.last_watch("acme", "trustpilot", url) == "2026-12-01T13:00:00.000000Z"
     assert store.last_watch("acme", "trustpilot", url + "/other") is None
     store.close()

@@ -63,11 +63,11 @@ def pages(site) -> list[str]:
 @pytest.mark.drill  # four crawls, each its own process (Scrapy's reactor runs once)
 def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_wait(tmp_path, two_pages):
     site = two_pages
-    read, crawl_row, unanswered, canned = crawl(tmp_path, site, "--full")
+    read, crawl_row, unanswered, canned = crawl(tmp_path, site)
     assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["status"] == "ok"
     assert unanswered == [PAGE_2_NEGATIVE] and len(canned) == 1
 
-    # An hour later: every page was read within REPLY_RECHECK, so page one alone, as before.
+    # An hour later: the waiting review was read within REPLY_RECHECK, so page one alone, as before.
     read, crawl_row, unanswered, _ = crawl(tmp_path, site)
     assert read == [site.tp_path(1)] and crawl_row["new_items"] == 0
     assert unanswered == [PAGE_2_NEGATIVE]

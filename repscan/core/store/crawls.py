@@ -216,10 +216,10 @@ class Crawls(Connection):
         return not rows or rows[-1]["status"] in CLEAN
 
     def last_watch(self, client_id: str, source: str, url: str) -> str | None:
-        """When the last crawl of this source URL that read on to its reviews waiting for a reply, or read every page,
-        started (rules.watch_due)."""
+        """When the last crawl of this source URL that read on to its reviews waiting for a reply started
+        (rules.watch_due)."""
         return self._db.execute("SELECT MAX(started_at) FROM crawls WHERE client_id = ? AND source = ? AND url = ?"
-                                " AND (watched > 0 OR full = 1)", [client_id, source, redact(url)]).fetchone()[0]
+                                " AND watched > 0", [client_id, source, redact(url)]).fetchone()[0]
 
     def last_crawl_id(self) -> int:
         """The newest crawl's id (0: none yet): a run's crawls are those after it (crawls_after)."""

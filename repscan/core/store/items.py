@@ -28,13 +28,13 @@ class Items(Connection):
         ).fetchall()
         return {row[0] for row in rows}
 
-    def watched_ids(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
-                    now: datetime | None = None) -> set[str]:
-        """The source ids of the reviews the crawl reads on to for a reply (rules.watched)."""
-        rows = self._db.execute(
-            f"SELECT source_id FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
-            [client_id, source, threshold, rules.watch_from(now or utcnow())]).fetchall()
-        return {row[0] for row in rows}
+    def watched_reviews(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
+                        now: datetime | None = None) -> dict[str, str]:
+        """The reviews the crawl reads on to for a reply (rules.watched): their source ids, each with when a crawl
+        last saw it."""
+        return dict(self._db.execute(
+            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
+            [client_id, source, threshold, rules.watch_from(now or utcnow())]).fetchall())
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
         """The source ids of the newest stored reviews and posts (by date), newest first."""
