@@ -6,8 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
 from helpers import Site, make_business, run_cli, write_config
+from repscan.app.demo.site import trustpilot_page
+from repscan.spiders.base import origin
+from repscan.spiders.sources import TrustpilotSpider
 from repscan.core.items import parse_iso, stamp
 from repscan.core.store import Store
 from repscan.core.store.queries import canned_queries
@@ -87,3 +93,31 @@ def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_w
     # Nothing waits any more: the incremental stop is back at page one.
     read, crawl_row, _, _ = crawl(tmp_path, site, days_later=4)
     assert read == [site.tp_path(1)] and crawl_row["status"] == "ok"
+
+
+HOST = "https://www.trustpilot.com"
+
+
+def read_pages(watch_ids=()) -> tuple[list[int], str | None]:
+    """The in-process spider over the two-page business with every review stored: the pages it reads, and why it
+    stopped early (None: it read to the last page)."""
+    business = make_business(4, per_page=2)
+    spider = TrustpilotSpider.from_crawler(get_crawler(TrustpilotSpider), client_id="acme",
+                                           url=f"{HOST}/review/{business.slug}",
+                                           known_ids=[review.id for review in business.reviews], watch_ids=watch_ids)
+    spider.origins.add(origin(spider.url))
+    read, page_no = [], 1
+    while page_no:
+        url = f"{HOST}/review/{business.slug}?page={page_no}"
+        response = HtmlResponse(url, body=trustpilot_page(business, page_no, HOST).encode(), encoding="utf-8")
+        read.append(page_no)
+        following = [out for out in spider.parse(response, page_no=page_no) if isinstance(out, Request)]
+        page_no = following[0].cb_kwargs["page_no"] if following else None
+    return read, spider.health.stopped_early
+
+
+def test_the_spider_reads_on_past_known_pages_until_it_has_read_every_watched_review():
+    assert read_pages() == ([1], "page 1 held nothing new")
+    assert read_pages(watch_ids=[PAGE_2_NEGATIVE]) == ([1, 2], None)
+    assert read_pages(watch_ids=["acme-0003"]) == ([1], "page 1 held nothing new")  # on page 1: read already
+
