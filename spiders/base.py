@@ -135,13 +135,15 @@ class SourceSpider(scrapy.Spider):
 
     name: str
 
-    def __init__(self, client_id: str, url: str, known_ids=(), max_pages: int = 50, full: bool = False,
+    def __init__(self, client_id: str, url: str, known_ids=(), watch_ids=(), max_pages: int = 50, full: bool = False,
                  threshold: float = DEFAULT_THRESHOLD, now: str | datetime | None = None, mention_names=(),
                  mentions_only: bool | None = None, fetch: str | None = None, credentials=None, **kwargs):
         super().__init__(**kwargs)
         self.client_id = client_id
         self.url = url
         self.known_ids = set(list_arg(known_ids))
+        self.watch_ids = set(list_arg(watch_ids))  # stored reviews waiting for a reply (rules.watched): read on to each
+        self.seen_ids: set[str] = set()  # the reviews and posts read so far in this crawl
         self.max_pages = int(max_pages)
         self.full = bool_arg(full)
         self.threshold = float(threshold)
@@ -320,15 +322,17 @@ class SourceSpider(scrapy.Spider):
         return False
 
     def follow(self, response, items: list[dict], page_no: int, context: dict):
-        """Newest first: stop at the last page, or the first page whose reviews are all stored."""
+        """Newest first: stop at the last page, or the first page whose reviews are all stored once every review
+        waiting for a reply (watch_ids) has been read."""
         content = [item for item in items if item["kind"] in ("review", "post")]
+        self.seen_ids.update(item["source_id"] for item in content)
         next_url = self.page.next_page(response)
         if not next_url:
             self.health.chains_done += 1
         elif not content and not self.mentions_only:
             self.health.stopped_early = f"page {page_no} had no reviews"
         elif not self.full and all(item["source_id"] in self.known_ids for item in content) \
-                and not self.reads_past_known(items, context):
+                and self.watch_ids <= self.seen_ids and not self.reads_past_known(items, context):
             self.health.stopped_early = f"page {page_no} held nothing new"
         elif page_no >= self.max_pages:
             self.health.stopped_early = f"max_pages ({self.max_pages}) reached"

@@ -118,7 +118,8 @@ class StorePipeline(_PreparingPipeline):
         spider = self.crawler.spider
         self.store = Store(self.crawler.settings.get("REPSCAN_DATABASE"),
                            busy_timeout=self.crawler.settings.getfloat("REPSCAN_BUSY_TIMEOUT", 30.0))
-        self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url)
+        self.crawl_id = self.store.start_crawl(spider.client_id, spider.source, type(spider).__name__, spider.url,
+                                               watched=len(getattr(spider, "watch_ids", ())))
         spider.crawl_id = self.crawl_id
         if is_competitor(spider.client_id):  # evidence is the client's proof; a competitor's pages are not kept
             self.keep_evidence = False

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from repscan.core import rules
 from repscan.core.config import Client, Config, Source
+from repscan.core.items import parse_iso, utcnow
 from repscan.core.store import Store
 from repscan.spiders.search import paced
 
@@ -71,12 +73,13 @@ def scrapy_settings(config: Config, log_level: str = "INFO") -> Settings:
     return settings
 
 
-def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | None = None) -> dict:
+def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | None = None, watch=()) -> dict:
     """A source spider's arguments: the same for a local crawl and a Scrapyd job (repscan/nodes.py)."""
     return dict(
         client_id=job.client.id,
         url=job.source.url,
         known_ids=known,
+        watch_ids=watch,
         max_pages=job.source.max_pages or config.crawl.max_pages,
         full=full,
         threshold=job.client.negative_threshold,
@@ -88,6 +91,17 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
     )
 
 
+def watched_ids(store: Store, job: Job, now: str | None = None) -> set[str]:
+    """The stored reviews the job's crawl reads on to for a reply (rules.watched), when such a read is due for its
+    source URL (rules.watch_due: about once a REPLY_RECHECK); else none, and it stops at the first page it knows."""
+    at = parse_iso(now) if now else utcnow()
+    watched = store.watched_reviews(job.client.id, job.site, job.client.negative_threshold, at)
+    oldest = min(watched.values(), key=lambda seen: seen or "", default=None)
+    if not rules.watch_due(oldest, store.last_watch(job.client.id, job.site, job.source.url), at):
+        return set()
+    return set(watched)
+
+
 def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None = None,
         log_level: str = "INFO") -> list[dict]:
     """Crawl every job (concurrently across sites, politely within one); one Scrapy run per process."""
@@ -97,6 +111,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
     try:
         store.close_interrupted_crawls()
         known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs if j.source}
+        watch = {(j.client.id, j.site): watched_ids(store, j, now) for j in jobs if j.source}
         # The incremental stop trusts that older pages were read; after a crawl that did not end
         # cleanly (error, block, kill) that is not so, and the next crawl reads every page.
         catch_up = {(j.client.id, j.site, j.source.url) for j in jobs if j.source
@@ -118,7 +133,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             continue
         spider_cls = process.spider_loader.load(job.source.site)
         process.crawl(spider_cls, **source_arguments(
-            config, job, known=known[(job.client.id, job.source.site)],
+            config, job, known=known[(job.client.id, job.source.site)], watch=watch[(job.client.id, job.site)],
             full=full or (job.client.id, job.site, job.source.url) in catch_up, now=now))
     process.start()
     store = Store(config.database)

@@ -562,7 +562,7 @@ class Dispatcher:
 
     def _schedule(self, batch: Batch, node: NodeState, address: str, proxy: dict | None, full: bool,
                   now: str | None) -> bool:
-        from repscan.spiders.run import crawl_overrides, source_arguments
+        from repscan.spiders.run import crawl_overrides, source_arguments, watched_ids
 
         site, store = batch.site, self.store
         job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -575,13 +575,14 @@ class Dispatcher:
             self.config.feeds.mkdir(parents=True, exist_ok=True)
             feed = self.config.feeds / f"{job_id}.jl"
             settings["FEEDS"] = json.dumps({feed.resolve().as_uri(): {"format": "jsonlines"}})
-        args, parts, every_page = {}, [], []
+        args, parts, every_page, watched = {}, [], [], []
         known_bytes = min(KNOWN_IDS_BYTES, BATCH_BYTES // len(batch.jobs))
         for n, job in enumerate(batch.jobs):
             part_id = f"{job_id}.{n}"
             every_page.append(full or not store.last_crawl_clean(job.client.id, site, job.source.url))
-            arguments = source_arguments(self.config, job, known=self._known_ids(job.client.id, site, known_bytes),
-                                         full=every_page[-1], now=now)
+            watched.append(_within(sorted(watched_ids(store, job, now)), known_bytes // 2))  # the rest: known ids
+            known = self._known_ids(job.client.id, site, known_bytes - _size(watched[-1]))
+            arguments = source_arguments(self.config, job, known=known, watch=watched[-1], full=every_page[-1], now=now)
             values = {k: _argument(v) for k, v in arguments.items() if v is not None}
             args[f"batch_{n}"] = json.dumps({**values, "_job": part_id}, ensure_ascii=False)
             parts.append(Part(part_id, 0, self.config.feeds / f"{part_id}.jl" if feed else None))
@@ -596,9 +597,9 @@ class Dispatcher:
             self._refusal(node, batch, exc)
             return False
         node.last_used, node.refusals, node.failing_since = time.monotonic(), 0, None
-        for job, part, all_pages in zip(batch.jobs, parts, every_page):
+        for job, part, all_pages, watch in zip(batch.jobs, parts, every_page, watched):
             client, url = job.client.id, job.source.url
-            part.crawl_id = store.start_crawl(client, site, _spider_name(site), url)
+            part.crawl_id = store.start_crawl(client, site, _spider_name(site), url, watched=len(watch))
             store.add_node_job({
                 "job_id": part.job_id, "node": node.client.url, "project": node.client.project, "client_id": client,
                 "source": site, "url": url, "spider": _spider_name(site), "crawl_id": part.crawl_id,
@@ -610,14 +611,7 @@ class Dispatcher:
         return True
 
     def _known_ids(self, client: str, site: str, limit: int = KNOWN_IDS_BYTES) -> list[str]:
-        ids = self.store.recent_ids(client, site, self.options.known_ids)
-        size, kept = 2, []
-        for source_id in ids:
-            size += len(json.dumps(source_id, ensure_ascii=False).encode()) + 2  # as _argument writes it
-            if size > limit:
-                break
-            kept.append(source_id)
-        return kept
+        return _within(self.store.recent_ids(client, site, self.options.known_ids), limit)
 
     def _poll(self) -> None:
         by_node: dict[str, list[Running]] = {}
@@ -797,6 +791,22 @@ def _spider_name(site: str) -> str:
 
 def _setting(value) -> str:
     return str(value)  # True/False, numbers: Scrapy's getbool/getfloat read these
+
+
+def _within(ids: list[str], limit: int) -> list[str]:
+    """The first of `ids` that fit in `limit` bytes of a spider argument."""
+    size, kept = _size([]), []
+    for source_id in ids:
+        size += _size([source_id]) - _size([])
+        if size > limit:
+            break
+        kept.append(source_id)
+    return kept
+
+
+def _size(ids: list[str]) -> int:
+    """The bytes of a list of ids as _argument writes it (an estimate from above: two bytes of separator an id)."""
+    return 2 + sum(len(json.dumps(source_id, ensure_ascii=False).encode()) + 2 for source_id in ids)
 
 
 def _argument(value) -> str:

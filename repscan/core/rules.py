@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from repscan.core.items import coarsest
+from repscan.core.items import coarsest, stamp
 
 DEFAULT_THRESHOLD = 0.4  # rating / rating_max at or below this (2 of 5) is negative
 DEFAULT_RATING_MAX = 5.0  # a rating without a (usable) scale is out of 5
@@ -312,6 +312,48 @@ def reply_precision_sql(*, reply_at: str = "reply_at", precision: str = "reply_p
                         posted_at: str = "NULL") -> str:
     """reply_precision() as an SQL expression."""
     return f"(CASE WHEN {reply_at} IS NULL AND {posted_at} IS NOT NULL THEN 'exact' ELSE {precision} END)"
+
+
+REPLY_WATCH = timedelta(days=90)
+"""How long after repscan first sees a negative review without the business's reply on the site the crawl still reads
+down to it, however deep it has sunk in the list. The incremental crawl stops at the first page it already knows, so
+without this a reply to (or a star edit of) an older review would never be read, and the review would wait
+"unanswered" in every report until a full crawl. 90 days covers an agency working through a new client's backlog and
+a slow owner; past it, a review nobody answered no longer makes the crawl read deeper."""
+
+REPLY_RECHECK = timedelta(days=1)
+"""How often a source's crawl reads on to its watched reviews: once one of them has not been seen for this long, and
+at most once in this long; the other crawls stop at the first page they know, as before. A reply to an old review
+shows within a day; hundreds of unanswered old negatives cost one deep read a day, not one an hour, and one that can
+no longer be found (deeper than max_pages, or removed where the crawl never reaches the last page) costs max_pages
+once a day, not every crawl."""
+
+
+def watched(negative: bool, reply_text: str | None, reply_at, removed_at: str | None, first_seen_at: str,
+            now: datetime) -> bool:
+    """A stored review the crawl reads on to for a reply: tracked, negative (negative() with the client's threshold),
+    no reply of the site's own (replied() without a reply posted from repscan: that one waits for the site to show
+    it) and first seen within REPLY_WATCH of `now`. ISO stamps."""
+    return (tracked(removed_at) and negative and not replied(reply_text, reply_at)
+            and first_seen_at >= watch_from(now))
+
+
+def watched_sql(threshold: str = "?", *, since: str = "?") -> str:
+    """watched() as an SQL condition on a reviews row; `since` is watch_from()."""
+    return f"({tracked_sql()} AND {negative_sql(threshold)} AND NOT {replied_sql()} AND first_seen_at >= {since})"
+
+
+def watch_from(now: datetime) -> str:
+    """The first sighting a review needs to be watched at `now`, as a stamp."""
+    return stamp(now - REPLY_WATCH)
+
+
+def watch_due(oldest_sighting: str | None, last_watch: str | None, now: datetime) -> bool:
+    """Whether a source's crawl at `now` reads on to its watched reviews: one of them was last seen REPLY_RECHECK
+    ago or more (`oldest_sighting`: the earliest last sighting among them, None when none is watched), and none of
+    the source's crawls read on to them since (`last_watch`: when the last that did started, None when none did)."""
+    recheck = stamp(now - REPLY_RECHECK)
+    return oldest_sighting is not None and oldest_sighting <= recheck and (last_watch is None or last_watch <= recheck)
 
 
 REPLY_DAYS = 2  # a reply dated by day only counts as "within N days" up to this many calendar days after

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from repscan.app.cli import build_parser
 from repscan.core import classify, rules
 from repscan.core.config import Client
-from repscan.core.items import make
+from repscan.core.items import make, stamp
 from repscan.core.store import Store
 
 T = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
@@ -109,6 +109,37 @@ def test_stars(rating, rating_max, expected):
 def test_replied(reply_text, reply_at, expected):
     assert rules.replied(reply_text, reply_at) is expected
     assert sql(rules.replied_sql(), reply_text=reply_text, reply_at=reply_at) == int(expected)
+
+
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize("rating, reply_text, reply_at, removed_at, first_seen, expected", [
+    (1, None, None, None, T - 90 * DAY, True),  # negative, unanswered, first seen at the watch window's start
+    (2, None, None, None, T - DAY, True),  # 2 of 5: at the threshold
+    (3, None, None, None, T - DAY, False),  # not negative at 0.4
+    (1, "Sorry!", None, None, T - DAY, False),  # answered
+    (1, None, "2026-10-01T10:00:00Z", None, T - DAY, False),  # answered (a reply time only)
+    (1, None, None, "2026-10-31T10:00:00Z", T - DAY, False),  # gone from the site
+    (1, None, None, None, T - 90 * DAY - timedelta(microseconds=1), False),  # first seen before the watch window
+])
+def test_watched_in_python_and_sql(rating, reply_text, reply_at, removed_at, first_seen, expected):
+    negative = rules.negative(rating, 5)
+    assert rules.watched(negative, reply_text, reply_at, removed_at, stamp(first_seen), T) is expected
+    assert sql(rules.watched_sql(), [0.4, rules.watch_from(T)], rating=rating, rating_max=5, negative=0,
+               reply_text=reply_text, reply_at=reply_at, removed_at=removed_at,
+               first_seen_at=stamp(first_seen)) == int(expected)
+
+
+@pytest.mark.parametrize("oldest_sighting, last_watch, expected", [
+    (T - DAY, None, True),  # a watched review unseen for a day, never read on to
+    (T - DAY + timedelta(microseconds=1), None, False),  # every watched review seen within the day (the first crawl)
+    (None, None, False),  # nothing watched
+    (T - 30 * DAY, T - DAY, True),  # one not found by the last watch read, a day ago: read on again
+    (T - 30 * DAY, T - timedelta(hours=1), False),  # ... but only once a day
+])
+def test_a_watch_read_is_due_once_a_recheck(oldest_sighting, last_watch, expected):
+    assert rules.watch_due(oldest_sighting and stamp(oldest_sighting), last_watch and stamp(last_watch), T) is expected
 
 
 POSTED = "2026-11-03T10:00:00.123456Z"

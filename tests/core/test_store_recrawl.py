@@ -42,3 +42,43 @@ def test_a_stamp_given_in_an_item_is_written_as_before(tmp_path):
     row = store.query("SELECT first_seen_at, last_crawl_id FROM reviews")[0]
     assert row == {"first_seen_at": "2026-11-01T00:00:00.000000Z", "last_crawl_id": 2}
     store.close()
+
+
+def test_the_reviews_waiting_for_a_reply_are_watched_at_the_clients_threshold(tmp_path):
+    from datetime import timedelta
+
+    from repscan.core.items import parse_iso
+
+    store = Store(tmp_path / "repscan.db")
+    seen = "2026-12-01T10:00:00.000000Z"
+    store.save_items("acme", [review("one"), review("two", rating=2), review("three", rating=3),
+                              review("answered", rating=1, reply_text="Sorry, we will call."),
+                              review("timed", rating=1, reply_at="2026-11-03T10:00:00Z"), review("gone", rating=1),
+                              review("five", rating=5)], crawl_id=1, seen_at=seen)
+    store.save_items("acme", [review("old", rating=1)], crawl_id=1, seen_at="2026-08-01T10:00:00.000000Z")
+    store._db.execute("UPDATE reviews SET rating = 1 WHERE source_id = 'one'")
+    store._db.execute("UPDATE reviews SET removed_at = ? WHERE source_id = 'gone'", [seen])
+    now = parse_iso(seen) + timedelta(days=2)
+    assert store.watched_reviews("acme", "trustpilot", 0.4, now) == {"one": seen, "two": seen}
+    assert store.watched_reviews("acme", "trustpilot", 0.6, now).keys() == {"one", "two", "three"}
+    assert store.watched_reviews("acme", "trustpilot", 0.4, now + timedelta(days=89)) == {}  # past REPLY_WATCH
+    assert store.watched_reviews("other", "trustpilot", 0.4, now) == {}
+    store.close()
+
+
+def test_the_last_watch_is_the_last_crawl_that_read_on_to_watched_reviews(tmp_path):
+    store = Store(tmp_path / "repscan.db")
+    url = "https://t.example/review/acme"
+
+    def crawl(started_at: str, *, watched: int = 0) -> None:
+        crawl_id = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at=started_at,
+                                     watched=watched)
+        store.finish_crawl(crawl_id, status="ok", items=1, new_items=0, requests=1, pages=1, full=False, error=None)
+
+    crawl("2026-12-01T10:00:00.000000Z")
+    assert store.last_watch("acme", "trustpilot", url) is None
+    crawl("2026-12-01T11:00:00.000000Z", watched=3)
+    crawl("2026-12-01T12:00:00.000000Z")
+    assert store.last_watch("acme", "trustpilot", url) == "2026-12-01T11:00:00.000000Z"
+    assert store.last_watch("acme", "trustpilot", url + "/other") is None
+    store.close()

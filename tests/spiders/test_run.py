@@ -30,3 +30,23 @@ def test_jobs_filter_by_client_and_site(tmp_path):
     cfg = load(write_config(tmp_path, [("trustpilot", "https://t.example/r"), ("jsonld", "https://x.example/r")]))
     assert [j.source.site for j in jobs_for(cfg)] == ["trustpilot", "jsonld"]
     assert [j.source.site for j in jobs_for(cfg, "acme", "jsonld")] == ["jsonld"]
+
+
+def test_a_crawl_reads_on_to_watched_reviews_once_one_is_a_day_unseen_and_once_a_day(tmp_path):
+    from repscan.core.items import make, normalise
+    from repscan.core.store import Store
+    from repscan.spiders.pipelines import classify_item
+    from repscan.spiders.run import watched_ids
+
+    url = "https://t.example/review/acme"
+    [job] = jobs_for(load(write_config(tmp_path, [("trustpilot", url)])))
+    store = Store(tmp_path / "repscan.db")
+    store.save_items("acme", [classify_item(normalise(make(
+        "review", source="trustpilot", source_id=f"r{stars}", url=f"{url}/r{stars}", rating=stars, text="Made-up words.",
+        published_at="2026-11-02T10:00:00Z"))) for stars in (1, 5)], crawl_id=None, seen_at="2026-12-01T10:00:00.000000Z")
+    assert watched_ids(store, job, now="2026-12-02T09:00:00Z") == set()  # seen within the day
+    assert watched_ids(store, job, now="2026-12-02T10:00:00Z") == {"r1"}
+    store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at="2026-12-02T10:00:00.000000Z", watched=1)
+    assert watched_ids(store, job, now="2026-12-03T09:00:00Z") == set()  # not found then: again only a day later
+    assert watched_ids(store, job, now="2026-12-03T10:00:00Z") == {"r1"}
+    store.close()

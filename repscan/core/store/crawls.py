@@ -182,10 +182,12 @@ def client_states(db, client_id: str, until: str | None = None, now: datetime | 
 
 
 class Crawls(Connection):
-    def start_crawl(self, client_id: str, source: str, spider: str, url: str, started_at: str | None = None) -> int:
+    def start_crawl(self, client_id: str, source: str, spider: str, url: str, started_at: str | None = None,
+                    watched: int = 0) -> int:
+        """A running crawl's row; `watched`: how many reviews waiting for a reply it reads on to (rules.watched)."""
         row = {"client_id": client_id, "source": source, "spider": spider, "url": redact(url),
                "started_at": started_at or now(), "status": "running", "items": 0, "new_items": 0, "requests": 0,
-               "pages": 0, "full": 0}
+               "pages": 0, "full": 0, "watched": watched}
         with self.transaction():
             return self._db.execute(f"INSERT INTO crawls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                                     list(row.values())).lastrowid
@@ -212,6 +214,12 @@ class Crawls(Connection):
         """Whether the last crawl of this source ended ok or empty (then its incremental stop can be trusted)."""
         rows = _extremes(self._db, "MAX", (client_id, source, redact(url)), STATUSES)
         return not rows or rows[-1]["status"] in CLEAN
+
+    def last_watch(self, client_id: str, source: str, url: str) -> str | None:
+        """When the last crawl of this source URL that read on to its reviews waiting for a reply started
+        (rules.watch_due)."""
+        return self._db.execute("SELECT MAX(started_at) FROM crawls WHERE client_id = ? AND source = ? AND url = ?"
+                                " AND watched > 0", [client_id, source, redact(url)]).fetchone()[0]
 
     def last_crawl_id(self) -> int:
         """The newest crawl's id (0: none yet): a run's crawls are those after it (crawls_after)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from repscan.core import rules
-from repscan.core.items import PRECISION_OF, coarsest
+from repscan.core.items import PRECISION_OF, coarsest, utcnow
 from repscan.core.store.connection import Connection, by_source, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
@@ -26,6 +27,14 @@ class Items(Connection):
             [client_id, source, client_id, source],
         ).fetchall()
         return {row[0] for row in rows}
+
+    def watched_reviews(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
+                        now: datetime | None = None) -> dict[str, str]:
+        """The reviews the crawl reads on to for a reply (rules.watched): their source ids, each with when a crawl
+        last saw it."""
+        return dict(self._db.execute(
+            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
+            [client_id, source, threshold, rules.watch_from(now or utcnow())]).fetchall())
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
         """The source ids of the newest stored reviews and posts (by date), newest first."""

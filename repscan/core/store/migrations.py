@@ -271,6 +271,14 @@ def m025_evidence_pages(db: Database) -> None:
 
 
 @migrations()
+def m026_watch_reads(db: Database) -> None:
+    """How many stored reviews waiting for a reply a crawl read on to (rules.watched; 0: none), and the index that
+    finds a source's last crawl that did: rules.watch_due allows one such read a REPLY_RECHECK."""
+    db["crawls"].add_column("watched", int, not_null_default=0)
+    db.execute("CREATE INDEX idx_crawls_watch ON crawls(client_id, source, url, started_at) WHERE watched > 0")
+
+
+@migrations()
 def m028_ingest_evidence_problems(db: Database) -> None:
     """The evidence a job's ingest could not keep so far (JSON list of reasons), saved with each batch: a job ingested
     in more than one go (a partial feed first, or an ingest killed half-way) still ends as the crawl's error."""
