@@ -279,7 +279,7 @@ def m026_watch_reads(db: Database) -> None:
 
 
 @migrations()
-def m028_ingest_evidence_problems(db: Database) -> None:
+def m027_ingest_evidence_problems(db: Database) -> None:
     """The evidence a job's ingest could not keep so far (JSON list of reasons), saved with each batch: a job ingested
     in more than one go (a partial feed first, or an ingest killed half-way) still ends as the crawl's error."""
     db["node_jobs"].add_column("evidence_problems", str)
