@@ -119,3 +119,13 @@ def test_a_dead_node_is_named_though_the_live_one_took_the_work(tmp_path, deploy
         (live.url, "done")]
     [crawl] = rows(tmp_path / "repscan.db", "SELECT * FROM crawls", drop=())
     assert crawl["status"] == "ok" and crawl["items"] == 6
+
+
+def test_repscan_crawl_on_nodes_all_down_fails_saying_why_never_an_empty_ok(tmp_path, capsys):
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example")])
+    add_nodes(path, [dead_node()])
+    code = main(["--config", str(path), "crawl", "--nodes", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    [line] = nodes_lines(out)
+    assert line.startswith("(nodes) failed: no node reachable") and "1 sources of 1 clients not read" in line
