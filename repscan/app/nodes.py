@@ -497,10 +497,11 @@ class Dispatcher:
         """The summary's lines on nodes that did not answer at the start: one for the run when no node took its
         sources, else one a node (failed while it stayed away, a warning if it came back and took jobs)."""
         if self.not_run:
-            clients = len({job.client.id for job in self.not_run})
-            self.notes.append(("failed", f"no node reachable ({self._dead_reasons()}): {len(self.not_run)} sources"
-                                         f" of {clients} clients not read this run, and not counted against them;"
-                                         " they are read at the first run a node answers"))
+            sources, clients = len(self.not_run), len({job.client.id for job in self.not_run})
+            self.notes.append(("failed", f"no node reachable ({self._dead_reasons()}): {sources} source"
+                                         f"{'s' * (sources != 1)} of {clients} client{'s' * (clients != 1)} not read"
+                                         " this run, and not counted against them; they are read at the first run"
+                                         " a node answers"))
             return
         for node in self.nodes.values():
             if node.absent and self._nowhere(node):

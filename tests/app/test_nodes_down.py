@@ -5,8 +5,6 @@ source is charged with it, so the client's report never blames their page for th
 from __future__ import annotations
 
 import contextlib
-import email
-import email.policy
 import io
 import re
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.test_nodes import Sites, node_entries, rows
+from app.test_run_operator import inbox_of
 from helpers import write_config
 from repscan.app.cli import main
 from repscan.app.demo import free_port, smtp_server
@@ -30,10 +29,6 @@ def dead_node() -> str:
 
 def nodes_lines(out: str) -> list[str]:
     return [line for line in out.splitlines() if line.startswith("(nodes)")]
-
-
-def inbox_of(folder) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
 
 
 def add_nodes(path: Path, urls: list[str]) -> None:
@@ -68,7 +63,7 @@ def test_every_node_down_is_one_failed_line_for_the_run_and_one_operator_email(e
     code, out = runs[0]
     assert code == 1, out
     [line] = nodes_lines(out)
-    assert " failed " in f" {line} " and "no node reachable" in line and "1 sources of 1 clients not read" in line
+    assert " failed " in f" {line} " and "no node reachable" in line and "1 source of 1 client not read" in line
     assert all(f"node {url} did not answer at the start of the run" in line for url in dead), line
     assert not [row for row in out.splitlines() if " crawl " in f" {row} "], out  # no source charged with it
     to_operator = [m for m in inbox_of(folder / "ops") if m["To"] == "ops@agency.example"]
@@ -128,4 +123,4 @@ def test_repscan_crawl_on_nodes_all_down_fails_saying_why_never_an_empty_ok(tmp_
     out = capsys.readouterr().out
     assert code == 1, out
     [line] = nodes_lines(out)
-    assert line.startswith("(nodes) failed: no node reachable") and "1 sources of 1 clients not read" in line
+    assert line.startswith("(nodes) failed: no node reachable") and "1 source of 1 client not read" in line
