@@ -147,6 +147,11 @@ def crawl_and_send(folder: Path, web: ClientWeb, client: str = "hlb-internal-7")
     config = web.config(folder)
     crawled = run_cli("--config", str(config), "crawl", "--quiet")
     assert crawled.returncode in (0, 1), crawled.stderr[-2000:]  # 1: a source was blocked or broken, as asked
+    return send(folder, config, client)
+
+
+def send(folder: Path, config: Path, client: str = "hlb-internal-7") -> Delivered:
+    """`repscan send` to aiosmtpd on 127.0.0.1, nothing crawled first: the report as delivered."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -335,6 +335,7 @@ def cmd_crawl(args) -> int:
 
     cfg = _config(args)
     crawl = run
+    notes: list[tuple[str, str]] = []  # what went wrong with the nodes themselves (nodes.run)
     if args.nodes:
         if not cfg.nodes:
             raise Usage(f"--nodes: {cfg.path} lists no [[nodes]] (see docs/scale.md)")
@@ -342,7 +343,7 @@ def cmd_crawl(args) -> int:
 
         from repscan.app import nodes
 
-        crawl = partial(nodes.run, echo=None if args.quiet else _stderr)
+        crawl = partial(nodes.run, echo=None if args.quiet else _stderr, notes=notes)
     try:
         jobs = jobs_for(cfg, args.client, args.source)
     except KeyError as exc:
@@ -356,9 +357,12 @@ def cmd_crawl(args) -> int:
         print(f"repscan crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print_crawls(rows)
+    for status, note in notes:
+        print(f"(nodes) {status}: {note}")
     from repscan.core.store.crawls import FAILED
 
-    return EXIT_FAILURE if any(r["status"] in FAILED for r in rows) else EXIT_OK
+    failed = any(r["status"] in FAILED for r in rows) or any(status == "failed" for status, _ in notes)
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _stderr(message: str) -> None:

@@ -22,6 +22,11 @@
   folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row, with
   the pages of its negative items (they travel in the feed, hash-checked on arrival; one that does not
   arrive whole makes the crawl an error);
+- every node is asked daemonstatus.json at the start (PROBE_TIMEOUT): one that does not answer gets no jobs until it
+  answers, and the run's summary names it and why (a failed line: the agency's capacity is down); one that answers
+  again later in the run takes jobs (a warning line). When no node answers, the sources are not read this run and
+  not charged with it: no crawls row (a client's report never blames its page for the agency's machines), one
+  failed line for the run, and each source is read at the first run a node answers (`lost_jobs`);
 - a node unreachable for node_timeout seconds is dead: its jobs are failed, what their feeds
   already hold is kept, and the next run does those sources again (`lost_jobs`), reading
   every page because the last crawl did not end cleanly. A job that vanished from its node, or
@@ -55,12 +60,14 @@ from repscan.app.ingest import FeedError, ingest_job, read_feed, record_failure
 from repscan.core import node_packages
 from repscan.core.items import stamp
 from repscan.core.store import Store
+from repscan.core.store.jobs import NOT_RUN
 
 KNOWN_IDS_BYTES = 60_000  # one spider argument is one argv string on the node: Linux caps it at 128 KiB
 BATCH_BYTES = 1_000_000  # a batch's known ids at most: all its arguments are one command line (ARG_MAX, often 2 MiB)
 EGG_SUFFIXES = {".py", ".toml", ".txt", ".json"}
 EGG_PACKAGES = ("repscan.core", "repscan.spiders")  # what the spiders import; app, reports and templates stay home
 FEED_DAYS = 7  # a merged job's feed file is deleted this many days after it was written
+PROBE_TIMEOUT = 5.0  # seconds for a node's daemonstatus.json at the start of a dispatch
 REFUSALS = 3  # a node that refuses this many jobs in a row, saying it is the wrong node, is bad for the run
 WRONG_NODE = re.compile(r"HTTP 40[13]\b|not found|" + re.escape(node_packages.MARKER))  # a refusal that will last
 Echo = Callable[[str], None]
@@ -302,6 +309,7 @@ class NodeState:
     failing_since: float | None = None  # the first refusal of the row that was not a WRONG_NODE answer (a 5xx)
     refused_total: int = 0
     last_refusal: str = ""
+    absent: str | None = None  # why it did not answer the probe at the start of the run
 
 
 @dataclass
@@ -429,6 +437,7 @@ class Dispatcher:
         self.quiet_until: dict[tuple[str, str], float] = {}  # (site, address) -> when its next job may start there
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(batch) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
+        self.not_run: list = []  # source jobs no node was there to take
         self.notes: list[tuple[str, str]] = []  # (failed: a node marked bad or unreachable, or warning; what)
         self.version: str | None = None  # the egg version every job is pinned to (egg_version)
 
@@ -444,13 +453,14 @@ class Dispatcher:
         try:
             self.store.close_interrupted_crawls()
             self._clean_feeds()
+            self._roll_call()
             self._adopt()
             pending = batches(jobs, self.options.batch, self._budget)
             while pending or self.running:
                 pending = self._start(pending, full, now)
-                if pending and all(n.dead for n in self.nodes.values()):  # nowhere to run them
+                if pending and all(self._nowhere(n) for n in self.nodes.values()):
                     for job in (job for batch in pending for job in batch.jobs):
-                        self._never_started(job, "no node reachable: " + self._dead_reasons())
+                        self._not_run(job)
                     pending = []
                 if not (pending or self.running):
                     break
@@ -461,9 +471,43 @@ class Dispatcher:
                 if node.refused_total and not node.dead:
                     self.notes.append(("warning", f"node {node.client.url} refused {node.refused_total} jobs"
                                                   f" ({node.last_refusal}); they ran on other nodes"))
+            self._tell_absent()
             return self.store.crawls_by_id(self.crawl_ids)
         finally:
             self.store.close()
+
+    def _roll_call(self) -> None:
+        """Ask every node daemonstatus.json before any job: one that does not answer takes none until it does.
+        A node that answers with an error (401, 5xx) is up: the refusals of its jobs tell what is wrong with it."""
+        for node in self.nodes.values():
+            try:
+                Scrapyd(node.client.node, timeout=PROBE_TIMEOUT).daemonstatus()
+            except NodeDown as exc:
+                node.down_since = time.monotonic()
+                node.absent = f"node {node.client.url} did not answer at the start of the run ({exc})"
+                self.echo(node.absent)
+            except ScrapydError:
+                pass
+
+    def _nowhere(self, node: NodeState) -> bool:
+        """The node takes no job this run: dead, or silent since the start of the run."""
+        return bool(node.dead or (node.absent and node.down_since is not None))
+
+    def _tell_absent(self) -> None:
+        """The summary's lines on nodes that did not answer at the start: one for the run when no node took its
+        sources, else one a node (failed while it stayed away, a warning if it came back and took jobs)."""
+        if self.not_run:
+            sources, clients = len(self.not_run), len({job.client.id for job in self.not_run})
+            self.notes.append(("failed", f"no node reachable ({self._dead_reasons()}): {sources} source"
+                                         f"{'s' * (sources != 1)} of {clients} client{'s' * (clients != 1)} not read"
+                                         " this run, and not counted against them; they are read at the first run"
+                                         " a node answers"))
+            return
+        for node in self.nodes.values():
+            if node.absent and self._nowhere(node):
+                self.notes.append(("failed", node.absent + "; it took no jobs, the other nodes took its share"))
+            elif node.absent:
+                self.notes.append(("warning", node.absent + "; it answered later and took jobs"))
 
     def _clean_feeds(self) -> None:
         """Delete the feed files of jobs merged whole (node_jobs.complete) once FEED_DAYS old, in the shared
@@ -667,7 +711,8 @@ class Dispatcher:
         if down < self.options.node_timeout:
             return
         node.dead = f"node {node.client.url} unreachable for {down:.0f} s ({exc})"
-        self.notes.append(("failed", node.dead))
+        if not node.absent:  # else _tell_absent says it once
+            self.notes.append(("failed", node.dead))
         self.echo(node.dead + ": its jobs failed, their sources run again next time")
         for running in [r for r in self.running.values() if r.node is node]:
             self._failed(running, node.dead + " mid-job")
@@ -690,7 +735,7 @@ class Dispatcher:
             self.echo(node.dead)
 
     def _dead_reasons(self) -> str:
-        return "; ".join(n.dead or f"node {n.client.url} down" for n in self.nodes.values())
+        return "; ".join(n.absent or n.dead or f"node {n.client.url} down" for n in self.nodes.values())
 
     # Outcomes -----------------------------------------------------------------------
 
@@ -730,6 +775,20 @@ class Dispatcher:
         record_failure(self.store, job_id, error)
         self.crawl_ids.append(crawl_id)
         self.echo(f"{client} {site}: not run: {error}")
+
+    def _not_run(self, job) -> None:
+        """A source no node was there to take: no crawls row (its health is not the nodes'), a NOT_RUN node_jobs row
+        (one a source, renewed each run) so that the next run reads it (`lost_jobs`)."""
+        client, site, url = job.client.id, job.site, job.source.url
+        job_id = f"{NOT_RUN}:{client}:{site}:{url}"
+        fields = {"status": NOT_RUN, "scheduled_at": stamp(), "error": "no node reachable: " + self._dead_reasons()}
+        if self.store.node_job(job_id):
+            self.store.update_node_job(job_id, **fields)
+        else:
+            self.store.add_node_job({"job_id": job_id, "node": None, "client_id": client, "source": site, "url": url,
+                                     "spider": _spider_name(site), "crawl_id": None, **fields})
+        self.not_run.append(job)
+        self.echo(f"{client} {site}: not run: no node reachable")
 
     def _feed_path(self, running: Running, part: Part, info: dict) -> Path | str:
         if part.feed and part.feed.exists():

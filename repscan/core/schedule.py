@@ -110,6 +110,8 @@ def crontab_line(config_path: Path, every_minutes: int = 5, command: str | None 
 
 
 def systemd_units(config_path: Path, every_minutes: int = 5, command: str | None = None) -> dict[str, str]:
+    """A oneshot service and its timer: 2 minutes after boot, then every_minutes after each run. No Persistent=: systemd
+    applies it to OnCalendar= alone; a slot missed while the machine was off is caught up by the next run (due)."""
     exe = command or executable()
     folder = config_path.resolve().parent
     service = f"""[Unit]
@@ -131,7 +133,6 @@ Description=Run repscan every {every_minutes} minutes
 [Timer]
 OnBootSec=2min
 OnUnitActiveSec={every_minutes}min
-Persistent=true
 
 [Install]
 WantedBy=timers.target

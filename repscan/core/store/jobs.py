@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from repscan.core.store.connection import Connection, now
 
+NOT_RUN = "not run"  # node_jobs.status of a source no node was there to take: read at the next run, no crawls row
+
 
 class Jobs(Connection):
     # -- Scrapyd jobs and their feeds ----------------------------------------
@@ -24,11 +26,13 @@ class Jobs(Connection):
         return self.query(f"SELECT * FROM node_jobs {where} ORDER BY scheduled_at, job_id", list(statuses))
 
     def lost_node_jobs(self) -> list[dict]:
-        """Jobs whose node died or lost them, with no crawl of that source since: to be run again."""
+        """Jobs whose node died or lost them, or that no node was there to take ('not run', without a crawl), with
+        no crawl of that source since: to be run again."""
+        same = "c.client_id = j.client_id AND c.source = j.source AND c.url = j.url"
         return self.query(
-            "SELECT * FROM node_jobs j WHERE j.status = 'failed' AND NOT EXISTS (SELECT 1 FROM crawls c"
-            " WHERE c.client_id = j.client_id AND c.source = j.source AND c.url = j.url AND c.id > j.crawl_id)"
-            " ORDER BY j.scheduled_at")
+            f"SELECT * FROM node_jobs j WHERE (j.status = 'failed' AND NOT EXISTS (SELECT 1 FROM crawls c"
+            f" WHERE {same} AND c.id > j.crawl_id)) OR (j.status = ? AND NOT EXISTS (SELECT 1 FROM crawls c"
+            f" WHERE {same} AND c.started_at >= j.scheduled_at)) ORDER BY j.scheduled_at", [NOT_RUN])
 
     # -- schedule -----------------------------------------------------------
 
