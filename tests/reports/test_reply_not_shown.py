@@ -45,13 +45,14 @@ def review(sid: str, rating: int, url: str, site: str = "trustpilot", **reply) -
             "negative": int(rating <= 2), "sentiment": -0.9}
 
 
-def crawl(store: Store, url: str, at: str, items: list[dict], status: str = "ok", site: str = "trustpilot") -> None:
+def crawl(store: Store, url: str, at: str, items: list[dict], status: str = "ok", site: str = "trustpilot",
+          error: str | None = None) -> None:
     """One crawl of a page at `at`: its items saved as the pipeline saves them, then its outcome."""
     crawl_id = store.start_crawl("acme", site, "SourceSpider", url, started_at=at)
     if items:
         store.save_items("acme", items, crawl_id=crawl_id, seen_at=at)
     store.finish_crawl(crawl_id, status=status, items=len(items), new_items=0, requests=1, pages=1, full=False,
-                       error=None if status == "ok" else f"{status} at {url}", finished_at=at)
+                       error=error or (None if status == "ok" else f"{status} at {url}"), finished_at=at)
 
 
 def post_reply(store: Store, database, sid: str, url: str, site: str = "trustpilot") -> None:
@@ -150,6 +151,9 @@ def test_a_posted_reply_the_site_shows_is_answered_by_the_sites_own_time(scene):
     pytest.param(lambda store: crawl(store, PAGE_B, AFTER_GRACE, [], status="blocked"), id="blocked-since"),
     pytest.param(lambda store: crawl(store, PAGE_B, AFTER_GRACE, [review("late", 1, PAGE_B)], status="broken"),
                  id="broken-since"),
+    pytest.param(lambda store: crawl(store, PAGE_B, AFTER_GRACE, [review("late", 1, PAGE_B)], error=(
+        f"not read: replies: trustpilot: {PAGE_B} gives 1 of its 1 reviews only as JSON-LD (no usable __NEXT_DATA__,"
+        " no review card), which carries no replies")), id="read-without-its-replies"),
 ])
 def test_a_posted_reply_counts_until_a_clean_read_after_the_grace(scene, b_after):
     run, _smtp, _inbox = scene

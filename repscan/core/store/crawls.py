@@ -21,6 +21,13 @@ UNREAD = "not read: "  # opens each part of a crawl's error naming a page it cou
 UNREAD_REPLIES = "replies: "  # follows UNREAD for a page whose reviews were read but not their replies
 
 
+def replies_read_sql(crawl: str) -> str:
+    """SQL: the crawl row `crawl` (an alias) read its pages' replies: it ended clean and its error names no page read
+    without them (UNREAD_REPLIES). Only such a read can tell that a site shows no reply (rules.reply_not_shown)."""
+    return (f"({crawl}.status IN {CLEAN!r} AND ({crawl}.error IS NULL"
+            f" OR instr({crawl}.error, '{UNREAD}{UNREAD_REPLIES}') = 0))")
+
+
 def unread(error: str | None) -> str | None:
     """What a clean crawl's error says it could not read: "replies" (reviews read without the business's replies),
     "comments" (pages whose comments are drawn by script), None when it names nothing unread."""

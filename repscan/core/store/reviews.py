@@ -6,7 +6,7 @@ from functools import cached_property
 
 from repscan.core import rules
 from repscan.core.store.connection import Connection
-from repscan.core.store.crawls import CLEAN
+from repscan.core.store.crawls import replies_read_sql
 
 
 def posted_at_sql(table: str) -> str:
@@ -17,12 +17,13 @@ def posted_at_sql(table: str) -> str:
 
 def _reconciled(table: str) -> dict[str, str]:
     """The columns rules.reply_not_shown judges a review in `table` by: when repscan posted its reply, when a clean
-    crawl last read it (its last_seen_at, if the crawl that saw it last ended ok), and whether its site shows business
+    crawl last read it with its replies (its last_seen_at, if the crawl that saw it last ended ok and read the
+    replies: a page read only through JSON-LD says nothing of them), and whether its site shows business
     replies: some review of that site, any client's, has one (sites.toml says nothing of it; a site whose pages carry
     no replies, such as the Yelp API's excerpts, never has one; one probe of m022's partial index)."""
     return {"posted_at": posted_at_sql(table), "reply_text": f"{table}.reply_text", "reply_at": f"{table}.reply_at",
-            "read_at": f"(CASE WHEN (SELECT c.status FROM crawls c WHERE c.id = {table}.last_crawl_id)"
-                       f" IN {CLEAN!r} THEN {table}.last_seen_at END)",
+            "read_at": f"(CASE WHEN EXISTS (SELECT 1 FROM crawls c WHERE c.id = {table}.last_crawl_id"
+                       f" AND {replies_read_sql('c')}) THEN {table}.last_seen_at END)",
             "shows_replies": f"EXISTS (SELECT 1 FROM reviews s WHERE s.source = {table}.source"
                              " AND (s.reply_text IS NOT NULL OR s.reply_at IS NOT NULL))"}
 
