@@ -9,6 +9,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from repscan.core import rules
+from repscan.core.competitors import is_competitor
 from repscan.core.config import Client, Config, Source
 from repscan.core.items import parse_iso, utcnow
 from repscan.core.store import Store
@@ -91,15 +92,19 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
     )
 
 
-def watched_ids(store: Store, job: Job, now: str | None = None) -> set[str]:
-    """The stored reviews the job's crawl reads on to for a reply (rules.watched), when such a read is due for its
-    source URL (rules.watch_due: about once a REPLY_RECHECK); else none, and it stops at the first page it knows."""
+def watched_ids(store: Store, job: Job, now: str | None = None) -> list[str]:
+    """The stored reviews the job's crawl reads on to for a reply (rules.watched), those of its own source URL, the
+    longest unseen first (a cut list keeps those), when such a read is due for that URL (rules.watch_due: about once a
+    REPLY_RECHECK); else none, and it stops at the first page it knows. A competitor's are none: nobody answers
+    them for the client."""
+    if is_competitor(job.client.id):
+        return []
     at = parse_iso(now) if now else utcnow()
-    watched = store.watched_reviews(job.client.id, job.site, job.client.negative_threshold, at)
+    watched = store.watched_reviews(job.client.id, job.site, job.source.url, job.client.negative_threshold, at)
     oldest = min(watched.values(), key=lambda seen: seen or "", default=None)
     if not rules.watch_due(oldest, store.last_watch(job.client.id, job.site, job.source.url), at):
-        return set()
-    return set(watched)
+        return []
+    return list(watched)
 
 
 def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None = None,
@@ -111,7 +116,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
     try:
         store.close_interrupted_crawls()
         known = {(j.client.id, j.site): store.known_ids(j.client.id, j.site) for j in jobs if j.source}
-        watch = {(j.client.id, j.site): watched_ids(store, j, now) for j in jobs if j.source}
+        watch = {(j.client.id, j.site, j.source.url): watched_ids(store, j, now) for j in jobs if j.source}
         # The incremental stop trusts that older pages were read; after a crawl that did not end
         # cleanly (error, block, kill) that is not so, and the next crawl reads every page.
         catch_up = {(j.client.id, j.site, j.source.url) for j in jobs if j.source
@@ -133,7 +138,7 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             continue
         spider_cls = process.spider_loader.load(job.source.site)
         process.crawl(spider_cls, **source_arguments(
-            config, job, known=known[(job.client.id, job.source.site)], watch=watch[(job.client.id, job.site)],
+            config, job, known=known[(job.client.id, job.source.site)], watch=watch[(job.client.id, job.site, job.source.url)],
             full=full or (job.client.id, job.site, job.source.url) in catch_up, now=now))
     process.start()
     store = Store(config.database)

@@ -624,7 +624,9 @@ class Dispatcher:
         for n, job in enumerate(batch.jobs):
             part_id = f"{job_id}.{n}"
             every_page.append(full or not store.last_crawl_clean(job.client.id, site, job.source.url))
-            watched.append(_within(sorted(watched_ids(store, job, now)), known_bytes // 2))  # the rest: known ids
+            # the longest unseen first, so a cut list drops the ones seen lately (and a next read takes them);
+            # the rest of the budget: known ids
+            watched.append(_within(watched_ids(store, job, now), known_bytes // 2))
             known = self._known_ids(job.client.id, site, known_bytes - _size(watched[-1]))
             arguments = source_arguments(self.config, job, known=known, watch=watched[-1], full=every_page[-1], now=now)
             values = {k: _argument(v) for k, v in arguments.items() if v is not None}

@@ -348,11 +348,18 @@ def watch_from(now: datetime) -> str:
     return stamp(now - REPLY_WATCH)
 
 
+WATCH_SLACK = timedelta(hours=1)
+"""How much earlier than a full REPLY_RECHECK a watch read is due: the last read's sightings are stamped as its
+pages come in, minutes after it started, and a run a day later takes its time before it crawls; without this, a
+daily schedule would read on every second day, and the 4-hourly default after 28 hours."""
+
+
 def watch_due(oldest_sighting: str | None, last_watch: str | None, now: datetime) -> bool:
-    """Whether a source's crawl at `now` reads on to its watched reviews: one of them was last seen REPLY_RECHECK
-    ago or more (`oldest_sighting`: the earliest last sighting among them, None when none is watched), and none of
-    the source's crawls read on to them since (`last_watch`: when the last that did started, None when none did)."""
-    recheck = stamp(now - REPLY_RECHECK)
+    """Whether a source's crawl at `now` reads on to its watched reviews: one of them was last seen about
+    REPLY_RECHECK ago or more (`oldest_sighting`: the earliest last sighting among them, None when none is watched;
+    WATCH_SLACK early), and none of the source's crawls read on to them since (`last_watch`: when the last that did
+    started, None when none did)."""
+    recheck = stamp(now - REPLY_RECHECK + WATCH_SLACK)
     return oldest_sighting is not None and oldest_sighting <= recheck and (last_watch is None or last_watch <= recheck)
 
 

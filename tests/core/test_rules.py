@@ -111,6 +111,7 @@ def test_replied(reply_text, reply_at, expected):
     assert sql(rules.replied_sql(), reply_text=reply_text, reply_at=reply_at) == int(expected)
 
 
+HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
@@ -133,10 +134,14 @@ def test_watched_in_python_and_sql(rating, reply_text, reply_at, removed_at, fir
 
 @pytest.mark.parametrize("oldest_sighting, last_watch, expected", [
     (T - DAY, None, True),  # a watched review unseen for a day, never read on to
-    (T - DAY + timedelta(microseconds=1), None, False),  # every watched review seen within the day (the first crawl)
+    (T - 20 * HOUR, None, False),  # every watched review seen within the day (the first crawl, hours ago)
     (None, None, False),  # nothing watched
     (T - 30 * DAY, T - DAY, True),  # one not found by the last watch read, a day ago: read on again
-    (T - 30 * DAY, T - timedelta(hours=1), False),  # ... but only once a day
+    (T - 30 * DAY, T - HOUR, False),  # ... but only once a day
+    # a daily run: yesterday's read started at T - 1 day and saw the review 30 s later; today's run starts 20 s late
+    (T - DAY + timedelta(seconds=30 - 20), T - DAY - timedelta(seconds=20), True),
+    (T - DAY + 5 * timedelta(minutes=1), T - DAY, True),  # the 4-hourly default: due at the day, not 28 hours
+    (T - DAY + 2 * HOUR, T - DAY + 2 * HOUR, False),  # two hours short of a day: not yet
 ])
 def test_a_watch_read_is_due_once_a_recheck(oldest_sighting, last_watch, expected):
     assert rules.watch_due(oldest_sighting and stamp(oldest_sighting), last_watch and stamp(last_watch), T) is expected

@@ -50,19 +50,23 @@ def test_the_reviews_waiting_for_a_reply_are_watched_at_the_clients_threshold(tm
     from repscan.core.items import parse_iso
 
     store = Store(tmp_path / "repscan.db")
-    seen = "2026-12-01T10:00:00.000000Z"
+    seen, url = "2026-12-01T10:00:00.000000Z", "https://t.example/review/acme"
+    crawl = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url)
     store.save_items("acme", [review("one"), review("two", rating=2), review("three", rating=3),
                               review("answered", rating=1, reply_text="Sorry, we will call."),
                               review("timed", rating=1, reply_at="2026-11-03T10:00:00Z"), review("gone", rating=1),
-                              review("five", rating=5)], crawl_id=1, seen_at=seen)
-    store.save_items("acme", [review("old", rating=1)], crawl_id=1, seen_at="2026-08-01T10:00:00.000000Z")
+                              review("five", rating=5)], crawl_id=crawl, seen_at=seen)
+    store.save_items("acme", [review("old", rating=1)], crawl_id=crawl, seen_at="2026-08-01T10:00:00.000000Z")
+    north = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url + "-north")  # another location's
+    store.save_items("acme", [review("north", rating=1)], crawl_id=north, seen_at=seen)
     store._db.execute("UPDATE reviews SET rating = 1 WHERE source_id = 'one'")
     store._db.execute("UPDATE reviews SET removed_at = ? WHERE source_id = 'gone'", [seen])
     now = parse_iso(seen) + timedelta(days=2)
-    assert store.watched_reviews("acme", "trustpilot", 0.4, now) == {"one": seen, "two": seen}
-    assert store.watched_reviews("acme", "trustpilot", 0.6, now).keys() == {"one", "two", "three"}
-    assert store.watched_reviews("acme", "trustpilot", 0.4, now + timedelta(days=89)) == {}  # past REPLY_WATCH
-    assert store.watched_reviews("other", "trustpilot", 0.4, now) == {}
+    assert store.watched_reviews("acme", "trustpilot", url, 0.4, now) == {"one": seen, "two": seen}
+    assert store.watched_reviews("acme", "trustpilot", url, 0.6, now).keys() == {"one", "two", "three"}
+    assert store.watched_reviews("acme", "trustpilot", url, 0.4, now + timedelta(days=89)) == {}  # past REPLY_WATCH
+    assert store.watched_reviews("other", "trustpilot", url, 0.4, now) == {}
+    assert store.watched_reviews("acme", "trustpilot", url + "-north", 0.4, now) == {"north": seen}
     store.close()
 
 

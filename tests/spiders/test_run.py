@@ -33,20 +33,24 @@ def test_jobs_filter_by_client_and_site(tmp_path):
 
 
 def test_a_crawl_reads_on_to_watched_reviews_once_one_is_a_day_unseen_and_once_a_day(tmp_path):
+    """A location's crawl reads on to its own waiting reviews, about once a day (rules.WATCH_SLACK early); another
+    location of the chain (another URL of the same site) never to them: its pages never show them."""
     from repscan.core.items import make, normalise
     from repscan.core.store import Store
     from repscan.spiders.pipelines import classify_item
     from repscan.spiders.run import watched_ids
 
-    url = "https://t.example/review/acme"
-    [job] = jobs_for(load(write_config(tmp_path, [("trustpilot", url)])))
+    url, other = "https://t.example/review/acme", "https://t.example/review/acme-north"
+    job, north = jobs_for(load(write_config(tmp_path, [("trustpilot", url), ("trustpilot", other)])))
     store = Store(tmp_path / "repscan.db")
+    first = store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at="2026-12-01T09:59:00.000000Z")
     store.save_items("acme", [classify_item(normalise(make(
         "review", source="trustpilot", source_id=f"r{stars}", url=f"{url}/r{stars}", rating=stars, text="Made-up words.",
-        published_at="2026-11-02T10:00:00Z"))) for stars in (1, 5)], crawl_id=None, seen_at="2026-12-01T10:00:00.000000Z")
-    assert watched_ids(store, job, now="2026-12-02T09:00:00Z") == set()  # seen within the day
-    assert watched_ids(store, job, now="2026-12-02T10:00:00Z") == {"r1"}
+        published_at="2026-11-02T10:00:00Z"))) for stars in (1, 5)], crawl_id=first, seen_at="2026-12-01T10:00:00.000000Z")
+    assert watched_ids(store, job, now="2026-12-02T08:00:00Z") == []  # seen within the day
+    assert watched_ids(store, job, now="2026-12-02T09:59:00Z") == ["r1"]  # a day after that crawl started
+    assert watched_ids(store, north, now="2026-12-02T09:59:00Z") == []  # not the other location's
     store.start_crawl("acme", "trustpilot", "TrustpilotSpider", url, started_at="2026-12-02T10:00:00.000000Z", watched=1)
-    assert watched_ids(store, job, now="2026-12-03T09:00:00Z") == set()  # not found then: again only a day later
-    assert watched_ids(store, job, now="2026-12-03T10:00:00Z") == {"r1"}
+    assert watched_ids(store, job, now="2026-12-03T08:00:00Z") == []  # not found then: again only a day later
+    assert watched_ids(store, job, now="2026-12-03T10:00:00Z") == ["r1"]
     store.close()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from repscan.core import rules
 from repscan.core.items import PRECISION_OF, coarsest, utcnow
+from repscan.core.secrets import redact
 from repscan.core.store.connection import Connection, by_source, now
 
 KEY = ("client_id", "source", "source_id")  # reviews' and posts' primary key
@@ -28,13 +29,16 @@ class Items(Connection):
         ).fetchall()
         return {row[0] for row in rows}
 
-    def watched_reviews(self, client_id: str, source: str, threshold: float = rules.DEFAULT_THRESHOLD,
+    def watched_reviews(self, client_id: str, source: str, url: str, threshold: float = rules.DEFAULT_THRESHOLD,
                         now: datetime | None = None) -> dict[str, str]:
-        """The reviews the crawl reads on to for a reply (rules.watched): their source ids, each with when a crawl
-        last saw it."""
+        """The reviews a crawl of this source URL reads on to for a reply (rules.watched): those a crawl of that URL
+        last saw (a chain's other locations are other URLs, whose pages never show them), by source id, each with
+        when it was last seen, the longest unseen first."""
         return dict(self._db.execute(
-            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}",
-            [client_id, source, threshold, rules.watch_from(now or utcnow())]).fetchall())
+            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ?"
+            f" AND (SELECT c.url FROM crawls c WHERE c.id = reviews.last_crawl_id) = ? AND {rules.watched_sql()}"
+            f" ORDER BY last_seen_at, source_id",
+            [client_id, source, redact(url), threshold, rules.watch_from(now or utcnow())]).fetchall())
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
         """The source ids of the newest stored reviews and posts (by date), newest first."""
