@@ -216,13 +216,10 @@ class Evidence(Connection):
         was kept there since. FileNotFoundError when it is nowhere; OSError or zstandard.ZstdError when unreadable."""
         import zstandard
 
-        if row["path"] is not None:
-            try:
-                with read_copy(Path(reports_dir) / row["path"]) as stream:
-                    yield stream
-                return
-            except FileNotFoundError:
-                pass
+        if row["path"] is not None and (Path(reports_dir) / row["path"]).exists():
+            with read_copy(Path(reports_dir) / row["path"]) as stream:
+                yield stream
+            return
         found = self._db.conn.execute("SELECT body FROM evidence_pages WHERE sha256 = ?", [row["sha256"]]).fetchone()
         if found is None:
             raise FileNotFoundError(f"no copy of page {row['sha256'][:12]}")
