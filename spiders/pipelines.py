@@ -44,6 +44,13 @@ def classify_item(item: dict, threshold: float = DEFAULT_THRESHOLD, own_domains=
     return item
 
 
+def read_to_the_end(spider) -> bool:
+    """Whether a crawl that ended complete (every chain to its last page) read every page: a full crawl, or one that
+    read on to reviews waiting for a reply (rules.watched) and never found them all, so it went to the last page. Then
+    a stored review it did not see is gone from the site (mark_removed), and a removed one stops being watched."""
+    return bool(spider.full or getattr(spider, "watch_ids", None))
+
+
 def crawl_outcome(health, reason: str, items: int) -> tuple[str, bool, str | None]:
     """(status, complete, error) of a closed crawl: the crawls row's verdict, on a node or not."""
     if reason not in ("finished",) and not health.errors:
@@ -176,7 +183,7 @@ class StorePipeline(_PreparingPipeline):
                 if attempt == FINISH_ATTEMPTS - 1:
                     raise  # the row stays "running": the next run records it as interrupted
                 time.sleep(1.0)
-        if complete and spider.full:
+        if complete and read_to_the_end(spider):
             for business_url in self.business_urls:
                 self.store.mark_removed(spider.client_id, spider.source, business_url, self.crawl_id)
         log.info("crawl %s %s %s: %s, %d items, %d new", self.crawl_id, spider.client_id, spider.source,
@@ -237,7 +244,7 @@ class FeedPipeline(_PreparingPipeline):
         record = {
             "kind": "crawl", "client_id": spider.client_id, "job": self.job, "status": status,
             "items": self.items, "requests": self.crawler.stats.get_value("downloader/request_count", 0),
-            "pages": spider.health.pages, "complete": complete, "full": bool(spider.full), "error": error,
+            "pages": spider.health.pages, "complete": complete, "full": read_to_the_end(spider), "error": error,
             "reason": reason, "finished_at": stamp(),
         }
         self._write(record)

@@ -95,6 +95,28 @@ def test_a_reply_to_a_negative_beyond_page_one_is_read_once_a_day_and_ends_its_w
     assert read == [site.tp_path(1)] and crawl_row["status"] == "ok"
 
 
+@pytest.mark.drill  # three crawls, each its own process
+def test_a_watched_review_gone_from_the_site_is_marked_removed_by_the_read_that_looked_for_it(tmp_path, two_pages):
+    """The waiting review on page 2 is deleted from the site: the daily read looks for it down to the last page, so
+    it read every page, and marks it removed as a full crawl would; it is no longer waiting, nor watched, and the
+    next day's crawl stops at page one again (not a read to the last page every day for 90 days)."""
+    site = two_pages
+    read, _, unanswered, _ = crawl(tmp_path, site)
+    assert read == [site.tp_path(1), site.tp_path(2)] and unanswered == [PAGE_2_NEGATIVE]
+    site.trustpilot.reviews.pop()  # the oldest, the 1-star review on page 2, deleted from the site
+    read, crawl_row, unanswered, canned = crawl(tmp_path, site, days_later=2)
+    assert read == [site.tp_path(1), site.tp_path(2)] and crawl_row["watched"] == 1 and crawl_row["full"] == 1
+    assert unanswered == [] and canned == []
+    store = Store(tmp_path / "repscan.db")
+    try:
+        [row] = store.query("SELECT removed_at FROM reviews WHERE source_id = ?", [PAGE_2_NEGATIVE])
+    finally:
+        store.close()
+    assert row["removed_at"] is not None
+    read, crawl_row, _, _ = crawl(tmp_path, site, days_later=2)
+    assert read == [site.tp_path(1)] and crawl_row["watched"] == 0
+
+
 HOST = "https://www.trustpilot.com"
 
 
