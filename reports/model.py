@@ -472,6 +472,9 @@ def _number(value: float) -> str:
     return i18n.number(value)
 
 
+HOURS_AND_MINUTES = timedelta(hours=10)  # format_delay shows the minutes of a duration shorter than this
+
+
 def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
     """A duration as people say it: "12 min", "1 h 45 min", "26 h", "2 days"; `after`: as it reads after a preposition
     ("after", "waiting since": a case of its own in some languages, German's dative). Below HOURS_AND_MINUTES the
@@ -490,9 +493,6 @@ def format_delay(delta: timedelta | None, *, after: bool = False) -> str:
     if seconds < 48 * 3600:
         return _("%(num)d h", num=int((seconds + 1800) // 3600))
     return days(int(seconds // 86400), after=after)
-
-
-HOURS_AND_MINUTES = timedelta(hours=10)  # format_delay shows the minutes of a duration shorter than this
 
 
 def days(count: int, *, after: bool = False) -> str:

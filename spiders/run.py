@@ -137,9 +137,10 @@ def run(config: Config, jobs: list[Job], *, full: bool = False, now: str | None 
             )
             continue
         spider_cls = process.spider_loader.load(job.source.site)
+        url_key = (job.client.id, job.site, job.source.url)
         process.crawl(spider_cls, **source_arguments(
-            config, job, known=known[(job.client.id, job.source.site)], watch=watch[(job.client.id, job.site, job.source.url)],
-            full=full or (job.client.id, job.site, job.source.url) in catch_up, now=now))
+            config, job, known=known[(job.client.id, job.source.site)], watch=watch[url_key],
+            full=full or url_key in catch_up, now=now))
     process.start()
     store = Store(config.database)
     try:

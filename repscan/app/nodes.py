@@ -858,7 +858,7 @@ def _within(ids: list[str], limit: int) -> list[str]:
     """The first of `ids` that fit in `limit` bytes of a spider argument."""
     size, kept = _size([]), []
     for source_id in ids:
-        size += _size([source_id]) - _size([])
+        size += _id_size(source_id)
         if size > limit:
             break
         kept.append(source_id)
@@ -867,7 +867,11 @@ def _within(ids: list[str], limit: int) -> list[str]:
 
 def _size(ids: list[str]) -> int:
     """The bytes of a list of ids as _argument writes it (an estimate from above: two bytes of separator an id)."""
-    return 2 + sum(len(json.dumps(source_id, ensure_ascii=False).encode()) + 2 for source_id in ids)
+    return 2 + sum(map(_id_size, ids))
+
+
+def _id_size(source_id: str) -> int:
+    return len(json.dumps(source_id, ensure_ascii=False).encode()) + 2
 
 
 def _argument(value) -> str:

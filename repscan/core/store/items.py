@@ -35,10 +35,10 @@ class Items(Connection):
         last saw (a chain's other locations are other URLs, whose pages never show them), by source id, each with
         when it was last seen, the longest unseen first."""
         return dict(self._db.execute(
-            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ?"
-            f" AND (SELECT c.url FROM crawls c WHERE c.id = reviews.last_crawl_id) = ? AND {rules.watched_sql()}"
+            f"SELECT source_id, last_seen_at FROM reviews WHERE client_id = ? AND source = ? AND {rules.watched_sql()}"
+            f" AND (SELECT c.url FROM crawls c WHERE c.id = reviews.last_crawl_id) = ?"  # only for the watched few
             f" ORDER BY last_seen_at, source_id",
-            [client_id, source, redact(url), threshold, rules.watch_from(now or utcnow())]).fetchall())
+            [client_id, source, threshold, rules.watch_from(now or utcnow()), redact(url)]).fetchall())
 
     def recent_ids(self, client_id: str, source: str, limit: int) -> list[str]:
         """The source ids of the newest stored reviews and posts (by date), newest first."""

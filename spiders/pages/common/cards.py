@@ -51,7 +51,8 @@ def with_cards(site: str, response, cards: list[dict | None], missing: str,
     business = fallback if business is None else business
     if not items and business is None:
         raise LayoutError(f"{site}: {response.url} has {missing}")
-    alone = sum(1 for review in items if review["source_id"] not in {card["source_id"] for card in found})
+    carded = {card["source_id"] for card in found}
+    alone = sum(1 for review in items if review["source_id"] not in carded)
     return with_replies_said(site, response, items + ([business] if business else []),
                              replies_unread(reviews, alone), "JSON-LD (no review card)")
 
