@@ -38,6 +38,7 @@ class Action:
     location: str | None = None  # a chain's location it is about ("Kyiv, Khreshchatyk"); None without locations
     precision: str | None = None  # of `since`: "day" when the site dates it by calendar day only (no hours)
     not_shown: datetime | None = None  # a review's: when repscan posted a reply the site does not show
+    replies_unread: bool = False  # a review's: last read on a page whose replies could not be read
 
     @property
     def at(self) -> str:
@@ -82,7 +83,7 @@ def review_action(r: ReviewRow, reply: Mapping | None = None, location: str | No
     return Action("review", place(r.source, r.url), r.published_at or r.first_seen_at, r.url, r.title, r.text,
                   r.author, r.language, r.stars, r.rating_label, approx=r.published_approx, reply=reply,
                   single_review=bool(r.suspicious), location=location, precision=r.since_precision,
-                  not_shown=r.reply_not_shown)
+                  not_shown=r.reply_not_shown, replies_unread=r.replies_unread)
 
 
 def mention_action(p: PostRow, reply: Mapping | None = None, location: str | None = None) -> Action:

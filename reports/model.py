@@ -63,6 +63,7 @@ class ReviewRow:
     author_review_count: int | None = None  # the reviewer's reviews on the site, where it shows them
     reply_not_shown: datetime | None = None  # when repscan posted a reply the site does not show (rules.reply_not_shown)
     reply_seen_at: datetime | None = None  # when we first knew of its reply (rules.answered_by)
+    replies_unread: bool = False  # last seen with no reply on a page read without its replies: not known
 
     @property
     def suspicious(self) -> bool | None:

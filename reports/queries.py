@@ -48,6 +48,7 @@ def review_row(row: dict) -> ReviewRow:
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
         source_id=row.get("source_id"), author_review_count=row.get("author_review_count"),
         reply_not_shown=parse_iso(row.get("reply_not_shown")), reply_seen_at=parse_iso(row.get("reply_seen_at")),
+        replies_unread=bool(row.get("replies_unread")),
     )
 
 

@@ -61,3 +61,5 @@ def test_a_page_read_from_json_ld_alone_says_its_replies_were_not_read_in_the_cr
     words = f"We read your Trustpilot page on {day}, but not the replies to its reviews"
     assert words in report.pdf and words in report.text
     assert "All quiet" not in report.pdf and "All quiet" not in report.text
+    unknown = "No reply seen (we could not read the replies on Trustpilot), waiting"  # the 1- and 2-star reviews
+    assert report.pdf.count(unknown) == 2 and "No reply yet" not in report.pdf and "No reply yet" not in report.text

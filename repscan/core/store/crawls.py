@@ -24,8 +24,17 @@ UNREAD_REPLIES = "replies: "  # follows UNREAD for a page whose reviews were rea
 def replies_read_sql(crawl: str) -> str:
     """SQL: the crawl row `crawl` (an alias) read its pages' replies: it ended clean and its error names no page read
     without them (UNREAD_REPLIES). Only such a read can tell that a site shows no reply (rules.reply_not_shown)."""
-    return (f"({crawl}.status IN {CLEAN!r} AND ({crawl}.error IS NULL"
-            f" OR instr({crawl}.error, '{UNREAD}{UNREAD_REPLIES}') = 0))")
+    return f"({crawl}.status IN {CLEAN!r} AND NOT {_names_replies_unread(crawl)})"
+
+
+def replies_unread_sql(crawl: str) -> str:
+    """SQL: the crawl row `crawl` ended clean but read some page's reviews without their replies (UNREAD_REPLIES): a
+    review it saw with no reply may have one all the same."""
+    return f"({crawl}.status IN {CLEAN!r} AND {_names_replies_unread(crawl)})"
+
+
+def _names_replies_unread(crawl: str) -> str:
+    return f"COALESCE(instr({crawl}.error, '{UNREAD}{UNREAD_REPLIES}') > 0, 0)"
 
 
 def unread(error: str | None) -> str | None:

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from repscan.core import rules
 from repscan.core.store.connection import Connection
-from repscan.core.store.crawls import replies_read_sql
+from repscan.core.store.crawls import replies_read_sql, replies_unread_sql
 
 
 def posted_at_sql(table: str) -> str:
@@ -26,6 +26,13 @@ def _reconciled(table: str) -> dict[str, str]:
                        f" AND {replies_read_sql('c')}) THEN {table}.last_seen_at END)",
             "shows_replies": f"EXISTS (SELECT 1 FROM reviews s WHERE s.source = {table}.source"
                              " AND (s.reply_text IS NOT NULL OR s.reply_at IS NOT NULL))"}
+
+
+def replies_unread_sql_of(table: str) -> str:
+    """A review in `table` shown with no reply by a crawl that could not read replies (crawls.replies_unread_sql: its
+    last sighting came from a page read only in part): whether it is answered is not known. 1 or 0."""
+    return (f"(CASE WHEN {table}.reply_text IS NULL AND {table}.reply_at IS NULL AND EXISTS (SELECT 1 FROM crawls c"
+            f" WHERE c.id = {table}.last_crawl_id AND {replies_unread_sql('c')}) THEN 1 ELSE 0 END)")
 
 
 def counted_posted_at_sql(table: str) -> str:
@@ -85,11 +92,13 @@ class Reviews(Connection):
         """Every reviews column, with `negative` judged by rules.negative at a threshold bound first
         (the stored column is the crawl's verdict, kept for unrated reviews), and `reply_not_shown`: when repscan
         posted the reply the site does not show (rules.reply_not_shown), else null; `reply_seen_at`: when we first knew of
-        its reply (reply_seen_sql)."""
+        its reply (reply_seen_sql); `replies_unread`: 1 when it was last seen, with no reply, on a page read without its
+        replies (replies_unread_sql_of)."""
         replaced = {"negative": f"{rules.negative_sql()} AS negative", "reply_at": f"{REPLY_AT} AS reply_at",
                     "reply_precision": f"{rules.reply_precision_sql(posted_at=POSTED_AT)} AS reply_precision",
                     "reply_not_shown": f"(CASE WHEN {NOT_SHOWN} THEN {posted_at_sql('reviews')} END) AS reply_not_shown",
-                    "reply_seen_at": f"{reply_seen_sql('reviews', POSTED_AT)} AS reply_seen_at"}
+                    "reply_seen_at": f"{reply_seen_sql('reviews', POSTED_AT)} AS reply_seen_at",
+                    "replies_unread": f"{replies_unread_sql_of('reviews')} AS replies_unread"}
         columns = [name for name in self._columns("reviews") if name not in replaced]
         return ", ".join([*columns, *replaced.values()])
 
