@@ -16,7 +16,8 @@
   machine's egg version;
 - a node refusing REFUSALS jobs in a row with an answer that says the node is wrong (401/403, project or version
   not found, packages not the pinned ones) is bad for the run: its jobs go to the other nodes, and the run's
-  summary says so. Server errors (5xx) count only once they have lasted node_timeout: a node having a bad second
+  summary says so. A source whose job every node refused is not run, as when no node answers (below): no crawls
+  row, so the refusal is never counted against the client's page; a failed line for the run says why. Server errors (5xx) count only once they have lasted node_timeout: a node having a bad second
   is not marked bad, its refused jobs simply run elsewhere;
 - listjobs.json is polled until each job finishes; its feed (from the shared [dispatch] feeds
   folder, or the node's items_url over HTTP) is ingested (repscan/ingest.py) into its crawls row, with
@@ -346,6 +347,12 @@ def scrapyd_job(job_id: str) -> str:
     return job_id.split(".", 1)[0]
 
 
+def _sources_of(jobs: list) -> str:
+    """The run summary's count of source jobs: "3 sources of 2 clients"."""
+    sources, clients = len(jobs), len({job.client.id for job in jobs})
+    return f"{sources} source{'s' * (sources != 1)} of {clients} client{'s' * (clients != 1)}"
+
+
 def batches(jobs: list, size: int, spread: Callable[[str, str], int]) -> list[Batch]:
     """The jobs grouped by site and spider into batches of at most `size`, each group split evenly over at least
     `spread(domain, spider)` batches (as many as the site may crawl at once), as far as it has sources."""
@@ -438,6 +445,7 @@ class Dispatcher:
         self.refused: dict[int, dict[NodeState, str]] = {}  # id(batch) -> the nodes that refused it, and why
         self.crawl_ids: list[int] = []
         self.not_run: list = []  # source jobs no node was there to take
+        self.refused_everywhere: list = []  # source jobs every node refused (the nodes' fault, never the source's)
         self.notes: list[tuple[str, str]] = []  # (failed: a node marked bad or unreachable, or warning; what)
         self.version: str | None = None  # the egg version every job is pinned to (egg_version)
 
@@ -460,7 +468,8 @@ class Dispatcher:
                 pending = self._start(pending, full, now)
                 if pending and all(self._nowhere(n) for n in self.nodes.values()):
                     for job in (job for batch in pending for job in batch.jobs):
-                        self._not_run(job)
+                        self._not_run(job, f"{self._nobody()}: " + self._dead_reasons())
+                        self.not_run.append(job)
                     pending = []
                 if not (pending or self.running):
                     break
@@ -472,6 +481,11 @@ class Dispatcher:
                     self.notes.append(("warning", f"node {node.client.url} refused {node.refused_total} jobs"
                                                   f" ({node.last_refusal}); they ran on other nodes"))
             self._tell_absent()
+            if self.refused_everywhere:
+                self.notes.append(("failed", f"every node refused the jobs of {_sources_of(self.refused_everywhere)}"
+                                             f" ({'; '.join(sorted({n.last_refusal for n in self.nodes.values() if n.last_refusal}))}):"
+                                             " not read this run, and not counted against them; they are read at the"
+                                             " next run a node takes them"))
             return self.store.crawls_by_id(self.crawl_ids)
         finally:
             self.store.close()
@@ -497,11 +511,9 @@ class Dispatcher:
         """The summary's lines on nodes that did not answer at the start: one for the run when no node took its
         sources, else one a node (failed while it stayed away, a warning if it came back and took jobs)."""
         if self.not_run:
-            sources, clients = len(self.not_run), len({job.client.id for job in self.not_run})
-            self.notes.append(("failed", f"no node reachable ({self._dead_reasons()}): {sources} source"
-                                         f"{'s' * (sources != 1)} of {clients} client{'s' * (clients != 1)} not read"
-                                         " this run, and not counted against them; they are read at the first run"
-                                         " a node answers"))
+            self.notes.append(("failed", f"{self._nobody()} ({self._dead_reasons()}): {_sources_of(self.not_run)}"
+                                         " not read this run, and not counted against them; they are read at the"
+                                         " first run a node takes them"))
             return
         for node in self.nodes.values():
             if node.absent and self._nowhere(node):
@@ -575,7 +587,8 @@ class Dispatcher:
             refused = self.refused.setdefault(id(batch), {})
             if refused and all(n.dead or n in refused for n in self.nodes.values()):
                 for job in batch.jobs:
-                    self._never_started(job, "every node refused it: " + "; ".join(refused.values()))
+                    self._not_run(job, "every node refused it: " + "; ".join(refused.values()))
+                    self.refused_everywhere.append(job)
                 continue
             place = self._place(batch, refused)
             if place is None or not self._schedule(batch, *place, full, now):
@@ -733,8 +746,14 @@ class Dispatcher:
         lasting = node.failing_since is None or time.monotonic() - node.failing_since >= self.options.node_timeout
         if node.refusals >= REFUSALS and lasting and not node.dead:
             node.dead = f"node {node.client.url} refused {node.refusals} jobs in a row, marked bad for this run: {reason}"
-            self.notes.append(("failed", node.dead + "; its jobs went to the other nodes"))
+            others = any(n is not node and not self._nowhere(n) for n in self.nodes.values())
+            self.notes.append(("failed", node.dead + ("; its jobs went to the other nodes" if others else
+                                                      "; no other node could take its jobs")))
             self.echo(node.dead)
+
+    def _nobody(self) -> str:
+        """Why no node is left to take jobs: none answers, or some answered but refused jobs until marked bad."""
+        return "no node reachable" if all(n.absent for n in self.nodes.values()) else "no node could take jobs"
 
     def _dead_reasons(self) -> str:
         return "; ".join(n.absent or n.dead or f"node {n.client.url} down" for n in self.nodes.values())
@@ -764,33 +783,18 @@ class Dispatcher:
                 self.echo(f"{part.job_id}: failed: {error}")
         self._untrack(running)
 
-    def _never_started(self, job, error: str, node: NodeState | None = None) -> None:
-        """Record a crawl that no node took, so the run reports it and the next run does it again."""
-        client, site, url = job.client.id, job.site, job.source.url
-        job_id = f"{site}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.0"
-        crawl_id = self.store.start_crawl(client, site, _spider_name(site), url)
-        self.store.add_node_job({
-            "job_id": job_id, "node": node.client.url if node else None, "client_id": client, "source": site,
-            "url": url, "spider": _spider_name(site), "crawl_id": crawl_id, "status": "running",
-            "scheduled_at": stamp(),
-        })
-        record_failure(self.store, job_id, error)
-        self.crawl_ids.append(crawl_id)
-        self.echo(f"{client} {site}: not run: {error}")
-
-    def _not_run(self, job) -> None:
-        """A source no node was there to take: no crawls row (its health is not the nodes'), a NOT_RUN node_jobs row
-        (one a source, renewed each run) so that the next run reads it (`lost_jobs`)."""
+    def _not_run(self, job, error: str) -> None:
+        """A source no node took (none was there, or every one refused its job): no crawls row (its health is not the
+        nodes'), a NOT_RUN node_jobs row (one a source, renewed each run) so that the next run reads it (`lost_jobs`)."""
         client, site, url = job.client.id, job.site, job.source.url
         job_id = f"{NOT_RUN}:{client}:{site}:{url}"
-        fields = {"status": NOT_RUN, "scheduled_at": stamp(), "error": "no node reachable: " + self._dead_reasons()}
+        fields = {"status": NOT_RUN, "scheduled_at": stamp(), "error": error}
         if self.store.node_job(job_id):
             self.store.update_node_job(job_id, **fields)
         else:
             self.store.add_node_job({"job_id": job_id, "node": None, "client_id": client, "source": site, "url": url,
                                      "spider": _spider_name(site), "crawl_id": None, **fields})
-        self.not_run.append(job)
-        self.echo(f"{client} {site}: not run: no node reachable")
+        self.echo(f"{client} {site}: not run: {error}")
 
     def _feed_path(self, running: Running, part: Part, info: dict) -> Path | str:
         if part.feed and part.feed.exists():

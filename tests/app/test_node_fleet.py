@@ -23,7 +23,8 @@ from helpers import run_cli
 from repscan import USER_AGENT
 from repscan.app.demo import smtp_server
 from repscan.app.demo.server import LocalSite, Reply
-from repscan.app.nodes import Scrapyd, build_egg, egg_version
+from repscan.app.nodes import Scrapyd, build_egg, egg_version, lost_jobs
+from repscan.core.config import load
 from repscan.core.config import Node
 from repscan.core.node_packages import canonical
 from scrapyd_nodes import ScrapydNode, need_scrapyd
@@ -250,3 +251,28 @@ def test_the_documented_scrapyd_conf_starts_and_takes_a_deploy(tmp_path, fleet):
     deployed = run_cli("--config", str(path), "nodes", "deploy", env=env)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     assert (tmp_path / "var" / "eggs" / "repscan").is_dir() and (tmp_path / "var" / "dbs").is_dir()
+
+
+@pytest.mark.parametrize("batch", [1, 20])  # a batch a source: the node is marked bad; a batch a site: it is not
+def test_jobs_every_node_refused_are_not_counted_against_the_sources(tmp_path, fresh_pair, batch):
+    """The only node is up but refuses every job (its project holds no egg): the agency's fault, not the pages'. No
+    crawls row (a client's report never says its page could not be read), one failed line for the run saying why,
+    and each source waits for the next run (lost_jobs)."""
+    bad = fresh_pair[1]
+    sites = Sites()
+    with sites.server:
+        path = config(tmp_path / "main", sites, [bad], batch=batch)
+        ran = run_cli("--config", str(path), "run", "--now", WEDNESDAY)
+    assert ran.returncode == 1, ran.stdout + ran.stderr[-3000:]
+    summary = [line for line in ran.stdout.splitlines() if line.startswith("(nodes)")]
+    [line] = [line for line in summary if "3 sources of 2 clients" in line]
+    assert f"project '{bad.project}' not found" in line and "not counted against them" in line and "failed" in line
+    assert "no node reachable" not in line  # it answered
+    assert not any("went to the other nodes" in line for line in summary), summary  # there is no other node
+    db = tmp_path / "main" / "repscan.db"
+    assert rows(db, "SELECT * FROM crawls", drop=()) == []
+    jobs = rows(db, "SELECT * FROM node_jobs ORDER BY job_id", drop=())
+    assert [(job["status"], job["crawl_id"]) for job in jobs] == [("not run", None)] * 3
+    assert all(f"project '{bad.project}' not found" in job["error"] for job in jobs)
+    assert sorted((job.client.id, job.site) for job in lost_jobs(load(path))) == [
+        ("acme", "jsonld"), ("acme", "trustpilot"), ("bravo", "trustpilot")]
