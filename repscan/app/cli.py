@@ -29,13 +29,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     from repscan.core.config import ConfigError
     from repscan.core.node_packages import NotInstalled
+    from repscan.core.store.connection import UpgradeFailed
 
     try:
         return args.handler(args)
     except ConfigError as exc:
         print(f"repscan: config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    except NotInstalled as exc:
+    except (NotInstalled, UpgradeFailed) as exc:
         print(f"repscan: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except Usage as exc:

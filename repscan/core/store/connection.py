@@ -20,6 +20,10 @@ def now() -> str:
     return stamp()
 
 
+class UpgradeFailed(RuntimeError):
+    """A migration could not be applied to an existing database: rolled back, the database as it was before it."""
+
+
 def sqlite_utils():
     """sqlite-utils, imported on first use with numpy and pandas hidden: it imports them when it can, to map their
     types, which the store never writes (numpy alone is 0.2 s CPU). Both stay importable for the code that needs them."""
@@ -104,7 +108,15 @@ class Connection:
             full = self._db.full  # sqlite-utils imported the store's way before the migrations import it
             from repscan.core.store.migrations import migrations
 
-            migrations.apply(full)
+            try:
+                migrations.apply(full)
+            except sqlite3.Error as exc:
+                [failed, *_] = migrations.pending(full) or [None]
+                self._db.close()
+                raise UpgradeFailed(
+                    f"the database {self.path} could not be upgraded to this version: migration"
+                    f" {failed.name if failed else '?'} failed ({exc}); it was rolled back, and the database is as it"
+                    " was before it (keep a copy of it and report this)") from exc
             if mark is not None:
                 self._db.execute(f"PRAGMA user_version = {mark}")
 

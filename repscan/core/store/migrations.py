@@ -281,5 +281,9 @@ def m026_watch_reads(db: Database) -> None:
 @migrations()
 def m027_ingest_evidence_problems(db: Database) -> None:
     """The evidence a job's ingest could not keep so far (JSON list of reasons), saved with each batch: a job ingested
-    in more than one go (a partial feed first, or an ingest killed half-way) still ends as the crawl's error."""
-    db["node_jobs"].add_column("evidence_problems", str)
+    in more than one go (a partial feed first, or an ingest killed half-way) still ends as the crawl's error.
+
+    Main named it m028_ingest_evidence_problems for minutes on 5 Dec 2026 (cbfa1eb..6cc7975): a database upgraded
+    then records that name and already has the column."""
+    if "evidence_problems" not in db["node_jobs"].columns_dict:
+        db["node_jobs"].add_column("evidence_problems", str)
