@@ -70,6 +70,14 @@ SOURCE_GRACE = timedelta(hours=24)
 own retries usually get through. A broken source (its layout changed, or it fell silent) is told at once."""
 
 
+def failing_told(since: str, read_before: bool, now: datetime) -> bool:
+    """Whether a source blocked or failing since `since` (its first crawl of that run) is told to the operator now:
+    after SOURCE_GRACE, or at once when it was never read cleanly (`read_before` false): a source failing from its
+    first crawl is most often a wrong URL or a page that needs a look, and its client's report already says "we could
+    not read" it."""
+    return not read_before or since <= stamp(now - SOURCE_GRACE)
+
+
 REFUSED_TIMES = 3
 """A recipient the mail server refuses permanently (a 5xx reply: "550 user unknown") this many times for one report
 or alert is given up for it: its delivery is recorded as given up, with the server's reply, and the operator is

@@ -220,6 +220,14 @@ def test_a_source_blocked_for_a_day_reaches_the_operator_once(tmp_path):
     assert "blocked since 18 Nov 2026, 13:00 UTC" in body
 
 
+def test_a_source_failing_from_its_first_crawl_reaches_the_operator_at_once(tmp_path):
+    """A source never read cleanly (a wrong URL, a page that needs a look from the start): its client's report already
+    says it could not be read, so the operator hears at its first failed crawl, once for that run, not a day later."""
+    assert operator_runs(tmp_path, [(0, "error"), (1, "error"), (30, "error")]) == [1, 1, 1]
+    [msg] = inbox_messages(tmp_path / "inbox")
+    assert msg["To"] == "ops@agency.example" and msg["Subject"] == "repscan: Acme Plumbing (acme): Trustpilot error"
+
+
 def test_a_source_stale_for_a_day_reaches_the_operator_once_a_spell(tmp_path):
     """Crawls that stopped (a dead timer, a lock held for days) leave a source's last crawl clean: the report says
     "not read since", and the operator is told once it has been stale (rules.stale) for rules.SOURCE_GRACE, once a

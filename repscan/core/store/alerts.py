@@ -68,14 +68,14 @@ class Alerts(SearchResults):
                 for (source, url), state in client_states(self._db, client_id).items() if state.status == "broken"]
 
     def failing_sources(self, client_id: str, *, now: datetime, interval: timedelta | None) -> list[dict]:
-        """The sources blocked or failing (status blocked or error) since before rules.SOURCE_GRACE before `now`,
+        """The sources blocked or failing (status blocked or error) long enough to tell (rules.failing_told),
         each keyed by that run of its status, and those stale (rules.stale at the client's crawl schedule's
         `interval`) for longer than that, keyed by their last clean crawl: each told once a run or stale spell."""
-        since_before = stamp(now - rules.SOURCE_GRACE)
         out = []
         for (source, url), state in client_states(self._db, client_id, now=now, interval=interval).items():
             item = {"kind": "source", "source": source, "url": url, "error": state.error, "status": state.status}
-            if state.status in ("blocked", "error") and (state.since["finished_at"] or "") <= since_before:
+            if state.status in ("blocked", "error") and rules.failing_told(state.since["finished_at"] or "",
+                                                                          bool(state.recovered_at), now):
                 out.append({**item, "key": f"{source} {url} {state.status} from crawl {state.since['id']}",
                             "since": state.since["finished_at"]})
             elif state.status == "stale":
