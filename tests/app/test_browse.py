@@ -84,3 +84,16 @@ def test_browse_shows_no_page_one_complaint_of_a_search_the_config_does_not_ask(
     assert result.returncode == 0, result.stderr[-2000:]
     answer = json.loads(result.stdout)
     assert answer["ok"] is True and answer["rows"] == []
+
+
+@pytest.mark.skipif(not HAVE_DATASETTE, reason="the optional browse extra is not installed")
+def test_browse_shows_the_page_one_complaint_of_a_search_the_config_asks(tmp_path):
+    """The same seeded complaint, with Bing and "Acme" in the config: Datasette lists it, as the report does."""
+    path = write_config(tmp_path, [], clients=[{"id": "acme", "name": "Acme Plumbing",
+                                                "recipients": ["owner@acme.example"], "queries": ["Acme"]}],
+                        search={"engines": ["bing"]})
+    seed(tmp_path / "repscan.db")
+    result = run_cli("--config", str(path), "browse", "--get",
+                     "/repscan/complaints_on_page_one.json?client_id=acme&_shape=objects")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [row["title"] for row in json.loads(result.stdout)["rows"]] == ["Acme ripped me off"]
