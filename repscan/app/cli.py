@@ -657,9 +657,10 @@ def cmd_prune(args) -> int:
     finally:
         store.close()
     print(f"would delete {removed} of {left} crawl rows" if args.dry_run else f"deleted {removed} crawl rows, {left} left")
-    print(f"{'would delete' if args.dry_run else 'deleted'} {copies} evidence page copies that no evidence row names")
-    if adopted:
+    if adopted:  # first: the files it took in are among the copies no row names any more
         print(f"took {adopted} evidence page copies kept as files by an older version into the database")
+    print(f"{'would delete' if args.dry_run else 'deleted'} {copies} evidence page copies that no evidence row names"
+          f"{' any more (the files taken in, once a day old, among them)' if adopted else ''}")
     if repeats:
         print(f"{'would delete' if args.dry_run else 'deleted'} {repeats} site summaries that repeat the one"
               " before them or of pages no source names any more")

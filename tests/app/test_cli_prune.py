@@ -112,8 +112,9 @@ def test_prune_takes_an_older_versions_page_files_into_the_database(tmp_path, ca
 
     assert cli.main(["--config", str(config), "prune"]) == cli.EXIT_OK
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == "deleted 2 evidence page copies that no evidence row names"  # the two files taken in
-    assert out[2] == "took 2 evidence page copies kept as files by an older version into the database"
+    assert out[1] == "took 2 evidence page copies kept as files by an older version into the database"
+    assert out[2] == ("deleted 2 evidence page copies that no evidence row names any more (the files taken in, once a"
+                      " day old, among them)")
     store = Store(tmp_path / "repscan.db")
     kept = {row["source_id"]: row for row in store.evidence("acme")}
     assert (kept["r1"]["path"], kept["r2"]["path"]) == (None, None) and kept["r3"]["path"] is not None
