@@ -57,6 +57,25 @@ class Poster:
                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                         json.dumps({"comment": text}, ensure_ascii=False).encode("utf-8"))
 
+    def lookup(self, target: Target, environ: Mapping[str, str]) -> Outgoing:
+        """accounts.locations.reviews.get: updateReply replaces the reply the review has, the owner's own included."""
+        put = self.request(target, "", environ)
+        return Outgoing("GET", put.url.removesuffix("/reply"), {"Authorization": put.headers["Authorization"]})
+
+    def answered(self, status: int, body: bytes) -> str | None:
+        """The reply the Review shows (reviewReply), or None; PostFailed or OutcomeUnknown when it cannot be read."""
+        if status != 200:
+            raise answers.refused(SOURCE, status, body)
+        review = answers.parsed(body)
+        if not isinstance(review, dict) or "reviewId" not in review and "name" not in review:
+            raise answers.unreadable(SOURCE, status, "a Review")
+        reply = review.get("reviewReply")
+        if not isinstance(reply, dict) or not reply.get("comment"):
+            return None
+        at = f" (updated {reply['updateTime']})" if reply.get("updateTime") else ""
+        return (f"google-business: the review has a reply already{at}: not sent, Google's updateReply would "
+                f"replace it; read it on the page")
+
     def posted(self, status: int, body: bytes) -> Posted:
         if status != 200:
             raise answers.refused(SOURCE, status, body)
