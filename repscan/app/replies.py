@@ -207,13 +207,13 @@ def environment(config: Config, store: Store, row: dict) -> Environment:
     """The process's environment as the source that stored the replied item reads it: its own renames
     (credentials = {REPSCAN_X_USER_TOKEN = "ACME_X_USER_TOKEN"}), else those of the API source it is answered
     through (credentials.posting_names). ReplyError when no source can be told, or when a variable it would post
-    with is read by another client's source too (one account would answer for both)."""
+    with is set and read by another client's source too (one account would answer for both)."""
     client = config.client(row["client_id"])
     source = _stored_by(client, store, row)
     names = posting_names(client, source)
     shared = shared_posting(config.clients)
     for default, variable in names.items():
-        if variable in shared:
+        if variable in shared and (os.environ.get(variable) or "").strip():  # unset: no account, handed to a person
             others = list(dict.fromkeys(config.clients[c].id for c, _s, _default in shared[variable]))
             raise ReplyError(f"not sent: {shared_problem(default, variable, others)}")
     return Environment(os.environ, {**source.credentials, **names})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
 from repscan.app import cli
+from repscan.app.checks import check
 from repscan.app import replies as command
 from repscan.app.configfile import write_config
 from repscan.core.config import load
@@ -93,11 +93,14 @@ def test_a_token_two_clients_would_read_posts_for_neither_until_each_names_its_o
     assert "REPSCAN_X_USER_TOKEN would post the replies of clients acme, bravo as one account" in err
     assert "credentials" in err and replies(config)["bravo"]["status"] == "approved"  # to post once fixed
 
-    checked = run_cli("--config", str(config), "config", "check")
-    assert checked.returncode == 2, checked.stderr
-    lines = [line for line in checked.stderr.splitlines() if "REPSCAN_X_USER_TOKEN would post" in line]
+    code, out, err = repscan(capsys, config, "config", "check")
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if "REPSCAN_X_USER_TOKEN would post" in line]
     assert [line.split(": ")[1:3] for line in lines] == [[f"{config}:{_line(config, c)}", f"clients[{ident}].sources[0].site"]
                                                           for c, ident in enumerate(TWEET)]
+
+    unset = [f.level for f in check(load(config), {}) if "REPSCAN_X_USER_TOKEN would post" in f.message]
+    assert unset == ["warning", "warning"]  # no account yet: replies are handed to a person to paste
 
     own = [client(ident, [{**tweets(ident), "credentials": {"REPSCAN_X_USER_TOKEN": f"{ident.upper()}_X_USER_TOKEN"}}])
            for ident in TWEET]
@@ -117,6 +120,16 @@ def test_a_token_two_clients_would_read_posts_for_neither_until_each_names_its_o
     assert stand_in.requests[-1].headers["Authorization"] == "Bearer acme-account-token"
 
 
+def test_a_shared_name_left_unset_still_hands_the_reply_to_a_person(tmp_path, stand_in, environ, capsys):
+    config = agency(tmp_path, [client("acme", [tweets("acme")]), client("bravo", [tweets("bravo")])])
+    stored(config, "bravo", tweets("bravo"), tweet("bravo"))
+    assert repscan(capsys, config, "replies", "list")[0] == 0
+    assert repscan(capsys, config, "replies", "approve", str(replies(config)["bravo"]["id"]))[0] == 0
+    code, out, err = repscan(capsys, config, "replies", "post")
+    assert code == 0 and "paste this reply on https://x.com/someone/status/" in out and stand_in.requests == []
+    assert replies(config)["bravo"]["status"] == "handed"
+
+
 def _line(config: Path, index: int) -> int:
     """The line of the index-th `site = "twitter"` in the file."""
     lines = [n for n, line in enumerate(config.read_text().splitlines(), 1) if line == 'site = "twitter"']
@@ -124,8 +137,6 @@ def _line(config: Path, index: int) -> int:
 
 
 def _errors(config: Path) -> list[str]:
-    from repscan.app.checks import check
-
     return [f"{f.where}: {f.message}" for f in check(load(config), {}) if f.level == "error"]
 
 
