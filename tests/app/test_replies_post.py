@@ -23,7 +23,11 @@ PATH = f"/v1/private/reviews/{REVIEW}/reply"
 
 @pytest.fixture(scope="module")
 def site():
-    with LocalSite(lambda path, query: Reply(201, "", content_type="application/json")) as site:
+    def route(path, query):  # the reply (POST), else the review read before it (GET), without a company reply
+        body = "" if path.endswith("/reply") else json.dumps({"id": REVIEW, "stars": 1, "companyReply": None})
+        return Reply(201 if path.endswith("/reply") else 200, body, content_type="application/json")
+
+    with LocalSite(route) as site:
         yield site
 
 

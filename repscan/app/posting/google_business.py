@@ -63,18 +63,9 @@ class Poster:
         return Outgoing("GET", put.url.removesuffix("/reply"), {"Authorization": put.headers["Authorization"]})
 
     def answered(self, status: int, body: bytes) -> str | None:
-        """The reply the Review shows (reviewReply), or None; PostFailed or OutcomeUnknown when it cannot be read."""
-        if status != 200:
-            raise answers.refused(SOURCE, status, body)
-        review = answers.parsed(body)
-        if not isinstance(review, dict) or "reviewId" not in review and "name" not in review:
-            raise answers.unreadable(SOURCE, status, "a Review")
-        reply = review.get("reviewReply")
-        if not isinstance(reply, dict) or not reply.get("comment"):
-            return None
-        at = f" (updated {reply['updateTime']})" if reply.get("updateTime") else ""
-        return (f"google-business: the review has a reply already{at}: not sent, Google's updateReply would "
-                f"replace it; read it on the page")
+        """The reply the Review shows (reviewReply), or None."""
+        return answers.existing_reply(SOURCE, status, body, field="reviewReply", text="comment", times=("updateTime",),
+                                      call="Google's updateReply")
 
     def posted(self, status: int, body: bytes) -> Posted:
         if status != 200:

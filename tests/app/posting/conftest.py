@@ -106,7 +106,7 @@ class StandIn:
         self.requests: list[Recorded] = []
         self.script: list[tuple[int, dict[str, str]]] = []
         self.lookups: list[Recorded] = []  # GETs of a review before a reply that would replace its reply
-        self.replied: dict[str, dict] = {}  # review name -> the reviewReply Google shows on it
+        self.replied: dict[str, dict] = {}  # a review's name (Google) or id (Trustpilot) -> the reply it shows
         self.echo_token = False  # a refusal that quotes the Authorization header back
         self.token_refused = False  # the token endpoint refuses the refresh token
         stand_in = self
@@ -153,15 +153,23 @@ class StandIn:
         return valid(request)
 
     def review(self, request: Recorded) -> Answer:
-        """accounts.locations.reviews.get: the Review, with the reviewReply a test put there."""
-        name = re.fullmatch(r"/v4/(accounts/[^/]+/locations/[^/]+/reviews/([^/]+))", request.path)
-        if name is None:
+        """Google's accounts.locations.reviews.get or Trustpilot's private review: the review, with the reply a test
+        put there (`replied`, by the review's name or id)."""
+        google = re.fullmatch(r"/v4/(accounts/[^/]+/locations/[^/]+/reviews/([^/]+))", request.path)
+        trustpilot = re.fullmatch(r"/v1/private/reviews/([0-9a-f]{24})", request.path)
+        if not (google or trustpilot):
             return Answer(404, b"no such endpoint")
+        platform = "google-business" if google else "trustpilot"
         if not (request.headers.get("Authorization") or "").lower().startswith("bearer "):
-            return _json(401, ERRORS["google-business"](401, "no bearer token"))
-        review = {"name": name.group(1), "reviewId": name.group(2), "starRating": "ONE", "comment": "Cold soup."}
-        if name.group(1) in self.replied:
-            review["reviewReply"] = self.replied[name.group(1)]
+            return _json(401, ERRORS[platform](401, "no bearer token"))
+        if google:
+            review = {"name": google.group(1), "reviewId": google.group(2), "starRating": "ONE", "comment": "Cold soup."}
+            key, field = google.group(1), "reviewReply"
+        else:
+            review = {"id": trustpilot.group(1), "stars": 1, "text": "Cold soup.", "companyReply": None}
+            key, field = trustpilot.group(1), "companyReply"
+        if key in self.replied:
+            review[field] = self.replied[key]
         return _json(200, review)
 
     def _token(self, request: Recorded) -> Answer:

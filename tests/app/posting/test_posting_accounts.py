@@ -234,3 +234,14 @@ def test_every_action_keeps_to_its_client_and_done_only_what_was_pasted(shared, 
     code, out, err = repscan(capsys, config, "replies", "done", str(bravo), "--client", "bravo", "--pasted")
     assert code == 0 and f"reply {bravo} (bravo, trustpilot:{REVIEW}): posted by hand" in out
     assert replies(config)["bravo"]["status"] == "posted"
+
+
+def test_trustpilot_never_posts_over_the_company_reply_a_review_has(shared, stand_in, capsys):
+    config, _listed = shared
+    acme = replies(config)["acme"]["id"]
+    assert repscan(capsys, config, "replies", "approve", str(acme))[0] == 0
+    stand_in.replied[REVIEW] = {"text": "Sorry about the cake, call us.", "createdAt": "2026-12-05T08:00:00Z"}
+    code, out, err = repscan(capsys, config, "replies", "post", str(acme))
+    assert code == 1 and stand_in.requests == [] and [r.path for r in stand_in.lookups] == [f"/v1/private/reviews/{REVIEW}"]
+    assert "trustpilot: the review has a reply already (updated 2026-12-05T08:00:00Z)" in err
+    assert replies(config)["acme"]["status"] == "failed"
