@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from repscan.core import sites
 from repscan.core.config import Config, where
-from repscan.core.credentials import RENDERING_API_KEY, Environment
+from repscan.core.credentials import RENDERING_API_KEY, Environment, shared_posting, shared_problem
 from repscan.reports.mail import MailConfigError, smtp_settings_from_env
 from repscan.spiders import fetch, pages
 
@@ -29,7 +29,7 @@ class Finding:
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
-             + _reply_templates(config) + _proxies(config, environ))
+             + _reply_templates(config) + _proxies(config, environ) + _posting_accounts(config, environ))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -51,6 +51,22 @@ def _reply_templates(config: Config) -> list[Finding]:
     return [Finding(level, where(config, ("clients", c, "replies", "templates")), problem)
             for c, client in enumerate(config.clients) if client.replies.templates
             for level, problem in template_problems(config.resolve(client.replies.templates))]
+
+
+def _posting_accounts(config: Config, environ) -> list[Finding]:
+    """Each source whose reply poster would read a variable another client's source reads too: one account would
+    answer for both, so posting refuses it (repscan.app.replies). An error where it is set; unset, a warning (its
+    replies are handed to a person to paste until it is set, then refused)."""
+    found = []
+    for variable, places in shared_posting(config.clients).items():
+        clients = list(dict.fromkeys(config.clients[c].id for c, _s, _default in places))
+        set_here = bool((environ.get(variable) or "").strip())
+        for c, s, default in places:
+            field = ("credentials", default) if config.clients[c].sources[s].credentials.get(default) else ("site",)
+            found.append(Finding("error" if set_here else "warning", where(config, ("clients", c, "sources", s, *field)),
+                                 shared_problem(default, variable, clients)
+                                 + ("" if set_here else "; unset here: once set, its posts are refused")))
+    return found
 
 
 def _smtp(config: Config, environ) -> list[Finding]:

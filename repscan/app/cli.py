@@ -138,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list: draft what is open, then list; show/edit/approve ID...; post [ID...]: approved replies;"
                         " done ID...: you pasted these by hand (no API) and they are on the page")
     p.add_argument("ids", nargs="*", type=int, metavar="ID", help="reply ids, as `replies list` prints them")
-    p.add_argument("--client", help="only this client id (list, post)")
+    p.add_argument("--client", help="only this client id; a named reply of another client is refused (exit 2)")
+    p.add_argument("--pasted", action="store_true",
+                   help="done ID...: approved replies you pasted although repscan never handed them to you")
     p.add_argument("--status", choices=["draft", "approved", "handed", "posted", "failed"],
                    help="list: only replies in this state (handed: given to a person to paste, not yet done)")
     p.add_argument("--all", action="store_true", help="list: posted replies too")
@@ -614,7 +616,7 @@ def cmd_replies(args) -> int:
     if args.retry_unknown and not args.ids:
         raise Usage("--retry-unknown needs the reply ids whose pages you checked")
     return replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
-                   name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown)
+                   name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown, pasted=args.pasted)
 
 
 def cmd_schedule(args) -> int:

@@ -15,19 +15,24 @@ from pathlib import Path
 from repscan.app import posting
 from repscan.core import rules
 from repscan.core.config import Config
-from repscan.core.credentials import Environment
+from repscan.core.credentials import Environment, posting_names, shared_posting, shared_problem
+from repscan.core.secrets import redact
 from repscan.core.items import utcnow
 from repscan.core.replies.drafts import length, limit
 from repscan.core.replies.pending import draft_open
 from repscan.core.store import Store
 from repscan.core.store.replies import STATUSES, outcome_unknown
 
-EXIT_OK, EXIT_FAILURE = 0, 1
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 _TABLES = {"review": "reviews", "post": "posts"}
 
 
 class ReplyError(Exception):
     """A reply the command cannot act on (unknown id, wrong status, too long for its channel): exit 1."""
+
+
+class OtherClients(ReplyError):
+    """A reply named under --client that is another client's: a usage error, exit 2."""
 
 
 def actor(name: str | None) -> str:
@@ -37,7 +42,7 @@ def actor(name: str | None) -> str:
 
 def run(config: Config, action: str, ids: list[int], *, client_id: str | None = None, status: str | None = None,
         everything: bool = False, name: str | None = None, dry_run: bool = False, retry_unknown: bool = False,
-        out=None, err=None) -> int:
+        pasted: bool = False, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     store = Store(config.database)
     try:
@@ -48,31 +53,39 @@ def run(config: Config, action: str, ids: list[int], *, client_id: str | None = 
                         retry_unknown=retry_unknown, out=out, err=err)
         if not ids:
             raise ReplyError(f"replies {action}: name the reply id(s) (see `repscan replies list`)")
-        for reply_id in ids:
+        rows = [_row(store, reply_id, client_id) for reply_id in ids]  # every one is the client's, or nothing is done
+        for row in rows:
             if action == "show":
-                show(store, reply_id, out)
+                show(store, row, out)
             elif action == "edit":
-                edit(store, reply_id, actor(name), out)
+                edit(store, row, actor(name), out)
             elif action == "done":
-                store.mark_posted(_row(store, reply_id)["id"], platform_reply_id=None, answer="pasted by hand",
-                                  actor=actor(name))
-                out.write(f"reply {reply_id}: posted by hand, as {actor(name)} says\n")
+                row = store.mark_pasted(row["id"], actor=actor(name), approved_too=pasted)
+                out.write(f"{_label(row)}: posted by hand, as {actor(name)} says\n")
             else:
-                row = store.approve_reply(_row(store, reply_id)["id"], actor=actor(name))
-                out.write(f"reply {reply_id} approved by {row['approved_by']}\n")
+                row = store.approve_reply(row["id"], actor=actor(name))
+                out.write(f"{_label(row)}: approved by {row['approved_by']}\n")
         return EXIT_OK
     except (ReplyError, ValueError, KeyError) as exc:
         err.write(f"repscan replies: {exc.args[0] if isinstance(exc, KeyError) else exc}\n")
-        return EXIT_FAILURE
+        return EXIT_USAGE if isinstance(exc, OtherClients) else EXIT_FAILURE
     finally:
         store.close()
 
 
-def _row(store: Store, reply_id: int) -> dict:
+def _row(store: Store, reply_id: int, client_id: str | None = None) -> dict:
+    """The reply, which must be `client_id`'s when one is named (--client)."""
     row = store.reply(reply_id)
     if row is None:
         raise ReplyError(f"no reply {reply_id}")
+    if client_id and row["client_id"] != client_id:
+        raise OtherClients(f"reply {reply_id} is client {row['client_id']}'s, not {client_id}'s: nothing done")
     return row
+
+
+def _label(row: dict) -> str:
+    """How a reply is named in what the command prints: its id, client and the item it answers."""
+    return f"reply {row['id']} ({row['client_id']}, {row['source']}:{row['source_id']})"
 
 
 def _state(row: dict) -> str:
@@ -89,17 +102,20 @@ def list_replies(config: Config, store: Store, client_id: str | None, status: st
             err.write(f"repscan replies: {client.id}: {error}\n")
             failed = True
     shown = (status,) if status else STATUSES if everything else ("draft", "approved", "handed", "failed")
+    everyone = [client.id for client in config.clients]
     for client in clients:
         for row in store.replies(client.id, shown):
             text = " ".join(row["text"].split())
+            sharers = store.sharers(row, everyone)
+            shared = f" [shared with {', '.join(sharers)}: answer it once]" if sharers else ""
             out.write(f"{row['id']:>5}  {row['client_id']:<14} {_state(row):<9} {row['source']:<16}"
-                      f" {row['language']}/{row['situation']:<14} {text[:70]}{'…' if len(text) > 70 else ''}\n")
+                      f" {row['language']}/{row['situation']:<14} {text[:70]}{'…' if len(text) > 70 else ''}"
+                      f"{shared}\n")
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def show(store: Store, reply_id: int, out) -> None:
+def show(store: Store, row: dict, out) -> None:
     """One reply in full: what it answers, its text and length against the channel's limit, its log."""
-    row = _row(store, reply_id)
     item = _item(store, row)
     out.write(f"reply {row['id']} · {row['client_id']} · {_state(row)} · {row['language']}/{row['situation']}\n"
               f"answers the {row['kind']} {row['source']}:{row['source_id']} {row['url'] or ''}\n")
@@ -116,9 +132,9 @@ def show(store: Store, reply_id: int, out) -> None:
                   f"{'  ' + entry['detail'] if entry['detail'] else ''}\n")
 
 
-def edit(store: Store, reply_id: int, who: str, out) -> None:
+def edit(store: Store, row: dict, who: str, out) -> None:
     """The text in $VISUAL or $EDITOR; saved back as a draft (to approve again) if it changed and fits its channel."""
-    row = _row(store, reply_id)
+    reply_id = row["id"]
     if row["status"] == "posted":
         raise ReplyError(f"reply {reply_id} is posted: it cannot be edited")
     editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
@@ -155,15 +171,13 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
     is logged before anything is sent, so a rerun never sends a reply twice: one already posted is skipped, and
     one whose last attempt has no outcome is reported "unknown — check the page" unless --retry-unknown."""
     if ids:
-        rows = [_row(store, reply_id) for reply_id in ids]
-        if client_id and any(row["client_id"] != client_id for row in rows):
-            raise ReplyError(f"--client {client_id}: not every reply named is this client's")
+        rows = [_row(store, reply_id, client_id) for reply_id in ids]
     else:
         clients = [config.client(client_id).id] if client_id else [c.id for c in config.clients]
         rows = [row for cid in clients for row in store.replies(cid, ("approved",))]
     failed = False
     for row in rows:
-        label = f"reply {row['id']} ({row['source']}:{row['source_id']})"
+        label = _label(row)
         if row["status"] == "posted":
             out.write(f"{label}: already posted {row['posted_at']}, not sent again\n")
             continue
@@ -189,12 +203,39 @@ def post(config: Config, store: Store, ids: list[int], *, client_id: str | None,
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def environment(config: Config, row: dict) -> Environment:
-    """The process's environment as the reply's client reads it: its source of that site may rename the variables
-    (credentials = {REPSCAN_X_USER_TOKEN = "ACME_X_USER_TOKEN"}), as for crawling."""
+def environment(config: Config, store: Store, row: dict) -> Environment:
+    """The process's environment as the source that stored the replied item reads it: its own renames
+    (credentials = {REPSCAN_X_USER_TOKEN = "ACME_X_USER_TOKEN"}), else those of the API source it is answered
+    through (credentials.posting_names). ReplyError when no source can be told, or when a variable it would post
+    with is set and read by another client's source too (one account would answer for both)."""
     client = config.client(row["client_id"])
-    renames = next((source.credentials for source in client.sources if source.site == row["source"]), {})
-    return Environment(os.environ, renames)
+    source = _stored_by(client, store, row)
+    names = posting_names(client, source)
+    shared = shared_posting(config.clients)
+    for default, variable in names.items():
+        if variable in shared and (os.environ.get(variable) or "").strip():  # unset: no account, handed to a person
+            others = list(dict.fromkeys(config.clients[c].id for c, _s, _default in shared[variable]))
+            raise ReplyError(f"not sent: {shared_problem(default, variable, others)}")
+    return Environment(os.environ, {**source.credentials, **names})
+
+
+def _stored_by(client, store: Store, row: dict):
+    """The client's source whose crawl first stored the replied item (its site and URL), else its only source of
+    that site (or several that post alike); ReplyError when it has none, or several posting as different accounts."""
+    item = _item(store, row)
+    crawl = store.query("SELECT source, url FROM crawls WHERE id = ?", [item["first_crawl_id"]]) \
+        if item.get("first_crawl_id") else []
+    if crawl:
+        found = [s for s in client.sources if s.site == crawl[0]["source"] and redact(s.url) == crawl[0]["url"]]
+        if found:
+            return found[0]
+    candidates = [s for s in client.sources if s.site == row["source"]]
+    if not candidates:
+        raise ReplyError(f"client {client.id} has no {row['source']} source any more: no account to post as")
+    if len({tuple(sorted(posting_names(client, s).items())) for s in candidates}) > 1:
+        raise ReplyError(f"client {client.id} has {len(candidates)} {row['source']} sources posting as different "
+                         f"accounts, and which one found this {row['kind']} is not recorded: not sent")
+    return candidates[0]
 
 
 def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry_run: bool, retry_unknown: bool,
@@ -202,7 +243,11 @@ def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry
     target = posting.Target(client_id=row["client_id"], source=row["source"], source_id=row["source_id"],
                             url=row["url"], item=_item(store, row))
     poster = posting.poster_for(row["source"])
-    environ = environment(config, row)
+    try:
+        environ = environment(config, store, row)
+    except ReplyError as exc:  # nothing attempted: it stays approved (or failed), to post once the config is fixed
+        err.write(f"{label}: {exc}\n")
+        return False
     if dry_run:
         try:
             if poster is None:
@@ -227,7 +272,7 @@ def _post_one(config: Config, store: Store, row: dict, label: str, who: str, dry
         out.write(f"{label}: not posted by repscan ({exc}); once it is on the page, `repscan replies done {row['id']}`"
                   " (or the next crawl that sees it marks it)\n")
         return True
-    except posting.PostFailed as exc:
+    except (posting.PostFailed, posting.AlreadyAnswered) as exc:
         store.mark_failed(row["id"], str(exc), actor=who)
         err.write(f"{label}: failed: {exc}\n")
         return False

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from repscan.core import sites as sites_table
 from repscan.core.sites import Site
 
 VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")  # an environment variable's name (fullmatch)
@@ -112,3 +113,47 @@ class RefreshGrant:
 
     def __repr__(self) -> str:
         return f"RefreshGrant(token_uri={self.token_uri!r}, variable={self.variable!r})"
+
+
+# A scraped site whose items are answered through another site's API: its posting account is the API source's
+# (the same Graph object ids; repscan/app/posting/facebook.py posts both).
+ANSWERED_THROUGH = {"facebook": "facebook-graph"}
+# Besides a site's reply_credentials, what names the account a reply goes out as: Google's refresh grant.
+ACCOUNT_VARIABLES = {"google-business": ("REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN",)}
+
+
+def posting_names(client, source) -> dict[str, str]:
+    """Default name -> the variable actually read, for each credential the reply poster of one of the client's
+    sources reads: the source's own rename, else that of the client's API source it is answered through at the
+    same location (a scraped facebook page answered as its facebook-graph source's Page), else the default."""
+    site = sites_table.SITES.get(source.site)
+    if site is None:
+        return {}
+    through = [other for other in client.sources
+               if other.site == ANSWERED_THROUGH.get(source.site) and other.location == source.location]
+    names = {}
+    for default in dict.fromkeys(site.reply_credentials + ACCOUNT_VARIABLES.get(site.key, ())):
+        own = source.credentials.get(default)
+        if own is None and len(through) == 1:
+            own = through[0].credentials.get(default)
+        names[default] = own or default
+    return names
+
+
+def shared_posting(clients) -> dict[str, list[tuple[int, int, str]]]:
+    """Each posting variable two or more clients would post with (the default name, or one renamed alike), with
+    (client index, source index, default name) of every source reading it: one account would answer for them all."""
+    reads: dict[str, list[tuple[int, int, str]]] = {}
+    for c, client in enumerate(clients):
+        for s, source in enumerate(client.sources):
+            for default, variable in posting_names(client, source).items():
+                reads.setdefault(variable, []).append((c, s, default))
+    return {variable: places for variable, places in reads.items()
+            if len({clients[c].id for c, _s, _default in places}) > 1}
+
+
+def shared_problem(default: str, variable: str, client_ids: list[str]) -> str:
+    """Why `variable` is refused for posting: several clients would post as the one account it holds."""
+    return (f"{variable} would post the replies of clients {', '.join(client_ids)} as one account: name a "
+            f"variable of each client's own in its source's credentials setting (credentials = "
+            f"{{ {default} = \"<CLIENT>_...\" }}, see README 'Credentials per client and source')")

@@ -23,7 +23,11 @@ PATH = f"/v1/private/reviews/{REVIEW}/reply"
 
 @pytest.fixture(scope="module")
 def site():
-    with LocalSite(lambda path, query: Reply(201, "", content_type="application/json")) as site:
+    def route(path, query):  # the reply (POST), else the review read before it (GET), without a company reply
+        body = "" if path.endswith("/reply") else json.dumps({"id": REVIEW, "stars": 1, "companyReply": None})
+        return Reply(201 if path.endswith("/reply") else 200, body, content_type="application/json")
+
+    with LocalSite(route) as site:
         yield site
 
 
@@ -65,7 +69,7 @@ def reply(config) -> tuple[dict, list[str]]:
 def test_posted_once_with_the_clients_own_token_and_never_again(platform):
     config, site = platform
     code, out, err = cli(config, "post", name="Dana")
-    assert code == 0 and f"reply 1 (trustpilot:{REVIEW}): posted (201" in out, err
+    assert code == 0 and f"reply 1 (acme, trustpilot:{REVIEW}): posted (201" in out, err
     [(path, body)] = site.posts
     sent = json.loads(body)
     assert path == PATH and sent["authorBusinessUserId"] == "user-5"
@@ -102,9 +106,10 @@ def test_a_crash_after_sending_leaves_it_unknown_and_a_rerun_does_not_post_again
     config, site = platform
     store = Store(config.database)
     row = store.begin_attempt(1, actor="Dana")  # what `post` records first; then it sent, and died
+    environ = command.environment(config, store, row)
     store.close()
     target = posting.Target("acme", "trustpilot", REVIEW, row["url"])
-    posting.send(posting.poster_for("trustpilot"), target, row["text"], command.environment(config, row))
+    posting.send(posting.poster_for("trustpilot"), target, row["text"], environ)
     code, out, err = cli(config, "post")
     assert code == 1 and "unknown — check the page" in err and len(site.posts) == 1  # exactly one post
     assert reply(config)[1][-1] == "post_attempt"
@@ -142,4 +147,4 @@ def test_an_item_answered_on_the_site_since_approval_is_not_answered_again(platf
 def test_a_reply_named_for_another_client_is_refused(platform):
     config, site = platform
     code, out, err = cli(config, "post", 1, client_id="someone-else")
-    assert code == 1 and "not every reply named is this client's" in err and site.posts == []
+    assert code == 2 and "reply 1 is client acme's, not someone-else's" in err and site.posts == []

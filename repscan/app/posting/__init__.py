@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from repscan.core.credentials import Environment, RefreshGrant
 
 from . import answers, facebook, google_business, reddit, trustpilot, x
-from .base import NoApi, Outgoing, OutcomeUnknown, Posted, PostFailed, Poster, Target
+from .base import AlreadyAnswered, NoApi, Outgoing, OutcomeUnknown, Posted, PostFailed, Poster, Target
 
-__all__ = ["NoApi", "Outgoing", "OutcomeUnknown", "Posted", "PostFailed", "Poster", "Target", "dry_run", "poster_for",
+__all__ = ["AlreadyAnswered", "NoApi", "Outgoing", "OutcomeUnknown", "Posted", "PostFailed", "Poster", "Target", "dry_run", "poster_for",
            "send"]
 
 POSTERS: dict[str, Poster] = {
@@ -47,14 +47,18 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
     """Post the reply; one more try after a retryable refusal (429 after its Retry-After, up to LONGEST_WAIT; 503,
     or any 5xx to a PUT; a platform that could not be reached); PostFailed when it still fails or the refusal is final; OutcomeUnknown
     when the reply may be up (a POST taken and never answered, a success without the documented answer). NoApi passes.
-    A poster with a refresh grant (Google Business Profile) gets its access token traded first."""
+    A poster with a refresh grant (Google Business Profile) gets its access token traded first; one whose API
+    replaces an existing reply (a `lookup`) reads the item first and raises AlreadyAnswered when it has a reply."""
     grant = _grant(poster, environ)
     if grant is not None:
         environ = _with_value(environ, grant.variable, _traded(grant))
     outgoing = poster.request(target, text, environ)
+    lookup = poster.lookup(target, environ) if hasattr(poster, "lookup") else None
     for attempt in (1, 2):
         headers: Mapping[str, str] = {}
         try:
+            if lookup is not None:  # before each try: the owner may answer in between
+                _unanswered(poster, lookup, timeout)
             status, headers, body = _exchange(outgoing, timeout)
             if status >= 500 and status != 503 and outgoing.method != "PUT":
                 # A gateway's 500/502/504 may come after the platform made the comment: a second POST could post
@@ -77,6 +81,19 @@ def send(poster: Poster, target: Target, text: str, environ: Mapping[str, str], 
     raise AssertionError("unreachable")
 
 
+def _unanswered(poster: Poster, lookup: Outgoing, timeout: float) -> None:
+    """AlreadyAnswered when the platform shows a reply on the item; PostFailed (retryable as the failure is)
+    when it cannot say."""
+    try:
+        status, _headers, body = _exchange(lookup, timeout)
+        reply = poster.answered(status, body)
+    except (PostFailed, OutcomeUnknown) as failed:
+        raise PostFailed(f"the review could not be read to check it has no reply yet (a reply would replace it): "
+                         f"{_scrubbed(str(failed), lookup)}", retryable=getattr(failed, "retryable", False)) from None
+    if reply is not None:
+        raise AlreadyAnswered(_scrubbed(reply, lookup))
+
+
 def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str], bytes]:
     """One HTTP exchange, redirects not followed (a token never travels to another host); PostFailed when the
     platform cannot be reached (worth a second try: nothing was posted) or took a PUT and gave no answer (a PUT
@@ -96,7 +113,7 @@ def _exchange(outgoing: Outgoing, timeout: float) -> tuple[int, Mapping[str, str
         raise PostFailed(f"{host} {why}", retryable=True) from None
     except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
         why = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else f"no whole answer ({error!r})"
-        if outgoing.method == "PUT":
+        if outgoing.method in ("PUT", "GET"):
             raise PostFailed(f"{host} took the request, {why}", retryable=True) from None
         raise OutcomeUnknown(f"{host} took the request, {why}: the reply may be up, look at the page before "
                              f"posting again") from None

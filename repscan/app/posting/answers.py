@@ -57,3 +57,20 @@ def unreadable(platform: str, status: int, wanted: str) -> OutcomeUnknown:
     """A success status without the answer the platform documents: the reply may be up."""
     return OutcomeUnknown(f"{platform} answered {status_text(status)} without {wanted}: the reply may be up, "
                           f"look at the page before posting again")
+
+
+def existing_reply(platform: str, status: int, body: bytes, *, field: str, text: str, times: tuple[str, ...],
+                   call: str) -> str | None:
+    """What an item read before posting says of its reply (the `text` of its `field`), for a person; None when it has
+    none. PostFailed or OutcomeUnknown when the item cannot be read: never a blind post over a reply."""
+    if status != 200:
+        raise refused(platform, status, body)
+    item = parsed(body)
+    if not isinstance(item, dict):
+        raise unreadable(platform, status, "the review")
+    reply = item.get(field)
+    if not isinstance(reply, dict) or not str(reply.get(text) or "").strip():
+        return None
+    when = next((reply[key] for key in times if reply.get(key)), None)
+    return (f"{platform}: the review has a reply already{f' (updated {when})' if when else ''}: not sent, {call} "
+            f"would replace it; read it on the page")

@@ -62,6 +62,11 @@ class OutcomeUnknown(Exception):
     Not a PostFailed: never sent again blindly; str() says why (never a token)."""
 
 
+class AlreadyAnswered(Exception):
+    """The item has a reply on the platform already, and its API would replace it (Google's updateReply): nothing was
+    sent; str() says what the platform shows (never a token)."""
+
+
 class Poster(Protocol):
     """One platform. `request` builds the call (also what --dry-run prints); `posted` reads the platform's answer."""
 
@@ -72,3 +77,6 @@ class Poster(Protocol):
 
     def posted(self, status: int, body: bytes) -> Posted:
         """The platform's answer as a Posted; PostFailed when the status or body says it was refused."""
+
+    # A poster whose API replaces an existing reply also has `lookup(target, environ) -> Outgoing` (a GET of the
+    # item) and `answered(status, body) -> str | None` (the reply the item has, or None): `send` asks first.

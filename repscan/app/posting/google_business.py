@@ -57,6 +57,16 @@ class Poster:
                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                         json.dumps({"comment": text}, ensure_ascii=False).encode("utf-8"))
 
+    def lookup(self, target: Target, environ: Mapping[str, str]) -> Outgoing:
+        """accounts.locations.reviews.get: updateReply replaces the reply the review has, the owner's own included."""
+        put = self.request(target, "", environ)
+        return Outgoing("GET", put.url.removesuffix("/reply"), {"Authorization": put.headers["Authorization"]})
+
+    def answered(self, status: int, body: bytes) -> str | None:
+        """The reply the Review shows (reviewReply), or None."""
+        return answers.existing_reply(SOURCE, status, body, field="reviewReply", text="comment", times=("updateTime",),
+                                      call="Google's updateReply")
+
     def posted(self, status: int, body: bytes) -> Posted:
         if status != 200:
             raise answers.refused(SOURCE, status, body)

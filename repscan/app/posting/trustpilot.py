@@ -1,4 +1,4 @@
-"""Trustpilot: the company's reply to a service review, through the Business API (POST /v1/private/reviews/{reviewId}/reply)."""
+"""Trustpilot: the company's one reply to a service review, through the Business API (read the review, then POST .../reply)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ class Poster:
         return Outgoing("POST", f"{base}/v1/private/reviews/{review}/reply",
                         {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                         json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+    def lookup(self, target: Target, environ: Mapping[str, str]) -> Outgoing:
+        """The private review (GET /v1/private/reviews/{reviewId}): a review has one company reply, which a reply
+        may replace (its companyReply has an updatedAt)."""
+        post = self.request(target, "", environ)
+        return Outgoing("GET", post.url.removesuffix("/reply"), {"Authorization": post.headers["Authorization"]})
+
+    def answered(self, status: int, body: bytes) -> str | None:
+        """The company reply the review shows, or None."""
+        return answers.existing_reply(SOURCE, status, body, field="companyReply", text="text",
+                                      times=("updatedAt", "createdAt"), call="another reply")
 
     def posted(self, status: int, body: bytes) -> Posted:
         if status not in (200, 201, 204):

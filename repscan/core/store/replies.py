@@ -109,12 +109,18 @@ class Replies(Connection):
 
     def begin_attempt(self, reply_id: int, *, actor: str, detail: str | None = None, retry_unknown: bool = False) -> dict:
         """Recorded before anything is sent: a crash after it leaves the outcome unknown, never a second post. Taken
-        under the write lock, so of two processes posting at once only one gets to send."""
+        under the write lock, so of two processes posting at once only one gets to send; never while another
+        client's reply to the same item (a shared source) is posted or on its way (claimed_elsewhere)."""
         with self.transaction():
             row = self.reply(reply_id)
             if row is not None and outcome_unknown(row) and not retry_unknown:
                 raise ValueError(f"reply {reply_id}: unknown — check the page: a post was attempted and its outcome"
                                  " never recorded (or another process is posting it now)")
+            other = self.claimed_elsewhere(row) if row is not None else None
+            if other is not None:
+                raise ValueError(f"reply {reply_id}: not sent: the {row['kind']} is shared with client "
+                                 f"{other['client_id']}, whose reply {other['id']} to it is {_claim(other)}; one "
+                                 "business answers it once")
             return self._set(reply_id, {"attempts": (row["attempts"] or 0) + 1 if row else 1}, "post_attempt", actor,
                              detail, allowed=("approved", "failed"))
 
@@ -124,6 +130,43 @@ class Replies(Connection):
         return self._set(reply_id, {"status": "posted", "posted_at": now(), "platform_reply_id": platform_reply_id,
                                     "platform_answer": answer, "last_error": None}, "posted", actor, answer,
                          allowed=("approved", "handed", "failed"))
+
+    def mark_pasted(self, reply_id: int, *, actor: str, approved_too: bool = False) -> dict:
+        """A person says the reply is on the page: one handed to them, or one whose post's outcome is unknown (they
+        looked); an approved or failed one repscan never handed out only with `approved_too` (they pasted it
+        unasked). Anything else is a ValueError: a reply nobody pasted never counts as the business's reply."""
+        with self.transaction():
+            row = self.reply(reply_id)
+            if row is None:
+                raise KeyError(f"no reply {reply_id}")
+            if not (row["status"] == "handed" or outcome_unknown(row)
+                    or approved_too and row["status"] in ("approved", "failed")):
+                unasked = " (if you pasted it unasked, say so with --pasted)" \
+                    if row["status"] in ("approved", "failed") else ""
+                raise ValueError(f"reply {reply_id} is {row['status']}, not handed to a person to paste: not marked "
+                                 f"done{unasked}")
+            return self.mark_posted(reply_id, platform_reply_id=None, answer="pasted by hand", actor=actor)
+
+    def claimed_elsewhere(self, row: dict) -> dict | None:
+        """Another client's reply to the same item (source, source_id: a review under two clients' shared sources)
+        that is posted, handed to a person to paste, or whose attempt has no outcome yet (being posted)."""
+        for other in self.query(f"SELECT r.*, {_LAST_EVENT} AS last_event FROM replies r WHERE r.client_id != ?"
+                                " AND r.source = ? AND r.source_id = ? ORDER BY r.id",
+                                [row["client_id"], row["source"], row["source_id"]]):
+            if other["status"] in ("posted", "handed") or outcome_unknown(other):
+                return other
+        return None
+
+    def sharers(self, row: dict, client_ids: list[str]) -> list[str]:
+        """The other clients of `client_ids` that have the reply's item stored too (a shared source)."""
+        table = "reviews" if row["kind"] == "review" else "posts"
+        others = [client for client in client_ids if client != row["client_id"]]
+        if not others:
+            return []
+        found = self.query(f"SELECT DISTINCT client_id FROM {table} WHERE source = ? AND source_id = ?"
+                           f" AND client_id IN ({', '.join('?' * len(others))}) ORDER BY client_id",
+                           [row["source"], row["source_id"], *others])
+        return [item["client_id"] for item in found]
 
     def mark_handed(self, reply_id: int, reason: str, *, actor: str) -> dict:
         """No API took it: the page and text were given to a person. Not replied until they say it is done or a
@@ -149,6 +192,14 @@ class Replies(Connection):
                 self.log_event(row["id"], "confirmed", "crawl", "the reply is visible on the site")
                 count += 1
         return count
+
+
+def _claim(row: dict) -> str:
+    if row["status"] == "posted":
+        return f"posted {row['posted_at']}"
+    if row["status"] == "handed":
+        return "handed to a person to paste"
+    return "being posted (or its outcome unknown)"
 
 
 def outcome_unknown(row: dict) -> bool:

@@ -105,6 +105,8 @@ class StandIn:
     def __init__(self):
         self.requests: list[Recorded] = []
         self.script: list[tuple[int, dict[str, str]]] = []
+        self.lookups: list[Recorded] = []  # GETs of a review before a reply that would replace its reply
+        self.replied: dict[str, dict] = {}  # a review's name (Google) or id (Trustpilot) -> the reply it shows
         self.echo_token = False  # a refusal that quotes the Authorization header back
         self.token_refused = False  # the token endpoint refuses the refresh token
         stand_in = self
@@ -113,8 +115,12 @@ class StandIn:
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 request = Recorded(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
-                stand_in.requests.append(request)
-                answer = stand_in.answer(request)
+                if self.command == "GET":
+                    stand_in.lookups.append(request)
+                    answer = stand_in.review(request)
+                else:
+                    stand_in.requests.append(request)
+                    answer = stand_in.answer(request)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -122,7 +128,7 @@ class StandIn:
                 self.end_headers()
                 self.wfile.write(answer.body)
 
-            do_PUT = do_POST = _serve
+            do_PUT = do_POST = do_GET = _serve
 
             def log_message(self, *args):
                 pass
@@ -146,6 +152,26 @@ class StandIn:
             return _json(status, ERRORS[platform](status, said), **headers)
         return valid(request)
 
+    def review(self, request: Recorded) -> Answer:
+        """Google's accounts.locations.reviews.get or Trustpilot's private review: the review, with the reply a test
+        put there (`replied`, by the review's name or id)."""
+        google = re.fullmatch(r"/v4/(accounts/[^/]+/locations/[^/]+/reviews/([^/]+))", request.path)
+        trustpilot = re.fullmatch(r"/v1/private/reviews/([0-9a-f]{24})", request.path)
+        if not (google or trustpilot):
+            return Answer(404, b"no such endpoint")
+        platform = "google-business" if google else "trustpilot"
+        if not (request.headers.get("Authorization") or "").lower().startswith("bearer "):
+            return _json(401, ERRORS[platform](401, "no bearer token"))
+        if google:
+            review = {"name": google.group(1), "reviewId": google.group(2), "starRating": "ONE", "comment": "Cold soup."}
+            key, field = google.group(1), "reviewReply"
+        else:
+            review = {"id": trustpilot.group(1), "stars": 1, "text": "Cold soup.", "companyReply": None}
+            key, field = trustpilot.group(1), "companyReply"
+        if key in self.replied:
+            review[field] = self.replied[key]
+        return _json(200, review)
+
     def _token(self, request: Recorded) -> Answer:
         form = request.form()
         if self.token_refused or form.get("grant_type") != "refresh_token" or not form.get("refresh_token"):
@@ -155,6 +181,8 @@ class StandIn:
 
     def reset(self, *script: tuple[int, dict[str, str]], echo_token: bool = False, token_refused: bool = False):
         self.requests.clear()
+        self.lookups.clear()
+        self.replied.clear()
         self.script = list(script)
         self.echo_token = echo_token
         self.token_refused = token_refused
