@@ -4,15 +4,11 @@ exits 1; `config check` stays strict (real SQLite, real PDF, real SMTP on 127.0.
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 import pytest
 
+from app.test_run_operator import inbox_of, run_here, smtp  # noqa: F401 (smtp: the fixture, a server on 127.0.0.1)
 from helpers import report_due, run_cli
 from repscan.app import configfile
-from repscan.app.cli import main
-from repscan.app.demo import smtp_server
 from repscan.core.items import make, normalise
 from repscan.core.store import Store
 
@@ -57,36 +53,18 @@ def agency(tmp_path_factory):
     return path
 
 
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """`repscan ARGS` in this process (nothing here starts Scrapy's reactor)."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def inbox(folder) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
-
-
-@pytest.fixture
-def smtp(tmp_path, monkeypatch):
-    with smtp_server(tmp_path / "inbox") as server:
-        monkeypatch.setenv("REPSCAN_SMTP_URL", f"smtp://127.0.0.1:{server.port}")
-        yield tmp_path / "inbox"
-
-
 def test_a_send_to_a_good_client_goes_and_names_the_clients_left_out(agency, smtp, capsys):
-    code, out, err = cli(capsys, "--config", str(agency), "send", "--client", "acme")
+    code, out, err = run_here(capsys, "--config", str(agency), "send", "--client", "acme")
     assert code == 0, out + err
-    assert [m["To"] for m in inbox(smtp)] == ["owner@acme.example"]
+    assert [m["To"] for m in inbox_of(smtp)] == ["owner@acme.example"]
     assert f"repscan: client left out: {left_out(agency, 'bolt', 'Berlin')}" in err
     assert f"repscan: client left out: {left_out(agency, 'cask', 'Tokyo')}" in err
 
 
 def test_send_all_sends_every_good_client_and_fails_for_the_one_left_out(agency, smtp, capsys):
-    code, out, err = cli(capsys, "--config", str(agency), "send", "--all", "--force")
+    code, out, err = run_here(capsys, "--config", str(agency), "send", "--all", "--force")
     assert code == 1
-    assert [m["To"] for m in inbox(smtp)] == ["owner@acme.example"]
+    assert [m["To"] for m in inbox_of(smtp)] == ["owner@acme.example"]
     assert "acme" in out and left_out(agency, "bolt", "Berlin") in err
 
 
@@ -94,14 +72,14 @@ def test_send_all_sends_every_good_client_and_fails_for_the_one_left_out(agency,
                                      ["replies", "list", "--client"], ["replies", "post", "--client"],
                                      ["export", "--client"], ["evidence", "--client"]])
 def test_a_command_naming_the_client_left_out_refuses_with_its_line(agency, smtp, capsys, command):
-    code, out, err = cli(capsys, "--config", str(agency), *command, "bolt")
+    code, out, err = run_here(capsys, "--config", str(agency), *command, "bolt")
     assert code == 2 and out == ""
     assert left_out(agency, "bolt", "Berlin") in err and "clients[cask]" not in err
-    assert inbox(smtp) == []
+    assert inbox_of(smtp) == []
 
 
 def test_a_crawl_of_a_competitor_of_the_client_left_out_refuses(agency, capsys):
-    code, _out, err = cli(capsys, "--config", str(agency), "crawl", "--client", "bolt:rival")
+    code, _out, err = run_here(capsys, "--config", str(agency), "crawl", "--client", "bolt:rival")
     assert code == 2 and left_out(agency, "bolt", "Berlin") in err
 
 
@@ -112,7 +90,7 @@ def test_the_agencys_commands_and_the_good_clients_go_on(agency, capsys, tmp_pat
                            (["replies", "list", "--client", "acme"], 0),
                            (["replies", "list"], 1),  # bolt's and cask's complaints are neither drafted nor listed
                            (["prune", "--dry-run"], 0), (["prune"], 0), (["schedule"], 0)):
-        code, _out, err = cli(capsys, "--config", str(agency), *args)
+        code, _out, err = run_here(capsys, "--config", str(agency), *args)
         assert code == expected, (args, err)
         assert left_out(agency, "bolt", "Berlin") in err and left_out(agency, "cask", "Tokyo") in err, args
     assert (tmp_path / "acme.pdf").read_bytes().startswith(b"%PDF")
@@ -120,7 +98,7 @@ def test_the_agencys_commands_and_the_good_clients_go_on(agency, capsys, tmp_pat
 
 
 def test_config_check_stays_strict_and_lists_every_error(agency, capsys):
-    code, out, err = cli(capsys, "--config", str(agency), "config", "check")
+    code, out, err = run_here(capsys, "--config", str(agency), "config", "check")
     assert code == 2 and "ok" not in out
     assert left_out(agency, "bolt", "Berlin") in err and left_out(agency, "cask", "Tokyo") in err
     assert "client left out" not in err
@@ -132,11 +110,11 @@ def test_a_run_delivers_the_good_clients_report_beside_the_clients_left_out(tmp_
     store.mark_done("acme", "crawl", "2026-11-16T03:00:00.000000Z", "ok")  # crawled on Monday: no crawl is due
     store.close()
     report_due(tmp_path / "repscan.db")
-    code, out, _err = cli(capsys, "--config", str(path), "run", "--now", "2026-11-18T12:00:00Z")
+    code, out, _err = run_here(capsys, "--config", str(path), "run", "--now", "2026-11-18T12:00:00Z")
     assert code == 1, out
     assert [line.split()[:3] for line in out.splitlines() if line.startswith("acme") and " report" in line] == \
         [["acme", "report", "ok"]], out  # its PDF rendered in a worker that reads the config as the run did
-    assert [m["To"] for m in inbox(smtp)] == ["owner@acme.example"]
+    assert [m["To"] for m in inbox_of(smtp)] == ["owner@acme.example"]
 
 
 @pytest.mark.drill  # two crawls in fresh processes (Scrapy's reactor runs once per process), about 6 s
