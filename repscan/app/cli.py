@@ -314,12 +314,19 @@ def _config(args, client: str | None = None):
     from repscan.core import config
 
     cfg = config.load(args.config, skip_bad_clients=True)
-    refused = cfg.problems_of(client) if client else []
-    if refused:
-        raise config.ConfigError(refused)
+    _refuse_left_out(cfg, [client] if client else [])
     for problem in cfg.skipped:
         print(f"repscan: client left out: {problem}", file=sys.stderr)
     return cfg
+
+
+def _refuse_left_out(cfg, clients) -> None:
+    """ConfigError (exit 2) with the problems of each of these clients that the config left out."""
+    from repscan.core.config import ConfigError
+
+    refused = [problem for client in dict.fromkeys(clients) for problem in cfg.problems_of(client)]
+    if refused:
+        raise ConfigError(refused)
 
 
 def _all_clients(cfg, code: int) -> int:
@@ -629,6 +636,14 @@ def cmd_replies(args) -> int:
         _client(cfg, args.client)
     if args.retry_unknown and not args.ids:
         raise Usage("--retry-unknown needs the reply ids whose pages you checked")
+    if args.action == "post" and args.ids and cfg.skipped:  # a post reads its client's config (its credentials)
+        from repscan.core.store import Store
+
+        store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+        try:
+            _refuse_left_out(cfg, [row["client_id"] for row in map(store.reply, args.ids) if row])
+        finally:
+            store.close()
     code = replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
                    name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown)
     everyone = args.action in ("list", "post") and not args.client and not args.ids

@@ -78,6 +78,21 @@ def test_a_command_naming_the_client_left_out_refuses_with_its_line(agency, smtp
     assert inbox_of(smtp) == []
 
 
+def test_posting_a_reply_of_the_client_left_out_refuses_and_sends_nothing(tmp_path, capsys):
+    path = write(tmp_path)
+    store = Store(tmp_path / "repscan.db")
+    reply = store.add_draft({"client_id": "bolt", "source": "trustpilot", "source_id": "b1", "kind": "review",
+                             "url": "https://t.example/reviews/b1", "language": "en", "situation": "negative",
+                             "text": "We are sorry; please call us."}, actor="tester")
+    store.approve_reply(reply, actor="tester")
+    store.close()
+    code, out, err = run_here(capsys, "--config", str(path), "replies", "post", str(reply), "--as", "tester")
+    assert code == 2 and out == "" and left_out(path, "bolt", "Berlin") in err
+    store = Store(tmp_path / "repscan.db")
+    assert store.reply(reply)["status"] == "approved" and store.reply(reply)["attempts"] == 0
+    store.close()
+
+
 def test_a_crawl_of_a_competitor_of_the_client_left_out_refuses(agency, capsys):
     code, _out, err = run_here(capsys, "--config", str(agency), "crawl", "--client", "bolt:rival")
     assert code == 2 and left_out(agency, "bolt", "Berlin") in err
