@@ -136,7 +136,7 @@ def _render_task(config_path: str, client_id: str, since: str | None, until: str
     from repscan.core import config as config_mod
     from repscan.reports import mail
 
-    config = config_mod.load(config_path)
+    config = config_mod.load(config_path, skip_bad_clients=True)  # as the command did: another client's typo
     store = Store(config.database)
     try:
         data = queries.build(config, config.client(client_id), store, since=since, until=parse_iso(until),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from repscan.core import sites
@@ -29,7 +31,8 @@ class Finding:
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
-             + _reply_templates(config) + _proxies(config, environ) + _posting_accounts(config, environ))
+             + _reply_templates(config) + _proxies(config, environ) + _posting_accounts(config, environ)
+             + _deliver_to(config))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -126,3 +129,37 @@ def _apprise(config: Config, environ) -> list[Finding]:
             found.append(Finding("warning", where(config, ("clients", c, "id")),
                                  "no alert channel (alert_recipients, recipients or apprise): alerts stay pending"))
     return found
+
+
+def _deliver_to(config: Config) -> list[Finding]:
+    """Each deliver_to folder a report would be written to that does not exist and cannot be made, or cannot be
+    written: an error, as the send would fail. The folder itself is never made here."""
+    places = {}
+    for c, client in enumerate(config.clients):
+        place = ("clients", c, "deliver_to") if client.deliver_to else ("agency", "deliver_to")
+        folder = config.deliver_to(client)
+        if folder is not None:
+            places.setdefault(place, folder)
+    return [Finding("error", where(config, place), f"{folder}: {problem}: reports cannot be delivered there")
+            for place, folder in places.items() if (problem := unwritable(folder))]
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why a report cannot be written into `folder` (made first when missing, as delivery does), or None. A folder
+    that exists is probed with a file made and removed at once; a missing one, by a folder made and removed in the
+    nearest one that exists (run as root, permission bits alone say yes even of /proc)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    try:
+        if existing == folder:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".repscan-check-"):
+                pass
+        else:
+            os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".repscan-check-"))
+    except OSError as exc:
+        what = "cannot be written" if existing == folder else f"cannot be made in {existing}"
+        return f"{what} ({exc.strerror or exc})"
+    return None

@@ -310,16 +310,38 @@ def cmd_classify(args) -> int:
 
 # -- crawl / report / send ------------------------------------------------------
 
-def _config(args):
+def _config(args, client: str | None = None):
+    """The config with each client whose own lines are wrong left out and named on stderr (file:line: field), so one
+    client's typo stops no other client's command; ConfigError (exit 2) for the agency's lines, or when `client`, the
+    client the command names, is one left out."""
     from repscan.core import config
 
-    return config.load(args.config)
+    cfg = config.load(args.config, skip_bad_clients=True)
+    _refuse_left_out(cfg, [client] if client else [])
+    for problem in cfg.skipped:
+        print(f"repscan: client left out: {problem}", file=sys.stderr)
+    return cfg
+
+
+def _refuse_left_out(cfg, clients) -> None:
+    """ConfigError (exit 2) with the problems of each of these clients that the config left out."""
+    from repscan.core.config import ConfigError
+
+    refused = [problem for client in dict.fromkeys(clients) for problem in cfg.problems_of(client)]
+    if refused:
+        raise ConfigError(refused)
+
+
+def _all_clients(cfg, code: int) -> int:
+    """The exit code of a command done for every client: a failure (1) when a client was left out for its config."""
+    return max(code, EXIT_FAILURE) if cfg.skipped else code
 
 
 def cmd_config_check(args) -> int:
     from repscan.app.checks import check
+    from repscan.core import config
 
-    cfg = _config(args)
+    cfg = config.load(args.config)  # strict: every error of every client, exit 2
     findings = check(cfg)
     for finding in findings:
         print(finding, file=sys.stderr)
@@ -336,7 +358,7 @@ def cmd_crawl(args) -> int:
     from repscan.app.jobs import Busy, run_lock
     from repscan.spiders.run import jobs_for, run
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     crawl = run
     notes: list[tuple[str, str]] = []  # what went wrong with the nodes themselves (nodes.run)
     if args.nodes:
@@ -365,7 +387,8 @@ def cmd_crawl(args) -> int:
     from repscan.core.store.crawls import FAILED
 
     failed = any(r["status"] in FAILED for r in rows) or any(status == "failed" for status, _ in notes)
-    return EXIT_FAILURE if failed else EXIT_OK
+    code = EXIT_FAILURE if failed else EXIT_OK
+    return code if args.client else _all_clients(cfg, code)
 
 
 def _stderr(message: str) -> None:
@@ -446,7 +469,7 @@ def cmd_report(args) -> int:
 
     from repscan.reports import deliver
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     client = _client(cfg, args.client)
     since = None if args.since == "last" else args.since
     try:
@@ -464,7 +487,7 @@ def cmd_export(args) -> int:
     from repscan.core.items import parse_iso, stamp, utcnow
     from repscan.core.store.queries import source_locations
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     client = _client(cfg, args.client)
     tables = tuple(name.strip() for name in args.tables.split(",") if name.strip())
     unknown = sorted(set(tables) - set(export.TABLES))
@@ -496,7 +519,7 @@ def cmd_export(args) -> int:
 def cmd_evidence(args) -> int:
     from repscan.app import evidence
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     client = _client(cfg, args.client)
     try:
         item = evidence.parse_item(args.item) if args.item else None
@@ -513,7 +536,7 @@ def cmd_evidence(args) -> int:
 def cmd_send(args) -> int:
     from repscan.app.jobs import Busy, run_lock
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     # The run's lock: two sends, or a send beside `repscan run`, would each email the same clients.
     try:
         with run_lock(cfg.database, wait=args.wait):
@@ -534,7 +557,7 @@ def _send(cfg, args) -> int:
             outcomes = send_due_reports(cfg, due_reports(cfg, record=not args.dry_run), progress=progress,
                                         dry_run=args.dry_run, outbox=args.outbox)
             print_summary(outcomes)
-            return EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK
+            return _all_clients(cfg, EXIT_FAILURE if any(o.failed for o in outcomes) else EXIT_OK)
         clients = cfg.clients if args.all else [cfg.client(args.client)]
         results = deliver.send_reports(cfg, clients, dry_run=args.dry_run, outbox=args.outbox, progress=progress)
     except KeyError as exc:
@@ -543,7 +566,8 @@ def _send(cfg, args) -> int:
         raise Usage(str(exc)) from None
     for result in results:
         print(result.line())
-    return EXIT_FAILURE if any(r.failed for r in results) else EXIT_OK
+    code = EXIT_FAILURE if any(r.failed for r in results) else EXIT_OK
+    return _all_clients(cfg, code) if args.all else code
 
 
 def cmd_run(args) -> int:
@@ -610,13 +634,23 @@ def _tell_operator(cfg, outcomes, now) -> str | None:
 def cmd_replies(args) -> int:
     from repscan.app.replies import run as replies
 
-    cfg = _config(args)
+    cfg = _config(args, args.client)
     if args.client:
         _client(cfg, args.client)
     if args.retry_unknown and not args.ids:
         raise Usage("--retry-unknown needs the reply ids whose pages you checked")
-    return replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
+    if args.action == "post" and args.ids and cfg.skipped:  # a post reads its client's config (its credentials)
+        from repscan.core.store import Store
+
+        store = Store(cfg.database, busy_timeout=cfg.storage.busy_timeout)
+        try:
+            _refuse_left_out(cfg, [row["client_id"] for row in map(store.reply, args.ids) if row])
+        finally:
+            store.close()
+    code = replies(cfg, args.action, args.ids, client_id=args.client, status=args.status, everything=args.all,
                    name=args.name, dry_run=args.dry_run, retry_unknown=args.retry_unknown, pasted=args.pasted)
+    everyone = args.action in ("list", "post") and not args.client and not args.ids
+    return _all_clients(cfg, code) if everyone else code
 
 
 def cmd_schedule(args) -> int:

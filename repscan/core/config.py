@@ -506,7 +506,17 @@ class Config:
 
     path: Path
     settings: Settings
-    skipped: tuple[str, ...] = ()  # load(skip_bad_clients=True): the problems of each client left out, as ConfigError's
+    left_out: tuple[tuple[str, str], ...] = ()  # load(skip_bad_clients=True): (client id, problem) of each client left out
+
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """The problems of the clients left out (load(skip_bad_clients=True)), as ConfigError's."""
+        return tuple(problem for _client, problem in self.left_out)
+
+    def problems_of(self, client_id: str) -> list[str]:
+        """Why the client of this id (or a competitor's CLIENT:COMPETITOR key) was left out; [] when it was not."""
+        owner = competitor_keys.client_of(client_id) if competitor_keys.is_competitor(client_id) else client_id
+        return [problem for client, problem in self.left_out if client == owner]
 
     def __getattr__(self, name: str):
         """The settings' sections read through the config: config.agency, .clients, .crawl, .search, .nodes ..."""
@@ -574,12 +584,12 @@ class Config:
 
 def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> Config:
     """Read and validate a config file; raise ConfigError naming file, line and field. With `skip_bad_clients`
-    (`repscan run`) a client whose own lines are wrong is left out, its problems in Config.skipped, and only a
-    problem of the agency's (its [agency], [storage], SMTP, nodes ... or every client wrong) raises."""
+    (every command but `config check`) a client whose own lines are wrong is left out, its problems in Config.left_out,
+    and only a problem of the agency's (its [agency], [storage], SMTP, nodes ... or every client wrong) raises."""
     path, text, data = _read(path)
     clients = data.get("clients")
     keep = list(range(len(clients))) if skip_bad_clients and isinstance(clients, list) else None
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     while True:
         subset = data if keep is None else {**data, "clients": [clients[i] for i in keep]}
         try:
@@ -592,11 +602,11 @@ def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> C
         if not problems:
             break
         if keep is None or not all(_client_level(loc) for loc, _message, _other in found):
-            raise ConfigError(skipped + problems)
+            raise ConfigError([problem for _client, problem in skipped] + problems)
         bad = {loc[1] for loc, _message, _other in found}
-        skipped += problems
+        skipped += [(_client_key(clients[loc[1]], loc[1]), problem) for (loc, _m, _o), problem in zip(found, problems)]
         keep = [i for i in keep if i not in bad]
-    config = Config(path=path, settings=settings, skipped=tuple(skipped))
+    config = Config(path=path, settings=settings, left_out=tuple(skipped))
     if config.logo is not None:
         problem = _logo_problem(config)
         if problem:
@@ -648,6 +658,12 @@ def _problems(data: dict) -> tuple[list[tuple[tuple, str, tuple | None]], Settin
 def _client_level(loc: tuple) -> bool:
     """A problem of one client's own lines (clients[i]...), not the agency's."""
     return len(loc) >= 2 and loc[0] == "clients" and isinstance(loc[1], int)
+
+
+def _client_key(table: Any, index: int) -> str:
+    """How a command names the client of this [[clients]] table: its id, else clients[index]."""
+    ident = table.get("id") if isinstance(table, dict) else None
+    return ident if isinstance(ident, str) else f"clients[{index}]"
 
 
 def _in_file(loc: tuple, keep: list[int]) -> tuple:
