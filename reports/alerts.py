@@ -204,7 +204,8 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": burst_key(source, location, stamp(found.start)),
-            "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
+            "created_at": stamp(now), "due_at": stamp(due_at), "source": source,
+            "url": None if client.locations else location,  # which of the site's pages, when the client has several
             "rating": None, "rating_max": None, "category": None,
             "facts": facts,  # title and detail: the words in today's language, for Datasette
             "title": spikes.title({"facts": facts}), "detail": spikes.usual_words(found.usual),

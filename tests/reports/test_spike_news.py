@@ -118,6 +118,6 @@ def test_a_client_s_own_page_and_a_shared_page_of_one_site_are_never_one_burst(t
         alerts.collect(cfg, store, NOW)
         [spike] = spikes(store)
         assert sorted(r["key"] for r in alerts.burst(spike)) == ["trustpilot:hana", "trustpilot:mio", "trustpilot:sora"]
-        assert spike["title"] == "3 negative reviews within 19 hours"
+        assert spike["title"] == "3 negative reviews within 19 hours" and spike["url"] == OWN  # the page it is on
     finally:
         store.close()
