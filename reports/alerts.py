@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -170,26 +171,31 @@ WHOLE_CHAIN = "all locations"  # a chain's spike key for a burst over its locati
 
 
 def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) -> list[dict]:
-    """An alert per source with a spike of negative reviews and posts (rules.spike; the client's own posts never
+    """An alert per page with a spike of negative reviews and posts (rules.spike; the client's own posts never
     count), keyed by the burst's start; a burst sharing an item with an alerted one is that burst, never alerted
-    again. Its text is the burst, as JSON. For a chain, per site and location (a burst at one place is measured
-    against that place's usual rate), then per site over all its locations for what no location's burst took."""
+    again, and a burst of nothing the client was not told of already is old news (rules.spike_told). Its text is
+    the burst, as JSON. Per site and page: a client's pages of one site (its own and a shared food court's) each
+    against its own usual rate, never one burst over both. For a chain, per site and location (a burst at one place
+    is measured against that place's usual rate), then per site over all its locations for what no location's burst
+    took."""
     since = stamp(now - rules.SPIKE_LOOKBACK - rules.SPIKE_BASELINE)
-    locate = Locator(client, store.item_origins(client.id)).of if client.locations else lambda source, source_id: None
+    place = _spike_place(client, store)
+    cutoff = store.report_cutoff(client.id)
     by_source: dict[tuple[str, str | None], list[dict]] = {}
     for row in store.spike_negatives(client.id, threshold=client.negative_threshold, since=since):
         if row["kind"] == "post" and written_by(row["author"], client.names):
             continue
         row["at"] = parse_iso(rules.spike_time(row["published_at"], row["published_precision"], row["first_seen_at"],
                                                history=row["history"]))
-        location = locate(row["source"], row["source_id"])
-        by_source.setdefault((row["source"], location), []).append(row)
+        row["told"] = rules.spike_told(row["alerted"], row["first_seen_at"], cutoff)
+        by_source.setdefault((row["source"], place(row["source"], row["source_id"])), []).append(row)
         if client.locations:  # the site as a whole too: an attack spread over the chain's locations
             by_source.setdefault((row["source"], WHOLE_CHAIN), []).append(row)
     out, taken = [], set()
     for (source, location), rows in sorted(by_source.items(), key=lambda group: group[0][1] == WHOLE_CHAIN):
         candidates = [row for row in rows if not row["history"] and not row["spiked"] and id(row) not in taken]
-        found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now)
+        found = rules.spike([row["at"] for row in rows], [row["at"] for row in candidates], now,
+                            told=[row["told"] for row in candidates])
         if found is None:
             continue
         burst = sorted((candidates[i] for i in found.members), key=lambda row: row["at"])
@@ -198,7 +204,8 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
         out.append({
             "client_id": client.id, "kind": "spike",
             "item_key": burst_key(source, location, stamp(found.start)),
-            "created_at": stamp(now), "due_at": stamp(due_at), "source": source, "url": None,
+            "created_at": stamp(now), "due_at": stamp(due_at), "source": source,
+            "url": None if client.locations else location,  # which of the site's pages, when the client has several
             "rating": None, "rating_max": None, "category": None,
             "facts": facts,  # title and detail: the words in today's language, for Datasette
             "title": spikes.title({"facts": facts}), "detail": spikes.usual_words(found.usual),
@@ -208,6 +215,17 @@ def spike_rows(client: Client, store: Store, now: datetime, due_at: datetime) ->
                                  "stars": rules.stars(row["rating"], row["rating_max"])} for row in burst]),
         })
     return out
+
+
+def _spike_place(client: Client, store: Store):
+    """Where an item counts for spikes, from its source and id: a chain's location (Locator); for a client without
+    locations, the page whose crawl first found it when the client has more than one page of that site (None: the
+    site's one page, the key spike alerts always had)."""
+    origins = store.item_origins(client.id)
+    if client.locations:
+        return Locator(client, origins).of
+    pages = Counter(source.site for source in client.sources)
+    return lambda source, source_id: origins.get((source, source_id)) if pages[source] > 1 else None
 
 
 def burst(alert: dict) -> list[dict]:

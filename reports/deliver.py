@@ -195,7 +195,7 @@ def _send_one(config: Config, store: Store, client: Client, pending: dict | None
         figures = data.summary.new_reviews, data.summary.new_negatives
         report_id = None if dry_run else store.add_report(
             client.id, period_start=since, period_end=until, pdf_path=str(pdf), new_reviews=figures[0],
-            new_negatives=figures[1], letter=letter)
+            new_negatives=figures[1], letter=letter, figures=queries.sent_figures(data))
         message_id = make_msgid(domain=_domain(config.agency.sender))
     result = SendResult(client.id, "sent", pdf, new_reviews=figures[0], new_negatives=figures[1])
     msg = mail.build_message(letter, pdf, config.agency.sender, client.recipients, message_id=message_id) \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
@@ -257,25 +258,49 @@ def _start(store: Store, client: Client, since: str | None, firsts: dict[str, di
     return min(starts + ([first] if first else [])) if starts or first else until
 
 
+SENT_FIGURES = ("new_reviews", "new_negatives", "negatives_replied", "unanswered_negatives", "avg_rating",
+                "reviews_total", "reviews_rated", "new_mentions", "negative_mentions", "complaints_on_page_one")
+"""The Summary figures a report shows with "(was …)" (scoreboard.headline_figures): kept with it as sent."""
+
+
+def sent_figures(data: ReportData) -> dict:
+    """What a report keeps of itself for the next one (store.add_report's `figures`): its SENT_FIGURES and the start
+    its period label names."""
+    return {"period_start": stamp(data.period_start), **{name: getattr(data.summary, name) for name in SENT_FIGURES}}
+
+
 def previous_summary(config: Config, client: Client, store: Store, since: str, firsts: dict[str, dict],
                      all_reviews: list[ReviewRow]) -> tuple[Summary, str]:
-    """The previous period's figures (from the report before the last, up to the last report's cutoff) as that
-    report knew them (its replies: rules.answered_by), and its name ("27 Oct 2026 – 3 Nov 2026"); "up to 1 Nov 2026" when nothing was found before the cutoff (a
-    `--since` before the first crawl: a baseline would start after it ends)."""
+    """The previous period's figures and its name ("27 Oct 2026 – 3 Nov 2026"; "up to 1 Nov 2026" for a baseline)
+    as the report sent then said them (its reports row, store.sent_figures), whatever today's rules or rows found
+    late say of that period since. Only what no row holds is computed (a row from before m028 holds the new and
+    new negative counts alone; a `--since` no sent report ended at holds nothing): from the report before the last,
+    up to the last report's cutoff, as that report knew them (its replies: rules.answered_by)."""
     last = store.sent_report_ending(client.id, since)
-    before = last["period_start"] if last else None
+    sent = store.sent_figures(last) if last else {}
+    cutoff = parse_iso(since)
+    if all(name in sent for name in SENT_FIGURES):
+        summary = Summary(avg_rating_before=None, **{name: sent[name] for name in SENT_FIGURES})
+    else:
+        summary = replace(_recomputed(config, client, store, last["period_start"] if last else None, since,
+                                      all_reviews), **{name: sent[name] for name in SENT_FIGURES if name in sent})
+    start = parse_iso(sent["period_start"]) if last else \
+        parse_iso(_start(store, client, None, firsts, since))
+    return summary, period_label(start if start is not None and start < cutoff else None, cutoff, client.timezone)
+
+
+def _recomputed(config: Config, client: Client, store: Store, before: str | None, since: str,
+                all_reviews: list[ReviewRow]) -> Summary:
     period = Period(client, store, before, since)
     cutoff = parse_iso(since)
     open_then = [r for r in all_reviews if r.first_seen_at <= cutoff and r.negative
                  and not rules.answered_by(r.reply_seen_at, cutoff)]
     stats = store.review_stats(client.id, since, threshold=client.negative_threshold)
-    summary = period.summary(cutoff, avg_rating=stats["avg_rating"], avg_rating_before=None,
-                             unanswered_negatives=len(open_then), reviews_total=stats["total"],
-                             reviews_rated=stats["rated"],
-                             complaints_on_page_one=_page_one_complaints(store.search_snapshot(
-                                 client.id, since, configured(config.search.engines, client.queries))))
-    start = parse_iso(_start(store, client, before, firsts, since))
-    return summary, period_label(start if start < cutoff else None, cutoff, client.timezone)
+    return period.summary(cutoff, avg_rating=stats["avg_rating"], avg_rating_before=None,
+                          unanswered_negatives=len(open_then), reviews_total=stats["total"],
+                          reviews_rated=stats["rated"],
+                          complaints_on_page_one=_page_one_complaints(store.search_snapshot(
+                              client.id, since, configured(config.search.engines, client.queries))))
 
 
 def build(config: Config, client: Client, store: Store, *, since: str | None, until: datetime,

@@ -526,22 +526,33 @@ class Spike:
     usual: float
 
 
+def spike_told(alerted: bool, first_seen_at: str, report_cutoff: str | None) -> bool:
+    """Whether the client was told of a negative already, one by one: an alert of its own was made for it, or a
+    sent report covered when it was first seen (`report_cutoff`, the last sent report's end). A burst of nothing but
+    such negatives is old news (spike): an upgrade, or a gap in runs, never alerts a burst the client heard of."""
+    return alerted or (report_cutoff is not None and first_seen_at <= report_cutoff)
+
+
 def spike(negatives: list[datetime], candidates: list[datetime], now: datetime, *, window: timedelta = SPIKE_WINDOW,
           minimum: int = SPIKE_MINIMUM, factor: float = SPIKE_FACTOR, baseline: timedelta = SPIKE_BASELINE,
-          lookback: timedelta = SPIKE_LOOKBACK) -> Spike | None:
+          lookback: timedelta = SPIKE_LOOKBACK, told: list[bool] | None = None) -> Spike | None:
     """The biggest burst of one source's negatives that is a spike, if any.
 
     `negatives` are all of the source's negative reviews' times (spike_time); `candidates` those that may make a
     burst (new, not history, not in a burst already alerted). A burst is the candidates within `window` from one
     of them, starting at most `lookback` before `now`; it is a spike when it has at least `minimum` negatives and
     at least `factor` times `usual`: the source's negatives in the `baseline` span before the burst, per window
-    (with no history, `usual` is 0 and the minimum alone decides)."""
+    (with no history, `usual` is 0 and the minimum alone decides). `told` (per candidate, spike_told): a burst is
+    news only when at least one member was not told of yet; told members still count towards its size (two told
+    one by one and a third new are a burst of three, alerted for the third)."""
     best = None
     order = sorted(range(len(candidates)), key=candidates.__getitem__)
     starts, before = [candidates[i] for i in order], sorted(negatives)
     for start in sorted(set(starts[bisect_left(starts, now - lookback):])):
         members = tuple(sorted(order[bisect_left(starts, start):bisect_left(starts, start + window)]))
         usual = (bisect_left(before, start) - bisect_left(before, start - baseline)) * (window / baseline)
+        if told is not None and all(told[i] for i in members):
+            continue
         if len(members) >= minimum and len(members) >= factor * usual - _SLACK \
                 and (best is None or len(members) > len(best.members)):
             best = Spike(start, members, usual)

@@ -79,3 +79,13 @@ def test_an_old_burst_is_not_news():
 ])
 def test_spike_time(published, precision, history, expected):
     assert rules.spike_time(published, precision, "SEEN", history=history) == expected
+
+
+def test_a_burst_the_client_was_told_of_one_by_one_is_no_spike_but_one_new_member_makes_it_news():
+    new = burst(3)
+    assert rules.spike(new, new, NOW, told=[True, True, True]) is None
+    found = rules.spike(new, new, NOW, told=[True, True, False])
+    assert found is not None and found.members == (0, 1, 2)  # the told ones still count towards its size
+    assert rules.spike_told(False, "2026-11-18T10:00:00Z", "2026-11-18T11:00:00Z")  # a sent report covered it
+    assert not rules.spike_told(False, "2026-11-18T10:00:00Z", "2026-11-18T09:00:00Z")
+    assert rules.spike_told(True, "2026-11-18T10:00:00Z", None)  # an alert of its own

@@ -15,7 +15,7 @@ RELEASED = [  # every name main has applied, in order: a database records them, 
     "m007_alert_category", "m008_crawl_lookups", "m009_first_versions_in_the_review_row", "m010_replies", "m011_judge",
     "m012_author_review_count", "m013_evidence", "m018_evidence_note", "m019_business_lookup", "m021_report_letter",
     "m022_site_replies", "m023_refused_recipients", "m024_spike_facts", "m025_evidence_pages", "m026_watch_reads",
-    "m027_ingest_evidence_problems",
+    "m027_ingest_evidence_problems", "m028_report_figures",
 ]
 
 

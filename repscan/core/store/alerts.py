@@ -87,13 +87,16 @@ class Alerts(SearchResults):
 
     def spike_negatives(self, client_id: str, *, threshold: float, since: str) -> list[dict]:
         """The client's negative reviews and posts (rules.negative) published or first seen since `since`, each with
-        its kind, its rules.history flag ("history") and whether a spike alert listed it already ("spiked")."""
+        its kind, its rules.history flag ("history"), whether a spike alert listed it already ("spiked") and whether
+        an alert of its own was made ("alerted")."""
         spiked = self.spiked_keys(client_id)
+        alerted = {row[0] for row in self._db.execute(
+            "SELECT item_key FROM alerts WHERE client_id = ? AND kind IN ('review', 'post')", [client_id])}
         rows = self._negatives(client_id, threshold, f"t.published_at, t.published_precision, t.first_seen_at,"
                                f" NOT {_NOT_HISTORY} AS history",
                                lambda kind: ("(t.published_at >= ? OR t.first_seen_at >= ?)", [since, since]))
-        return [{**row, "history": bool(row["history"]), "spiked": f"{row['source']}:{row['source_id']}" in spiked}
-                for row in rows]
+        return [{**row, "history": bool(row["history"]), "spiked": f"{row['source']}:{row['source_id']}" in spiked,
+                 "alerted": f"{row['source']}:{row['source_id']}" in alerted} for row in rows]
 
     def _negatives(self, client_id: str, threshold: float, columns: str, where) -> list[dict]:
         """The client's negative reviews (not removed) and posts, rules.negative at `threshold`: each its kind,

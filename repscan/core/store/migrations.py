@@ -287,3 +287,11 @@ def m027_ingest_evidence_problems(db: Database) -> None:
     then records that name and already has the column."""
     if "evidence_problems" not in db["node_jobs"].columns_dict:
         db["node_jobs"].add_column("evidence_problems", str)
+
+
+@migrations()
+def m028_report_figures(db: Database) -> None:
+    """A report's headline figures as it sent them (JSON: reports.queries.sent_figures) and the start its period
+    label named: the next report's "(was …)" figures and their period, whatever the rules say of that period since.
+    Rows from before keep new_reviews and new_negatives; their other figures are computed again."""
+    db["reports"].add_column("figures", str)

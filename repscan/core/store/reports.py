@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from repscan.core.store.connection import Connection, now
 
 
@@ -15,6 +17,14 @@ class Reports(Connection):
         last = self.last_sent_report(client_id)
         return last["period_end"] if last else None
 
+    def sent_figures(self, report: dict) -> dict:
+        """A report row's headline figures as it showed them: all of them (add_report's `figures`) or, for a row
+        from before m028, new_reviews and new_negatives alone; "period_start" is the start its period label named
+        (the row's own when none was stored: None for a baseline, "up to" its end)."""
+        stored = json.loads(report.get("figures") or "{}")
+        return {"period_start": report["period_start"], **stored,
+                "new_reviews": report["new_reviews"], "new_negatives": report["new_negatives"]}
+
     def pending_report(self, client_id: str) -> dict | None:
         """A report rendered (or being sent) but not recorded as sent: reuse it, never render twice."""
         return self._one(
@@ -22,14 +32,16 @@ class Reports(Connection):
             [client_id])
 
     def add_report(self, client_id: str, *, period_start: str | None, period_end: str, pdf_path: str,
-                   new_reviews: int, new_negatives: int, letter=None) -> int:
-        """A rendered report; `letter` (mail.Letter): its email as rendered with it, what a resend sends."""
+                   new_reviews: int, new_negatives: int, letter=None, figures: dict | None = None) -> int:
+        """A rendered report; `letter` (mail.Letter): its email as rendered with it, what a resend sends; `figures`:
+        its headline figures as shown (JSON-ready), what the next report says they were (sent_figures)."""
         with self.transaction():
             table = self._db["reports"]
             table.insert({
                 "client_id": client_id, "period_start": period_start, "period_end": period_end,
                 "created_at": now(), "pdf_path": pdf_path, "status": "rendered",
                 "new_reviews": new_reviews, "new_negatives": new_negatives,
+                **({"figures": json.dumps(figures)} if figures is not None else {}),
                 **({"mail_subject": letter.subject, "mail_text": letter.text, "mail_html": letter.html} if letter else {}),
             })
             return table.last_pk
