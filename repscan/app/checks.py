@@ -29,7 +29,7 @@ class Finding:
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
-             + _reply_templates(config) + _proxies(config, environ))
+             + _reply_templates(config) + _reply_contact(config) + _proxies(config, environ))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -51,6 +51,20 @@ def _reply_templates(config: Config) -> list[Finding]:
     return [Finding(level, where(config, ("clients", c, "replies", "templates")), problem)
             for c, client in enumerate(config.clients) if client.replies.templates
             for level, problem in template_problems(config.resolve(client.replies.templates))]
+
+
+def _reply_contact(config: Config) -> list[Finding]:
+    """A client without [clients.replies] contact whose sources take replies where customers cannot message the
+    business privately: its drafts there can only ask them to get in touch directly, naming no way to."""
+    found = []
+    for c, client in enumerate(config.clients):
+        closed = sorted({sites.label(source.site) for source in client.sources
+                         if sites.SITES[source.site].reply_credentials and not sites.SITES[source.site].private_messages})
+        if closed and not client.replies.contact:
+            found.append(Finding("warning", where(config, ("clients", c, "replies", "contact")),
+                                 f"not set: reply drafts for {', '.join(closed)} cannot take the complaint offline by "
+                                 "private message there; set the business's phone, email or contact page"))
+    return found
 
 
 def _smtp(config: Config, environ) -> list[Finding]:
