@@ -54,15 +54,15 @@ def _reply_templates(config: Config) -> list[Finding]:
 
 
 def _reply_contact(config: Config) -> list[Finding]:
-    """A client without [clients.replies] contact whose sources take replies where customers cannot message the
-    business privately: its drafts there can only ask them to get in touch directly, naming no way to."""
+    """A client without [clients.replies] contact with sources where customers cannot message the business
+    privately (Google, Trustpilot ...): its reply drafts there can ask them to get in touch directly, naming no way."""
     found = []
     for c, client in enumerate(config.clients):
         closed = sorted({sites.label(source.site) for source in client.sources
-                         if sites.SITES[source.site].reply_credentials and not sites.SITES[source.site].private_messages})
+                         if not sites.SITES[source.site].private_messages})
         if closed and not client.replies.contact:
             found.append(Finding("warning", where(config, ("clients", c, "replies", "contact")),
-                                 f"not set: reply drafts for {', '.join(closed)} cannot take the complaint offline by "
+                                 f"not set: reply drafts for {', '.join(closed)} cannot take a complaint offline by "
                                  "private message there; set the business's phone, email or contact page"))
     return found
 

@@ -103,7 +103,8 @@ def test_each_source_is_checked_under_the_variable_names_it_gives(tmp_path):
 
 
 def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
-    path = write_config(tmp_path, [{"site": "jsonld", "url": "https://acme.example/reviews", "fetch": "browser"}])
+    path = with_contact(write_config(tmp_path, [{"site": "jsonld", "url": "https://acme.example/reviews",
+                                                 "fetch": "browser"}]))
     found = check(config.load(path), {**SMTP, "REPSCAN_CHROMIUM": "/nonexistent/chromium"})
     assert [(f.level, f.where.rsplit(":", 2)[-2:]) for f in found] == [("warning", ["26", " clients[acme].sources[0].fetch"])]
     assert found[0].message.startswith("fetch = 'browser': ") and "make browser" in found[0].message
@@ -130,3 +131,17 @@ def test_an_unset_proxy_credential_is_a_warning_naming_its_line(tmp_path):
     assert found == [f"warning: {path}:{line}: proxies[0].auth: ACME_PROXY_AUTH is not set here: crawls through "
                      "http://127.0.0.1:3128 stop at start-up (on nodes, set it there)"]
     assert not [f for f in check(config.load(path), {**SMTP, "ACME_PROXY_AUTH": "u:p"}) if "proxies" in f.where]
+
+
+def test_a_client_without_a_reply_contact_is_warned_where_customers_cannot_message_it(tmp_path):
+    # Google and Trustpilot reviewers cannot message the business: a draft there needs the client's own contact.
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                   ("google-maps", "https://www.google.com/maps/place/?q=place_id:ChIJacme"),
+                                   ("facebook", "https://www.facebook.com/acme")])
+    [found] = [f for f in check(config.load(path), SMTP) if "replies.contact" in f.where]
+    assert found.level == "warning" and found.where == f"{path}:16: clients[acme].replies.contact"
+    assert found.message.startswith("not set: reply drafts for Google Maps, Trustpilot cannot take a complaint "
+                                    "offline by private message there")
+    assert not [f for f in check(config.load(with_contact(path)), SMTP) if "contact" in f.where]
+    social = write_config(tmp_path / "social", [("facebook", "https://www.facebook.com/acme")])
+    assert not [f for f in check(config.load(social), SMTP) if "contact" in f.where]  # Messenger is a private path

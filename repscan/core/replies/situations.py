@@ -25,7 +25,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                        "dismissive"),
         "billing": ("overcharg", "charged twice", "double charg", "charged me", "charged us", "charged$", "refund",
                     "invoice", "billed", "billing", "the bill$", "the bills$", "my bill$", "our bill$",
-                    "your bill$", "a bill$", "this bill$", "money back", "overpriced", "expensive", "rip-off", "ripped off", "fee$", "fees$",
+                    "your bill$", "a bill$", "this bill$", "money back", "overpriced", "expensive", "rip-off",
+                    "ripped off", "fee$", "fees$",
                     "~price", "~cost", "~charge", "~paid"),
         "quality": ("broken", "cold", "stale", "dirty", "poor quality", "faulty", "defect", "damaged", "leak",
                     "inedible", "disgusting", "mould", "mold"),
@@ -41,8 +42,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                     "~bezahlt"),
         "quality": ("kaputt", "defekt", "kalt", "schmutzig", "dreckig", "beschädigt", "schlechte qualität",
                     "undicht", "verschimmelt", "ungenießbar", "alt und trocken"),
-        "no_show": ("nicht erschienen", "nicht gekommen", "niemand kam", "nie aufgetaucht", "termin verpasst",
-                    "versetzt"),
+        "no_show": ("nicht erschienen", "nie erschienen", "nicht gekommen", "niemand kam", "nie aufgetaucht",
+                    "termin verpasst", "versetzt"),
     },
     "fr": {
         "late_delivery": ("retard", "en retard", "toujours pas reçu", "jamais arrivé", "jamais reçu",
@@ -191,7 +192,8 @@ def quote(text: str | None, language: str, limit: int = 60) -> str | None:
     if not found:
         return None
     language = language if language in PHRASES else "en"
-    sentences = quotable([s.strip() for s in re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+", text) if s.strip()], language)
+    split = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+", text)  # "example.de" is no sentence end
+    sentences = quotable([s.strip() for s in split if s.strip()], language)
     for phrase in found:
         for sentence in sentences:
             if _found(phrase, _normal(sentence), language):
