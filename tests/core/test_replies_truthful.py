@@ -52,7 +52,7 @@ def test_money_named_in_passing_is_no_billing_issue(lang):
 
 def test_a_name_that_is_a_word_for_money_gets_no_refund_offer():
     made = draft("I called Bill three times about the leaking roof.", stored_language="en", source="google-business",
-                 policy=Policy("Acme Roofing", contact="01632 960 000"))
+                 policy=REFUNDS)
     assert made.situation == "quality" and "charge" not in made.text and "bill" not in made.text.lower()
 
 
