@@ -31,8 +31,8 @@ class Finding:
 def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
-             + _reply_templates(config) + _proxies(config, environ) + _posting_accounts(config, environ)
-             + _deliver_to(config))
+             + _reply_templates(config) + _reply_contact(config) + _proxies(config, environ)
+             + _posting_accounts(config, environ) + _deliver_to(config))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -69,6 +69,20 @@ def _posting_accounts(config: Config, environ) -> list[Finding]:
             found.append(Finding("error" if set_here else "warning", where(config, ("clients", c, "sources", s, *field)),
                                  shared_problem(default, variable, clients)
                                  + ("" if set_here else "; unset here: once set, its posts are refused")))
+    return found
+
+
+def _reply_contact(config: Config) -> list[Finding]:
+    """A client without [clients.replies] contact with sources where customers cannot message the business
+    privately (Google, Trustpilot ...): its reply drafts there can ask them to get in touch directly, naming no way."""
+    found = []
+    for c, client in enumerate(config.clients):
+        closed = sorted({sites.label(source.site) for source in client.sources
+                         if not sites.SITES[source.site].private_messages})
+        if closed and not client.replies.contact:
+            found.append(Finding("warning", where(config, ("clients", c, "replies", "contact")),
+                                 f"not set: reply drafts for {', '.join(closed)} cannot take a complaint offline by "
+                                 "private message there; set the business's phone, email or contact page"))
     return found
 
 

@@ -72,15 +72,12 @@ def text_sentiment(text: str | None, language: str | None = None) -> float | Non
     """
     if not text or not text.strip():
         return None
-    if language:
-        code = language.replace("_", "-").split("-")[0].lower()
-    else:
-        from repscan.core.language import detect
+    from repscan.core.language import code as language_code, detect
 
-        code = detect(text)
-        if code is None:
-            score = _analyzer().polarity_scores(text)["compound"] or lexicon_score(text, lexicon("_common"))
-            return round(score, 4)
+    code = language_code(language) if language else detect(text)
+    if not language and code is None:
+        score = _analyzer().polarity_scores(text)["compound"] or lexicon_score(text, lexicon("_common"))
+        return round(score, 4)
     if code == "en":
         return round(_analyzer().polarity_scores(text)["compound"], 4)
     if code not in LEXICON_LANGUAGES:

@@ -221,9 +221,21 @@ def _number(value, name: str, notes: list[str]) -> float | int | None:
     return int(number) if whole else number
 
 
-# Per kind, each field with the check normalise runs on its value after stripping (_time, _number or none),
-# and the (time field, precision field) pairs the kind has.
-CHECKS = {kind: tuple((name, _time if name in TIME_FIELDS else _number if name in NUMBER_FIELDS else None)
+def _language(value, name: str, notes: list[str]) -> str | None:
+    """The primary language subtag (language.code: "de-DE" -> "de"); None, then detected from the text, for a tag
+    that names no language."""
+    from repscan.core.language import code
+
+    found = code(str(value))
+    if found is None:
+        notes.append(f"{name} {str(value)[:40]!r} is not a language tag; detected from the text instead")
+    return found
+
+
+# Per kind, each field with the check normalise runs on its value after stripping (_time, _number, _language or
+# none), and the (time field, precision field) pairs the kind has.
+CHECKS = {kind: tuple((name, _time if name in TIME_FIELDS else _number if name in NUMBER_FIELDS
+                       else _language if name == "language" else None)
                       for name in fields) for kind, fields in FIELDS.items()}
 CHECKED = {kind: tuple((name, check) for name, check in checks if check is not None) for kind, checks in CHECKS.items()}
 TIMED = {kind: tuple((time_field, field) for time_field, field in PRECISION_OF.items() if field in fields)

@@ -18,6 +18,8 @@ MIN_WORDS = 3
 MIN_CJK_CHARS = 3
 MIN_CONFIDENCE = 0.3
 
+_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*")  # BCP 47 as sites write it: de, de-DE, de_DE, zh-Hant-TW
+_NO_LANGUAGE = ("und", "mul", "zxx", "mis")  # undetermined, multiple, no linguistic content, uncoded
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|\d+")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -29,6 +31,15 @@ def _identifier():
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(LANGUAGES)
     return identifier
+
+
+def code(tag: str | None) -> str | None:
+    """THE language code rule: a site's language tag as items keep it and drafts and word lists read it, its primary
+    subtag in lower case ("de-DE", "de_DE", "DE" -> "de"); None for what names no language ("x-default", "und",
+    "English"). The region is dropped: no reader tells de-DE from de-AT (the report's dates follow the client's
+    locale, not the reviewer's)."""
+    match = _TAG.fullmatch((tag or "").strip().lower())
+    return match.group(1) if match and match.group(1) not in _NO_LANGUAGE else None
 
 
 def detect(text: str | None) -> str | None:

@@ -38,6 +38,7 @@ class Site:
     layouts: str = ""                 # which years' pages (or API versions) its page module reads (README)
     fetch: Literal["http", "browser"] = "http"  # how its pages are fetched unless a source says otherwise
     fetch_note: str = ""              # why that fetch mode (README)
+    private_messages: bool = False    # its users can message the business privately there (reply drafts)
 
     @property
     def module(self) -> str:

@@ -7,21 +7,30 @@ from repscan.app.checks import check
 from repscan.core import config
 
 SMTP = {"REPSCAN_SMTP_URL": "smtp://127.0.0.1:2525"}
+CONTACT = '\n[clients.replies]\ncontact = "01632 960 000"\n'  # where reply drafts send a customer
+
+
+def with_contact(path):
+    """The config with the client's contact for reply drafts (appended: no line above it moves)."""
+    path.write_text(path.read_text() + CONTACT)
+    return path
+
+
 CLEAN = {"REPSCAN_SMTP_URL": "", "REPSCAN_YELP_API_KEY": "", "REPSCAN_REDDIT_CLIENT_ID": "",
          "REPSCAN_REDDIT_CLIENT_SECRET": "", "ACME_SLACK": ""}
 
 
 def test_a_clean_config_with_its_environment_has_no_findings(tmp_path):
-    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
-                                   ("reddit", "https://www.reddit.com/search.rss?q=acme")])
+    path = with_contact(write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                                ("reddit", "https://www.reddit.com/search.rss?q=acme")]))
     assert check(config.load(path), SMTP) == []
     result = run_cli("--config", str(path), "config", "check", env={**CLEAN, **SMTP})
     assert result.returncode == 0 and "1 clients, 2 sources)" in result.stdout and result.stderr == ""
 
 
 def test_a_url_of_another_site_is_an_error_naming_the_line(tmp_path):
-    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
-                                   ("trustpilot", "https://www.yelp.com/biz/acme-plumbing-berlin")])
+    path = with_contact(write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                                ("trustpilot", "https://www.yelp.com/biz/acme-plumbing-berlin")]))
     findings = check(config.load(path), SMTP)
     assert [(f.level, f.where) for f in findings] == [("error", f"{path}:29: clients[acme].sources[1].url")]
     assert 'is a Yelp page, not Trustpilot: use site = "yelp"' in findings[0].message
@@ -73,6 +82,7 @@ def test_each_source_is_checked_under_the_variable_names_it_gives(tmp_path):
         {"site": "yelp", "url": "https://www.yelp.com/biz/acme", "fetch": "api",
          "credentials": {"REPSCAN_ZYTE_API_KEY": "ACME_ZYTE_KEY"}},
     ])
+    with_contact(path)
     environ = {**SMTP, "REPSCAN_FACEBOOK_PAGE_TOKEN": "set, but not the one acme reads",
                "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID": "id", "REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET": "secret"}
     found = [f.message for f in check(config.load(path), environ)]
@@ -93,7 +103,8 @@ def test_each_source_is_checked_under_the_variable_names_it_gives(tmp_path):
 
 
 def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
-    path = write_config(tmp_path, [{"site": "jsonld", "url": "https://acme.example/reviews", "fetch": "browser"}])
+    path = with_contact(write_config(tmp_path, [{"site": "jsonld", "url": "https://acme.example/reviews",
+                                                 "fetch": "browser"}]))
     found = check(config.load(path), {**SMTP, "REPSCAN_CHROMIUM": "/nonexistent/chromium"})
     assert [(f.level, f.where.rsplit(":", 2)[-2:]) for f in found] == [("warning", ["26", " clients[acme].sources[0].fetch"])]
     assert found[0].message.startswith("fetch = 'browser': ") and "make browser" in found[0].message
@@ -101,7 +112,7 @@ def test_a_browser_source_on_a_machine_without_chromium_is_a_warning(tmp_path):
 
 def test_the_agencys_reply_templates_are_checked(tmp_path):
     path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example")])
-    path.write_text(path.read_text() + '\n[clients.replies]\ntemplates = "replies/acme"\n')
+    path.write_text(path.read_text() + CONTACT + 'templates = "replies/acme"\n')
     [missing] = check(config.load(path), SMTP)
     assert missing.level == "error" and missing.message.endswith("replies/acme is not a folder")
     assert missing.where.endswith(": clients[acme].replies.templates")
@@ -120,3 +131,17 @@ def test_an_unset_proxy_credential_is_a_warning_naming_its_line(tmp_path):
     assert found == [f"warning: {path}:{line}: proxies[0].auth: ACME_PROXY_AUTH is not set here: crawls through "
                      "http://127.0.0.1:3128 stop at start-up (on nodes, set it there)"]
     assert not [f for f in check(config.load(path), {**SMTP, "ACME_PROXY_AUTH": "u:p"}) if "proxies" in f.where]
+
+
+def test_a_client_without_a_reply_contact_is_warned_where_customers_cannot_message_it(tmp_path):
+    # Google and Trustpilot reviewers cannot message the business: a draft there needs the client's own contact.
+    path = write_config(tmp_path, [("trustpilot", "https://www.trustpilot.com/review/acme.example"),
+                                   ("google-maps", "https://www.google.com/maps/place/?q=place_id:ChIJacme"),
+                                   ("facebook", "https://www.facebook.com/acme")])
+    [found] = [f for f in check(config.load(path), SMTP) if "replies.contact" in f.where]
+    assert found.level == "warning" and found.where == f"{path}:16: clients[acme].replies.contact"
+    assert found.message.startswith("not set: reply drafts for Google Maps, Trustpilot cannot take a complaint "
+                                    "offline by private message there")
+    assert not [f for f in check(config.load(with_contact(path)), SMTP) if "contact" in f.where]
+    social = write_config(tmp_path / "social", [("facebook", "https://www.facebook.com/acme")])
+    assert not [f for f in check(config.load(social), SMTP) if "contact" in f.where]  # Messenger is a private path

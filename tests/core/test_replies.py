@@ -118,7 +118,7 @@ def test_no_phrase_is_general_and_a_word_inside_another_is_no_phrase():
     assert situation("アプリが頻繁にフリーズして使えない。", "ja") == "quality"
     made = draft("Not what I hoped for at all.", author=None, stored_language="en", policy=Policy("Acme"))
     assert made.situation == "general" and made.text.startswith("Thank you for telling us.")
-    assert "private message" in made.text  # no contact in the config: still offline, without inventing one
+    assert "private message" not in made.text and "get in touch with us directly" in made.text  # no contact, no DMs
 
 
 def test_the_language_is_detected_when_not_stored_and_unknown_ones_get_english():

@@ -43,10 +43,11 @@ def test_every_real_review_gets_a_draft_in_its_language_that_fits_an_x_reply(pag
 
 
 def test_the_negative_japanese_app_reviews_are_mostly_told_apart():
-    """29 of the page's 50 reviews are negative; what they are about (freezes, cards not accepted, codes that
-    do not work) is found for a third of them, the rest get the general reply."""
+    """29 of the page's 50 reviews are negative; what they are about (freezes, codes that do not work) is found
+    for a third of them, the rest get the general reply. Those asking for a way to pay other than a card name a
+    payment but no wrong charge: no billing draft offers to correct one."""
     made = [(item, d) for item, d in drafts(*next(p for p in PAGES if p[0] == "appstore"))
             if rules.negative(item.get("rating"), item.get("rating_max"))]
     situations = Counter(d.situation for _, d in made)
-    assert len(made) == 29 and situations["quality"] >= 5 and situations["billing"] >= 2
+    assert len(made) == 29 and situations["quality"] >= 5 and situations["billing"] == 0
     assert situations["general"] <= 20

@@ -23,7 +23,8 @@ from repscan.reports import alerts, mail
 from repscan.app.demo.site import Review
 
 CLIENT = "hlb-internal-7"
-HOSTILE = "<script>alert(1)</script> The cake was late by two days"
+# In lower case: a capitalised word past a sentence's first is taken for a name, and that sentence is never quoted.
+HOSTILE = "<script>alert(1)</script> the cake was late by two days"
 
 
 def crawl(config) -> None:
@@ -47,7 +48,7 @@ def scene(tmp_path_factory):
         Review(id="late-1", author="Maren Holt", rating=1, title="Birthday order", text=HOSTILE + ".",
                published=iso_utc(now - timedelta(hours=3))),
         Review(id="rude-1", author="Jonas Berg", rating=2, title="Nie wieder",
-               text="Die Verkäuferin war sehr unfreundlich zu meiner Mutter.", language="de",
+               text="Die Verkäuferin war sehr unfreundlich zu meiner Mutter.", language="de-DE",  # as sites tag it
                published=iso_utc(now - timedelta(hours=5))),
         review("fine-1", 5, 8, now),
     ]
@@ -78,18 +79,23 @@ def test_drafts_reach_the_report_and_the_alert_escaped(scene, capsys):
     lines = out.splitlines()
     assert len(lines) == 2 and not any("fine-1" in line for line in lines)  # the 5-star review needs no reply
     assert any("en/late_delivery" in line for line in lines) and any("de/rude_staff" in line for line in lines)
+    store = Store(load(config).database)
+    try:  # the site's "de-DE" is stored as the item contract keeps a language: its primary subtag
+        assert list(store.query("SELECT language FROM reviews WHERE source_id = 'rude-1'")) == [{"language": "de"}]
+    finally:
+        store.close()
 
     code, out, err = repscan(capsys, config, "report", "--client", CLIENT, "--out", str(folder / "r.html"), "--html")
     html = (folder / "r.html").read_text(encoding="utf-8")
     assert code == 0 and "<script>alert" not in html
-    assert "Draft reply, to approve" in html and "&lt;script&gt;alert(1)&lt;/script&gt; The cake was late" in html
+    assert "Draft reply, to approve" in html and "&lt;script&gt;alert(1)&lt;/script&gt; the cake was late" in html
     assert "Es tut uns leid: „Die Verkäuferin war sehr unfreundlich zu meiner Mutter“" in html
 
     code, out, err = repscan(capsys, config, "report", "--client", CLIENT, "--out", str(folder / "r.pdf"))
     text = squash(subprocess.run(["pdftotext", str(folder / "r.pdf"), "-"], capture_output=True, text=True,
                                  check=True).stdout)  # lines break anywhere, "</" + "script>" too
     assert squash(f"(no. {ids(config)['late-1']}):") in text and "repscanreplies" not in text
-    assert squash("We are sorry about “<script>alert(1)</script> The cake was late by two days”.") in text
+    assert squash("We are sorry about “<script>alert(1)</script> the cake was late by two days”.") in text
     assert squash("Please contact us at 01632 960 123 so we can put this right.") in text
 
     cfg = load(config)
@@ -106,7 +112,7 @@ def test_drafts_reach_the_report_and_the_alert_escaped(scene, capsys):
     body, page = message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
     assert f"Suggested reply (draft no. {ids(config)['late-1']}, posted once approved): Hi Maren" in body
     assert "repscan replies" not in body  # a command is for the agency, not the client
-    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; The cake was late" in page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; the cake was late" in page
 
 
 def test_edit_approve_and_post_by_hand_exactly_once(scene, capsys, tmp_path, monkeypatch):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import jinja2
 
-from repscan.core import language as languages
+from repscan.core import language as languages, sites
+from repscan.core.replies.quoting import LINK
 from repscan.core.replies.situations import LANGUAGES, SITUATIONS, quote, situation
 from repscan.core.templates import templates_dir
 
@@ -49,9 +50,9 @@ def _environment(override: Path | None) -> jinja2.Environment:
 
 
 def language_of(text: str | None, stored: str | None) -> str:
-    """The customer's language: as stored (the crawl detected it), else detected now; English when we
-    have no templates in it."""
-    lang = stored or languages.detect(text)
+    """The customer's language: as stored (the site's tag or the crawl's detection; a row stored before tags were
+    normalised may still say "de-DE"), else detected now; English when we have no templates in it."""
+    lang = languages.code(stored) or languages.detect(text)
     return lang if lang in LANGUAGES else "en"
 
 
@@ -73,23 +74,28 @@ def limit(source: str | None) -> int:
 # X counts a character in these ranges (Latin, Greek, Cyrillic ... and general punctuation) once, any other (CJK,
 # emoji) twice, and every link as 23 (twitter-text's configuration v3).
 _X_SINGLE = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
-_LINK = re.compile(r"https?://\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|fr|es|it|pt|nl|pl|ro|ua"
-                   r"|ru|jp)\b(?:/\S*)?", re.IGNORECASE)  # X links bare domains of real TLDs too, not an email's
 
 
 def length(text: str, source: str | None) -> int:
     """The text's length as the channel counts it: X weighs CJK and emoji double and every link as 23."""
     if source not in LIMITS:
         return len(text)
-    links = _LINK.findall(text)
-    rest = _LINK.sub("", text)
+    links = LINK.findall(text)
+    rest = LINK.sub("", text)
     return 23 * len(links) + sum(1 if any(a <= ord(ch) <= b for a, b in _X_SINGLE) else 2 for ch in rest)
 
 
-def render(policy: Policy, lang: str, template: str, **values) -> str:
-    """One template filled in, its lines joined into one paragraph (Japanese runs on without spaces)."""
+def private(source: str | None) -> bool:
+    """Whether the customer can message the business privately on the channel (sites.toml private_messages):
+    only there may a draft without the client's contact ask for a private message."""
+    site = sites.SITES.get(source or "")
+    return bool(site and site.private_messages)
+
+
+def render(policy: Policy, lang: str, template: str, source: str | None = None, **values) -> str:
+    """One template filled in for the channel, its lines joined into one paragraph (Japanese runs on without spaces)."""
     text = _environment(policy.templates).get_template(f"{lang}/{template}.txt").render(
-        business=policy.business, contact=policy.contact, refunds=policy.refunds, **values)
+        business=policy.business, contact=policy.contact, refunds=policy.refunds, private=private(source), **values)
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     return ("" if lang == "ja" else " ").join(lines)
 
@@ -104,7 +110,7 @@ def draft(text: str | None, *, title: str | None = None, author: str | None = No
     name, most = first_name(author), limit(source)
     for short, size in ((False, QUOTE), (True, QUOTE), (True, QUOTE // 2), (True, 0)):
         said = quote(words, lang, size) if size else None
-        body = render(policy, lang, kind, name=name, quote=said, short=short)
+        body = render(policy, lang, kind, source, name=name, quote=said, short=short)
         if length(body, source) <= most:
             return Draft(lang, kind, body)
     raise TooLong(f"the {lang}/{kind} reply is {length(body, source)} characters even at its shortest; "

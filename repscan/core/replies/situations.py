@@ -5,19 +5,29 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from repscan.core.replies.quoting import quotable, shorten
+
 SITUATIONS = ("late_delivery", "rude_staff", "billing", "quality", "no_show", "general")
+# Which situation a tie goes to: a complaint about money only where money is all it is about (a draft that offers to
+# check a charge nobody made tells the customer something untrue).
+TIES = ("late_delivery", "rude_staff", "quality", "no_show", "billing")
 
 # Lower-case stems and phrases, matched where a word begins in the lower-cased text (a stem catches its inflections:
 # "verspät" finds verspätet and Verspätung); one ending in "$" must also end a word ("late$" is not "later").
-# Each language lists every situation but "general", the fallback.
+# One beginning with "~" counts only beside another phrase of its situation: a price, a cost or a payment is money
+# talk, not a billing complaint ("the food was cold and the price was high" is about the food); and a bare "bill"
+# is never one (Bill is a name; "the bill" is not). Each language lists every situation but "general", the fallback.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "late_delivery": ("late$", "delay", "still waiting", "never arrived", "never came", "hasn't arrived",
                           "not arrived", "took weeks", "took days", "hours to arrive", "slow delivery"),
         "rude_staff": ("rude", "impolite", "unfriendly", "shouted", "yelled", "disrespect", "arrogant", "attitude",
                        "dismissive"),
-        "billing": ("overcharg", "charged twice", "double charg", "refund", "invoice", "bill", "charge", "price",
-                    "money back", "overpriced", "expensive", "cost", "fee$", "fees$"),
+        "billing": ("overcharg", "charged twice", "double charg", "charged me", "charged us", "charged$", "refund",
+                    "invoice", "billed", "billing", "the bill$", "the bills$", "my bill$", "our bill$",
+                    "your bill$", "a bill$", "this bill$", "money back", "overpriced", "expensive", "rip-off",
+                    "ripped off", "fee$", "fees$",
+                    "~price", "~cost", "~charge", "~paid"),
         "quality": ("broken", "cold", "stale", "dirty", "poor quality", "faulty", "defect", "damaged", "leak",
                     "inedible", "disgusting", "mould", "mold"),
         "no_show": ("no-show", "no show", "didn't show", "did not show", "never showed", "didn't turn up",
@@ -28,18 +38,20 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                           "lieferzeit", "wochen gewartet", "stunden gewartet", "lange gewartet"),
         "rude_staff": ("unfreundlich", "unhöflich", "frech", "angeschrien", "respektlos", "arrogant", "patzig"),
         "billing": ("rechnung", "abgebucht", "doppelt berechnet", "zu viel berechnet", "rückerstattung",
-                    "erstattung", "preis", "geld zurück", "berechnet"),
+                    "erstattung", "geld zurück", "berechnet", "überteuert", "abzocke", "~preis", "~kosten",
+                    "~bezahlt"),
         "quality": ("kaputt", "defekt", "kalt", "schmutzig", "dreckig", "beschädigt", "schlechte qualität",
                     "undicht", "verschimmelt", "ungenießbar", "alt und trocken"),
-        "no_show": ("nicht erschienen", "nicht gekommen", "niemand kam", "nie aufgetaucht", "termin verpasst",
-                    "versetzt"),
+        "no_show": ("nicht erschienen", "nie erschienen", "nicht gekommen", "niemand kam", "nie aufgetaucht",
+                    "termin verpasst", "versetzt"),
     },
     "fr": {
         "late_delivery": ("retard", "en retard", "toujours pas reçu", "jamais arrivé", "jamais reçu",
                           "attends toujours", "des semaines", "délai"),
         "rude_staff": ("impoli", "désagréable", "malpoli", "irrespectueu", "arrogant", "insolent", "crié",
                        "méprisant"),
-        "billing": ("factur", "débité deux fois", "prélevé", "rembourse", "prix", "trop payé", "surfactur"),
+        "billing": ("factur", "débité deux fois", "prélevé", "rembourse", "trop payé", "surfactur", "hors de prix",
+                    "arnaque", "~prix", "~coût", "~payé"),
         "quality": ("cassé", "froid", "sale", "abîmé", "défectueu", "mauvaise qualité", "moisi", "immangeable",
                     "fuit", "endommagé"),
         "no_show": ("jamais venu", "pas venu", "personne n'est venu", "pas présenté", "rendez-vous manqué",
@@ -50,8 +62,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                           "semanas esperando"),
         "rude_staff": ("maleducad", "grosero", "grosera", "antipátic", "irrespetuos", "borde", "nos gritó",
                        "arrogante"),
-        "billing": ("factura", "cobraron dos veces", "cobro", "cobrado", "reembolso", "devolución", "precio",
-                    "me cobraron"),
+        "billing": ("factura", "cobraron dos veces", "cobro", "cobrado", "reembolso", "devolución", "me cobraron",
+                    "carísim", "timo", "~precio", "~pagué"),
         "quality": ("roto", "rota", "frío", "fría", "sucio", "sucia", "defectuos", "mala calidad", "dañad",
                     "incomible", "moho"),
         "no_show": ("no vino", "no se presentó", "nunca vino", "nadie vino", "no apareció", "plantó"),
@@ -60,7 +72,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("ritardo", "in ritardo", "mai arrivat", "non è arrivat", "ancora in attesa",
                           "aspetto ancora", "settimane"),
         "rude_staff": ("maleducat", "scortes", "sgarbat", "arrogante", "ha urlato", "irrispettos"),
-        "billing": ("fattura", "addebit", "rimborso", "prezzo", "pagato due volte", "conto"),
+        "billing": ("fattura", "addebit", "rimborso", "pagato due volte", "il conto", "~prezzo", "~pagato"),
         "quality": ("rotto", "rotta", "freddo", "fredda", "sporco", "sporca", "difettos", "scarsa qualità",
                     "danneggiat", "immangiabile", "muffa"),
         "no_show": ("non si è presentat", "non è venut", "nessuno è venuto", "mai venut", "appuntamento saltato"),
@@ -69,7 +81,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("atras", "demor", "nunca chegou", "não chegou", "ainda estou à espera", "ainda espero",
                           "semanas"),
         "rude_staff": ("mal-educad", "mal educad", "grosseir", "rude", "antipátic", "desrespeit", "arrogante"),
-        "billing": ("fatura", "cobrad", "cobrança", "reembolso", "preço", "devolução", "pagamento"),
+        "billing": ("fatura", "cobrad", "cobrança", "reembolso", "devolução", "~preço", "~pagamento"),
         "quality": ("partid", "quebrad", "frio", "fria", "suj", "defeituos", "má qualidade", "danificad",
                     "bolor", "estragad"),
         "no_show": ("não apareceu", "nunca apareceu", "ninguém apareceu", "não veio", "faltou"),
@@ -78,8 +90,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("te laat", "vertraging", "nooit aangekomen", "niet aangekomen", "wacht nog steeds",
                           "weken gewacht", "levertijd"),
         "rude_staff": ("onbeleefd", "onvriendelijk", "brutaal", "geschreeuwd", "respectloos", "arrogant"),
-        "billing": ("factuur", "rekening", "dubbel afgeschreven", "afgeschreven", "terugbetal", "prijs",
-                    "geld terug"),
+        "billing": ("factuur", "de rekening", "dubbel afgeschreven", "afgeschreven", "terugbetal", "geld terug",
+                    "~prijs", "~betaald"),
         "quality": ("kapot", "koud", "vies", "smerig", "defect", "beschadigd", "slechte kwaliteit", "schimmel",
                     "lekt"),
         "no_show": ("niet komen opdagen", "niet op komen dagen", "niemand kwam", "kwam niet", "afspraak gemist"),
@@ -88,8 +100,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("opóźni", "spóźni", "nie dotarł", "nigdy nie dotarł", "nadal czekam", "wciąż czekam",
                           "tygodni"),
         "rude_staff": ("niegrzeczn", "nieuprzejm", "chamsk", "opryskliw", "krzyczał", "aroganck"),
-        "billing": ("faktur", "rachun", "pobrano dwa razy", "obciążon", "zwrot pieniędzy", "zwrot", "cena",
-                    "cenę"),
+        "billing": ("faktur", "rachun", "pobrano dwa razy", "obciążon", "zwrot pieniędzy", "zwrot", "~cena",
+                    "~cenę", "~zapłaci"),
         "quality": ("zepsut", "uszkodzon", "zimn", "brudn", "wadliw", "słaba jakość", "kiepska jakość",
                     "pleśń", "niejadaln"),
         "no_show": ("nie przyszedł", "nie przyszła", "nikt nie przyszedł", "nie pojawił", "nie stawił"),
@@ -98,7 +110,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("întârzi", "intarzi", "nu a ajuns", "n-a ajuns", "încă aștept", "tot aștept",
                           "săptămâni"),
         "rude_staff": ("nepoliticos", "nepoliticoș", "obraznic", "nesimțit", "arogant", "a țipat", "nepoliticoasă"),
-        "billing": ("factur", "taxat de două ori", "taxat", "rambursare", "banii înapoi", "preț", "plătit"),
+        "billing": ("factur", "taxat de două ori", "taxat", "rambursare", "banii înapoi", "suprataxat", "~preț",
+                    "~plătit"),
         "quality": ("stricat", "rece", "murdar", "defect", "deteriorat", "calitate slabă", "calitate proastă",
                     "mucegai"),
         "no_show": ("nu a venit", "n-a venit", "nu s-a prezentat", "nimeni nu a venit", "nu a apărut"),
@@ -107,8 +120,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("запізн", "затрим", "досі чекаю", "так і не прийш", "не прийшло", "не доставили",
                           "тижнів"),
         "rude_staff": ("груб", "нечемн", "хамськ", "хамил", "кричал", "неввічлив", "зверхньо"),
-        "billing": ("рахун", "списали двічі", "списали", "повернення коштів", "повернути гроші", "ціна", "ціну",
-                    "переплат"),
+        "billing": ("рахунок$", "рахунку$", "списали двічі", "списали", "повернення коштів", "повернути гроші",
+                    "переплат", "~ціна", "~ціну", "~заплатил"),
         "quality": ("зламан", "холодн", "брудн", "бракован", "пошкоджен", "погана якість", "неякісн", "пліснява"),
         "no_show": ("не прийшов", "не прийшла", "ніхто не прийшов", "не з'явив", "не зʼявив"),
     },
@@ -116,8 +129,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "late_delivery": ("опозда", "задерж", "до сих пор жду", "так и не приш", "не пришло", "не доставили",
                           "недел"),
         "rude_staff": ("груб", "хамск", "хамил", "невежлив", "кричал", "неуважительн", "высокомерн"),
-        "billing": ("счёт", "счет", "списали дважды", "списали", "возврат денег", "вернуть деньги", "цена", "цену",
-                    "переплат"),
+        "billing": ("счёт$", "счет$", "счёта$", "счета$", "списали дважды", "списали", "возврат денег",
+                    "вернуть деньги", "переплат", "~цена", "~цену", "~заплатил"),
         "quality": ("сломан", "холодн", "грязн", "бракован", "поврежден", "плохое качество", "некачествен",
                     "плесен"),
         "no_show": ("не пришёл", "не пришел", "не пришла", "никто не пришёл", "никто не пришел", "не явил"),
@@ -125,7 +138,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "ja": {
         "late_delivery": ("遅れ", "遅い", "遅延", "届かない", "届いていない", "まだ届", "待たされ"),
         "rude_staff": ("失礼", "態度が悪", "無愛想", "怒鳴", "横柄", "不親切"),
-        "billing": ("請求", "二重", "返金", "料金", "値段", "代金", "支払"),
+        "billing": ("請求", "返金", "二重に引き落と", "~二重", "~料金", "~値段", "~代金", "~支払"),
         "quality": ("壊れ", "冷たい", "汚い", "汚れ", "不良", "品質が悪", "破損", "カビ", "まずい", "不具合", "フリーズ",
                     "落ちる", "使えな", "表示されな", "繋がらな"),
         "no_show": ("来なかった", "来ませんでした", "現れなかった", "すっぽかされ", "予約をすっぽか"),
@@ -141,57 +154,48 @@ def _normal(text: str) -> str:
 def _found(phrase: str, body: str, language: str) -> bool:
     """A phrase that begins a word ("late" is not in "chocolate"); Japanese has no spaces to begin one."""
     whole = phrase.endswith("$")
-    phrase = phrase.removesuffix("$")
+    phrase = phrase.removeprefix("~").removesuffix("$")
     if language == "ja":
         return phrase in body
     return re.search(r"(?<!\w)" + re.escape(phrase) + (r"(?!\w)" if whole else ""), body) is not None
 
 
 def matches(text: str | None, language: str) -> dict[str, list[str]]:
-    """The phrases of each situation found in the text (situations with none left out)."""
+    """The phrases of each situation found in the text (situations with none left out; a "~" phrase only
+    beside another of its situation), the ones that decide first."""
     language = language if language in PHRASES else "en"
     body = _normal(text or "")
     found: dict[str, list[str]] = {}
     for name, phrases in PHRASES[language].items():
         hits = [p for p in phrases if _found(p, body, language)]
-        if hits:
-            found[name] = hits
+        if any(not p.startswith("~") for p in hits):
+            found[name] = sorted(hits, key=lambda p: p.startswith("~"))
     return found
 
 
 def situation(text: str | None, language: str) -> str:
-    """The situation a complaint is about: the one with most phrases found (ties: the first in SITUATIONS,
-    so a no-show outranks a late one only by evidence); "general" when none is found."""
+    """The situation a complaint is about: the one with most phrases found (ties: the first in TIES, so a no-show
+    outranks a late one only by evidence, and billing wins only alone); "general" when none is found."""
     found = matches(text, language)
     if not found:
         return "general"
-    return max(found, key=lambda name: (len(found[name]), -SITUATIONS.index(name)))
+    return max(found, key=lambda name: (len(found[name]), -TIES.index(name)))
 
 
 def quote(text: str | None, language: str, limit: int = 60) -> str | None:
-    """What went wrong, briefly: the sentence holding the first phrase of the chosen situation, cut to
-    `limit` characters at a word; None when no phrase was found (the template then speaks generally)."""
+    """What went wrong, briefly: the first sentence holding a phrase of the chosen situation that names and reaches
+    nobody (quoting.quotable), cut to `limit` characters at a word; None when there is none (the template then
+    names the situation in its own words)."""
     if not text:
         return None
     found = matches(text, language).get(situation(text, language))
     if not found:
         return None
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?。！？])\s*|\n+", text) if s.strip()]
-    normal = [_normal(s) for s in sentences]
     language = language if language in PHRASES else "en"
+    split = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+", text)  # "example.de" is no sentence end
+    sentences = quotable([s.strip() for s in split if s.strip()], language)
     for phrase in found:
-        for original, lowered in zip(sentences, normal):
-            if _found(phrase, lowered, language):
-                return shorten(original.rstrip(".!?。！？ "), limit)
+        for sentence in sentences:
+            if _found(phrase, _normal(sentence), language):
+                return shorten(sentence.rstrip(".!?。！？ "), limit)
     return None
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text cut to at most `limit` characters, at a word where there is one, with "…" when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:-") + "…"
