@@ -41,7 +41,8 @@ def test_a_database_that_ran_the_ingest_migration_under_its_name_of_a_few_minute
     store = Store(path)
     assert "evidence_problems" in store._columns("node_jobs")
     store.close()
-    assert applied(path)[-2:] == ["m028_ingest_evidence_problems", "m027_ingest_evidence_problems"]
+    names = applied(path)
+    assert "m028_ingest_evidence_problems" in names and names.count("m027_ingest_evidence_problems") == 1
 
 
 def test_a_migration_that_fails_is_one_clear_error_and_exit_1_and_changes_nothing(tmp_path):
