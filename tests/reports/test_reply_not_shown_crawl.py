@@ -50,7 +50,7 @@ def test_a_reply_done_but_not_on_the_crawled_page_waits_again_until_the_page_sho
         [rid] = [row["id"] for row in store.replies(CLIENT) if row["source_id"].endswith("late")]
         store.close()
         repscan(capsys, config, "replies", "approve", str(rid), "--as", "Dana")
-        repscan(capsys, config, "replies", "done", str(rid), "--as", "Dana")
+        repscan(capsys, config, "replies", "done", str(rid), "--pasted", "--as", "Dana")
         before = report_text(capsys, config, tmp_path / "posted.pdf")
         assert "Negative reviews without a reply 0" in before and "is not shown" not in before  # within the grace
 
