@@ -138,7 +138,7 @@ class _PageModule:
                 if exc.items is None:
                     raise
                 items, said = exc.items, [str(exc)]
-            if not any(item.get("kind") in CONTENT_KINDS for item in items):
+            if not said and not any(item.get("kind") in CONTENT_KINDS for item in items):
                 evidence = self.module.expected(response)
                 if evidence:
                     raise LayoutChanged(f"layout changed: expected {evidence}, found none at {response.url}")
