@@ -186,9 +186,18 @@ class SourceHealth:
     @property
     def replies_unread(self) -> bool:
         """Read cleanly but not whole: the reviews read, the business's replies to them not (a fallback layout)."""
-        from repscan.core.store.crawls import unread
+        return "replies" in self.unread
 
-        return self.status == "ok" and unread(self.error) == "replies"
+    @property
+    def unread(self) -> list[str]:
+        """What a clean read left unread (crawls.unread_kinds): "replies", "rating", "date", "text", "summary",
+        "comments"; none for a whole read or a failed one."""
+        from repscan.core.store.crawls import unread_kinds
+
+        return unread_kinds(self.error) if self.status == "ok" else []
+
+    def _unread_only(self, kind: str) -> bool:
+        return self.unread == [kind]
 
     def state(self, tz: str) -> str:
         """The health in a few words, for a table: "OK, read 4 Dec", "not read since 2 Dec"; for several pages
@@ -196,11 +205,14 @@ class SourceHealth:
         if self.bad_pages and self.pages > 1:
             return ngettext("%(bad)d of %(num)d page: %(state)s", "%(bad)d of %(num)d pages: %(state)s", self.pages,
                             bad=self.bad_pages, state=replace(self, pages=1, bad_pages=0).state(tz))
-        if self.replies_unread:
+        if self._unread_only("replies"):
             return _("OK, read %(day)s; not read: replies to reviews", day=format_day(self.last_crawl_at, tz))
-        if self.partly:
+        if self._unread_only("comments"):
             return _("OK, read %(day)s; not read: comments the site shows only by script (under videos)",
                      day=format_day(self.last_crawl_at, tz))
+        if self.partly:
+            return _("OK, read %(day)s; not read: %(what)s", day=format_day(self.last_crawl_at, tz),
+                     what=_unread_names(self.unread))
         if self.status == "ok":
             return _("OK, read %(day)s", day=format_day(self.last_crawl_at, tz))
         if self.status == "empty" and self.search:
@@ -221,14 +233,21 @@ class SourceHealth:
         search = self.search
         name = sites.label(self.site) if search else sites.place(self.site, self.url)
         what = _("%(site)s's results for your name", site=name) if search else _("your %(site)s page", site=name)
-        if self.replies_unread:
+        if self._unread_only("replies"):
             return _("We read %(what)s on %(day)s, but not the replies to its reviews: reviews there may show as "
                      "unanswered in %(report)s.", what=what, day=format_day(self.last_crawl_at, tz),
                      report=missing_from)
-        if self.partly:
+        if self._unread_only("comments"):
             return _("We read %(what)s on %(day)s, but not the comments it shows only by script (under videos): "
                      "complaints there may be missing from %(report)s.", what=what,
                      day=format_day(self.last_crawl_at, tz), report=missing_from)
+        if self._unread_only("summary"):
+            return _("We read %(what)s on %(day)s, but not its rating and review count: the figures shown for it "
+                     "may be out of date.", what=what, day=format_day(self.last_crawl_at, tz))
+        if self.partly:
+            return _("We read %(what)s on %(day)s, but not all of it (%(unread)s): complaints there may be missing "
+                     "or misjudged in %(report)s.", what=what, day=format_day(self.last_crawl_at, tz),
+                     unread=_unread_names(self.unread), report=missing_from)
         if self.healthy:
             return self.state(tz)
         if self.status == "never" and search:
@@ -269,6 +288,21 @@ def worst(healths: list[SourceHealth]) -> SourceHealth | None:
     oldest = datetime.min.replace(tzinfo=timezone.utc)
     pick = min(healths, key=lambda h: (WORST_FIRST.index(h.status), not h.error, h.last_crawl_at or oldest))
     return replace(pick, pages=len(healths), bad_pages=sum(not h.healthy for h in healths))
+
+
+_UNREAD_NAMES = {  # what a clean read left unread (crawls.unread_kinds), as the sources row names it
+    "replies": lambda: _("replies to reviews"),
+    "rating": lambda: _("star ratings"),
+    "date": lambda: _("review dates"),
+    "text": lambda: _("review texts"),
+    "summary": lambda: _("the rating and review count"),
+    "comments": lambda: _("comments the site shows only by script (under videos)"),
+}
+
+
+def _unread_names(kinds: list[str]) -> str:
+    """"star ratings, review dates": the kinds a read left unread, in the reader's language."""
+    return ", ".join(_UNREAD_NAMES[kind]() for kind in kinds)
 
 
 def _block_words(error: str | None) -> str:

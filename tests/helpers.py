@@ -37,7 +37,7 @@ REAL_FOLDERS = {
     "appstore": ("app-store",), "bing": ("bing",), "blocked": ("blocked",), "brave": ("brave",),
     "duckduckgo": ("duckduckgo",), "facebook": ("facebook",), "feed": ("rss",), "foursquare": ("foursquare",),
     "google": ("google-serp",), "google-maps": ("google-maps", "google-places"), "googleplay": ("google-play",),
-    "jsonld": ("jsonld-reviews",), "reddit": ("reddit", "rss"), "tripadvisor": ("tripadvisor",),
+    "jsonld": ("jsonld-reviews", "consumeraffairs"), "reddit": ("reddit", "rss"), "tripadvisor": ("tripadvisor",),
     "trustpilot": ("trustpilot",), "twitter": ("twitter",), "yelp": ("yelp",),
 }
 

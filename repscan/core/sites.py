@@ -39,6 +39,9 @@ class Site:
     fetch: Literal["http", "browser"] = "http"  # how its pages are fetched unless a source says otherwise
     fetch_note: str = ""              # why that fetch mode (README)
     private_messages: bool = False    # its users can message the business privately there (reply drafts)
+    # What its review pages always give: "rating", "date", "text" on (nearly) every review, "summary" (the business's
+    # rating and count) on every page; a page without one is read in part (spiders/pages/common/coverage.py).
+    gives: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -65,7 +68,8 @@ class Site:
 def _load() -> tuple[Site, ...]:
     raw = tomllib.loads(resources.files("repscan.core").joinpath("data", "sites.toml").read_text(encoding="utf-8"))
     return tuple(Site(**{**row, "credentials": tuple(row.get("credentials", ())),
-                             "reply_credentials": tuple(row.get("reply_credentials", ())), "hosts": tuple(row.get("hosts", ()))}) for row in raw["site"])
+                             "reply_credentials": tuple(row.get("reply_credentials", ())), "hosts": tuple(row.get("hosts", ())),
+                             "gives": tuple(row.get("gives", ()))}) for row in raw["site"])
 
 
 TABLE: tuple[Site, ...] = _load()

@@ -9,6 +9,9 @@ from typing import Protocol
 
 from repscan.core import sites
 from repscan.core.sites import UnknownSite
+from repscan.core.store.crawls import UNREAD
+
+from .common import coverage
 
 __all__ = ["CONTENT_KINDS", "SITES", "LayoutChanged", "LayoutError", "MissingCredentials", "NotAReviewPage", "Page",
            "UnknownSite", "credential", "get"]
@@ -90,6 +93,10 @@ class Page(Protocol):
     def oauth_refresh(self, environ, url: str):
         """A RefreshGrant to trade for an access token before the first request, or None (optional: None)."""
 
+    def gives(self, response) -> tuple[str, ...]:
+        """What this page's reviews always carry ("rating", "date", "text", "summary"), for a site whose pages
+        differ (a user's page has no business summary) (optional: the site row's `gives`)."""
+
 
 class _Defaults:
     """The optional parts of the contract, for page modules that do not define them."""
@@ -117,17 +124,33 @@ class _PageModule:
 
     def extract(self, response, **context) -> list[dict]:
         """The module's items. NotAReviewPage for a page of another kind; LayoutChanged when the page gives
-        evidence of reviews (`expected`) and none came out; what only a foreign or hostile body causes, LayoutError."""
+        evidence of reviews (`expected`) and none came out; what only a foreign or hostile body causes, LayoutError;
+        NotReadable with the items for a page read in part, among them one whose reviews mostly lack a field its
+        site always gives (`gives`: stars, dates, texts, the business summary)."""
         with self._readable(response):
             foreign = self.wrong_kind(response)
             if foreign:
                 raise NotAReviewPage(f"not a review page: {response.url} is {foreign}")
-            items = self.module.extract(response, **context)
-            if not any(item.get("kind") in CONTENT_KINDS for item in items):
+            said: list[str] = []
+            try:
+                items = self.module.extract(response, **context)
+            except NotReadable as exc:
+                if exc.items is None:
+                    raise
+                items, said = exc.items, [str(exc)]
+            if not said and not any(item.get("kind") in CONTENT_KINDS for item in items):
                 evidence = self.module.expected(response)
                 if evidence:
                     raise LayoutChanged(f"layout changed: expected {evidence}, found none at {response.url}")
+            said += coverage.notes(self.module.SITE, response.url, items, self.gives(response))
+        if said:
+            raise NotReadable(f"; {UNREAD}".join(said), items=items)
         return items
+
+    def gives(self, response) -> tuple[str, ...]:
+        """What the page's reviews always carry: the module's say for this page, else its site row's `gives`."""
+        own = getattr(self.module, "gives", None)
+        return tuple(own(response)) if own else sites.get(self.module.SITE).gives
 
     @contextmanager
     def _readable(self, response):

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from repscan.core import sites
 from repscan.core.items import iso_utc, make
 
 from . import LayoutError
@@ -220,6 +221,12 @@ def _callback_blocks(html: str) -> list:
             continue
         blocks.append(value)
     return blocks
+
+
+def gives(response) -> tuple[str, ...]:
+    """The site's `gives`; a batchexecute page of reviews carries no JSON-LD summary (the details page does)."""
+    given = sites.get(SITE).gives
+    return tuple(name for name in given if name != "summary") if _is_batch(response) else given
 
 
 def _is_batch(response) -> bool:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from . import LayoutError
 from .common import evidence, schemaorg, urls
+from .common.values import stable_id
 
 SITE = "jsonld"
 
@@ -27,20 +28,43 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             f"({data.blocks} JSON-LD blocks, {data.broken} broken, no microdata)"
         )
     business_url = urls.page_url(response.url)
-    reviews: dict[str, dict] = {}
+    reviews: dict[str, list[dict]] = {}
     for fields, source_id in data.identified_reviews(response.url, business_url, lambda f: f["id"] or f["url"]):
         item = schemaorg.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
                                      business_url=business_url)
-        known = reviews.get(source_id)
-        if known is None:
-            reviews[source_id] = item
+        copies = reviews.setdefault(source_id, [])
+        same = next((known for known in copies if not _conflicts(known, item)), None)
+        if same is None:
+            copies.append(item)
         else:
             # The same review repeated in another block: fill what the first copy lacked.
             for key, value in item.items():
-                if known[key] is None and value is not None:
-                    known[key] = value
+                if same[key] is None and value is not None:
+                    same[key] = value
+    for source_id, copies in reviews.items():
+        for item in copies[1:]:  # another review under the same id (one url for all, one author undated)
+            item["source_id"] = stable_id(source_id, str(item["rating"]), item["published_at"], item["title"],
+                                          item["text"])
     business = data.business(SITE, business_url)
-    return list(reviews.values()) + ([business] if business else [])
+    return [item for copies in reviews.values() for item in copies] + ([business] if business else [])
+
+
+_IDENTIFYING = ("author", "rating", "rating_max", "published_at", "title", "text")
+
+
+def _conflicts(known: dict, item: dict) -> bool:
+    """Whether two records under one id say different things (a rating, a date, a text): two reviews, not copies.
+    A shortened text ("…") is the same text."""
+    for key in _IDENTIFYING:
+        one, other = known[key], item[key]
+        if one is None or other is None or one == other:
+            continue
+        if isinstance(one, str) and isinstance(other, str):
+            one, other = (" ".join(value.rstrip(".…").split()) for value in (one, other))
+            if one.startswith(other) or other.startswith(one):
+                continue
+        return True
+    return False
 
 
 def expected(response) -> str | None:

@@ -19,6 +19,12 @@ STATUSES = ("running", *FINISHED)
 FELL_SILENT = "used to yield items, now yields none: the page layout may have changed"
 UNREAD = "not read: "  # opens each part of a crawl's error naming a page it could not read (a clean crawl's only one)
 UNREAD_REPLIES = "replies: "  # follows UNREAD for a page whose reviews were read but not their replies
+# Follow UNREAD for a page whose reviews were read but mostly without a field their site always gives (sites.toml
+# `gives`), or without the business summary its pages show.
+UNREAD_FIELDS = {"rating": "ratings: ", "date": "dates: ", "text": "text: "}
+UNREAD_SUMMARY = "business summary: "
+_UNREAD_KINDS = {UNREAD_REPLIES: "replies", **{mark: name for name, mark in UNREAD_FIELDS.items()},
+                 UNREAD_SUMMARY: "summary"}
 
 
 def replies_read_sql(crawl: str) -> str:
@@ -38,11 +44,24 @@ def _names_replies_unread(crawl: str) -> str:
 
 
 def unread(error: str | None) -> str | None:
-    """What a clean crawl's error says it could not read: "replies" (reviews read without the business's replies),
-    "comments" (pages whose comments are drawn by script), None when it names nothing unread."""
+    """What a clean crawl's error says it could not read first: "replies" (reviews read without the business's
+    replies), "rating", "date", "text" (reviews mostly without a field their site gives), "summary" (no business
+    summary), "comments" (pages whose comments are drawn by script), None when it names nothing unread."""
+    kinds = unread_kinds(error)
+    return kinds[0] if kinds else None
+
+
+def unread_kinds(error: str | None) -> list[str]:
+    """Every kind unread() tells, in the order the error names them, each once."""
     if not (error or "").startswith(UNREAD):
-        return None
-    return "replies" if error.startswith(UNREAD + UNREAD_REPLIES) else "comments"
+        return []
+    found: list[str] = []
+    for part in error.split(f"; {UNREAD}"):
+        part = part.removeprefix(UNREAD)
+        kind = next((name for mark, name in _UNREAD_KINDS.items() if part.startswith(mark)), "comments")
+        if kind not in found:
+            found.append(kind)
+    return found
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
+from repscan.core import sites
 from repscan.core.items import make
 
 from .. import LayoutError
@@ -164,6 +165,12 @@ def _markup_page_count(response) -> int | None:
         if match:
             return int(match.group(1))
     return None
+
+
+def gives(response) -> tuple[str, ...]:
+    """The site's `gives`; a user's page of reviews (no /biz/ alias) shows no business summary."""
+    given = sites.get(SITE).gives
+    return given if _page_alias(response) else tuple(name for name in given if name != "summary")
 
 
 def _page_alias(response) -> str | None:

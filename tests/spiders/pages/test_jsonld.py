@@ -169,8 +169,9 @@ def test_real_page(respond):
     assert reviews[8]["author"] == "Joseph Patrick"
     assert reviews[8]["text"].startswith("Chef,\n   Nous avons rendu visite à notre fils")
     assert [r["author"] for r in reviews][-1] == "Joseph Bauer"
+    # The 4.34 is over 355 ratings (ratingCount), of which 12 are written reviews (reviewCount): the count is 355.
     assert [item for item in items if item["kind"] == "business"] == [
-        business(REAL_URL, "Awesome Beef Bourguignon Recipe!", 4.34, 12)]
+        business(REAL_URL, "Awesome Beef Bourguignon Recipe!", 4.34, 355)]
     # The theme's rel=next points at the next recipe, not at more reviews.
     assert jsonld.next_page(response) is None
     again = jsonld.extract(respond(real_page("jsonld", REAL_PAGE), REAL_URL + "?utm_medium=email"))
