@@ -16,7 +16,8 @@ from repscan.core.items import make
 
 from .. import LayoutError
 from ..common import dates, evidence, schemaorg, urls, values
-from . import apollo, legacy_markup, markup, review_feed
+from ..common.unread import with_shown_replies_read
+from . import apollo, legacy_markup, markup, replies, review_feed
 from ._shared import BIZ, canonical
 
 # Without the feed, reviews are read from the markup by structure, never by the hashed class names.
@@ -36,12 +37,17 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Reviews in page order, then (on a business page) the business's name, rating and count.
 
     Raises LayoutError when the page has neither embedded reviews, review markup nor a rating
-    summary. `now` resolves relative dates, should Yelp print any.
+    summary; NotReadable with the items when its markup shows more owner replies than were read (a reply the
+    feed lacks is read from the markup). `now` resolves relative dates, should Yelp print any.
     """
     page_alias = _page_alias(response)
     day_first = _day_first(response)
     page_language = response.xpath("/html/@lang").get()
-    records = review_feed.records(response) or legacy_markup.records(response) or markup.records(response)
+    records = review_feed.records(response)
+    if records:
+        replies.fill(records, response)
+    else:
+        records = legacy_markup.records(response) or markup.records(response)
     apollo.add_exact_times(records, response)
     summary = _summary(response) if page_alias else None
     if not records and summary is None:
@@ -82,7 +88,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         ))
     if summary is not None:
         items.append(summary)
-    return items
+    return with_shown_replies_read(SITE, response, items, replies.shown(response), "owner reply blocks")
 
 
 def expected(response) -> str | None:

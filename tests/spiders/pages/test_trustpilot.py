@@ -176,8 +176,8 @@ def test_real_page_with_its_reply_key_and_card_text_renamed_says_its_replies_wer
     # The cards still show the 4 replies (their "Reply from" title, time or replyInfo box): a note, never "no reply".
     body = real_page("trustpilot", REAL_PAGE).decode("utf-8")
     damaged = body.replace('"reply":', '"companyReply":').replace(renamed, "data-service-review-answer")
-    with pytest.raises(NotReadable, match=r"^replies: trustpilot: .* shows 4 replies from the business \(reply cards\), "
-                                          "we read 0") as caught:
+    with pytest.raises(NotReadable, match=r"^replies: trustpilot: .* reviews with a reply from the business: 4 shown "
+                                          r"\(reply cards\), 0 read") as caught:
         trustpilot.extract(respond(damaged, REAL_URL))
     reviews = [item for item in caught.value.items if item["kind"] == "review"]
     assert len(reviews) == 20 and not any(r["reply_text"] for r in reviews)
