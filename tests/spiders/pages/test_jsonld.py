@@ -9,7 +9,7 @@ import pytest
 
 from helpers import case, real_page
 from repscan.spiders import pages
-from repscan.spiders.pages import jsonld
+from repscan.spiders.pages import NotReadable, jsonld
 from repscan.spiders.pages.common import dates, values
 
 DENTIST = "https://harbourlane.example/reviews/"
@@ -208,3 +208,31 @@ def test_ratings(raw, expected):
 ])
 def test_counts(raw, expected):
     assert values.count(raw) == expected
+
+
+# The real page's owner answers in its WordPress comments (li.bypostauthor): 10 replies, 2 under comments that are
+# among its 12 JSON-LD reviews (the others answer questions and older reviews the JSON-LD leaves out).
+
+def _real_replies(items) -> dict:
+    return {r["author"]: (r["reply_at"], r["reply_precision"]) for r in items if r["kind"] == "review" and r["reply_text"]}
+
+
+def test_real_page_owner_replies_threaded_under_reviews_are_read(respond):
+    page = real_page("jsonld", REAL_PAGE).decode("utf-8")
+    assert page.count(" bypostauthor ") == 10
+    items = jsonld.extract(respond(page, REAL_URL))
+    assert _real_replies(items) == {"Rebe": ("2023-08-20", "day"), "Martin Parr": ("2023-06-04", "day")}
+    assert len([item for item in items if item["kind"] == "review"]) == 12
+
+
+@pytest.mark.parametrize("renamed", ["bypostauthor", "comment-content"])
+def test_real_page_whose_owner_replies_cannot_be_read_says_so(respond, renamed):
+    # The owner's class renamed (the replies are still by the Recipe's author), or the comments' text box renamed (the
+    # reviews can no longer be matched to their comments): the page still shows 2 answered reviews.
+    page = real_page("jsonld", REAL_PAGE).decode("utf-8")
+    assert renamed in page
+    with pytest.raises(NotReadable, match=r"^replies: jsonld: .* reviews with a reply from the business: 2 shown "
+                                          r"\(owner replies under their comments\), 0 read") as caught:
+        jsonld.extract(respond(page.replace(renamed, "x-" + renamed[::-1]), REAL_URL))
+    assert len([item for item in caught.value.items if item["kind"] == "review"]) == 12
+    assert not _real_replies(caught.value.items)
