@@ -4,6 +4,7 @@ review_feed    the embedded review feed (2019 on), with its pagination
 apollo         the Apollo cache of 2022 pages: exact creation times for the feed's or the markup's reviews
 legacy_markup  review blocks marked with data-review-id (to 2019)
 markup         the 2022 review markup, read by structure
+replies        the owner replies the markup shows: counted, and read for the feed's reviews that lack them
 """
 
 from __future__ import annotations
