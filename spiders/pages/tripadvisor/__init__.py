@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import evidence, schemaorg, urls
+from ..common import dates, evidence, schemaorg, urls
 from ..common.unread import replies_unread, with_replies_said, with_shown_replies_read
 from . import hotel_cards, json_ld, legacy, review_cards
-from ._shared import ISO_DAY, RESPONDED, RESPONSE_FROM, SITE
+from ._shared import ISO_DAY, RESPONDED, SITE, page_language
 
 # The hotel cards first (they hold data-reviewid blocks the legacy reader would take for whole reviews), the
 # legacy markup, then the current cards; the page's JSON-LD gives the rating summary, and
@@ -84,9 +84,10 @@ def _cards(response) -> list:
 
 
 def _responses_shown(response) -> int:
-    """The review cards of any layout that show a management response: a "Response from …" or "Responded <date>"
-    line, a response date as an ISO title, or the legacy mgrRspnInline box. Any one will do, so a renamed header or a
-    dropped date still counts, though the readers need the header (or the ISO date) to find the response."""
+    """The review cards of any layout that show a management response: a "Responded <date>" line, a response date as
+    an ISO title, or the legacy mgrRspnInline box. Any one will do, so a renamed "Response from" header with its ISO
+    date gone still counts, though the readers need the header (or the ISO date) to find the response."""
+    language = page_language(response)
     shown = 0
     for card in _cards(response):
         if card.css(".mgrRspnInline, .responseDate") or any(ISO_DAY.match(title) for title in card.xpath(".//@title").getall()):
@@ -94,7 +95,8 @@ def _responses_shown(response) -> int:
             continue
         lines = (" ".join(" ".join(el.xpath("text()").getall()).split())
                  for el in card.xpath(".//*[not(self::script or self::style)][normalize-space(text())]"))
-        shown += any(RESPONSE_FROM.search(line) or len(line) <= 60 and RESPONDED.match(line) for line in lines)
+        dated = (RESPONDED.match(line) for line in lines if len(line) <= 60)
+        shown += any(match and dates.parse(match.group(1), language=language)[0] for match in dated)
     return shown
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from . import legacy_markup, markup
 
-# Apart from what either reader takes a reply's text from: the legacy .biz-owner-reply box and its "Comment from …"
-# header; the 2022 "Business owner information" region (id businessOwner-…) and its "Business Owner" label.
+# Apart from what either reader takes a reply's text from: the legacy .biz-owner-reply box and its "Comment from <owner>
+# of <business>" header; the 2022 "Business owner information" region (id businessOwner-…) and its "Business Owner" label.
 _MARK = ("contains(@class, 'owner-reply') or starts-with(@id, 'businessOwner')"
          " or starts-with(@aria-labelledby, 'businessOwner')"
-         " or text()[starts-with(normalize-space(), 'Comment from ')"
+         " or text()[starts-with(normalize-space(), 'Comment from ') and contains(., ' of ') and string-length() < 120"
          " or normalize-space() = 'Business owner information' or normalize-space() = 'Business Owner']")
 
 

@@ -227,3 +227,12 @@ def test_real_2019_page_without_responses_says_nothing_of_replies(respond):
     # Its only trace of responses is the mgrRspnInline CSS: no card shows one, so no note.
     items = tripadvisor.extract(respond(real_page("tripadvisor", REAL), REAL_URL))
     assert len([item for item in items if item["kind"] == "review"]) == 10
+
+
+def test_a_review_that_says_responded_is_no_management_response(respond):
+    # A title "Responded …" without a date in it is the reviewer's words: no note on a page whose responses were read.
+    body = HOTEL_EN.body.decode()
+    assert body.count("Good value, thin walls") == 1
+    items = tripadvisor.extract(respond(body.replace("Good value, thin walls", "Responded quickly to every request"),
+                                        SEAVIEW), now=JUNE_2023)
+    assert sum(1 for item in items if item.get("reply_text")) == 3
