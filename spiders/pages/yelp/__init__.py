@@ -45,8 +45,9 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     day_first = _day_first(response)
     page_language = response.xpath("/html/@lang").get()
     records = review_feed.records(response)
+    shown = replies.shown(response)
     if records:
-        replies.fill(records, response)
+        replies.fill(records, response, shown)
     else:
         records = legacy_markup.records(response) or markup.records(response)
     apollo.add_exact_times(records, response)
@@ -89,7 +90,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         ))
     if summary is not None:
         items.append(summary)
-    return with_shown_replies_read(SITE, response, items, replies.shown(response), "owner reply blocks")
+    return with_shown_replies_read(SITE, response, items, shown, "owner reply blocks")
 
 
 def expected(response) -> str | None:

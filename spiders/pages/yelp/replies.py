@@ -14,14 +14,17 @@ _MARK = ("contains(@class, 'owner-reply') or starts-with(@id, 'businessOwner')"
 
 def shown(response) -> int:
     """The review blocks (legacy data-review-id blocks, else the 2022 ones) that hold an owner's reply."""
+    if not response.xpath(f"//*[{_MARK}]"):
+        return 0
     legacy = response.xpath("//*[@data-review-id][not(ancestor::*[@data-review-id])]")
     return sum(1 for block in legacy or markup.blocks(response) if block.xpath(f".//*[{_MARK}]"))
 
 
-def fill(records: list[dict], response) -> None:
+def fill(records: list[dict], response, shown: int) -> None:
     """Give a feed record without a reply the reply the markup shows under the same reviewer's review (a renamed
-    feed key): matched by user id (and business, on a user's page), else by author and stars when that is unique."""
-    if not any(not record.get("reply_text") for record in records):
+    feed key), when the markup shows more (`shown`) than the feed has: matched by user id (and business, on a user's
+    page), else by author and stars when that is unique."""
+    if shown <= sum(1 for record in records if record.get("reply_text")):
         return
     answered = [found for found in legacy_markup.records(response) or markup.records(response) if found["reply_text"]]
     for record in records:
