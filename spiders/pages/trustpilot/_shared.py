@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from repscan.core.items import make
-
 from urllib.parse import urlsplit
+
+from repscan.core.items import make
 
 from ..common import dates, jsondata, values
 
