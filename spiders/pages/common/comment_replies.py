@@ -1,5 +1,5 @@
-"""Owner replies threaded under a page's comments (WordPress: li.comment, the owner's marked bypostauthor or
-comment-author-admin), given to the reviews its structured data carries."""
+"""Owner replies threaded under a page's comments (WordPress: li.comment, WooCommerce: li.review; the owner's marked
+bypostauthor or comment-author-admin), given to the reviews its structured data carries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from repscan.core.items import make
 
 from . import dates, values
 
-_COMMENTS = "//li[contains(concat(' ', normalize-space(@class), ' '), ' comment ')]"
+# A comment's <li>: class "comment", or "review" for WooCommerce's product reviews (id li-comment-N either way).
+_COMMENT = ("contains(concat(' ', normalize-space(@class), ' '), ' comment ')"
+            " or contains(concat(' ', normalize-space(@class), ' '), ' review ') and starts-with(@id, 'li-comment-')")
 _OWNER_CLASS = re.compile(r"(?:^|\s)(?:bypostauthor|comment-author-admin)(?:\s|$)")
 _NOT_WORD = re.compile(r"\W+")
 _AT = re.compile(r"^\s*on\s+|\s+at\s+(?=\d)", re.IGNORECASE)  # "on August 20, 2023 at 2:19 pm"
@@ -29,19 +31,21 @@ class Comment:
 def threads(response) -> list[Comment]:
     """Every comment of the page, each with its direct replies."""
     found: dict = {}
-    for li in response.xpath(_COMMENTS):
+    for li in response.xpath(f"//li[{_COMMENT}]"):
         body = li.xpath("./*[not(self::ul or self::ol)]")
         stamp = body.xpath(".//time/@datetime").get()
         shown = body.xpath("normalize-space(.//*[contains(@class, 'comment_date') or contains(@class, 'comment-date')"
                            " or contains(@class, 'comment-metadata')][1])").get()
-        text = body.xpath(".//*[contains(@class, 'comment-content') or contains(@class, 'comment-text')][1]")
+        text = body.xpath(".//*[contains(@class, 'comment-content') or contains(@class, 'description')][1]"
+                          " | .//*[contains(@class, 'comment-text')][not(.//*[contains(@class, 'description')])][1]")
         comment = Comment(
-            author=_fold(body.xpath("normalize-space(.//*[contains(concat(' ', @class, ' '), ' fn ')][1])").get()),
+            author=_fold(body.xpath("normalize-space(.//*[contains(concat(' ', @class, ' '), ' fn ')"
+                                    " or contains(@class, 'review__author')][1])").get()),
             text=values.element_text(text[0].root) if text else "",
             at=dates.when(stamp) if stamp else dates.parse(_AT.sub(" ", shown or "").strip() or None)[0],
             owner=bool(_OWNER_CLASS.search(li.attrib.get("class", ""))))
         found[li.root] = comment
-        parent = li.xpath(f"ancestor::li[contains(concat(' ', normalize-space(@class), ' '), ' comment ')][1]")
+        parent = li.xpath(f"ancestor::li[{_COMMENT}][1]")
         if parent and parent[0].root in found:
             found[parent[0].root].replies.append(comment)
     return list(found.values())

@@ -236,3 +236,35 @@ def test_real_page_whose_owner_replies_cannot_be_read_says_so(respond, renamed):
         jsonld.extract(respond(page.replace(renamed, "x-" + renamed[::-1]), REAL_URL))
     assert len([item for item in caught.value.items if item["kind"] == "review"]) == 12
     assert not _real_replies(caught.value.items)
+
+
+WOO = "https://tentsandtarps.example/product/ridgeline-2/"
+
+
+def _woo_review(n, author, day, text, cls="review even thread-even depth-1", children=""):
+    kids = f'<ul class="children">{children}</ul>' if children else ""
+    return (f'<li class="{cls}" id="li-comment-{n}"><div id="comment-{n}" class="comment_container">'
+            f'<img class="avatar" src="/a/{n}.png" alt=""><div class="comment-text">'
+            f'<p class="meta"><strong class="woocommerce-review__author">{author}</strong> '
+            f'<time class="woocommerce-review__published-date" datetime="{day}T10:00:00+00:00">{day}</time></p>'
+            f'<div class="description"><p>{text}</p></div></div></div>{kids}</li>')
+
+
+def test_a_woocommerce_shop_owner_reply_under_a_product_review_is_read(respond):
+    # WooCommerce: each review an li.review, the shop owner's reply an li.comment.bypostauthor beneath it.
+    reviews = [("Greta Holm", "2025-03-02", "The poles snapped on the second night in light wind.", 1),
+               ("Owen Park", "2025-02-11", "Roomy for two and packs small.", 5)]
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "Ridgeline 2 Tent",
+            "review": [{"@type": "Review", "author": {"@type": "Person", "name": a}, "datePublished": d,
+                        "reviewBody": t, "reviewRating": {"@type": "Rating", "ratingValue": r}} for a, d, t, r in reviews]}
+    reply = _woo_review(3, "Tents &amp; Tarps", "2025-03-03", "Sorry, Greta: new poles are on their way to you.",
+                        cls="comment byuser comment-author-shop bypostauthor odd alt depth-2")
+    thread = _woo_review(1, *reviews[0][:3], children=reply) + _woo_review(2, *reviews[1][:3])
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body>'
+            f'<div id="reviews"><ol class="commentlist">{thread}</ol></div></body></html>')
+    items = jsonld.extract(respond(page, WOO))
+    assert [(r["author"], r["reply_text"], r["reply_at"]) for r in items if r["kind"] == "review"] == [
+        ("Greta Holm", "Sorry, Greta: new poles are on their way to you.", "2025-03-03T10:00:00Z"),
+        ("Owen Park", None, None)]
+    with pytest.raises(NotReadable, match="reviews with a reply from the business: 1 shown"):
+        jsonld.extract(respond(page.replace("<p>The poles", "<p>Our poles"), WOO))  # the comment no longer matches
