@@ -7,7 +7,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from . import LayoutError
-from .common import evidence, schemaorg, urls
+from .common import comment_replies, evidence, schemaorg, urls
+from .common.unread import with_shown_replies_read
 from .common.values import stable_id
 
 SITE = "jsonld"
@@ -19,7 +20,9 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     A page with structured data but no reviews gives [] (or just the business item); a page
     with no JSON-LD and no microdata at all, or only broken JSON-LD, raises LayoutError:
     the site dropped its markup or we are not looking at the page we think.
-    `now` is accepted for the common extractor signature; schema.org dates are absolute.
+    `now` is accepted for the common extractor signature; schema.org dates are absolute. The owner's replies
+    threaded under the reviews' comments (WordPress) are read too; NotReadable with the items when more show than
+    were read.
     """
     data = schemaorg.parse(response)
     if not data.has_markup:
@@ -46,7 +49,10 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
             item["source_id"] = stable_id(source_id, str(item["rating"]), item["published_at"], item["title"],
                                           item["text"])
     business = data.business(SITE, business_url)
-    return [item for copies in reviews.values() for item in copies] + ([business] if business else [])
+    items, shown = comment_replies.answer([item for copies in reviews.values() for item in copies], response,
+                                          _authors(data))
+    return with_shown_replies_read(SITE, response, items + ([business] if business else []), shown,
+                                   "owner replies under their comments")
 
 
 _IDENTIFYING = ("author", "rating", "rating_max", "published_at", "title", "text")
@@ -65,6 +71,11 @@ def _conflicts(known: dict, item: dict) -> bool:
                 continue
         return True
     return False
+
+
+def _authors(data: schemaorg.Structured) -> set[str]:
+    """The names of the reviewed things' authors (a recipe's, an article's): the owner who answers in the comments."""
+    return {data.names(parent.get("author")) for _, parent in data.reviews() if isinstance(parent, dict)} - {None}
 
 
 def expected(response) -> str | None:

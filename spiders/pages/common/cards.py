@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from repscan.core.items import make
 
-from .. import LayoutError, jsonld
+from .. import LayoutError, NotReadable, jsonld
 from .unread import replies_unread, with_replies_said
 from .values import fallback_id
 
@@ -15,6 +15,8 @@ def structured_reviews(site: str, response) -> tuple[list[dict], dict | None]:
         items = jsonld.extract(response)
     except LayoutError:
         return [], None
+    except NotReadable as partly:  # owner replies under comments it could not read: the site's cards say what it read
+        items = partly.items or []
     reviews = [dict(item, source=site) for item in items if item["kind"] == "review"]
     business = next((dict(item, source=site) for item in items if item["kind"] == "business"), None)
     return reviews, business

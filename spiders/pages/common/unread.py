@@ -1,4 +1,4 @@
-"""Reviews read from a fallback that carries no replies (JSON-LD without the cards): NotReadable with the items."""
+"""Replies a page shows that were not read (JSON-LD without the cards, a renamed key or marker): NotReadable with the items."""
 
 from __future__ import annotations
 
@@ -22,3 +22,16 @@ def with_replies_said(site: str, response, items: list[dict], unread: int, how: 
     total = sum(1 for item in items if item.get("kind") == "review")
     raise NotReadable(f"{UNREAD_REPLIES}{site}: {response.url} gives {unread} of its {total} reviews only as {how}, "
                       "which carries no replies: the business's replies to them were not read", items=items)
+
+
+def with_shown_replies_read(site: str, response, items: list[dict], shown: int, where: str) -> list[dict]:
+    """`items` when they hold as many replies as the page shows (`shown`, counted in its markup apart from the path the
+    replies were read from); else NotReadable carrying them: a renamed key or marker lost some replies, so the crawl
+    keeps the reviews and says their replies were not all read, never that they have none. No review read at all is
+    the contract's LayoutChanged, not this."""
+    reviews = [item for item in items if item.get("kind") == "review"]
+    read = sum(1 for item in reviews if item.get("reply_text"))
+    if not reviews or shown <= read:
+        return items
+    raise NotReadable(f"{UNREAD_REPLIES}{site}: {response.url} reviews with a reply from the business: {shown} shown "
+                      f"({where}), {read} read: the business's replies to its reviews were not all read", items=items)

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 from repscan.core.items import make
 
 from .. import LayoutError
-from ..common import evidence, schemaorg, urls
-from ..common.unread import replies_unread, with_replies_said
+from ..common import dates, evidence, schemaorg, urls
+from ..common.unread import replies_unread, with_replies_said, with_shown_replies_read
 from . import hotel_cards, json_ld, legacy, review_cards
-from ._shared import SITE
+from ._shared import ISO_DAY, RESPONDED, SITE, page_language
 
 # The hotel cards first (they hold data-reviewid blocks the legacy reader would take for whole reviews), the
 # legacy markup, then the current cards; the page's JSON-LD gives the rating summary, and
@@ -35,7 +35,8 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Review items in page order, then one business item for the rating summary.
 
     Relative dates ("Reviewed 3 days ago", "yesterday") resolve against `now`.
-    Raises LayoutError when the page has no review markup, no JSON-LD reviews and no rating.
+    Raises LayoutError when the page has no review markup, no JSON-LD reviews and no rating; NotReadable with the
+    items when its cards show more management responses than were read.
     """
     business_url = first_page(urls.page_url(response.url))
     data = schemaorg.parse(response)
@@ -47,8 +48,9 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     if not items and business is None:
         raise LayoutError(f"tripadvisor: {response.url} has no review cards, no data-reviewid reviews and no JSON-LD")
     unread = 0 if records else replies_unread(items, len(items))
-    return with_replies_said(SITE, response, items + ([business] if business else []), unread,
-                             "JSON-LD (no review card)")
+    items = with_replies_said(SITE, response, items + ([business] if business else []), unread,
+                              "JSON-LD (no review card)")
+    return with_shown_replies_read(SITE, response, items, _responses_shown(response), "management responses")
 
 
 def expected(response) -> str | None:
@@ -79,6 +81,23 @@ def _cards(response) -> list:
     """The review cards or blocks of any layout (2019 data-reviewid, 2023 HR_CC_CARD, today's reviewCard)."""
     card = "@data-automation='reviewCard' or @data-test-target='HR_CC_CARD' or @data-reviewid"
     return response.xpath(f"//*[{card}][not(ancestor::*[{card}])]")
+
+
+def _responses_shown(response) -> int:
+    """The review cards of any layout that show a management response: a "Responded <date>" line, a response date as
+    an ISO title, or the legacy mgrRspnInline box. Any one will do, so a renamed "Response from" header with its ISO
+    date gone still counts, though the readers need the header (or the ISO date) to find the response."""
+    language = page_language(response)
+    shown = 0
+    for card in _cards(response):
+        if card.css(".mgrRspnInline, .responseDate") or any(ISO_DAY.match(title) for title in card.xpath(".//@title").getall()):
+            shown += 1
+            continue
+        lines = (" ".join(" ".join(el.xpath("text()").getall()).split())
+                 for el in card.xpath(".//*[not(self::script or self::style)][normalize-space(text())]"))
+        dated = (RESPONDED.match(line) for line in lines if len(line) <= 60)
+        shown += any(match and dates.parse(match.group(1), language=language)[0] for match in dated)
+    return shown
 
 
 def next_page(response) -> str | None:

@@ -22,6 +22,7 @@ RESPONSE_FROM = re.compile(r"^(?:Response from|Antwort von|Réponse de|Réponse 
 RESPONDED = re.compile(r"^(?:Responded|Beantwortet|Antwort vom|Répondu|Respondido|Respondió|Risposta inviata"
                        r"|Ha risposto|Respondeu|Respondida|Beantwoord|Gereageerd)(?:\s+(?:am|le|el|il|em|op|on))?"
                        r"\s*:?\s*(.+)$", re.IGNORECASE)
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a management response's date in its title attribute (2023 cards)
 DATE_OF_STAY = re.compile(r"^(?:Date of stay|Aufenthaltsdatum|Date du séjour|Fecha de la estancia|Data del soggiorno"
                           r"|Data da estadia|Datum van verblijf|Date of experience|Date of visit)\b", re.IGNORECASE)
 # "4.0 of 5 bubbles", "4,0 von 5 Punkten", "4,0 sur 5 bulles": always one decimal, unlike "1 of 5 photos".

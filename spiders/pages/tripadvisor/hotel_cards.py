@@ -8,13 +8,10 @@ Everything from "Response from" on is the response's, so the review's own parts 
 
 from __future__ import annotations
 
-import re
-
 from ..common import dates, values
-from ._shared import (DATE_OF_STAY, REVIEW_LINK, RESPONDED, RESPONSE_FROM, WROTE, bubbles, clean, contributions,
+from ._shared import (DATE_OF_STAY, ISO_DAY, REVIEW_LINK, RESPONDED, RESPONSE_FROM, WROTE, bubbles, clean, contributions,
                       page_language)
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INLINE = {"span", "q", "em", "strong", "b", "i", "u", "bdi", "p"}
 _SKIP = {"script", "style", "svg", "title", "button", "path", "template", "noscript"}
 
@@ -89,7 +86,7 @@ def _response_header(order):
         if RESPONSE_FROM.search(_own_text(el)):
             return el
     for el in order:
-        if _ISO_DAY.match(el.get("title", "")) and el.getparent() is not None:
+        if ISO_DAY.match(el.get("title", "")) and el.getparent() is not None:
             return el.getparent()
     return None
 
@@ -97,7 +94,7 @@ def _response_header(order):
 def _responded(header, after, now, language) -> tuple[str | None, bool]:
     """The response's date: an ISO title attribute ("2023-05-12"), else the text after "Responded"."""
     for el in after[:40]:
-        if _ISO_DAY.match(el.get("title", "")):
+        if ISO_DAY.match(el.get("title", "")):
             return el.get("title"), False
     for el in after[:40]:
         match = RESPONDED.match(" ".join(" ".join(el.itertext()).split()))

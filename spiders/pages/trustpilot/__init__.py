@@ -11,8 +11,9 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from ..common import evidence, urls, values
+from ..common.unread import with_shown_replies_read
 from . import json_ld, legacy_cards, next_data
-from ._shared import page_props
+from ._shared import page_props, replies_shown
 
 SITE = "trustpilot"
 
@@ -21,15 +22,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Review items in page order, then one business item for the page's summary.
 
     `now` is accepted for the common extractor signature; Trustpilot gives exact times.
-    Raises LayoutError when the page has neither usable __NEXT_DATA__, legacy review cards nor JSON-LD.
+    Raises LayoutError when the page has neither usable __NEXT_DATA__, legacy review cards nor JSON-LD;
+    NotReadable with the items when its cards show more replies than were read.
     """
     business_url = urls.page_url(response.url)
     props = page_props(response)
     if props is not None and isinstance(props.get("reviews"), list):
-        return next_data.read(response, props, business_url)
-    if legacy_cards.cards(response):
-        return legacy_cards.read(response, business_url)
-    return json_ld.read(response, business_url)
+        items = next_data.read(response, props, business_url)
+    elif legacy_cards.cards(response):
+        items = legacy_cards.read(response, business_url)
+    else:
+        items = json_ld.read(response, business_url)
+    return with_shown_replies_read(SITE, response, items, replies_shown(response), "reply cards")
 
 
 def next_page(response) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .. import LayoutError
-from ..common import dates, schemaorg, values
+from ..common import schemaorg
 from ..common.unread import replies_unread, with_replies_said
-from ._shared import SITE
+from ._shared import SITE, cards_shown
 
 
 def read(response, business_url: str) -> list[dict]:
@@ -23,7 +23,7 @@ def read(response, business_url: str) -> list[dict]:
             f"trustpilot: {response.url} has neither parseable __NEXT_DATA__ reviews "
             f"nor JSON-LD reviews ({data.blocks} JSON-LD blocks, {data.broken} broken)"
         )
-    cards = _cards(response)
+    cards = cards_shown(response)
     reviews = data.identified_reviews(response.url, business_url, _review_id)
     carded = [(fields, review_id, cards.get(review_id)) for fields, review_id in reviews]
     items = []
@@ -48,19 +48,3 @@ def _review_id(fields: dict) -> str | None:
                 return segment
     return None
 
-
-def _cards(response) -> dict[str, tuple[str | None, str | None, int | None]]:
-    """What the review cards show and JSON-LD does not carry, by review id: the owner's reply (text, time)
-    and the reviewer's review count."""
-    found = {}
-    for card in response.css("article[data-service-review-card-paper]"):
-        href = card.css('a[href*="/reviews/"]::attr(href)').get()
-        if not href:
-            continue
-        review_id = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
-        message = card.css("[data-service-review-business-reply-text-typography]")
-        at = card.css("time[data-service-review-business-reply-date-time-ago]::attr(datetime)").get()
-        found[review_id] = (values.element_text(message[0].root) or None if message else None,
-                            dates.when(at) if message else None,
-                            values.count(card.css("[data-consumer-reviews-count]::attr(data-consumer-reviews-count)").get()))
-    return found

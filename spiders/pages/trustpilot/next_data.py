@@ -5,13 +5,15 @@ from __future__ import annotations
 from repscan.core.items import make
 
 from ..common import dates, values
-from ._shared import SITE
+from ._shared import SITE, cards_shown
 from ._shared import review as review_item
 from ._shared import text as _text
 
 
 def read(response, props: dict, business_url: str) -> list[dict]:
-    """Review items in page order, then one business item for the page's summary."""
+    """Review items in page order, then one business item for the page's summary; a reply the data lacks and the
+    review's card shows (a renamed key) is read from the card."""
+    cards = cards_shown(response)
     items = []
     for review in props["reviews"]:
         if not isinstance(review, dict) or not review.get("id"):
@@ -20,6 +22,8 @@ def read(response, props: dict, business_url: str) -> list[dict]:
         consumer = review.get("consumer") or {}
         stamps = review.get("dates") or {}
         reply = review.get("reply") or {}
+        card_text, card_at, _ = cards.get(review_id) or (None, None, None)
+        reply_text = _text(reply.get("message")) if isinstance(reply, dict) else None
         items.append(review_item(
             response, review_id, business_url,
             author=_text(consumer.get("displayName")),
@@ -30,8 +34,8 @@ def read(response, props: dict, business_url: str) -> list[dict]:
             language=_text(review.get("language")),
             published_at=dates.when(stamps.get("publishedDate")),
             updated_at=dates.when(stamps.get("updatedDate")),
-            reply_text=_text(reply.get("message")),
-            reply_at=dates.when(reply.get("publishedDate")),
+            reply_text=reply_text or card_text,
+            reply_at=dates.when(reply.get("publishedDate")) if reply_text else card_at,
         ))
     unit = props.get("businessUnit")
     if isinstance(unit, dict):

@@ -4,6 +4,7 @@ review_feed    the embedded review feed (2019 on), with its pagination
 apollo         the Apollo cache of 2022 pages: exact creation times for the feed's or the markup's reviews
 legacy_markup  review blocks marked with data-review-id (to 2019)
 markup         the 2022 review markup, read by structure
+replies        the owner replies the markup shows: counted, and read for the feed's reviews that lack them
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from repscan.core.items import make
 
 from .. import LayoutError
 from ..common import dates, evidence, schemaorg, urls, values
-from . import apollo, legacy_markup, markup, review_feed
+from ..common.unread import with_shown_replies_read
+from . import apollo, legacy_markup, markup, replies, review_feed
 from ._shared import BIZ, canonical
 
 # Without the feed, reviews are read from the markup by structure, never by the hashed class names.
@@ -37,12 +39,18 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
     """Reviews in page order, then (on a business page) the business's name, rating and count.
 
     Raises LayoutError when the page has neither embedded reviews, review markup nor a rating
-    summary. `now` resolves relative dates, should Yelp print any.
+    summary; NotReadable with the items when its markup shows more owner replies than were read (a reply the
+    feed lacks is read from the markup). `now` resolves relative dates, should Yelp print any.
     """
     page_alias = _page_alias(response)
     day_first = _day_first(response)
     page_language = response.xpath("/html/@lang").get()
-    records = review_feed.records(response) or legacy_markup.records(response) or markup.records(response)
+    records = review_feed.records(response)
+    shown = replies.shown(response)
+    if records:
+        replies.fill(records, response, shown)
+    else:
+        records = legacy_markup.records(response) or markup.records(response)
     apollo.add_exact_times(records, response)
     summary = _summary(response) if page_alias else None
     if not records and summary is None:
@@ -83,7 +91,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         ))
     if summary is not None:
         items.append(summary)
-    return items
+    return with_shown_replies_read(SITE, response, items, shown, "owner reply blocks")
 
 
 def expected(response) -> str | None:

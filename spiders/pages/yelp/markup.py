@@ -12,11 +12,17 @@ from ._shared import DATE, USER, first_date, lang_text, markup_text, stars
 # "Reviews"; the owner's reply follows the "Business owner information" region.
 
 
+_HAS_BOTH = "(.//a[contains(@href, '/user_details')] and .//*[@aria-label[contains(., 'star rating')]])"
+
+
+def blocks(response):
+    """The review blocks: the smallest elements holding a reviewer's link and a star rating."""
+    return response.xpath(f"//*[{_HAS_BOTH}][not(*[{_HAS_BOTH}])]")
+
+
 def records(response) -> list[dict]:
-    has_both = ("(.//a[contains(@href, '/user_details')] and "
-                ".//*[@aria-label[contains(., 'star rating')]])")
     found = []
-    for block in response.xpath(f"//*[{has_both}][not(*[{has_both}])]"):
+    for block in blocks(response):
         user_link = block.xpath(".//a[contains(@href, '/user_details')][normalize-space()]")
         if not user_link:
             continue

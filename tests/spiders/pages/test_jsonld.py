@@ -9,7 +9,7 @@ import pytest
 
 from helpers import case, real_page
 from repscan.spiders import pages
-from repscan.spiders.pages import jsonld
+from repscan.spiders.pages import NotReadable, jsonld
 from repscan.spiders.pages.common import dates, values
 
 DENTIST = "https://harbourlane.example/reviews/"
@@ -209,3 +209,63 @@ def test_ratings(raw, expected):
 ])
 def test_counts(raw, expected):
     assert values.count(raw) == expected
+
+
+# The real page's owner answers in its WordPress comments (li.bypostauthor): 10 replies, 2 under comments that are
+# among its 12 JSON-LD reviews (the others answer questions and older reviews the JSON-LD leaves out).
+
+def _real_replies(items) -> dict:
+    return {r["author"]: (r["reply_at"], r["reply_precision"]) for r in items if r["kind"] == "review" and r["reply_text"]}
+
+
+def test_real_page_owner_replies_threaded_under_reviews_are_read(respond):
+    page = real_page("jsonld", REAL_PAGE).decode("utf-8")
+    assert page.count(" bypostauthor ") == 10
+    items = jsonld.extract(respond(page, REAL_URL))
+    assert _real_replies(items) == {"Rebe": ("2023-08-20", "day"), "Martin Parr": ("2023-06-04", "day")}
+    assert len([item for item in items if item["kind"] == "review"]) == 12
+
+
+@pytest.mark.parametrize("renamed", ["bypostauthor", "comment-content"])
+def test_real_page_whose_owner_replies_cannot_be_read_says_so(respond, renamed):
+    # The owner's class renamed (the replies are still by the Recipe's author), or the comments' text box renamed (the
+    # reviews can no longer be matched to their comments): the page still shows 2 answered reviews.
+    page = real_page("jsonld", REAL_PAGE).decode("utf-8")
+    assert renamed in page
+    with pytest.raises(NotReadable, match=r"^replies: jsonld: .* reviews with a reply from the business: 2 shown "
+                                          r"\(owner replies under their comments\), 0 read") as caught:
+        jsonld.extract(respond(page.replace(renamed, "x-" + renamed[::-1]), REAL_URL))
+    assert len([item for item in caught.value.items if item["kind"] == "review"]) == 12
+    assert not _real_replies(caught.value.items)
+
+
+WOO = "https://tentsandtarps.example/product/ridgeline-2/"
+
+
+def _woo_review(n, author, day, text, cls="review even thread-even depth-1", children=""):
+    kids = f'<ul class="children">{children}</ul>' if children else ""
+    return (f'<li class="{cls}" id="li-comment-{n}"><div id="comment-{n}" class="comment_container">'
+            f'<img class="avatar" src="/a/{n}.png" alt=""><div class="comment-text">'
+            f'<p class="meta"><strong class="woocommerce-review__author">{author}</strong> '
+            f'<time class="woocommerce-review__published-date" datetime="{day}T10:00:00+00:00">{day}</time></p>'
+            f'<div class="description"><p>{text}</p></div></div></div>{kids}</li>')
+
+
+def test_a_woocommerce_shop_owner_reply_under_a_product_review_is_read(respond):
+    # WooCommerce: each review an li.review, the shop owner's reply an li.comment.bypostauthor beneath it.
+    reviews = [("Greta Holm", "2025-03-02", "The poles snapped on the second night in light wind.", 1),
+               ("Owen Park", "2025-02-11", "Roomy for two and packs small.", 5)]
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "Ridgeline 2 Tent",
+            "review": [{"@type": "Review", "author": {"@type": "Person", "name": a}, "datePublished": d,
+                        "reviewBody": t, "reviewRating": {"@type": "Rating", "ratingValue": r}} for a, d, t, r in reviews]}
+    reply = _woo_review(3, "Tents &amp; Tarps", "2025-03-03", "Sorry, Greta: new poles are on their way to you.",
+                        cls="comment byuser comment-author-shop bypostauthor odd alt depth-2")
+    thread = _woo_review(1, *reviews[0][:3], children=reply) + _woo_review(2, *reviews[1][:3])
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body>'
+            f'<div id="reviews"><ol class="commentlist">{thread}</ol></div></body></html>')
+    items = jsonld.extract(respond(page, WOO))
+    assert [(r["author"], r["reply_text"], r["reply_at"]) for r in items if r["kind"] == "review"] == [
+        ("Greta Holm", "Sorry, Greta: new poles are on their way to you.", "2025-03-03T10:00:00Z"),
+        ("Owen Park", None, None)]
+    with pytest.raises(NotReadable, match="reviews with a reply from the business: 1 shown"):
+        jsonld.extract(respond(page.replace("<p>The poles", "<p>Our poles"), WOO))  # the comment no longer matches

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from helpers import case, real_page
-from repscan.spiders.pages import LayoutError, tripadvisor
+from repscan.spiders.pages import LayoutError, NotReadable, tripadvisor
 
 HOST = "http://127.0.0.1:8765"
 HOTEL = f"{HOST}/Hotel_Review-g274873-d1234567-Reviews-Pension_Alpenrose-Bled_Upper_Carniola_Region.html"
@@ -208,3 +208,31 @@ def test_real_2023_hotel_page(respond):
         (REAL_2023_URL, 4.5, 1484)
     assert re.fullmatch(r"https://www\.tripadvisor\.com/Hotel_Review-g297612-d1490155-Reviews-or10-[\w-]+\.html",
                         tripadvisor.next_page(response))
+
+
+@pytest.mark.parametrize("header", ["Reply from", "Management response by"])
+def test_real_2023_hotel_page_with_its_response_header_renamed_and_dates_untitled_says_so(respond, header):
+    # "Response from" becomes another wording and the ISO title dates go: the cards still say "Responded <date>" 8 times.
+    page = real_page("tripadvisor", REAL_2023).decode("utf-8")
+    damaged = re.sub(r' title="\d{4}-\d{2}-\d{2}"', "", page.replace("Response from", header.lower()))
+    assert "Response from" not in damaged and damaged.count(">Responded ") == 8
+    with pytest.raises(NotReadable, match=r"^replies: tripadvisor: .* reviews with a reply from the business: 8 shown "
+                                          r"\(management responses\), 0 read") as caught:
+        tripadvisor.extract(respond(damaged, REAL_2023_URL), now=SAVED_2023)
+    reviews = [item for item in caught.value.items if item["kind"] == "review"]
+    assert len(reviews) == 10 and not any(r["reply_text"] for r in reviews)
+
+
+def test_real_2019_page_without_responses_says_nothing_of_replies(respond):
+    # Its only trace of responses is the mgrRspnInline CSS: no card shows one, so no note.
+    items = tripadvisor.extract(respond(real_page("tripadvisor", REAL), REAL_URL))
+    assert len([item for item in items if item["kind"] == "review"]) == 10
+
+
+def test_a_review_that_says_responded_is_no_management_response(respond):
+    # A title "Responded …" without a date in it is the reviewer's words: no note on a page whose responses were read.
+    body = HOTEL_EN.body.decode()
+    assert body.count("Good value, thin walls") == 1
+    items = tripadvisor.extract(respond(body.replace("Good value, thin walls", "Responded quickly to every request"),
+                                        SEAVIEW), now=JUNE_2023)
+    assert sum(1 for item in items if item.get("reply_text")) == 3

@@ -162,3 +162,22 @@ def test_real_page_read_from_its_json_ld_alone_says_its_replies_were_not_read(re
     reviews = [item for item in caught.value.items if item["kind"] == "review"]
     assert len(reviews) == 20 and not any(r["reply_text"] for r in reviews)
     assert [item for item in caught.value.items if item["kind"] == "business"] == [REAL_BUSINESS]
+
+
+def test_real_page_with_its_reply_key_renamed_reads_the_replies_from_the_cards(respond):
+    body = real_page("trustpilot", REAL_PAGE).decode("utf-8")
+    damaged = body.replace('"reply":', '"companyReply":')
+    assert damaged != body
+    _check_real(trustpilot.extract(respond(damaged, REAL_URL)))
+
+
+@pytest.mark.parametrize("renamed", ["data-service-review-business-reply-text-typography", "data-service-review-business-reply"])
+def test_real_page_with_its_reply_key_and_card_text_renamed_says_its_replies_were_not_all_read(respond, renamed):
+    # The cards still show the 4 replies (their "Reply from" title, time or replyInfo box): a note, never "no reply".
+    body = real_page("trustpilot", REAL_PAGE).decode("utf-8")
+    damaged = body.replace('"reply":', '"companyReply":').replace(renamed, "data-service-review-answer")
+    with pytest.raises(NotReadable, match=r"^replies: trustpilot: .* reviews with a reply from the business: 4 shown "
+                                          r"\(reply cards\), 0 read") as caught:
+        trustpilot.extract(respond(damaged, REAL_URL))
+    reviews = [item for item in caught.value.items if item["kind"] == "review"]
+    assert len(reviews) == 20 and not any(r["reply_text"] for r in reviews)

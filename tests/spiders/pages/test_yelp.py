@@ -8,7 +8,7 @@ import re
 import pytest
 
 from helpers import case, real_page
-from repscan.spiders.pages import yelp
+from repscan.spiders.pages import NotReadable, yelp
 
 HOST = "http://127.0.0.1:8765"
 ALIAS = "copperleaf-plumbing-portland"
@@ -143,3 +143,33 @@ def test_real_2022_business_page_markup_fallback_gives_the_same_reviews(respond)
             theirs = dict(theirs, url=None, text=None, reply_text=None)
         assert ours == theirs
     assert yelp.next_page(response) == f"{REAL_BIZ_URL}?start=10"
+
+
+def test_real_2022_business_page_with_its_feed_reply_key_renamed_reads_the_replies_from_the_markup(respond):
+    body = real_page("yelp", REAL_BIZ).decode("utf-8")
+    full = yelp.extract(respond(body, REAL_BIZ_URL))
+    damaged = body.replace("businessOwnerReplies", "ownerReplies")
+    assert damaged != body
+    items = yelp.extract(respond(damaged, REAL_BIZ_URL))
+    replied = [(r["author"], r["rating"], r["reply_at"]) for r in items if r.get("reply_text")]
+    assert replied == [(r["author"], r["rating"], r["reply_at"]) for r in full if r.get("reply_text")]
+    assert replied == [("Gno W.", 1, "2018-11-29"), ("Sue B.", 1, "2017-04-11")]
+    for ours, theirs in zip(items, full):  # the markup collapses the reply's blank lines
+        assert re.sub(r"\s", "", ours.get("reply_text") or "") == re.sub(r"\s", "", theirs.get("reply_text") or "")
+
+
+@pytest.mark.parametrize("page, url, renamed, shown", [
+    (REAL_BIZ, REAL_BIZ_URL, ("businessOwnerReplies", "businessOwner-"), 2),
+    (REAL_USER, "https://www.yelp.com/user_details?userid=bMpE9cdUirpSBPzDJubIrg", ("js-content-toggleable",), 2),
+], ids=["2022-feed-and-owner-region", "2019-reply-text-class"])
+def test_real_page_whose_replies_cannot_be_read_says_so(respond, page, url, renamed, shown):
+    # The markup still shows each reply ("Business owner information", "Business Owner"; "Comment from …"): a note.
+    body = real_page("yelp", page).decode("utf-8")
+    for name in renamed:
+        assert name in body
+        body = body.replace(name, "x" + name[::-1])
+    with pytest.raises(NotReadable, match=rf"^replies: yelp: .* reviews with a reply from the business: {shown} shown "
+                                          r"\(owner reply blocks\), 0 read") as caught:
+        yelp.extract(respond(body, url))
+    reviews = [item for item in caught.value.items if item["kind"] == "review"]
+    assert len(reviews) in (9, 10) and not any(r["reply_text"] for r in reviews)
