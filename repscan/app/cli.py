@@ -493,7 +493,7 @@ def cmd_export(args) -> int:
         out = None
     try:
         written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
-                                since=since, tables=tables, locations=source_locations([client]))
+                                since=since, tables=tables, locations=source_locations([client]), tz=client.timezone)
     except export.ExportError as exc:
         print(f"repscan export: {exc}", file=sys.stderr)
         return EXIT_FAILURE
