@@ -244,7 +244,9 @@ def _absolute(text: str, day_first: bool) -> tuple[datetime, bool, bool] | None:
     if match:
         try:
             timed = len(match.group(0)) > 10
-            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False, timed
+            if not timed:  # a calendar day: that day, in no zone
+                return datetime.fromisoformat(match.group(0)).replace(tzinfo=timezone.utc), False, False
+            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False, True
         except ValueError:
             pass
     plain = _fold(text)
