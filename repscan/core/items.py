@@ -122,7 +122,7 @@ def _precisions(out: dict, raw: dict, timed=None) -> None:
 
 def iso_utc(value: datetime | str | int | float | None) -> str | None:
     """ISO 8601 in UTC with a Z, from a datetime, an ISO string or epoch seconds; a time without an offset is in
-    the zone of the page being read (page_zone; UTC outside one)."""
+    the zone of the page being read (page_zone; UTC outside one), a date alone ("2024-03-05") is midnight UTC."""
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
@@ -134,6 +134,8 @@ def iso_utc(value: datetime | str | int | float | None) -> str | None:
         if text.endswith("Z"):
             text = text[:-1] + "+00:00"
         dt = datetime.fromisoformat(text)
+        if dt.tzinfo is None and DATE_ONLY.fullmatch(text):  # a calendar day: midnight UTC in every zone
+            dt = dt.replace(tzinfo=timezone.utc)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=_PAGE_ZONE.get())
     dt = dt.astimezone(timezone.utc)
