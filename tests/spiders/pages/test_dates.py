@@ -146,3 +146,11 @@ def test_a_social_time_is_read_on_the_business_clock():
     with page_zone("Asia/Tokyo"):
         assert _dates.social_time("Yesterday at 20:00", now) == "2026-12-04T11:00:00Z"  # 4 Dec, 20:00 JST
         assert _dates.social_time("4 December 2026 at 20:00", None) == "2026-12-04T11:00:00Z"
+
+
+def test_a_foreign_time_without_an_offset_is_the_business_local_time():
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+    with page_zone("Asia/Tokyo"):
+        assert _dates.parse("2026年12月5日 8:00", now=now, language="ja") == ("2026-12-04T23:00:00Z", False)
+        assert _dates.parse("5 grudnia 2026", now=now, language="pl") == ("2026-12-05", False)  # a day stays its day
+    assert _dates.parse("2026年12月5日 8:00", now=now, language="ja") == ("2026-12-05T08:00:00Z", False)  # cached apart
