@@ -102,7 +102,7 @@ class _Business:
         ends = store.history_ends(subject.id)
         self.recent = {r["source"] + "\0" + r["source_id"] for r in rows
                        if _in_window(r, ends.get(r["first_crawl_id"]), start, until)}
-        self.reviews = [review_row(r) for r in rows]
+        self.reviews = [review_row(r, client.timezone) for r in rows]
         self.summaries = store.business_summaries(subject.id, until_iso, [(s.site, s.url) for s in subject.sources])
         self.health = source_health(config, subject, store, until)  # stale where not read for too long (rules.stale)
         self.snapshot = store.search_snapshot(subject.id, until_iso, configured(config.search.engines, subject.queries))

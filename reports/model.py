@@ -64,6 +64,7 @@ class ReviewRow:
     reply_not_shown: datetime | None = None  # when repscan posted a reply the site does not show (rules.reply_not_shown)
     reply_seen_at: datetime | None = None  # when we first knew of its reply (rules.answered_by)
     replies_unread: bool = False  # last seen with no reply on a page read without its replies: not known
+    tz: str = "UTC"  # the client's timezone: the calendar its reply delay counts days on (rules.reply_delay)
 
     @property
     def suspicious(self) -> bool | None:
@@ -95,7 +96,7 @@ class ReviewRow:
         """The reply delay as precisely as the two times allow (rules.reply_delay)."""
         return rules.reply_delay(self.published_at, self.reply_at, reply_precision=self.reply_precision,
                                  published_precision=precision(self.published_at, self.published_precision,
-                                                               approx=self.published_approx))
+                                                               approx=self.published_approx), tz=self.tz)
 
     @property
     def reply_delay(self) -> timedelta | None:
@@ -382,6 +383,7 @@ class ReplySpeed:
     by_day: int = 0  # replies whose review or reply the site dates by calendar day only
     same_day: int = 0  # of those, answered the same day
     within_days: int = 0  # of those, answered within `days` days
+    before_review: int = 0  # replies dated before their review: delay unknown, in no count above
     days: int = rules.REPLY_DAYS
 
     def share(self, count: int) -> float | None:

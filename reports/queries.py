@@ -38,8 +38,9 @@ def branding(config: Config) -> Branding:
                     primary_color=b.primary_color, accent_color=b.accent_color, page_size=b.page_size)
 
 
-def review_row(row: dict) -> ReviewRow:
-    """A review as the report shows it; `row` comes from the store's judged reads (negative by rules)."""
+def review_row(row: dict, tz: str = "UTC") -> ReviewRow:
+    """A review as the report shows it; `row` comes from the store's judged reads (negative by rules); `tz`: the
+    client's timezone (its reply delay's calendar)."""
     return ReviewRow(
         source=row["source"], url=row["url"], author=row["author"], rating=row["rating"],
         rating_max=row["rating_max"] or rules.DEFAULT_RATING_MAX, title=row["title"], text=row["text"], language=row["language"],
@@ -49,7 +50,7 @@ def review_row(row: dict) -> ReviewRow:
         published_precision=row.get("published_precision"), reply_precision=row.get("reply_precision"),
         source_id=row.get("source_id"), author_review_count=row.get("author_review_count"),
         reply_not_shown=parse_iso(row.get("reply_not_shown")), reply_seen_at=parse_iso(row.get("reply_seen_at")),
-        replies_unread=bool(row.get("replies_unread")),
+        replies_unread=bool(row.get("replies_unread")), tz=tz,
     )
 
 
@@ -123,6 +124,7 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
         median=median(delays) if delays else None, by_day=sum(t.precision == "day" for t in timings),
         same_day=sum(t.within_days(0) for t in timings),
         within_days=sum(t.within_days(rules.REPLY_DAYS) for t in timings),
+        before_review=sum(t.before_review for t in timings),
     )
 
 
@@ -133,7 +135,7 @@ def charts(config: Config, client: Client, store: Store, until) -> tuple[list[st
     for row in store.trend_rows(client.id, iso_utc(start), threshold=client.negative_threshold):
         published = parse_iso(row["published_at"])
         delay = rules.reply_delay(published, parse_iso(row["reply_at"]), published_precision=row["published_precision"],
-                                  reply_precision=row["reply_precision"])
+                                  reply_precision=row["reply_precision"], tz=client.timezone)
         if published is not None and row["published_precision"] == "day":  # that calendar day in the client's zone
             published = datetime.combine(published.date(), time(), zone)
         rows.append({
@@ -185,8 +187,8 @@ class Period:
         rows = store.reviews_since(client.id, since, until, threshold=client.negative_threshold)
         fresh = [r for r in rows if not history(r)]
         self.history = sum(1 for r in rows if history(r) and rules.first_seen_after(r["first_seen_at"], since))
-        self.new = [review_row(r) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
-        self.negatives = [review_row(r) for r in fresh if r["negative"]]
+        self.new = [review_row(r, client.timezone) for r in fresh if rules.first_seen_after(r["first_seen_at"], since)]
+        self.negatives = [review_row(r, client.timezone) for r in fresh if r["negative"]]
         self.posts = [post_row(r) for r in self.mentions(store.posts_since(client.id, since, until))]
         self.older_mentions = 0
 
@@ -322,7 +324,8 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         draft_open(config, client, store, until)  # errors show in `repscan replies list`; the report lists what it has
     replies = store.replies_by_item(client.id)
     mentions_open = period.open_mentions(store, client, since, until_iso, replies)
-    all_reviews = [review_row(r) for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
+    all_reviews = [review_row(r, client.timezone)
+                   for r in store.reviews_since(client.id, None, until_iso, threshold=threshold)]
     now_stats = store.review_stats(client.id, until_iso, threshold=threshold)
     before = store.review_stats(client.id, since, threshold=threshold)["avg_rating"] if since else None
     search = search_blocks(config, client, store, since=since, until=until_iso)
@@ -337,7 +340,8 @@ def _build(config: Config, client: Client, store: Store, *, since: str | None, u
         spikes=tuple(spike_line(a, client, until_iso) for a in store.spike_alerts(client.id, since, until_iso)),
     )
     unanswered, rest = listed_unanswered(
-        [review_row(r) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)], period.negatives)
+        [review_row(r, client.timezone) for r in store.unanswered_negatives(client.id, until_iso, threshold=threshold)],
+        period.negatives)
     sources = source_health(config, client, store, until)
     cutoff = parse_iso(since)
     answered = [r for r in all_reviews if r.negative and r.replied and (r in period.negatives or (

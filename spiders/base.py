@@ -137,7 +137,8 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, client_id: str, url: str, known_ids=(), watch_ids=(), max_pages: int = 50, full: bool = False,
                  threshold: float = DEFAULT_THRESHOLD, now: str | datetime | None = None, mention_names=(),
-                 mentions_only: bool | None = None, fetch: str | None = None, credentials=None, **kwargs):
+                 mentions_only: bool | None = None, fetch: str | None = None, credentials=None, tz: str | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.client_id = client_id
         self.url = url
@@ -148,6 +149,7 @@ class SourceSpider(scrapy.Spider):
         self.full = bool_arg(full)
         self.threshold = float(threshold)
         self.now = parse_iso(now) if isinstance(now, str) else (now or utcnow())
+        self.tz = tz or None  # the business's zone: its page's times without an offset are read in it
         self.health = CrawlHealth()
         self.origins: set[str] = set()  # scheme://host:port of every first page
         self.mention_names = list_arg(mention_names)
@@ -268,7 +270,7 @@ class SourceSpider(scrapy.Spider):
                 if not self.usable(response):
                     return
                 try:
-                    found = self.page.extract(response, now=self.now, **context)
+                    found = self.page.extract(response, now=self.now, tz=self.tz, **context)
                 except NotReadable as exc:
                     self.health.unread.append(str(exc))
                     if exc.items is None:

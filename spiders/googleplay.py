@@ -30,7 +30,7 @@ class GooglePlaySpider(SourceSpider):
         if not self.usable(response):
             return
         try:
-            items = self.page.extract(response, now=self.now)
+            items = self.page.extract(response, now=self.now, tz=self.tz)
         except LayoutError as exc:
             self.layout_failed(response, exc)
             return

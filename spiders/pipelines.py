@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from repscan.core.classify import classify
 from repscan.core.competitors import is_competitor
 from repscan.core.search import categorize, negative_result, result_names
-from repscan.core.items import UnusableItem, normalise, stamp
+from repscan.core.items import UnusableItem, normalise, page_zone, stamp
 from repscan.core.rules import DEFAULT_THRESHOLD
 from repscan.core.store import Store
 from repscan.core.store.evidence import PAGE_KEY, PAGE_REF, feed_page, wanted
@@ -78,7 +78,8 @@ class _PreparingPipeline:
         only the crawl's verdict: reports and alerts judge them again (rules.negative) when they are built."""
         notes: list[str] = []
         try:
-            out = normalise(item, notes)
+            with page_zone(getattr(self.crawler.spider, "tz", None)):  # a time a page module left without an offset
+                out = normalise(item, notes)
         except UnusableItem as exc:
             raise DropItem(str(exc)) from None
         for note in notes:

@@ -89,6 +89,7 @@ def source_arguments(config: Config, job: Job, *, known, full: bool, now: str | 
         mentions_only=job.source.mentions_only,
         fetch=job.source.fetch_mode,
         credentials=dict(job.source.credentials),  # variable names only: values never leave the environment
+        tz=job.client.zone_of(job.source),
     )
 
 

@@ -4,6 +4,7 @@ A case folder (tests/cases/<site>/<name>/, or any folder `repscan extract --save
 
     response.<ext>       the body as saved (html, json, txt, xml)
     meta.json            {"site", "url", "status", "headers", "response" (html|text|xml), "now",
+                          "tz" (the business's zone, for times without an offset; absent: UTC),
                           "context" (extra keyword arguments of extract, e.g. {"query": ...}),
                           "next_page" (expected; absent: not checked), "note"}
     expected.jsonl       the expected items, one JSON object per line, every field
@@ -91,7 +92,7 @@ class Case:
     def extract(self, response=None) -> list[dict]:
         from repscan.spiders.pages import get
 
-        return get(self.site).extract(response or self.response(), now=self.now, **self.context)
+        return get(self.site).extract(response or self.response(), now=self.now, tz=self.meta.get("tz"), **self.context)
 
     @property
     def expected(self) -> list[dict] | None:
@@ -114,7 +115,7 @@ def find_cases(root: Path) -> list[Case]:
 def save_case(folder: Path, *, site: str, body: bytes, url: str, kind: str, items: list[dict] | None = None,
               error: dict | None = None, status: int = 200, headers: dict | None = None, now: str | None = None,
               context: dict | None = None, next_page: str | None = None, ext: str | None = None,
-              note: str | None = None) -> Path:
+              note: str | None = None, tz: str | None = None) -> Path:
     """Write a case folder: response.<ext>, meta.json, and expected.jsonl (items) or expected-error.json (both for
     a page read in part)."""
     folder = Path(folder)
@@ -127,6 +128,8 @@ def save_case(folder: Path, *, site: str, body: bytes, url: str, kind: str, item
     if headers:
         meta["headers"] = headers
     meta.update({"response": kind, "now": now})
+    if tz:
+        meta["tz"] = tz  # the business's zone: the page's times without an offset are in it
     if context:
         meta["context"] = context
     read = error is None or items is not None  # a page read in part has items and an error

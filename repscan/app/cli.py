@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (default: its canonical or og:url link, else the file)")
     p.add_argument("--query", help="the search query, for search engine pages")
     p.add_argument("--now", help="ISO time that relative dates are resolved against (default: now)")
+    p.add_argument("--tz", type=_zone_arg, help="IANA zone of the business the page is about: its times without a UTC "
+                   "offset are read in it (default: UTC; a crawl uses the location's or the client's timezone)")
     p.add_argument("--save-case", type=Path, metavar="DIR",
                    help="also write DIR/response.<ext>, meta.json and expected.jsonl (or expected-error.json): "
                         "a test case of what the extractor gives now, to correct by hand")
@@ -208,6 +210,16 @@ def cmd_extract(args) -> int:
         return EXIT_FAILURE
 
 
+def _zone_arg(value: str) -> str:
+    """--tz: an IANA zone name."""
+    from repscan.core.config import _timezone
+
+    try:
+        return _timezone(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _read_page(path: Path) -> bytes:
     """The file's bytes, gunzipped when gzipped; ValueError past PAGE_LIMIT bytes (before or after
     decompression) or for a corrupt gzip stream, so a small bomb cannot take the machine's memory."""
@@ -244,7 +256,7 @@ def _extract(args, page, body: bytes) -> int:
             suffix = args.file.suffix.lower().lstrip(".")
             ext = "json" if is_json else suffix if suffix in ("html", "htm", "txt", "xml") else "html"
             save_case(args.save_case, site=args.site, body=body, url=response.url, kind=kind, ext=ext,
-                      now=iso_utc(now.replace(microsecond=0)) if now else args.now, context=extra, **outcome)
+                      now=iso_utc(now.replace(microsecond=0)) if now else args.now, context=extra, tz=args.tz, **outcome)
             print(f"case saved: {args.save_case}", file=sys.stderr)
 
     reason = blocked.detect(response)
@@ -262,7 +274,7 @@ def _extract(args, page, body: bytes) -> int:
         raise Usage(f"{args.site} pages take no --query")
     unread = None
     try:
-        items = page.extract(response, now=now, **extra)
+        items = page.extract(response, now=now, tz=args.tz, **extra)
     except NotReadable as exc:
         if exc.items is None:
             raise
@@ -507,7 +519,7 @@ def cmd_export(args) -> int:
         out = None
     try:
         written = export.export(cfg.database, client.id, client.negative_threshold, fmt=args.format, out=out,
-                                since=since, tables=tables, locations=source_locations([client]))
+                                since=since, tables=tables, locations=source_locations([client]), tz=client.timezone)
     except export.ExportError as exc:
         print(f"repscan export: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -37,17 +37,18 @@ class Table:
     name: str
     since_column: str
     order: str
-    figures: Callable[[dict, float], dict]  # row, client's threshold -> the derived columns
+    figures: Callable[[dict, float, str], dict]  # row, client's threshold and timezone -> the derived columns
     select: str = "*"  # the columns read: the stored ones, and what the core's figures need besides
     located: bool = False  # its rows carry the chain location of the source that found them (location_sql)
 
 
-def _review_figures(row: dict, threshold: float) -> dict:
+def _review_figures(row: dict, threshold: float, tz: str) -> dict:
     posted = None if row["reply_not_shown"] else row["reply_posted_from_repscan_at"]  # rules.reply_not_shown
     delay = rules.reply_delay(parse_iso(row["published_at"]),
                               parse_iso(rules.reply_at(row["reply_at"], posted)),
                               published_precision=row.get("published_precision"),
-                              reply_precision=rules.reply_precision(row["reply_at"], row.get("reply_precision"), posted))
+                              reply_precision=rules.reply_precision(row["reply_at"], row.get("reply_precision"), posted),
+                              tz=tz)
     return {
         "stars": rules.stars(row["rating"], row["rating_max"]),
         "is_negative": rules.negative(row["rating"], row["rating_max"], threshold, text_negative=bool(row["negative"])),
@@ -59,11 +60,11 @@ def _review_figures(row: dict, threshold: float) -> dict:
     }
 
 
-def _post_figures(row: dict, threshold: float) -> dict:
+def _post_figures(row: dict, threshold: float, tz: str) -> dict:
     return {"is_negative": rules.negative(None, None, threshold, text_negative=bool(row["negative"]))}
 
 
-def _result_figures(row: dict, threshold: float) -> dict:
+def _result_figures(row: dict, threshold: float, tz: str) -> dict:
     return {"on_page_one": rules.on_page_one(row["rank"]),
             "is_complaint": rules.complaint(row["category"], bool(row["negative"]))}
 
@@ -74,7 +75,7 @@ TABLES = {
                      f" CASE WHEN {NOT_SHOWN} THEN 1 ELSE 0 END AS reply_not_shown", located=True),
     "posts": Table("posts", "first_seen_at", "first_seen_at, source, source_id", _post_figures, located=True),
     "search_results": Table("search_results", "seen_at", "id", _result_figures),
-    "crawls": Table("crawls", "started_at", "id", lambda row, threshold: {}),
+    "crawls": Table("crawls", "started_at", "id", lambda row, threshold, tz: {}),
 }
 
 
@@ -90,7 +91,7 @@ def connect(database: Path) -> sqlite3.Connection:
 
 
 def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | None,
-         threshold: float, locations: Mapping[tuple[str, str, str], str] | None = None
+         threshold: float, locations: Mapping[tuple[str, str, str], str] | None = None, tz: str = "UTC"
          ) -> tuple[list[str], Iterator[dict]]:
     """The columns, and the client's rows of `table` since `since` (a stored UTC stamp), each with the core's
     figures after its stored columns; reviews and posts with their chain `location` (source_locations: empty
@@ -105,12 +106,12 @@ def rows(conn: sqlite3.Connection, table: Table, client_id: str, since: str | No
     except sqlite3.OperationalError as exc:
         raise ExportError(f"cannot read {table.name}: {exc} (is this a repscan database?)") from None
     stored = [column[0] for column in cursor.description]
-    columns = [RENAMED.get(name, name) for name in stored + list(table.figures(dict.fromkeys(stored), threshold))]
+    columns = [RENAMED.get(name, name) for name in stored + list(table.figures(dict.fromkeys(stored), threshold, tz))]
 
     def each() -> Iterator[dict]:
         for record in cursor:
             row = dict(record)
-            yield {RENAMED.get(key, key): value for key, value in {**row, **table.figures(row, threshold)}.items()}
+            yield {RENAMED.get(key, key): value for key, value in {**row, **table.figures(row, threshold, tz)}.items()}
 
     return columns, each()
 
@@ -185,12 +186,13 @@ def write_jsonl(tables: dict[str, tuple[list[str], Iterator[dict]]], out: Path |
 
 def export(database: Path, client_id: str, threshold: float, *, fmt: str, out: Path | None,
            since: str | None = None, tables: tuple[str, ...] = tuple(TABLES),
-           locations: Mapping[tuple[str, str, str], str] | None = None) -> list[Path]:
-    """Write the export; returns the files written (none for JSON lines to stdout)."""
+           locations: Mapping[tuple[str, str, str], str] | None = None, tz: str = "UTC") -> list[Path]:
+    """Write the export; returns the files written (none for JSON lines to stdout). `tz`: the client's timezone, the
+    calendar of reply_delay_days."""
     conn = connect(database)
     try:
         conn.execute("BEGIN")  # one snapshot for every table while crawls write
-        selected = {name: rows(conn, TABLES[name], client_id, since, threshold, locations) for name in tables}
+        selected = {name: rows(conn, TABLES[name], client_id, since, threshold, locations, tz) for name in tables}
         if fmt == "csv":
             return write_csv(selected, out)
         if fmt == "xlsx":

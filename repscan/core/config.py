@@ -214,6 +214,8 @@ class Location(_Strict):
     id: ClientId
     name: str = Field(min_length=1)  # as the client says it: "Kyiv, Khreshchatyk"
     address: str | None = None
+    # The place's IANA zone when it differs from the client's timezone: its pages' times without an offset are in it.
+    timezone: Annotated[str, AfterValidator(_timezone)] | None = None
 
 
 class Source(_Strict):
@@ -352,6 +354,11 @@ class Client(_Business):
             id=competitor_keys.key(self.id, c.id), name=c.name, aliases=c.aliases, handles=c.handles, domains=c.domains,
             profiles=c.profiles, queries=c.queries, crawl_schedule=c.crawl_schedule, sources=c.sources,
             timezone=self.timezone, negative_threshold=self.negative_threshold) for c in self.competitors]
+
+    def zone_of(self, source: Source) -> str:
+        """The zone of the business a source's pages are about: its location's, else the client's timezone."""
+        place = next((location for location in self.locations if location.id == source.location), None)
+        return (place.timezone if place else None) or self.timezone
 
     def location_of(self, site: str, url: str | None) -> Location | None:
         """The location of what a source (site and URL, as its crawls record them) found; None: every location

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 # Field order is the order `repscan extract` prints them in.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -35,6 +38,26 @@ NUMBER_FIELDS = {
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # the dates a review, post or reply can carry
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab and newlines
 ISO_Z = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?Z")  # UTC already: iso_utc keeps [:19]
+
+
+# The zone of the business whose page is being read: a time the page gives without an offset is its local time.
+_PAGE_ZONE: ContextVar[tzinfo] = ContextVar("page_zone", default=timezone.utc)
+
+
+@contextmanager
+def page_zone(tz: str | None):
+    """Read naive times (no UTC offset) in `tz`, an IANA name (None or "": UTC), while the block runs: the
+    crawl and `repscan extract --tz` read a page within it, with the zone of the business the page is about."""
+    token = _PAGE_ZONE.set(ZoneInfo(tz) if tz else timezone.utc)
+    try:
+        yield
+    finally:
+        _PAGE_ZONE.reset(token)
+
+
+def local_zone() -> tzinfo:
+    """The zone naive times are read in now (page_zone; UTC outside one)."""
+    return _PAGE_ZONE.get()
 
 
 class UnusableItem(ValueError):
@@ -98,7 +121,8 @@ def _precisions(out: dict, raw: dict, timed=None) -> None:
 
 
 def iso_utc(value: datetime | str | int | float | None) -> str | None:
-    """ISO 8601 in UTC with a Z, from a datetime, an ISO string or epoch seconds."""
+    """ISO 8601 in UTC with a Z, from a datetime, an ISO string or epoch seconds; a time without an offset is in
+    the zone of the page being read (page_zone; UTC outside one), a date alone ("2024-03-05") is midnight UTC."""
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
@@ -110,8 +134,10 @@ def iso_utc(value: datetime | str | int | float | None) -> str | None:
         if text.endswith("Z"):
             text = text[:-1] + "+00:00"
         dt = datetime.fromisoformat(text)
+        if dt.tzinfo is None and DATE_ONLY.fullmatch(text):  # a calendar day: midnight UTC in every zone
+            dt = dt.replace(tzinfo=timezone.utc)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=_PAGE_ZONE.get())
     dt = dt.astimezone(timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from repscan.core.items import coarsest, stamp
 
@@ -379,11 +380,12 @@ class ReplyDelay:
     """How long a reply took, as precisely as its two times allow (the pair has the coarser precision).
 
     An exact pair gives `delta` (figures in hours use only these); a pair with day precision gives
-    only `days` (0: the same day); an approximate pair gives neither. A reply is never before its review."""
+    only `days` (0: the same day); an approximate pair gives neither. A reply dated before its review
+    (a site's clock, or an offset on one side only) has an unknown delay: neither, never "within the hour"."""
 
     precision: str  # exact, day or approximate (repscan.core.items.PRECISIONS)
     delta: timedelta | None  # exact pairs only
-    days: int | None  # calendar days (UTC) from the review's day to the reply's; exact and day pairs
+    days: int | None  # calendar days in the client's zone from the review's day to the reply's; exact and day pairs
 
     def within_hours(self, hours: float) -> bool:
         """Answered within `hours`: only an exact pair can say so."""
@@ -391,19 +393,32 @@ class ReplyDelay:
 
     def within_days(self, days: int) -> bool:
         """A day-precision pair answered within `days` calendar days (0: the same day); exact pairs count in hours."""
-        return self.precision == "day" and self.days <= days
+        return self.precision == "day" and self.days is not None and self.days <= days
+
+    @property
+    def before_review(self) -> bool:
+        """The reply is dated before its review: its delay is unknown."""
+        return self.precision != "approximate" and self.days is None
 
 
 def reply_delay(published_at: datetime | None, reply_at: datetime | None, *, published_precision: str | None = None,
-                reply_precision: str | None = None) -> ReplyDelay | None:
-    """The reply delay of a review; None without both times. A site's clock (or a calendar day stored
-    as midnight) can put the reply first: it is then the same moment, or the same day."""
+                reply_precision: str | None = None, tz: str = "UTC") -> ReplyDelay | None:
+    """The reply delay of a review; None without both times. Days are counted on the calendar the report prints
+    in the client's zone `tz`: an exact time's local date against a day-precision time's own calendar date (stored
+    as midnight UTC). A reply before its review has an unknown delay (no delta, no days), not 0."""
     if published_at is None or reply_at is None:
         return None
     precision = coarsest(published_precision, reply_precision)
-    days = max((reply_at.astimezone(timezone.utc).date() - published_at.astimezone(timezone.utc).date()).days, 0)
-    return ReplyDelay(precision, max(reply_at - published_at, timedelta(0)) if precision == "exact" else None,
-                      None if precision == "approximate" else days)
+    zone = ZoneInfo(tz)
+
+    def day(moment: datetime, given: str | None):
+        return moment.astimezone(timezone.utc if given in ("day", "approximate") else zone).date()
+
+    delta = reply_at - published_at
+    days = (day(reply_at, reply_precision) - day(published_at, published_precision)).days
+    if delta < timedelta(0) and precision == "exact" or days < 0:
+        return ReplyDelay(precision, None, None)
+    return ReplyDelay(precision, delta if precision == "exact" else None, None if precision == "approximate" else days)
 
 
 # -- answered as a report knew it ---------------------------------------------

@@ -26,11 +26,24 @@ class Due:
     first: bool = False  # never ran and waits (WAITS_FOR_SLOT): record `slot` as done, do nothing now
 
 
+# A clock change moves local time by at most this much (DST: an hour; a few zones: two).
+_SHIFT = timedelta(hours=3)
+
+
 def last_slot(expression: str, tz: str, now: datetime) -> datetime:
-    """The latest time at or before `now` that `expression` names, read in `tz`; returned in UTC."""
-    local_now = now.astimezone(ZoneInfo(tz))
-    it = croniter(expression, local_now + timedelta(seconds=1))
-    return it.get_prev(datetime).astimezone(timezone.utc)
+    """The latest time at or before `now` that `expression` names, read in `tz`; returned in UTC (slots)."""
+    zone = ZoneInfo(tz)
+    wall_now = _wall(now, zone)
+    it = croniter(expression, wall_now + _SHIFT + timedelta(seconds=1))  # walls ahead of now's, after a clock went back
+    best, found_wall = None, None
+    while True:
+        wall = it.get_prev(datetime)
+        if found_wall is not None and (wall < found_wall - _SHIFT or _steady(zone, best, now)):
+            return best
+        passed = [moment for moment in _moments(wall, zone, _hourly(expression)) if moment <= now]
+        if passed:
+            best = max(passed) if best is None else max(best, *passed)
+            found_wall = found_wall or wall
 
 
 def interval(expression: str, tz: str, now: datetime) -> timedelta | None:
@@ -44,15 +57,49 @@ def interval(expression: str, tz: str, now: datetime) -> timedelta | None:
 
 
 def slots_between(expression: str, tz: str, after: datetime, until: datetime, limit: int = 10_000) -> int:
-    """How many scheduled times fall in (after, until]."""
-    it = croniter(expression, after.astimezone(ZoneInfo(tz)))
-    count = 0
-    while count < limit:
-        slot = it.get_next(datetime).astimezone(timezone.utc)
-        if slot > until:
+    """How many scheduled times fall in (after, until] (slots)."""
+    zone = ZoneInfo(tz)
+    it = croniter(expression, _wall(after, zone) - _SHIFT)
+    end, hourly, found = _wall(until, zone) + _SHIFT, _hourly(expression), set()
+    while len(found) < limit:
+        wall = it.get_next(datetime)
+        if wall > end:
             break
-        count += 1
-    return count
+        found.update(moment for moment in _moments(wall, zone, hourly) if after < moment <= until)
+    return min(len(found), limit)
+
+
+def _wall(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The local wall-clock time of `moment` in `zone`, naive."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def _hourly(expression: str) -> bool:
+    """Whether the expression runs every hour (its hour field is *): it runs again in an hour a clock repeats."""
+    return croniter(expression).expanded[1] == ["*"]
+
+
+def _steady(zone: ZoneInfo, since: datetime, now: datetime) -> bool:
+    """No clock change near the span from `since` to `now` (within a day): its wall times map to UTC in order."""
+    return now - since < timedelta(days=1) and (since - _SHIFT).astimezone(zone).utcoffset() == \
+        (now + _SHIFT).astimezone(zone).utcoffset()
+
+
+def _moments(wall: datetime, zone: ZoneInfo, hourly: bool) -> list[datetime]:
+    """The UTC moments a slot at local `wall` time runs, as cron does: a wall time the clock passes twice (the
+    hour after DST ends) runs once, at its first pass, unless the job runs every hour; one the clock skips (DST
+    starts) runs when the clock jumps past it."""
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
+    if first == second:
+        return [first]
+    if first < second:  # passed twice
+        return [first, second] if hourly else [first]
+    low, high = second, first  # skipped: the jump lies between; find it to the minute
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        low, high = (low, middle) if _wall(middle, zone) >= wall else (middle, high)
+    return [high.replace(second=0, microsecond=0)]
 
 
 def due(client_id: str, job: str, expression: str, tz: str, last_done: datetime | None, now: datetime) -> Due | None:

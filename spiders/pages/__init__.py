@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from repscan.core import sites
+from repscan.core.items import page_zone
 from repscan.core.sites import UnknownSite
 from repscan.core.store.crawls import UNREAD
 
@@ -122,12 +123,13 @@ class _PageModule:
         if not hasattr(module, "start_urls"):
             self.start_urls = lambda url: [self.start_url(url)]
 
-    def extract(self, response, **context) -> list[dict]:
+    def extract(self, response, tz: str | None = None, **context) -> list[dict]:
         """The module's items. NotAReviewPage for a page of another kind; LayoutChanged when the page gives
         evidence of reviews (`expected`) and none came out; what only a foreign or hostile body causes, LayoutError;
         NotReadable with the items for a page read in part, among them one whose reviews mostly lack a field its
-        site always gives (`gives`: stars, dates, texts, the business summary)."""
-        with self._readable(response):
+        site always gives (`gives`: stars, dates, texts, the business summary). `tz`: the zone of the business the
+        page is about, in which its times without an offset are read."""
+        with self._readable(response), page_zone(tz):
             foreign = self.wrong_kind(response)
             if foreign:
                 raise NotAReviewPage(f"not a review page: {response.url} is {foreign}")

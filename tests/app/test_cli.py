@@ -55,6 +55,19 @@ def test_extract_save_case_writes_a_case_that_reads_back_to_the_same_items(tmp_p
     assert Case(folder).meta["now"] == saved.meta["now"]
 
 
+def test_extract_tz_reads_times_without_an_offset_in_the_business_zone_and_the_case_keeps_it(tmp_path):
+    saved = case("bbb/customer-reviews-page-2")  # a review dated "2025-08-15T14:02:00", no offset
+    folder = tmp_path / "bbb" / "dublin-ohio"
+    result = run_cli("extract", "bbb", str(saved.body_path), "--url", saved.url, "--tz", "America/New_York",
+                     "--save-case", str(folder))
+    assert result.returncode == 0, result.stderr
+    [review] = [item for item in json_lines(result.stdout) if item["kind"] == "review"]
+    assert review["published_at"] == "2025-08-15T18:02:00Z"  # 14:02 in Ohio (EDT, UTC-4)
+    assert Case(folder).meta["tz"] == "America/New_York" and Case(folder).extract() == json_lines(result.stdout)
+    wrong = run_cli("extract", "bbb", str(saved.body_path), "--tz", "Ohio")
+    assert wrong.returncode == 2 and "unknown timezone 'Ohio'" in wrong.stderr
+
+
 def test_extract_save_case_keeps_the_query_and_json_answers(tmp_path):
     saved = case("brave/web-page-1")
     folder = tmp_path / "brave" / "x"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from repscan.core.items import UnusableItem, make, normalise
+from repscan.core.items import UnusableItem, iso_utc, make, normalise
 
 
 def review(**values) -> dict:
@@ -103,3 +103,15 @@ def test_a_field_added_to_a_made_item_is_dropped_as_for_any_item():
     item = review(rating=4)
     item["_page"] = "not a contract field"
     assert "_page" not in normalise(item) and normalise(item) == normalise(review(rating=4))
+
+
+def test_a_naive_time_is_in_the_page_zone_and_a_date_alone_stays_its_day():
+    from repscan.core.items import page_zone
+
+    with page_zone("Asia/Tokyo"):
+        assert iso_utc("2026-12-05T08:00:00") == "2026-12-04T23:00:00Z"
+        assert iso_utc("2026-12-05T08:00:00+00:00") == "2026-12-05T08:00:00Z"
+        assert iso_utc("2026-12-05") == "2026-12-05T00:00:00Z"  # a calendar day, stored as midnight UTC
+        assert normalise(make("review", source="s", source_id="1", published_at="2026-12-05",
+                              reply_at="2026-12-05T09:30:00"))["reply_at"] == "2026-12-05T00:30:00Z"
+    assert iso_utc("2026-12-05T08:00:00") == "2026-12-05T08:00:00Z"  # outside a page: UTC, as stored stamps are

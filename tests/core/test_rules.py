@@ -185,14 +185,35 @@ def test_a_naive_posted_at_is_utc_in_python_as_in_sql(monkeypatch, read_at, expe
         time.tzset()
 
 
-def test_reply_delay_never_negative():
+DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)  # a calendar day, stored as midnight UTC
+
+
+def test_a_reply_before_its_review_has_an_unknown_delay_never_within_the_hour():
     assert rules.reply_delay(T, T + timedelta(hours=3)).delta == timedelta(hours=3)
-    assert rules.reply_delay(T, T - timedelta(hours=2)).delta == timedelta(0)  # the reply "before" the review
+    before = rules.reply_delay(T, T - timedelta(hours=2))  # an offset on one side only, or a site's clock
+    assert (before.delta, before.days, before.within_hours(1), before.before_review) == (None, None, False, True)
+    day_before = rules.reply_delay(DAY, DAY - timedelta(days=1), published_precision="day", reply_precision="day")
+    assert (day_before.days, day_before.within_days(0), day_before.before_review) == (None, False, True)
+    assert not rules.reply_delay(T, T + timedelta(hours=3)).before_review
     assert rules.reply_delay(None, T) is None
     assert rules.reply_delay(T, None) is None
 
 
-DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)  # a calendar day, stored as midnight UTC
+@pytest.mark.parametrize("reply, tz, days", [
+    # a review dated "4 Dec"; the reply printed "4 Dec 2026, 20:00" in Los Angeles is 5 Dec in UTC: the same day
+    (datetime(2026, 12, 5, 4, 0, tzinfo=timezone.utc), "America/Los_Angeles", 0),
+    (datetime(2026, 12, 5, 4, 0, tzinfo=timezone.utc), "UTC", 1),
+    # the reply printed "5 Dec, 00:20" in Kyiv is still 4 Dec in UTC: the next day, not the same
+    (datetime(2026, 12, 4, 22, 20, tzinfo=timezone.utc), "Europe/Kyiv", 1),
+    (datetime(2026, 12, 4, 22, 20, tzinfo=timezone.utc), "UTC", 0),
+])
+def test_reply_days_are_counted_on_the_clients_calendar(reply, tz, days):
+    review_day = datetime(2026, 12, 4, tzinfo=timezone.utc)  # "4 Dec", a calendar day stored as midnight UTC
+    delay = rules.reply_delay(review_day, reply, published_precision="day", reply_precision="exact", tz=tz)
+    assert (delay.precision, delay.days, delay.within_days(0)) == ("day", days, days == 0)
+    flipped = rules.reply_delay(reply - timedelta(days=3), datetime(2026, 12, 4, tzinfo=timezone.utc) + timedelta(days=1),
+                                published_precision="exact", reply_precision="day", tz=tz)
+    assert flipped.days == 4 - days  # the exact side is the review: its local date against the reply's calendar day
 
 
 @pytest.mark.parametrize("published, reply, precisions, expected", [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from repscan.core.schedule import crontab_line, due, in_quiet_hours, last_slot, quiet_until, systemd_units
+from repscan.core.schedule import (crontab_line, due, in_quiet_hours, interval, last_slot, quiet_until, slots_between,
+                                   systemd_units)
 
 UTC = timezone.utc
 
@@ -77,3 +78,52 @@ def test_crontab_and_systemd_units_name_the_config_and_the_run_command(tmp_path)
     # systemd applies Persistent= to OnCalendar= alone: beside these two it would promise a catch-up it never does
     # (repscan run catches up missed slots itself: schedule.due)
     assert "Persistent=" not in timer and "OnCalendar=" not in timer
+
+
+def runs(expression: str, tz: str, start: datetime, hours: int = 8, job: str = "crawl") -> list[tuple[str, int]]:
+    """Each time `repscan run`, called every 5 minutes from `start`, finds the job due: (UTC time, missed)."""
+    last, found, now = None, [], start
+    while now < start + timedelta(hours=hours):
+        slot = due("acme", job, expression, tz, last, now)
+        if slot is not None:
+            if not slot.first:
+                found.append((f"{now:%m-%d %H:%M}", slot.missed))
+            last = slot.slot
+        now += timedelta(minutes=5)
+    return found
+
+
+@pytest.mark.parametrize("expression, tz, start, expected", [
+    # DST ends: 01:00-02:00 in Los Angeles (1 Nov 2026) and 03:00-04:00 in Kyiv (25 Oct 2026) pass twice
+    ("30 1 * * *", "America/Los_Angeles", datetime(2026, 11, 1, 7, 0, tzinfo=UTC), [("11-01 08:30", 0)]),
+    ("30 3 * * *", "Europe/Kyiv", datetime(2026, 10, 24, 23, 0, tzinfo=UTC), [("10-25 00:30", 0)]),
+    ("0 * * * *", "America/Los_Angeles", datetime(2026, 11, 1, 7, 5, tzinfo=UTC),
+     [("11-01 08:00", 0), ("11-01 09:00", 0), ("11-01 10:00", 0), ("11-01 11:00", 0)]),
+    ("0 * * * *", "Europe/Kyiv", datetime(2026, 10, 24, 23, 5, tzinfo=UTC),
+     [("10-25 00:00", 0), ("10-25 01:00", 0), ("10-25 02:00", 0), ("10-25 03:00", 0)]),
+    # DST starts: 02:00-03:00 in Los Angeles (8 Mar 2026) and 03:00-04:00 in Kyiv (29 Mar 2026) never happen;
+    # a slot in them runs once, when the clock jumps past it
+    ("30 2 * * *", "America/Los_Angeles", datetime(2026, 3, 8, 8, 0, tzinfo=UTC), [("03-08 10:00", 0)]),
+    ("30 3 * * *", "Europe/Kyiv", datetime(2026, 3, 29, 0, 0, tzinfo=UTC), [("03-29 01:00", 0)]),
+    ("0 * * * *", "America/Los_Angeles", datetime(2026, 3, 8, 8, 5, tzinfo=UTC),
+     [("03-08 09:00", 0), ("03-08 10:00", 0), ("03-08 11:00", 0), ("03-08 12:00", 0)]),
+])
+def test_a_clock_change_runs_each_slot_once(expression, tz, start, expected):
+    assert runs(expression, tz, start, hours=4, job="report") == expected
+
+
+def test_a_schedule_every_quarter_hour_runs_through_the_repeated_hour():
+    found = runs("*/15 * * * *", "America/Los_Angeles", datetime(2026, 11, 1, 7, 50, tzinfo=UTC), hours=3, job="report")
+    assert [at for at, _ in found] == [f"11-01 {h:02d}:{m:02d}" for h in (8, 9, 10) for m in (0, 15, 30, 45)]
+    assert {missed for _, missed in found} == {0}
+
+
+def test_slots_are_counted_once_across_both_clock_changes():
+    assert slots_between("30 1 * * *", "America/Los_Angeles", datetime(2026, 10, 31, 12, tzinfo=UTC),
+                         datetime(2026, 11, 2, 12, tzinfo=UTC)) == 2
+    assert slots_between("0 * * * *", "America/Los_Angeles", datetime(2026, 11, 1, 7, 30, tzinfo=UTC),
+                         datetime(2026, 11, 1, 10, 30, tzinfo=UTC)) == 3  # 01:00 PDT, 01:00 PST, 02:00 PST
+    assert slots_between("0 * * * *", "Europe/Kyiv", datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+                         datetime(2026, 3, 29, 2, 30, tzinfo=UTC)) == 3  # 02:00 EET; 04:00 EEST (the skipped 03:00
+    # runs then, once); 05:00 EEST
+    assert interval("30 1 * * *", "America/Los_Angeles", datetime(2026, 11, 2, 12, tzinfo=UTC)) == timedelta(hours=25)

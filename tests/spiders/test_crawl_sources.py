@@ -44,7 +44,7 @@ def bbb_rows(run):
         ("complaint-22334455", None, None, "2025-10-20T00:00:00Z"),
         ("771001", "Greg H", 5.0, "2025-10-02T00:00:00Z"),
         ("complaint-22330001", None, None, "2025-09-02T00:00:00Z"),
-        ("770999", "Lena V", 5.0, "2025-08-15T14:02:00Z")]
+        ("770999", "Lena V", 5.0, "2025-08-15T12:02:00Z")]  # 14:02 without an offset: the client's zone (Berlin)
     assert all(r["business_url"] == f"{url}{PROFILE}" for r in run.reviews)
     paula, billing = run.reviews[0], run.reviews[1]
     assert (paula["url"], paula["negative"], paula["reply_at"]) == \

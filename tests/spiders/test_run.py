@@ -54,3 +54,18 @@ def test_a_crawl_reads_on_to_watched_reviews_once_one_is_a_day_unseen_and_once_a
     assert watched_ids(store, job, now="2026-12-03T08:00:00Z") == []  # not found then: again only a day later
     assert watched_ids(store, job, now="2026-12-03T10:00:00Z") == ["r1"]
     store.close()
+
+
+def test_a_crawl_and_a_node_job_carry_the_zone_of_the_business(tmp_path):
+    """The spider argument `tz` (the same for a local crawl and a Scrapyd job): the source's location's zone, else
+    the client's timezone; the page's times without an offset are read in it."""
+    from repscan.app.nodes import _argument
+    from repscan.spiders.run import source_arguments
+
+    path = write_config(tmp_path, [{"site": "jsonld", "url": "https://x.example/tokyo", "location": "shibuya"},
+                                   {"site": "jsonld", "url": "https://x.example/brand"}])
+    path.write_text(path.read_text(encoding="utf-8") + '\n[[clients.locations]]\nid = "shibuya"\nname = "Shibuya"\n'
+                    'timezone = "Asia/Tokyo"\n', encoding="utf-8")
+    zones = {job.source.url: source_arguments(load(path), job, known=[], full=False)["tz"] for job in jobs_for(load(path))}
+    assert zones == {"https://x.example/tokyo": "Asia/Tokyo", "https://x.example/brand": "Europe/Berlin"}
+    assert _argument(zones["https://x.example/tokyo"]) == "Asia/Tokyo"

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta, timezone
 
-from repscan.core.items import DATE_ONLY, iso_utc, utcnow
+from repscan.core.items import DATE_ONLY, iso_utc, local_zone, utcnow
 
 from .values import text_of
 
@@ -86,7 +86,7 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%d 
 
 
 def when(value) -> str | None:
-    """ISO UTC from an ISO datetime (naive means UTC); a date without a time ("2024-03-05", "March 5,
+    """ISO UTC from an ISO datetime (one without an offset is in the page's zone: items.page_zone); a date without a time ("2024-03-05", "March 5,
     2024") as the date alone, "2024-03-05" (day precision)."""
     text = text_of(value)
     if not text or not text.strip():
@@ -244,7 +244,9 @@ def _absolute(text: str, day_first: bool) -> tuple[datetime, bool, bool] | None:
     if match:
         try:
             timed = len(match.group(0)) > 10
-            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False, timed
+            if not timed:  # a calendar day: that day, in no zone
+                return datetime.fromisoformat(match.group(0)).replace(tzinfo=timezone.utc), False, False
+            return datetime.fromisoformat(iso_utc(match.group(0).replace(" ", "T")).replace("Z", "+00:00")), False, True
         except ValueError:
             pass
     plain = _fold(text)
@@ -320,8 +322,8 @@ def snowflake_time(tweet_id) -> str | None:
 
 
 # Relative and abbreviated times as social pages print them ("2 hrs", "Yesterday at 10:00",
-# "4 June at 17:33", "on Thu"). The clock is `now` (UTC); the times are read as UTC because
-# the page does not say which zone it renders in.
+# "4 June at 17:33", "on Thu"). The clock is `now`; the times are read in the page's zone
+# (items.page_zone: the business's), as the page does not say which zone it renders in.
 
 _SOCIAL_MONTHS = {name: n for n, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -359,6 +361,7 @@ def social_time(value: str | None, now: datetime | None) -> str | None:
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     if now is not None:
+        now = now.astimezone(local_zone())  # "today", "on Thu": the page's calendar
         if raw in ("just now", "now", "a moment ago", "moments ago"):
             return iso_utc(now)
         match = _AGO.match(raw)
@@ -385,7 +388,7 @@ def social_time(value: str | None, now: datetime | None) -> str | None:
             year = now.year
             # A date without a year is this year's, unless that lies in the future.
             try:
-                if datetime(year, month, day, tzinfo=timezone.utc) > now:
+                if datetime(year, month, day, tzinfo=now.tzinfo) > now:
                     year -= 1
             except ValueError:
                 return None
@@ -407,4 +410,4 @@ def _at(day, clock) -> str | None:
         hour += 12 if pm else 0
     if hour > 23 or minute > 59:
         return None
-    return iso_utc(datetime.combine(day, time(hour, minute), tzinfo=timezone.utc))
+    return iso_utc(datetime.combine(day, time(hour, minute), tzinfo=local_zone()))

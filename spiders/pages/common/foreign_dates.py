@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
-from repscan.core.items import iso_utc
+from repscan.core.items import iso_utc, local_zone
 
 from . import dates
 
@@ -28,11 +28,12 @@ def parse(text: str, now: datetime, day_first: bool, language: str | None) -> tu
     text = " ".join(text.split())
     if len(text) > _LONGEST:
         return None, False
-    return _cached(text, now, day_first, _language(language))
+    return _cached(text, now, day_first, _language(language), local_zone())
 
 
 @lru_cache(maxsize=8192)
-def _cached(text: str, now: datetime, day_first: bool, language: str | None) -> tuple[str | None, bool]:
+def _cached(text: str, now: datetime, day_first: bool, language: str | None, zone) -> tuple[str | None, bool]:
+    """parse() for one page zone (`zone`, items.page_zone: the key of the cache, as times read in it differ)."""
     order = ((language,) if language else ()) + tuple(code for code in LANGUAGES if code != language)
     for surrounding in (False, True):  # the date alone first; then the date inside words ("Napisana 5 marca 2023")
         for code in order:
@@ -53,7 +54,8 @@ def _read(text: str, now: datetime, parsers: tuple[DateDataParser, DateDataParse
     found, parts = data.date_obj, data.parts
     if found.tzinfo is not None and "time" not in parts:
         return None  # a word it took for a time zone ("Mart" is Marquesas Time): another language reads it right
-    found = found.replace(tzinfo=timezone.utc) if found.tzinfo is None else found.astimezone(timezone.utc)
+    # a time without an offset is the business's (items.page_zone); a day alone stays the day the text names
+    found = found.replace(tzinfo=local_zone()) if found.tzinfo is None else found.astimezone(timezone.utc)
     if "month" not in parts:
         return None
     if "day" not in parts:

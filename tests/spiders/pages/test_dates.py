@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from repscan.core import rules
+from repscan.core.items import page_zone, parse_iso
 from repscan.spiders.pages.common import dates as _dates
 
 NOW = datetime(2023, 9, 5, 14, 30, 15, tzinfo=timezone.utc)
@@ -116,3 +118,39 @@ def test_local_time_of_a_site_becomes_utc_across_daylight_saving():
     assert _dates.local_to_utc("2016-12-29T00:41:13+00:00", "America/Los_Angeles") == "2016-12-29T00:41:13Z"
     assert _dates.local_to_utc("", "America/Los_Angeles") is None
     assert _dates.local_to_utc("last week", "America/Los_Angeles") is None
+
+
+@pytest.mark.parametrize("text, tz, expected", [
+    ("2026-12-05T08:00:00", "Asia/Tokyo", "2026-12-04T23:00:00Z"),         # 08:00 in Tokyo, where the business is
+    ("2026-12-05 08:00:00", "Asia/Tokyo", "2026-12-04T23:00:00Z"),
+    ("2026-12-05T08:00:00+01:00", "Asia/Tokyo", "2026-12-05T07:00:00Z"),   # an offset the page gives wins
+    ("2026-12-05T08:00:00Z", "Asia/Tokyo", "2026-12-05T08:00:00Z"),
+    ("2026-12-05", "Asia/Tokyo", "2026-12-05"),                            # a calendar day stays that day
+    ("2026-12-05T08:00:00", None, "2026-12-05T08:00:00Z"),                 # no zone given: UTC
+])
+def test_a_time_without_an_offset_is_the_business_local_time(text, tz, expected):
+    with page_zone(tz):
+        assert _dates.when(text) == expected
+        assert _dates.parse(text)[0] == expected
+
+
+def test_a_reply_50_minutes_after_its_review_across_the_spring_change_is_50_minutes():
+    with page_zone("America/Los_Angeles"):  # 8 Mar 2026: 02:00 PST becomes 03:00 PDT
+        review, reply = _dates.when("2026-03-08T01:40:00"), _dates.when("2026-03-08T03:30:00")
+    delay = rules.reply_delay(parse_iso(review), parse_iso(reply), tz="America/Los_Angeles")
+    assert (delay.delta, delay.within_hours(1)) == (timedelta(minutes=50), True)
+
+
+def test_a_social_time_is_read_on_the_business_clock():
+    now = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)  # 10:00 on 5 Dec in Tokyo, still 4 Dec in UTC
+    with page_zone("Asia/Tokyo"):
+        assert _dates.social_time("Yesterday at 20:00", now) == "2026-12-04T11:00:00Z"  # 4 Dec, 20:00 JST
+        assert _dates.social_time("4 December 2026 at 20:00", None) == "2026-12-04T11:00:00Z"
+
+
+def test_a_foreign_time_without_an_offset_is_the_business_local_time():
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+    with page_zone("Asia/Tokyo"):
+        assert _dates.parse("2026年12月5日 8:00", now=now, language="ja") == ("2026-12-04T23:00:00Z", False)
+        assert _dates.parse("5 grudnia 2026", now=now, language="pl") == ("2026-12-05", False)  # a day stays its day
+    assert _dates.parse("2026年12月5日 8:00", now=now, language="ja") == ("2026-12-05T08:00:00Z", False)  # cached apart
