@@ -34,6 +34,7 @@ def demo_config(site: str, client_id: str = CLIENT_ID) -> str:
             "domains": ["harbourlanebakery.example"], "profiles": ["https://www.facebook.com/harbourlanebakery"],
             "recipients": ["owner@harbourlanebakery.example"], "timezone": "Europe/London",
             "queries": ["Harbour Lane Bakery"],
+            "replies": {"contact": "023 9649 6123 or hello@harbourlanebakery.example"},
             "locations": [{"id": "harbour-lane", "name": "Portsmouth, Harbour Lane"},
                           {"id": "castle-road", "name": "Southsea, Castle Road"}],
             "sources": [{"site": "trustpilot", "url": f"{site}/review/harbourlanebakery.example",
