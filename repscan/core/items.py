@@ -60,6 +60,14 @@ def local_zone() -> tzinfo:
     return _PAGE_ZONE.get()
 
 
+class ZonedTime(str):
+    """iso_utc of a time the page gave without an offset, read in the business's zone (page_zone), that also keeps
+    `as_read`: the same time read in UTC, as every such time was before zones: the form review ids were made from
+    (spiders/pages/common/values.fallback_id), so a review keeps its id. normalise() stores the plain string."""
+
+    as_read: str
+
+
 class UnusableItem(ValueError):
     """An item that cannot be stored at all (a review or post without its source and id)."""
 
@@ -137,7 +145,12 @@ def iso_utc(value: datetime | str | int | float | None) -> str | None:
         if dt.tzinfo is None and DATE_ONLY.fullmatch(text):  # a calendar day: midnight UTC in every zone
             dt = dt.replace(tzinfo=timezone.utc)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_PAGE_ZONE.get())
+        zone = _PAGE_ZONE.get()
+        if zone is not timezone.utc:
+            found = ZonedTime(dt.replace(tzinfo=zone).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + "Z")
+            found.as_read = dt.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+            return found
+        dt = dt.replace(tzinfo=timezone.utc)
     dt = dt.astimezone(timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
 

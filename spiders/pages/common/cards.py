@@ -63,7 +63,6 @@ def card_review(site: str, business_url: str, own_id: str | None, anchor: str, *
                 body: str | None, published_at: str | None, **fields) -> dict:
     """A review item from an HTML card. Its source_id is the card's own id, else fallback_id() (the id JSON-LD's
     copy of the review gets too); its url is the business page, with `anchor` when the card has an id."""
-    return make("review", source=site, source_id=own_id or fallback_id(business_url, author, published_at, body,
-                                                                    fields.get("rating")),
+    return make("review", source=site, source_id=own_id or fallback_id(business_url, author, published_at, body),
                 url=business_url + anchor if own_id else business_url, business_url=business_url,
                 author=author, rating_max=5, text=body, published_at=published_at, **fields)

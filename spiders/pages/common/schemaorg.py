@@ -153,7 +153,7 @@ class Structured:
         for review, parent in self.reviews():
             fields = self.review_fields(review, parent, base_url)
             found.append((fields, own_id(fields) or fallback_id(
-                business_url, fields["author"], fields["published_at"], fields["text"], fields["rating"])))
+                business_url, fields["author"], fields["published_at"], fields["text"])))
         return found
 
     def business(self, site: str, url: str, parents: list[dict | None] | None = None) -> dict | None:
@@ -252,8 +252,6 @@ def _md_item(el, base, ids, depth=0) -> dict:
         item["@type"] = kinds if len(kinds) > 1 else kinds[0]
     if el.get("itemid"):
         item["@id"] = urljoin(base, el.get("itemid"))
-    elif any(kind.endswith("Review") for kind in kinds) and _element_id(el):
-        item["@id"] = f"#{_element_id(el)}"  # a review card's own id: two reviews by one first name stay two
     for prop in _md_props(el, ids):
         if prop.get("itemscope") is not None:
             value = _md_item(prop, base, ids, depth + 1) if depth < 20 else None
@@ -262,15 +260,6 @@ def _md_item(el, base, ids, depth=0) -> dict:
         for name in prop.get("itemprop").split():
             item.setdefault(name, []).append(value)
     return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in item.items()}
-
-
-def _element_id(el) -> str | None:
-    """The id a page gives an element: its id attribute, else a data-id or data-review-id."""
-    for name in ("id", "data-id", "data-review-id"):
-        value = (el.get(name) or "").strip()
-        if value:
-            return value
-    return None
 
 
 def _md_props(el, ids):

@@ -164,16 +164,13 @@ def stable_id(*parts: str | None) -> str:
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 
-def fallback_id(business_url: str, author: str | None, published_at: str | None, body: str | None,
-                rating: int | float | None = None) -> str:
-    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review.
-
-    A review without text counts its rating too: two reviews by one first name on one day (or undated), one of 4
-    stars and one of 1, are two reviews. A review with text keeps the id it had before ratings counted, and a
-    date-only published_at counts as its midnight (the form ids were made from before days had a precision of
-    their own), so stored reviews keep their ids."""
+def fallback_id(business_url: str, author: str | None, published_at: str | None, body: str | None) -> str:
+    """The id of a review without its own: the same from JSON-LD and from an HTML card of the review, and the same
+    across versions, so stored reviews keep their ids. A date-only published_at counts as its midnight (the form ids
+    were made from before days had a precision of their own); a time the page gave without an offset counts as read
+    in UTC (items.ZonedTime.as_read: the form before times were read in the business's zone). Two reviews that get
+    one id (one first name, no date, no text) are told apart where they are read (jsonld's records that disagree)."""
+    published_at = getattr(published_at, "as_read", published_at)
     if published_at and DATE_ONLY.fullmatch(published_at):
         published_at = iso_utc(published_at)
-    if body or rating is None:
-        return stable_id(business_url, author, published_at, (body or "")[:200])
-    return stable_id(business_url, author, published_at, "", f"{float(rating):g}")
+    return stable_id(business_url, author, published_at, (body or "")[:200])

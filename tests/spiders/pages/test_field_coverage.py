@@ -1,5 +1,5 @@
-"""Reviews that keep apart and fields that never vanish silently: a review card's own id, the rating in the fallback
-id, no merging of records that disagree; a page whose reviews mostly lack what its site always gives (stars, dates,
+"""Reviews that keep apart and fields that never vanish silently: no merging of records that disagree, ids that stay
+what they were; a page whose reviews mostly lack what its site always gives (stars, dates,
 texts, the business summary) is read in part, naming the field (real saved pages, mutated as a layout change would)."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from helpers import case, real_page
 from repscan.core import sites
 from repscan.spiders.pages import NotReadable, get
 from repscan.spiders.pages.common.coverage import mostly_without, notes
+from repscan.core.items import page_zone
+from repscan.spiders.pages.common.dates import when
 from repscan.spiders.pages.common.values import fallback_id
 
 UNMARKED = "jsonld/microdata-cards-text-unmarked"  # ours: two Karens, 4 and 1 stars, dates and texts outside markup
@@ -39,28 +41,23 @@ def reviews(items: list[dict]) -> list[dict]:
     return [item for item in items if item["kind"] == "review"]
 
 
-# Ids: two reviews stay two.
+# Ids: two reviews stay two, and a stored review keeps its id.
 
-def test_two_reviewers_of_one_first_name_are_told_apart_by_their_cards_own_ids():
+def test_two_reviewers_of_one_first_name_without_text_or_date_stay_two_the_first_keeping_its_id():
     saved = case(UNMARKED)
-    found = reviews(read_in_part("jsonld", saved.response())[0])
-    assert [(r["author"], r["rating"]) for r in found] == [("Karen", 4), ("Karen", 1), ("Dmitri", 5)]
-    assert [r["source_id"].rsplit("#", 1)[1] for r in found] == ["review-70001", "review-70002", "review-70003"]
-
-
-def test_without_card_ids_the_rating_keeps_an_untexted_one_star_apart_from_a_four_star():
-    body = re.sub(r' id="review-\d+" data-id="\d+"', "", case(UNMARKED).body.decode())
-    found = reviews(read_in_part("jsonld", case(UNMARKED).response(body=body))[0])
+    found = reviews(get("jsonld").extract(saved.response()))  # a generic page: jsonld claims no field it must give
     assert [(r["author"], r["rating"]) for r in found] == [("Karen", 4), ("Karen", 1), ("Dmitri", 5)]
     assert len({r["source_id"] for r in found}) == 3
+    assert found[0]["source_id"] == fallback_id(saved.url, "Karen", None, None)  # the id it was stored under before
 
 
-def test_a_review_with_text_keeps_the_id_it_had_before_ratings_counted():
-    # The id stored reviews were given (business, author, date, text): a rating never changes it.
-    url, day, body = "https://shop.example/reviews", "2026-10-02T09:00:00Z", "Parcel arrived late."
-    assert fallback_id(url, "Karen", day, body, 1) == fallback_id(url, "Karen", day, body) == \
-        fallback_id(url, "Karen", day, body, 4)
-    assert fallback_id(url, "Karen", None, None, 1) != fallback_id(url, "Karen", None, None, 4)
+def test_a_time_without_an_offset_read_in_the_business_zone_keeps_the_id_it_had_when_read_in_utc():
+    url, body = "https://shop.example/reviews", "Parcel arrived late."
+    with page_zone("Asia/Tokyo"):
+        local = when("2026-12-05T08:00:00")
+    assert local == "2026-12-04T23:00:00Z"  # stored and shown as the business's 08:00
+    assert fallback_id(url, "Aiko", local, body) == fallback_id(url, "Aiko", "2026-12-05T08:00:00Z", body)
+    assert fallback_id(url, "Aiko", local, body) != fallback_id(url, "Aiko", "2026-12-04T23:00:00Z", body)
 
 
 def test_records_under_one_url_that_disagree_are_two_reviews_and_copies_of_one_are_one():
@@ -83,13 +80,10 @@ def test_the_real_consumer_review_page_keeps_a_one_star_karen_beside_a_renamed_f
     renamed = body.replace(b'itemprop="name">Sonia<', b'itemprop="name">Karen<', 1)
     assert renamed != body
     for page in (body, renamed):
-        items, note = read_in_part("jsonld", html(page, CONSUMER))
+        items = get("jsonld").extract(html(page, CONSUMER))  # a generic page: no field is claimed, none said missing
         found = reviews(items)
         assert len(found) == 10 and len({r["source_id"] for r in found}) == 10
     assert sorted(r["rating"] for r in found if r["author"] == "Karen") == [1, 4]
-    # Its cards show dates and texts outside the microdata: said, never a silent null.
-    assert note == (f"dates: jsonld: {CONSUMER} gives 10 of its 10 reviews without a date; not read: text: jsonld: "
-                    f"{CONSUMER} gives 10 of its 10 reviews without text")
     business = [item for item in items if item["kind"] == "business"]
     assert [(b["rating"], b["review_count"]) for b in business] == [(1.5, 509)]
 
