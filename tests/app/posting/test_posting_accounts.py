@@ -314,3 +314,11 @@ def test_scraped_facebook_pages_warn_only_once_they_can_post(tmp_path, environ):
     assert "clients acme, bravo, carol" in posting[0].message and "clients[acme].sources[0]" in posting[0].where
     posting = [f for f in check(load(config), {"REPSCAN_FACEBOOK_PAGE_TOKEN": "a-page-token"}) if "would post" in f.message]
     assert [f.level for f in posting] == ["error"]
+
+
+def test_an_agency_wide_trustpilot_login_is_no_shared_account(tmp_path, environ):
+    """A Trustpilot reply goes to the review's own business unit: one business login for every client is no finding."""
+    pages = {ident: {"site": "trustpilot", "url": f"https://www.trustpilot.com/review/{ident}.example"} for ident in TWEET}
+    config = agency(tmp_path, [client(ident, [pages[ident]]) for ident in TWEET])
+    login = {"REPSCAN_TRUSTPILOT_BUSINESS_TOKEN": "agency-token", "REPSCAN_TRUSTPILOT_BUSINESS_USER_ID": "agency-user"}
+    assert not [f for f in check(load(config), login) if "TRUSTPILOT" in f.message]
