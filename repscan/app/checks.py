@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from repscan.core import sites
 from repscan.core.config import Config, where
-from repscan.core.credentials import RENDERING_API_KEY, Environment, shared_posting, shared_problem
+from repscan.core.credentials import RENDERING_API_KEY, Environment, can_post, shared_posting, shared_problem
 from repscan.reports.mail import MailConfigError, smtp_settings_from_env
 from repscan.spiders import fetch, pages
 
@@ -57,18 +57,23 @@ def _reply_templates(config: Config) -> list[Finding]:
 
 
 def _posting_accounts(config: Config, environ) -> list[Finding]:
-    """Each source whose reply poster would read a variable another client's source reads too: one account would
-    answer for both, so posting refuses it (repscan.app.replies). An error where it is set; unset, a warning (its
-    replies are handed to a person to paste until it is set, then refused)."""
+    """One finding per variable whose token posts as one account (credentials.REPLY_AS_TOKEN) that sources of several
+    clients would read, those left out for a bad line too: posting refuses it (repscan.app.replies). An error where
+    it is set; unset, a warning while a source of those clients can post (its replies are handed to a person to
+    paste until it is set, then refused), else nothing."""
+    accounts = config.accounts()
+    everyone = [account for _place, account in accounts]
     found = []
-    for variable, places in shared_posting(config.clients).items():
-        clients = list(dict.fromkeys(config.clients[c].id for c, _s, _default in places))
+    for variable, places in shared_posting(everyone).items():
         set_here = bool((environ.get(variable) or "").strip())
-        for c, s, default in places:
-            field = ("credentials", default) if config.clients[c].sources[s].credentials.get(default) else ("site",)
-            found.append(Finding("error" if set_here else "warning", where(config, ("clients", c, "sources", s, *field)),
-                                 shared_problem(default, variable, clients)
-                                 + ("" if set_here else "; unset here: once set, its posts are refused")))
+        if not set_here and not any(can_post(everyone[c], everyone[c].sources[s]) for c, s, _default in places):
+            continue
+        clients = list(dict.fromkeys(everyone[c].id for c, _s, _default in places))
+        c, s, default = places[0]
+        field = ("credentials", default) if everyone[c].sources[s].credentials.get(default) else ("site",)
+        found.append(Finding("error" if set_here else "warning", where(config, ("clients", accounts[c][0], "sources", s, *field)),
+                             shared_problem(default, variable, clients)
+                             + ("" if set_here else "; unset here: once set, its posts are refused")))
     return found
 
 

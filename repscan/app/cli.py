@@ -350,10 +350,17 @@ def _all_clients(cfg, code: int) -> int:
 
 
 def cmd_config_check(args) -> int:
-    from repscan.app.checks import check
+    from repscan.app.checks import _posting_accounts, check
     from repscan.core import config
 
-    cfg = config.load(args.config)  # strict: every error of every client, exit 2
+    try:
+        cfg = config.load(args.config)  # strict: every error of every client, exit 2
+    except config.ConfigError as exc:  # a client with wrong lines still reads its posting variables: say which are shared
+        try:
+            lenient = config.load(args.config, skip_bad_clients=True)
+        except config.ConfigError:
+            raise exc from None
+        raise config.ConfigError(exc.problems + [str(f) for f in _posting_accounts(lenient, os.environ)]) from None
     findings = check(cfg)
     for finding in findings:
         print(finding, file=sys.stderr)

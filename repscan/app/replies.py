@@ -211,11 +211,14 @@ def environment(config: Config, store: Store, row: dict) -> Environment:
     client = config.client(row["client_id"])
     source = _stored_by(client, store, row)
     names = posting_names(client, source)
-    shared = shared_posting(config.clients)
+    everyone = [account for _place, account in config.accounts()]  # those left out for a bad line too
+    shared = shared_posting(everyone)
     for default, variable in names.items():
         if variable in shared and (os.environ.get(variable) or "").strip():  # unset: no account, handed to a person
-            others = list(dict.fromkeys(config.clients[c].id for c, _s, _default in shared[variable]))
-            raise ReplyError(f"not sent: {shared_problem(default, variable, others)}")
+            others = list(dict.fromkeys(everyone[c].id for c, _s, _default in shared[variable]))
+            why = "".join(f"; client {other} is left out of this run for its config ({problem})"
+                          for other in others for problem in config.problems_of(other)[:1])
+            raise ReplyError(f"not sent: {shared_problem(default, variable, others)}{why}")
     return Environment(os.environ, {**source.credentials, **names})
 
 

@@ -514,6 +514,8 @@ class Config:
     path: Path
     settings: Settings
     left_out: tuple[tuple[str, str], ...] = ()  # load(skip_bad_clients=True): (client id, problem) of each client left out
+    kept: tuple[int, ...] | None = None  # the file's position of each client kept (None: all of them, in order)
+    left_out_accounts: tuple[tuple[int, "Account"], ...] = ()  # what posting must know of each client left out
 
     @property
     def skipped(self) -> tuple[str, ...]:
@@ -524,6 +526,12 @@ class Config:
         """Why the client of this id (or a competitor's CLIENT:COMPETITOR key) was left out; [] when it was not."""
         owner = competitor_keys.client_of(client_id) if competitor_keys.is_competitor(client_id) else client_id
         return [problem for client, problem in self.left_out if client == owner]
+
+    def accounts(self) -> list[tuple[int, Any]]:
+        """Every client of the file with its position there, those left out too (as an Account): a variable another
+        client's source reads stays shared while that client is left out for a bad line."""
+        kept = zip(range(len(self.clients)) if self.kept is None else self.kept, self.clients)
+        return sorted([*kept, *self.left_out_accounts], key=lambda pair: pair[0])
 
     def __getattr__(self, name: str):
         """The settings' sections read through the config: config.agency, .clients, .crawl, .search, .nodes ..."""
@@ -613,12 +621,42 @@ def load(path: Path | str | None = None, *, skip_bad_clients: bool = False) -> C
         bad = {loc[1] for loc, _message, _other in found}
         skipped += [(_client_key(clients[loc[1]], loc[1]), problem) for (loc, _m, _o), problem in zip(found, problems)]
         keep = [i for i in keep if i not in bad]
-    config = Config(path=path, settings=settings, left_out=tuple(skipped))
+    config = Config(path=path, settings=settings, left_out=tuple(skipped), kept=None if keep is None else tuple(keep),
+                    left_out_accounts=() if keep is None else tuple((i, _account(clients[i], i))
+                                                                    for i in range(len(clients)) if i not in keep))
     if config.logo is not None:
         problem = _logo_problem(config)
         if problem:
             raise ConfigError([_at(path, text, data, ("agency", "branding", "logo"), problem)])
     return config
+
+
+@dataclass(frozen=True)
+class AccountSource:
+    site: str
+    location: str | None
+    credentials: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A client left out for a bad line, as posting sees it: its id and its sources' sites, locations and renames."""
+
+    id: str
+    sources: tuple[AccountSource, ...]
+
+
+def _account(table: Any, index: int) -> Account:
+    """What the raw [[clients]] table says of its posting accounts; a source or rename it cannot read counts as
+    reading the site's default names (so a variable it may read is taken as shared)."""
+    raw = table.get("sources") if isinstance(table, dict) else None
+    sources = [source for source in raw if isinstance(source, dict) and isinstance(source.get("site"), str)] \
+        if isinstance(raw, list) else []
+    return Account(_client_key(table, index), tuple(AccountSource(
+        source["site"], source.get("location") if isinstance(source.get("location"), str) else None,
+        {default: own for default, own in (source.get("credentials") or {}).items()
+         if isinstance(own, str) and credential_names.VARIABLE.fullmatch(own)}
+        if isinstance(source.get("credentials"), dict) else {}) for source in sources))
 
 
 def _read(path: Path | str | None) -> tuple[Path, str, dict]:

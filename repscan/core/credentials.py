@@ -122,6 +122,19 @@ ANSWERED_THROUGH = {"facebook": "facebook-graph"}
 ACCOUNT_VARIABLES = {"google-business": ("REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN",)}
 
 
+# The sites whose reply token alone decides who a reply appears to come from: an X or Reddit user's token posts as
+# that user and a Facebook Page token as that Page, wherever the answered item is. Google Business and Trustpilot are
+# not here: their reply goes to the review's own location or business unit, which a token without access to it
+# cannot answer (403), so an agency-wide login shared by clients cannot reply as the wrong business.
+REPLY_AS_TOKEN = frozenset({"twitter", "reddit", "facebook", "facebook-graph"})
+
+
+def _answered_through(client, source) -> list:
+    """The client's API sources at the source's location its items are answered through (ANSWERED_THROUGH)."""
+    return [other for other in client.sources
+            if other.site == ANSWERED_THROUGH.get(source.site) and other.location == source.location]
+
+
 def posting_names(client, source) -> dict[str, str]:
     """Default name -> the variable actually read, for each credential the reply poster of one of the client's
     sources reads: the source's own rename, else that of the client's API source it is answered through at the
@@ -129,8 +142,7 @@ def posting_names(client, source) -> dict[str, str]:
     site = sites_table.SITES.get(source.site)
     if site is None:
         return {}
-    through = [other for other in client.sources
-               if other.site == ANSWERED_THROUGH.get(source.site) and other.location == source.location]
+    through = _answered_through(client, source)
     names = {}
     for default in dict.fromkeys(site.reply_credentials + ACCOUNT_VARIABLES.get(site.key, ())):
         own = source.credentials.get(default)
@@ -140,14 +152,23 @@ def posting_names(client, source) -> dict[str, str]:
     return names
 
 
+def can_post(client, source) -> bool:
+    """Whether the source's items are answered through an API: its own site's, or (a scraped page) that of the
+    client's API source it is answered through; else its replies are handed to a person to paste."""
+    return source.site not in ANSWERED_THROUGH or bool(_answered_through(client, source))
+
+
 def shared_posting(clients) -> dict[str, list[tuple[int, int, str]]]:
-    """Each posting variable two or more clients would post with (the default name, or one renamed alike), with
-    (client index, source index, default name) of every source reading it: one account would answer for them all."""
+    """Each posting variable two or more clients would post as (the default name, or one renamed alike) on a site
+    whose token decides who the reply comes from (REPLY_AS_TOKEN), with (client index, source index, default name)
+    of every source reading it: one account would answer for them all. `clients` are all of the file's, left out
+    or not (Config.accounts)."""
     reads: dict[str, list[tuple[int, int, str]]] = {}
     for c, client in enumerate(clients):
         for s, source in enumerate(client.sources):
-            for default, variable in posting_names(client, source).items():
-                reads.setdefault(variable, []).append((c, s, default))
+            if source.site in REPLY_AS_TOKEN:
+                for default, variable in posting_names(client, source).items():
+                    reads.setdefault(variable, []).append((c, s, default))
     return {variable: places for variable, places in reads.items()
             if len({clients[c].id for c, _s, _default in places}) > 1}
 

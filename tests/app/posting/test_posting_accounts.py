@@ -60,7 +60,7 @@ def repscan(capsys, config: Path, *args: str) -> tuple[int, str, str]:
 
 
 def replies(config: Path) -> dict[str, dict]:
-    store = Store(load(config).database)
+    store = Store(load(config, skip_bad_clients=True).database)
     try:
         return {row["client_id"]: row for row in store.replies()}
     finally:
@@ -96,11 +96,10 @@ def test_a_token_two_clients_would_read_posts_for_neither_until_each_names_its_o
     code, out, err = repscan(capsys, config, "config", "check")
     assert code == 2, err
     lines = [line for line in err.splitlines() if "REPSCAN_X_USER_TOKEN would post" in line]
-    assert [line.split(": ")[1:3] for line in lines] == [[f"{config}:{_line(config, c)}", f"clients[{ident}].sources[0].site"]
-                                                          for c, ident in enumerate(TWEET)]
+    assert [line.split(": ")[1:3] for line in lines] == [[f"{config}:{_line(config, 0)}", "clients[acme].sources[0].site"]]
 
     unset = [f.level for f in check(load(config), {}) if "REPSCAN_X_USER_TOKEN would post" in f.message]
-    assert unset == ["warning", "warning"]  # no account yet: replies are handed to a person to paste
+    assert unset == ["warning"]  # no account yet: replies are handed to a person to paste; one finding, not one a source
 
     own = [client(ident, [{**tweets(ident), "credentials": {"REPSCAN_X_USER_TOKEN": f"{ident.upper()}_X_USER_TOKEN"}}])
            for ident in TWEET]
@@ -245,3 +244,81 @@ def test_trustpilot_never_posts_over_the_company_reply_a_review_has(shared, stan
     assert code == 1 and stand_in.requests == [] and [r.path for r in stand_in.lookups] == [f"/v1/private/reviews/{REVIEW}"]
     assert "trustpilot: the review has a reply already (updated 2026-12-05T08:00:00Z)" in err
     assert replies(config)["acme"]["status"] == "failed"
+
+
+def test_a_client_left_out_for_a_bad_line_still_owns_the_token_it_shares(tmp_path, stand_in, environ, capsys):
+    """Bravo's account under the default name; Bravo left out for its timezone: Acme's reply never goes out as
+    Bravo, and config check says so besides the timezone."""
+    clients = [client("acme", [tweets("acme")]), client("bravo", [tweets("bravo")])]
+    config = agency(tmp_path, clients)
+    stored(config, "acme", tweets("acme"), tweet("acme"))
+    assert repscan(capsys, config, "replies", "list")[0] == 0
+    assert repscan(capsys, config, "replies", "approve", str(replies(config)["acme"]["id"]))[0] == 0
+    agency(tmp_path, [clients[0], {**clients[1], "timezone": "Mars/Olympus"}])
+    environ.setenv("REPSCAN_X_USER_TOKEN", "bravo-account-token")
+
+    code, out, err = repscan(capsys, config, "replies", "post", "--client", "acme")
+    assert code == 1 and stand_in.requests == [], "Bravo's token never carries Acme's reply"
+    assert "REPSCAN_X_USER_TOKEN would post the replies of clients acme, bravo as one account" in err
+    timezone = next(n for n, line in enumerate(config.read_text().splitlines(), 1) if "Mars/Olympus" in line)
+    assert f"client bravo is left out of this run for its config ({config}:{timezone}" in err
+    assert replies(config)["acme"]["status"] == "approved"
+
+    code, out, err = repscan(capsys, config, "config", "check")
+    assert code == 2 and "Mars/Olympus" in err
+    assert f"error: {config}:{_line(config, 0)}: clients[acme].sources[0].site: REPSCAN_X_USER_TOKEN would post" in err
+
+
+def test_an_agency_wide_google_login_posts_each_review_at_its_own_location(tmp_path, stand_in, environ, capsys):
+    """The review fixes the location a Google reply goes to: one refresh token for every client is no wrong account."""
+    locations = {"acme": "222", "bravo": "333"}
+    sources = {ident: {"site": "google-business", "url": f"https://mybusiness.googleapis.com/v4/accounts/111/locations/{where}"}
+               for ident, where in locations.items()}
+    config = agency(tmp_path, [client(ident, [sources[ident]], replies={"contact": "+1 555 0100"}) for ident in locations])
+    for ident, where in locations.items():
+        stored(config, ident, sources[ident], make(
+            "review", source="google-business", source_id=f"Rv-{where}", rating=1, author="Jo Example",
+            url=f"https://mybusiness.googleapis.com/v4/accounts/111/locations/{where}/reviews/Rv-{where}",
+            text="Cold soup and a rude waiter."))
+    for name, value in {"REPSCAN_GOOGLE_BUSINESS_REFRESH_TOKEN": "1//agency-refresh",
+                        "REPSCAN_GOOGLE_BUSINESS_CLIENT_ID": "client-1",
+                        "REPSCAN_GOOGLE_BUSINESS_CLIENT_SECRET": "client-secret"}.items():
+        environ.setenv(name, value)
+    assert repscan(capsys, config, "replies", "list")[0] == 0
+    for ident, row in replies(config).items():
+        assert repscan(capsys, config, "replies", "approve", str(row["id"]), "--client", ident)[0] == 0
+
+    code, out, err = repscan(capsys, config, "replies", "post")
+    assert code == 0, err
+    assert sorted(r.path for r in stand_in.requests if r.method == "PUT") == [
+        f"/v4/accounts/111/locations/{where}/reviews/Rv-{where}/reply" for where in locations.values()]
+    assert len(stand_in.lookups) == 2, "each review read before its reply"
+    findings = check(load(config))
+    assert not [f for f in findings if f.level == "error" or "GOOGLE_BUSINESS" in f.message], findings
+
+
+def test_scraped_facebook_pages_warn_only_once_they_can_post(tmp_path, environ):
+    """Three clients' scraped Facebook pages, no token: nothing can post, so nothing to warn of; given Graph sources
+    on the default name, one warning naming the three (not one a source); the token set, one error."""
+    idents = ("acme", "bravo", "carol")
+    NAMES.setdefault("carol", "Carol Bakery")
+    scraped = {ident: {"site": "facebook", "url": f"https://www.facebook.com/{ident}bakery"} for ident in idents}
+    config = agency(tmp_path, [client(ident, [scraped[ident]]) for ident in idents])
+    posting = [f for f in check(load(config), {}) if "would post" in f.message]
+    assert posting == []
+
+    graph = {ident: {"site": "facebook-graph", "url": f"https://graph.facebook.com/v25.0/{ident}bakery"} for ident in idents}
+    agency(tmp_path, [client(ident, [scraped[ident], graph[ident]]) for ident in idents])
+    posting = [f for f in check(load(config), {}) if "would post" in f.message]
+    assert [f.level for f in posting] == ["warning"]
+    assert "clients acme, bravo, carol" in posting[0].message and "clients[acme].sources[0]" in posting[0].where
+    posting = [f for f in check(load(config), {"REPSCAN_FACEBOOK_PAGE_TOKEN": "a-page-token"}) if "would post" in f.message]
+    assert [f.level for f in posting] == ["error"]
+
+
+def test_an_agency_wide_trustpilot_login_is_no_shared_account(tmp_path, environ):
+    """A Trustpilot reply goes to the review's own business unit: one business login for every client is no finding."""
+    pages = {ident: {"site": "trustpilot", "url": f"https://www.trustpilot.com/review/{ident}.example"} for ident in TWEET}
+    config = agency(tmp_path, [client(ident, [pages[ident]]) for ident in TWEET])
+    login = {"REPSCAN_TRUSTPILOT_BUSINESS_TOKEN": "agency-token", "REPSCAN_TRUSTPILOT_BUSINESS_USER_ID": "agency-user"}
+    assert not [f for f in check(load(config), login) if "TRUSTPILOT" in f.message]
