@@ -2,8 +2,10 @@
 
 A person's name is found by its capitals (see `personal`); the client's own names, the sites people review on and a
 few delivery and payment brands are no person's. A name opening a sentence looks like any first word, so it is caught
-only where the complaint writes it as a name elsewhere; a complaint about rude staff is about a person, so its draft
-quotes nothing (situations.quote). In Japanese a kanji name follows a staff word (店員の田中が) or takes an honorific.
+only where the complaint writes it as a name elsewhere, except in a complaint about rude staff, whose sentence is
+about a person: there a capitalised first word is taken for a name unless it is an article, pronoun or other common
+opener of its language, or a word for staff ("The waiter was rude" is quoted, "Mike was rude" never; see
+`opens_with_a_name`). In Japanese a kanji name follows a staff word (店員の田中が) or takes an honorific (田中さん).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ LEADING_HANDLES = re.compile(r"^(?:@\w+[\s,:]*)+")  # an X reply's addressees, n
 GERMAN_ADDRESS = re.compile(r"\b(?:herr|herrn|frau|hr|fr|dr)\.?\s+[^\W\d_]", re.IGNORECASE)
 CALENDAR = frozenset(calendar.day_name) | frozenset(calendar.month_name[1:])  # "Friday" is no one's name (C locale)
 JAPANESE_HONORIFIC = re.compile(r"\S(?:さん|様|さま|氏|くん|君|ちゃん)")  # 田中さん: a name in Japanese
-JAPANESE_STAFF_NAME = re.compile(r"(?:店員|スタッフ|担当|係|配達員|運転手)の?(?!者)[\u4e00-\u9fff]{1,4}(?:が|は|に)")
+JAPANESE_STAFF_NAME = re.compile(r"(?:店員|スタッフ|担当|係|配達員|運転手)の?(?!者|態度|対応|方|人|言葉|接客)"
+                                 r"[\u4e00-\u9fff]{1,4}(?:が|は|に)")
 # Capitalised words that are brands, not people (a complaint names where it ordered or how it paid).
 BRANDS = frozenset({"Amazon", "Deliveroo", "Uber", "Eats", "Just", "Eat", "Lieferando", "Glovo", "Wolt", "Bolt",
                     "DoorDash", "Grubhub", "Takeaway", "Thuisbezorgd", "Foodora", "PayPal", "Visa", "Mastercard",
@@ -42,6 +45,64 @@ BRANDS = frozenset({"Amazon", "Deliveroo", "Uber", "Eats", "Just", "Eat", "Liefe
 def strip_addressees(sentence: str) -> str:
     """The sentence without the @handles an X reply begins with."""
     return LEADING_HANDLES.sub("", sentence).strip()
+
+
+# The capitalised first words that are no one's name: articles, pronouns, possessives, negations, conjunctions and
+# question words (lower case, whole words), then the starts of words for staff ("Sprzedawczyni", "Продавец"; none a
+# name begins with: "man" would pass Manuel).
+OPENERS: dict[str, frozenset[str]] = {language: frozenset(words.split()) for language, words in {
+    "en": "the a an my our his her their your this that these those i we he she they it you not never no very so but "
+          "and when what why how one some all everyone nobody someone there after then",
+    "de": "der die das den dem des ein eine einen einer mein meine unser unsere ihr ihre sein seine ich wir er sie es "
+          "man nicht nie kein keine sehr so aber und als warum wie was dieser diese dieses jeder niemand dann",
+    "fr": "le la les l un une des mon ma mes notre nos son sa ses leur leurs je j nous il elle ils elles on ce cette c "
+          "pas jamais ne très si mais et quand pourquoi comment personne tout tous",
+    "es": "el la los las un una unos unas mi mis nuestro nuestra su sus yo nosotros él ella ellos ellas este esta ese "
+          "esa no nunca muy pero y cuando por qué cómo nadie todo",
+    "it": "il lo la i gli le l un una uno mio mia nostro nostra suo sua io noi lui lei loro questo questa quel quella "
+          "non mai molto ma e quando perché come nessuno tutto",
+    "pt": "o a os as um uma meu minha nosso nossa seu sua eu nós ele ela eles elas este esta esse essa não nunca "
+          "muito mas e quando porque como ninguém tudo",
+    "nl": "de het een mijn onze ons zijn haar hun ik wij we hij zij ze deze dit die dat niet nooit geen erg heel zeer "
+          "maar en toen waarom hoe niemand",
+    "pl": "ten ta to ci te mój moja moje nasz nasza jego jej ich ja my on ona oni one nie nigdy bardzo ale i a kiedy "
+          "dlaczego jak nikt",
+    "ro": "un o niște meu mea nostru noastră lui ei eu noi el ea ele acest această acel acea nu niciodată foarte dar "
+          "și când de cum nimeni",
+    "uk": "цей ця це ці мій моя наш наша його її їх я ми він вона вони не ніколи дуже але і й а коли чому як ніхто",
+    "ru": "этот эта это эти мой моя наш наша его её их я мы он она они не никогда очень но и а когда почему как "
+          "никто",
+}.items()}
+STAFF = {
+    "en": ("staff", "waiter", "waitress", "server", "driver", "courier", "manager", "cashier", "receptionist",
+           "employee", "owner", "chef", "technician", "fitter", "woman", "lady", "girl", "person"),
+    "de": ("personal", "kellner", "bedienung", "fahrer", "kurier", "verkäufer", "mitarbeiter", "chef", "inhaber",
+           "techniker", "monteur"),
+    "fr": ("personnel", "serveu", "livreu", "vendeu", "caissi", "employé", "gérant", "patron", "technicien"),
+    "es": ("personal", "camarer", "repartidor", "vendedor", "cajer", "emplead", "encargad", "dueñ", "técnico"),
+    "it": ("personale", "camerier", "fattorin", "corrier", "commess", "cassier", "dipendent", "titolare", "tecnico"),
+    "pt": ("pessoal", "funcionári", "empregad", "estafeta", "entregador", "vendedor", "caix", "gerente", "técnico"),
+    "nl": ("personeel", "ober", "serveerster", "bezorger", "chauffeur", "verkoper", "verkoopster", "medewerker",
+           "eigenaar", "monteur"),
+    "pl": ("obsług", "personel", "kelner", "kurier", "kierowc", "sprzedaw", "kasjer", "pracowni", "kierowni",
+           "właściciel", "monter", "technik"),
+    "ro": ("personal", "ospătar", "chelner", "curier", "șofer", "vânzăt", "casier", "angajat", "manager",
+           "patron", "tehnician"),
+    "uk": ("персонал", "офіціант", "кур'єр", "курʼєр", "водій", "продав", "касир", "працівни", "менеджер",
+           "адміністратор", "власни", "майстер"),
+    "ru": ("персонал", "официант", "курьер", "водител", "продав", "кассир", "сотрудни", "менеджер", "администратор",
+           "владел", "мастер"),
+}
+
+
+def opens_with_a_name(sentence: str, language: str, client: Iterable[str] = ()) -> bool:
+    """Whether the sentence's first word is capitalised and not a common opener of its language, a word for staff,
+    the client's name (`client`), a site or a brand: then it is taken for a person's name."""
+    first = _letters(sentence.split()[0]) if sentence.split() else ""
+    if language not in OPENERS or not _capitalised(first) or first in not_persons(client):
+        return False
+    lower = first.lower()
+    return lower not in OPENERS[language] and not lower.startswith(STAFF[language])
 
 
 def not_persons(names: Iterable[str] = ()) -> frozenset[str]:

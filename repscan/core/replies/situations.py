@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from repscan.core.replies.quoting import quotable, shorten
+from repscan.core.replies.quoting import opens_with_a_name, quotable, shorten
 
 SITUATIONS = ("late_delivery", "rude_staff", "billing", "quality", "no_show", "general")
 # Which situation a tie goes to: a complaint about money only where money is all it is about (a draft that offers to
@@ -214,17 +214,20 @@ def situation(text: str | None, language: str) -> str:
 def quote(text: str | None, language: str, limit: int = 60, client: tuple[str, ...] = ()) -> str | None:
     """What went wrong, briefly: the first sentence holding a phrase of the chosen situation (not a "~" one, which
     alone says nothing is wrong, and not denied) that names and reaches nobody (quoting.quotable; `client`: the
-    client's own names, no person's), cut to `limit` characters at a word; None when there is none, and always for
-    rude staff, whose sentence is about a person (the template then names the situation in its own words)."""
+    client's own names, no person's; about rude staff, not one opening with a name: quoting.opens_with_a_name), cut
+    to `limit` characters at a word; None when there is none (the template then names the situation in its own
+    words)."""
     if not text:
         return None
     kind = situation(text, language)
     found = [phrase for phrase in matches(text, language).get(kind, []) if not phrase.startswith("~")]
-    if not found or kind == "rude_staff":
+    if not found:
         return None
     language = language if language in PHRASES else "en"
     split = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+", text)  # "example.de" is no sentence end
     sentences = quotable([s.strip() for s in split if s.strip()], language, client)
+    if kind == "rude_staff":
+        sentences = [s for s in sentences if not opens_with_a_name(s, language, client)]
     for phrase in found:
         for sentence in sentences:
             if _found(phrase, _normal(sentence), language, _negations(kind, language)):
