@@ -19,21 +19,6 @@ def made(text: str, lang: str, policy: Policy = CLIENT):
     return draft(text, stored_language=lang, source="trustpilot", policy=policy)
 
 
-# A money word ("price", "Preis") only beside the real complaint, whose sentence names a person: nothing is quoted.
-NO_WRONG_QUOTE = [
-    ("en", "The price was ok. I was overcharged by @kettle_mgr on the card.", "price"),
-    ("en", "I was charged twice by John Smith at the till. The price itself was fair.", "price"),
-    ("de", "Der Preis war in Ordnung. Herr Brandt hat alles doppelt berechnet.", "Preis"),
-    ("fr", "Le prix était correct. Pierre Dubois m'a surfacturé la livraison.", "prix"),
-]
-
-
-@pytest.mark.parametrize("lang, text, money", NO_WRONG_QUOTE)
-def test_a_sentence_saying_nothing_is_wrong_is_never_quoted(lang, text, money):
-    reply = made(text, lang)
-    assert reply.situation == "billing" and money not in reply.text, reply.text
-
-
 # The client's own name, an alias from its config and a delivery brand are no person's: the sentence is quoted.
 def test_the_clients_names_and_brands_do_not_stop_the_quote():
     client = Policy("Kettle & Crumb", names=("Crumbs Bakehouse", "@kettlecrumb"))
@@ -83,23 +68,28 @@ def test_a_french_order_that_never_came_is_not_called_late():
     assert reply.situation == "late_delivery" and "Marc" not in reply.text and "retard" not in reply.text
 
 
-# A staff member's name opening the sentence: the draft names the situation, never the person.
-NAMED_STAFF = [
-    ("en", "Mike was rude to us.", "Mike"),
-    ("en", "Sarah at the front desk was rude and dismissive.", "Sarah"),
-    ("en", "Bill was rude to my wife.", "Bill"),
-    ("en", "Manuel at the counter was very rude.", "Manuel"),
-    ("de", "Müller war sehr unfreundlich zu uns.", "Müller"),
-    ("fr", "Marie était très désagréable.", "Marie"),
-    ("es", "Pedro fue muy grosero con nosotros.", "Pedro"),
-    ("ja", "店員の田中が失礼だった。", "田中"),
+# What no draft may say: a money word that says nothing is wrong ("The price was ok") beside the real complaint whose
+# sentence names a person, and a staff member's name opening the sentence; the draft names the situation instead.
+NOT_SAID = [
+    ("en", "The price was ok. I was overcharged by @kettle_mgr on the card.", "billing", "price"),
+    ("en", "I was charged twice by John Smith at the till. The price itself was fair.", "billing", "price"),
+    ("de", "Der Preis war in Ordnung. Herr Brandt hat alles doppelt berechnet.", "billing", "Preis"),
+    ("fr", "Le prix était correct. Pierre Dubois m'a surfacturé la livraison.", "billing", "prix"),
+    ("en", "Mike was rude to us.", "rude_staff", "Mike"),
+    ("en", "Sarah at the front desk was rude and dismissive.", "rude_staff", "Sarah"),
+    ("en", "Bill was rude to my wife.", "rude_staff", "Bill"),
+    ("en", "Manuel at the counter was very rude.", "rude_staff", "Manuel"),
+    ("de", "Müller war sehr unfreundlich zu uns.", "rude_staff", "Müller"),
+    ("fr", "Marie était très désagréable.", "rude_staff", "Marie"),
+    ("es", "Pedro fue muy grosero con nosotros.", "rude_staff", "Pedro"),
+    ("ja", "店員の田中が失礼だった。", "rude_staff", "田中"),
 ]
 
 
-@pytest.mark.parametrize("lang, text, name", NAMED_STAFF)
-def test_a_name_opening_the_sentence_is_never_quoted(lang, text, name):
+@pytest.mark.parametrize("lang, text, expected, unsaid", NOT_SAID)
+def test_no_sentence_saying_nothing_is_wrong_and_no_name_opening_one_is_quoted(lang, text, expected, unsaid):
     reply = made(text, lang)
-    assert reply.situation == "rude_staff" and name not in reply.text, reply.text
+    assert reply.situation == expected and unsaid not in reply.text, reply.text
 
 
 def test_a_rude_staff_sentence_opening_with_an_article_or_a_word_for_staff_is_still_quoted():
@@ -124,8 +114,9 @@ DENIED = [
 
 @pytest.mark.parametrize("lang, text, expected, said", DENIED)
 def test_a_denied_phrase_counts_for_nothing_and_is_never_quoted(lang, text, expected, said):
-    reply = made(text, lang)
+    reply, denied = made(text, lang), re.split(r"[.!]", text)[0]
     assert (reply.situation, situation(text, lang)) == (expected, expected) and said in reply.text, reply.text
+    assert denied not in reply.text
 
 
 def test_a_refund_not_given_is_still_a_billing_complaint():
