@@ -119,8 +119,13 @@ def test_a_denied_phrase_counts_for_nothing_and_is_never_quoted(lang, text, expe
     assert denied not in reply.text
 
 
-def test_a_refund_not_given_is_still_a_billing_complaint():
+def test_a_refund_not_given_and_a_negative_phrase_after_a_negation_are_still_complaints():
     assert situation("They gave me no refund and never answered.", "en") == "billing"
+    for lang, text, expected in (("it", "Il pacco non è mai arrivato.", "late_delivery"),
+                                 ("it", "Il tecnico non è mai venuto.", "no_show"),
+                                 ("fr", "Le colis ne m'est jamais arrivé.", "late_delivery"),
+                                 ("pl", "Paczka nigdy nie dotarła.", "late_delivery")):
+        assert situation(text, lang) == expected, text
 
 
 # An opinion of the price alone gets the general draft, no promise to check a charge; beside a charge it is billing.

@@ -170,11 +170,14 @@ def _normal(text: str) -> str:
 
 def _found(phrase: str, body: str, language: str, denied: frozenset[str] = frozenset()) -> bool:
     """A phrase that begins a word ("late" is not in "chocolate"; Japanese has no spaces to begin one), at least once
-    without a word of `denied` among the two words before it."""
+    without a word of `denied` among the two words before it, unless it denies itself ("non è mai arrivato": a
+    second negation agrees with the first)."""
     whole = phrase.endswith("$")
     phrase = phrase.removeprefix("~").removesuffix("$")
     if language == "ja":
         return phrase in body
+    if denied & set(phrase.split()):
+        denied = frozenset()
     pattern = r"(?<!\w)" + re.escape(phrase) + (r"(?!\w)" if whole else "")
     return any(not _denied(body[: hit.start()], denied) for hit in re.finditer(pattern, body))
 
