@@ -51,3 +51,12 @@ def test_the_negative_japanese_app_reviews_are_mostly_told_apart():
     situations = Counter(d.situation for _, d in made)
     assert len(made) == 29 and situations["quality"] >= 5 and situations["billing"] == 0
     assert situations["general"] <= 20
+
+
+def test_real_reviews_calling_the_work_expensive_get_no_offer_to_check_a_charge():
+    """Two of the Yelp page's reviews call the work expensive or overpriced and dispute no charge: neither draft
+    offers to check one (they were billing drafts before opinions of price became money talk)."""
+    made = drafts(*next(p for p in PAGES if p[0] == "yelp"))
+    priced = [d for item, d in made if any(word in (item.get("text") or "").lower()
+                                           for word in ("expensive", "overpriced"))]
+    assert len(priced) >= 2 and not any(d.situation == "billing" or "check the charge" in d.text for d in priced)

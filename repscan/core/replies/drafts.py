@@ -38,6 +38,7 @@ class Policy:
     contact: str | None = None
     refunds: bool = False
     templates: Path | None = None  # the agency's folder: <lang>/<situation>.txt there override ours
+    names: tuple[str, ...] = ()  # the client's aliases and handles: a quote naming them names no person
 
 
 @functools.cache
@@ -109,7 +110,7 @@ def draft(text: str | None, *, title: str | None = None, author: str | None = No
     kind = situation(words, lang)
     name, most = first_name(author), limit(source)
     for short, size in ((False, QUOTE), (True, QUOTE), (True, QUOTE // 2), (True, 0)):
-        said = quote(words, lang, size) if size else None
+        said = quote(words, lang, size, (policy.business, *policy.names)) if size else None
         body = render(policy, lang, kind, source, name=name, quote=said, short=short)
         if length(body, source) <= most:
             return Draft(lang, kind, body)

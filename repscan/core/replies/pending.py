@@ -24,7 +24,8 @@ def policy(config: Config, client: Client) -> Policy:
     """The client's reply policy, its template folder resolved against the config file's."""
     settings = client.replies
     folder = config.resolve(settings.templates) if settings.templates else None
-    return Policy(business=client.name, contact=settings.contact, refunds=settings.refunds, templates=folder)
+    return Policy(business=client.name, contact=settings.contact, refunds=settings.refunds, templates=folder,
+                  names=tuple(client.names))
 
 
 def draft_open(config: Config, client: Client, store, now: datetime) -> Drafted:

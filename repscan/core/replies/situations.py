@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from repscan.core.replies.quoting import quotable, shorten
+from repscan.core.replies.quoting import opens_with_a_name, quotable, shorten
 
 SITUATIONS = ("late_delivery", "rude_staff", "billing", "quality", "no_show", "general")
 # Which situation a tie goes to: a complaint about money only where money is all it is about (a draft that offers to
@@ -16,7 +16,8 @@ TIES = ("late_delivery", "rude_staff", "quality", "no_show", "billing")
 # "verspät" finds verspätet and Verspätung); one ending in "$" must also end a word ("late$" is not "later").
 # One beginning with "~" counts only beside another phrase of its situation: a price, a cost or a payment is money
 # talk, not a billing complaint ("the food was cold and the price was high" is about the food); and a bare "bill"
-# is never one (Bill is a name; "the bill" is not). Each language lists every situation but "general", the fallback.
+# is never one (Bill is a name; "the bill" is not); nor is an opinion of the price ("expensive", "a rip-off": nobody
+# disputes a charge). Each language lists every situation but "general", the fallback.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "late_delivery": ("late$", "delay", "still waiting", "never arrived", "never came", "hasn't arrived",
@@ -25,9 +26,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                        "dismissive"),
         "billing": ("overcharg", "charged twice", "double charg", "charged me", "charged us", "charged$", "refund",
                     "invoice", "billed", "billing", "the bill$", "the bills$", "my bill$", "our bill$",
-                    "your bill$", "a bill$", "this bill$", "money back", "overpriced", "expensive", "rip-off",
-                    "ripped off", "fee$", "fees$",
-                    "~price", "~cost", "~charge", "~paid"),
+                    "your bill$", "a bill$", "this bill$", "money back", "fee$", "fees$",
+                    "~price", "~cost", "~charge", "~paid", "~overpriced", "~expensive", "~rip-off", "~ripped off"),
         "quality": ("broken", "cold", "stale", "dirty", "poor quality", "faulty", "defect", "damaged", "leak",
                     "inedible", "disgusting", "mould", "mold"),
         "no_show": ("no-show", "no show", "didn't show", "did not show", "never showed", "didn't turn up",
@@ -38,7 +38,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                           "lieferzeit", "wochen gewartet", "stunden gewartet", "lange gewartet"),
         "rude_staff": ("unfreundlich", "unhöflich", "frech", "angeschrien", "respektlos", "arrogant", "patzig"),
         "billing": ("rechnung", "abgebucht", "doppelt berechnet", "zu viel berechnet", "rückerstattung",
-                    "erstattung", "geld zurück", "berechnet", "überteuert", "abzocke", "~preis", "~kosten",
+                    "erstattung", "geld zurück", "berechnet", "~überteuert", "~abzocke", "~preis", "~kosten",
                     "~bezahlt"),
         "quality": ("kaputt", "defekt", "kalt", "schmutzig", "dreckig", "beschädigt", "schlechte qualität",
                     "undicht", "verschimmelt", "ungenießbar", "alt und trocken"),
@@ -50,8 +50,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                           "attends toujours", "des semaines", "délai"),
         "rude_staff": ("impoli", "désagréable", "malpoli", "irrespectueu", "arrogant", "insolent", "crié",
                        "méprisant"),
-        "billing": ("factur", "débité deux fois", "prélevé", "rembourse", "trop payé", "surfactur", "hors de prix",
-                    "arnaque", "~prix", "~coût", "~payé"),
+        "billing": ("factur", "débité deux fois", "prélevé", "rembourse", "trop payé", "surfactur", "~hors de prix",
+                    "~arnaque", "~prix", "~coût", "~payé"),
         "quality": ("cassé", "froid", "sale", "abîmé", "défectueu", "mauvaise qualité", "moisi", "immangeable",
                     "fuit", "endommagé"),
         "no_show": ("jamais venu", "pas venu", "personne n'est venu", "pas présenté", "rendez-vous manqué",
@@ -63,7 +63,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "rude_staff": ("maleducad", "grosero", "grosera", "antipátic", "irrespetuos", "borde", "nos gritó",
                        "arrogante"),
         "billing": ("factura", "cobraron dos veces", "cobro", "cobrado", "reembolso", "devolución", "me cobraron",
-                    "carísim", "timo", "~precio", "~pagué"),
+                    "~carísim", "~timo", "~precio", "~pagué"),
         "quality": ("roto", "rota", "frío", "fría", "sucio", "sucia", "defectuos", "mala calidad", "dañad",
                     "incomible", "moho"),
         "no_show": ("no vino", "no se presentó", "nunca vino", "nadie vino", "no apareció", "plantó"),
@@ -146,31 +146,63 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 LANGUAGES = tuple(PHRASES)
 
+# Words that deny the phrase right after them ("not rude at all", "nicht zu spät"): a phrase with one of these among
+# the two words before it is not found. Billing phrases are exempt ("no refund", "never refunded" are the complaint);
+# Japanese denies with an ending, so it has none.
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset({"not", "never", "no", "nothing", "hardly", "without"}),
+    "de": frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals", "ohne"}),
+    "fr": frozenset({"pas", "jamais", "ne", "n", "aucun", "aucune", "ni", "sans"}),
+    "es": frozenset({"no", "nunca", "ni", "nada", "sin", "jamás"}),
+    "it": frozenset({"non", "mai", "nessun", "nessuna", "né", "senza"}),
+    "pt": frozenset({"não", "nunca", "nem", "nenhum", "nenhuma", "sem"}),
+    "nl": frozenset({"niet", "nooit", "geen", "zonder"}),
+    "pl": frozenset({"nie", "nigdy", "żaden", "żadna", "żadnego", "bez"}),
+    "ro": frozenset({"nu", "niciodată", "niciun", "nicio", "fără"}),
+    "uk": frozenset({"не", "ні", "ніколи", "жодн", "без"}),
+    "ru": frozenset({"не", "ни", "никогда", "нет", "без"}),
+}
+
 
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("’", "'").lower())
 
 
-def _found(phrase: str, body: str, language: str) -> bool:
-    """A phrase that begins a word ("late" is not in "chocolate"); Japanese has no spaces to begin one."""
+def _found(phrase: str, body: str, language: str, denied: frozenset[str] = frozenset()) -> bool:
+    """A phrase that begins a word ("late" is not in "chocolate"; Japanese has no spaces to begin one), at least once
+    without a word of `denied` among the two words before it, unless it denies itself ("non è mai arrivato": a
+    second negation agrees with the first)."""
     whole = phrase.endswith("$")
     phrase = phrase.removeprefix("~").removesuffix("$")
     if language == "ja":
         return phrase in body
-    return re.search(r"(?<!\w)" + re.escape(phrase) + (r"(?!\w)" if whole else ""), body) is not None
+    if denied & set(phrase.split()):
+        denied = frozenset()
+    pattern = r"(?<!\w)" + re.escape(phrase) + (r"(?!\w)" if whole else "")
+    return any(not _denied(body[: hit.start()], denied) for hit in re.finditer(pattern, body))
+
+
+def _denied(before: str, denied: frozenset[str]) -> bool:
+    """Whether one of the two words before a phrase denies it ("wasn't" is "not" too)."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", before)[-2:]
+    return any(word in denied or word.endswith("n't") for word in words) if denied else False
 
 
 def matches(text: str | None, language: str) -> dict[str, list[str]]:
-    """The phrases of each situation found in the text (situations with none left out; a "~" phrase only
+    """The phrases of each situation found in the text, not denied (situations with none left out; a "~" phrase only
     beside another of its situation), the ones that decide first."""
     language = language if language in PHRASES else "en"
     body = _normal(text or "")
     found: dict[str, list[str]] = {}
     for name, phrases in PHRASES[language].items():
-        hits = [p for p in phrases if _found(p, body, language)]
+        hits = [p for p in phrases if _found(p, body, language, _negations(name, language))]
         if any(not p.startswith("~") for p in hits):
             found[name] = sorted(hits, key=lambda p: p.startswith("~"))
     return found
+
+
+def _negations(name: str, language: str) -> frozenset[str]:
+    return frozenset() if name == "billing" else NEGATIONS.get(language, frozenset())
 
 
 def situation(text: str | None, language: str) -> str:
@@ -182,20 +214,25 @@ def situation(text: str | None, language: str) -> str:
     return max(found, key=lambda name: (len(found[name]), -TIES.index(name)))
 
 
-def quote(text: str | None, language: str, limit: int = 60) -> str | None:
-    """What went wrong, briefly: the first sentence holding a phrase of the chosen situation that names and reaches
-    nobody (quoting.quotable), cut to `limit` characters at a word; None when there is none (the template then
-    names the situation in its own words)."""
+def quote(text: str | None, language: str, limit: int = 60, client: tuple[str, ...] = ()) -> str | None:
+    """What went wrong, briefly: the first sentence holding a phrase of the chosen situation (not a "~" one, which
+    alone says nothing is wrong, and not denied) that names and reaches nobody (quoting.quotable; `client`: the
+    client's own names, no person's; about rude staff, not one opening with a name: quoting.opens_with_a_name), cut
+    to `limit` characters at a word; None when there is none (the template then names the situation in its own
+    words)."""
     if not text:
         return None
-    found = matches(text, language).get(situation(text, language))
+    kind = situation(text, language)
+    found = [phrase for phrase in matches(text, language).get(kind, []) if not phrase.startswith("~")]
     if not found:
         return None
     language = language if language in PHRASES else "en"
     split = re.split(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+", text)  # "example.de" is no sentence end
-    sentences = quotable([s.strip() for s in split if s.strip()], language)
+    sentences = quotable([s.strip() for s in split if s.strip()], language, client)
+    if kind == "rude_staff":
+        sentences = [s for s in sentences if not opens_with_a_name(s, language, client)]
     for phrase in found:
         for sentence in sentences:
-            if _found(phrase, _normal(sentence), language):
+            if _found(phrase, _normal(sentence), language, _negations(kind, language)):
                 return shorten(sentence.rstrip(".!?。！？ "), limit)
     return None
