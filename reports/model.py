@@ -185,11 +185,6 @@ class SourceHealth:
         return self.status == "ok" and unread(self.error) is not None
 
     @property
-    def replies_unread(self) -> bool:
-        """Read cleanly but not whole: the reviews read, the business's replies to them not (a fallback layout)."""
-        return "replies" in self.unread
-
-    @property
     def unread(self) -> list[str]:
         """What a clean read left unread (crawls.unread_kinds): "replies", "rating", "date", "text", "summary",
         "comments"; none for a whole read or a failed one."""

@@ -121,7 +121,7 @@ def reply_speed(negatives: list[ReviewRow]) -> ReplySpeed:
     return ReplySpeed(
         negatives=len(negatives), replied=sum(1 for r in negatives if r.replied),
         within_hour=sum(t.within_hours(1) for t in timings), within_day=sum(t.within_hours(24) for t in timings),
-        median=median(delays) if delays else None, by_day=sum(t.precision == "day" for t in timings),
+        median=median(delays) if delays else None, by_day=sum(t.precision == "day" and not t.before_review for t in timings),
         same_day=sum(t.within_days(0) for t in timings),
         within_days=sum(t.within_days(rules.REPLY_DAYS) for t in timings),
         before_review=sum(t.before_review for t in timings),

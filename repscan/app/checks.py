@@ -168,11 +168,11 @@ def unwritable(folder: Path) -> str | None:
     that exists is probed with a file made and removed at once; a missing one, by a folder made and removed in the
     nearest one that exists (run as root, permission bits alone say yes even of /proc)."""
     existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        return f"{existing} is not a folder"
-    try:
+    try:  # exists() itself raises where a parent folder cannot be entered
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"{existing} is not a folder"
         if existing == folder:
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".repscan-check-"):
                 pass

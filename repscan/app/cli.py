@@ -360,7 +360,8 @@ def cmd_config_check(args) -> int:
             lenient = config.load(args.config, skip_bad_clients=True)
         except config.ConfigError:
             raise exc from None
-        raise config.ConfigError(exc.problems + [str(f) for f in _posting_accounts(lenient, os.environ)]) from None
+        shared = [str(f) for f in _posting_accounts(lenient, os.environ) if f.level == "error"]
+        raise config.ConfigError(exc.problems + shared) from None
     findings = check(cfg)
     for finding in findings:
         print(finding, file=sys.stderr)

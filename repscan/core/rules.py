@@ -79,6 +79,11 @@ def failing_told(since: str, read_before: bool, now: datetime) -> bool:
     return not read_before or since <= stamp(now - SOURCE_GRACE)
 
 
+def stale_told(stale_since: datetime, now: datetime) -> bool:
+    """Whether a source stale since `stale_since` (rules.stale_since) is told to the operator now: after SOURCE_GRACE."""
+    return stale_since <= now - SOURCE_GRACE
+
+
 REFUSED_TIMES = 3
 """A recipient the mail server refuses permanently (a 5xx reply: "550 user unknown") this many times for one report
 or alert is given up for it: its delivery is recorded as given up, with the server's reply, and the operator is

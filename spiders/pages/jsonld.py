@@ -32,9 +32,11 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
         )
     business_url = urls.page_url(response.url)
     reviews: dict[str, list[dict]] = {}
+    as_read: dict[int, str | None] = {}  # each item's published_at in the zone-free form ids are made from
     for fields, source_id in data.identified_reviews(response.url, business_url, lambda f: f["id"] or f["url"]):
         item = schemaorg.review_item(SITE, fields, source_id=source_id, url=_review_url(fields, response.url),
                                      business_url=business_url)
+        as_read[id(item)] = getattr(fields["published_at"], "as_read", fields["published_at"])
         copies = reviews.setdefault(source_id, [])
         same = next((known for known in copies if not _conflicts(known, item)), None)
         if same is None:
@@ -46,7 +48,7 @@ def extract(response, *, now: datetime | None = None) -> list[dict]:
                     same[key] = value
     for source_id, copies in reviews.items():
         for item in copies[1:]:  # another review under the same id (one url for all, one author undated)
-            item["source_id"] = stable_id(source_id, str(item["rating"]), item["published_at"], item["title"],
+            item["source_id"] = stable_id(source_id, str(item["rating"]), as_read[id(item)], item["title"],
                                           item["text"])
     business = data.business(SITE, business_url)
     items, shown = comment_replies.answer([item for copies in reviews.values() for item in copies], response,

@@ -144,3 +144,13 @@ def test_an_opinion_of_the_price_is_no_disputed_charge(lang, text):
 def test_an_opinion_of_the_price_beside_a_charge_is_billing():
     assert situation("Way too expensive, and they charged me twice.", "en") == "billing"
     assert situation("Überteuert, und die Rechnung war falsch.", "de") == "billing"
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "Never again, rude staff.", "rude_staff"),
+    ("en", "Not good. Rude staff.", "rude_staff"),
+    ("en", "Not happy. Rude waiter shouted at us.", "rude_staff"),
+    ("pl", "Nie polecam. Zimne jedzenie.", "quality"),
+])
+def test_a_negation_in_the_sentence_or_clause_before_denies_nothing(lang, text, expected):
+    assert situation(text, lang) == expected

@@ -59,3 +59,13 @@ def test_a_reply_before_its_review_is_never_within_the_hour(tmp_path):
     assert "1 reply is dated before its review: its delay is unknown and in none of these counts." in html
     text = render.render_template("email.txt", data)
     assert "0 within the hour, 0 within 24 hours" in text
+
+
+def test_a_day_dated_reply_before_its_review_is_in_no_by_day_count(tmp_path):
+    """A reply dated 3 Dec to a review of 4 Dec (both by day): its delay is unknown, so "dated by day only" does not
+    count it, or the report would say it counts in none of the figures and count it in one."""
+    data = report(tmp_path, "Europe/Berlin", published_at="2026-12-04", reply_at="2026-12-03")
+    speed = data.reply_speed
+    assert (speed.before_review, speed.by_day, speed.same_day, speed.within_days) == (1, 0, 0, 0)
+    html = " ".join(render.render_html(data).split())
+    assert "dated by day only" not in html and "1 reply is dated before its review" in html

@@ -183,8 +183,10 @@ def _found(phrase: str, body: str, language: str, denied: frozenset[str] = froze
 
 
 def _denied(before: str, denied: frozenset[str]) -> bool:
-    """Whether one of the two words before a phrase denies it ("wasn't" is "not" too)."""
-    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", before)[-2:]
+    """Whether one of the two words before a phrase, in its own sentence or clause, denies it ("wasn't" is "not"
+    too; "Never again, rude staff." and "Nie polecam. Zimne jedzenie." are complaints)."""
+    clause = re.split(r"[.!?;:,…\n。！？、]", before)[-1]
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", clause)[-2:]
     return any(word in denied or word.endswith("n't") for word in words) if denied else False
 
 

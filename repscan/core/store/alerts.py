@@ -80,7 +80,7 @@ class Alerts(SearchResults):
                             "since": state.since["finished_at"]})
             elif state.status == "stale":
                 since = rules.stale_since(parse_iso(state.last["finished_at"] or state.last["started_at"]), interval)
-                if since <= now - rules.SOURCE_GRACE:
+                if rules.stale_told(since, now):
                     out.append({**item, "key": f"{source} {url} stale after crawl {state.last['id']}",
                                 "since": stamp(since)})
         return out

@@ -29,10 +29,12 @@ def _reconciled(table: str) -> dict[str, str]:
 
 
 def replies_unread_sql_of(table: str) -> str:
-    """A review in `table` shown with no reply by a crawl that could not read replies (crawls.replies_unread_sql: its
-    last sighting came from a page read only in part): whether it is answered is not known. 1 or 0."""
-    return (f"(CASE WHEN {table}.reply_text IS NULL AND {table}.reply_at IS NULL AND EXISTS (SELECT 1 FROM crawls c"
-            f" WHERE c.id = {table}.last_crawl_id AND {replies_unread_sql('c')}) THEN 1 ELSE 0 END)")
+    """A review in `table` not replied (rules.replied, a reply posted from repscan included) whose last sighting came
+    from a page read without its replies (crawls.replies_unread_sql): whether it is answered is not known. 1 or 0."""
+    replied = rules.replied_sql(reply_text=f"{table}.reply_text", reply_at=f"{table}.reply_at",
+                                posted_at=counted_posted_at_sql(table))
+    return (f"(CASE WHEN NOT {replied} AND EXISTS (SELECT 1 FROM crawls c WHERE c.id = {table}.last_crawl_id"
+            f" AND {replies_unread_sql('c')}) THEN 1 ELSE 0 END)")
 
 
 def counted_posted_at_sql(table: str) -> str:
