@@ -9,6 +9,7 @@ from datetime import datetime
 from repscan.core import rules, sites
 from repscan.core.i18n import _
 from repscan.core.mentions import in_a_thread
+from repscan.core.search import normalize_url
 from repscan.core.sites import place
 from repscan.reports.locations import label
 from repscan.reports.model import PostRow, ReviewRow, SearchBlock, waited
@@ -99,14 +100,16 @@ def mention_action(p: PostRow, reply: Mapping | None = None, location: str | Non
 
 
 def complaint_actions(blocks: list[SearchBlock]) -> list[Action]:
+    """One action a complaint page, however many engines and queries show it and however its URL is dressed
+    (search.normalize_url: a trailing slash, tracking parameters), as the headline count and the alerts count it."""
     out: dict[str, Action] = {}
     for block in blocks:
         for r in block.complaints:
-            if r.url in out:
+            if normalize_url(r.url) in out:
                 continue
             where = _("#%(rank)d for “%(query)s” on %(engine)s", rank=r.rank, query=block.query,
                       engine=sites.label(block.engine))
-            out[r.url] = Action("complaint", place(None, r.url), r.visible_since, r.url, r.title, r.snippet,
+            out[normalize_url(r.url)] = Action("complaint", place(None, r.url), r.visible_since, r.url, r.title, r.snippet,
                                 detail=where + (_(", above your own site") if r.above_own else ""))
     return list(out.values())
 

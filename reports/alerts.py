@@ -523,8 +523,11 @@ def alert_message(config: Config, client: Client, alerts: list[dict]) -> EmailMe
     alerts = sorted(alerts, key=lambda a: a["kind"] != "spike")  # a spike first: it explains the complaints after it
     count = len(alerts)
     complaints = all(a["kind"] != "source" for a in alerts)
-    what = (headline(alerts[0]) if count == 1
-            else ngettext("%(what)s (and %(num)d more)", "%(what)s (and %(num)d more)", count - 1,
+    # the spike's own reviews, alerted one by one beside it, are not "more" than the spike
+    others = len([a for a in alerts[1:] if a.get("item_key") not in {e.get("key") for e in burst(alerts[0])}]) \
+        if alerts[0]["kind"] == "spike" else count - 1
+    what = (headline(alerts[0]) if count == 1 or (alerts[0]["kind"] == "spike" and not others)
+            else ngettext("%(what)s (and %(num)d more)", "%(what)s (and %(num)d more)", others,
                           what=headline(alerts[0])) if alerts[0]["kind"] == "spike"
             else ngettext("%(num)d new complaint needs a reply", "%(num)d new complaints need a reply", count)
             if complaints else ngettext("%(num)d item needs attention", "%(num)d items need attention", count))

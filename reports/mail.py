@@ -107,6 +107,9 @@ def subject_for(data: ReportData) -> str:
         waiting = len(data.actions)
         if waiting:
             figures += ngettext(", %(num)d open item needs a reply", ", %(num)d open items need a reply", waiting)
+        if data.unhealthy:  # "no new reviews" alone would be a silent zero over pages we could not read
+            figures += ngettext(", %(num)d source could not be read", ", %(num)d sources could not be read",
+                                len(data.unhealthy))
         return _("Reputation report for %(name)s: %(figures)s", name=name, figures=figures)
 
 

@@ -200,7 +200,7 @@ def test_the_report_email_in_ukrainian(tmp_path):
     msg = mail.build_message(sample_data(language="uk"), pdf, "reports@agency.example", ["owner@acme.example"])
     parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
     assert parsed["Subject"] == ("Звіт про репутацію для Acme Plumbing & Heating: 5 нових відгуків, "
-                                 "2 відкриті пункти потребують відповіді")
+                                 "2 відкриті пункти потребують відповіді, 4 джерела не вдалося прочитати")
     plain_text, html = parsed.get_body(("plain",)).get_content(), parsed.get_body(("html",)).get_content()
     assert '<html lang="uk">' in html
     for body in (plain_text, plain(html)):

@@ -140,7 +140,7 @@ def received(store: Store) -> email.message.EmailMessage:
 
 
 def check_report_message(msg, pdf: Path):
-    assert header(msg, "Subject") == "Reputation report for Acme Plumbing & Heating: 5 new reviews, 2 open items need a reply"
+    assert header(msg, "Subject") == "Reputation report for Acme Plumbing & Heating: 5 new reviews, 2 open items need a reply, 4 sources could not be read"  # sample_data's four failed sources
     assert header(msg, "To") == ", ".join(RECIPIENTS)
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
@@ -244,13 +244,13 @@ def test_subjects():
     one = review(negative=True)
     answered = review(reply_text="Sorry", reply_at=NOW)
     assert subject_for(sample_data(new_reviews=[one], negatives=[one])) == (
-        "Reputation report for Acme Plumbing & Heating: 1 new review, 1 open item needs a reply"
+        "Reputation report for Acme Plumbing & Heating: 1 new review, 1 open item needs a reply, 4 sources could not be read"  # sample_data's four failed sources
     )
     assert subject_for(sample_data(new_reviews=[answered, review(negative=False)], negatives=[answered])) == (
-        "Reputation report for Acme Plumbing & Heating: 2 new reviews"
+        "Reputation report for Acme Plumbing & Heating: 2 new reviews, 4 sources could not be read"  # sample_data's four failed sources
     )
     assert subject_for(sample_data(client_name="Acme\r\nBcc: x@evil.example", new_reviews=[], negatives=[])) == (
-        "Reputation report for Acme Bcc: x@evil.example: no new reviews"
+        "Reputation report for Acme Bcc: x@evil.example: no new reviews, 4 sources could not be read"  # sample_data's four failed sources
     )
 
 
