@@ -66,7 +66,7 @@ def headline_figures(data: ReportData) -> list[Figure]:
         Figure(_("Average rating"), _rating(now.avg_rating), was(lambda s: _rating(s.avg_rating)), _rating_base(now)),
         Figure(_("Reviews tracked"), str(now.reviews_total), was(lambda s: str(s.reviews_total))),
         Figure(_("New mentions"), str(now.new_mentions), was(lambda s: str(s.new_mentions)),
-               _("%(num)d negative", num=now.negative_mentions) if now.new_mentions else _("posts, comments, news"),
+               ngettext("%(num)d negative", "%(num)d negative", now.negative_mentions) if now.new_mentions else _("posts, comments, news"),
                alert=bool(now.negative_mentions)),
     ]
     speed = data.reply_speed

@@ -363,3 +363,12 @@ def test_a_non_ascii_subject_is_short_encoded_words_that_keep_every_space(subjec
     assert words and all(len(word) <= 75 for word in words)
     assert all(len(line) <= 78 for line in head.split("\r\n"))
     assert email.message_from_bytes(raw, policy=email.policy.default)["Subject"] == subject
+
+
+@pytest.mark.parametrize("language, one, five", [
+    ("fr", "1 négative", "5 négatives"), ("es", "1 negativa", "5 negativas"), ("uk", "1 негативна", "5 негативних"),
+])
+def test_the_negative_mentions_figure_agrees_with_its_number(language, one, five):
+    with i18n.language(language):
+        assert (ngettext("%(num)d negative", "%(num)d negative", 1),
+                ngettext("%(num)d negative", "%(num)d negative", 5)) == (one, five)
