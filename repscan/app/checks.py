@@ -32,7 +32,7 @@ def check(config: Config, environ=os.environ) -> list[Finding]:
     """Every finding, errors first, each naming file, line and field."""
     found = (_urls(config) + _smtp(config, environ) + _credentials(config, environ) + _apprise(config, environ)
              + _reply_templates(config) + _reply_contact(config) + _proxies(config, environ)
-             + _posting_accounts(config, environ) + _deliver_to(config))
+             + posting_accounts(config, environ) + _deliver_to(config))
     return sorted(found, key=lambda finding: finding.level != "error")
 
 
@@ -56,7 +56,7 @@ def _reply_templates(config: Config) -> list[Finding]:
             for level, problem in template_problems(config.resolve(client.replies.templates))]
 
 
-def _posting_accounts(config: Config, environ) -> list[Finding]:
+def posting_accounts(config: Config, environ) -> list[Finding]:
     """One finding per variable whose token posts as one account (credentials.REPLY_AS_TOKEN) that sources of several
     clients would read, those left out for a bad line too: posting refuses it (repscan.app.replies). An error where
     it is set; unset, a warning while a source of those clients can post (its replies are handed to a person to

@@ -350,7 +350,7 @@ def _all_clients(cfg, code: int) -> int:
 
 
 def cmd_config_check(args) -> int:
-    from repscan.app.checks import _posting_accounts, check
+    from repscan.app.checks import posting_accounts, check
     from repscan.core import config
 
     try:
@@ -360,7 +360,7 @@ def cmd_config_check(args) -> int:
             lenient = config.load(args.config, skip_bad_clients=True)
         except config.ConfigError:
             raise exc from None
-        shared = [str(f) for f in _posting_accounts(lenient, os.environ) if f.level == "error"]
+        shared = [str(f) for f in posting_accounts(lenient, os.environ) if f.level == "error"]
         raise config.ConfigError(exc.problems + shared) from None
     findings = check(cfg)
     for finding in findings:

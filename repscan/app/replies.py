@@ -13,6 +13,7 @@ import webbrowser
 from pathlib import Path
 
 from repscan.app import posting
+from repscan.app.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from repscan.core import rules
 from repscan.core.config import Config
 from repscan.core.credentials import Environment, posting_names, shared_posting, shared_problem
@@ -23,7 +24,6 @@ from repscan.core.replies.pending import draft_open
 from repscan.core.store import Store
 from repscan.core.store.replies import STATUSES, outcome_unknown
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 _TABLES = {"review": "reviews", "post": "posts"}
 
 
@@ -226,8 +226,7 @@ def _stored_by(client, store: Store, row: dict):
     """The client's source whose crawl first stored the replied item (its site and URL), else its only source of
     that site (or several that post alike); ReplyError when it has none, or several posting as different accounts."""
     item = _item(store, row)
-    crawl = store.query("SELECT source, url FROM crawls WHERE id = ?", [item["first_crawl_id"]]) \
-        if item.get("first_crawl_id") else []
+    crawl = store.crawls_by_id([item.get("first_crawl_id")])
     if crawl:
         found = [s for s in client.sources if s.site == crawl[0]["source"] and redact(s.url) == crawl[0]["url"]]
         if found:
